@@ -1,0 +1,139 @@
+"""Signing in and out: password, system-use notice, second factor, lockout, timeouts (ACC-3, ACC-4, ACC-9).
+
+These are the services behind the sign-in pages. Each step is audited, failures included.
+"""
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.signals import user_login_failed
+from django.utils import timezone
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+
+from accounts import audit_actions as actions
+from accounts.models import AccountStatus, User
+from audit.context import Actor
+from audit.models import Outcome
+from audit.services import audit_record
+from core.errors import ApplicationError, PolicyDenied
+from core.net import client_ip
+from policy.selectors import current_policy
+
+SESSION_STARTED = "alpr_auth_started"
+SESSION_LAST_SEEN = "alpr_last_seen"
+
+_STATUS_MESSAGES = {
+    AccountStatus.PENDING: "Your account is waiting for the Chief's approval. "
+                           "You can sign in once it is approved.",
+    AccountStatus.DENIED: "Your account request was denied. Ask the system administrator why.",
+    AccountStatus.SUSPENDED: "Your access is suspended pending review of a policy violation.",
+    AccountStatus.SEPARATED: "This account belongs to a person who has left the department.",
+    AccountStatus.INACTIVE: "This account was disabled after a long time without use. "
+                            "Ask the Chief to reinstate it.",
+}
+
+
+def status_message(user: User) -> str:
+    return _STATUS_MESSAGES.get(user.status, "This account cannot be used.")
+
+
+def signin_password(request, *, username: str, password: str, notice_acknowledged: bool) -> User | None:
+    """Check the password; on success start a session that still needs the second factor.
+
+    Return None when the password is wrong or the account is locked (django-axes then answers
+    with its lockout page); raise when the account exists but may not be used.
+    """
+    if not notice_acknowledged:
+        raise ApplicationError("Read and acknowledge the system-use notice to continue.",
+                               field="notice_acknowledged")
+    forget_stale_failures()
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        if not getattr(request, "axes_locked_out", False):
+            audit_record(actor=Actor.anonymous(username, client_ip=client_ip(request)),
+                         action=actions.LOGIN_FAILED, outcome=Outcome.FAILED,
+                         reason="Wrong login name or password.")
+        return None
+    actor = Actor.for_user(user, client_ip=client_ip(request))
+    if user.status != AccountStatus.ACTIVE:
+        audit_record(actor=actor, action=actions.LOGIN_REFUSED, outcome=Outcome.REFUSED,
+                     reason=f"Account is {user.status}.")
+        raise PolicyDenied(status_message(user))
+    policy = current_policy()
+    if not policy.network_is_trusted(actor.client_ip):
+        audit_record(actor=actor, action=actions.NETWORK_REFUSED, outcome=Outcome.REFUSED,
+                     reason="Sign-in from outside the trusted networks.")
+        raise PolicyDenied("This system can be used only from department devices and networks.")
+    login(request, user)  # Django issues a new session id here.
+    request.session[SESSION_STARTED] = timezone.now().timestamp()
+    request.session[SESSION_LAST_SEEN] = timezone.now().timestamp()
+    actor = Actor.for_request(request)
+    audit_record(actor=actor, action=actions.NOTICE_ACKNOWLEDGED)
+    audit_record(actor=actor, action=actions.LOGIN_PASSWORD_OK)
+    return user
+
+
+def signin_second_factor(request, *, token: str) -> bool:
+    """Verify a TOTP or backup code for the signed-in user; failures count towards the lockout."""
+    user = request.user
+    token = token.strip().replace(" ", "")
+    for device in devices_for_user(user, confirmed=True):
+        if token and device.verify_token(token):
+            otp_login(request, device)
+            audit_record(actor=Actor.for_request(request), action=actions.MFA_OK,
+                         query={"method": device.__class__.__name__})
+            return True
+    audit_record(actor=Actor.for_request(request), action=actions.MFA_FAILED, outcome=Outcome.FAILED,
+                 reason="Wrong or reused code.")
+    user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=request)
+    if AxesProxyHandler.is_locked(request, {"username": user.username}):
+        record_lockout(request, {"username": user.username})
+        logout(request)
+    return False
+
+
+def signin_enrolled_device(request, device) -> None:
+    """Complete sign-in with the authenticator whose first code was just confirmed."""
+    otp_login(request, device)
+    audit_record(actor=Actor.for_request(request), action=actions.MFA_OK, query={"method": "enrolment"})
+
+
+def signout(request, *, reason: str = "") -> None:
+    """End the session for good (the session row is deleted, not just forgotten by the browser)."""
+    if request.user.is_authenticated:
+        action = actions.SESSION_EXPIRED if reason else actions.LOGOUT
+        audit_record(actor=Actor.for_request(request), action=action, reason=reason)
+    logout(request)
+
+
+def record_lockout(request, credentials) -> None:
+    username = (credentials or {}).get("username", "")
+    audit_record(actor=Actor.anonymous(username, client_ip=client_ip(request)), action=actions.LOCKED_OUT,
+                 outcome=Outcome.REFUSED, reason="Too many failed attempts.", flagged=True)
+
+
+def forget_stale_failures() -> None:
+    """Forget failures older than the policy's window unless they already locked the account.
+
+    django-axes keeps failures until reset; the policy counts only those within the window, and a
+    lockout, once reached, is released only by an administrator.
+    """
+    policy = current_policy()
+    cutoff = timezone.now() - timezone.timedelta(minutes=policy.lockout_window_minutes)
+    AccessAttempt.objects.filter(attempt_time__lt=cutoff,
+                                 failures_since_start__lt=policy.lockout_failures).delete()
+
+
+def session_expiry_reason(request) -> str:
+    """Return why this session has timed out ('' if it has not), and mark it as seen now."""
+    policy = current_policy()
+    now = timezone.now().timestamp()
+    started = request.session.get(SESSION_STARTED, now)
+    last_seen = request.session.get(SESSION_LAST_SEEN, now)
+    if now - last_seen > policy.session_idle_minutes * 60:
+        return f"No activity for {policy.session_idle_minutes} minutes."
+    if now - started > policy.session_absolute_hours * 3600:
+        return f"Sessions last at most {policy.session_absolute_hours} hours."
+    request.session[SESSION_LAST_SEEN] = now
+    request.session.set_expiry(policy.session_idle_minutes * 60)
+    return ""

@@ -1,0 +1,15 @@
+"""django-axes hooks: the failure limit from the policy, and the page a locked-out person sees."""
+from django.shortcuts import render
+
+from policy.selectors import current_policy
+
+
+def failure_limit(request, credentials) -> int:
+    return current_policy().lockout_failures
+
+
+def locked_out_response(request, credentials, *args, **kwargs):
+    from accounts.events import record_lockout
+
+    record_lockout(request, credentials)
+    return render(request, "accounts/locked_out.html", status=403)

@@ -1,0 +1,61 @@
+"""Enrolling the second factor: a TOTP authenticator (tolerance 0) and one-time backup codes."""
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import audit_actions as actions
+from audit.context import Actor
+from audit.services import audit_record
+
+BACKUP_CODE_COUNT = 10
+
+
+def pending_totp_device(user) -> TOTPDevice:
+    """Return the user's unconfirmed authenticator, creating one (codes valid for one step only)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False,
+                                               tolerance=0)
+
+
+def totp_qr_data_uri(device: TOTPDevice) -> str:
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    buffer = BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def totp_secret_base32(device: TOTPDevice) -> str:
+    return base64.b32encode(device.bin_key).decode()
+
+
+def totp_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the authenticator with a first code; return fresh backup codes, or None if wrong."""
+    if not device.verify_token(token.strip().replace(" ", "")):
+        return None
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = backup_codes_issue(actor=actor)
+        audit_record(actor=actor, action=actions.MFA_ENROLLED, targets=[f"device:{device.pk}"])
+    return codes
+
+
+def backup_codes_issue(*, actor: Actor) -> list[str]:
+    """Replace the user's backup codes with new one-time codes and return them (shown once)."""
+    with transaction.atomic():
+        device, _ = StaticDevice.objects.get_or_create(user=actor.user, name="Backup codes",
+                                                       defaults={"confirmed": True})
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+        StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+        audit_record(actor=actor, action=actions.BACKUP_CODES_ISSUED, result_count=len(codes))
+    return codes
+
+
+def has_confirmed_totp(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -1,0 +1,89 @@
+"""The one gate in front of every non-public page (ACC-2, ACC-3, ACC-8, ACC-9).
+
+Deny by default: a URL is served to a session only if it is public, or the session belongs to an
+active account that passed the second factor, has not timed out, and (when the policy says so)
+comes from a trusted network. API requests with a token are checked by DRF's default permission
+(`accounts.permissions`), the other half of the same rule.
+"""
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+
+from accounts.events import session_expiry_reason, signout, status_message
+from core.net import client_ip
+from policy.selectors import current_policy
+
+# Reachable by anyone: the sign-in page, the public portal, health checks, camera and partner
+# endpoints that authenticate with their own credentials (never a browser session).
+PUBLIC_NAMESPACES = {"portal", "camera_api", "partner_api"}
+PUBLIC_URL_NAMES = {"accounts:login", "health"}
+# Reachable after the password, before the second factor.
+HALF_SIGNED_IN_URL_NAMES = {"accounts:verify", "accounts:mfa_setup", "accounts:logout"}
+
+
+def _url_name(request) -> tuple[str, set[str]]:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return "", set()
+    return match.view_name, set(match.namespaces)
+
+
+def is_public(request) -> bool:
+    if request.path_info.startswith(settings.STATIC_URL):
+        return True
+    name, namespaces = _url_name(request)
+    return name in PUBLIC_URL_NAMES or bool(namespaces & PUBLIC_NAMESPACES)
+
+
+def _wants_json(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+class AccessGateMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_public(request):
+            return self.get_response(request)
+        if _wants_json(request) and request.headers.get("Authorization", "").startswith("Token "):
+            return self.get_response(request)  # DRF's default permission decides.
+        refusal = self._refusal(request)
+        return refusal or self.get_response(request)
+
+    def _refusal(self, request):
+        user = request.user
+        if not user.is_authenticated:
+            return self._to_login(request)
+        if not user.is_usable:
+            message = status_message(user)
+            signout(request, reason=message)
+            return self._to_login(request, message)
+        expired = session_expiry_reason(request)
+        if expired:
+            signout(request, reason=expired)
+            return self._to_login(request, f"You were signed out. {expired}")
+        if not current_policy().network_is_trusted(client_ip(request)):
+            return HttpResponseForbidden("This system can be used only from department networks.")
+        if not user.is_verified():
+            name, _ = _url_name(request)
+            if name in HALF_SIGNED_IN_URL_NAMES:
+                return None
+            if _wants_json(request):
+                return JsonResponse({"error": "mfa_required", "detail": "Second factor required."},
+                                    status=401)
+            return redirect("accounts:verify")
+        return None
+
+    def _to_login(self, request, message: str = ""):
+        if _wants_json(request):
+            return JsonResponse({"error": "not_authenticated", "detail": message or "Sign in first."},
+                                status=401)
+        if message:
+            messages.warning(request, message)
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")

@@ -1,0 +1,267 @@
+"""Account lifecycle, training, passwords and tokens. Each write is audited in its own transaction."""
+import secrets
+from datetime import date
+
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import audit_actions as actions
+from accounts.identity import ensure_named_person
+from accounts.models import (
+    AccountDecision,
+    AccountStatus,
+    ApiToken,
+    PasswordHistory,
+    TrainingRecord,
+    User,
+    UserSession,
+)
+from audit.context import Actor
+from audit.services import audit_record, refusals_recorded
+from core.errors import ApplicationError, NotFound, PolicyDenied
+from policy.roles import Capability, Role
+from policy.selectors import current_policy
+
+
+def _require(actor: Actor, capability: str, message: str) -> None:
+    if not actor.user or not actor.user.can(capability):
+        raise PolicyDenied(message)
+
+
+def _locked_user(user_id: int) -> User:
+    try:
+        return User.objects.select_for_update().get(pk=user_id)
+    except User.DoesNotExist:
+        raise NotFound("No such account.") from None
+
+
+def _decide(user: User, kind: str, actor: Actor, reason: str) -> None:
+    AccountDecision.objects.create(
+        user=user, kind=kind, decided_by=actor.user, decided_at=timezone.now(), reason=reason
+    )
+
+
+def _require_reason(reason: str) -> str:
+    if not reason.strip():
+        raise ApplicationError("A reason is required.", field="reason")
+    return reason.strip()
+
+
+def account_create(
+    *, actor: Actor, username: str, full_name: str, badge_number: str, role: str, email: str,
+    password: str,
+) -> User:
+    """Create a pending account for one named person (ACC-1, ACC-2)."""
+    with refusals_recorded(actor=actor, action=actions.ACCOUNT_CREATED, targets=[f"username:{username}"]):
+        _require(actor, Capability.MANAGE_USERS, "Only the system administrator creates accounts.")
+        ensure_named_person(username=username, full_name=full_name, badge_number=badge_number)
+        if role not in Role.values:
+            raise ApplicationError("Choose a role from the list.", field="role")
+        if User.objects.filter(username__iexact=username).exists():
+            raise ApplicationError("That login name is taken.", field="username")
+        if User.objects.filter(badge_number__iexact=badge_number.strip()).exists():
+            raise ApplicationError("An account with that badge ID exists already.", field="badge_number")
+        user = User(username=username, full_name=full_name.strip(), badge_number=badge_number.strip(),
+                    role=role, email=email, created_by=actor.user)
+        _validate_password(password, user)
+        with transaction.atomic():
+            user.set_password(password)
+            user.save()
+            PasswordHistory.objects.create(user=user, password=user.password)
+            _decide(user, AccountDecision.Kind.CREATED, actor, "")
+            audit_record(actor=actor, action=actions.ACCOUNT_CREATED, targets=[f"user:{user.pk}"],
+                         query={"role": role})
+        return user
+
+
+def _validate_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ApplicationError(" ".join(error.messages), field="password") from None
+
+
+def account_approve(*, actor: Actor, user_id: int, reason: str = "") -> User:
+    """The Chief approves one pending account (ACC-2)."""
+    return _decide_pending(actor, user_id, reason, approve=True)
+
+
+def account_deny(*, actor: Actor, user_id: int, reason: str) -> User:
+    """The Chief denies one pending account, with a reason (ACC-2)."""
+    return _decide_pending(actor, user_id, reason, approve=False)
+
+
+def _decide_pending(actor: Actor, user_id: int, reason: str, *, approve: bool) -> User:
+    action = actions.ACCOUNT_APPROVED if approve else actions.ACCOUNT_DENIED
+    with refusals_recorded(actor=actor, action=action, targets=[f"user:{user_id}"]):
+        _require(actor, Capability.APPROVE_USERS, "Only the Chief approves or denies accounts.")
+        if not approve:
+            reason = _require_reason(reason)
+        with transaction.atomic():
+            user = _locked_user(user_id)
+            if user.pk == actor.user.pk:
+                raise PolicyDenied("Nobody approves their own account.")
+            if user.status != AccountStatus.PENDING:
+                raise ApplicationError(f"This account is {user.get_status_display().lower()}, not pending.")
+            user.status = AccountStatus.ACTIVE if approve else AccountStatus.DENIED
+            user.status_reason = reason
+            user.status_changed_at = timezone.now()
+            user.save(update_fields=["status", "status_reason", "status_changed_at"])
+            kind = AccountDecision.Kind.APPROVED if approve else AccountDecision.Kind.DENIED
+            _decide(user, kind, actor, reason)
+            audit_record(actor=actor, action=action, targets=[f"user:{user.pk}"], description=reason)
+        return user
+
+
+def account_suspend(*, actor: Actor, user_id: int, reason: str) -> User:
+    """Suspend a user for a policy violation: all access ends at once (ACC-8)."""
+    return _disable(actor, user_id, reason, AccountStatus.SUSPENDED, AccountDecision.Kind.SUSPENDED,
+                    actions.ACCOUNT_SUSPENDED)
+
+
+def account_separate(*, actor: Actor, user_id: int, reason: str) -> User:
+    """Disable a separated employee in one action, ending sessions and API tokens (ACC-6)."""
+    return _disable(actor, user_id, reason, AccountStatus.SEPARATED, AccountDecision.Kind.SEPARATED,
+                    actions.ACCOUNT_SEPARATED)
+
+
+def _disable(actor, user_id, reason, status, kind, action) -> User:
+    with refusals_recorded(actor=actor, action=action, targets=[f"user:{user_id}"]):
+        _require(actor, Capability.SUSPEND_USERS, "Only the system administrator or the Chief may do this.")
+        reason = _require_reason(reason)
+        with transaction.atomic():
+            user = _locked_user(user_id)
+            if user.pk == actor.user.pk:
+                raise PolicyDenied("You cannot do this to your own account.")
+            user.status, user.status_reason, user.status_changed_at = status, reason, timezone.now()
+            user.save(update_fields=["status", "status_reason", "status_changed_at"])
+            ended = end_sessions_and_tokens(user)
+            _decide(user, kind, actor, reason)
+            audit_record(actor=actor, action=action, targets=[f"user:{user.pk}"], description=reason,
+                         result_count=ended)
+        return user
+
+
+def account_reinstate(*, actor: Actor, user_id: int, reason: str) -> User:
+    """The Chief restores a suspended or inactivity-disabled account."""
+    with refusals_recorded(actor=actor, action=actions.ACCOUNT_REINSTATED, targets=[f"user:{user_id}"]):
+        _require(actor, Capability.APPROVE_USERS, "Only the Chief reinstates accounts.")
+        reason = _require_reason(reason)
+        with transaction.atomic():
+            user = _locked_user(user_id)
+            if user.status not in (AccountStatus.SUSPENDED, AccountStatus.INACTIVE):
+                raise ApplicationError("Only suspended or inactive accounts can be reinstated.")
+            user.status, user.status_reason, user.status_changed_at = (
+                AccountStatus.ACTIVE, reason, timezone.now())
+            # Reinstating restarts the inactivity clock, or the nightly job would disable it again.
+            user.last_login = timezone.now()
+            user.save(update_fields=["status", "status_reason", "status_changed_at", "last_login"])
+            _decide(user, AccountDecision.Kind.REINSTATED, actor, reason)
+            audit_record(actor=actor, action=actions.ACCOUNT_REINSTATED, targets=[f"user:{user.pk}"],
+                         description=reason)
+        return user
+
+
+def account_change_role(*, actor: Actor, user_id: int, role: str, reason: str) -> User:
+    """Change a role; the account returns to pending until the Chief approves it again (ACC-2, ACC-7)."""
+    with refusals_recorded(actor=actor, action=actions.ROLE_CHANGED, targets=[f"user:{user_id}"]):
+        _require(actor, Capability.MANAGE_USERS, "Only the system administrator changes roles.")
+        reason = _require_reason(reason)
+        if role not in Role.values:
+            raise ApplicationError("Choose a role from the list.", field="role")
+        with transaction.atomic():
+            user = _locked_user(user_id)
+            previous = user.role
+            user.role, user.status, user.status_changed_at = role, AccountStatus.PENDING, timezone.now()
+            user.status_reason = f"Role changed from {previous} to {role}: {reason}"
+            user.save(update_fields=["role", "status", "status_reason", "status_changed_at"])
+            end_sessions_and_tokens(user)
+            _decide(user, AccountDecision.Kind.ROLE_CHANGED, actor, user.status_reason)
+            audit_record(actor=actor, action=actions.ROLE_CHANGED, targets=[f"user:{user.pk}"],
+                         description=reason, query={"from": previous, "to": role})
+        return user
+
+
+def accounts_disable_inactive(*, actor: Actor) -> int:
+    """Disable every active account with no sign-in within the policy's inactivity days (ACC-6)."""
+    cutoff = timezone.now() - timezone.timedelta(days=current_policy().inactivity_days)
+    stale = User.objects.filter(status=AccountStatus.ACTIVE).filter(last_login__lt=cutoff)
+    never = User.objects.filter(status=AccountStatus.ACTIVE, last_login__isnull=True,
+                                status_changed_at__lt=cutoff)
+    disabled = 0
+    for user_id in stale.union(never).values_list("pk", flat=True):
+        with transaction.atomic():
+            user = _locked_user(user_id)
+            user.status, user.status_changed_at = AccountStatus.INACTIVE, timezone.now()
+            user.status_reason = "No sign-in within the inactivity period."
+            user.save(update_fields=["status", "status_reason", "status_changed_at"])
+            end_sessions_and_tokens(user)
+            _decide(user, AccountDecision.Kind.DISABLED_INACTIVE, actor, user.status_reason)
+            audit_record(actor=actor, action=actions.ACCOUNT_DISABLED_INACTIVE, targets=[f"user:{user.pk}"])
+            disabled += 1
+    return disabled
+
+
+def end_sessions_and_tokens(user: User) -> int:
+    """End every session and revoke every API token of `user`; return how many were ended."""
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return len(keys) + revoked
+
+
+def training_record(*, actor: Actor, user_id: int, kind: str, completed_on: date, reference: str
+                    ) -> TrainingRecord:
+    """Record a completed training, sign-off or certification (ACC-5)."""
+    with refusals_recorded(actor=actor, action=actions.TRAINING_RECORDED, targets=[f"user:{user_id}"]):
+        _require(actor, Capability.MANAGE_USERS, "Only the system administrator records training.")
+        if completed_on > timezone.localdate():
+            raise ApplicationError("The completion date cannot be in the future.", field="completed_on")
+        if not reference.strip():
+            raise ApplicationError("Give the course, certificate or document reference.", field="reference")
+        with transaction.atomic():
+            user = _locked_user(user_id)
+            record = TrainingRecord.objects.create(user=user, kind=kind, completed_on=completed_on,
+                                                   reference=reference.strip(), recorded_by=actor.user)
+            audit_record(actor=actor, action=actions.TRAINING_RECORDED, targets=[f"user:{user.pk}"],
+                         query={"kind": kind, "completed_on": completed_on.isoformat()})
+        return record
+
+
+def password_change(*, actor: Actor, current: str, new: str) -> None:
+    """Change the actor's own password: validated, and never one of the last N (ACC-4)."""
+    user = actor.user
+    with refusals_recorded(actor=actor, action=actions.PASSWORD_CHANGED, targets=[f"user:{user.pk}"]):
+        if not user.check_password(current):
+            raise PolicyDenied("Your current password is not correct.")
+        _validate_password(new, user)
+        with transaction.atomic():
+            user.set_password(new)
+            user.save(update_fields=["password"])
+            PasswordHistory.objects.create(user=user, password=user.password)
+            audit_record(actor=actor, action=actions.PASSWORD_CHANGED, targets=[f"user:{user.pk}"])
+
+
+def api_token_issue(*, actor: Actor, name: str) -> str:
+    """Issue a personal API token and return its key, which is shown once and stored only hashed."""
+    if not name.strip():
+        raise ApplicationError("Name the token after where it will be used.", field="name")
+    key = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=actor.user, name=name.strip(), prefix=key[:8],
+                                        key_hash=ApiToken.hash_key(key))
+        audit_record(actor=actor, action=actions.API_TOKEN_ISSUED, targets=[f"token:{token.pk}"])
+    return key
+
+
+def api_token_revoke(*, actor: Actor, token_id: int) -> None:
+    with transaction.atomic():
+        revoked = ApiToken.objects.filter(pk=token_id, user=actor.user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now())
+        if not revoked:
+            raise NotFound("No such active token.")
+        audit_record(actor=actor, action=actions.API_TOKEN_REVOKED, targets=[f"token:{token_id}"])

@@ -1,0 +1,6 @@
+from audit.actions import register
+
+AUDIT_LOG_VIEWED = register("audit.log_viewed", "Audit log viewed", category="audit")
+AUDIT_LOG_EXPORTED = register("audit.log_exported", "Audit log exported", category="audit")
+AUDIT_CHAIN_VERIFIED = register("audit.chain_verified", "Audit chain verified", category="audit")
+REQUEST_REFUSED = register("request.refused", "Request refused", category="access")

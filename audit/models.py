@@ -1,0 +1,69 @@
+"""The append-only audit log and its hash chain.
+
+Events are written by the application's own transactions, in parallel, each with the SHA-256 of its
+own content. A single sealer (``audit.chain``) appends every committed event to the chain in a
+separate table, so concurrent writers never wait on a chain lock and the chain has no forks or gaps.
+PostgreSQL triggers (see the migrations) refuse UPDATE, DELETE and TRUNCATE on both tables.
+"""
+from django.conf import settings
+from django.db import models
+
+
+class ActorType(models.TextChoices):
+    USER = "user", "User"
+    CAMERA = "camera", "Camera"
+    AGENCY = "agency", "Partner agency"
+    SYSTEM = "system", "System"
+    ANONYMOUS = "anonymous", "Unauthenticated"
+
+
+class Outcome(models.TextChoices):
+    ALLOWED = "allowed", "Allowed"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Failed"
+
+
+class AuditEvent(models.Model):
+    occurred_at = models.DateTimeField(db_index=True)
+    actor_type = models.CharField(max_length=16, choices=ActorType.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    purpose = models.CharField(max_length=64, blank=True)
+    case_number = models.CharField(max_length=64, blank=True, db_index=True)
+    description = models.TextField(blank=True)
+    reason = models.TextField(blank=True, help_text="Why a request was refused or failed.")
+    targets = models.JSONField(default=list, blank=True)
+    query = models.JSONField(default=dict, blank=True)
+    result_count = models.IntegerField(null=True, blank=True)
+    client_ip = models.CharField(max_length=64, blank=True)
+    session_ref = models.CharField(max_length=64, blank=True)
+    flagged = models.BooleanField(default=False, help_text="Raised for the auditor's attention.")
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["actor_user", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.outcome}"
+
+
+class AuditSeal(models.Model):
+    """One link of the chain: the event at position `position`, hashed onto the link before it."""
+
+    position = models.BigIntegerField(primary_key=True)
+    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="seal")
+    event_hash = models.CharField(max_length=64)
+    previous_hash = models.CharField(max_length=64)
+    chain_hash = models.CharField(max_length=64, unique=True)
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"#{self.position} {self.chain_hash[:12]}"

@@ -1,0 +1,9 @@
+"""Settings for `make run` on a developer's or evaluator's machine."""
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "local-development-only-not-secret")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+# No internet on development machines; production keeps the breached-password check on.
+os.environ.setdefault("ALPR_BREACHED_PASSWORD_CHECK", "false")
+
+from config.settings.base import *  # noqa: F403

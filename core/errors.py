@@ -1,0 +1,48 @@
+"""The application's error types and the one place that turns them into responses.
+
+Services raise these; views never build error responses themselves. `ApplicationErrorMiddleware`
+renders them as pages and `api_exception_handler` as API responses.
+"""
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class ApplicationError(Exception):
+    """A request that cannot be carried out, with a message meant for the person who made it."""
+
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class PolicyDenied(ApplicationError):
+    """The agency's policy forbids this request; the refusal has been audited."""
+
+    status_code = 403
+    code = "policy_denied"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None,
+                 flag_for_audit: bool = False):
+        super().__init__(message, code=code, field=field)
+        self.flag_for_audit = flag_for_audit
+
+
+class NotFound(ApplicationError):
+    status_code = 404
+    code = "not_found"
+
+
+def api_exception_handler(exc, context):
+    """Map application errors to JSON responses; leave the rest to DRF."""
+    if isinstance(exc, ApplicationError):
+        body = {"error": exc.code, "detail": exc.message}
+        if exc.field:
+            body["field"] = exc.field
+        return Response(body, status=exc.status_code)
+    return exception_handler(exc, context)

@@ -1,0 +1,3 @@
+from audit.actions import register
+
+POLICY_CHANGED = register("policy.changed", "Agency policy changed", category="policy")

@@ -1,0 +1,162 @@
+"""The agency's ALPR policy: every configurable value that any check in the system reads.
+
+Each change creates a new row (the old ones are the history); the newest row is in force.
+Validation lives in `clean()` and in database constraints, so no path can store a policy that the
+general order forbids (e.g. retention over 90 days).
+"""
+import ipaddress
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from core.net import address_in_networks
+from policy import defaults
+
+MAX_RETENTION_DAYS = 90  # Oak Park GO 4-68 VI: no configuration may keep reads longer.
+MIN_AUDIT_RETENTION_DAYS = 730  # AUD-3: audit entries are kept at least two years.
+MIN_PASSWORD_LENGTH = 12  # ACC-4
+MAX_IDLE_MINUTES = 30  # ACC-9
+
+
+class AgencyPolicy(models.Model):
+    # Retention (RET-1, AUD-3)
+    retention_days = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(1), MaxValueValidator(MAX_RETENTION_DAYS)]
+    )
+    audit_retention_days = models.PositiveIntegerField(
+        default=MIN_AUDIT_RETENTION_DAYS, validators=[MinValueValidator(MIN_AUDIT_RETENTION_DAYS)]
+    )
+    # Purposes (USE-1 to USE-3)
+    permitted_purposes = models.JSONField(default=defaults.permitted_purposes)
+    felony_exception_purpose = models.CharField(max_length=64, default=defaults.FELONY_EXCEPTION)
+    prohibited_purposes = models.JSONField(default=defaults.prohibited_purposes)
+    vague_descriptions = models.JSONField(default=defaults.vague_descriptions)
+    description_min_length = models.PositiveSmallIntegerField(default=12)
+    case_number_pattern = models.CharField(max_length=200, default=defaults.CASE_NUMBER_PATTERN)
+    case_number_example = models.CharField(max_length=40, default="26-004512")
+    justification_minutes = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(1), MaxValueValidator(480)]
+    )
+    # Downloads (USE-7)
+    download_cap_per_request = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    download_cap_per_user_day = models.PositiveSmallIntegerField(
+        default=25, validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    # Accounts (ACC-4 to ACC-6, ACC-9)
+    inactivity_days = models.PositiveSmallIntegerField(
+        default=90, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    training_validity_days = models.PositiveSmallIntegerField(
+        default=365, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    policy_signoff_validity_days = models.PositiveSmallIntegerField(
+        default=365, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    leads_certification_days = models.PositiveSmallIntegerField(
+        default=730, validators=[MinValueValidator(1), MaxValueValidator(730)]
+    )
+    training_reminder_days = models.PositiveSmallIntegerField(default=30)
+    session_idle_minutes = models.PositiveSmallIntegerField(
+        default=MAX_IDLE_MINUTES, validators=[MinValueValidator(1), MaxValueValidator(MAX_IDLE_MINUTES)]
+    )
+    session_absolute_hours = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1), MaxValueValidator(24)]
+    )
+    lockout_failures = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    lockout_window_minutes = models.PositiveSmallIntegerField(default=15, validators=[MinValueValidator(1)])
+    password_min_length = models.PositiveSmallIntegerField(
+        default=MIN_PASSWORD_LENGTH, validators=[MinValueValidator(MIN_PASSWORD_LENGTH)]
+    )
+    password_history_count = models.PositiveSmallIntegerField(default=10, validators=[MinValueValidator(1)])
+    restrict_to_trusted_networks = models.BooleanField(default=False)
+    trusted_networks = models.JSONField(default=list, blank=True)
+    system_use_notice = models.TextField(default=defaults.SYSTEM_USE_NOTICE)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    change_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name_plural = "agency policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(retention_days__gte=1, retention_days__lte=MAX_RETENTION_DAYS),
+                name="retention_at_most_90_days",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(audit_retention_days__gte=MIN_AUDIT_RETENTION_DAYS),
+                name="audit_kept_two_years",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(password_min_length__gte=MIN_PASSWORD_LENGTH),
+                name="password_at_least_12",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Policy #{self.pk} ({self.created_at:%Y-%m-%d})" if self.pk else "Policy (unsaved)"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        permitted = {p.get("code") for p in self.permitted_purposes}
+        prohibited = {p.get("code") for p in self.prohibited_purposes}
+        if not permitted or any(not p.get("code") or not p.get("label") for p in self.permitted_purposes):
+            errors["permitted_purposes"] = "Each permitted purpose needs a code and a label."
+        if permitted & prohibited:
+            errors["permitted_purposes"] = "A prohibited purpose cannot also be permitted."
+        if self.felony_exception_purpose and self.felony_exception_purpose not in permitted:
+            errors["felony_exception_purpose"] = "The felony-exception purpose must be a permitted purpose."
+        missing = set(defaults.PROHIBITED_CODES) - prohibited
+        if missing:
+            errors["prohibited_purposes"] = "These prohibited purposes cannot be removed: " + ", ".join(
+                sorted(missing)
+            )
+        try:
+            re.compile(self.case_number_pattern)
+        except re.error:
+            errors["case_number_pattern"] = "Not a valid regular expression."
+        for network in self.trusted_networks:
+            if not _valid_network(network):
+                errors["trusted_networks"] = f"{network!r} is not a network such as 10.20.0.0/16."
+        if errors:
+            raise ValidationError(errors)
+
+    # Read helpers, so callers never dig into the JSON shapes.
+    def purpose_label(self, code: str) -> str:
+        return next((p["label"] for p in self.permitted_purposes if p["code"] == code), code)
+
+    def is_permitted_purpose(self, code: str) -> bool:
+        return any(p["code"] == code for p in self.permitted_purposes)
+
+    def prohibited_purpose_named_in(self, text: str) -> dict | None:
+        """Return the prohibited purpose whose terms appear in `text` as whole words, if any."""
+        padded = f" {_words(text)} "
+        for purpose in self.prohibited_purposes:
+            if any(f" {_words(term)} " in padded for term in purpose.get("terms", [])):
+                return purpose
+        return None
+
+    def network_is_trusted(self, address: str) -> bool:
+        return not self.restrict_to_trusted_networks or address_in_networks(address, self.trusted_networks)
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _valid_network(network: str) -> bool:
+    try:
+        ipaddress.ip_network(network, strict=False)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,95 @@
+"""Roles and what each may do (ACC-7). The only place that says which role can do what.
+
+This is fixed by the department's general order, not agency configuration: granting the Chief's
+approvals to another role would itself be a policy change, made here, reviewed and versioned.
+"""
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "Officer"
+    DISPATCHER = "dispatcher", "Dispatcher"
+    ANALYST = "analyst", "Crime analyst"
+    DETECTIVE = "detective", "Detective"
+    ADMINISTRATOR = "administrator", "System administrator"
+    CHIEF = "chief", "Chief of police"
+    AUDITOR = "auditor", "Auditor"
+    OVERSIGHT = "oversight", "Oversight board member"
+    RECORDS = "records", "Records supervisor"
+
+
+class Capability(models.TextChoices):
+    SEARCH_PLATES = "search_plates", "Search plate reads for a case"
+    CREATE_HOTLIST = "create_hotlist", "Create internal hotlist entries"
+    VERIFY_ALERTS = "verify_alerts", "Receive and verify hotlist alerts"
+    AUDIT_QUERY = "audit_query", "Run administrative and audit queries"
+    READ_AUDIT_LOG = "read_audit_log", "Read and export the audit log"
+    MANAGE_USERS = "manage_users", "Create accounts and record training"
+    APPROVE_USERS = "approve_users", "Approve or deny new accounts"
+    SUSPEND_USERS = "suspend_users", "Suspend or separate users"
+    MANAGE_CAMERAS = "manage_cameras", "Manage cameras"
+    APPROVE_RELOCATIONS = "approve_relocations", "Approve camera installation and relocation"
+    APPROVE_FELONY_EXCEPTIONS = "approve_felony_exceptions", "Approve other-felony search requests"
+    MANAGE_RETENTION = "manage_retention", "Manage retention and the agency policy"
+    REVIEW_SHARING = "review_sharing", "Review sharing requests from other agencies"
+    HANDLE_RECORDS_REQUESTS = "handle_records_requests", "Handle public-records requests"
+    SIGN_OFF_AUDIT = "sign_off_audit", "Sign off the monthly audit"
+    READ_REPORTS = "read_reports", "Read oversight reports"
+
+
+_QUERY = {Capability.SEARCH_PLATES, Capability.VERIFY_ALERTS}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.OFFICER: frozenset(_QUERY),
+    Role.DISPATCHER: frozenset(_QUERY),
+    Role.ANALYST: frozenset(_QUERY | {Capability.CREATE_HOTLIST}),
+    Role.DETECTIVE: frozenset(_QUERY | {Capability.CREATE_HOTLIST}),
+    Role.ADMINISTRATOR: frozenset(
+        {
+            Capability.AUDIT_QUERY,
+            Capability.READ_AUDIT_LOG,
+            Capability.MANAGE_USERS,
+            Capability.SUSPEND_USERS,
+            Capability.MANAGE_CAMERAS,
+            Capability.MANAGE_RETENTION,
+            Capability.REVIEW_SHARING,
+            Capability.SIGN_OFF_AUDIT,
+            Capability.READ_REPORTS,
+        }
+    ),
+    Role.CHIEF: frozenset(
+        {
+            Capability.APPROVE_USERS,
+            Capability.SUSPEND_USERS,
+            Capability.APPROVE_RELOCATIONS,
+            Capability.APPROVE_FELONY_EXCEPTIONS,
+            Capability.READ_REPORTS,
+        }
+    ),
+    Role.AUDITOR: frozenset({Capability.AUDIT_QUERY, Capability.READ_AUDIT_LOG, Capability.READ_REPORTS}),
+    Role.OVERSIGHT: frozenset({Capability.READ_REPORTS}),
+    Role.RECORDS: frozenset({Capability.HANDLE_RECORDS_REQUESTS}),
+}
+
+# Roles that verify alerts against LEADS must hold a current LEADS certification (ACC-5).
+LEADS_ROLES = frozenset(role for role, caps in ROLE_CAPABILITIES.items() if Capability.VERIFY_ALERTS in caps)
+# Roles that reach ALPR data at all need current training and policy sign-off (ACC-5).
+ALPR_DATA_CAPABILITIES = frozenset(
+    {Capability.SEARCH_PLATES, Capability.VERIFY_ALERTS, Capability.AUDIT_QUERY, Capability.CREATE_HOTLIST}
+)
+
+
+def role_has(role: str, capability: str) -> bool:
+    return capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def role_reaches_alpr_data(role: str) -> bool:
+    return bool(ROLE_CAPABILITIES.get(role, frozenset()) & ALPR_DATA_CAPABILITIES)
+
+
+def capability_table() -> list[tuple[str, list[bool]]]:
+    """Return rows of (capability label, [granted per role in Role order]) for display."""
+    return [
+        (capability.label, [role_has(role, capability) for role in Role])
+        for capability in Capability
+    ]
