@@ -6,4 +6,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
     path("accounts/", include("accounts.urls")),
+    path("audit/", include("audit.urls")),
+    path("policy/", include("policy.urls")),
+    # Camera uploads (per-camera credentials, never a browser session): namespace camera_api.
+    path("", include("ingest.urls")),
 ]
