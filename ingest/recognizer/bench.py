@@ -1,0 +1,99 @@
+"""Measure the recognizer on a folder of labelled photos.
+
+    python -m ingest.recognizer.bench --dir ../shared/benchmarks/plates-us
+
+Progress goes to stderr; the last stdout line is one JSON object with the figures. Runs on one
+core so the timings match a single worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+
+from ingest.recognizer.dataset import LabelledPhoto, is_held_out, load_labelled_photos
+from ingest.recognizer.localize import Box, iou
+from ingest.recognizer.pipeline import PlateResult, default_recognizer
+
+DETECTION_IOU = 0.4
+
+
+def limit_to_one_core() -> None:
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = "1"
+    cv2.setNumThreads(1)
+
+
+def edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
+
+
+def score_photo(photo: LabelledPhoto, plates: list[PlateResult]) -> dict[str, bool]:
+    first = plates[0].text if plates else ""
+    texts = {candidate.text for plate in plates for candidate in plate.candidates}
+    return {
+        "detected": any(iou(Box(*plate.box), photo.box) > DETECTION_IOU for plate in plates),
+        "top1": first == photo.text,
+        "topn": photo.text in texts,
+        "within_one_char": bool(plates) and edit_distance(first, photo.text) <= 1,
+    }
+
+
+def share(rows: list[dict[str, bool]], key: str) -> float:
+    return round(sum(row[key] for row in rows) / len(rows), 4) if rows else 0.0
+
+
+def run_benchmark(directory: Path, progress: Callable[[str], None]) -> dict[str, float | int]:
+    limit_to_one_core()
+    recognizer = default_recognizer()
+    photos = load_labelled_photos(directory)
+    rows, held_out_rows, seconds = [], [], []
+    for number, photo in enumerate(photos, 1):
+        started = time.perf_counter()
+        plates = recognizer.recognize(photo.path.read_bytes())
+        seconds.append(time.perf_counter() - started)
+        row = score_photo(photo, plates)
+        rows.append(row)
+        if is_held_out(photo):
+            held_out_rows.append(row)
+        first = plates[0].text if plates else "-"
+        progress(f"{number}/{len(photos)} {photo.path.name} {photo.text} -> {first} {seconds[-1]:.3f}s {row}")
+    ordered = sorted(seconds)
+    return {
+        "images": len(rows),
+        "detected": share(rows, "detected"),
+        "top1": share(rows, "top1"),
+        "topn": share(rows, "topn"),
+        "within_one_char": share(rows, "within_one_char"),
+        "median_s": round(statistics.median(ordered), 4) if ordered else 0.0,
+        "p95_s": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 4) if ordered else 0.0,
+        "heldout_images": len(held_out_rows),
+        "heldout_top1": share(held_out_rows, "top1"),
+        "heldout_topn": share(held_out_rows, "topn"),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Measure plate recognition on labelled photos.")
+    parser.add_argument("--dir", type=Path, required=True, help="folder of NAME.jpg + NAME.txt photos")
+    args = parser.parse_args(argv)
+    figures = run_benchmark(args.dir, lambda line: print(line, file=sys.stderr, flush=True))
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""Photo in, plate readings out: localise candidates, read each a few ways, rescore, rank."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ingest.recognizer.crops import box_corners, crop_quad
+from ingest.recognizer.formats import format_score, look_alike_variants
+from ingest.recognizer.localize import Box, find_plate_candidates, iou
+from ingest.recognizer.reader import (
+    DEFAULT_MODEL_PATH,
+    LineReader,
+    Reading,
+    ctc_log_likelihood,
+)
+from ingest.recognizer.state import read_state
+
+# (width factor, height factor) crops read around each localiser box. Its boxes are usually a
+# little wider than the plate's characters, so shrunk variants read best.
+READ_VARIANTS = ((0.92, 1.0), (1.0, 1.0), (0.86, 1.2))
+MAX_CANDIDATE_BOXES = 10
+MAX_TEXTS_PER_PLATE = 5
+MIN_PLATE_SCORE = -9.0
+# US plates are 2:1; the localiser box hugs the character row, which sits a little low on the plate.
+PLATE_ASPECT = 2.0
+PLATE_CENTRE_SHIFT = -0.04
+
+
+@dataclass(frozen=True)
+class TextCandidate:
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class PlateResult:
+    """One plate found in a photo. ``box`` is [x, y, w, h] in the photo's pixels."""
+
+    text: str
+    confidence: float
+    box: list[int]
+    candidates: list[TextCandidate] = field(default_factory=list)
+    state: str | None = None
+    score: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "confidence": round(self.confidence, 4),
+            "box": self.box,
+            "candidates": [{"text": c.text, "confidence": round(c.confidence, 4)} for c in self.candidates],
+            "state": self.state,
+        }
+
+
+class Recognizer:
+    """Loads the reader model once; ``recognize`` is safe to call from one thread at a time."""
+
+    def __init__(self, model_path: Path = DEFAULT_MODEL_PATH, detect_state: bool = True) -> None:
+        self.reader = LineReader(model_path)
+        self.detect_state = detect_state
+        self._lock = threading.Lock()
+
+    def recognize(self, image: bytes | np.ndarray) -> list[PlateResult]:
+        """Plates in ``image`` (encoded bytes or a BGR array), best first."""
+        bgr = decode_image(image)
+        gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if bgr.ndim == 3 else bgr
+        boxes = find_plate_candidates(gray, MAX_CANDIDATE_BOXES)
+        crops = (
+            np.stack([crop_quad(gray, corners) for box in boxes for corners in variant_corners(box)])
+            if boxes
+            else []
+        )
+        with self._lock:
+            readings = self.reader.read(np.asarray(crops))
+        per_box = len(READ_VARIANTS)
+        plates = [
+            _rank_texts(box, readings[index * per_box : (index + 1) * per_box])
+            for index, box in enumerate(boxes)
+        ]
+        plates = _drop_duplicates(sorted((p for p in plates if p is not None), key=lambda p: -p.score))
+        if plates and self.detect_state:
+            plates[0] = _with_state(plates[0], gray)
+        return plates
+
+
+def decode_image(image: bytes | np.ndarray) -> np.ndarray:
+    if isinstance(image, np.ndarray):
+        return image
+    decoded = cv2.imdecode(np.frombuffer(image, dtype=np.uint8), cv2.IMREAD_COLOR)
+    if decoded is None:
+        raise ValueError("not a decodable image")
+    return decoded
+
+
+def variant_corners(box: Box) -> list[np.ndarray]:
+    corners = []
+    for width_factor, height_factor in READ_VARIANTS:
+        w, h = box.w * width_factor, box.h * height_factor
+        corners.append(box_corners(box.x + (box.w - w) / 2, box.y + (box.h - h) / 2, w, h))
+    return corners
+
+
+def _rank_texts(box: Box, readings: list[Reading]) -> PlateResult | None:
+    """Score every text read from the box's crops (plus look-alike repairs) against all crops."""
+    texts: list[str] = []
+    for reading in readings:
+        if len(reading.text) >= 2:
+            texts += [reading.text, *look_alike_variants(reading.text)]
+    texts = list(dict.fromkeys(texts))
+    if not texts:
+        return None
+    scored = sorted(((_text_score(text, readings), text) for text in texts), reverse=True)
+    best_score, best_text = scored[0]
+    if best_score < MIN_PLATE_SCORE:
+        return None
+    candidates = [TextCandidate(text, _confidence(score)) for score, text in scored[:MAX_TEXTS_PER_PLATE]]
+    return PlateResult(best_text, candidates[0].confidence, _plate_box(box), candidates, score=best_score)
+
+
+def _text_score(text: str, readings: list[Reading]) -> float:
+    """Mean CTC log-likelihood over the crops plus the plate-layout prior."""
+    likelihood = np.mean([ctc_log_likelihood(reading.step_log_probs, text) for reading in readings])
+    return float(likelihood) + format_score(text)
+
+
+def _confidence(score: float) -> float:
+    """Map a log-scale score to (0, 1); about 0.5 at a score of -3."""
+    return float(1.0 / (1.0 + np.exp(-(score + 3.0))))
+
+
+def _plate_box(box: Box) -> list[int]:
+    height = max(box.h, box.w / PLATE_ASPECT)
+    centre_y = box.y + box.h / 2 + PLATE_CENTRE_SHIFT * box.h
+    return [box.x, round(centre_y - height / 2), box.w, round(height)]
+
+
+def _drop_duplicates(plates: list[PlateResult]) -> list[PlateResult]:
+    """Keep the best reading where several boxes cover the same plate."""
+    kept: list[PlateResult] = []
+    for plate in plates:
+        box = Box(*plate.box)
+        if all(iou(box, Box(*other.box)) < 0.3 and plate.text != other.text for other in kept):
+            kept.append(plate)
+    return kept
+
+
+def _with_state(plate: PlateResult, gray: np.ndarray) -> PlateResult:
+    x, y, w, h = plate.box
+    return PlateResult(
+        plate.text, plate.confidence, plate.box, plate.candidates, read_state(gray, x, y, w, h), plate.score
+    )
+
+
+_default: Recognizer | None = None
+_default_lock = threading.Lock()
+
+
+def default_recognizer() -> Recognizer:
+    """The process-wide recognizer, created on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Recognizer()
+        return _default
+
+
+def recognize(image: bytes | np.ndarray) -> list[PlateResult]:
+    """Plates in ``image`` (encoded bytes or a BGR array), best first."""
+    return default_recognizer().recognize(image)

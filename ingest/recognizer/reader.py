@@ -1,0 +1,85 @@
+"""Run the CTC line reader (an ONNX file) through OpenCV's dnn module and decode its output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ingest.recognizer.alphabet import ALPHABET, BLANK, CHAR_TO_INDEX
+from ingest.recognizer.crops import normalise
+
+DEFAULT_MODEL_PATH = Path(__file__).parent / "model" / "plate_ctc.onnx"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A decoded line: its text, the summed best-path log-probability, and per-character probabilities."""
+
+    text: str
+    log_prob: float
+    char_probs: tuple[float, ...]
+    step_log_probs: np.ndarray
+
+
+def log_softmax(scores: np.ndarray, axis: int) -> np.ndarray:
+    shifted = scores - scores.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def greedy_decode(step_log_probs: np.ndarray) -> Reading:
+    """Best-path CTC decoding of a (time steps, classes) log-probability matrix."""
+    best = step_log_probs.argmax(axis=1)
+    chars, probs = [], []
+    previous = BLANK
+    for step, index in enumerate(best):
+        if index != BLANK and index != previous:
+            chars.append(ALPHABET[index])
+            probs.append(float(np.exp(step_log_probs[step, index])))
+        elif index != BLANK and probs:
+            probs[-1] = max(probs[-1], float(np.exp(step_log_probs[step, index])))
+        previous = index
+    log_prob = float(step_log_probs[np.arange(len(best)), best].sum())
+    return Reading("".join(chars), log_prob, tuple(probs), step_log_probs)
+
+
+def ctc_log_likelihood(step_log_probs: np.ndarray, text: str) -> float:
+    """log P(text | crop) summed over all CTC alignments (the forward algorithm)."""
+    labels = [CHAR_TO_INDEX[char] for char in text]
+    extended = np.full(2 * len(labels) + 1, BLANK)
+    extended[1::2] = labels
+    # A step may skip the blank between two different characters.
+    can_skip = np.zeros(len(extended), dtype=bool)
+    can_skip[3::2] = np.array(labels[1:]) != np.array(labels[:-1]) if len(labels) > 1 else []
+    alpha = np.full(len(extended), -np.inf)
+    alpha[0] = step_log_probs[0, BLANK]
+    if labels:
+        alpha[1] = step_log_probs[0, labels[0]]
+    for step in range(1, len(step_log_probs)):
+        stay = alpha
+        advance = np.concatenate(([-np.inf], alpha[:-1]))
+        skip = np.where(can_skip, np.concatenate(([-np.inf, -np.inf], alpha[:-2])), -np.inf)
+        alpha = np.logaddexp(np.logaddexp(stay, advance), skip) + step_log_probs[step, extended]
+    tail = alpha[-2:] if labels else alpha[-1:]
+    return float(np.logaddexp.reduce(tail))
+
+
+def logits_to_step_log_probs(logits: np.ndarray) -> np.ndarray:
+    """(N, classes, 1, steps) network output to (N, steps, classes) log-probabilities."""
+    return log_softmax(logits[:, :, 0, :].transpose(0, 2, 1), axis=2)
+
+
+class LineReader:
+    """Reads batches of 32x96 uint8 crops with the ONNX model; not thread-safe (one net per instance)."""
+
+    def __init__(self, model_path: Path = DEFAULT_MODEL_PATH) -> None:
+        self.net = cv2.dnn.readNetFromONNX(str(model_path))
+
+    def read(self, crops: np.ndarray) -> list[Reading]:
+        if len(crops) == 0:
+            return []
+        self.net.setInput(normalise(crops))
+        step_log_probs = logits_to_step_log_probs(self.net.forward())
+        return [greedy_decode(matrix) for matrix in step_log_probs]

@@ -1,0 +1,1 @@
+"""Training code for the plate line reader; needs the packages in requirements-train.txt."""

@@ -1,0 +1,224 @@
+"""Train the plate line reader and export it to ONNX.
+
+Run with the training venv (see requirements-train.txt), from the repository root:
+
+    python -m ingest.recognizer.training.train --dev-dir ../shared/benchmarks/plates-us \
+        --out ingest/recognizer/model/plate_ctc.onnx
+
+Two phases: pre-training on synthetic plates (gets CTC past its all-blank plateau), then fine-tuning
+on augmented crops of the development photos mixed with synthetic ones. Photos that
+``dev_data.is_held_out`` selects are never trained on; their exact-read share is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+import time
+from collections.abc import Callable
+from multiprocessing import Pool
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+from torch import nn
+
+from ingest.recognizer.alphabet import BLANK, encode
+from ingest.recognizer.crops import box_corners, crop_quad, normalise
+from ingest.recognizer.dataset import LabelledPhoto, is_held_out, load_labelled_photos
+from ingest.recognizer.reader import greedy_decode, logits_to_step_log_probs
+from ingest.recognizer.training.dev_data import (
+    development_crops,
+    localiser_boxes_on_plate,
+)
+from ingest.recognizer.training.model import PlateReader
+from ingest.recognizer.training.synth import synthetic_sample
+
+BATCH_SIZE = 64
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--dev-dir", type=Path, required=True, help="folder of NAME.jpg + NAME.txt photos")
+    parser.add_argument("--out", type=Path, required=True, help="where to write the ONNX model")
+    parser.add_argument("--synthetic", type=int, default=40000, help="number of synthetic crops")
+    parser.add_argument("--per-photo", type=int, default=250, help="augmented crops per training photo")
+    parser.add_argument("--pretrain-minutes", type=float, default=7.0)
+    parser.add_argument("--finetune-minutes", type=float, default=15.0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=7)
+    return parser.parse_args(argv)
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _synthetic_chunk(seed_and_count: tuple[int, int]) -> tuple[np.ndarray, list[str]]:
+    seed, count = seed_and_count
+    rng = random.Random(seed)  # noqa: S311 (augmentation, not security)
+    samples = [synthetic_sample(rng) for _ in range(count)]
+    return np.stack([crop for crop, _ in samples]), [label for _, label in samples]
+
+
+def synthetic_crops(count: int, seed: int, workers: int) -> tuple[np.ndarray, list[str]]:
+    chunk = 1000
+    jobs = [
+        (seed * 100003 + index, min(chunk, count - start))
+        for index, start in enumerate(range(0, count, chunk))
+    ]
+    with Pool(workers) as pool:
+        parts = pool.map(_synthetic_chunk, jobs)
+    return np.concatenate([crops for crops, _ in parts]), [label for _, labels in parts for label in labels]
+
+
+class CropSet:
+    """uint8 crops with labels, served as random normalised batches with CTC targets."""
+
+    def __init__(self, crops: np.ndarray, labels: list[str]) -> None:
+        self.crops = crops
+        self.targets = [encode(label) for label in labels]
+
+    def __len__(self) -> int:
+        return len(self.crops)
+
+    def batch(self, rng: np.random.Generator, size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        chosen = rng.integers(0, len(self.crops), size)
+        images = torch.from_numpy(normalise(self.crops[chosen]))
+        targets = [self.targets[index] for index in chosen]
+        flat = torch.tensor([value for target in targets for value in target], dtype=torch.long)
+        lengths = torch.tensor([len(target) for target in targets], dtype=torch.long)
+        return images, flat, lengths
+
+
+def mixed_batch(
+    rng: np.random.Generator, sets: list[tuple[CropSet, int]]
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    parts = [crop_set.batch(rng, size) for crop_set, size in sets if size > 0]
+    return tuple(torch.cat([part[i] for part in parts]) for i in range(3))  # type: ignore[return-value]
+
+
+def train_for(
+    model: PlateReader,
+    sets: list[tuple[CropSet, int]],
+    minutes: float,
+    learning_rate: float,
+    rng: np.random.Generator,
+    evaluate: Callable[[], str],
+) -> None:
+    """Adam with a cosine learning-rate decay over a fixed wall-clock budget."""
+    optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=1e-4)
+    ctc = nn.CTCLoss(blank=BLANK, zero_infinity=True)
+    start = time.monotonic()
+    budget = minutes * 60.0
+    step, running = 0, 0.0
+    while (elapsed := time.monotonic() - start) < budget:
+        for group in optimiser.param_groups:
+            group["lr"] = learning_rate * 0.5 * (1 + math.cos(math.pi * elapsed / budget))
+        model.train()
+        images, targets, target_lengths = mixed_batch(rng, sets)
+        log_probs = logits_to_time_major(model(images))
+        input_lengths = torch.full((len(images),), log_probs.shape[0], dtype=torch.long)
+        loss = ctc(log_probs, targets, input_lengths, target_lengths)
+        optimiser.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        optimiser.step()
+        running = 0.98 * running + 0.02 * loss.item() if step else loss.item()
+        step += 1
+        if step % 300 == 0:
+            log(f"step {step} loss {running:.3f} lr {optimiser.param_groups[0]['lr']:.5f} {evaluate()}")
+    log(f"finished {step} steps; {evaluate()}")
+
+
+def logits_to_time_major(logits: torch.Tensor) -> torch.Tensor:
+    """(N, classes, 1, T) to the (T, N, classes) log-probabilities CTCLoss expects."""
+    return logits[:, :, 0, :].permute(2, 0, 1).log_softmax(2)
+
+
+def held_out_crops(photos: list[LabelledPhoto]) -> tuple[np.ndarray, list[str]]:
+    """One plain crop per plate: from the localiser's box on the plate if any, else from the truth box."""
+    crops, labels = [], []
+    for photo in photos:
+        gray = cv2.imread(str(photo.path), cv2.IMREAD_GRAYSCALE)
+        own = localiser_boxes_on_plate(gray, photo.box)
+        box = own[0] if own else photo.box
+        width = box.w * 0.92
+        crops.append(crop_quad(gray, box_corners(box.x + (box.w - width) / 2, box.y, width, box.h)))
+        labels.append(photo.text)
+    return np.stack(crops), labels
+
+
+def exact_share(model: PlateReader, crops: np.ndarray, labels: list[str]) -> float:
+    model.eval()
+    with torch.no_grad():
+        logits = model(torch.from_numpy(normalise(crops))).numpy()
+    readings = [greedy_decode(matrix) for matrix in logits_to_step_log_probs(logits)]
+    return sum(reading.text == label for reading, label in zip(readings, labels, strict=True)) / max(
+        1, len(labels)
+    )
+
+
+def export_onnx(model: PlateReader, out: Path) -> None:
+    model.eval()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    dummy = torch.zeros(1, 1, 32, 96)
+    torch.onnx.export(
+        model,
+        dummy,
+        str(out),
+        dynamo=False,
+        opset_version=13,
+        input_names=["image"],
+        output_names=["logits"],
+        dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}},
+    )
+    net = cv2.dnn.readNetFromONNX(str(out))
+    net.setInput(np.zeros((3, 1, 32, 96), dtype=np.float32))
+    log(f"exported {out} ({out.stat().st_size / 1e6:.2f} MB), cv2.dnn output {net.forward().shape}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    photos = load_labelled_photos(args.dev_dir)
+    train_photos = [photo for photo in photos if not is_held_out(photo)]
+    eval_photos = [photo for photo in photos if is_held_out(photo)]
+    log(f"{len(train_photos)} training photos, {len(eval_photos)} held out")
+
+    synthetic = CropSet(*synthetic_crops(args.synthetic, args.seed, args.threads))
+    log(f"{len(synthetic)} synthetic crops")
+    development = CropSet(*development_crops(train_photos, args.per_photo, args.seed))
+    log(f"{len(development)} development crops")
+    eval_crops, eval_labels = held_out_crops(eval_photos)
+    train_check = held_out_crops(train_photos)
+
+    model = PlateReader()
+    log(f"{sum(p.numel() for p in model.parameters())} parameters")
+
+    def evaluate() -> str:
+        held = exact_share(model, eval_crops, eval_labels)
+        seen = exact_share(model, *train_check)
+        return f"held-out exact {held:.2f}, training photos exact {seen:.2f}"
+
+    train_for(model, [(synthetic, BATCH_SIZE)], args.pretrain_minutes, 2e-3, rng, evaluate)
+    train_for(
+        model,
+        [(development, BATCH_SIZE * 5 // 8), (synthetic, BATCH_SIZE * 3 // 8)],
+        args.finetune_minutes,
+        1e-3,
+        rng,
+        evaluate,
+    )
+    export_onnx(model, args.out)
+
+
+if __name__ == "__main__":
+    main()
