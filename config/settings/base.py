@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "alpr",
     "ingest",
+    "demo",
 ]
 
 MIDDLEWARE = [

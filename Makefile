@@ -1,0 +1,40 @@
+# The two commands of the README: `make run` and `make test`.
+.PHONY: run test setup lint check-deploy bench-audit bench-ingest bench-recognition train-recognizer demo-code
+
+VENV := .venv
+PY := $(VENV)/bin/python
+
+run: ## Set up, load demo data and start web, worker and scheduler
+	scripts/setup.sh
+	scripts/run.sh
+
+test: ## Set up and run the whole test suite against the real PostgreSQL and Redis
+	scripts/setup.sh --for-tests
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh
+
+lint:
+	$(VENV)/bin/ruff check .
+
+check-deploy:
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	DJANGO_ALLOWED_HOSTS=alpr.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+bench-audit:
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/alpr_bench $(PY) manage.py bench_audit
+
+bench-ingest:
+	$(PY) manage.py bench_ingest
+
+bench-recognition:
+	$(PY) manage.py bench_recognition --dir ../shared/benchmarks/plates-us
+
+train-recognizer: ## Retrain the plate reader (needs torch; never run in CI)
+	python3 -m venv /tmp/alpr-train-venv && /tmp/alpr-train-venv/bin/pip install -q -r requirements-train.txt
+	/tmp/alpr-train-venv/bin/python -m ingest.recognizer.training.train --dev-dir ../shared/benchmarks/plates-us \
+		--out ingest/recognizer/model/plate_ctc.onnx
+
+demo-code: ## Print the current authenticator code of a demo account: make demo-code USER=oreyes
+	@$(PY) manage.py demo_code $(USER)

@@ -1,0 +1,44 @@
+"""The deployer's files agree with what `make run` starts, and production settings pass Django's checks."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _compose_commands() -> dict[str, str]:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return {name: " ".join(service.get("command", [])) if isinstance(service.get("command"), list)
+            else service.get("command", "") for name, service in compose["services"].items()}
+
+
+def test_compose_names_every_service():
+    assert set(_compose_commands()) == {"postgres", "redis", "web", "worker", "beat"}
+
+
+def test_compose_runs_the_same_processes_as_make_run():
+    # run.sh calls the virtualenv's programs: "$VENV/bin/gunicorn" config.wsgi ...
+    run_script = (ROOT / "scripts" / "run.sh").read_text().replace('"$VENV/bin/', "").replace('" ', " ")
+    commands = _compose_commands()
+    for service, program in (("web", "gunicorn config.wsgi"), ("worker", "celery -A config worker"),
+                             ("beat", "celery -A config beat")):
+        assert program in commands[service]
+        assert program in run_script
+    makefile = (ROOT / "Makefile").read_text()
+    assert "scripts/run.sh" in makefile and "scripts/test.sh" in makefile
+
+
+def test_dockerfile_installs_tesseract():
+    assert "tesseract-ocr" in (ROOT / "Dockerfile").read_text()
+
+
+def test_production_settings_pass_deploy_checks():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production",
+           "DJANGO_SECRET_KEY": "x" * 20 + "-Q8w!pZr3#kL0v@T7yN2$mB5^cF9&hJ4",
+           "DJANGO_ALLOWED_HOSTS": "alpr.example.gov"}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
