@@ -8,6 +8,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("policy/", include("policy.urls")),
+    path("search/", include("searches.urls")),
+    path("hotlists/", include("hotlists.urls")),
+    path("retention/", include("retention.urls")),
     # Camera uploads (per-camera credentials, never a browser session): namespace camera_api.
     path("", include("ingest.urls")),
 ]

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "accounts",
     "alpr",
     "ingest",
+    "searches",
+    "hotlists",
+    "retention",
     "demo",
 ]
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class HotlistsConfig(AppConfig):
+    """Hotlists, their imports, matching reads on arrival, alerts and their verification."""
+
+    name = "hotlists"
+    verbose_name = "Hotlists and alerts"
