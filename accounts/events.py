@@ -4,6 +4,7 @@ These are the services behind the sign-in pages. Each step is audited, failures 
 """
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
@@ -64,7 +65,7 @@ def signin_password(request, *, username: str, password: str, notice_acknowledge
         audit_record(actor=actor, action=actions.NETWORK_REFUSED, outcome=Outcome.REFUSED,
                      reason="Sign-in from outside the trusted networks.")
         raise PolicyDenied("This system can be used only from department devices and networks.")
-    login(request, user)  # Django issues a new session id here.
+    _login_keeping_failures(request, user)  # Django issues a new session id here.
     request.session[SESSION_STARTED] = timezone.now().timestamp()
     request.session[SESSION_LAST_SEEN] = timezone.now().timestamp()
     actor = Actor.for_request(request)
@@ -80,6 +81,7 @@ def signin_second_factor(request, *, token: str) -> bool:
     for device in devices_for_user(user, confirmed=True):
         if token and device.verify_token(token):
             otp_login(request, device)
+            axes_reset(username=user.username)  # a complete sign-in forgets earlier failures
             audit_record(actor=Actor.for_request(request), action=actions.MFA_OK,
                          query={"method": device.__class__.__name__})
             return True
@@ -87,7 +89,8 @@ def signin_second_factor(request, *, token: str) -> bool:
                  reason="Wrong or reused code.")
     user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=request)
     if AxesProxyHandler.is_locked(request, {"username": user.username}):
-        record_lockout(request, {"username": user.username})
+        # The lockout itself is recorded by the lockout page (accounts.lockout), which
+        # django-axes' middleware renders in place of this response.
         logout(request)
     return False
 
@@ -95,7 +98,22 @@ def signin_second_factor(request, *, token: str) -> bool:
 def signin_enrolled_device(request, device) -> None:
     """Complete sign-in with the authenticator whose first code was just confirmed."""
     otp_login(request, device)
+    axes_reset(username=request.user.username)
     audit_record(actor=Actor.for_request(request), action=actions.MFA_OK, query={"method": "enrolment"})
+
+
+def _login_keeping_failures(request, user: User) -> None:
+    """Start the half-signed-in session without forgetting the login name's failed attempts.
+
+    django-axes forgets failures on every Django login (AXES_RESET_ON_SUCCESS), and the password
+    step is one. Without this, whoever knows the password could guess second-factor codes without
+    end, four at a time, re-entering the password in between. Failures are forgotten only when
+    the second factor passes.
+    """
+    kept = list(AccessAttempt.objects.filter(username=user.get_username()))
+    login(request, user)
+    still_there = set(AccessAttempt.objects.filter(pk__in=[a.pk for a in kept]).values_list("pk", flat=True))
+    AccessAttempt.objects.bulk_create([attempt for attempt in kept if attempt.pk not in still_there])
 
 
 def signout(request, *, reason: str = "") -> None:
@@ -128,7 +146,8 @@ def session_expiry_reason(request) -> str:
     """Return why this session has timed out ('' if it has not), and mark it as seen now."""
     policy = current_policy()
     now = timezone.now().timestamp()
-    started = request.session.get(SESSION_STARTED, now)
+    # A session that did not come through signin_password (none should) starts its clocks now.
+    started = request.session.setdefault(SESSION_STARTED, now)
     last_seen = request.session.get(SESSION_LAST_SEEN, now)
     if now - last_seen > policy.session_idle_minutes * 60:
         return f"No activity for {policy.session_idle_minutes} minutes."

@@ -8,7 +8,8 @@ def failure_limit(request, credentials) -> int:
     return current_policy().lockout_failures
 
 
-def locked_out_response(request, credentials, *args, **kwargs):
+def locked_out_response(request, original_response=None, credentials=None):
+    """django-axes calls this as (request, original_response, credentials)."""
     from accounts.events import record_lockout
 
     record_lockout(request, credentials)

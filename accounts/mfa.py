@@ -10,7 +10,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import audit_actions as actions
 from audit.context import Actor
-from audit.services import audit_record
+from audit.services import audit_record, refusals_recorded
+from core.errors import PolicyDenied
 
 BACKUP_CODE_COUNT = 10
 
@@ -55,6 +56,23 @@ def backup_codes_issue(*, actor: Actor) -> list[str]:
         StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
         audit_record(actor=actor, action=actions.BACKUP_CODES_ISSUED, result_count=len(codes))
     return codes
+
+
+def backup_codes_regenerate(*, actor: Actor, totp_code: str) -> list[str]:
+    """Replace the actor's backup codes after re-checking a current authenticator code.
+
+    A session left open on a desk must not be enough to mint new ways of passing the second factor.
+    """
+    with refusals_recorded(actor=actor, action=actions.BACKUP_CODES_ISSUED):
+        device = TOTPDevice.objects.filter(user=actor.user, confirmed=True).first()
+        if device is None or not device.verify_token(totp_code.strip().replace(" ", "")):
+            raise PolicyDenied("That authenticator code is wrong or was used already. Enter the next code.",
+                               field="token")
+        return backup_codes_issue(actor=actor)
+
+
+def backup_codes_remaining(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def has_confirmed_totp(user) -> bool:

@@ -9,11 +9,15 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseForbidden, JsonResponse
-from django.shortcuts import redirect
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 
+from accounts import audit_actions as actions
 from accounts.events import session_expiry_reason, signout, status_message
+from audit.context import Actor
+from audit.models import Outcome
+from audit.services import audit_record
 from core.net import client_ip
 from policy.selectors import current_policy
 
@@ -69,7 +73,7 @@ class AccessGateMiddleware:
             signout(request, reason=expired)
             return self._to_login(request, f"You were signed out. {expired}")
         if not current_policy().network_is_trusted(client_ip(request)):
-            return HttpResponseForbidden("This system can be used only from department networks.")
+            return self._untrusted_network(request)
         if not user.is_verified():
             name, _ = _url_name(request)
             if name in HALF_SIGNED_IN_URL_NAMES:
@@ -79,6 +83,14 @@ class AccessGateMiddleware:
                                     status=401)
             return redirect("accounts:verify")
         return None
+
+    def _untrusted_network(self, request):
+        message = "This system can be used only from department devices and networks."
+        audit_record(actor=Actor.for_request(request), action=actions.NETWORK_REFUSED,
+                     outcome=Outcome.REFUSED, reason=message, targets=[request.path])
+        if _wants_json(request):
+            return JsonResponse({"error": "untrusted_network", "detail": message}, status=403)
+        return render(request, "error.html", {"message": message, "code": "untrusted_network"}, status=403)
 
     def _to_login(self, request, message: str = ""):
         if _wants_json(request):

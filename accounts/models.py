@@ -158,3 +158,20 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hmac.new(settings.SECRET_KEY.encode(), key.encode(), sha256).hexdigest()
+
+
+class TrainingReminder(models.Model):
+    """A reminder sent before a training expires; one per expiry, so the daily job never repeats it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="training_reminders")
+    kind = models.CharField(max_length=24, choices=TrainingKind.choices)
+    expires_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "expires_on"], name="one_reminder_per_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.expires_on}"

@@ -2,11 +2,13 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from axes.models import AccessAttempt
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from accounts.models import AccountStatus, TrainingKind, TrainingRecord, User
+from accounts.models import AccountDecision, AccountStatus, ApiToken, TrainingKind, TrainingRecord, User
 from core.errors import PolicyDenied
-from policy.roles import LEADS_ROLES, role_reaches_alpr_data
+from policy.roles import LEADS_ROLES, Capability, role_reaches_alpr_data
 from policy.selectors import current_policy
 
 
@@ -20,6 +22,15 @@ class TrainingState:
     @property
     def expired(self) -> bool:
         return self.expires_on is None or self.expires_on < timezone.localdate()
+
+    @property
+    def status(self) -> str:
+        """One word for the page: missing, expired, expiring or current."""
+        if self.completed_on is None:
+            return "missing"
+        if self.expired:
+            return "expired"
+        return "expiring" if self.expires_within(current_policy().training_reminder_days) else "current"
 
     def expires_within(self, days: int) -> bool:
         return not self.expired and self.expires_on <= timezone.localdate() + timedelta(days=days)
@@ -77,3 +88,70 @@ def ensure_alpr_access(user: User) -> None:
 
 def pending_accounts():
     return User.objects.filter(status=AccountStatus.PENDING).order_by("date_joined")
+
+
+def reinstatable_accounts():
+    return User.objects.filter(status__in=[AccountStatus.SUSPENDED, AccountStatus.INACTIVE]).order_by(
+        "full_name")
+
+
+# Who may look at other people's accounts at all: those who create, approve or suspend them.
+PEOPLE_CAPABILITIES = (Capability.MANAGE_USERS, Capability.APPROVE_USERS, Capability.SUSPEND_USERS)
+
+
+def can_see_people(user) -> bool:
+    return any(user.can(capability) for capability in PEOPLE_CAPABILITIES)
+
+
+def people_list(*, status: str = "", role: str = "", search: str = ""):
+    """Return accounts filtered by status, role and a name or badge search."""
+    people = User.objects.all()
+    if status:
+        people = people.filter(status=status)
+    if role:
+        people = people.filter(role=role)
+    if search.strip():
+        term = search.strip()
+        people = people.filter(Q(full_name__icontains=term) | Q(badge_number__icontains=term)
+                               | Q(username__icontains=term))
+    return people.order_by("full_name", "pk")
+
+
+def person_get(*, user_id: int) -> User:
+    from core.errors import NotFound
+
+    person = User.objects.filter(pk=user_id).first()
+    if person is None:
+        raise NotFound("No such account.")
+    return person
+
+
+def person_decisions(user: User):
+    return AccountDecision.objects.filter(user=user).select_related("decided_by")
+
+
+def person_training_records(user: User):
+    return TrainingRecord.objects.filter(user=user).select_related("recorded_by")
+
+
+@dataclass(frozen=True)
+class Lockout:
+    username: str
+    user: User | None
+    failures: int
+    last_attempt: object
+
+
+def locked_out_accounts() -> list[Lockout]:
+    """Return login names that reached the failure limit; they stay locked until released (ACC-4)."""
+    limit = current_policy().lockout_failures
+    rows = (AccessAttempt.objects.values("username")
+            .annotate(failures=Max("failures_since_start"), last_attempt=Max("attempt_time"))
+            .filter(failures__gte=limit).order_by("-last_attempt"))
+    users = {u.username: u for u in User.objects.filter(username__in=[row["username"] for row in rows])}
+    return [Lockout(row["username"], users.get(row["username"]), row["failures"], row["last_attempt"])
+            for row in rows]
+
+
+def api_tokens_of(user: User):
+    return ApiToken.objects.filter(user=user)

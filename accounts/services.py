@@ -2,10 +2,12 @@
 import secrets
 from datetime import date
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import audit_actions as actions
@@ -15,7 +17,9 @@ from accounts.models import (
     AccountStatus,
     ApiToken,
     PasswordHistory,
+    TrainingKind,
     TrainingRecord,
+    TrainingReminder,
     User,
     UserSession,
 )
@@ -219,6 +223,8 @@ def training_record(*, actor: Actor, user_id: int, kind: str, completed_on: date
     """Record a completed training, sign-off or certification (ACC-5)."""
     with refusals_recorded(actor=actor, action=actions.TRAINING_RECORDED, targets=[f"user:{user_id}"]):
         _require(actor, Capability.MANAGE_USERS, "Only the system administrator records training.")
+        if kind not in TrainingKind.values:
+            raise ApplicationError("Choose a kind of training from the list.", field="kind")
         if completed_on > timezone.localdate():
             raise ApplicationError("The completion date cannot be in the future.", field="completed_on")
         if not reference.strip():
@@ -237,7 +243,7 @@ def password_change(*, actor: Actor, current: str, new: str) -> None:
     user = actor.user
     with refusals_recorded(actor=actor, action=actions.PASSWORD_CHANGED, targets=[f"user:{user.pk}"]):
         if not user.check_password(current):
-            raise PolicyDenied("Your current password is not correct.")
+            raise PolicyDenied("Your current password is not correct.", field="current")
         _validate_password(new, user)
         with transaction.atomic():
             user.set_password(new)
@@ -248,20 +254,74 @@ def password_change(*, actor: Actor, current: str, new: str) -> None:
 
 def api_token_issue(*, actor: Actor, name: str) -> str:
     """Issue a personal API token and return its key, which is shown once and stored only hashed."""
-    if not name.strip():
-        raise ApplicationError("Name the token after where it will be used.", field="name")
-    key = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        token = ApiToken.objects.create(user=actor.user, name=name.strip(), prefix=key[:8],
-                                        key_hash=ApiToken.hash_key(key))
-        audit_record(actor=actor, action=actions.API_TOKEN_ISSUED, targets=[f"token:{token.pk}"])
-    return key
+    with refusals_recorded(actor=actor, action=actions.API_TOKEN_ISSUED):
+        if not actor.user or not actor.user.is_usable:
+            raise PolicyDenied("Only an active account can hold an API token.")
+        if not name.strip():
+            raise ApplicationError("Name the token after where it will be used.", field="name")
+        key = secrets.token_urlsafe(32)
+        with transaction.atomic():
+            token = ApiToken.objects.create(user=actor.user, name=name.strip()[:80], prefix=key[:8],
+                                            key_hash=ApiToken.hash_key(key))
+            audit_record(actor=actor, action=actions.API_TOKEN_ISSUED, targets=[f"token:{token.pk}"])
+        return key
 
 
 def api_token_revoke(*, actor: Actor, token_id: int) -> None:
-    with transaction.atomic():
+    """Revoke one of the actor's own tokens; it stops working at once."""
+    with (refusals_recorded(actor=actor, action=actions.API_TOKEN_REVOKED, targets=[f"token:{token_id}"]),
+          transaction.atomic()):
         revoked = ApiToken.objects.filter(pk=token_id, user=actor.user, revoked_at__isnull=True).update(
             revoked_at=timezone.now())
         if not revoked:
             raise NotFound("No such active token.")
         audit_record(actor=actor, action=actions.API_TOKEN_REVOKED, targets=[f"token:{token_id}"])
+
+
+def lockout_release(*, actor: Actor, username: str) -> int:
+    """An administrator releases a locked-out login name (ACC-4); return the failures cleared."""
+    with refusals_recorded(actor=actor, action=actions.LOCKOUT_RELEASED, targets=[f"username:{username}"]):
+        _require(actor, Capability.MANAGE_USERS, "Only the system administrator releases a lockout.")
+        user = User.objects.filter(username=username).first()
+        if user is not None and actor.user.pk == user.pk:
+            raise PolicyDenied("Another administrator must release your own lockout.")
+        with transaction.atomic():
+            cleared = axes_reset(username=username)
+            if not cleared:
+                raise ApplicationError("That login name is not locked out.")
+            targets = [f"user:{user.pk}"] if user else [f"username:{username}"]
+            audit_record(actor=actor, action=actions.LOCKOUT_RELEASED, targets=targets, result_count=cleared)
+        return cleared
+
+
+def training_reminders_send(*, actor: Actor) -> int:
+    """E-mail each active person whose training expires within the reminder period, once per expiry."""
+    from accounts.selectors import training_reminders
+
+    sent = 0
+    for user in User.objects.filter(status=AccountStatus.ACTIVE).exclude(email=""):
+        for state in training_reminders(user):
+            try:
+                with transaction.atomic():
+                    TrainingReminder.objects.create(user=user, kind=state.kind, expires_on=state.expires_on)
+                    audit_record(actor=actor, action=actions.TRAINING_REMINDER_SENT,
+                                 targets=[f"user:{user.pk}"],
+                                 query={"kind": state.kind, "expires_on": state.expires_on.isoformat()})
+                    transaction.on_commit(lambda u=user, st=state: _send_reminder(u, st))
+            except IntegrityError:
+                continue  # already reminded about this expiry
+            sent += 1
+    return sent
+
+
+def _send_reminder(user: User, state) -> None:
+    send_mail(
+        subject=f"Renew your {state.label} before {state.expires_on:%B %-d, %Y}",
+        message=(
+            f"{user.full_name},\n\nYour {state.label} expires on {state.expires_on:%B %-d, %Y}. "
+            "After that date the ALPR system blocks your access to ALPR data until it is renewed. "
+            "Ask the system administrator to record the renewal once you have completed it.\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )

@@ -1,12 +1,34 @@
 from django.urls import path
 
-from accounts import views
+from accounts.views import me, people, signin
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", views.login_view, name="login"),
-    path("verify/", views.verify_view, name="verify"),
-    path("mfa/setup/", views.mfa_setup_view, name="mfa_setup"),
-    path("logout/", views.logout_view, name="logout"),
+    path("login/", signin.login_view, name="login"),
+    path("verify/", signin.verify_view, name="verify"),
+    path("mfa/setup/", signin.mfa_setup_view, name="mfa_setup"),
+    path("logout/", signin.logout_view, name="logout"),
+    # Each person's own account
+    path("me/", me.me, name="me"),
+    path("me/password/", me.password_change, name="password_change"),
+    path("me/backup-codes/", me.backup_codes_regenerate, name="backup_codes"),
+    path("me/tokens/", me.token_issue, name="token_issue"),
+    path("me/tokens/<int:token_id>/revoke/", me.token_revoke, name="token_revoke"),
+    # People administration
+    path("people/", people.people_list, name="people"),
+    path("people/new/", people.account_create, name="account_create"),
+    path("people/<int:user_id>/", people.person_detail, name="person_detail"),
+    path("people/<int:user_id>/training/", people.training_record, name="training_record"),
+    path("people/<int:user_id>/role/", people.role_change, name="role_change"),
+    path("people/<int:user_id>/suspend/", people.person_lifecycle, {"action": "suspend"},
+         name="person_suspend"),
+    path("people/<int:user_id>/separate/", people.person_lifecycle, {"action": "separate"},
+         name="person_separate"),
+    path("people/<int:user_id>/reinstate/", people.person_lifecycle, {"action": "reinstate"},
+         name="person_reinstate"),
+    path("people/<int:user_id>/decide/", people.account_decide, name="account_decide"),
+    path("approvals/", people.approvals, name="approvals"),
+    path("lockouts/", people.lockouts, name="lockouts"),
+    path("lockouts/release/", people.lockout_release, name="lockout_release"),
 ]

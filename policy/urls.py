@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from policy import views
 
 app_name = "policy"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.policy_detail, name="detail"),
+    path("edit/", views.policy_edit, name="edit"),
+]

@@ -1,0 +1,1 @@
+"""Account pages: signing in, people administration, and each person's own account."""

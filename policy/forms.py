@@ -1,0 +1,125 @@
+"""The policy page's form, and what each value of the policy means (shown to every user)."""
+from django import forms
+
+from policy.models import MAX_RETENTION_DAYS, AgencyPolicy
+
+# field: (what it governs, where it comes from). Every value on the policy page carries one.
+EXPLANATIONS: dict[str, tuple[str, str]] = {
+    "retention_days": ("Plate reads and their images are permanently deleted after this many days, unless an "
+                       "evidence hold keeps them. At most 90 days.", "Oak Park GO 4-68 VI; Rantoul 438.4"),
+    "audit_retention_days": ("Audit log entries are kept at least this long, whatever happens to the reads "
+                             "they describe. At least two years.", "ACLU-IL guidelines"),
+    "permitted_purposes": ("The only purposes a plate search may name.", "Oak Park GO 4-68 V.B"),
+    "felony_exception_purpose": ("The purpose that needs a written request approved by the Chief before a "
+                                 "search may cite it.", "Oak Park GO 4-68 V.B"),
+    "prohibited_purposes": ("Purposes no search, hotlist or sharing request may ever serve; descriptions "
+                            "naming them are refused and flagged. They cannot be removed.",
+                            "Oak Park GO 4-68 V.C–F"),
+    "vague_descriptions": ("Descriptions that say nothing and are refused as a search's justification.",
+                           "ACLU-IL guidelines"),
+    "description_min_length": ("The shortest description a search may carry.", "ACLU-IL guidelines"),
+    "case_number_pattern": ("The shape of a case number or CAD run number every search must carry.",
+                            "Oak Park GO 4-68 IX"),
+    "case_number_example": ("An example case number, shown next to the search form.", "—"),
+    "justification_minutes": ("How long one stated purpose and case number cover follow-up views of results.",
+                              "Oak Park GO 4-68 IX"),
+    "download_cap_per_request": ("The most images one download may include.", "Oak Park GO 4-68 VI"),
+    "download_cap_per_user_day": ("The most images one person may download in a day.", "Oak Park GO 4-68 VI"),
+    "inactivity_days": ("Accounts without a sign-in for this many days are disabled automatically.",
+                        "ACLU-IL guidelines; Oak Park GO 4-68 IX"),
+    "training_validity_days": ("Department-approved ALPR training is valid this long; after that, access to "
+                               "ALPR data is blocked until it is renewed.", "Rantoul 438.5; Oak Park VIII"),
+    "policy_signoff_validity_days": ("Each user signs off the ALPR policy again after this many days.",
+                                     "Oak Park GO 4-68 VIII"),
+    "leads_certification_days": ("LEADS certification of those who verify alerts is valid this long.",
+                                 "Highland Park 427.4(d)"),
+    "training_reminder_days": ("People are reminded this many days before a training expires.", "—"),
+    "session_idle_minutes": ("A session with no activity for this long ends. At most 30 minutes.",
+                             "Oak Park GO 4-68 IX"),
+    "session_absolute_hours": ("No session lasts longer than this, active or not.", "CJIS 5.5.5"),
+    "lockout_failures": ("Failed passwords or authenticator codes that lock a login name until an "
+                         "administrator releases it. At most 5.", "CJIS 5.5.3; Oak Park GO 4-68 IX"),
+    "lockout_window_minutes": ("Failures count towards the lockout within this window.", "CJIS 5.5.3"),
+    "password_min_length": ("The shortest password accepted. At least 12.", "ACLU-IL guidelines"),
+    "password_history_count": ("A new password may not repeat any of this many earlier ones.",
+                               "ACLU-IL guidelines"),
+    "restrict_to_trusted_networks": ("When on, pages other than the public portal answer only requests from "
+                                     "the trusted networks (department devices).", "Oak Park GO 4-68 IX"),
+    "trusted_networks": ("The department's networks, e.g. 10.20.0.0/16.", "Oak Park GO 4-68 IX"),
+    "system_use_notice": ("Shown at every sign-in; each user acknowledges it.", "CJIS 5.5.4"),
+}
+
+# Values the form edits directly as numbers, text or a checkbox.
+SCALAR_FIELDS = [
+    "retention_days", "audit_retention_days", "felony_exception_purpose", "description_min_length",
+    "case_number_pattern", "case_number_example", "justification_minutes", "download_cap_per_request",
+    "download_cap_per_user_day", "inactivity_days", "training_validity_days", "policy_signoff_validity_days",
+    "leads_certification_days", "training_reminder_days", "session_idle_minutes", "session_absolute_hours",
+    "lockout_failures", "lockout_window_minutes", "password_min_length", "password_history_count",
+    "restrict_to_trusted_networks", "system_use_notice",
+]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class PolicyForm(forms.Form):
+    """Parse an edit of the policy into the `changes` that `policy.services.policy_update` takes."""
+
+    permitted_purposes = forms.CharField(
+        label="Permitted purposes", widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One per line, as code | label, e.g. violent_crime | Violent crime investigation.")
+    vague_descriptions = forms.CharField(
+        label="Vague descriptions refused", widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One per line.")
+    trusted_networks = forms.CharField(
+        label="Trusted networks", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One network per line, e.g. 10.20.0.0/16.")
+    reason = forms.CharField(label="Why the policy is changing", widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Recorded with the new version and in the audit log.")
+
+    def __init__(self, *args, policy: AgencyPolicy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.policy = policy
+        model_fields = forms.fields_for_model(AgencyPolicy, fields=SCALAR_FIELDS)
+        for name in SCALAR_FIELDS:
+            field = model_fields[name]
+            field.help_text = EXPLANATIONS[name][0]
+            self.fields[name] = field
+            self.initial.setdefault(name, getattr(policy, name))
+        self.fields["retention_days"].error_messages["max_value"] = (
+            f"Retention cannot exceed {MAX_RETENTION_DAYS} days: the general order (Oak Park GO 4-68 VI) "
+            "requires reads to be deleted within 90 days at the most.")
+        self.fields["session_idle_minutes"].error_messages["max_value"] = (
+            "Idle sessions must end within 30 minutes (Oak Park GO 4-68 IX).")
+        self.fields["lockout_failures"].error_messages["max_value"] = (
+            "Lock out after at most 5 failed attempts (CJIS 5.5.3).")
+        self.fields["password_min_length"].error_messages["min_value"] = (
+            "Passwords need at least 12 characters.")
+        self.initial.setdefault("permitted_purposes", "\n".join(
+            f"{p['code']} | {p['label']}" for p in policy.permitted_purposes))
+        self.initial.setdefault("vague_descriptions", "\n".join(policy.vague_descriptions))
+        self.initial.setdefault("trusted_networks", "\n".join(policy.trusted_networks))
+        self.order_fields([*SCALAR_FIELDS, "permitted_purposes", "vague_descriptions", "trusted_networks",
+                           "reason"])
+
+    def clean_permitted_purposes(self):
+        purposes = []
+        for line in _lines(self.cleaned_data["permitted_purposes"]):
+            code, _, label = (part.strip() for part in line.partition("|"))
+            if not code or not label:
+                raise forms.ValidationError(f"“{line}” needs a code and a label separated by |.")
+            purposes.append({"code": code, "label": label})
+        return purposes
+
+    def clean_vague_descriptions(self):
+        return [line.lower() for line in _lines(self.cleaned_data["vague_descriptions"])]
+
+    def clean_trusted_networks(self):
+        return _lines(self.cleaned_data["trusted_networks"])
+
+    def changes(self) -> dict:
+        """Return only the values that differ from the policy in force."""
+        return {name: value for name, value in self.cleaned_data.items()
+                if name != "reason" and value != getattr(self.policy, name)}
