@@ -83,6 +83,11 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/alpr")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+# The role that owns nothing (see core/migrations/0001). Web, worker and scheduler run with
+# DATABASE_APP_ROLE set to it; migrations run without, as the owner.
+DATABASE_APP_ROLE_NAME = env("DATABASE_APP_ROLE_NAME", default="alpr_app")
+if env("DATABASE_APP_ROLE", default=""):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c role={env('DATABASE_APP_ROLE')}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -194,6 +199,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
-from config.schedule import BEAT_SCHEDULE  # noqa: E402
+from config.schedule import BEAT_SCHEDULE
 
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
