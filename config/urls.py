@@ -11,6 +11,9 @@ urlpatterns = [
     path("search/", include("searches.urls")),
     path("hotlists/", include("hotlists.urls")),
     path("retention/", include("retention.urls")),
+    path("reports/", include("reports.urls")),
+    # The public transparency portal: no sign-in, never a plate, an image or a user's identity.
+    path("portal/", include("reports.portal_urls")),
     # Camera uploads (per-camera credentials, never a browser session): namespace camera_api.
     path("", include("ingest.urls")),
 ]

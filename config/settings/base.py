@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "searches",
     "hotlists",
     "retention",
+    "reports",
     "demo",
 ]
 
