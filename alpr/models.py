@@ -1,0 +1,192 @@
+"""Cameras, their credentials, and the plate reads they produce.
+
+Plate reads are the sensitive core of the system. They live in a PostgreSQL table partitioned by
+UTC day of capture (see ``alpr.partitions`` and migration 0001) so the purge can drop a whole day in
+constant time, and they are reachable only through named managers: ``PlateRead.objects`` refuses to
+work, so a view cannot read ALPR data without going through the access layer (``alpr.access``).
+"""
+import hmac
+import uuid
+from hashlib import sha256
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class CameraKind(models.TextChoices):
+    FIXED = "fixed", "Fixed"
+    MOBILE = "mobile", "Mobile (vehicle-mounted)"
+    TRAILER = "trailer", "Trailer"
+
+
+class CameraStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    INACTIVE = "inactive", "Inactive"
+    RETIRED = "retired", "Retired"
+
+
+class Camera(models.Model):
+    """One ALPR device in the registry (CAM-1): where it is, what it is, whether it may upload."""
+
+    name = models.CharField(max_length=100, unique=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    location_description = models.CharField(max_length=300, blank=True)
+    heading = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Direction the camera faces, degrees clockwise from north.")
+    direction = models.CharField(max_length=40, blank=True, help_text="E.g. 'northbound lanes'.")
+    kind = models.CharField(max_length=16, choices=CameraKind.choices, default=CameraKind.FIXED)
+    status = models.CharField(max_length=16, choices=CameraStatus.choices, default=CameraStatus.ACTIVE)
+    installed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CameraCredential(models.Model):
+    """An API key of one camera: a public key id and a secret kept only as an HMAC-SHA256.
+
+    HMAC rather than PBKDF2: the secret is 192 random bits (nothing to brute-force), and a slow hash
+    on every upload would cap ingest far below 200 uploads a second.
+    A credential with ``revoked_at`` in the future still works until then (rotation overlap).
+    """
+
+    camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="credentials")
+    key_id = models.CharField(max_length=32, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by_label = models.CharField(max_length=200, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.camera_id}:{self.key_id}"
+
+    @staticmethod
+    def hash_secret(secret: str) -> str:
+        return hmac.new(settings.SECRET_KEY.encode(), secret.encode(), sha256).hexdigest()
+
+    def secret_matches(self, secret: str) -> bool:
+        return hmac.compare_digest(self.secret_hash, self.hash_secret(secret))
+
+    def is_valid_at(self, moment) -> bool:
+        return self.revoked_at is None or self.revoked_at > moment
+
+
+class ReadStatus(models.TextChoices):
+    RECEIVED = "received", "Received, waiting for recognition"
+    PROCESSING = "processing", "Being recognised"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ReadSource(models.TextChoices):
+    UPLOAD = "upload", "Photo upload"
+    OPENALPR = "openalpr", "OpenALPR agent webhook"
+    PLATERECOGNIZER = "platerecognizer", "Plate Recognizer-compatible snapshot"
+
+
+class AccessLayerRequired(RuntimeError):
+    """Raised when code reaches for plate reads without the access layer."""
+
+
+class _AccessLayerOnlyManager(models.Manager):
+    """``PlateRead.objects``: closed. Reads are reached through ``alpr.access`` (user, purpose, case
+    number, description, audit entry) or, for internal processes, ``PlateRead.system_objects``."""
+
+    def get_queryset(self):
+        raise AccessLayerRequired(
+            "PlateRead.objects is closed: use alpr.access (which checks the purpose and case number and "
+            "writes the audit entry). Internal processes listed in alpr/tests/test_access_boundary.py "
+            "use PlateRead.system_objects."
+        )
+
+
+class SystemReadManager(models.Manager):
+    """Plate reads for internal system processes only (ingest, purge, matching, the access layer).
+
+    Where it may be used is fixed by ``alpr/tests/test_access_boundary.py``.
+    """
+
+
+class PlateRead(models.Model):
+    """One photo from one camera and what was read in it.
+
+    Storage: the table is PARTITIONED BY RANGE (captured_at), one partition per UTC day, created by
+    ``alpr.partitions.ensure_partitions``; there is no default partition. The database primary key is
+    (id, captured_at) because PostgreSQL requires the partition key in every unique constraint;
+    ``id`` alone is still unique (one identity sequence) and Django addresses rows by it.
+    A foreign key from another table TO PlateRead must therefore be declared with
+    ``db_constraint=False`` (PostgreSQL cannot reference a partial key), and the purge is responsible
+    for what such rows point at.
+
+    Images are files under MEDIA_ROOT laid out by the same UTC day
+    (``reads/YYYY/MM/DD/<uuid>-full.jpg`` and ``-crop.jpg``) so a day's images go with its partition.
+    Access: ``PlateRead.objects`` raises; see ``_AccessLayerOnlyManager``.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="reads")
+    captured_at = models.DateTimeField(help_text="When the camera took the photo (UTC).")
+    received_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, help_text="Last change of processing status.")
+    plate = models.CharField(max_length=16, blank=True, help_text="Normalised: A-Z and 0-9 only.")
+    # NULL: the state could not be told (not the same as a known empty value).
+    state = models.CharField(max_length=8, null=True, blank=True, help_text="Issuing state, e.g. 'IL'.")  # noqa: DJ001
+    confidence = models.FloatField(null=True, blank=True)
+    candidates = models.JSONField(default=list, blank=True, help_text="[{text, confidence}], best first.")
+    box_x = models.IntegerField(null=True, blank=True)
+    box_y = models.IntegerField(null=True, blank=True)
+    box_w = models.IntegerField(null=True, blank=True)
+    box_h = models.IntegerField(null=True, blank=True)
+    image_path = models.CharField(max_length=200, blank=True, help_text="Full photo, relative to MEDIA_ROOT.")
+    crop_path = models.CharField(max_length=200, blank=True, help_text="Plate crop, relative to MEDIA_ROOT.")
+    status = models.CharField(max_length=16, choices=ReadStatus.choices, default=ReadStatus.RECEIVED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    processing_ms = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=16, choices=ReadSource.choices, default=ReadSource.UPLOAD)
+    idempotency_key = models.CharField(max_length=128)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    heading = models.PositiveSmallIntegerField(null=True, blank=True)
+    # NULL means this department's own read: the rule (SHR-6) is stated on NULL, not on "".
+    origin_agency = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True,
+        help_text="Agency (ORI) the read came from; empty for this department's own reads (SHR-6).")
+
+    objects = _AccessLayerOnlyManager()
+    system_objects = SystemReadManager()
+
+    class Meta:
+        # The table and its indexes are created by raw SQL in migration 0001 (a partitioned table);
+        # these declarations keep Django's model state in step with it.
+        indexes = [
+            models.Index(fields=["plate", "captured_at"], name="alpr_read_plate_time"),
+            models.Index(fields=["camera", "captured_at"], name="alpr_read_camera_time"),
+            models.Index(fields=["updated_at"], name="alpr_read_unfinished",
+                         condition=models.Q(status__in=["received", "processing"])),
+        ]
+        constraints = [
+            # Also the index for idempotency look-ups by (camera, key).
+            models.UniqueConstraint(fields=["camera", "idempotency_key", "captured_at"],
+                                    name="alpr_read_idempotency_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"read {self.pk} {self.plate or '?'} @ {self.captured_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def box(self) -> list[int] | None:
+        if self.box_x is None:
+            return None
+        return [self.box_x, self.box_y, self.box_w, self.box_h]

@@ -1,0 +1,154 @@
+"""Writes on cameras and their credentials. Only the system administrator manages cameras (ACC-7).
+
+A system actor (``Actor.system``) stands for an operator at the server's console, e.g. an installer
+running ``manage.py camera_credentials``: whoever has a shell on the server administers it anyway,
+and the action is audited under that label.
+"""
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from alpr import audit_actions as actions
+from alpr.models import Camera, CameraCredential, CameraKind, CameraStatus
+from audit.context import Actor
+from audit.models import ActorType
+from audit.services import audit_record, refusals_recorded
+from core.errors import ApplicationError, NotFound, PolicyDenied
+from policy.roles import Capability
+
+KEY_ID_BYTES = 8  # 16 hex characters
+SECRET_BYTES = 24  # 48 hex characters
+MAX_OVERLAP = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class IssuedCredential:
+    """A credential and its plaintext key, shown once: ``<key_id>:<secret>``."""
+
+    credential: CameraCredential
+    key: str
+
+
+def _require_camera_manager(actor: Actor) -> None:
+    if actor.kind == ActorType.SYSTEM:
+        return
+    if not actor.user or not actor.user.can(Capability.MANAGE_CAMERAS):
+        raise PolicyDenied("Only the system administrator manages cameras.")
+
+
+def _locked_camera(camera_id: int) -> Camera:
+    try:
+        return Camera.objects.select_for_update().get(pk=camera_id)
+    except Camera.DoesNotExist:
+        raise NotFound("No such camera.") from None
+
+
+def camera_create(
+    *, actor: Actor, name: str, latitude=None, longitude=None, location_description: str = "",
+    heading: int | None = None, direction: str = "", kind: str = CameraKind.FIXED, installed_on=None,
+) -> Camera:
+    """Register a camera (active, without credentials)."""
+    with refusals_recorded(actor=actor, action=actions.CAMERA_CREATED, targets=[f"camera-name:{name}"]):
+        _require_camera_manager(actor)
+        name = name.strip()
+        if not name:
+            raise ApplicationError("A camera needs a name.", field="name")
+        if kind not in CameraKind.values:
+            raise ApplicationError("Choose a camera type from the list.", field="kind")
+        if heading is not None and not 0 <= heading < 360:
+            raise ApplicationError("Heading is in degrees, 0 to 359.", field="heading")
+        with transaction.atomic():
+            if Camera.objects.filter(name__iexact=name).exists():
+                raise ApplicationError("A camera with that name exists already.", field="name")
+            camera = Camera.objects.create(
+                name=name, latitude=latitude, longitude=longitude,
+                location_description=location_description, heading=heading, direction=direction,
+                kind=kind, installed_on=installed_on,
+            )
+            audit_record(actor=actor, action=actions.CAMERA_CREATED, targets=[f"camera:{camera.pk}"],
+                         description=name)
+        return camera
+
+
+def camera_set_status(*, actor: Actor, camera_id: int, status: str, reason: str) -> Camera:
+    """Activate, deactivate or retire a camera; only active cameras may upload."""
+    with refusals_recorded(actor=actor, action=actions.CAMERA_STATUS_CHANGED,
+                           targets=[f"camera:{camera_id}"]):
+        _require_camera_manager(actor)
+        if status not in CameraStatus.values:
+            raise ApplicationError("Choose a status from the list.", field="status")
+        with transaction.atomic():
+            camera = _locked_camera(camera_id)
+            camera.status = status
+            camera.save(update_fields=["status", "updated_at"])
+            audit_record(actor=actor, action=actions.CAMERA_STATUS_CHANGED, targets=[f"camera:{camera.pk}"],
+                         description=f"{status}: {reason}".strip())
+        return camera
+
+
+def _new_credential(camera: Camera, actor: Actor) -> IssuedCredential:
+    key_id = secrets.token_hex(KEY_ID_BYTES)
+    secret = secrets.token_hex(SECRET_BYTES)
+    credential = CameraCredential.objects.create(
+        camera=camera, key_id=key_id, secret_hash=CameraCredential.hash_secret(secret),
+        created_by_label=actor.label,
+    )
+    return IssuedCredential(credential, f"{key_id}:{secret}")
+
+
+def camera_credential_rotate(
+    *, actor: Actor, camera_id: int, overlap: timedelta = timedelta(0),
+) -> IssuedCredential:
+    """Issue a new credential; the camera's other live credentials stop working after `overlap`.
+
+    With no overlap the old keys stop at once; an overlap (up to a week) lets the installer
+    reconfigure the camera before its old key dies. Also issues a camera's first credential.
+    """
+    with refusals_recorded(actor=actor, action=actions.CAMERA_CREDENTIAL_ROTATED,
+                           targets=[f"camera:{camera_id}"]):
+        _require_camera_manager(actor)
+        if not timedelta(0) <= overlap <= MAX_OVERLAP:
+            raise ApplicationError("The overlap is between none and seven days.", field="overlap")
+        with transaction.atomic():
+            camera = _locked_camera(camera_id)
+            if camera.status == CameraStatus.RETIRED:
+                raise ApplicationError("A retired camera gets no credentials.")
+            now = timezone.now()
+            ends = now + overlap
+            retired = [c for c in camera.credentials.all() if c.is_valid_at(now)]
+            for credential in retired:
+                if credential.revoked_at is None or credential.revoked_at > ends:
+                    credential.revoked_at = ends
+                    credential.save(update_fields=["revoked_at"])
+            issued = _new_credential(camera, actor)
+            audit_record(
+                actor=actor,
+                action=actions.CAMERA_CREDENTIAL_ROTATED if retired else actions.CAMERA_CREDENTIAL_ISSUED,
+                targets=[f"camera:{camera.pk}", f"credential:{issued.credential.key_id}",
+                         *(f"revoked-credential:{c.key_id}" for c in retired)],
+                description=f"overlap {overlap}" if retired else "",
+            )
+        return issued
+
+
+def camera_credential_revoke(*, actor: Actor, key_id: str, reason: str) -> CameraCredential:
+    """Revoke one credential at once (a stolen or decommissioned camera)."""
+    with refusals_recorded(actor=actor, action=actions.CAMERA_CREDENTIAL_REVOKED,
+                           targets=[f"credential:{key_id}"]):
+        _require_camera_manager(actor)
+        with transaction.atomic():
+            try:
+                credential = CameraCredential.objects.select_for_update().get(key_id=key_id)
+            except CameraCredential.DoesNotExist:
+                raise NotFound("No such credential.") from None
+            now = timezone.now()
+            if credential.revoked_at is None or credential.revoked_at > now:
+                credential.revoked_at = now
+                credential.save(update_fields=["revoked_at"])
+            audit_record(actor=actor, action=actions.CAMERA_CREDENTIAL_REVOKED,
+                         targets=[f"camera:{credential.camera_id}", f"credential:{key_id}"],
+                         description=reason)
+        return credential
