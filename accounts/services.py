@@ -8,6 +8,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts import audit_actions as actions
@@ -193,8 +194,9 @@ def accounts_disable_inactive(*, actor: Actor) -> int:
     """Disable every active account with no sign-in within the policy's inactivity days (ACC-6)."""
     cutoff = timezone.now() - timezone.timedelta(days=current_policy().inactivity_days)
     stale = User.objects.filter(status=AccountStatus.ACTIVE).filter(last_login__lt=cutoff)
-    never = User.objects.filter(status=AccountStatus.ACTIVE, last_login__isnull=True,
-                                status_changed_at__lt=cutoff)
+    # Never signed in: count from approval, or from creation for accounts made active directly.
+    never = User.objects.filter(status=AccountStatus.ACTIVE, last_login__isnull=True).filter(
+        Q(status_changed_at__lt=cutoff) | Q(status_changed_at__isnull=True, date_joined__lt=cutoff))
     disabled = 0
     for user_id in stale.union(never).values_list("pk", flat=True):
         with transaction.atomic():

@@ -1,0 +1,211 @@
+"""ACC-2 approval by the Chief, ACC-6 separation and inactivity, ACC-8 suspension, role changes."""
+import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from accounts import services
+from accounts.api_auth import UserTokenAuthentication
+from accounts.models import AccountDecision, AccountStatus, ApiToken
+from accounts.tasks import disable_inactive_accounts
+from accounts.tests.helpers import act_as, audit_rows
+from conftest import UserFactory
+from core.errors import ApplicationError, PolicyDenied
+from policy.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chief():
+    return UserFactory(role=Role.CHIEF)
+
+
+@pytest.fixture
+def pending():
+    return UserFactory(status=AccountStatus.PENDING)
+
+
+@pytest.mark.rule("ACC-2")
+def test_the_chief_approves_one_account_and_the_approver_is_recorded(chief, pending):
+    services.account_approve(actor=act_as(chief), user_id=pending.pk, reason="Hired 2026-11-01")
+    pending.refresh_from_db()
+    assert pending.status == AccountStatus.ACTIVE and pending.is_active
+    decision = pending.decisions.get(kind=AccountDecision.Kind.APPROVED)
+    assert decision.decided_by == chief and decision.reason == "Hired 2026-11-01"
+    [row] = audit_rows("account.approved")
+    assert row.outcome == "allowed" and row.actor_user == chief and row.targets == [f"user:{pending.pk}"]
+
+
+@pytest.mark.rule("ACC-2")
+def test_denial_needs_a_reason_and_is_recorded(chief, pending):
+    with pytest.raises(ApplicationError):
+        services.account_deny(actor=act_as(chief), user_id=pending.pk, reason="  ")
+    services.account_deny(actor=act_as(chief), user_id=pending.pk, reason="Not on the roster")
+    pending.refresh_from_db()
+    assert pending.status == AccountStatus.DENIED
+    assert pending.decisions.get(kind="denied").decided_by == chief
+    assert [r.outcome for r in audit_rows("account.denied")] == ["failed", "allowed"]
+
+
+@pytest.mark.rule("ACC-2")
+@pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.DETECTIVE, Role.AUDITOR, Role.OVERSIGHT])
+def test_nobody_but_the_chief_approves_and_the_refusal_is_audited(pending, role):
+    someone = UserFactory(role=role)
+    with pytest.raises(PolicyDenied):
+        services.account_approve(actor=act_as(someone), user_id=pending.pk)
+    pending.refresh_from_db()
+    assert pending.status == AccountStatus.PENDING
+    [row] = audit_rows("account.approved")
+    assert row.outcome == "refused" and row.actor_user == someone and "Chief" in row.reason
+
+
+@pytest.mark.rule("ACC-2")
+def test_a_chief_cannot_approve_their_own_account(chief):
+    chief.status = AccountStatus.PENDING
+    chief.save()
+    chief.status = AccountStatus.ACTIVE  # the in-memory actor still looks active, as in a race
+    with pytest.raises(PolicyDenied, match="own account"):
+        services.account_approve(actor=act_as(chief), user_id=chief.pk)
+    chief.refresh_from_db()
+    assert chief.status == AccountStatus.PENDING
+    assert audit_rows("account.approved")[0].outcome == "refused"
+
+
+@pytest.mark.rule("ACC-2")
+def test_only_pending_accounts_are_approved(chief):
+    suspended = UserFactory(status=AccountStatus.SUSPENDED)
+    with pytest.raises(ApplicationError, match="not pending"):
+        services.account_approve(actor=act_as(chief), user_id=suspended.pk)
+    suspended.refresh_from_db()
+    assert suspended.status == AccountStatus.SUSPENDED
+
+
+def _open_session_and_token(make_verified_client, user):
+    client = make_verified_client(user=user)
+    key = services.api_token_issue(actor=act_as(user), name="report script")
+    assert client.get("/").status_code == 200
+    assert UserTokenAuthentication().authenticate_credentials(key)[0] == user
+    return client, key
+
+
+@pytest.mark.rule("ACC-6")
+def test_separation_disables_in_one_action_and_ends_sessions_and_tokens(make_verified_client, chief):
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    leaver = UserFactory()
+    client, key = _open_session_and_token(make_verified_client, leaver)
+    services.account_separate(actor=act_as(admin), user_id=leaver.pk, reason="Retired 2026-11-30")
+    leaver.refresh_from_db()
+    assert leaver.status == AccountStatus.SEPARATED and not leaver.is_active
+    assert not Session.objects.filter(session_key=client.session.session_key).exists()
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    with pytest.raises(Exception, match="Invalid or revoked"):
+        UserTokenAuthentication().authenticate_credentials(key)
+    assert ApiToken.objects.get(user=leaver).revoked_at is not None
+    [row] = audit_rows("account.separated")
+    assert row.actor_user == admin and row.description == "Retired 2026-11-30" and row.result_count == 2
+
+
+@pytest.mark.rule("ACC-8")
+@pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.CHIEF])
+def test_suspension_ends_access_at_once(make_verified_client, role):
+    decider = UserFactory(role=role)
+    violator = UserFactory()
+    client, key = _open_session_and_token(make_verified_client, violator)
+    services.account_suspend(actor=act_as(decider), user_id=violator.pk, reason="Search for a neighbour")
+    violator.refresh_from_db()
+    assert violator.status == AccountStatus.SUSPENDED and not violator.can("search_plates")
+    assert client.get("/accounts/me/").status_code == 302
+    with pytest.raises(Exception, match="Invalid or revoked"):
+        UserTokenAuthentication().authenticate_credentials(key)
+    assert violator.decisions.get(kind="suspended").reason == "Search for a neighbour"
+    [row] = audit_rows("account.suspended")
+    assert row.outcome == "allowed" and row.actor_user == decider
+
+
+@pytest.mark.rule("ACC-8")
+def test_suspension_needs_a_reason_and_the_right_role():
+    officer, target = UserFactory(), UserFactory()
+    with pytest.raises(PolicyDenied):
+        services.account_suspend(actor=act_as(officer), user_id=target.pk, reason="grudge")
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    with pytest.raises(ApplicationError, match="reason"):
+        services.account_suspend(actor=act_as(admin), user_id=target.pk, reason="")
+    target.refresh_from_db()
+    assert target.status == AccountStatus.ACTIVE
+    assert [r.outcome for r in audit_rows("account.suspended")] == ["refused", "failed"]
+
+
+@pytest.mark.rule("ACC-8")
+def test_a_suspended_user_cannot_sign_in_and_only_the_chief_reinstates(client, chief):
+    from conftest import PASSWORD
+
+    violator = UserFactory(status=AccountStatus.SUSPENDED)
+    response = client.post("/accounts/login/", {"username": violator.username, "password": PASSWORD,
+                                                "notice_acknowledged": "on"})
+    assert response.status_code == 403 and b"suspended" in response.content
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    with pytest.raises(PolicyDenied):
+        services.account_reinstate(actor=act_as(admin), user_id=violator.pk, reason="Reviewed")
+    services.account_reinstate(actor=act_as(chief), user_id=violator.pk, reason="Reviewed, cleared")
+    violator.refresh_from_db()
+    assert violator.status == AccountStatus.ACTIVE
+    assert [r.outcome for r in audit_rows("account.reinstated")] == ["refused", "allowed"]
+
+
+@pytest.mark.rule("ACC-2")
+@pytest.mark.rule("ACC-7")
+def test_a_role_change_returns_the_account_to_pending(make_verified_client):
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    officer = UserFactory()
+    client = make_verified_client(user=officer)
+    services.account_change_role(actor=act_as(admin), user_id=officer.pk, role=Role.DETECTIVE,
+                                 reason="Promoted")
+    officer.refresh_from_db()
+    assert officer.role == Role.DETECTIVE and officer.status == AccountStatus.PENDING
+    assert client.get("/").status_code == 302
+    [row] = audit_rows("account.role_changed")
+    assert row.query == {"from": "officer", "to": "detective"}
+
+
+@pytest.mark.rule("ACC-6")
+def test_the_nightly_task_disables_accounts_unused_for_90_days():
+    now = timezone.now()
+    stale = UserFactory(last_login=now - timezone.timedelta(days=91))
+    recent = UserFactory(last_login=now - timezone.timedelta(days=89))
+    never = UserFactory(last_login=None, status_changed_at=now - timezone.timedelta(days=95))
+    new = UserFactory(last_login=None, status_changed_at=now - timezone.timedelta(days=3))
+    services.api_token_issue(actor=act_as(stale), name="script")
+
+    assert disable_inactive_accounts() == 2
+
+    for person, status in [(stale, "inactive"), (never, "inactive"), (recent, "active"), (new, "active")]:
+        person.refresh_from_db()
+        assert person.status == status, person
+    assert ApiToken.objects.get(user=stale).revoked_at is not None
+    rows = audit_rows("account.disabled_inactive")
+    assert {r.targets[0] for r in rows} == {f"user:{stale.pk}", f"user:{never.pk}"}
+    assert all(r.actor_type == "system" and r.actor_label == "scheduler" for r in rows)
+    assert disable_inactive_accounts() == 0  # idempotent
+
+
+@pytest.mark.rule("ACC-6")
+def test_the_inactivity_period_comes_from_the_policy():
+    from policy.selectors import current_policy
+
+    policy = current_policy()
+    policy.inactivity_days = 30
+    policy.save()
+    person = UserFactory(last_login=timezone.now() - timezone.timedelta(days=31))
+    assert disable_inactive_accounts() == 1
+    person.refresh_from_db()
+    assert person.status == AccountStatus.INACTIVE
+
+
+@pytest.mark.rule("ACC-6")
+def test_an_account_never_used_since_creation_is_disabled_too():
+    person = UserFactory(last_login=None, status_changed_at=None,
+                         date_joined=timezone.now() - timezone.timedelta(days=120))
+    assert disable_inactive_accounts() == 1
+    person.refresh_from_db()
+    assert person.status == AccountStatus.INACTIVE

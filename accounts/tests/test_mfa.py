@@ -1,0 +1,101 @@
+"""ACC-3: a second factor on every sign-in; TOTP and backup codes each work once."""
+import pytest
+from django_otp.plugins.otp_static.models import StaticToken
+
+from accounts import mfa
+from accounts.tests.helpers import act_as, audit_rows
+from conftest import PASSWORD, UserFactory, confirmed_totp, current_code
+from core.errors import PolicyDenied
+from policy.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+# Every page of this slice; each must refuse a session that has only passed the password.
+ACCOUNT_PAGES = ["/", "/accounts/me/", "/accounts/me/password/", "/accounts/me/backup-codes/",
+                 "/accounts/people/", "/accounts/people/new/", "/accounts/approvals/", "/accounts/lockouts/",
+                 "/policy/", "/policy/edit/"]
+
+
+def _password_only(client, user):
+    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD,
+                                                "notice_acknowledged": "on"})
+    assert response.status_code == 302
+
+
+@pytest.mark.rule("ACC-3")
+@pytest.mark.parametrize("url", ACCOUNT_PAGES)
+def test_no_account_page_answers_a_session_without_the_second_factor(client, url):
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    confirmed_totp(admin)
+    _password_only(client, admin)
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == "/accounts/verify/"
+    assert client.post(url, {}).status_code == 302
+
+
+@pytest.mark.rule("ACC-3")
+def test_the_notice_must_be_acknowledged_at_each_sign_in(client):
+    user = UserFactory()
+    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 400 and b"system-use notice" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.rule("ACC-3")
+def test_a_person_without_an_authenticator_must_enrol_one(client):
+    user = UserFactory()
+    _password_only(client, user)
+    assert client.get("/accounts/me/")["Location"] == "/accounts/verify/"
+    assert client.get("/accounts/verify/")["Location"] == "/accounts/mfa/setup/"
+    device = mfa.pending_totp_device(user)
+    assert device.tolerance == 0
+    response = client.post("/accounts/mfa/setup/", {"token": current_code(device)})
+    assert response.status_code == 200 and b"backup codes" in response.content
+    assert client.get("/accounts/me/").status_code == 200
+    assert audit_rows("auth.mfa_enrolled", actor_user=user)
+
+
+@pytest.mark.rule("ACC-3")
+def test_a_backup_code_works_once(client):
+    user = UserFactory()
+    confirmed_totp(user)
+    codes = mfa.backup_codes_issue(actor=act_as(user))
+    _password_only(client, user)
+    assert client.post("/accounts/verify/", {"token": codes[0]}).status_code == 302
+    assert client.get("/accounts/me/").status_code == 200
+    client.post("/accounts/logout/")
+    _password_only(client, user)
+    assert client.post("/accounts/verify/", {"token": codes[0]}).status_code == 200
+    assert client.get("/accounts/me/").status_code == 302
+    assert StaticToken.objects.filter(device__user=user).count() == len(codes) - 1
+    assert [r.outcome for r in audit_rows("auth.mfa_ok", actor_user=user)] == ["allowed"]
+    assert len(audit_rows("auth.mfa_failed", actor_user=user)) == 1
+
+
+@pytest.mark.rule("ACC-3")
+def test_regenerating_backup_codes_needs_a_current_authenticator_code(make_verified_client):
+    client = make_verified_client(Role.OFFICER)
+    user = client.user
+    old = mfa.backup_codes_issue(actor=act_as(user))
+    response = client.post("/accounts/me/backup-codes/", {"token": "000000"})
+    assert response.status_code == 400 and b"wrong" in response.content
+    assert StaticToken.objects.filter(device__user=user, token=old[0]).exists()
+    with pytest.raises(PolicyDenied):
+        mfa.backup_codes_regenerate(actor=act_as(user), totp_code="123456")
+    refused = [r for r in audit_rows("auth.backup_codes_issued", actor_user=user) if r.outcome == "refused"]
+    assert len(refused) == 2
+
+
+@pytest.mark.rule("ACC-3")
+def test_regenerated_backup_codes_replace_the_old_ones(make_verified_client):
+    client = make_verified_client(Role.OFFICER)
+    user = client.user
+    old = mfa.backup_codes_issue(actor=act_as(user))
+    device = user.totpdevice_set.get()
+    device.last_t = -1  # the sign-in used this step's code; regeneration needs a fresh one
+    device.save()
+    response = client.post("/accounts/me/backup-codes/", {"token": current_code(device)})
+    assert response.status_code == 200
+    new_codes = response.context["codes"]
+    assert len(new_codes) == mfa.BACKUP_CODE_COUNT
+    assert not StaticToken.objects.filter(device__user=user, token__in=old).exists()
