@@ -1,0 +1,288 @@
+"""Evidence packages (RET-4): one designated store, a SHA-256 manifest, a chain-of-custody record.
+
+A package is a directory under ``settings.EVIDENCE_ROOT``::
+
+    <YYYY>/<case>-<package uuid>/
+        custody.json          who, when, why, case, recipient (the chain of custody)
+        reads/<id>.json       the record of each read
+        images/<id>-full.jpg  the read's photo, and -crop.jpg its plate crop
+        manifest.json         SHA-256 of every other file
+
+The database keeps the SHA-256 of ``manifest.json``, so altering, adding or removing any file, or
+rewriting the manifest to match, is detected by ``verify_evidence``. The directory is written under a
+temporary name and renamed into place, so a crash never leaves a half package under a real name.
+
+Packages are evidence kept by their own rules, not "application storage of reads": the purge never
+reads or deletes EVIDENCE_ROOT (RET-3 applies to MEDIA_ROOT and the read table).
+"""
+import hashlib
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from alpr import storage
+from alpr.models import PlateRead
+from audit.context import Actor
+from audit.models import Outcome
+from audit.services import audit_record, refusals_recorded
+from core.compliance import enforces
+from core.errors import ApplicationError, NotFound, PolicyDenied
+from policy.selectors import current_policy
+from retention import audit_actions as actions
+from retention.models import ErroneousRead, EvidencePackage
+from retention.permissions import require_evidence_handler
+
+MANIFEST = "manifest.json"
+CUSTODY = "custody.json"
+# A package is evidence for a case, not a bulk export (USE-7): the caller's download caps apply
+# first; this is the hard ceiling whatever they are.
+MAX_READS_PER_PACKAGE = 25
+FORMAT_VERSION = 1
+
+
+def evidence_root() -> Path:
+    return Path(settings.EVIDENCE_ROOT)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40] or "case"
+
+
+def _read_record(read: PlateRead, images: dict[str, str], erroneous: bool) -> dict:
+    return {
+        "id": read.pk,
+        "uuid": str(read.uuid),
+        "camera": {"id": read.camera_id, "name": read.camera.name,
+                   "location": read.camera.location_description},
+        "captured_at": read.captured_at.isoformat(),
+        "received_at": read.received_at.isoformat(),
+        "plate": read.plate,
+        "state": read.state,
+        "confidence": read.confidence,
+        "candidates": read.candidates,
+        "box": read.box,
+        "latitude": str(read.latitude) if read.latitude is not None else None,
+        "longitude": str(read.longitude) if read.longitude is not None else None,
+        "heading": read.heading,
+        "source": read.source,
+        "origin_agency": read.origin_agency,
+        "confirmed_erroneous": erroneous,
+        "images": images,
+    }
+
+
+def _write_json(path: Path, value) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+
+
+def _manifest_of(directory: Path) -> dict[str, str]:
+    """Return {relative path: sha256} of every file in `directory` except the manifest itself."""
+    return {
+        path.relative_to(directory).as_posix(): sha256_file(path)
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and path.relative_to(directory).as_posix() != MANIFEST
+    }
+
+
+def _validate_request(read_ids, purpose: str, case_number: str, description: str) -> list[int]:
+    policy = current_policy()
+    if not purpose.strip():
+        raise ApplicationError("Say why the evidence is exported.", field="purpose")
+    if not case_number.strip():
+        raise ApplicationError("An evidence package needs a case number.", field="case_number")
+    if not description.strip():
+        raise ApplicationError("Describe what the evidence is for.", field="description")
+    prohibited = policy.prohibited_purpose_named_in(f"{purpose} {description}")
+    if prohibited:
+        raise PolicyDenied(f"Evidence may not be exported for {prohibited['label'].lower()}.",
+                           flag_for_audit=True)
+    ids = sorted({int(read_id) for read_id in read_ids})
+    if not ids:
+        raise ApplicationError("Choose at least one read.", field="read_ids")
+    if len(ids) > MAX_READS_PER_PACKAGE:
+        raise PolicyDenied(
+            f"A package holds at most {MAX_READS_PER_PACKAGE} reads; mass export is not allowed.")
+    return ids
+
+
+def _write_package(staging: Path, reads: list[PlateRead], erroneous: set[int], custody: dict) -> int:
+    """Write the package's files into `staging`; return how many files it holds (manifest included)."""
+    for read in reads:
+        images = {}
+        for kind, relative in (("full", read.image_path), ("crop", read.crop_path)):
+            if not relative:
+                continue
+            source = storage.absolute_path(relative)
+            if not source.exists():
+                raise ApplicationError(f"The image of read {read.pk} is no longer stored.")
+            name = f"images/{read.pk}-{kind}{source.suffix or '.jpg'}"
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, staging / name)
+            images[kind] = name
+        _write_json(staging / "reads" / f"{read.pk}.json", _read_record(read, images, read.pk in erroneous))
+    _write_json(staging / CUSTODY, custody)
+    files = _manifest_of(staging)
+    _write_json(staging / MANIFEST, {"format": FORMAT_VERSION, "package": custody["package"],
+                                     "algorithm": "sha256", "files": files})
+    return len(files) + 1
+
+
+@enforces("RET-4")
+def evidence_package_create(
+    *, actor: Actor, read_ids: list[int], purpose: str, case_number: str, description: str,
+    recipient: str = "",
+) -> EvidencePackage:
+    """Write an evidence package of `read_ids` to the evidence store; record its manifest hash; audit it.
+
+    The caller (a download or a sharing release) has already applied its own purpose and cap rules;
+    this checks the actor may handle evidence, that every read exists, and refuses prohibited purposes.
+    """
+    targets = [f"read:{read_id}" for read_id in read_ids][:MAX_READS_PER_PACKAGE + 1]
+    with refusals_recorded(actor=actor, action=actions.EVIDENCE_PACKAGE_CREATED, targets=targets,
+                           purpose=purpose[:64], case_number=case_number[:64], description=description):
+        require_evidence_handler(actor)
+        ids = _validate_request(read_ids, purpose, case_number, description)
+        reads = list(PlateRead.system_objects.select_related("camera").filter(pk__in=ids)
+                     .order_by("captured_at"))
+        missing = sorted(set(ids) - {read.pk for read in reads})
+        if missing:
+            raise NotFound(f"No such read: {', '.join(map(str, missing))}.")
+        erroneous = set(ErroneousRead.objects.filter(read_id__in=ids).values_list("read_id", flat=True))
+        package = EvidencePackage(created_by=actor.user, created_by_label=actor.label, purpose=purpose[:64],
+                                  case_number=case_number.strip()[:64], description=description.strip(),
+                                  recipient=recipient.strip()[:200], read_ids=ids)
+        package.directory = f"{package.created_at:%Y}/{_slug(package.case_number)}-{package.uuid}"
+        final = evidence_root() / package.directory
+        staging = final.with_name(f".staging-{package.uuid}")
+        custody = {
+            "package": str(package.uuid),
+            "created_at": package.created_at.isoformat(),
+            "created_by": actor.label,
+            "created_by_badge": getattr(actor.user, "badge_number", ""),
+            "client_address": actor.client_ip,
+            "purpose": package.purpose,
+            "case_number": package.case_number,
+            "description": package.description,
+            "recipient": package.recipient,
+            "agency": settings.AGENCY_NAME,
+            "read_ids": ids,
+        }
+        staging.mkdir(parents=True)
+        try:
+            package.file_count = _write_package(staging, reads, erroneous, custody)
+            package.manifest_sha256 = sha256_file(staging / MANIFEST)
+            staging.rename(final)
+            with transaction.atomic():
+                package.save()
+                audit_record(actor=actor, action=actions.EVIDENCE_PACKAGE_CREATED, purpose=package.purpose,
+                             case_number=package.case_number, description=package.description,
+                             targets=[f"evidence-package:{package.uuid}", *(f"read:{i}" for i in ids)],
+                             query={"manifest_sha256": package.manifest_sha256,
+                                    "recipient": package.recipient},
+                             result_count=len(ids))
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            if package.pk is None:
+                shutil.rmtree(final, ignore_errors=True)
+            raise
+        return package
+
+
+@dataclass
+class Verification:
+    """What a check of a package found; ``ok`` only when nothing was added, removed or altered."""
+
+    directory: Path
+    package: EvidencePackage | None = None
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    altered: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.added or self.removed or self.altered or self.problems)
+
+    def lines(self) -> list[str]:
+        found = [*self.problems, *(f"added: {p}" for p in self.added),
+                 *(f"removed: {p}" for p in self.removed), *(f"altered: {p}" for p in self.altered)]
+        return found or ["intact: every file matches the manifest"]
+
+
+def _package_by_reference(reference: str) -> tuple[EvidencePackage | None, Path]:
+    """Find a package by uuid, id or directory path (absolute, or relative to EVIDENCE_ROOT)."""
+    package = None
+    if re.fullmatch(r"\d+", reference):
+        package = EvidencePackage.objects.filter(pk=int(reference)).first()
+    elif re.fullmatch(r"[0-9a-fA-F-]{36}", reference):
+        package = EvidencePackage.objects.filter(uuid=reference).first()
+    if package is not None:
+        return package, evidence_root() / package.directory
+    path = Path(reference)
+    directory = path if path.is_absolute() else evidence_root() / path
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        package = EvidencePackage.objects.filter(uuid=manifest.get("package")).first()
+    except (OSError, ValueError, AttributeError):
+        pass
+    if package is None:
+        package = EvidencePackage.objects.filter(directory=str(directory.relative_to(evidence_root()))
+                                                 if directory.is_relative_to(evidence_root()) else "").first()
+    return package, directory
+
+
+def package_check(directory: Path, package: EvidencePackage | None) -> Verification:
+    """Compare the files of `directory` with its manifest, and the manifest with the recorded hash."""
+    result = Verification(directory=directory, package=package)
+    if package is None:
+        result.problems.append("unknown package: no evidence record in the database matches it")
+    if not directory.is_dir():
+        result.problems.append(f"missing: the package directory {directory} does not exist")
+        return result
+    manifest_path = directory / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        listed = dict(manifest["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        result.problems.append("manifest.json is missing or unreadable")
+        return result
+    if package is not None and sha256_file(manifest_path) != package.manifest_sha256:
+        result.altered.append(MANIFEST)
+    present = _manifest_of(directory)
+    result.removed = sorted(set(listed) - set(present))
+    result.added = sorted(set(present) - set(listed))
+    result.altered += sorted(p for p in set(listed) & set(present) if listed[p] != present[p])
+    return result
+
+
+def evidence_package_verify(*, actor: Actor, reference: str) -> Verification:
+    """Check a package (uuid, id or path) for added, removed or altered files; record the outcome."""
+    package, directory = _package_by_reference(str(reference))
+    result = package_check(directory, package)
+    with transaction.atomic():
+        if package is not None:
+            package.last_verified_at = timezone.now()
+            package.last_verified_ok = result.ok
+            package.save(update_fields=["last_verified_at", "last_verified_ok"])
+        audit_record(actor=actor, action=actions.EVIDENCE_PACKAGE_VERIFIED,
+                     outcome=Outcome.ALLOWED if result.ok else Outcome.FAILED,
+                     case_number=package.case_number if package else "",
+                     targets=[f"evidence-package:{package.uuid}" if package else f"path:{directory}"],
+                     reason="" if result.ok else "; ".join(result.lines())[:2000],
+                     flagged=not result.ok)
+    return result
