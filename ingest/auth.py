@@ -1,0 +1,50 @@
+"""Camera authentication: per-camera API keys, never a user's session or token.
+
+Header forms (the key is ``<key_id>:<secret>`` as printed by ``manage.py camera_credentials``):
+    Authorization: Camera <key_id>:<secret>      (our upload API and the OpenALPR webhook)
+    Authorization: Token <key_id>:<secret>       (Plate Recognizer-compatible clients)
+    Authorization: Token <key_id><secret>        (the same, for clients that refuse a colon)
+"""
+import logging
+import re
+
+from django.utils import timezone
+
+from alpr.models import Camera, CameraCredential, CameraStatus
+from alpr.services import KEY_ID_BYTES
+from audit.context import Actor
+from audit.models import ActorType, Outcome
+from audit.services import audit_record
+from core.net import client_ip
+from ingest import audit_actions as actions
+from ingest.errors import CameraAuthFailed
+
+logger = logging.getLogger(__name__)
+
+_HEADER = re.compile(rf"^(Camera|Token)\s+([0-9a-f]{{{KEY_ID_BYTES * 2}}}):?([0-9a-f]{{16,128}})$",
+                     re.IGNORECASE)
+
+
+def camera_actor(camera: Camera, request=None) -> Actor:
+    return Actor(kind=ActorType.CAMERA, label=f"camera:{camera.pk} {camera.name}"[:200],
+                 client_ip=client_ip(request) if request is not None else "")
+
+
+def authenticate_camera(request) -> Camera:
+    """Return the camera whose live credential signs `request`, or raise `CameraAuthFailed` (401)."""
+    match = _HEADER.match(request.headers.get("Authorization", "").strip())
+    if not match:
+        raise CameraAuthFailed("Camera credentials required: 'Authorization: Camera <key_id>:<secret>'.")
+    key_id, secret = match.group(2).lower(), match.group(3).lower()
+    credential = CameraCredential.objects.select_related("camera").filter(key_id=key_id).first()
+    if credential is None or not credential.secret_matches(secret):
+        logger.warning("camera upload with an unknown key id or wrong secret from %s", client_ip(request))
+        raise CameraAuthFailed("Unknown camera credentials.")
+    camera = credential.camera
+    revoked = not credential.is_valid_at(timezone.now())
+    if revoked or camera.status != CameraStatus.ACTIVE:
+        why = "revoked credential" if revoked else f"camera {camera.status}"
+        audit_record(actor=camera_actor(camera, request), action=actions.CAMERA_AUTH_REFUSED,
+                     outcome=Outcome.REFUSED, reason=why, targets=[f"credential:{key_id}"])
+        raise CameraAuthFailed("These camera credentials are revoked or the camera is not active.")
+    return camera

@@ -1,0 +1,113 @@
+"""Camera formats we accept unchanged: the OpenALPR agent's `alpr_group` and Plate Recognizer's
+snapshot response."""
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from ingest.errors import BadUpload
+from ingest.services import EdgeReading
+from ingest.validation import (
+    CheckedImage,
+    decode_base64_image,
+    epoch_ms_to_datetime,
+    normalise_plate,
+    parse_decimal,
+)
+
+
+@dataclass(frozen=True)
+class OpenAlprGroup:
+    captured_at: datetime
+    idempotency_key: str
+    reading: EdgeReading
+    vehicle: CheckedImage | None
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+def _confidence(value, field: str) -> float:
+    """OpenALPR confidences are percentages."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        raise BadUpload(f"{field} must be a percentage between 0 and 100.", field=field)
+    return round(float(value) / 100, 4)
+
+
+def _state(region) -> str | None:
+    """'us-ca' or 'ca' -> 'CA'."""
+    if not isinstance(region, str) or not region:
+        return None
+    code = region.rsplit("-", 1)[-1].upper()
+    return code if code.isalpha() and len(code) <= 3 else None
+
+
+def _box(coordinates) -> list[int] | None:
+    if not coordinates:
+        return None
+    try:
+        xs = [int(point["x"]) for point in coordinates]
+        ys = [int(point["y"]) for point in coordinates]
+    except (TypeError, KeyError, ValueError):
+        raise BadUpload("best_plate.coordinates must be a list of {x, y} points.",
+                        field="best_plate.coordinates") from None
+    return [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)]
+
+
+def parse_openalpr_group(group: dict) -> OpenAlprGroup:
+    """Check and convert an `alpr_group` document; raise `BadUpload` for anything malformed."""
+    if group.get("data_type", "alpr_group") != "alpr_group":
+        raise BadUpload("Only OpenALPR 'alpr_group' documents are accepted.", field="data_type")
+    plate = normalise_plate(group.get("best_plate_number"))
+    if not isinstance(group.get("best_plate_number"), str) or not plate:
+        raise BadUpload("best_plate_number is required.", field="best_plate_number")
+    uuid = group.get("best_uuid")
+    if not isinstance(uuid, str) or not 1 <= len(uuid) <= 128:
+        raise BadUpload("best_uuid is required (it makes a resent group idempotent).", field="best_uuid")
+    captured_at = epoch_ms_to_datetime(group.get("epoch_start"), field="epoch_start")
+    best_plate = group.get("best_plate") or {}
+    candidates = group.get("candidates") or []
+    if not isinstance(best_plate, dict) or not isinstance(candidates, list):
+        raise BadUpload("best_plate must be an object and candidates a list.", field="best_plate")
+    parsed_candidates = []
+    for index, candidate in enumerate(candidates[:20]):
+        if not isinstance(candidate, dict) or not isinstance(candidate.get("plate"), str):
+            raise BadUpload("Each candidate needs a plate and a confidence.", field=f"candidates[{index}]")
+        score = _confidence(candidate.get("confidence"), f"candidates[{index}]")
+        parsed_candidates.append({"text": candidate["plate"], "confidence": score})
+    confidence = _confidence(group.get("best_confidence"), "best_confidence")
+    crop_b64 = best_plate.get("plate_crop_jpeg")
+    vehicle_b64 = group.get("vehicle_crop_jpeg") or best_plate.get("vehicle_crop_jpeg")
+    reading = EdgeReading(
+        plate=plate,
+        confidence=confidence,
+        candidates=[{"text": plate, "confidence": confidence}, *parsed_candidates],
+        state=_state(group.get("best_region")),
+        box=_box(best_plate.get("coordinates")),
+        crop=decode_base64_image(crop_b64, what="best_plate.plate_crop_jpeg") if crop_b64 else None,
+    )
+    return OpenAlprGroup(
+        captured_at=captured_at,
+        idempotency_key=f"openalpr:{uuid}"[:128],
+        reading=reading,
+        vehicle=decode_base64_image(vehicle_b64, what="vehicle_crop_jpeg") if vehicle_b64 else None,
+        latitude=parse_decimal(group.get("gps_latitude"), field="gps_latitude", low=-90, high=90),
+        longitude=parse_decimal(group.get("gps_longitude"), field="gps_longitude", low=-180, high=180),
+    )
+
+
+def platerecognizer_result(plate: dict) -> dict:
+    """One of our plate dicts in Plate Recognizer's `results[]` shape."""
+    x, y, w, h = (int(v) for v in plate["box"])
+    state = plate.get("state")
+    score = round(float(plate["confidence"]), 3)
+    return {
+        "plate": normalise_plate(plate["text"]).lower(),
+        "score": score,
+        # Our localiser has no separate detection score; the reading's confidence stands in.
+        "dscore": score,
+        "box": {"xmin": x, "ymin": y, "xmax": x + w, "ymax": y + h},
+        "candidates": [
+            {"plate": normalise_plate(c["text"]).lower(), "score": round(float(c["confidence"]), 3)}
+            for c in plate.get("candidates") or []
+        ],
+        "region": {"code": f"us-{state.lower()}" if state else "us", "score": score if state else 0.0},
+    }

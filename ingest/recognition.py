@@ -1,0 +1,24 @@
+"""The one door from ingest to the plate recognizer (plain Python in ``ingest.recognizer``)."""
+from functools import cache
+
+from django.utils.module_loading import import_string
+
+from ingest.conf import setting
+
+
+@cache
+def _recognize_function(path: str | None):
+    if path:
+        return import_string(path)
+    # Imported lazily: OpenCV and the model load only in processes that recognise.
+    from ingest.recognizer import recognize
+
+    return recognize
+
+
+def recognize_photo(image_bytes: bytes) -> list[dict]:
+    """Return the plates in an encoded photo, best first, as dicts:
+    ``{"text", "confidence", "box": [x, y, w, h], "candidates": [{"text", "confidence"}], "state"}``.
+    """
+    plates = _recognize_function(setting("INGEST_RECOGNIZER"))(image_bytes)
+    return [plate.as_dict() if hasattr(plate, "as_dict") else dict(plate) for plate in plates]

@@ -1,0 +1,340 @@
+"""Accepting camera uploads durably and turning photos into plate reads (ING-1, ING-3, ING-4).
+
+Accepted means durable: the photo is fsync'ed under its final name and the row is committed before
+the caller hears "accepted"; recognition is queued only after the commit, with the read's id. If the
+row cannot be committed the photo is removed, so no file outlives a failed upload. Recognition is
+idempotent by read id and the sweeper (``reads_requeue_stuck``) picks up whatever a dead worker or a
+down broker left behind.
+"""
+import io
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from PIL import Image
+
+from alpr import storage
+from alpr.models import Camera, PlateRead, ReadSource, ReadStatus
+from alpr.partitions import ensure_partitions, forget_known_partitions
+from alpr.signals import send_read_stored
+from audit.context import Actor
+from audit.models import Outcome
+from audit.services import audit_record
+from core.errors import NotFound
+from ingest import audit_actions as actions
+from ingest.conf import setting
+from ingest.recognition import recognize_photo
+from ingest.validation import CheckedImage, normalise_plate
+
+logger = logging.getLogger(__name__)
+
+CROP_MARGIN = 0.08
+MAX_CANDIDATES = 10
+
+
+@dataclass(frozen=True)
+class Accepted:
+    read: PlateRead
+    created: bool
+
+
+@dataclass
+class EdgeReading:
+    """A plate already read by the camera or its agent (OpenALPR): stored without OCR."""
+
+    plate: str
+    confidence: float | None
+    candidates: list[dict] = field(default_factory=list)
+    state: str | None = None
+    box: list[int] | None = None
+    crop: CheckedImage | None = None
+
+
+def _existing_read(camera_id: int, idempotency_key: str) -> PlateRead | None:
+    return PlateRead.system_objects.filter(camera_id=camera_id, idempotency_key=idempotency_key).first()
+
+
+def read_accept(
+    *, camera: Camera, photo: CheckedImage | None, captured_at: datetime, idempotency_key: str | None = None,
+    latitude: Decimal | None = None, longitude: Decimal | None = None, heading: int | None = None,
+    source: str = ReadSource.UPLOAD, edge: EdgeReading | None = None, queue: bool = True,
+) -> Accepted:
+    """Store one checked upload durably and return its read; a repeated idempotency key returns the
+    first read and stores nothing.
+
+    Without `edge`, the read waits for recognition, queued after commit when `queue` is true. With
+    `edge` (a plate read on the camera), it is stored done and ``read_stored`` is sent after commit.
+    """
+    key = idempotency_key or uuid.uuid4().hex
+    if idempotency_key and (existing := _existing_read(camera.pk, key)):
+        return Accepted(existing, created=False)
+    read = PlateRead(
+        camera_id=camera.pk, captured_at=captured_at, idempotency_key=key, source=source,
+        latitude=latitude, longitude=longitude, heading=heading,
+    )
+    read.received_at = read.updated_at = timezone.now()
+    written = _write_images(read, photo, edge)
+    try:
+        duplicate = _insert(read, check_duplicate=bool(idempotency_key), edge=edge is not None, queue=queue)
+    except BaseException:
+        storage.delete_quietly(*written)
+        raise
+    if duplicate is not None:
+        storage.delete_quietly(*written)
+        return Accepted(duplicate, created=False)
+    return Accepted(read, created=True)
+
+
+def _insert(read: PlateRead, *, check_duplicate: bool, edge: bool, queue: bool) -> PlateRead | None:
+    """Insert `read` unless its idempotency key is taken; return the read that took it."""
+    day = storage.utc_day(read.captured_at)
+    for attempt in (1, 2):
+        ensure_partitions(day, day)
+        try:
+            with transaction.atomic():
+                # The camera's row lock serialises its uploads, so two retries cannot both insert.
+                Camera.objects.select_for_update().only("pk").get(pk=read.camera_id)
+                duplicate = _existing_read(read.camera_id, read.idempotency_key) if check_duplicate else None
+                if duplicate is not None:
+                    return duplicate
+                read.save(force_insert=True)
+                if edge:
+                    transaction.on_commit(partial(send_read_stored, read.pk), robust=True)
+                elif queue:
+                    transaction.on_commit(partial(queue_recognition, read.pk), robust=True)
+                return None
+        except IntegrityError as error:
+            # The process's partition cache was stale (a rolled-back creation): look again, once.
+            if attempt == 2 or "no partition" not in str(error):
+                raise
+            read.pk = None
+            forget_known_partitions()
+    raise AssertionError("unreachable")
+
+
+def _write_images(read: PlateRead, photo: CheckedImage | None, edge: EdgeReading | None) -> list[str]:
+    written: list[str] = []
+    try:
+        if photo is not None:
+            read.image_path = storage.read_image_name(read.captured_at, read.uuid, "full", photo.extension)
+            storage.write_durably(read.image_path, photo.data)
+            written.append(read.image_path)
+        if edge is not None:
+            _apply_edge_reading(read, edge)
+            if edge.crop is not None:
+                read.crop_path = storage.read_image_name(read.captured_at, read.uuid, "crop",
+                                                         edge.crop.extension)
+                storage.write_durably(read.crop_path, edge.crop.data)
+                written.append(read.crop_path)
+    except BaseException:
+        storage.delete_quietly(*written)
+        raise
+    return written
+
+
+def _apply_edge_reading(read: PlateRead, edge: EdgeReading) -> None:
+    read.plate = normalise_plate(edge.plate)
+    read.confidence = edge.confidence
+    read.candidates = _clean_candidates(edge.candidates)
+    read.state = edge.state
+    if edge.box:
+        read.box_x, read.box_y, read.box_w, read.box_h = edge.box
+    read.status = ReadStatus.DONE
+
+
+def _clean_candidates(candidates: list[dict]) -> list[dict]:
+    cleaned, seen = [], set()
+    for candidate in candidates:
+        text = normalise_plate(candidate.get("text"))
+        if text and text not in seen:
+            seen.add(text)
+            cleaned.append({"text": text, "confidence": round(float(candidate.get("confidence") or 0.0), 4)})
+    return cleaned[:MAX_CANDIDATES]
+
+
+def queue_recognition(read_id: int) -> bool:
+    """Queue recognition of a committed read; return False (and log) if the broker is unreachable.
+
+    Never raises: the read is already accepted, and the sweeper queues it again later.
+    """
+    from celery import current_app
+
+    from ingest.tasks import recognize_read
+
+    try:
+        with current_app.pool.acquire(block=True, timeout=2) as connection:
+            # Fail fast: an upload must not wait on a dead broker.
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=1)
+            recognize_read.apply_async((read_id,), connection=connection, retry=False)
+    except Exception as error:
+        logger.warning("could not queue recognition of read %s (the sweeper will): %s", read_id, error)
+        return False
+    return True
+
+
+def camera_read_status(*, camera: Camera, read_id: int) -> PlateRead:
+    """Return one of `camera`'s own reads (a camera sees its own upload receipts and nothing else)."""
+    read = PlateRead.system_objects.filter(pk=read_id, camera_id=camera.pk).first()
+    if read is None:
+        raise NotFound("This camera has no read with that id.")
+    return read
+
+
+# --- Recognition ---------------------------------------------------------------------------------
+
+def _locked_read(read_id: int) -> PlateRead | None:
+    return PlateRead.system_objects.select_for_update().filter(pk=read_id).first()
+
+
+def read_recognize(*, read_id: int) -> list[dict] | None:
+    """Recognise the plate in a received read and store it; return the plates found, best first.
+
+    Idempotent: a read already done (or failed) is left alone and None is returned. Two deliveries
+    racing on one read may both run the recognizer, but only the first stores a result.
+    """
+    read = _start_processing(read_id)
+    if read is None:
+        return None
+    started = time.perf_counter()
+    try:
+        photo = storage.read_bytes(read.image_path)
+        plates = recognize_photo(photo)
+        crop = _crop_jpeg(photo, plates[0]["box"]) if plates else None
+    except Exception as error:
+        logger.exception("recognition of read %s failed", read_id)
+        _record_failure(read_id, f"{type(error).__name__}: {error}")
+        return None
+    elapsed_ms = round((time.perf_counter() - started) * 1000)
+    stored = _store_result(read_id, plates, crop, elapsed_ms)
+    return plates if stored else None
+
+
+def _start_processing(read_id: int) -> PlateRead | None:
+    with transaction.atomic():
+        read = _locked_read(read_id)
+        if read is None:
+            logger.warning("read %s does not exist (purged?); nothing to recognise", read_id)
+            return None
+        if read.status in (ReadStatus.DONE, ReadStatus.FAILED):
+            return None
+        if read.attempts >= setting("INGEST_MAX_ATTEMPTS"):
+            _give_up(read, read.last_error or "too many attempts")
+            return None
+        read.status, read.attempts, read.updated_at = ReadStatus.PROCESSING, read.attempts + 1, timezone.now()
+        read.save(update_fields=["status", "attempts", "updated_at"])
+        return read
+
+
+def _store_result(read_id: int, plates: list[dict], crop: bytes | None, elapsed_ms: int) -> bool:
+    crop_path = ""
+    try:
+        with transaction.atomic():
+            read = _locked_read(read_id)
+            if read is None or read.status in (ReadStatus.DONE, ReadStatus.FAILED):
+                return False
+            if plates:
+                best = plates[0]
+                read.plate = normalise_plate(best["text"])
+                read.confidence = float(best["confidence"])
+                read.candidates = _clean_candidates(best.get("candidates") or [best])
+                read.state = (best.get("state") or None) and str(best["state"])[:8]
+                read.box_x, read.box_y, read.box_w, read.box_h = (int(v) for v in best["box"])
+            if crop is not None:
+                crop_path = storage.read_image_name(read.captured_at, read.uuid, "crop")
+                storage.write_durably(crop_path, crop)
+                read.crop_path = crop_path
+            read.status, read.processing_ms, read.last_error = ReadStatus.DONE, elapsed_ms, ""
+            read.updated_at = timezone.now()
+            read.save(update_fields=["plate", "confidence", "candidates", "state", "box_x", "box_y", "box_w",
+                                     "box_h", "crop_path", "status", "processing_ms", "last_error",
+                                     "updated_at"])
+            transaction.on_commit(partial(send_read_stored, read.pk), robust=True)
+    except BaseException:
+        storage.delete_quietly(crop_path)
+        raise
+    return True
+
+
+def _record_failure(read_id: int, error: str) -> None:
+    with transaction.atomic():
+        read = _locked_read(read_id)
+        if read is None or read.status != ReadStatus.PROCESSING:
+            return
+        if read.attempts >= setting("INGEST_MAX_ATTEMPTS"):
+            _give_up(read, error)
+            return
+        # Back to the queue's care: the sweeper retries it after its delay.
+        read.status, read.last_error, read.updated_at = ReadStatus.RECEIVED, error[:2000], timezone.now()
+        read.save(update_fields=["status", "last_error", "updated_at"])
+
+
+def _give_up(read: PlateRead, error: str) -> None:
+    read.status, read.last_error, read.updated_at = ReadStatus.FAILED, error[:2000], timezone.now()
+    read.save(update_fields=["status", "last_error", "updated_at"])
+    audit_record(actor=Actor.system("ingest"), action=actions.READ_RECOGNITION_FAILED,
+                 outcome=Outcome.FAILED, targets=[f"read:{read.pk}"], reason=read.last_error,
+                 description=f"after {read.attempts} attempts")
+
+
+def _crop_jpeg(photo: bytes, box) -> bytes | None:
+    """Cut the plate (with a small margin) out of the photo, as a JPEG."""
+    x, y, w, h = (int(v) for v in box)
+    with Image.open(io.BytesIO(photo)) as image:
+        margin_x, margin_y = round(w * CROP_MARGIN), round(h * CROP_MARGIN)
+        left, top = max(0, x - margin_x), max(0, y - margin_y)
+        right, bottom = min(image.width, x + w + margin_x), min(image.height, y + h + margin_y)
+        if right <= left or bottom <= top:
+            return None
+        crop = image.crop((left, top, right, bottom)).convert("RGB")
+    out = io.BytesIO()
+    crop.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+# --- The sweeper ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SweepResult:
+    requeued: int
+    failed: int
+
+
+def reads_requeue_stuck(*, older_than: timedelta | None = None, limit: int = 1000) -> SweepResult:
+    """Queue again reads left unfinished for `older_than`; give up on those out of attempts (ING-4).
+
+    Unfinished means received (its task was never queued, or lost) or processing (its worker died).
+    """
+    if older_than is None:
+        older_than = timedelta(minutes=setting("INGEST_STUCK_AFTER_MINUTES"))
+    cutoff = timezone.now() - older_than
+    requeued = failed = 0
+    with transaction.atomic():
+        stuck = list(
+            PlateRead.system_objects.select_for_update(skip_locked=True)
+            .filter(status__in=[ReadStatus.RECEIVED, ReadStatus.PROCESSING], updated_at__lte=cutoff)
+            .order_by("updated_at")[:limit]
+        )
+        for read in stuck:
+            if read.attempts >= setting("INGEST_MAX_ATTEMPTS"):
+                _give_up(read, read.last_error or "worker lost too many times")
+                failed += 1
+                continue
+            read.status, read.updated_at = ReadStatus.RECEIVED, timezone.now()
+            read.save(update_fields=["status", "updated_at"])
+            transaction.on_commit(partial(queue_recognition, read.pk), robust=True)
+            requeued += 1
+    if requeued or failed:
+        logger.info("sweeper: %s reads requeued, %s given up", requeued, failed)
+    return SweepResult(requeued, failed)
+
+
+def read_partitions_prepare(*, days_ahead: int = 2) -> list:
+    """Create today's and the next days' partitions ahead of the uploads that need them."""
+    today = storage.utc_day(timezone.now())
+    return ensure_partitions(today, today + timedelta(days=days_ahead))

@@ -1,0 +1,60 @@
+import pytest
+import redis
+
+from alpr.models import Camera
+from alpr.services import camera_create, camera_credential_rotate
+from audit.context import Actor
+from ingest.conf import setting
+from ingest.tests.photos import plate_photo
+
+UPLOAD_URL = "/api/v1/cameras/reads/"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test gets its own MEDIA_ROOT, so 'no files stored' means exactly that."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.INGEST_RECOGNIZER = "ingest.tests.fake_recognizer.recognize"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_counters():
+    client = redis.Redis.from_url(setting("INGEST_REDIS_URL"))
+    for key in client.scan_iter("ingest:rate:*"):
+        client.delete(key)
+
+
+class CameraWithKey:
+    def __init__(self, camera: Camera, key: str):
+        self.camera, self.key = camera, key
+
+    @property
+    def auth(self) -> dict:
+        return {"HTTP_AUTHORIZATION": f"Camera {self.key}"}
+
+
+@pytest.fixture
+def make_camera(db):
+    counter = iter(range(1, 10_000))
+
+    def make(name: str | None = None) -> CameraWithKey:
+        actor = Actor.system("test installer")
+        camera = camera_create(actor=actor, name=name or f"Test camera {next(counter)}")
+        return CameraWithKey(camera, camera_credential_rotate(actor=actor, camera_id=camera.pk).key)
+
+    return make
+
+
+@pytest.fixture
+def cam(make_camera) -> CameraWithKey:
+    return make_camera()
+
+
+@pytest.fixture
+def photo() -> bytes:
+    return plate_photo("7ABC123")
+
+
+def stored_files(root) -> list:
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []

@@ -1,0 +1,250 @@
+"""The upload API: accepted means durable, retries are stored once, bad input stores nothing."""
+import io
+from datetime import UTC, timedelta
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from alpr.models import PlateRead, ReadStatus
+from alpr.services import camera_credential_revoke, camera_credential_rotate
+from audit.context import Actor
+from audit.models import AuditEvent
+from ingest import services
+from ingest.tests.conftest import UPLOAD_URL, stored_files
+from ingest.tests.photos import plate_photo
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, cam, photo, *, captured_at=None, key=None, name="car.jpg", **fields):
+    data = {"captured_at": (captured_at or timezone.now()).isoformat(), **fields}
+    if photo is not None:
+        data["photo"] = io.BytesIO(photo)
+        data["photo"].name = name
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(UPLOAD_URL, data, **cam.auth, **headers)
+
+
+def read_count() -> int:
+    return PlateRead.system_objects.count()
+
+
+@pytest.mark.rule("ING-1")
+@pytest.mark.rule("ING-4")
+def test_upload_is_durable_before_202_and_queued_after_commit(client, cam, photo, media_root, monkeypatch,
+                                                               django_capture_on_commit_callbacks):
+    queued = []
+    monkeypatch.setattr(services, "queue_recognition", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, cam, photo, key="shot-1", latitude="41.8881", longitude="-87.8030",
+                          heading="270")
+    assert response.status_code == 202, response.content
+    body = response.json()
+    read = PlateRead.system_objects.get(pk=body["read_id"])
+    assert body["status"] == "received" and body["status_url"].endswith(f"/api/v1/cameras/reads/{read.pk}/")
+    assert read.camera_id == cam.camera.pk and read.status == ReadStatus.RECEIVED
+    assert str(read.latitude) == "41.888100" and read.heading == 270
+    day = read.captured_at.astimezone(UTC)
+    assert read.image_path == f"reads/{day:%Y/%m/%d}/{read.uuid}-full.jpg"
+    assert (media_root / read.image_path).read_bytes() == photo
+    assert stored_files(media_root) == [media_root / read.image_path]  # no temp files left
+    assert queued == [read.pk]
+
+
+@pytest.mark.rule("ING-4")
+def test_retried_upload_returns_the_same_read_and_stores_nothing_new(client, cam, photo, media_root):
+    first = upload(client, cam, photo, key="retry-me")
+    again = upload(client, cam, photo, key="retry-me", captured_at=timezone.now() - timedelta(seconds=3))
+    assert first.status_code == 202 and again.status_code == 200
+    assert again.json()["read_id"] == first.json()["read_id"] and again.json()["duplicate"] is True
+    assert read_count() == 1 and len(stored_files(media_root)) == 1
+
+
+def test_the_same_key_from_another_camera_is_another_read(client, make_camera, photo):
+    one, two = make_camera(), make_camera()
+    assert upload(client, one, photo, key="k").status_code == 202
+    assert upload(client, two, photo, key="k").status_code == 202
+    assert read_count() == 2
+
+
+def test_png_uploads_are_accepted(client, cam, media_root):
+    response = upload(client, cam, plate_photo(image_format="PNG"), name="car.png")
+    assert response.status_code == 202
+    assert PlateRead.system_objects.get().image_path.endswith("-full.png")
+
+
+def _truncated(data: bytes) -> bytes:
+    return data[: len(data) * 2 // 3]
+
+
+def _bomb() -> bytes:
+    out = io.BytesIO()
+    Image.new("1", (3000, 3000)).save(out, format="PNG")  # 9 Mpx, a few kB
+    return out.getvalue()
+
+
+def _gif() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20)).save(out, format="GIF")
+    return out.getvalue()
+
+
+BAD_PHOTOS = {
+    "text": (b"this is not a photo", 400),
+    "gif": (_gif(), 400),
+    "jpeg magic then junk": (b"\xff\xd8\xff\xe0" + b"\x00" * 500, 400),
+    "truncated jpeg": (_truncated(plate_photo()), 400),
+    "truncated png": (_truncated(plate_photo(image_format="PNG")), 400),
+    "empty": (b"", 400),
+    "decompression bomb": (_bomb(), 400),
+}
+
+
+@pytest.mark.rule("ING-3")
+@pytest.mark.parametrize("kind", BAD_PHOTOS)
+def test_bad_photos_are_refused_with_nothing_stored(client, cam, media_root, settings, kind):
+    settings.INGEST_MAX_PIXELS = 4_000_000
+    data, status = BAD_PHOTOS[kind]
+    response = upload(client, cam, data)
+    assert response.status_code == status, response.content
+    assert response.json()["error"] and response.json()["detail"]
+    assert read_count() == 0 and stored_files(media_root) == []
+
+
+@pytest.mark.rule("ING-3")
+def test_oversized_upload_is_refused_with_413(client, cam, photo, media_root, settings):
+    settings.INGEST_MAX_UPLOAD_BYTES = len(photo) - 1
+    response = upload(client, cam, photo)
+    assert response.status_code == 413 and response.json()["error"] == "too_large"
+    settings.INGEST_MAX_UPLOAD_BYTES = 1000  # the body itself is over the ceiling: refused unread
+    assert upload(client, cam, photo + b"\x00" * 70_000).status_code == 413
+    assert read_count() == 0 and stored_files(media_root) == []
+
+
+BAD_TIMES = {
+    "in the future": lambda: (timezone.now() + timedelta(hours=1)).isoformat(),
+    "older than retention": lambda: (timezone.now() - timedelta(days=31)).isoformat(),
+    "no offset": lambda: timezone.now().replace(tzinfo=None).isoformat(),
+    "not a date": lambda: "yesterday at noon",
+    "impossible date": lambda: "2026-02-30T10:00:00+00:00",
+    "missing": lambda: "",
+}
+
+
+@pytest.mark.rule("ING-3")
+@pytest.mark.parametrize("kind", BAD_TIMES)
+def test_bad_capture_times_are_refused_with_nothing_stored(client, cam, photo, media_root, kind):
+    response = client.post(UPLOAD_URL, {"captured_at": BAD_TIMES[kind](), "photo": io.BytesIO(photo)},
+                           **cam.auth)
+    assert response.status_code == 400 and response.json()["field"] == "captured_at", response.content
+    assert read_count() == 0 and stored_files(media_root) == []
+
+
+def test_small_clock_skew_is_tolerated(client, cam, photo):
+    assert upload(client, cam, photo, captured_at=timezone.now() + timedelta(seconds=60)).status_code == 202
+
+
+@pytest.mark.rule("ING-3")
+@pytest.mark.parametrize("fields", [{"latitude": "91"}, {"longitude": "east"}, {"heading": "400"},
+                                    {"latitude": "NaN"}])
+def test_bad_position_fields_are_refused(client, cam, photo, media_root, fields):
+    assert upload(client, cam, photo, **fields).status_code == 400
+    assert read_count() == 0 and stored_files(media_root) == []
+
+
+@pytest.mark.rule("ING-3")
+def test_missing_photo_and_bad_idempotency_key_are_refused(client, cam, photo, media_root):
+    assert upload(client, cam, None).status_code == 400
+    assert upload(client, cam, photo, key="x" * 200).status_code == 400
+    assert read_count() == 0 and stored_files(media_root) == []
+
+
+@pytest.mark.rule("ING-3")
+@pytest.mark.parametrize("header", ["", "Camera nope", "Camera 0123456789abcdef:" + "0" * 48,
+                                    "Bearer abc", "Token 0123456789abcdef"])
+def test_unknown_cameras_are_refused_with_401(client, photo, media_root, header):
+    data = {"captured_at": timezone.now().isoformat(), "photo": io.BytesIO(photo)}
+    response = client.post(UPLOAD_URL, data, HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401 and response.json()["error"] == "camera_not_authenticated"
+    assert read_count() == 0 and stored_files(media_root) == []
+
+
+@pytest.mark.rule("ING-3")
+def test_revoked_credentials_are_refused_and_the_refusal_audited(client, cam, photo, media_root):
+    key_id = cam.key.split(":")[0]
+    camera_credential_revoke(actor=Actor.system("test"), key_id=key_id, reason="camera stolen")
+    response = upload(client, cam, photo)
+    assert response.status_code == 401
+    assert read_count() == 0 and stored_files(media_root) == []
+    refusal = AuditEvent.objects.get(action="ingest.camera_auth_refused")
+    assert refusal.outcome == "refused" and refusal.targets == [f"credential:{key_id}"]
+
+
+def test_rotation_with_overlap_keeps_the_old_key_alive_until_then(client, cam, photo):
+    new = camera_credential_rotate(actor=Actor.system("test"), camera_id=cam.camera.pk,
+                                   overlap=timedelta(hours=1))
+    assert upload(client, cam, photo).status_code == 202  # old key, inside the overlap
+    cam.key = new.key
+    assert upload(client, cam, photo).status_code == 202
+    immediate = camera_credential_rotate(actor=Actor.system("test"), camera_id=cam.camera.pk)
+    assert upload(client, cam, photo).status_code == 401  # rotated without overlap: dead at once
+    cam.key = immediate.key
+    assert upload(client, cam, photo).status_code == 202
+
+
+@pytest.mark.rule("ING-3")
+def test_uploads_are_rate_limited_per_camera(client, make_camera, photo, settings):
+    settings.INGEST_RATE_LIMIT = 3
+    busy, quiet = make_camera(), make_camera()
+    statuses = [upload(client, busy, photo).status_code for _ in range(4)]
+    assert statuses == [202, 202, 202, 429]
+    refused = upload(client, busy, photo)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert upload(client, quiet, photo).status_code == 202
+    assert read_count() == 4
+
+
+def test_status_endpoint_shows_a_camera_its_own_reads_only(client, make_camera, photo):
+    own, other = make_camera(), make_camera()
+    read_id = upload(client, own, photo).json()["read_id"]
+    url = f"/api/v1/cameras/reads/{read_id}/"
+    assert client.get(url, **own.auth).json() == {"read_id": read_id, "status": "received"}
+    services.read_recognize(read_id=read_id)
+    done = client.get(url, **own.auth).json()
+    assert done["status"] == "done" and done["plate"] == "7ABC123" and done["confidence"] == 0.91
+    assert client.get(url, **other.auth).status_code == 404
+    assert client.get(url).status_code == 401
+
+
+@pytest.mark.rule("ING-4")
+def test_a_failed_insert_leaves_no_file(client, cam, photo, media_root, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(PlateRead, "save", fail)
+    client.raise_request_exception = False
+    response = upload(client, cam, photo)
+    assert response.status_code == 500
+    assert stored_files(media_root) == []
+
+
+@pytest.mark.rule("ING-4")
+def test_upload_is_accepted_when_the_broker_is_down(client, cam, photo, media_root, monkeypatch,
+                                                    django_capture_on_commit_callbacks):
+    from celery import current_app
+
+    monkeypatch.setattr(current_app.conf, "broker_url", "redis://127.0.0.1:1/14")
+    monkeypatch.setattr(current_app, "_pool", None)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, cam, photo)
+    current_app._pool = None
+    assert response.status_code == 202
+    assert PlateRead.system_objects.get().status == ReadStatus.RECEIVED
+    assert len(stored_files(media_root)) == 1
+
+
+def test_camera_endpoints_are_machine_endpoints_not_pages(client, cam):
+    # No session, no redirect to the sign-in page: the access gate leaves camera_api to its own auth.
+    response = client.get(UPLOAD_URL, **cam.auth)
+    assert response.status_code == 405 and response.json()["error"] == "method_not_allowed"

@@ -1,0 +1,153 @@
+"""Checks every upload passes before anything is stored (ING-3).
+
+A photo must be a complete JPEG or PNG (magic bytes, Pillow's own format detection limited to those
+two, a full decode), no larger than the byte and pixel limits; a capture time must carry its UTC
+offset and fall inside the retention window (no default partition would take anything else).
+"""
+import base64
+import binascii
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from PIL import Image
+
+from ingest.conf import setting
+from ingest.errors import BadUpload, UploadTooLarge
+from policy.selectors import current_policy
+
+_MAGIC = {b"\xff\xd8\xff": ("JPEG", "jpg"), b"\x89PNG\r\n\x1a\n": ("PNG", "png")}
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
+
+
+@dataclass(frozen=True)
+class CheckedImage:
+    data: bytes
+    format: str  # "JPEG" or "PNG"
+    extension: str
+    width: int
+    height: int
+
+
+def check_image(data: bytes, *, what: str = "photo") -> CheckedImage:
+    """Return `data` as a checked image, or raise `BadUpload` / `UploadTooLarge` saying why."""
+    if not data:
+        raise BadUpload(f"The {what} is empty.", field=what)
+    if len(data) > setting("INGEST_MAX_UPLOAD_BYTES"):
+        raise UploadTooLarge(f"The {what} is larger than {setting('INGEST_MAX_UPLOAD_BYTES')} bytes.",
+                             field=what)
+    kind = next((kind for magic, kind in _MAGIC.items() if data.startswith(magic)), None)
+    if kind is None:
+        raise BadUpload(f"The {what} is not a JPEG or PNG image.", field=what)
+    image_format, extension = kind
+    try:
+        with Image.open(io.BytesIO(data), formats=[image_format]) as image:
+            width, height = image.size
+            _check_pixels(width, height, what)
+            image.verify()
+        # verify() leaves the image unusable and does not decode JPEG data: decode it fully.
+        with Image.open(io.BytesIO(data), formats=[image_format]) as image:
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise BadUpload(f"The {what} has too many pixels.", field=what) from None
+    except BadUpload:
+        raise
+    except Exception:  # Pillow raises many types for corrupt data; any of them means refuse.
+        raise BadUpload(f"The {what} is truncated or corrupt and cannot be decoded.", field=what) from None
+    return CheckedImage(data, image_format, extension, width, height)
+
+
+def _check_pixels(width: int, height: int, what: str) -> None:
+    if width < 1 or height < 1 or width * height > setting("INGEST_MAX_PIXELS"):
+        raise BadUpload(f"The {what} has too many pixels ({width}x{height}).", field=what)
+
+
+def decode_base64_image(text, *, what: str) -> CheckedImage:
+    """Decode a base64 image field (standard alphabet, padding required) and check it."""
+    if not isinstance(text, str) or not text:
+        raise BadUpload(f"{what} must be a base64 string.", field=what)
+    if len(text) > setting("INGEST_MAX_UPLOAD_BYTES") * 4 // 3 + 4:
+        raise UploadTooLarge(f"{what} is too large.", field=what)
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise BadUpload(f"{what} is not valid base64.", field=what) from None
+    return check_image(data, what=what)
+
+
+def parse_captured_at(value, *, field: str = "captured_at") -> datetime:
+    """Parse an ISO 8601 capture time with an explicit offset."""
+    if not isinstance(value, str) or not value.strip():
+        raise BadUpload("The capture time is required (ISO 8601 with a UTC offset).", field=field)
+    try:
+        moment = parse_datetime(value.strip())
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise BadUpload("The capture time is not an ISO 8601 date and time.", field=field)
+    if timezone.is_naive(moment):
+        raise BadUpload("The capture time needs a UTC offset, e.g. 2026-05-01T14:03:22-05:00.", field=field)
+    return moment
+
+
+def epoch_ms_to_datetime(value, *, field: str) -> datetime:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadUpload(f"{field} must be milliseconds since the epoch.", field=field)
+    try:
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        raise BadUpload(f"{field} is out of range.", field=field) from None
+
+
+def check_capture_window(captured_at: datetime, *, field: str = "captured_at") -> None:
+    """Refuse capture times in the future (beyond the clock-skew allowance) or older than retention."""
+    now = timezone.now()
+    if captured_at > now + timedelta(seconds=setting("INGEST_CLOCK_SKEW_SECONDS")):
+        raise BadUpload("The capture time is in the future; check the camera's clock.", field=field)
+    retention_days = current_policy().retention_days
+    if captured_at < now - timedelta(days=retention_days):
+        raise BadUpload(f"The capture time is older than the {retention_days}-day retention period.",
+                        field=field)
+
+
+def parse_decimal(value, *, field: str, low: float, high: float) -> Decimal | None:
+    """Parse an optional coordinate; None when absent."""
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise BadUpload(f"{field} is not a number.", field=field) from None
+    if not number.is_finite() or not low <= number <= high:
+        raise BadUpload(f"{field} must be between {low} and {high}.", field=field)
+    return number.quantize(Decimal("0.000001"))
+
+
+def parse_heading(value, *, field: str = "heading") -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        heading = int(float(str(value)))
+    except (ValueError, OverflowError):
+        raise BadUpload("heading is not a number of degrees.", field=field) from None
+    if not 0 <= heading < 360:
+        raise BadUpload("heading must be between 0 and 359 degrees.", field=field)
+    return heading
+
+
+def parse_idempotency_key(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if not IDEMPOTENCY_KEY.match(value):
+        raise BadUpload("Idempotency-Key must be 1 to 128 printable ASCII characters.",
+                        field="Idempotency-Key")
+    return value
+
+
+def normalise_plate(text) -> str:
+    """Upper-case A-Z and 0-9 only: how every plate is stored and compared."""
+    return re.sub(r"[^A-Z0-9]", "", str(text or "").upper())[:16]

@@ -1,0 +1,198 @@
+"""Camera endpoints (namespace ``camera_api``): cameras authenticate with their own keys, never users.
+
+Plain Django views rather than DRF: these are machine endpoints on the hot path (200 uploads a
+second on two cores), and they return nothing but a camera's own upload receipts. Every refusal is a
+JSON body ``{"error": code, "detail": message[, "field": name]}`` and stores nothing.
+"""
+import json
+import logging
+import time
+from functools import wraps
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from alpr.models import ReadSource, ReadStatus
+from core.errors import ApplicationError
+from ingest import services
+from ingest.auth import authenticate_camera
+from ingest.conf import setting
+from ingest.errors import BadUpload, RateLimited, UploadTooLarge
+from ingest.formats import parse_openalpr_group, platerecognizer_result
+from ingest.ratelimit import check_camera_rate
+from ingest.validation import (
+    check_capture_window,
+    check_image,
+    decode_base64_image,
+    parse_captured_at,
+    parse_decimal,
+    parse_heading,
+    parse_idempotency_key,
+)
+
+logger = logging.getLogger(__name__)
+# Room for multipart boundaries and form fields around the photo itself.
+BODY_OVERHEAD = 64 * 1024
+
+
+def _error_response(error: ApplicationError) -> JsonResponse:
+    body = {"error": error.code, "detail": error.message}
+    if error.field:
+        body["field"] = error.field
+    response = JsonResponse(body, status=error.status_code)
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(max(1, error.retry_after))
+    return response
+
+
+def camera_endpoint(*methods: str):
+    """Wrap a camera view: method check, body-size ceiling, and errors rendered as JSON."""
+
+    def decorate(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                return JsonResponse({"error": "method_not_allowed", "detail": f"Use {', '.join(methods)}."},
+                                    status=405, headers={"Allow": ", ".join(methods)})
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            try:
+                if length > setting("INGEST_MAX_UPLOAD_BYTES") + BODY_OVERHEAD:
+                    raise UploadTooLarge(
+                        f"The upload is larger than {setting('INGEST_MAX_UPLOAD_BYTES')} bytes.")
+                return view(request, *args, **kwargs)
+            except ApplicationError as error:
+                return _error_response(error)
+            except RequestDataTooBig:
+                return _error_response(UploadTooLarge("The upload is too large."))
+            except (MultiPartParserError, SuspiciousOperation, UnicodeDecodeError):
+                return _error_response(BadUpload("The request body is not a well-formed multipart form."))
+
+        return wrapper
+
+    return decorate
+
+
+def _file_field(request, name: str) -> bytes:
+    upload = request.FILES.get(name)
+    if upload is None:
+        raise BadUpload(f"Send the image as the multipart file field '{name}'.", field=name)
+    if upload.size > setting("INGEST_MAX_UPLOAD_BYTES"):
+        raise UploadTooLarge(f"The {name} is larger than {setting('INGEST_MAX_UPLOAD_BYTES')} bytes.",
+                             field=name)
+    return upload.read()
+
+
+def _receipt(request, accepted: services.Accepted) -> JsonResponse:
+    read = accepted.read
+    return JsonResponse(
+        {
+            "read_id": read.pk,
+            "status": read.status,
+            "status_url": request.build_absolute_uri(reverse("camera_api:read_status", args=[read.pk])),
+            "duplicate": not accepted.created,
+        },
+        status=202 if accepted.created else 200,
+    )
+
+
+@camera_endpoint("POST")
+def upload_read(request):
+    """POST /api/v1/cameras/reads/: a photo (multipart `photo`) and its capture time -> 202."""
+    camera = authenticate_camera(request)
+    check_camera_rate(camera.pk)
+    idempotency_key = parse_idempotency_key(request.headers.get("Idempotency-Key"))
+    captured_at = parse_captured_at(request.POST.get("captured_at"))
+    check_capture_window(captured_at)
+    latitude = parse_decimal(request.POST.get("latitude"), field="latitude", low=-90, high=90)
+    longitude = parse_decimal(request.POST.get("longitude"), field="longitude", low=-180, high=180)
+    heading = parse_heading(request.POST.get("heading"))
+    photo = check_image(_file_field(request, "photo"))
+    accepted = services.read_accept(
+        camera=camera, photo=photo, captured_at=captured_at, idempotency_key=idempotency_key,
+        latitude=latitude, longitude=longitude, heading=heading,
+    )
+    return _receipt(request, accepted)
+
+
+@camera_endpoint("GET")
+def read_status(request, read_id: int):
+    """GET /api/v1/cameras/reads/<id>/: the status of one of this camera's own uploads."""
+    camera = authenticate_camera(request)
+    read = services.camera_read_status(camera=camera, read_id=read_id)
+    body = {"read_id": read.pk, "status": read.status}
+    if read.status == ReadStatus.DONE:
+        body.update(plate=read.plate, confidence=read.confidence, state=read.state)
+    return JsonResponse(body)
+
+
+def _json_body(request, limit: int) -> dict:
+    raw = request.read(limit + 1)
+    if len(raw) > limit:
+        raise UploadTooLarge(f"The body is larger than {limit} bytes.")
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise BadUpload("The body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise BadUpload("The body must be a JSON object.")
+    return body
+
+
+@camera_endpoint("POST")
+def openalpr_webhook(request):
+    """POST /api/v1/cameras/openalpr/: an OpenALPR agent's `alpr_group`, read on the edge."""
+    camera = authenticate_camera(request)
+    check_camera_rate(camera.pk)
+    group = _json_body(request, setting("INGEST_MAX_UPLOAD_BYTES") * 2)
+    parsed = parse_openalpr_group(group)
+    check_capture_window(parsed.captured_at, field="epoch_start")
+    accepted = services.read_accept(
+        camera=camera, photo=parsed.vehicle, captured_at=parsed.captured_at,
+        idempotency_key=parsed.idempotency_key, latitude=parsed.latitude, longitude=parsed.longitude,
+        source=ReadSource.OPENALPR, edge=parsed.reading,
+    )
+    return _receipt(request, accepted)
+
+
+@camera_endpoint("POST")
+def platerecognizer_snapshot(request):
+    """POST /v1/plate-reader/: Plate Recognizer-compatible; recognises now and stores the read."""
+    started = time.perf_counter()
+    camera = authenticate_camera(request)
+    check_camera_rate(camera.pk)
+    timestamp = request.POST.get("timestamp")
+    captured_at = parse_captured_at(timestamp, field="timestamp") if timestamp else timezone.now()
+    check_capture_window(captured_at, field="timestamp")
+    if "upload" in request.FILES:
+        filename = request.FILES["upload"].name
+        photo = check_image(_file_field(request, "upload"), what="upload")
+    else:
+        filename = "upload"
+        photo = decode_base64_image(request.POST.get("upload"), what="upload")
+    accepted = services.read_accept(camera=camera, photo=photo, captured_at=captured_at,
+                                    source=ReadSource.PLATERECOGNIZER, queue=False)
+    plates = services.read_recognize(read_id=accepted.read.pk)
+    if plates is None:
+        # Recognition failed here; the read is stored and the worker tries again.
+        services.queue_recognition(accepted.read.pk)
+        plates = []
+    return JsonResponse(
+        {
+            "processing_time": round((time.perf_counter() - started) * 1000, 1),
+            "results": [platerecognizer_result(plate) for plate in plates],
+            "filename": filename,
+            "version": 1,
+            "camera_id": request.POST.get("camera_id") or None,
+            "timestamp": captured_at.isoformat(),
+            "read_id": accepted.read.pk,
+        },
+        status=201,
+    )
