@@ -1,0 +1,63 @@
+"""ACC-7: the role table says who may do what, and accounts obey it."""
+import pytest
+
+from conftest import UserFactory
+from policy.roles import ROLE_CAPABILITIES, Capability, Role, capability_table, role_has
+
+QUERY = {Role.OFFICER, Role.DISPATCHER, Role.ANALYST, Role.DETECTIVE}
+
+
+def _holders(capability) -> set[str]:
+    return {role for role in Role if role_has(role, capability)}
+
+
+@pytest.mark.rule("ACC-7")
+def test_every_role_of_the_general_order_exists():
+    assert set(Role.values) == {"officer", "dispatcher", "analyst", "detective", "administrator", "chief",
+                                "auditor", "oversight", "records"}
+    assert set(ROLE_CAPABILITIES) == set(Role.values)
+
+
+@pytest.mark.rule("ACC-7")
+def test_officers_dispatchers_and_analysts_query():
+    assert {Role.OFFICER, Role.DISPATCHER, Role.ANALYST} <= _holders(Capability.SEARCH_PLATES)
+    assert _holders(Capability.SEARCH_PLATES) <= QUERY
+
+
+@pytest.mark.rule("ACC-7")
+def test_only_detectives_and_analysts_create_hotlists():
+    assert _holders(Capability.CREATE_HOTLIST) == {Role.DETECTIVE, Role.ANALYST}
+
+
+@pytest.mark.rule("ACC-7")
+@pytest.mark.parametrize("capability", [Capability.MANAGE_CAMERAS, Capability.MANAGE_RETENTION])
+def test_only_the_administrator_manages_cameras_and_retention(capability):
+    assert _holders(capability) == {Role.ADMINISTRATOR}
+
+
+@pytest.mark.rule("ACC-7")
+@pytest.mark.parametrize("capability", [Capability.APPROVE_USERS, Capability.APPROVE_RELOCATIONS,
+                                        Capability.APPROVE_FELONY_EXCEPTIONS])
+def test_only_the_chief_approves_users_relocations_and_felony_exceptions(capability):
+    assert _holders(capability) == {Role.CHIEF}
+
+
+@pytest.mark.rule("ACC-7")
+def test_oversight_and_records_never_query_plates():
+    for role in (Role.OVERSIGHT, Role.RECORDS, Role.CHIEF, Role.AUDITOR):
+        assert not role_has(role, Capability.SEARCH_PLATES)
+
+
+@pytest.mark.rule("ACC-7")
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["pending", "suspended", "separated", "inactive", "denied"])
+def test_an_account_that_is_not_active_holds_no_capability(status):
+    chief = UserFactory(role=Role.CHIEF, status=status)
+    assert not any(chief.can(capability) for capability in Capability)
+
+
+@pytest.mark.rule("ACC-7")
+def test_the_table_shown_to_administrators_matches_the_roles():
+    table = dict(capability_table())
+    row = table[Capability.APPROVE_USERS.label]
+    assert [granted for granted in row] == [role == Role.CHIEF for role in Role]
