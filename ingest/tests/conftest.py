@@ -58,3 +58,17 @@ def photo() -> bytes:
 
 def stored_files(root) -> list:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+@pytest.fixture(autouse=True)
+def _only_test_receivers_on_read_stored():
+    """Other features' receivers (hotlist matching) are tested by their owners; keep them out of these
+    tests, whose database may not hold their tables."""
+    from alpr.signals import read_stored
+
+    saved = read_stored.receivers
+    read_stored.receivers = []
+    read_stored.sender_receivers_cache.clear()
+    yield
+    read_stored.receivers = saved
+    read_stored.sender_receivers_cache.clear()

@@ -1,0 +1,136 @@
+"""Existing cameras point at us unchanged: OpenALPR agent webhooks and Plate Recognizer snapshots."""
+import base64
+import io
+import json
+
+import pytest
+from django.utils import timezone
+
+from alpr.models import PlateRead, ReadSource, ReadStatus
+from alpr.signals import read_stored
+from ingest.tests.conftest import stored_files
+from ingest.tests.photos import plate_photo
+
+pytestmark = pytest.mark.django_db
+OPENALPR_URL = "/api/v1/cameras/openalpr/"
+PLATE_READER_URL = "/v1/plate-reader/"
+
+
+def alpr_group(**overrides) -> dict:
+    epoch = int(timezone.now().timestamp() * 1000) - 5000
+    group = {
+        "version": 2, "data_type": "alpr_group", "epoch_start": epoch, "epoch_end": epoch + 800,
+        "camera_id": 1288, "agent_uid": "X-AGENT-1", "best_uuid": "X-AGENT-1-1288-1600000000000",
+        "best_plate_number": "KDB4821", "best_confidence": 91.2, "best_region": "us-il",
+        "candidates": [{"plate": "KDB4821", "confidence": 91.2}, {"plate": "KD84821", "confidence": 80.1}],
+        "gps_latitude": 41.8881, "gps_longitude": -87.803,
+        "best_plate": {
+            "coordinates": [{"x": 300, "y": 240}, {"x": 420, "y": 240}, {"x": 420, "y": 300},
+                            {"x": 300, "y": 300}],
+            "plate_crop_jpeg": base64.b64encode(plate_photo(size=(200, 100))).decode(),
+        },
+        "vehicle_crop_jpeg": base64.b64encode(plate_photo()).decode(),
+    }
+    group.update(overrides)
+    return group
+
+
+def post_group(client, cam, body):
+    payload = body if isinstance(body, str | bytes) else json.dumps(body)
+    return client.post(OPENALPR_URL, payload, content_type="application/json", **cam.auth)
+
+
+@pytest.mark.rule("ING-1")
+def test_openalpr_group_is_stored_as_a_done_read_with_candidates_and_crop(
+        client, cam, media_root, django_capture_on_commit_callbacks):
+    heard = []
+
+    def receiver(sender, read_id, **kwargs):
+        heard.append(read_id)
+
+    read_stored.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post_group(client, cam, alpr_group())
+    finally:
+        read_stored.disconnect(receiver)
+    assert response.status_code == 202, response.content
+    read = PlateRead.system_objects.get(pk=response.json()["read_id"])
+    assert (read.plate, read.state, read.status, read.source) == ("KDB4821", "IL", ReadStatus.DONE,
+                                                                  ReadSource.OPENALPR)
+    assert read.confidence == pytest.approx(0.912) and read.box == [300, 240, 120, 60]
+    assert [c["text"] for c in read.candidates] == ["KDB4821", "KD84821"]
+    assert str(read.latitude) == "41.888100"
+    assert (media_root / read.crop_path).exists() and (media_root / read.image_path).exists()
+    assert heard == [read.pk]
+    # The agent resends the same group: stored once.
+    again = post_group(client, cam, alpr_group())
+    assert again.status_code == 200 and again.json()["read_id"] == read.pk
+    assert PlateRead.system_objects.count() == 1 and len(stored_files(media_root)) == 2
+
+
+BAD_GROUPS = {
+    "not json": "{'best_plate_number': ",
+    "json list": "[1, 2]",
+    "no plate": alpr_group(best_plate_number=""),
+    "no uuid": alpr_group(best_uuid=None),
+    "epoch as text": alpr_group(epoch_start="yesterday"),
+    "future": alpr_group(epoch_start=int(timezone.now().timestamp() * 1000) + 3_600_000),
+    "confidence over 100": alpr_group(best_confidence=250),
+    "bad base64": alpr_group(vehicle_crop_jpeg="not//base64!!"),
+    "base64 of text": alpr_group(vehicle_crop_jpeg=base64.b64encode(b"hello").decode()),
+    "bad crop": {**alpr_group(),
+                 "best_plate": {"plate_crop_jpeg": base64.b64encode(b"\xff\xd8\xff").decode()}},
+    "bad coordinates": {**alpr_group(), "best_plate": {"coordinates": [{"x": "left"}]}},
+    "bad candidates": alpr_group(candidates=[{"confidence": 3}]),
+    "other data type": alpr_group(data_type="heartbeat"),
+}
+
+
+@pytest.mark.rule("ING-3")
+@pytest.mark.parametrize("kind", BAD_GROUPS)
+def test_malformed_openalpr_groups_are_refused_with_nothing_stored(client, cam, media_root, kind):
+    response = post_group(client, cam, BAD_GROUPS[kind])
+    assert response.status_code == 400, response.content
+    assert response.json()["detail"]
+    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+
+
+@pytest.mark.rule("ING-1")
+def test_plate_recognizer_snapshot_recognises_now_and_stores_the_read(client, cam, media_root):
+    key = cam.key.replace(":", "")
+    upload = io.BytesIO(plate_photo())
+    upload.name = "snapshot.jpg"
+    response = client.post(PLATE_READER_URL, {"upload": upload, "camera_id": "gate-2", "regions": "us-il"},
+                           HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert set(body) >= {"processing_time", "results", "timestamp", "camera_id", "filename"}
+    assert body["camera_id"] == "gate-2" and body["filename"] == "snapshot.jpg"
+    result = body["results"][0]
+    assert result["plate"] == "7abc123" and result["score"] == 0.91 and "dscore" in result
+    assert set(result["box"]) == {"xmin", "ymin", "xmax", "ymax"}
+    assert result["candidates"][0] == {"plate": "7abc123", "score": 0.91}
+    assert result["region"]["code"] == "us-il"
+    read = PlateRead.system_objects.get()
+    assert (read.status, read.plate, read.source) == (ReadStatus.DONE, "7ABC123", ReadSource.PLATERECOGNIZER)
+    assert (media_root / read.crop_path).exists()
+
+
+@pytest.mark.rule("ING-3")
+def test_plate_recognizer_refuses_bad_tokens_and_bad_uploads(client, cam, media_root):
+    assert client.post(PLATE_READER_URL, {"upload": io.BytesIO(plate_photo())},
+                       HTTP_AUTHORIZATION="Token 00000000000000000000").status_code == 401
+    bad = io.BytesIO(b"GIF89a....")
+    assert client.post(PLATE_READER_URL, {"upload": bad},
+                       HTTP_AUTHORIZATION=f"Token {cam.key}").status_code == 400
+    assert client.post(PLATE_READER_URL, {"upload": "!!notbase64"},
+                       HTTP_AUTHORIZATION=f"Token {cam.key}").status_code == 400
+    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+
+
+def test_plate_recognizer_accepts_a_base64_upload(client, cam):
+    data = base64.b64encode(plate_photo()).decode()
+    response = client.post(PLATE_READER_URL, {"upload": data, "timestamp": timezone.now().isoformat()},
+                           HTTP_AUTHORIZATION=f"Token {cam.key}")
+    assert response.status_code == 201 and response.json()["results"][0]["plate"] == "7abc123"
