@@ -85,6 +85,10 @@ class PolicyForm(forms.Form):
         model_fields = forms.fields_for_model(AgencyPolicy, fields=SCALAR_FIELDS)
         for name in SCALAR_FIELDS:
             field = model_fields[name]
+            # The model's limits (e.g. retention at most 90 days) are checked here too, with messages
+            # that say why; the service checks them again before saving.
+            field.validators = [*field.validators, *(v for v in AgencyPolicy._meta.get_field(name).validators
+                                                     if v not in field.validators)]
             field.help_text = EXPLANATIONS[name][0]
             self.fields[name] = field
             self.initial.setdefault(name, getattr(policy, name))

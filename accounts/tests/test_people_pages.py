@@ -1,0 +1,154 @@
+"""The administrator's and the Chief's pages drive the same audited services."""
+import pytest
+
+from accounts.models import AccountStatus, User
+from accounts.tests.helpers import audit_rows
+from conftest import PASSWORD, UserFactory
+from policy.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+NEW = {"full_name": "Julia Rivera", "badge_number": "4471", "username": "jrivera",
+       "email": "jrivera@police.example.org", "role": Role.OFFICER, "password": PASSWORD,
+       "password_confirm": PASSWORD}
+
+
+@pytest.mark.rule("ACC-1")
+def test_the_create_page_refuses_a_shared_identity_with_the_reason(make_verified_client):
+    client = make_verified_client(Role.ADMINISTRATOR)
+    response = client.post("/accounts/people/new/", {**NEW, "username": "patrol"})
+    assert response.status_code == 400
+    assert "shared or generic identity" in response.content.decode()
+    assert b'role="alert"' in response.content
+    assert not User.objects.filter(username="patrol").exists()
+
+
+@pytest.mark.rule("ACC-2")
+def test_a_created_account_shows_as_pending(make_verified_client):
+    client = make_verified_client(Role.ADMINISTRATOR)
+    response = client.post("/accounts/people/new/", NEW, follow=True)
+    assert response.status_code == 200
+    assert "Pending the Chief" in response.content.decode()
+    assert User.objects.get(username="jrivera").status == AccountStatus.PENDING
+
+
+@pytest.mark.rule("ACC-7")
+@pytest.mark.parametrize(("role", "url"), [(Role.OFFICER, "/accounts/people/"),
+                                           (Role.CHIEF, "/accounts/people/new/"),
+                                           (Role.ANALYST, "/accounts/approvals/"),
+                                           (Role.ADMINISTRATOR, "/accounts/approvals/"),
+                                           (Role.DETECTIVE, "/policy/edit/"), (Role.CHIEF, "/policy/edit/")])
+def test_pages_are_refused_to_roles_without_the_capability_and_audited(make_verified_client, role, url):
+    client = make_verified_client(role)
+    response = client.get(url)
+    assert response.status_code == 403
+    [row] = audit_rows("auth.page_refused")
+    assert row.outcome == "refused" and row.targets == [url] and row.actor_user == client.user
+
+
+@pytest.mark.rule("ACC-7")
+def test_the_navigation_shows_only_what_the_role_may_use(make_verified_client):
+    officer = make_verified_client(Role.OFFICER).get("/").content.decode()
+    assert "My account" in officer and "Approvals" not in officer and "People" not in officer
+    chief = make_verified_client(Role.CHIEF).get("/").content.decode()
+    assert "Approvals" in chief and "Locked accounts" not in chief
+    admin = make_verified_client(Role.ADMINISTRATOR).get("/").content.decode()
+    assert "Locked accounts" in admin and "Approvals" not in admin
+
+
+def test_the_people_list_filters_by_status_role_and_name(make_verified_client):
+    client = make_verified_client(Role.ADMINISTRATOR)
+    UserFactory(full_name="Ana Pending Ortiz", status=AccountStatus.PENDING, role=Role.DISPATCHER)
+    UserFactory(full_name="Bo Active Li", role=Role.DISPATCHER)
+    page = client.get("/accounts/people/", {"status": "pending"}).content.decode()
+    assert "Ana Pending Ortiz" in page and "Bo Active Li" not in page
+    page = client.get("/accounts/people/", {"search": "active li", "role": "dispatcher"}).content.decode()
+    assert "Bo Active Li" in page and "Ana Pending Ortiz" not in page
+
+
+@pytest.mark.rule("ACC-2")
+def test_the_chief_approves_and_denies_from_the_queue(make_verified_client):
+    client = make_verified_client(Role.CHIEF)
+    first = UserFactory(status=AccountStatus.PENDING)
+    second = UserFactory(status=AccountStatus.PENDING)
+    assert first.full_name in client.get("/accounts/approvals/").content.decode()
+    client.post(f"/accounts/people/{first.pk}/decide/", {"decision": "approve", "reason": ""})
+    response = client.post(f"/accounts/people/{second.pk}/decide/", {"decision": "deny", "reason": ""},
+                           follow=True)
+    assert "A reason is required" in response.content.decode()
+    client.post(f"/accounts/people/{second.pk}/decide/", {"decision": "deny", "reason": "Not hired"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (AccountStatus.ACTIVE, AccountStatus.DENIED)
+    assert first.decisions.get(kind="approved").decided_by == client.user
+
+
+@pytest.mark.rule("ACC-2")
+def test_an_administrator_posting_an_approval_is_refused_and_audited(make_verified_client):
+    client = make_verified_client(Role.ADMINISTRATOR)
+    pending = UserFactory(status=AccountStatus.PENDING)
+    response = client.post(f"/accounts/people/{pending.pk}/decide/", {"decision": "approve"})
+    assert response.status_code == 403
+    pending.refresh_from_db()
+    assert pending.status == AccountStatus.PENDING
+    [row] = audit_rows("account.approved")
+    assert row.outcome == "refused" and row.actor_user == client.user
+
+
+@pytest.mark.rule("ACC-8")
+def test_suspend_is_one_click_and_a_confirmation_with_a_reason(make_verified_client):
+    admin = make_verified_client(Role.ADMINISTRATOR)
+    violator = UserFactory()
+    victim_session = make_verified_client(user=violator)
+    page = admin.get(f"/accounts/people/{violator.pk}/").content.decode()
+    assert f"/accounts/people/{violator.pk}/suspend/" in page
+    confirm = admin.get(f"/accounts/people/{violator.pk}/suspend/")
+    assert b"Every session and API token" in confirm.content
+    assert admin.post(f"/accounts/people/{violator.pk}/suspend/", {"reason": ""}).status_code == 400
+    response = admin.post(f"/accounts/people/{violator.pk}/suspend/", {"reason": "Personal search"},
+                          follow=True)
+    assert "Access suspended" in response.content.decode()
+    assert victim_session.get("/").status_code == 302
+
+
+@pytest.mark.rule("ACC-6")
+def test_separation_from_the_detail_page(make_verified_client):
+    chief = make_verified_client(Role.CHIEF)
+    leaver = UserFactory()
+    chief.post(f"/accounts/people/{leaver.pk}/separate/", {"reason": "Resigned"})
+    leaver.refresh_from_db()
+    assert leaver.status == AccountStatus.SEPARATED
+    assert "Separated" in chief.get(f"/accounts/people/{leaver.pk}/").content.decode()
+
+
+@pytest.mark.rule("ACC-5")
+def test_training_is_recorded_from_the_detail_page(make_verified_client):
+    admin = make_verified_client(Role.ADMINISTRATOR)
+    person = UserFactory(trained=False)
+    response = admin.post(f"/accounts/people/{person.pk}/training/", {
+        "training-kind": "alpr_training", "training-completed_on": "2026-01-05",
+        "training-reference": "ALPR-101"}, follow=True)
+    assert "Training recorded" in response.content.decode()
+    assert person.training_records.get().reference == "ALPR-101"
+    response = admin.post(f"/accounts/people/{person.pk}/training/", {
+        "training-kind": "alpr_training", "training-completed_on": "2999-01-05", "training-reference": "x"})
+    assert response.status_code == 400 and b"cannot be in the future" in response.content
+
+
+@pytest.mark.rule("ACC-2")
+def test_a_role_change_from_the_page_returns_the_account_to_pending(make_verified_client):
+    admin = make_verified_client(Role.ADMINISTRATOR)
+    person = UserFactory()
+    admin.post(f"/accounts/people/{person.pk}/role/", {"role": Role.DETECTIVE, "reason": "Promotion"})
+    person.refresh_from_db()
+    assert (person.role, person.status) == (Role.DETECTIVE, AccountStatus.PENDING)
+
+
+@pytest.mark.rule("ACC-8")
+def test_the_chief_reinstates_from_the_queue(make_verified_client):
+    chief = make_verified_client(Role.CHIEF)
+    person = UserFactory(status=AccountStatus.SUSPENDED, status_reason="Review")
+    assert person.full_name in chief.get("/accounts/approvals/").content.decode()
+    chief.post(f"/accounts/people/{person.pk}/reinstate/", {"reason": "Cleared by review"})
+    person.refresh_from_db()
+    assert person.status == AccountStatus.ACTIVE

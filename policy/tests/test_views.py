@@ -1,0 +1,77 @@
+"""The policy page: values explained, versions, the role table; changes only by the administrator."""
+import pytest
+
+from audit.models import AuditEvent
+from policy.models import AgencyPolicy
+from policy.roles import Capability, Role
+from policy.selectors import current_policy
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(client) -> dict:
+    """The edit form's current values, as a browser would post them."""
+    form = client.get("/policy/edit/").context["form"]
+    data = {}
+    for name in form.fields:
+        value = form.initial.get(name, "")
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = value
+    return data
+
+
+def test_everyone_signed_in_reads_the_policy_explained(make_verified_client):
+    page = make_verified_client(Role.OFFICER).get("/policy/").content.decode()
+    assert "Plate reads and their images are permanently deleted after this many days" in page
+    assert Capability.APPROVE_USERS.label in page and "Chief of police" in page
+    assert "Version history" in page and "Change the policy" not in page
+
+
+@pytest.mark.rule("RET-1")
+@pytest.mark.rule("ACC-7")
+def test_retention_over_90_days_is_refused_with_a_clear_message(make_verified_client):
+    client = make_verified_client(Role.ADMINISTRATOR)
+    before = AgencyPolicy.objects.count()
+    response = client.post("/policy/edit/", {**_form(client), "retention_days": 91, "reason": "Longer"})
+    assert response.status_code == 400
+    assert "Retention cannot exceed 90 days" in response.content.decode()
+    assert AgencyPolicy.objects.count() == before
+
+
+@pytest.mark.rule("ACC-9")
+def test_an_idle_timeout_over_30_minutes_is_refused(make_verified_client):
+    client = make_verified_client(Role.ADMINISTRATOR)
+    response = client.post("/policy/edit/", {**_form(client), "session_idle_minutes": 45, "reason": "x"})
+    assert response.status_code == 400 and "within 30 minutes" in response.content.decode()
+
+
+def test_a_valid_change_is_a_new_audited_version(make_verified_client):
+    client = make_verified_client(Role.ADMINISTRATOR)
+    response = client.post("/policy/edit/", {**_form(client), "retention_days": 21,
+                                             "trusted_networks": "10.20.0.0/16\n192.168.5.0/24",
+                                             "reason": "Council resolution 2026-14"})
+    assert response.status_code == 302
+    policy = current_policy()
+    assert policy.retention_days == 21 and policy.trusted_networks == ["10.20.0.0/16", "192.168.5.0/24"]
+    assert policy.created_by == client.user
+    event = AuditEvent.objects.get(action="policy.changed")
+    assert event.query["retention_days"] == [30, 21] and event.description == "Council resolution 2026-14"
+    page = client.get("/policy/").content.decode()
+    assert "Council resolution 2026-14" in page and "retention_days" in page
+
+
+def test_a_bad_network_is_refused_on_its_field(make_verified_client):
+    client = make_verified_client(Role.ADMINISTRATOR)
+    response = client.post("/policy/edit/", {**_form(client), "trusted_networks": "the station",
+                                             "reason": "Add the station"})
+    assert response.status_code == 400 and "is not a network" in response.content.decode()
+
+
+@pytest.mark.rule("ACC-7")
+def test_only_the_administrator_changes_the_policy(make_verified_client):
+    client = make_verified_client(Role.CHIEF)
+    assert client.post("/policy/edit/", {"retention_days": 10, "reason": "x"}).status_code == 403
+    assert current_policy().retention_days == 30
