@@ -6,3 +6,6 @@ class HotlistsConfig(AppConfig):
 
     name = "hotlists"
     verbose_name = "Hotlists and alerts"
+
+    def ready(self):
+        from hotlists import receivers  # noqa: F401  (connects to alpr.signals.read_stored)

@@ -1,0 +1,224 @@
+"""Alerts reaching officers, and their verification before anyone acts on them (USE-8).
+
+An alert shows ALPR data (the plate, the photo), so each look at it is audited with the purpose
+"alert verification" and the hotlist entry's case number (AUD-1). The order of work is enforced here,
+not in the page: an officer looks at the image, compares characters, issuing state and vehicle,
+records the outcome; only a *confirmed* alert may then have an action recorded. An attempt to record
+an action first is refused, audited and flagged; the database refuses it too (a check constraint).
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import PurePosixPath
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.selectors import ensure_alpr_access
+from alpr import storage
+from audit.context import Actor
+from audit.models import AuditEvent
+from audit.services import audit_record, refusals_recorded
+from core.errors import ApplicationError, NotFound, PolicyDenied
+from hotlists import audit_actions as actions
+from hotlists.models import Alert, AlertAction, VerificationOutcome
+from hotlists.reads import AlertRead, reads_for_alerts
+from policy.roles import Capability
+
+PURPOSE = "alert verification"
+POLL_WINDOW = timedelta(minutes=10)  # a screen opened later sees older alerts in the inbox, not as pop-ups
+POLL_LIMIT = 20
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+# Which comparison a negative outcome rests on: the officer must have recorded it as not matching.
+NEGATIVE_OUTCOME_CHECK = {
+    VerificationOutcome.MISREAD: "characters_match",
+    VerificationOutcome.WRONG_STATE: "state_match",
+    VerificationOutcome.VEHICLE_MISMATCH: "vehicle_match",
+}
+
+
+@dataclass(frozen=True)
+class AlertView:
+    alert: Alert
+    read: AlertRead | None  # None once the read has been purged
+
+
+def require_alert_verifier(actor: Actor) -> None:
+    """Officers, dispatchers, analysts and detectives with current training and LEADS certification."""
+    if actor.user is None or not actor.user.can(Capability.VERIFY_ALERTS):
+        raise PolicyDenied("Your role does not receive or verify hotlist alerts.")
+    ensure_alpr_access(actor.user)
+
+
+def _alert_targets(alert: Alert) -> list[str]:
+    return [f"alert:{alert.pk}", f"read:{alert.read_id}", f"hotlist-entry:{alert.entry_id}"]
+
+
+def _load(alert_id: int, *, lock: bool = False) -> Alert:
+    alerts = Alert.objects.select_related("entry", "entry__hotlist", "camera", "verified_by", "action_by")
+    if lock:
+        alerts = alerts.select_for_update(of=("self",))
+    alert = alerts.filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound("No such alert.")
+    return alert
+
+
+def with_reads(alerts) -> list[AlertView]:
+    alerts = list(alerts)
+    reads = reads_for_alerts([(a.read_id, a.read_captured_at) for a in alerts])
+    return [AlertView(alert, reads.get(alert.read_id)) for alert in alerts]
+
+
+def _summary(view: AlertView) -> dict:
+    alert, read = view.alert, view.read
+    return {
+        "id": alert.pk,
+        "plate": read.plate if read else "",
+        "state": read.state if read else "",
+        "entry_plate": alert.entry.plate_pattern,
+        "entry_state": alert.entry.state,
+        "reason": alert.entry.reason,
+        "priority": alert.entry.get_priority_display(),
+        "match": alert.get_match_kind_display(),
+        "camera": alert.camera.name,
+        "captured_at": timezone.localtime(alert.read_captured_at).strftime("%H:%M:%S"),
+        "url": reverse("hotlists:alert_detail", args=[alert.pk]),
+    }
+
+
+def alerts_poll(*, actor: Actor, after_id: int) -> dict:
+    """Return new unverified alerts (id above `after_id`, from the last minutes) for the live banner.
+
+    Each delivery of alerts to a screen is one audit entry; an empty poll writes none.
+    """
+    require_alert_verifier(actor)
+    unverified = Alert.objects.filter(verification_outcome="")
+    latest = Alert.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    fresh = (unverified.filter(pk__gt=after_id, created_at__gte=timezone.now() - POLL_WINDOW)
+             .select_related("entry", "camera").order_by("-entry__priority", "id")[:POLL_LIMIT])
+    views = with_reads(fresh)
+    if views:
+        audit_record(actor=actor, action=actions.ALERTS_DELIVERED, purpose=PURPOSE,
+                     targets=[t for view in views for t in _alert_targets(view.alert)],
+                     result_count=len(views))
+    return {"latest": latest, "unverified": unverified.count(), "alerts": [_summary(v) for v in views]}
+
+
+def alert_list(*, actor: Actor, only_open: bool = True, days: int = 7, limit: int = 100) -> list[AlertView]:
+    """Return the inbox: recent alerts (open ones, or all), newest first; one audit entry."""
+    with refusals_recorded(actor=actor, action=actions.ALERT_LIST_VIEWED):
+        require_alert_verifier(actor)
+    alerts = Alert.objects.filter(created_at__gte=timezone.now() - timedelta(days=days))
+    if only_open:
+        alerts = alerts.exclude(verification_outcome__in=[o for o in VerificationOutcome.values
+                                                          if o != VerificationOutcome.CONFIRMED])
+        alerts = alerts.filter(action="")
+    views = with_reads(alerts.select_related("entry", "camera", "verified_by")[:limit])
+    audit_record(actor=actor, action=actions.ALERT_LIST_VIEWED, purpose=PURPOSE, result_count=len(views),
+                 query={"only_open": only_open, "days": days})
+    return views
+
+
+def alert_get(*, actor: Actor, alert_id: int) -> AlertView:
+    """Return one alert with its read for the verification page; audited."""
+    with refusals_recorded(actor=actor, action=actions.ALERT_VIEWED, targets=[f"alert:{alert_id}"]):
+        require_alert_verifier(actor)
+        alert = _load(alert_id)
+    [view] = with_reads([alert])
+    audit_record(actor=actor, action=actions.ALERT_VIEWED, purpose=PURPOSE,
+                 case_number=alert.entry.case_number, targets=_alert_targets(alert),
+                 result_count=1 if view.read else 0)
+    return view
+
+
+def alert_image(*, actor: Actor, alert_id: int, kind: str) -> tuple[bytes, str]:
+    """Return the read's plate crop or full photo and its content type; each view audited."""
+    with refusals_recorded(actor=actor, action=actions.ALERT_IMAGE_VIEWED, targets=[f"alert:{alert_id}"]):
+        require_alert_verifier(actor)
+        if kind not in ("crop", "full"):
+            raise NotFound("No such image.")
+        alert = _load(alert_id)
+        read = reads_for_alerts([(alert.read_id, alert.read_captured_at)]).get(alert.read_id)
+        relative = (read.crop_path if kind == "crop" else read.image_path) if read else ""
+        if not relative:
+            raise NotFound("This image is no longer kept.")
+        try:
+            data = storage.read_bytes(relative)
+        except (FileNotFoundError, ValueError):
+            raise NotFound("This image is no longer kept.") from None
+    audit_record(actor=actor, action=actions.ALERT_IMAGE_VIEWED, purpose=PURPOSE,
+                 case_number=alert.entry.case_number, targets=_alert_targets(alert), description=kind,
+                 result_count=1)
+    return data, IMAGE_TYPES.get(PurePosixPath(relative).suffix.lower(), "application/octet-stream")
+
+
+def _has_seen_image(actor: Actor, alert: Alert) -> bool:
+    return AuditEvent.objects.filter(action=actions.ALERT_IMAGE_VIEWED.code, actor_user=actor.user,
+                                     outcome="allowed", targets__contains=[f"alert:{alert.pk}"]).exists()
+
+
+def alert_verify(
+    *, actor: Actor, alert_id: int, outcome: str, characters_match: bool | None, state_match: bool | None,
+    vehicle_match: bool | None, records_check: str = "", notes: str = "",
+) -> Alert:
+    """Record the officer's comparison of the alert against the image, and its outcome (USE-8)."""
+    with refusals_recorded(actor=actor, action=actions.ALERT_VERIFIED, targets=[f"alert:{alert_id}"],
+                           purpose=PURPOSE):
+        require_alert_verifier(actor)
+        if outcome not in VerificationOutcome.values:
+            raise ApplicationError("Choose the outcome of your verification.", field="outcome")
+        with transaction.atomic():
+            alert = _load(alert_id, lock=True)
+            if alert.verification_outcome:
+                raise ApplicationError(f"This alert was verified already by {alert.verified_by.full_name}.")
+            if not _has_seen_image(actor, alert):
+                raise PolicyDenied("Compare the alert against the plate image before verifying it.")
+            checks = {"characters_match": characters_match, "state_match": state_match,
+                      "vehicle_match": vehicle_match}
+            if outcome == VerificationOutcome.CONFIRMED:
+                if not all(value is True for value in checks.values()):
+                    raise ApplicationError("Confirm only after checking that the characters, the issuing "
+                                           "state and the vehicle all match.", field="outcome")
+                if not alert.entry.is_live(timezone.now()):
+                    raise ApplicationError("The hotlist entry has expired or was withdrawn: record "
+                                           "'Hotlist entry no longer valid'.", field="outcome")
+            elif outcome in NEGATIVE_OUTCOME_CHECK and checks[NEGATIVE_OUTCOME_CHECK[outcome]] is not False:
+                raise ApplicationError("That outcome contradicts your comparison above.", field="outcome")
+            for name, value in checks.items():
+                setattr(alert, name, value)
+            alert.verification_outcome = outcome
+            alert.records_check = records_check.strip()[:300]
+            alert.verification_notes = notes.strip()
+            alert.verified_by = actor.user
+            alert.verified_at = timezone.now()
+            alert.save()
+            audit_record(actor=actor, action=actions.ALERT_VERIFIED, purpose=PURPOSE,
+                         case_number=alert.entry.case_number, targets=_alert_targets(alert),
+                         description=f"{outcome}; records check: {alert.records_check or 'none'}")
+        return alert
+
+
+def alert_record_action(*, actor: Actor, alert_id: int, action: str, notes: str = "") -> Alert:
+    """Record what was done about a confirmed alert; refused (and flagged) before confirmation."""
+    with refusals_recorded(actor=actor, action=actions.ALERT_ACTION, targets=[f"alert:{alert_id}"],
+                           purpose=PURPOSE):
+        require_alert_verifier(actor)
+        if action not in AlertAction.values:
+            raise ApplicationError("Choose the action taken.", field="action")
+        with transaction.atomic():
+            alert = _load(alert_id, lock=True)
+            if alert.verification_outcome != VerificationOutcome.CONFIRMED:
+                raise PolicyDenied("An alert can be acted on only after it is verified and confirmed.",
+                                   flag_for_audit=True)
+            if alert.action:
+                raise ApplicationError("The action on this alert is recorded already.")
+            alert.action = action
+            alert.action_notes = notes.strip()
+            alert.action_by = actor.user
+            alert.action_at = timezone.now()
+            alert.save(update_fields=["action", "action_notes", "action_by", "action_at"])
+            audit_record(actor=actor, action=actions.ALERT_ACTION, purpose=PURPOSE,
+                         case_number=alert.entry.case_number, targets=_alert_targets(alert),
+                         description=action)
+        return alert

@@ -1,0 +1,477 @@
+"""Importing hotlist files: the NCIC hot file, a LEADS-style list and CSV; uploaded or from a folder.
+
+An accepted file *replaces* the previous version of the same list in one transaction: matching sees
+either the old list or the new one, never a mix. A rejected file changes nothing. Every file offered
+gets an ``ImportRun``: rows accepted, rows rejected and why.
+
+Imported entries expire ``HOTLIST_IMPORT_VALID_HOURS`` (default 48) after the import unless the row
+says otherwise, so a list that stops being refreshed stops matching instead of matching stale
+entries forever (RET-6). Their case number is the record's own number (the NIC for NCIC).
+
+A file is rejected as a whole when it is not text, is larger than ``HOTLIST_IMPORT_MAX_BYTES``, has
+no acceptable row, or when more than ``HOTLIST_IMPORT_MAX_REJECTED_SHARE`` (default 0.2) of its rows
+are rejected: a wrong or truncated file must not silently empty a list.
+
+NCIC hot file (fixed width, one record a line, columns 1-based; trailing columns may be absent)::
+
+    col  len  field
+      1    1  parse code: V stolen vehicle, P stolen plate, F felony vehicle, W wanted person,
+              M missing person, A Amber alert (others are rejected)
+      2   10  NIC (NCIC number)
+     12    9  ORI (originating agency)
+     21    8  entry date, YYYYMMDD
+     29    8  plate (LIC), left-justified
+     37    2  plate state (LIS)
+     39    4  plate year (LIY), may be blank
+     43    2  plate type (LIT), e.g. PC
+     45    4  vehicle year (VYR)
+     49    4  vehicle make (VMA)
+     53    3  vehicle model (VMO)
+     56    2  vehicle style (VST)
+     58    7  vehicle colour (VCO), e.g. BLK/WHI
+
+LEADS-style list (fixed width)::
+
+    col  len  field
+      1   10  plate, left-justified (? and * allowed for partial plates)
+     11    2  plate state
+     13    2  category: SV stolen vehicle, SP stolen plate, FV felony vehicle, WP wanted person,
+              MP missing person, AA Amber alert
+     15    8  expiry date YYYYMMDD (the entry matches through the end of that day, UTC)
+     23   20  case or record number
+     43   40  remarks (vehicle description)
+
+CSV: a header row ``Plate Number,Description,State/Province``, optionally followed by the columns
+``Case Number`` and ``Expires`` (YYYY-MM-DD). Rows without a case number take the file's (given on
+the upload page; for folder imports the file name: ``26-004512.csv`` or ``26-004512__any-label.csv``).
+
+Folder import (``HOTLIST_IMPORT_DIR``): files placed in its ``ncic/``, ``leads/`` or ``csv/``
+sub-folder are imported by the periodic task ``hotlists.tasks.import_hotlist_folder`` and moved to
+``processed/`` or ``rejected/`` with a ``.report.json`` beside them.
+"""
+import csv
+import hashlib
+import io
+import json
+import logging
+import re
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from audit.context import Actor
+from audit.models import Outcome
+from audit.services import audit_record, refusals_recorded
+from core.errors import ApplicationError
+from hotlists import audit_actions as actions
+from hotlists import patterns
+from hotlists.models import Hotlist, HotlistEntry, HotlistSource, ImportRun, ImportStatus, Priority
+from hotlists.services import STATE_CODE, require_hotlist_editor, set_match_keys
+from policy.selectors import current_policy
+
+logger = logging.getLogger(__name__)
+
+NCIC_PARSE_CODES = {
+    "V": ("Stolen vehicle", Priority.NORMAL),
+    "P": ("Stolen plate", Priority.NORMAL),
+    "F": ("Felony vehicle", Priority.HIGH),
+    "W": ("Wanted person", Priority.HIGH),
+    "M": ("Missing person", Priority.HIGH),
+    "A": ("Amber alert", Priority.HIGH),
+}
+LEADS_CATEGORIES = {
+    "SV": ("Stolen vehicle", Priority.NORMAL),
+    "SP": ("Stolen plate", Priority.NORMAL),
+    "FV": ("Felony vehicle", Priority.HIGH),
+    "WP": ("Wanted person", Priority.HIGH),
+    "MP": ("Missing person", Priority.HIGH),
+    "AA": ("Amber alert", Priority.HIGH),
+}
+# (name, start, end) with 0-based, end-exclusive offsets.
+NCIC_COLUMNS = [("parse_code", 0, 1), ("nic", 1, 11), ("ori", 11, 20), ("entry_date", 20, 28),
+                ("plate", 28, 36), ("state", 36, 38), ("plate_year", 38, 42), ("plate_type", 42, 44),
+                ("vehicle_year", 44, 48), ("vehicle_make", 48, 52), ("vehicle_model", 52, 55),
+                ("vehicle_style", 55, 57), ("vehicle_colour", 57, 64)]
+NCIC_MIN_LENGTH = 38  # through the plate state
+LEADS_COLUMNS = [("plate", 0, 10), ("state", 10, 12), ("category", 12, 14), ("expires", 14, 22),
+                 ("case_number", 22, 42), ("remarks", 42, 82)]
+LEADS_MIN_LENGTH = 42
+CSV_HEADER = ["plate number", "description", "state/province"]
+CSV_OPTIONAL = ["case number", "expires"]
+DEFAULT_LIST_NAMES = {HotlistSource.NCIC: "NCIC hot file", HotlistSource.LEADS: "LEADS list"}
+NIC_PATTERN = re.compile(r"^[A-Z]\d{9}$")
+ORI_PATTERN = re.compile(r"^[A-Z]{2}[A-Z0-9]{7}$")
+MAX_REPORTED_REJECTIONS = 1000
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+class RowRejected(Exception):
+    pass
+
+
+class FileRejected(Exception):
+    pass
+
+
+@dataclass
+class ParsedFile:
+    entries: list[HotlistEntry] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    rows: int = 0
+
+    def reject(self, line: int, reason: str, text: str) -> None:
+        self.rejected.append({"line": line, "reason": reason, "text": text[:120]})
+
+
+# --- parsing ------------------------------------------------------------------------------------
+
+def _text_lines(data: bytes) -> list[str]:
+    if b"\x00" in data[:65536]:
+        raise FileRejected("This is not a text file.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text.splitlines()
+
+
+def _date(value: str, what: str) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y%m%d").date()
+    except ValueError:
+        raise RowRejected(f"{what} {value!r} is not a date (YYYYMMDD).") from None
+
+
+def _year(value: str, what: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 1900 <= int(value) <= 2100:
+        raise RowRejected(f"{what} {value!r} is not a year.")
+    return int(value)
+
+
+def _plate(value: str, *, wildcards: bool) -> str:
+    raw = value.strip().upper()
+    if not raw:
+        raise RowRejected("No plate.")
+    pattern = patterns.normalise_pattern(raw) if wildcards else patterns.normalise_plate(raw)
+    if pattern != raw.replace(" ", "").replace("-", ""):
+        raise RowRejected(f"Plate {raw!r} holds characters a plate cannot have.")
+    problem = patterns.pattern_problem(pattern)
+    if problem:
+        raise RowRejected(problem)
+    return pattern
+
+
+def _state(value: str) -> str:
+    state = value.strip().upper()
+    if state and not STATE_CODE.match(state):
+        raise RowRejected(f"State {state!r} is not a two-letter code.")
+    return state
+
+
+def _end_of_day(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def _fields(line: str, columns) -> dict[str, str]:
+    return {name: line[start:end].strip() for name, start, end in columns}
+
+
+def _ncic_entry(line: str, expires_at: datetime) -> HotlistEntry:
+    if len(line.rstrip()) < NCIC_MIN_LENGTH:
+        raise RowRejected(f"Record too short ({len(line.rstrip())} characters; the plate state ends at "
+                          f"column {NCIC_MIN_LENGTH}).")
+    row = _fields(line, NCIC_COLUMNS)
+    code = row["parse_code"].upper()
+    if code not in NCIC_PARSE_CODES:
+        raise RowRejected(f"Unknown parse code {code!r}.")
+    label, priority = NCIC_PARSE_CODES[code]
+    nic = row["nic"].upper()
+    if not NIC_PATTERN.match(nic):
+        raise RowRejected(f"NIC {nic!r} is not a letter and nine digits.")
+    ori = row["ori"].upper()
+    if ori and not ORI_PATTERN.match(ori):
+        raise RowRejected(f"ORI {ori!r} is not a nine-character agency identifier.")
+    return HotlistEntry(
+        plate_pattern=_plate(row["plate"], wildcards=False), state=_state(row["state"]),
+        reason=f"NCIC {code}: {label}", case_number=nic, expires_at=expires_at, priority=priority,
+        parse_code=code, nic=nic, ori=ori, entry_date=_date(row["entry_date"], "Entry date"),
+        plate_year=_year(row["plate_year"], "Plate year"), plate_type=row["plate_type"].upper(),
+        vehicle_year=_year(row["vehicle_year"], "Vehicle year"), vehicle_make=row["vehicle_make"].upper(),
+        vehicle_model=row["vehicle_model"].upper(), vehicle_style=row["vehicle_style"].upper(),
+        vehicle_colour=row["vehicle_colour"].upper(),
+    )
+
+
+def _leads_entry(line: str, expires_at: datetime) -> HotlistEntry:
+    if len(line.rstrip()) < LEADS_MIN_LENGTH:
+        raise RowRejected(f"Record too short ({len(line.rstrip())} characters; the case number ends at "
+                          f"column {LEADS_MIN_LENGTH}).")
+    row = _fields(line, LEADS_COLUMNS)
+    category = row["category"].upper()
+    if category not in LEADS_CATEGORIES:
+        raise RowRejected(f"Unknown category {category!r}.")
+    label, priority = LEADS_CATEGORIES[category]
+    if not row["case_number"]:
+        raise RowRejected("No case or record number.")
+    expires_on = _date(row["expires"], "Expiry")
+    if expires_on is not None:
+        expires_at = _end_of_day(expires_on)
+        if expires_at <= timezone.now():
+            raise RowRejected(f"Expired on {expires_on:%Y-%m-%d}.")
+    return HotlistEntry(
+        plate_pattern=_plate(row["plate"], wildcards=True), state=_state(row["state"]),
+        reason=f"LEADS {category}: {label}", case_number=row["case_number"].upper()[:40],
+        expires_at=expires_at, priority=priority, parse_code=category,
+        vehicle_description=row["remarks"][:200],
+    )
+
+
+def _parse_fixed_width(lines: list[str], build, expires_at: datetime) -> ParsedFile:
+    parsed = ParsedFile()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        parsed.rows += 1
+        try:
+            parsed.entries.append(build(line, expires_at))
+        except RowRejected as why:
+            parsed.reject(number, str(why), line)
+    return parsed
+
+
+def _csv_expiry(value: str, default: datetime) -> datetime:
+    value = value.strip()
+    if not value:
+        return default
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise RowRejected(f"Expiry {value!r} is not a date (YYYY-MM-DD).") from None
+    expires_at = _end_of_day(day)
+    if expires_at <= timezone.now():
+        raise RowRejected(f"Expired on {day:%Y-%m-%d}.")
+    return expires_at
+
+
+def _parse_csv(lines: list[str], expires_at: datetime, case_number: str) -> ParsedFile:
+    reader = csv.reader(io.StringIO("\n".join(lines)))
+    try:
+        header = [cell.strip().lower() for cell in next(reader)]
+    except (StopIteration, csv.Error):
+        raise FileRejected("The file is empty.") from None
+    if header[:3] != CSV_HEADER or any(column not in CSV_OPTIONAL for column in header[3:]):
+        raise FileRejected("The first row must be: Plate Number,Description,State/Province "
+                           "(optionally followed by Case Number,Expires).")
+    parsed = ParsedFile()
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        parsed.rows += 1
+        row = dict(zip(header, cells, strict=False))
+        try:
+            if len(cells) > len(header):
+                raise RowRejected(f"{len(cells)} columns; the header has {len(header)}.")
+            reason = row.get("description", "").strip()
+            if not reason:
+                raise RowRejected("No description (the reason for the entry).")
+            case = (row.get("case number") or "").strip().upper() or case_number
+            if not case:
+                raise RowRejected("No case number (neither in the row nor for the file).")
+            parsed.entries.append(HotlistEntry(
+                plate_pattern=_plate(row.get("plate number", ""), wildcards=True),
+                state=_state(row.get("state/province", "")), reason=reason[:300], case_number=case[:40],
+                expires_at=_csv_expiry(row.get("expires") or "", expires_at),
+                vehicle_description=reason[:200]))
+        except RowRejected as why:
+            parsed.reject(number, str(why), ",".join(cells))
+    return parsed
+
+
+def _drop_duplicates(parsed: ParsedFile) -> None:
+    seen: set[tuple] = set()
+    kept = []
+    for entry in parsed.entries:
+        key = (entry.plate_pattern, entry.state, entry.case_number)
+        if key in seen:
+            parsed.reject(0, f"Duplicate of an earlier row ({entry.plate_pattern} {entry.state} "
+                             f"{entry.case_number}).", entry.plate_pattern)
+            continue
+        seen.add(key)
+        kept.append(entry)
+    parsed.entries = kept
+
+
+def parse_file(source: str, data: bytes, *, expires_at: datetime, case_number: str = "") -> ParsedFile:
+    """Parse a hotlist file; raise `FileRejected` when the file as a whole is unusable."""
+    if len(data) > _setting("HOTLIST_IMPORT_MAX_BYTES", 50 * 1024 * 1024):
+        raise FileRejected("The file is too large.")
+    lines = _text_lines(data)
+    if source == HotlistSource.NCIC:
+        parsed = _parse_fixed_width(lines, _ncic_entry, expires_at)
+    elif source == HotlistSource.LEADS:
+        parsed = _parse_fixed_width(lines, _leads_entry, expires_at)
+    elif source == HotlistSource.CSV:
+        parsed = _parse_csv(lines, expires_at, case_number.strip().upper())
+    else:
+        raise FileRejected("Unknown list format.")
+    _drop_duplicates(parsed)
+    if not parsed.entries:
+        raise FileRejected("No row could be imported." if parsed.rows else "The file holds no rows.")
+    share = _setting("HOTLIST_IMPORT_MAX_REJECTED_SHARE", 0.2)
+    if parsed.rows and len(parsed.rejected) / parsed.rows > share:
+        raise FileRejected(f"{len(parsed.rejected)} of {parsed.rows} rows are malformed (more than "
+                           f"{share:.0%}); is this the right format? Nothing was changed.")
+    return parsed
+
+
+# --- the import service ---------------------------------------------------------------------------
+
+def _replace_entries(hotlist: Hotlist, run: ImportRun, entries: list[HotlistEntry], actor: Actor) -> None:
+    """Swap the list's live entries for `entries`; old entries that raised alerts are kept, inactive."""
+    now = timezone.now()
+    old = HotlistEntry.objects.filter(hotlist=hotlist, active=True)
+    old.filter(alerts__isnull=True).delete()
+    old.update(active=False, deactivated_at=now, deactivation_reason=f"Replaced by import {run.pk}")
+    for entry in entries:
+        entry.hotlist = hotlist
+        entry.import_run = run
+        entry.created_by = actor.user
+        entry.created_by_label = actor.label
+        set_match_keys(entry)
+    HotlistEntry.objects.bulk_create(entries, batch_size=5000)
+    hotlist.replaced_at = now
+    hotlist.save(update_fields=["replaced_at"])
+
+
+def _list_name(source: str, list_name: str, file_name: str) -> str:
+    if list_name.strip():
+        return list_name.strip()[:100]
+    return DEFAULT_LIST_NAMES.get(source) or f"CSV: {Path(file_name).stem.split('__')[-1]}"[:100]
+
+
+def hotlist_import(
+    *, actor: Actor, source: str, file_name: str, data: bytes, list_name: str = "",
+    case_number: str = "", expires_at: datetime | None = None,
+) -> ImportRun:
+    """Import one file, replacing the previous version of the same list; return its report.
+
+    A rejected file is reported (status "rejected", the reason in ``error``), audited as failed and
+    changes nothing. Only detectives, analysts and the scheduled folder import may import.
+    """
+    file_name = Path(file_name or "upload").name[:255]
+    with refusals_recorded(actor=actor, action=actions.IMPORT_RUN, targets=[f"import-file:{file_name}"]):
+        require_hotlist_editor(actor)
+        if source not in (HotlistSource.NCIC, HotlistSource.LEADS, HotlistSource.CSV):
+            raise ApplicationError("Choose the list's format.", field="source")
+        policy = current_policy()
+        if case_number.strip() and not re.fullmatch(policy.case_number_pattern, case_number.strip().upper()):
+            raise ApplicationError(f"Enter the case number as the department writes it, e.g. "
+                                   f"{policy.case_number_example}.", field="case_number")
+    started = timezone.now()
+    valid_until = expires_at or started + timedelta(hours=_setting("HOTLIST_IMPORT_VALID_HOURS", 48))
+    run = ImportRun(source=source, file_name=file_name, sha256=hashlib.sha256(data).hexdigest(),
+                    started_at=started, imported_by=actor.user, imported_by_label=actor.label)
+    try:
+        parsed = parse_file(source, data, expires_at=valid_until, case_number=case_number)
+    except FileRejected as why:
+        return _record_rejection(actor, run, str(why))
+    name = _list_name(source, list_name, file_name)
+    existing = Hotlist.objects.filter(name=name).first()
+    if existing is not None and existing.source != source:
+        return _record_rejection(actor, run, f"The list {name!r} is a {existing.get_source_display()} list.")
+    with transaction.atomic():
+        hotlist, _ = Hotlist.objects.get_or_create(
+            name=name, defaults={"source": source, "created_by_label": actor.label})
+        # One import of a list at a time: the second waits and then replaces the first's version.
+        hotlist = Hotlist.objects.select_for_update().get(pk=hotlist.pk)
+        run.hotlist = hotlist
+        run.status = ImportStatus.ACCEPTED
+        run.rows_total = parsed.rows
+        run.rows_accepted = len(parsed.entries)
+        run.rows_rejected = len(parsed.rejected)
+        run.rejected_rows = parsed.rejected[:MAX_REPORTED_REJECTIONS]
+        run.finished_at = timezone.now()
+        run.save()
+        _replace_entries(hotlist, run, parsed.entries, actor)
+        audit_record(actor=actor, action=actions.IMPORT_RUN,
+                     targets=[f"hotlist:{hotlist.pk}", f"import:{run.pk}"],
+                     description=f"{file_name}: {run.rows_accepted} accepted, {run.rows_rejected} rejected; "
+                                 f"replaced list {name!r}", result_count=run.rows_accepted)
+    return run
+
+
+def _record_rejection(actor: Actor, run: ImportRun, error: str) -> ImportRun:
+    with transaction.atomic():
+        run.status = ImportStatus.REJECTED
+        run.error = error
+        run.finished_at = timezone.now()
+        run.save()
+        audit_record(actor=actor, action=actions.IMPORT_RUN, outcome=Outcome.FAILED, reason=error,
+                     targets=[f"import:{run.pk}", f"import-file:{run.file_name}"])
+    return run
+
+
+# --- the folder ---------------------------------------------------------------------------------
+
+FOLDER_SOURCES = {"ncic": HotlistSource.NCIC, "leads": HotlistSource.LEADS, "csv": HotlistSource.CSV}
+FOLDER_ACTOR = Actor.system("scheduled hotlist import")
+
+
+def _file_case_number(path: Path) -> str:
+    """A folder CSV's case number is its file name (``26-004512.csv``, ``26-004512__label.csv``)."""
+    candidate = path.stem.split("__")[0].strip().upper()
+    return candidate if re.fullmatch(current_policy().case_number_pattern, candidate) else ""
+
+
+def _settled(path: Path) -> bool:
+    """Skip files still being written (modified within the last HOTLIST_IMPORT_SETTLE_SECONDS)."""
+    age = timezone.now().timestamp() - path.stat().st_mtime
+    return age >= _setting("HOTLIST_IMPORT_SETTLE_SECONDS", 10)
+
+
+def _move(path: Path, folder: Path, run: ImportRun) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{timezone.now():%Y%m%dT%H%M%S}-{run.pk}-{path.name}"
+    shutil.move(path, target)
+    report = {"import_run": run.pk, "status": run.status, "error": run.error, "rows": run.rows_total,
+              "accepted": run.rows_accepted, "rejected": run.rows_rejected,
+              "rejected_rows": run.rejected_rows}
+    target.with_name(target.name + ".report.json").write_text(json.dumps(report, indent=1))
+
+
+def import_folder(root: Path | None = None) -> list[ImportRun]:
+    """Import each settled file in HOTLIST_IMPORT_DIR/{ncic,leads,csv}/, oldest first; move it after."""
+    root = Path(root or _setting("HOTLIST_IMPORT_DIR", "") or "")
+    if not str(root) or not root.is_dir():
+        return []
+    runs = []
+    for sub, source in FOLDER_SOURCES.items():
+        folder = root / sub
+        if not folder.is_dir():
+            continue
+        files = sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")),
+                       key=lambda p: p.stat().st_mtime)
+        for path in files:
+            if not _settled(path):
+                continue
+            run = hotlist_import(actor=FOLDER_ACTOR, source=source, file_name=path.name,
+                                 data=path.read_bytes(),
+                                 case_number=_file_case_number(path) if source == HotlistSource.CSV else "")
+            _move(path, root / ("processed" if run.status == ImportStatus.ACCEPTED else "rejected"), run)
+            logger.info("hotlist import %s: %s", path.name, run.status)
+            runs.append(run)
+    return runs

@@ -1,0 +1,49 @@
+"""The one place in this app that reaches plate reads (``PlateRead.system_objects``, allow-listed).
+
+It serves the matching process and the alert services, which check the person and write the audit
+entry before anything of a read is shown (``hotlists.alerts``). Reads are looked up with their
+capture time, so PostgreSQL touches only that day's partition.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from alpr.models import PlateRead
+
+
+@dataclass(frozen=True)
+class AlertRead:
+    """What an alert shows of its read."""
+
+    id: int
+    plate: str
+    state: str
+    confidence: float | None
+    captured_at: datetime
+    camera_id: int
+    candidates: list
+    image_path: str
+    crop_path: str
+
+
+_FIELDS = ("id", "plate", "state", "confidence", "captured_at", "camera_id", "candidates", "image_path",
+           "crop_path")
+
+
+def _as_alert_read(row: dict) -> AlertRead:
+    return AlertRead(**{**row, "state": row["state"] or "", "candidates": row["candidates"] or []})
+
+
+def read_for_matching(read_id: int) -> PlateRead | None:
+    """Return the read for the matching process, or None if it is gone."""
+    return PlateRead.system_objects.filter(pk=read_id).first()
+
+
+def reads_for_alerts(pairs: list[tuple[int, datetime]]) -> dict[int, AlertRead]:
+    """Return {read id: AlertRead} for (read id, captured_at) pairs; purged reads are absent."""
+    if not pairs:
+        return {}
+    ids = [read_id for read_id, _ in pairs]
+    times = [captured_at for _, captured_at in pairs]
+    rows = PlateRead.system_objects.filter(pk__in=ids, captured_at__gte=min(times),
+                                           captured_at__lte=max(times)).values(*_FIELDS)
+    return {row["id"]: _as_alert_read(row) for row in rows}
