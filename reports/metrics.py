@@ -1,0 +1,153 @@
+"""Anonymised usage figures for the public portal (RPT-3), computed from the audit log.
+
+Counts only: never a plate, an image or who did what. Actions are grouped by their category in the
+audit-action registry (``search``, ``alert``, ``hotlist``...), so apps that land later are counted
+as soon as they declare their actions.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+
+from alpr.models import PlateRead
+from audit import actions as registry
+from audit.models import ActorType, AuditEvent, Outcome
+from policy.selectors import current_policy
+from reports.periods import Period
+
+SEARCH_CATEGORY = "search"
+ALERT_CATEGORIES = ("alert", "hotlist")
+
+
+def category_of(code: str) -> str:
+    """The registry's category of an action; for an undeclared code, the part before the first dot."""
+    try:
+        return registry.get(code).category
+    except KeyError:
+        return code.split(".", 1)[0]
+
+
+def label_of(code: str) -> str:
+    try:
+        return registry.get(code).label
+    except KeyError:
+        return code
+
+
+@dataclass
+class MonthUsage:
+    period: Period
+    reads: int = 0
+    searches: int = 0
+    searches_by_purpose: dict[str, int] = field(default_factory=dict)
+    refused_searches: int = 0
+    outside_searches: int = 0
+    alert_events: dict[str, int] = field(default_factory=dict)
+    reads_purged: int | None = None
+    flagged_events: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "month": self.period.slug,
+            "reads": self.reads,
+            "searches": self.searches,
+            "searches_by_purpose": self.searches_by_purpose,
+            "refused_searches": self.refused_searches,
+            "outside_agency_searches": self.outside_searches,
+            "alert_events": self.alert_events,
+            "reads_purged": self.reads_purged,
+            "flagged_events": self.flagged_events,
+        }
+
+
+def usage_by_month(periods: list[Period]) -> list[MonthUsage]:
+    """Return the usage of each period (whole months), in the order given."""
+    if not periods:
+        return []
+    start = min(p.start for p in periods)
+    end = max(p.end for p in periods)
+    by_month = {p.first: MonthUsage(p) for p in periods}
+    purpose_label = current_policy().purpose_label
+    rows = (
+        AuditEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+        .annotate(month=TruncMonth("occurred_at"))
+        .values("month", "action", "outcome", "purpose", "actor_type", "flagged")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        usage = by_month.get(row["month"].date())
+        if usage is None:
+            continue
+        _count(usage, row, purpose_label)
+    _add_reads(by_month, start, end)
+    _add_purged(by_month, start, end)
+    return [by_month[p.first] for p in periods]
+
+
+def _count(usage: MonthUsage, row: dict, purpose_label) -> None:
+    n, category = row["n"], category_of(row["action"])
+    if row["flagged"]:
+        usage.flagged_events += n
+    if category == SEARCH_CATEGORY:
+        if row["outcome"] == Outcome.ALLOWED:
+            usage.searches += n
+            label = purpose_label(row["purpose"]) if row["purpose"] else "Administrative or audit query"
+            usage.searches_by_purpose[label] = usage.searches_by_purpose.get(label, 0) + n
+            if row["actor_type"] == ActorType.AGENCY:
+                usage.outside_searches += n
+        else:
+            usage.refused_searches += n
+    elif category in ALERT_CATEGORIES and row["outcome"] == Outcome.ALLOWED:
+        label = label_of(row["action"])
+        usage.alert_events[label] = usage.alert_events.get(label, 0) + n
+
+
+def _add_reads(by_month: dict, start, end) -> None:
+    # An aggregate count by month: no row, plate or image leaves the database.
+    counts = (
+        PlateRead.system_objects.filter(captured_at__gte=start, captured_at__lt=end)
+        .annotate(month=TruncMonth("captured_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in counts:
+        usage = by_month.get(row["month"].date())
+        if usage:
+            usage.reads += row["n"]
+
+
+def _add_purged(by_month: dict, start, end) -> None:
+    try:
+        purge_run = apps.get_model("retention", "PurgeRun")
+    except LookupError:
+        return
+    totals = defaultdict(int)
+    for usage in by_month.values():
+        usage.reads_purged = 0
+    rows = (
+        purge_run.objects.filter(started_at__gte=start, started_at__lt=end)
+        .annotate(month=TruncMonth("started_at"))
+        .values("month")
+        .annotate(n=Sum("rows_deleted"))
+        .order_by()
+    )
+    for row in rows:
+        totals[row["month"].date()] += row["n"] or 0
+    for first, n in totals.items():
+        if first in by_month:
+            by_month[first].reads_purged = n
+
+
+def agencies_with_access() -> list[str]:
+    """Names of partner agencies allowed to receive data; empty until the sharing app provides
+    ``sharing.selectors.agencies_with_access()`` (a list of names)."""
+    try:
+        from sharing.selectors import agencies_with_access as from_sharing
+    except ImportError:
+        return []
+    return sorted(str(name) for name in from_sharing())

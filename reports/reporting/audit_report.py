@@ -1,0 +1,306 @@
+"""The monthly audit of system use (AUD-5): every user's activity and the policy-adherence flags.
+
+Built from the audit log alone. Flags raised for the administrator's review:
+- a refused attempt (the policy said no);
+- an event flagged for audit (e.g. a vague or prohibited reason given);
+- the same plate searched REPEAT_PLATE_THRESHOLD times or more by one person without a case number;
+- activity outside the person's normal hours: the hours of day in which they acted during the
+  BASELINE_DAYS before the month, or, with too little history, the agency's default working hours.
+Plates appear masked: the report is read by the oversight board.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import AccountStatus, User
+from audit import actions as registry
+from audit.models import AuditEvent, Outcome
+from core.compliance import enforces
+from policy.selectors import current_policy
+from reports import conf
+from reports.metrics import SEARCH_CATEGORY, category_of
+from reports.periods import Period
+from reports.reporting.content import Chart, ReportContent, Section, Table
+
+REPEAT_PLATE_THRESHOLD = 3
+BASELINE_DAYS = 90
+BASELINE_MIN_EVENTS = 20
+
+FLAG_REFUSED = "Refused attempt"
+FLAG_AUDIT = "Flagged for audit (vague or prohibited reason)"
+FLAG_REPEAT_PLATE = "Same plate searched repeatedly without a case number"
+FLAG_OFF_HOURS = "Activity outside normal hours"
+
+
+def is_view(code: str) -> bool:
+    return ".view" in code or code.endswith("viewed")
+
+
+def is_download(code: str) -> bool:
+    return "download" in code
+
+
+def is_alert_verification(code: str) -> bool:
+    return category_of(code) == "alert" and "verif" in code
+
+
+def searched_plate(event: dict) -> str:
+    """The plate a search asked for: ``query['plate']``, else a ``plate:...`` target."""
+    plate = (event["query"] or {}).get("plate") if isinstance(event["query"], dict) else None
+    if not plate:
+        plate = next((t.split(":", 1)[1] for t in event["targets"] or [] if str(t).startswith("plate:")), "")
+    return str(plate or "").upper()
+
+
+def mask_plate(plate: str) -> str:
+    return (plate[:1] + "•" * max(len(plate) - 2, 1) + plate[-1:]) if len(plate) > 2 else "•••"
+
+
+@dataclass
+class PersonActivity:
+    user: User
+    events: int = 0
+    searches: int = 0
+    refused: int = 0
+    flagged: int = 0
+    views: int = 0
+    downloads: int = 0
+    alerts_verified: int = 0
+    off_hours: int = 0
+    by_category: Counter = field(default_factory=Counter)
+    by_purpose: Counter = field(default_factory=Counter)
+    case_numbers: set = field(default_factory=set)
+    normal_hours: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.user.audit_label
+
+
+_FIELDS = (
+    "id",
+    "occurred_at",
+    "actor_user_id",
+    "action",
+    "outcome",
+    "purpose",
+    "case_number",
+    "flagged",
+    "query",
+    "targets",
+    "reason",
+)
+
+
+@enforces("AUD-5")
+def build_monthly_audit(period: Period) -> ReportContent:
+    events = list(
+        AuditEvent.objects.filter(
+            occurred_at__gte=period.start, occurred_at__lt=period.end, actor_user__isnull=False
+        )
+        .order_by("occurred_at", "id")
+        .values(*_FIELDS)
+    )
+    users = {u.pk: u for u in User.objects.filter(status=AccountStatus.ACTIVE)}
+    users.update({u.pk: u for u in User.objects.filter(pk__in={e["actor_user_id"] for e in events})})
+    people = {pk: PersonActivity(user) for pk, user in users.items()}
+    hours = _normal_hours(period, list(people))
+    purpose_label = current_policy().purpose_label
+    flags: list[list] = []
+    plate_searches: dict[tuple[int, str], list[dict]] = defaultdict(list)
+
+    for event in events:
+        person = people[event["actor_user_id"]]
+        code, category = event["action"], category_of(event["action"])
+        person.events += 1
+        person.by_category[category] += 1
+        if event["case_number"]:
+            person.case_numbers.add(event["case_number"])
+        if category == SEARCH_CATEGORY and event["outcome"] == Outcome.ALLOWED:
+            person.searches += 1
+            person.by_purpose[
+                purpose_label(event["purpose"]) if event["purpose"] else "No purpose (audit query)"
+            ] += 1
+            plate = searched_plate(event)
+            if plate and not event["case_number"]:
+                plate_searches[(person.user.pk, plate)].append(event)
+        if event["outcome"] == Outcome.ALLOWED:
+            person.views += is_view(code)
+            person.downloads += is_download(code)
+            person.alerts_verified += is_alert_verification(code)
+        when = timezone.localtime(event["occurred_at"])
+        if event["outcome"] == Outcome.REFUSED:
+            person.refused += 1
+            flags.append(
+                [person.label, FLAG_REFUSED, f"{when:%Y-%m-%d %H:%M}", _label(code), event["reason"]]
+            )
+        if event["flagged"]:
+            person.flagged += 1
+            flags.append([person.label, FLAG_AUDIT, f"{when:%Y-%m-%d %H:%M}", _label(code), event["reason"]])
+        if when.hour not in hours[person.user.pk][0]:
+            person.off_hours += 1
+
+    for (user_pk, plate), found in sorted(plate_searches.items(), key=lambda item: item[1][0]["id"]):
+        if len(found) >= REPEAT_PLATE_THRESHOLD:
+            first = timezone.localtime(found[0]["occurred_at"])
+            flags.append(
+                [
+                    people[user_pk].label,
+                    FLAG_REPEAT_PLATE,
+                    f"{first:%Y-%m-%d %H:%M}",
+                    "Plate search",
+                    f"{len(found)} searches of plate {mask_plate(plate)} without a case number",
+                ]
+            )
+    for person in people.values():
+        person.normal_hours = hours[person.user.pk][1]
+        if person.off_hours:
+            flags.append(
+                [
+                    person.label,
+                    FLAG_OFF_HOURS,
+                    "",
+                    "",
+                    f"{person.off_hours} action(s) outside {person.normal_hours}",
+                ]
+            )
+    return _content(period, sorted(people.values(), key=lambda p: (-p.events, p.label)), flags, len(events))
+
+
+def _label(code: str) -> str:
+    try:
+        return registry.get(code).label
+    except KeyError:
+        return code
+
+
+def _normal_hours(period: Period, user_ids: list[int]) -> dict[int, tuple[set[int], str]]:
+    """Each person's normal hours of day: those they acted in before the month, or the default window."""
+    since = period.start - timedelta(days=BASELINE_DAYS)
+    seen: dict[int, Counter] = defaultdict(Counter)
+    for user_id, occurred_at in AuditEvent.objects.filter(
+        actor_user_id__in=user_ids, occurred_at__gte=since, occurred_at__lt=period.start
+    ).values_list("actor_user_id", "occurred_at"):
+        seen[user_id][timezone.localtime(occurred_at).hour] += 1
+    start, end = conf.normal_hours()
+    default = (set(range(start, end)), f"the default hours {start:02d}:00–{end:02d}:00")
+    result = {}
+    for user_id in user_ids:
+        history = seen.get(user_id)
+        if history and sum(history.values()) >= BASELINE_MIN_EVENTS:
+            result[user_id] = (set(history), f"their usual hours ({_hours_text(set(history))})")
+        else:
+            result[user_id] = default
+    return result
+
+
+def _hours_text(hours: set[int]) -> str:
+    return ", ".join(f"{hour:02d}h" for hour in sorted(hours))
+
+
+def _content(period: Period, people: list[PersonActivity], flags: list[list], total: int) -> ReportContent:
+    categories = sorted({c for p in people for c in p.by_category})
+    active = [p for p in people if p.events]
+    purposes = Counter()
+    for person in people:
+        purposes.update(person.by_purpose)
+    summary = {
+        "People with activity": len(active),
+        "Accounts covered": len(people),
+        "Audit events by people": total,
+        "Searches": sum(p.searches for p in people),
+        "Refused attempts": sum(p.refused for p in people),
+        "Events flagged for audit": sum(p.flagged for p in people),
+        "Adherence flags to review": len(flags),
+    }
+    activity = Table(
+        "Activity of every user",
+        [
+            "Person",
+            "Role",
+            "Events",
+            "Searches",
+            "Case numbers",
+            "Views",
+            "Downloads",
+            "Alerts verified",
+            "Refused",
+            "Flagged",
+            "Outside normal hours",
+        ],
+        [
+            [
+                p.label,
+                p.user.get_role_display(),
+                p.events,
+                p.searches,
+                len(p.case_numbers),
+                p.views,
+                p.downloads,
+                p.alerts_verified,
+                p.refused,
+                p.flagged,
+                p.off_hours,
+            ]
+            for p in people
+        ],
+        slug="activity",
+    )
+    by_category = Table(
+        "Actions by category",
+        ["Person", *categories],
+        [[p.label, *(p.by_category.get(c, 0) for c in categories)] for p in active],
+        slug="categories",
+    )
+    by_purpose = Table(
+        "Searches by purpose",
+        ["Person", "Purpose", "Searches"],
+        [[p.label, purpose, n] for p in active for purpose, n in sorted(p.by_purpose.items())],
+        slug="purposes",
+    )
+    cases = Table(
+        "Case numbers used",
+        ["Person", "Case numbers"],
+        [[p.label, ", ".join(sorted(p.case_numbers))] for p in active if p.case_numbers],
+        slug="cases",
+    )
+    flag_table = Table(
+        "Policy-adherence flags",
+        ["Person", "Flag", "When", "Action", "Detail"],
+        flags,
+        note="Each flag needs the administrator's review before sign-off.",
+        slug="flags",
+    )
+    return ReportContent(
+        title="Monthly audit of system use",
+        period_label=period.label,
+        summary=summary,
+        sections=[
+            Section(
+                "Who did what",
+                "Every account active in the month, and anyone who acted in it.",
+                [activity, by_category],
+                [Chart("Actions per person", [(p.label, p.events) for p in active[:25]])],
+            ),
+            Section(
+                "Searches",
+                "",
+                [by_purpose, cases],
+                [Chart("Searches by purpose", sorted(purposes.items(), key=lambda item: -item[1]))],
+            ),
+            Section(
+                "Policy adherence",
+                "Refused attempts, reasons flagged as vague or prohibited, repeated "
+                "searches of one plate without a case number, and use outside a person's normal hours.",
+                [flag_table],
+            ),
+        ],
+        notes=[
+            f"Repeated-plate flag: {REPEAT_PLATE_THRESHOLD} or more searches of one plate without a case "
+            f"number. Normal hours: the hours a person acted in during the {BASELINE_DAYS} days before the "
+            f"month (at least {BASELINE_MIN_EVENTS} actions), otherwise the agency's default hours."
+        ],
+    )

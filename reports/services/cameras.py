@@ -1,0 +1,288 @@
+"""Camera placement: request (administrator) → Chief's approval → public notice → in effect (CAM-1..CAM-4).
+
+The Camera row belongs to ``alpr``; a relocation updates its location here because the move is this
+app's decision, and records the old and new place in ``CameraLocationHistory``. A new installation
+is registered through ``alpr.services.camera_create``.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from alpr.models import Camera, CameraKind, CameraStatus
+from alpr.services import camera_create
+from audit.context import Actor
+from audit.services import audit_record, refusals_recorded
+from core.compliance import enforces
+from core.errors import ApplicationError, NotFound
+from reports import audit_actions as actions
+from reports import conf, permissions
+from reports.models import (
+    CameraCost,
+    CameraLocationHistory,
+    CameraPlacementRequest,
+    CostKind,
+    PlacementKind,
+    PlacementStatus,
+)
+from reports.services._common import require
+
+MIN_JUSTIFICATION = 40  # characters: a crime analysis, not a word
+
+
+def _coordinate(value, name: str, limit: int) -> Decimal:
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ApplicationError(f"Enter the {name} as a decimal number.", field=name) from None
+    if not -limit <= number <= limit:
+        raise ApplicationError(f"The {name} is between -{limit} and {limit}.", field=name)
+    return number
+
+
+@enforces("CAM-2", "CAM-3")
+def placement_request(
+    *,
+    actor: Actor,
+    kind: str,
+    latitude,
+    longitude,
+    location_description: str,
+    justification: str,
+    nondiscrimination: str,
+    camera_id: int | None = None,
+    camera_name: str = "",
+    camera_kind: str = CameraKind.FIXED,
+    heading: int | None = None,
+    earliest_effective_on: date | None = None,
+) -> CameraPlacementRequest:
+    """Ask to install or move a camera, with a crime-analysis justification and a nondiscrimination
+    consideration; both are required."""
+    with refusals_recorded(
+        actor=actor,
+        action=actions.PLACEMENT_REQUESTED,
+        targets=[f"camera:{camera_id}"] if camera_id else [f"camera-name:{camera_name}"],
+    ):
+        require(
+            actor, permissions.REQUEST_PLACEMENT, "Only the system administrator requests camera placements."
+        )
+        if kind not in PlacementKind.values:
+            raise ApplicationError("Choose installation or relocation.", field="kind")
+        latitude = _coordinate(latitude, "latitude", 90)
+        longitude = _coordinate(longitude, "longitude", 180)
+        if not location_description.strip():
+            raise ApplicationError("Describe the location for the public.", field="location_description")
+        if len(justification.strip()) < MIN_JUSTIFICATION:
+            raise ApplicationError(
+                "Give the crime analysis that justifies this placement "
+                f"(at least {MIN_JUSTIFICATION} characters).",
+                field="justification",
+            )
+        if len(nondiscrimination.strip()) < MIN_JUSTIFICATION:
+            raise ApplicationError(
+                "Record how the placement was considered for disparate impact "
+                f"(at least {MIN_JUSTIFICATION} characters).",
+                field="nondiscrimination",
+            )
+        if heading is not None and not 0 <= heading < 360:
+            raise ApplicationError("Heading is in degrees, 0 to 359.", field="heading")
+        camera = None
+        if kind == PlacementKind.RELOCATE:
+            camera = Camera.objects.filter(pk=camera_id).first() if camera_id else None
+            if camera is None:
+                raise ApplicationError("Choose the camera to move.", field="camera")
+            if camera.status == CameraStatus.RETIRED:
+                raise ApplicationError("A retired camera is not moved.", field="camera")
+            camera_name = ""
+        else:
+            camera_name = camera_name.strip()
+            if not camera_name:
+                raise ApplicationError("Name the new camera.", field="camera_name")
+            if Camera.objects.filter(name__iexact=camera_name).exists():
+                raise ApplicationError("A camera with that name exists already.", field="camera_name")
+            if camera_kind not in CameraKind.values:
+                raise ApplicationError("Choose a camera type from the list.", field="camera_kind")
+        with transaction.atomic():
+            placement = CameraPlacementRequest.objects.create(
+                kind=kind,
+                camera=camera,
+                camera_name=camera_name,
+                camera_kind=camera_kind,
+                latitude=latitude,
+                longitude=longitude,
+                location_description=location_description.strip(),
+                heading=heading,
+                justification=justification.strip(),
+                nondiscrimination=nondiscrimination.strip(),
+                requested_by=actor.user,
+                requested_at=timezone.now(),
+                earliest_effective_on=earliest_effective_on,
+            )
+            audit_record(
+                actor=actor,
+                action=actions.PLACEMENT_REQUESTED,
+                targets=[f"placement:{placement.pk}"],
+                description=f"{placement.get_kind_display()}: {placement.subject}",
+            )
+        return placement
+
+
+def _locked(placement_id: int) -> CameraPlacementRequest:
+    try:
+        return CameraPlacementRequest.objects.select_for_update().get(pk=placement_id)
+    except CameraPlacementRequest.DoesNotExist:
+        raise NotFound("No such placement request.") from None
+
+
+@enforces("CAM-2")
+def placement_decide(
+    *, actor: Actor, placement_id: int, approve: bool, note: str = ""
+) -> CameraPlacementRequest:
+    """The Chief approves or denies a placement. Approval starts the public notice: the placement takes
+    effect no sooner than the notice period after approval."""
+    with refusals_recorded(
+        actor=actor, action=actions.PLACEMENT_DECIDED, targets=[f"placement:{placement_id}"]
+    ):
+        require(
+            actor, permissions.APPROVE_PLACEMENT, "Only the Chief approves camera installations and moves."
+        )
+        if not approve and not note.strip():
+            raise ApplicationError("Say why the request is denied.", field="note")
+        with transaction.atomic():
+            placement = _locked(placement_id)
+            if placement.status != PlacementStatus.PENDING:
+                raise ApplicationError("This request has been decided already.")
+            today = timezone.localdate()
+            placement.decided_by = actor.user
+            placement.decided_at = timezone.now()
+            placement.decision_note = note.strip()
+            if approve:
+                placement.status = PlacementStatus.APPROVED
+                placement.notice_from = today
+                earliest = today + timedelta(days=conf.camera_notice_days())
+                placement.effective_on = max(earliest, placement.earliest_effective_on or earliest)
+            else:
+                placement.status = PlacementStatus.DENIED
+            placement.save(
+                update_fields=[
+                    "status",
+                    "decided_by",
+                    "decided_at",
+                    "decision_note",
+                    "notice_from",
+                    "effective_on",
+                ]
+            )
+            audit_record(
+                actor=actor,
+                action=actions.PLACEMENT_DECIDED,
+                targets=[f"placement:{placement.pk}"],
+                description=("approved, effective " + str(placement.effective_on))
+                if approve
+                else f"denied: {placement.decision_note}",
+            )
+        return placement
+
+
+@enforces("CAM-2")
+def placements_apply_due(*, today: date | None = None) -> list[CameraPlacementRequest]:
+    """Carry out approved placements whose public notice has run (idempotent; daily task)."""
+    today = today or timezone.localdate()
+    actor = Actor.system("camera placement scheduler")
+    applied = []
+    due = CameraPlacementRequest.objects.filter(status=PlacementStatus.APPROVED, effective_on__lte=today)
+    for placement_id in due.order_by("effective_on", "pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            placement = _locked(placement_id)
+            if placement.status != PlacementStatus.APPROVED or placement.effective_on > today:
+                continue
+            _apply(placement, actor)
+            applied.append(placement)
+    return applied
+
+
+def _apply(placement: CameraPlacementRequest, actor: Actor) -> None:
+    now = timezone.now()
+    if placement.kind == PlacementKind.INSTALL:
+        camera = camera_create(
+            actor=actor,
+            name=placement.camera_name,
+            latitude=placement.latitude,
+            longitude=placement.longitude,
+            location_description=placement.location_description,
+            heading=placement.heading,
+            kind=placement.camera_kind,
+            installed_on=placement.effective_on,
+        )
+        previous = (None, None, "")
+    else:
+        camera = Camera.objects.select_for_update().get(pk=placement.camera_id)
+        previous = (camera.latitude, camera.longitude, camera.location_description)
+        camera.latitude, camera.longitude = placement.latitude, placement.longitude
+        camera.location_description = placement.location_description
+        fields = ["latitude", "longitude", "location_description", "updated_at"]
+        if placement.heading is not None:
+            camera.heading = placement.heading
+            fields.append("heading")
+        camera.save(update_fields=fields)
+    CameraLocationHistory.objects.create(
+        camera=camera,
+        latitude=placement.latitude,
+        longitude=placement.longitude,
+        location_description=placement.location_description,
+        previous_latitude=previous[0],
+        previous_longitude=previous[1],
+        previous_description=previous[2],
+        effective_at=now,
+        placement=placement,
+    )
+    placement.camera = camera
+    placement.status = PlacementStatus.DONE
+    placement.applied_at = now
+    placement.save(update_fields=["camera", "status", "applied_at"])
+    audit_record(
+        actor=actor,
+        action=actions.PLACEMENT_APPLIED,
+        targets=[f"placement:{placement.pk}", f"camera:{camera.pk}"],
+        description=f"{placement.get_kind_display()}: {camera.name} at {placement.location_description}",
+    )
+
+
+@enforces("CAM-4")
+def camera_cost_record(
+    *, actor: Actor, kind: str, amount, incurred_on: date, camera_id: int | None = None, note: str = ""
+) -> CameraCost:
+    """Record a cost of the programme (purchase, subscription, maintenance...) for cost reporting."""
+    with refusals_recorded(actor=actor, action=actions.CAMERA_COST_RECORDED, query={"kind": kind}):
+        require(actor, permissions.RECORD_COSTS, "Only the system administrator records camera costs.")
+        if kind not in CostKind.values:
+            raise ApplicationError("Choose the kind of cost.", field="kind")
+        try:
+            amount = Decimal(str(amount)).quantize(Decimal("0.01"))
+        except (InvalidOperation, TypeError, ValueError):
+            raise ApplicationError("Enter the amount in dollars, e.g. 2500.00.", field="amount") from None
+        if amount <= 0:
+            raise ApplicationError("The amount must be more than zero.", field="amount")
+        camera = None
+        if camera_id:
+            camera = Camera.objects.filter(pk=camera_id).first()
+            if camera is None:
+                raise ApplicationError("No such camera.", field="camera")
+        with transaction.atomic():
+            cost = CameraCost.objects.create(
+                camera=camera,
+                kind=kind,
+                amount=amount,
+                incurred_on=incurred_on,
+                note=note.strip(),
+                recorded_by=actor.user,
+            )
+            audit_record(
+                actor=actor,
+                action=actions.CAMERA_COST_RECORDED,
+                targets=[f"camera_cost:{cost.pk}"],
+                description=f"{kind} {amount} {camera.name if camera else 'programme'}",
+            )
+        return cost

@@ -1,0 +1,197 @@
+"""Generating, reading and signing off reports (AUD-5 and the framework later reports use)."""
+
+import hashlib
+import logging
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import AccountStatus, User
+from audit.context import Actor
+from audit.models import ActorType
+from audit.services import audit_record, refusals_recorded
+from core.compliance import enforces
+from core.errors import ApplicationError, NotFound, PolicyDenied
+from policy.roles import Capability, Role
+from reports import audit_actions as actions
+from reports import permissions
+from reports.models import DiscrepancyNotice, Report, ReportFile, ReportSignOff
+from reports.periods import Period
+from reports.reporting import registry
+from reports.reporting.render import CONTENT_TYPES, render_csv, render_html, render_pdf
+from reports.services._common import require
+
+logger = logging.getLogger(__name__)
+
+
+@enforces("AUD-5")
+def report_generate(*, actor: Actor, kind: str, period: Period) -> Report:
+    """Build a report for the period and store it, with each file's SHA-256, as a new version.
+
+    Never edits a stored report: generating again for the same period adds version n+1.
+    """
+    with refusals_recorded(
+        actor=actor, action=actions.REPORT_GENERATED, query={"kind": kind, "period": period.slug}
+    ):
+        if actor.kind != ActorType.SYSTEM:
+            require(actor, permissions.GENERATE_REPORTS, "Only the system administrator generates reports.")
+        try:
+            report_kind = registry.get(kind)
+        except KeyError:
+            raise ApplicationError("No such kind of report.", field="kind") from None
+        if period.first > timezone.localdate():
+            raise ApplicationError("That period has not started yet.", field="period")
+        content = report_kind.build(period)
+        now = timezone.now()
+        with transaction.atomic():
+            last = (
+                Report.objects.select_for_update()
+                .filter(kind=kind, period_start=period.first)
+                .aggregate(v=Max("version"))["v"]
+                or 0
+            )
+            html = render_html(content, version=last + 1, generated_by=actor.label, generated_at=now)
+            files = {"html": html, "pdf": render_pdf(html), "csv": render_csv(content)}
+            report = Report.objects.create(
+                kind=kind,
+                period_start=period.first,
+                period_end=period.last,
+                version=last + 1,
+                title=f"{content.title}, {content.period_label}",
+                generated_at=now,
+                generated_by=actor.user,
+                generated_by_label=actor.label,
+                summary={k: v for k, v in content.summary.items()},
+            )
+            for name, data in files.items():
+                ReportFile.objects.create(
+                    report=report,
+                    format=name,
+                    content_type=CONTENT_TYPES[name],
+                    content=data,
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    size=len(data),
+                )
+            audit_record(
+                actor=actor,
+                action=actions.REPORT_GENERATED,
+                targets=[f"report:{report.pk}"],
+                description=f"{report.title} v{report.version}",
+            )
+        return report
+
+
+def report_file_verified(report_file: ReportFile) -> bool:
+    """Whether the stored bytes still hash to the SHA-256 recorded at generation."""
+    return hashlib.sha256(bytes(report_file.content)).hexdigest() == report_file.sha256
+
+
+def report_read(
+    *, actor: Actor, report_id: int, file_format: str | None = None
+) -> tuple[Report, ReportFile | None]:
+    """Return a report (and one of its files) to a person allowed to read reports; audited."""
+    action = actions.REPORT_DOWNLOADED if file_format in ("pdf", "csv") else actions.REPORT_VIEWED
+    with refusals_recorded(actor=actor, action=action, targets=[f"report:{report_id}"]):
+        require(actor, permissions.READ_REPORTS, "Your role does not read oversight reports.")
+        report = Report.objects.filter(pk=report_id).first()
+        if report is None:
+            raise NotFound("No such report.")
+        report_file = None
+        if file_format:
+            report_file = report.files.filter(format=file_format).first()
+            if report_file is None:
+                raise NotFound("This report has no such file.")
+            if not report_file_verified(report_file):
+                raise ApplicationError("The stored file no longer matches its recorded SHA-256.")
+        audit_record(
+            actor=actor,
+            action=action,
+            targets=[f"report:{report.pk}"],
+            description=f"{report.title} v{report.version}" + (f" ({file_format})" if file_format else ""),
+        )
+        return report, report_file
+
+
+@enforces("AUD-5")
+def report_sign_off(
+    *, actor: Actor, report_id: int, review_note: str, discrepancies: str = ""
+) -> ReportSignOff:
+    """The system administrator signs off a reviewed report; any discrepancies go to the Chief."""
+    with refusals_recorded(actor=actor, action=actions.REPORT_SIGNED_OFF, targets=[f"report:{report_id}"]):
+        with transaction.atomic():
+            report = Report.objects.select_for_update().filter(pk=report_id).first()
+            if report is None:
+                raise NotFound("No such report.")
+            capability = registry.get(report.kind).sign_off_capability
+            if capability is None:
+                raise ApplicationError("This kind of report is not signed off.")
+            if not actor.user or not actor.user.can(capability):
+                raise PolicyDenied("Only the system administrator signs off the monthly audit.")
+            if ReportSignOff.objects.filter(report=report).exists():
+                raise ApplicationError("This report has been signed off already.")
+            if not review_note.strip():
+                raise ApplicationError("Say what you reviewed.", field="review_note")
+            sign_off = ReportSignOff.objects.create(
+                report=report,
+                signed_by=actor.user,
+                signed_at=timezone.now(),
+                review_note=review_note.strip(),
+                discrepancies=discrepancies.strip(),
+            )
+            notices = _notify_chiefs(sign_off) if sign_off.discrepancies else []
+            audit_record(
+                actor=actor,
+                action=actions.REPORT_SIGNED_OFF,
+                targets=[f"report:{report.pk}"],
+                description=(
+                    f"{len(notices)} chief(s) notified of discrepancies" if notices else "no discrepancies"
+                ),
+                flagged=bool(sign_off.discrepancies),
+            )
+        return sign_off
+
+
+def _notify_chiefs(sign_off: ReportSignOff) -> list[DiscrepancyNotice]:
+    chiefs = [
+        u
+        for u in User.objects.filter(role=Role.CHIEF, status=AccountStatus.ACTIVE)
+        if u.can(Capability.APPROVE_RELOCATIONS)
+    ]
+    if not chiefs:
+        raise ApplicationError("There is no active Chief to receive the discrepancies.")
+    now = timezone.now()
+    notices = [
+        DiscrepancyNotice.objects.create(sign_off=sign_off, chief=chief, sent_at=now, emailed_to=chief.email)
+        for chief in chiefs
+    ]
+    transaction.on_commit(lambda: _email_chiefs(sign_off.pk))
+    return notices
+
+
+def _email_chiefs(sign_off_id: int) -> None:
+    sign_off = ReportSignOff.objects.select_related("report", "signed_by").get(pk=sign_off_id)
+    recipients = [notice.emailed_to for notice in sign_off.notices.all() if notice.emailed_to]
+    if not recipients:
+        return
+    body = (
+        f'{sign_off.signed_by.audit_label} signed off "{sign_off.report.title}" '
+        f"(version {sign_off.report.version}) and noted these discrepancies:\n\n{sign_off.discrepancies}\n\n"
+        "The report is in the ALPR system under Reports.\n"
+    )
+    try:
+        send_mail(f"[ALPR audit] Discrepancies in {sign_off.report.title}", body, None, recipients)
+    except Exception:  # the notices are stored and shown to the Chief in the system either way
+        logger.exception("Could not email the Chief about sign-off %s", sign_off_id)
+
+
+def discrepancy_acknowledge(*, actor: Actor, notice_id: int) -> DiscrepancyNotice:
+    with transaction.atomic():
+        notice = DiscrepancyNotice.objects.select_for_update().filter(pk=notice_id, chief=actor.user).first()
+        if notice is None:
+            raise NotFound("No such notice.")
+        if notice.acknowledged_at is None:
+            notice.acknowledged_at = timezone.now()
+            notice.save(update_fields=["acknowledged_at"])
+        return notice
