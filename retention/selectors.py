@@ -1,0 +1,106 @@
+"""Reads of the retention app: holds, packages, flags, and which reads are erroneous.
+
+Other apps exclude confirmed-erroneous reads with ``exclude_erroneous(queryset)`` (or the ids from
+``erroneous_read_ids()``) wherever a read is matched to a plate: searches, hotlist matching, alerts.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from alpr.models import PlateRead
+from policy.roles import Capability
+from retention.models import (
+    ErroneousFlag,
+    ErroneousRead,
+    EvidenceHold,
+    EvidencePackage,
+    FlagStatus,
+    PurgeRun,
+)
+from retention.permissions import is_retention_manager
+
+WINDOW_READS_SHOWN = 200
+
+
+def erroneous_read_ids() -> QuerySet:
+    """Return a subquery of the ids of reads confirmed erroneous."""
+    return ErroneousRead.objects.values("read_id")
+
+
+def exclude_erroneous(reads: QuerySet) -> QuerySet:
+    """Return `reads` without the reads confirmed erroneous (they must never match a plate)."""
+    return reads.exclude(pk__in=erroneous_read_ids())
+
+
+def is_erroneous(read_id: int) -> bool:
+    return ErroneousRead.objects.filter(read_id=read_id).exists()
+
+
+@dataclass(frozen=True)
+class ReadSummary:
+    """What a hold or flag page may show of a read: never its image or anything beyond this."""
+
+    id: int
+    captured_at: datetime
+    camera: str
+    plate: str
+    erroneous: bool = False
+
+
+def _summaries(reads: QuerySet) -> list[ReadSummary]:
+    rows = list(reads.select_related("camera").only("id", "captured_at", "plate", "camera__name")
+                .order_by("captured_at")[:WINDOW_READS_SHOWN])
+    erroneous = set(ErroneousRead.objects.filter(read_id__in=[r.pk for r in rows]).values_list("read_id",
+                                                                                               flat=True))
+    return [ReadSummary(r.pk, r.captured_at, r.camera.name, r.plate, r.pk in erroneous) for r in rows]
+
+
+def read_summary(read_id: int) -> ReadSummary | None:
+    found = _summaries(PlateRead.system_objects.filter(pk=read_id))
+    return found[0] if found else None
+
+
+def holds_visible_to(user) -> QuerySet:
+    """Administrators see every hold; others the holds they placed."""
+    holds = EvidenceHold.objects.select_related("placed_by", "released_by")
+    return holds if is_retention_manager(user) else holds.filter(placed_by=user)
+
+
+def hold_reads(hold: EvidenceHold) -> list[ReadSummary]:
+    """Return the reads a hold covers that still exist (specific reads, then the plate window)."""
+    ids = list(hold.held_reads.values_list("read_id", flat=True))
+    condition = Q(pk__in=ids)
+    if hold.plate:
+        condition |= Q(plate=hold.plate, captured_at__gte=hold.window_start, captured_at__lt=hold.window_end)
+    return _summaries(PlateRead.system_objects.filter(condition))
+
+
+def active_holds() -> QuerySet:
+    return EvidenceHold.objects.filter(released_at__isnull=True)
+
+
+def packages_visible_to(user) -> QuerySet:
+    """Administrators and auditors see every package; others the packages they created."""
+    packages = EvidencePackage.objects.select_related("created_by")
+    if is_retention_manager(user) or user.can(Capability.READ_AUDIT_LOG):
+        return packages
+    return packages.filter(created_by=user)
+
+
+def flags_queue() -> QuerySet:
+    return (ErroneousFlag.objects.filter(status=FlagStatus.OPEN).select_related("flagged_by")
+            .order_by("flagged_at"))
+
+
+def flags_reviewed() -> QuerySet:
+    return ErroneousFlag.objects.exclude(status=FlagStatus.OPEN).select_related(
+        "flagged_by", "reviewed_by").order_by("-reviewed_at")
+
+
+def flags_by(user) -> QuerySet:
+    return ErroneousFlag.objects.filter(flagged_by=user).order_by("-flagged_at")
+
+
+def purge_runs() -> QuerySet:
+    return PurgeRun.objects.all()

@@ -1,0 +1,149 @@
+"""Erroneous data (RET-5): flag a read, review the flag, correct or mark the read, notify agencies.
+
+A confirmed misread with a corrected plate rewrites the read's plate (the old value is kept on the
+flag, and in the audit log). Any other confirmed error marks the read erroneous (``ErroneousRead``):
+searches and hotlist matching must leave it out, see ``retention.selectors.exclude_erroneous``.
+Every agency the read was shared with (``ReadShare``, registered by the sharing code through
+``read_share_register``) gets an ``ErroneousDataNotification``, which the sharing code delivers.
+"""
+from django.db import transaction
+from django.utils import timezone
+
+from alpr.models import PlateRead
+from audit.context import Actor
+from audit.services import audit_record, refusals_recorded
+from core.compliance import enforces
+from core.errors import ApplicationError, NotFound
+from retention import audit_actions as actions
+from retention.models import (
+    ErroneousDataNotification,
+    ErroneousFlag,
+    ErroneousRead,
+    ErrorKind,
+    FlagStatus,
+    ReadShare,
+)
+from retention.permissions import require_read_viewer, require_retention_manager
+from retention.services.holds import normalise_plate
+
+
+def _read(read_id: int) -> PlateRead:
+    read = PlateRead.system_objects.filter(pk=read_id).first()
+    if read is None:
+        raise NotFound("No such read (it may have been purged).")
+    return read
+
+
+@enforces("RET-5")
+def read_flag_erroneous(
+    *, actor: Actor, read_id: int, kind: str, note: str, suggested_plate: str = "",
+) -> ErroneousFlag:
+    """Report read `read_id` as erroneous, for an administrator's review."""
+    with refusals_recorded(actor=actor, action=actions.READ_FLAGGED, targets=[f"read:{read_id}"],
+                           description=note):
+        require_read_viewer(actor)
+        if kind not in ErrorKind.values:
+            raise ApplicationError("Choose what is wrong with the read.", field="kind")
+        if not note.strip():
+            raise ApplicationError("Describe the error.", field="note")
+        with transaction.atomic():
+            read = _read(read_id)
+            flag = ErroneousFlag.objects.create(
+                read_id=read.pk, read_captured_at=read.captured_at, kind=kind, note=note.strip(),
+                suggested_plate=normalise_plate(suggested_plate), flagged_by=actor.user,
+                plate_before=read.plate)
+            audit_record(actor=actor, action=actions.READ_FLAGGED, description=flag.note,
+                         targets=[f"read:{read.pk}", f"flag:{flag.pk}"], query={"kind": kind})
+        return flag
+
+
+def _notice(flag: ErroneousFlag) -> str:
+    if flag.plate_after:
+        what = f"its plate was misread as {flag.plate_before} and is corrected to {flag.plate_after}"
+    else:
+        what = f"it is marked erroneous ({flag.get_kind_display().lower()}) and must not be relied on"
+    return (f"Plate read {flag.read_id} captured {flag.read_captured_at:%Y-%m-%d %H:%M} UTC, which we shared "
+            f"with your agency, was confirmed erroneous on {flag.reviewed_at:%Y-%m-%d}: {what}. "
+            "Correct or delete your copy.")
+
+
+def _notify_shared_agencies(flag: ErroneousFlag) -> list[ErroneousDataNotification]:
+    created = []
+    for share in ReadShare.objects.filter(read_id=flag.read_id):
+        notice, new = ErroneousDataNotification.objects.get_or_create(
+            flag=flag, agency_name=share.agency_name, agency_ori=share.agency_ori,
+            defaults={"read_id": flag.read_id, "message": _notice(flag)})
+        if new:
+            created.append(notice)
+    return created
+
+
+@enforces("RET-5")
+def flag_review(
+    *, actor: Actor, flag_id: int, confirm: bool, note: str, corrected_plate: str = "",
+) -> ErroneousFlag:
+    """Confirm or reject a flag (administrator); confirming corrects or marks the read, notifies agencies."""
+    with refusals_recorded(actor=actor, action=actions.FLAG_REVIEWED, targets=[f"flag:{flag_id}"],
+                           description=note):
+        require_retention_manager(actor, "Only the system administrator reviews erroneous-read flags.")
+        corrected_plate = normalise_plate(corrected_plate)
+        with transaction.atomic():
+            flag = ErroneousFlag.objects.select_for_update().filter(pk=flag_id).first()
+            if flag is None:
+                raise NotFound("No such flag.")
+            if flag.status != FlagStatus.OPEN:
+                raise ApplicationError("This flag was reviewed already.")
+            if confirm and corrected_plate and flag.kind != ErrorKind.MISREAD:
+                raise ApplicationError("Only a misread plate is corrected; other errors mark the read.",
+                                       field="corrected_plate")
+            flag.status = FlagStatus.CONFIRMED if confirm else FlagStatus.REJECTED
+            flag.reviewed_by = actor.user
+            flag.reviewed_at = timezone.now()
+            flag.review_note = note.strip()
+            notices = []
+            if confirm:
+                read = _read(flag.read_id)
+                flag.plate_before = read.plate
+                if corrected_plate:
+                    PlateRead.system_objects.filter(pk=read.pk, captured_at=read.captured_at).update(
+                        plate=corrected_plate, updated_at=timezone.now())
+                    flag.plate_after = corrected_plate
+                else:
+                    ErroneousRead.objects.get_or_create(
+                        read_id=read.pk, defaults={"captured_at": read.captured_at, "flag": flag})
+            flag.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "plate_before",
+                                     "plate_after"])
+            if confirm:
+                notices = _notify_shared_agencies(flag)
+            audit_record(
+                actor=actor, action=actions.FLAG_REVIEWED, description=flag.review_note,
+                targets=[f"flag:{flag.pk}", f"read:{flag.read_id}",
+                         *(f"notification:{notice.pk}" for notice in notices)],
+                query={"decision": flag.status, "plate_before": flag.plate_before,
+                       "plate_after": flag.plate_after, "agencies_notified": len(notices)})
+        return flag
+
+
+def read_share_register(
+    *, actor: Actor, read_id: int, agency_name: str, agency_ori: str = "", reference: str = "",
+) -> ReadShare:
+    """Record that read `read_id` went to an agency, so a later confirmed error reaches it.
+
+    The sharing code calls this for every read it releases. Idempotent per (read, agency). If the read
+    is already confirmed erroneous, the agency's notification is created at once.
+    """
+    agency_name = agency_name.strip()
+    if not agency_name:
+        raise ApplicationError("Name the agency the read was shared with.", field="agency_name")
+    with transaction.atomic():
+        read = _read(read_id)
+        share, created = ReadShare.objects.get_or_create(
+            read_id=read.pk, agency_name=agency_name[:200], agency_ori=agency_ori.strip()[:16],
+            defaults={"captured_at": read.captured_at, "reference": reference[:100]})
+        if created:
+            audit_record(actor=actor, action=actions.READ_SHARE_REGISTERED,
+                         targets=[f"read:{read.pk}", f"agency:{agency_ori or agency_name}"],
+                         description=reference)
+            for flag in ErroneousFlag.objects.filter(read_id=read.pk, status=FlagStatus.CONFIRMED):
+                _notify_shared_agencies(flag)
+        return share

@@ -1,0 +1,148 @@
+"""Evidence holds (RET-2): reads a case needs are exempt from the purge until the hold is released.
+
+A hold covers specific reads (``HeldRead``) and/or every read of one plate in a time window. Placing
+a hold and purging a day take the same advisory lock (``RETENTION_LOCK``), so a hold placed while
+the purge runs either lands before the purge looks at that day (and the reads are kept) or after the
+day is gone (and placing it fails because the reads no longer exist). Nothing in between.
+"""
+import re
+from datetime import datetime, timedelta
+
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+
+from alpr.models import PlateRead
+from audit.context import Actor
+from audit.services import audit_record, refusals_recorded
+from core.compliance import enforces
+from core.errors import ApplicationError, NotFound, PolicyDenied
+from retention import audit_actions as actions
+from retention.models import EvidenceHold, HeldRead
+from retention.permissions import is_retention_manager, require_evidence_handler
+
+# Serialises hold placement with the purge of a day (see the module docstring).
+RETENTION_LOCK = 0x52_45_54_4E  # "RETN"
+# Policy value kept here, not in policy.AgencyPolicy (whose migrations belong to the policy app):
+# a hold is reviewed by its placer this many days after it is placed, and again every as many days
+# while it stays in force. 90 matches the longest retention the general order allows.
+HOLD_REVIEW_DAYS = 90
+MAX_WINDOW = timedelta(days=366)
+
+
+def take_retention_lock() -> None:
+    """Take the transaction-scoped lock shared by hold placement and the purge."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RETENTION_LOCK])
+
+
+def normalise_plate(plate: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", plate.upper())
+
+
+def _validate(case_number: str, reason: str, read_ids, plate: str, window_start, window_end) -> None:
+    if not case_number.strip():
+        raise ApplicationError("A hold needs a case number.", field="case_number")
+    if not reason.strip():
+        raise ApplicationError("Say why the reads must be kept.", field="reason")
+    if not read_ids and not plate:
+        raise ApplicationError("Choose the reads to hold, or a plate and a time window.", field="read_ids")
+    if plate:
+        if not window_start or not window_end or window_start >= window_end:
+            raise ApplicationError("A plate hold needs a window whose start is before its end.",
+                                   field="window_start")
+        if window_end - window_start > MAX_WINDOW:
+            raise ApplicationError("A plate hold covers at most a year.", field="window_end")
+
+
+@enforces("RET-2")
+def hold_place(
+    *, actor: Actor, case_number: str, reason: str, read_ids: list[int] = (), plate: str = "",
+    window_start: datetime | None = None, window_end: datetime | None = None,
+) -> EvidenceHold:
+    """Place an evidence hold on specific reads and/or a plate's reads in a window; audited."""
+    plate = normalise_plate(plate or "")
+    ids = sorted({int(read_id) for read_id in read_ids})
+    targets = [*(f"read:{read_id}" for read_id in ids[:100]), *([f"plate:{plate}"] if plate else [])]
+    with refusals_recorded(actor=actor, action=actions.HOLD_PLACED, case_number=case_number[:64],
+                           description=reason, targets=targets):
+        require_evidence_handler(actor)
+        _validate(case_number, reason, ids, plate, window_start, window_end)
+        with transaction.atomic():
+            take_retention_lock()
+            found = dict(PlateRead.system_objects.filter(pk__in=ids).values_list("pk", "captured_at"))
+            missing = [read_id for read_id in ids if read_id not in found]
+            if missing:
+                raise NotFound(f"No such read (it may have been purged): {', '.join(map(str, missing))}.")
+            hold = EvidenceHold.objects.create(
+                case_number=case_number.strip()[:64], reason=reason.strip(), placed_by=actor.user,
+                plate=plate, window_start=window_start if plate else None,
+                window_end=window_end if plate else None)
+            HeldRead.objects.bulk_create(
+                HeldRead(hold=hold, read_id=read_id, captured_at=found[read_id]) for read_id in ids)
+            window = {"plate": plate, "from": window_start.isoformat(), "to": window_end.isoformat()} \
+                if plate else {}
+            audit_record(actor=actor, action=actions.HOLD_PLACED, case_number=hold.case_number,
+                         description=hold.reason, targets=[f"hold:{hold.pk}", *targets],
+                         query=window, result_count=len(ids))
+        return hold
+
+
+@enforces("RET-2")
+def hold_release(*, actor: Actor, hold_id: int, reason: str) -> EvidenceHold:
+    """Release a hold (its placer or an administrator); its reads return to normal retention."""
+    with refusals_recorded(actor=actor, action=actions.HOLD_RELEASED, targets=[f"hold:{hold_id}"],
+                           description=reason):
+        if not reason.strip():
+            raise ApplicationError("Say why the hold is released.", field="reason")
+        with transaction.atomic():
+            hold = EvidenceHold.objects.select_for_update().filter(pk=hold_id).first()
+            if hold is None:
+                raise NotFound("No such hold.")
+            user = actor.user
+            is_placer = bool(user) and user.is_usable and user.pk == hold.placed_by_id
+            if not is_placer and not is_retention_manager(user):
+                raise PolicyDenied("Only the person who placed a hold, or an administrator, releases it.")
+            if hold.released_at is not None:
+                raise ApplicationError("This hold was released already.")
+            hold.released_at = timezone.now()
+            hold.released_by = user
+            hold.release_reason = reason.strip()
+            hold.save(update_fields=["released_at", "released_by", "release_reason"])
+            audit_record(actor=actor, action=actions.HOLD_RELEASED, case_number=hold.case_number,
+                         description=hold.release_reason, targets=[f"hold:{hold.pk}"])
+        return hold
+
+
+def hold_reviews_remind(*, actor: Actor, now: datetime | None = None) -> int:
+    """Remind each placer of holds due for review (every ``HOLD_REVIEW_DAYS``); return how many."""
+    now = now or timezone.now()
+    due_before = now - timedelta(days=HOLD_REVIEW_DAYS)
+    reminded = 0
+    due = EvidenceHold.objects.filter(released_at__isnull=True, placed_at__lte=due_before).select_related(
+        "placed_by")
+    for hold in due:
+        if hold.last_reminded_at and hold.last_reminded_at > due_before:
+            continue
+        with transaction.atomic():
+            hold.last_reminded_at = now
+            hold.save(update_fields=["last_reminded_at"])
+            audit_record(actor=actor, action=actions.HOLD_REVIEW_REMINDED, case_number=hold.case_number,
+                         targets=[f"hold:{hold.pk}", f"user:{hold.placed_by_id}"])
+            if hold.placed_by.email:
+                transaction.on_commit(lambda h=hold: _send_review_reminder(h))
+        reminded += 1
+    return reminded
+
+
+def _send_review_reminder(hold: EvidenceHold) -> None:
+    send_mail(
+        subject=f"Review evidence hold {hold.pk} (case {hold.case_number})",
+        message=(
+            f"{hold.placed_by.full_name},\n\nThe evidence hold you placed on {hold.placed_at:%B %-d, %Y} "
+            f"for case {hold.case_number} keeps plate reads beyond the retention period. Review it: release "
+            "it in the ALPR system if the case no longer needs the reads.\n"
+        ),
+        from_email=None,
+        recipient_list=[hold.placed_by.email],
+    )

@@ -1,0 +1,362 @@
+"""The rolling purge (RET-1, RET-3): reads older than the policy's retention period, and their images, go.
+
+Design (see docs/retention.md for the long form):
+
+* The cutoff is ``now - retention_days``, to the microsecond: a read captured before it is expired.
+* A day partition wholly before the cutoff with no held read is emptied in constant time: its image
+  directory is deleted, then the partition is DETACHed and DROPped, in one transaction.
+* A day wholly before the cutoff that holds held reads is *swapped*: the held rows are copied aside,
+  the partition is dropped and recreated empty, the held rows go back in. The held reads stay in the
+  normal table (search finds them as before); the cost follows the number of held rows, not the day's
+  size. Every file in that day's directory that does not belong to a held read is deleted.
+* The day containing the cutoff is purged row by row (exact to the policy, not to the day).
+* Files always go first, rows second, inside the day's transaction: a crash part-way leaves rows
+  whose files are gone, never files without rows, and the next run finishes the day. A final sweep
+  removes image directories of expired days that have no partition (a crash between a commit and
+  the directory's removal, or leftovers from ingest).
+* Each day takes the advisory lock that hold placement takes, so no hold can slip in between the
+  check for held reads and the delete.
+* One purge at a time (a session advisory lock); a ``PurgeRun`` row records each run's counts and is
+  marked failed when a run dies, and the next run completes the work.
+
+Not touched: the audit log, reports, evidence packages under EVIDENCE_ROOT (evidence, kept by its own
+rules), holds, flags and notifications (records about reads). Flags of purged reads lose their plate
+text, the one copy of read content they carry.
+"""
+import contextlib
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from alpr import partitions, storage
+from audit.context import Actor
+from audit.models import Outcome
+from audit.services import audit_record
+from core.compliance import enforces
+from core.errors import ApplicationError
+from policy.selectors import current_policy
+from retention import audit_actions as actions
+from retention.models import PurgeRun, PurgeStatus
+from retention.services.holds import take_retention_lock
+
+logger = logging.getLogger(__name__)
+
+# Only one purge runs at a time, across processes and machines (a session-level advisory lock).
+PURGE_LOCK = 0x50_55_52_47  # "PURG"
+PARENT = partitions.PARENT_TABLE
+ROW_BATCH = 5000
+
+
+
+@dataclass
+class DayOutcome:
+    day: date
+    action: str
+    rows: int = 0
+    files: int = 0
+    held: int = 0
+
+    def as_dict(self) -> dict:
+        return {"day": self.day.isoformat(), "action": self.action, "rows": self.rows, "files": self.files,
+                "held": self.held}
+
+
+@dataclass
+class PurgeTotals:
+    days: list[DayOutcome] = field(default_factory=list)
+
+    def add(self, outcome: DayOutcome) -> None:
+        self.days.append(outcome)
+
+    @property
+    def rows(self) -> int:
+        return sum(day.rows for day in self.days)
+
+    @property
+    def files(self) -> int:
+        return sum(day.files for day in self.days)
+
+    @property
+    def partitions(self) -> int:
+        return sum(day.action == "dropped" for day in self.days)
+
+    @property
+    def held(self) -> int:
+        return sum(day.held for day in self.days)
+
+
+class PurgeAlreadyRunning(ApplicationError):
+    code = "purge_running"
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _remove_files(directory: Path, keep_prefixes: frozenset[str] = frozenset()) -> int:
+    """Delete every file under `directory` whose name does not start with a kept prefix; return the count.
+
+    Directories left empty are removed, `directory` included.
+    """
+    removed = 0
+    if not directory.is_dir():
+        return 0
+    for root, dirs, files in os.walk(directory, topdown=False):
+        for name in files:
+            if keep_prefixes and name.startswith(tuple(keep_prefixes)):
+                continue
+            os.unlink(os.path.join(root, name))
+            removed += 1
+        for name in dirs:
+            with contextlib.suppress(OSError):  # still holds kept files
+                os.rmdir(os.path.join(root, name))
+    with contextlib.suppress(OSError):
+        directory.rmdir()
+    return removed
+
+
+def _prune_empty_parents(day: date) -> None:
+    """Remove the month and year directories of `day` once empty."""
+    directory = storage.day_directory(day)
+    for parent in (directory.parent, directory.parent.parent):
+        try:
+            parent.rmdir()
+        except OSError:
+            return
+
+
+def _held_in(table: str, start: datetime, end: datetime) -> list[tuple[int, str]]:
+    """Return (id, uuid) of the reads in `table` captured in [start, end) that an active hold covers.
+
+    Looks at the holds first (small tables, indexed), then fetches only the matching reads, so a day
+    without holds costs two index probes, whatever its size.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT hr.read_id FROM retention_heldread hr
+               JOIN retention_evidencehold h ON h.id = hr.hold_id
+               WHERE h.released_at IS NULL AND hr.captured_at >= %s AND hr.captured_at < %s""",
+            [start, end])
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            """SELECT plate, greatest(window_start, %s), least(window_end, %s) FROM retention_evidencehold
+               WHERE released_at IS NULL AND plate <> '' AND window_start < %s AND window_end > %s""",
+            [start, end, end, start])
+        windows = cursor.fetchall()
+        conditions, params = ["id = ANY(%s)"], [ids]
+        for plate, window_start, window_end in windows:
+            conditions.append("(plate = %s AND captured_at >= %s AND captured_at < %s)")
+            params += [plate, window_start, window_end]
+        if not ids and not windows:
+            return []
+        cursor.execute(f"SELECT id, uuid FROM {_quote(table)} WHERE captured_at >= %s AND captured_at < %s "
+                       f"AND ({' OR '.join(conditions)})", [start, end, *params])
+        return [(row[0], str(row[1])) for row in cursor.fetchall()]
+
+
+def _count(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {_quote(table)}")
+        return cursor.fetchone()[0]
+
+
+def _drop_partition(table: str) -> None:
+    with connection.cursor() as cursor:
+        # Deferred foreign-key checks of rows written in this transaction would block the DROP;
+        # only happens when reads and the purge share a transaction (tests), harmless otherwise.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"ALTER TABLE {_quote(PARENT)} DETACH PARTITION {_quote(table)}")
+        cursor.execute(f"DROP TABLE {_quote(table)}")
+
+
+def _swap_partition(table: str, day: date, held_ids: list[int]) -> None:
+    """Replace the day's partition by a new one holding only `held_ids` (copied aside, put back)."""
+    start, end = partitions.day_bounds(day)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE retention_keep ON COMMIT DROP AS "
+                       f"SELECT * FROM {_quote(table)} WHERE id = ANY(%s)", [held_ids])
+        _drop_partition(table)
+        cursor.execute(f"CREATE TABLE {_quote(table)} PARTITION OF {_quote(PARENT)} "
+                       "FOR VALUES FROM (%s) TO (%s)", [start, end])
+        cursor.execute(f"INSERT INTO {_quote(PARENT)} SELECT * FROM retention_keep")
+        cursor.execute("DROP TABLE retention_keep")
+
+
+def _purge_whole_day(day: date) -> DayOutcome:
+    """Empty an expired day: drop its partition, or keep only its held reads. One transaction."""
+    table = partitions.partition_name(day)
+    start, end = partitions.day_bounds(day)
+    with transaction.atomic():
+        take_retention_lock()
+        held = _held_in(table, start, end)
+        total = _count(table)
+        keep = frozenset(read_uuid for _, read_uuid in held)
+        files = _remove_files(storage.day_directory(day), keep)
+        if not held:
+            _drop_partition(table)
+            outcome = DayOutcome(day, "dropped", rows=total, files=files)
+        elif total > len(held):
+            _swap_partition(table, day, [read_id for read_id, _ in held])
+            outcome = DayOutcome(day, "held-kept", rows=total - len(held), files=files, held=len(held))
+        else:
+            outcome = DayOutcome(day, "held-only", files=files, held=len(held))
+    if not held:
+        partitions.forget_known_partitions()
+        _prune_empty_parents(day)
+    return outcome
+
+
+def _purge_partial_day(day: date, cutoff: datetime) -> DayOutcome:
+    """Delete the reads of the boundary day captured before `cutoff`, except held ones, in batches."""
+    table = partitions.partition_name(day)
+    start, _ = partitions.day_bounds(day)
+    outcome = DayOutcome(day, "partial")
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            take_retention_lock()
+            held_ids = [read_id for read_id, _ in _held_in(table, start, cutoff)]
+            cursor.execute(
+                f"SELECT id, image_path, crop_path FROM {_quote(table)} "
+                "WHERE captured_at < %s AND NOT (id = ANY(%s)) ORDER BY id LIMIT %s",
+                [cutoff, held_ids, ROW_BATCH])
+            rows = cursor.fetchall()
+            if not rows:
+                outcome.held = len(held_ids)
+                return outcome
+            for _, *paths in rows:
+                for relative in paths:
+                    if relative and storage.absolute_path(relative).exists():
+                        storage.absolute_path(relative).unlink()
+                        outcome.files += 1
+            cursor.execute(f"DELETE FROM {_quote(table)} WHERE id = ANY(%s)", [[row[0] for row in rows]])
+            outcome.rows += cursor.rowcount
+
+
+def _image_days() -> list[date]:
+    """Return the days that have an image directory under MEDIA_ROOT/reads."""
+    days = []
+    root = storage.media_root() / storage.READS_DIR
+    for year in sorted(root.glob("[0-9][0-9][0-9][0-9]")):
+        for month in sorted(year.glob("[0-9][0-9]")):
+            for day in sorted(month.glob("[0-9][0-9]")):
+                try:
+                    days.append(date(int(year.name), int(month.name), int(day.name)))
+                except ValueError:
+                    continue
+    return days
+
+
+def _sweep_orphan_directories(cutoff_day: date, partition_days: set[date]) -> list[DayOutcome]:
+    """Delete image directories of expired days whose partition is gone (left by a crash)."""
+    outcomes = []
+    for day in _image_days():
+        if day < cutoff_day and day not in partition_days:
+            files = _remove_files(storage.day_directory(day))
+            _prune_empty_parents(day)
+            outcomes.append(DayOutcome(day, "orphan-files", files=files))
+    return outcomes
+
+
+def _scrub_flags(cutoff: datetime) -> None:
+    """Blank the plate text on flags of reads that no longer exist and are past retention."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE retention_erroneousflag f SET suggested_plate = '', plate_before = '', plate_after = ''
+                WHERE f.read_captured_at < %s AND (f.suggested_plate <> '' OR f.plate_before <> ''
+                                                   OR f.plate_after <> '')
+                  AND NOT EXISTS (SELECT 1 FROM {_quote(PARENT)} r
+                                  WHERE r.id = f.read_id AND r.captured_at = f.read_captured_at)""",
+            [cutoff])
+
+
+def purge_cutoff(now: datetime, retention_days: int) -> datetime:
+    return now - timedelta(days=retention_days)
+
+
+def _run_days(run: PurgeRun, cutoff: datetime, totals: PurgeTotals) -> None:
+    cutoff_day = cutoff.astimezone(UTC).date()
+    existing = partitions.existing_partition_days()
+    for day in existing:
+        if day < cutoff_day:
+            outcome = _purge_whole_day(day)
+        elif day == cutoff_day:
+            outcome = _purge_partial_day(day, cutoff)
+        else:
+            break
+        totals.add(outcome)
+        _save_progress(run, totals)
+    for outcome in _sweep_orphan_directories(cutoff_day, set(existing)):
+        totals.add(outcome)
+    _scrub_flags(cutoff)
+
+
+def _save_progress(run: PurgeRun, totals: PurgeTotals) -> None:
+    run.rows_deleted = totals.rows
+    run.files_deleted = totals.files
+    run.partitions_dropped = totals.partitions
+    run.held_rows_kept = totals.held
+    run.days = [outcome.as_dict() for outcome in totals.days]
+    run.save(update_fields=["rows_deleted", "files_deleted", "partitions_dropped", "held_rows_kept", "days"])
+
+
+def _acquire_purge_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [PURGE_LOCK])
+        return cursor.fetchone()[0]
+
+
+def _release_purge_lock() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [PURGE_LOCK])
+
+
+@enforces("RET-1", "RET-3")
+def reads_purge_expired(*, actor: Actor, now: datetime | None = None) -> PurgeRun:
+    """Delete every read captured before now − retention_days, with its images, except held reads.
+
+    Idempotent and resumable: run it again after a failure and it finishes the work. Writes a
+    ``PurgeRun`` and one audit entry with the counts.
+    """
+    now = now or timezone.now()
+    retention_days = current_policy().retention_days
+    cutoff = purge_cutoff(now, retention_days)
+    if not _acquire_purge_lock():
+        raise PurgeAlreadyRunning("A purge is running already.")
+    try:
+        PurgeRun.objects.filter(status=PurgeStatus.RUNNING).update(
+            status=PurgeStatus.FAILED, error="Interrupted; finished by a later run.", finished_at=now)
+        run = PurgeRun.objects.create(cutoff=cutoff, retention_days=retention_days, actor_label=actor.label)
+        totals = PurgeTotals()
+        try:
+            _run_days(run, cutoff, totals)
+        except Exception as error:
+            _finish(run, totals, actor, status=PurgeStatus.FAILED, error=f"{type(error).__name__}: {error}")
+            raise
+        _finish(run, totals, actor, status=PurgeStatus.DONE)
+        return run
+    finally:
+        _release_purge_lock()
+
+
+def _finish(run: PurgeRun, totals: PurgeTotals, actor: Actor, *, status: str, error: str = "") -> None:
+    with transaction.atomic():
+        _save_progress(run, totals)
+        run.status = status
+        run.error = error[:2000]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        audit_record(
+            actor=actor, action=actions.PURGE_RUN,
+            outcome=Outcome.ALLOWED if status == PurgeStatus.DONE else Outcome.FAILED,
+            description=f"Purged reads captured before {run.cutoff:%Y-%m-%d %H:%M:%S} UTC "
+                        f"(retention {run.retention_days} days)",
+            reason=run.error, targets=[f"purge-run:{run.pk}"],
+            query={"cutoff": run.cutoff.isoformat(), "rows": totals.rows, "files": totals.files,
+                   "partitions": totals.partitions, "held_rows_kept": totals.held,
+                   "days": [outcome.as_dict() for outcome in totals.days][:200]},
+            result_count=totals.rows)
