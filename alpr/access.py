@@ -1,0 +1,429 @@
+"""THE access layer for plate reads and their images (USE-1 to USE-7, AUD-1).
+
+Every way a person reaches ALPR data is a function here. Each takes the acting `Actor` and the
+`Justification` they stated (purpose, case number, description), checks it and the policy, runs the
+query through ``alpr.selectors``, and writes the audit entry (user, purpose, case number,
+description, query parameters, result count, read ids seen, client address) in the same
+transaction. Refusals are audited too: ``refusals_recorded`` keeps the record of the attempt when
+the action rolls back.
+
+Audit scope (USE-4): auditors and administrators hold an *audit* justification. They never search
+plate reads; they look up in the audit log who searched or viewed a plate or case
+(`audit_trail_lookup`), and may open a read only when it appears in the targets of an audit entry
+of someone else's access to ALPR data that they are reviewing (`audit_event_id`).
+"""
+import mimetypes
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.selectors import ensure_alpr_access
+from alpr import plates, selectors, storage
+from alpr.models import PlateRead
+from alpr.selectors import Area, ResultPage, SearchMode
+from audit.actions import get as audit_action
+from audit.context import Actor
+from audit.models import AuditEvent, Outcome
+from audit.services import audit_record, refusals_recorded
+from core.errors import ApplicationError, NotFound, PolicyDenied
+from policy.roles import Capability
+from policy.selectors import current_policy
+from searches import audit_actions as actions
+from searches.checks import description_problem
+from searches.models import Download, Justification, JustificationKind
+
+PER_PAGE = 25
+MAX_PER_PAGE = 50
+DEFAULT_WINDOW = timedelta(days=7)
+# A canvass asks "which vehicles were here, then": hours, a few city blocks. Wider is a dragnet.
+CANVASS_MAX_WINDOW = timedelta(hours=24)
+CANVASS_DEFAULT_WINDOW = timedelta(hours=2)
+CANVASS_MIN_RADIUS_M, CANVASS_MAX_RADIUS_M = 10, 2000
+MIN_ONE_EDIT_LENGTH = 4
+IMAGE_KINDS = ("crop", "full")
+AUDIT_LOOKUP_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Window:
+    since: datetime
+    until: datetime
+    clamped: bool = False  # the request reached further back than retention and was cut
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of a search, as shown to the person who ran it."""
+
+    page: ResultPage
+    number: int
+    per_page: int
+    window: Window
+    query: dict = field(default_factory=dict)
+
+    @property
+    def rows(self):
+        return self.page.rows
+
+    @property
+    def total(self) -> int:
+        return self.page.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number * self.per_page < self.page.total
+
+    @property
+    def first_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.rows else 0
+
+    @property
+    def last_index(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.rows)
+
+
+@dataclass(frozen=True)
+class ReadImage:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+# --- checks shared by every entry point ------------------------------------------------------------
+
+def _justification_fields(justification) -> dict:
+    if isinstance(justification, Justification):
+        return justification.audit_fields()
+    return {}
+
+
+def _checked_user(actor: Actor, justification, *, kind: str):
+    """Return the acting user if `justification` is theirs, open, of `kind`, and they may still use it."""
+    user = actor.user
+    if user is None:
+        raise PolicyDenied("Sign in to reach ALPR data.")
+    ensure_alpr_access(user)
+    if not isinstance(justification, Justification):
+        raise PolicyDenied("State the purpose, case number and a description before searching.",
+                           code="justification_required")
+    current = Justification.objects.select_related("felony_request").filter(pk=justification.pk).first()
+    now = timezone.now()
+    if current is None or current.user_id != user.pk:
+        raise PolicyDenied("That justification is not yours.", code="justification_foreign")
+    if not current.is_open_at(now):
+        raise PolicyDenied("Your justification has expired. State it again to continue.",
+                           code="justification_expired")
+    if current.kind != kind:
+        if kind == JustificationKind.CASE:
+            raise PolicyDenied("Audit queries look up the audit log; they never search plate reads.",
+                               code="outside_audit_scope")
+        raise PolicyDenied("This is an audit query; it needs an audit justification.")
+    needed = Capability.SEARCH_PLATES if kind == JustificationKind.CASE else Capability.AUDIT_QUERY
+    if not user.can(needed):
+        raise PolicyDenied("Your role does not include this.")
+    if current.felony_request_id and not current.felony_request.usable_at(now):
+        raise PolicyDenied("The Chief's approval for this other-felony search has lapsed.")
+    return user
+
+
+def _window(since: datetime | None, until: datetime | None, *, default: timedelta,
+            widest: timedelta | None = None) -> Window:
+    """Return the time window to search: never older than retention, never in the future."""
+    now = timezone.now()
+    oldest = now - timedelta(days=current_policy().retention_days)
+    until = min(until or now, now)
+    since = since or until - default
+    if since >= until:
+        raise ApplicationError("The start of the time window must be before its end.", field="since")
+    if widest is not None and until - since > widest:
+        hours = int(widest.total_seconds() // 3600)
+        raise ApplicationError(f"A canvass covers at most {hours} hours.", field="since")
+    clamped = since < oldest
+    return Window(since=max(since, oldest), until=until, clamped=clamped)
+
+
+def _page_bounds(page: int, per_page: int) -> tuple[int, int]:
+    per_page = max(1, min(int(per_page or PER_PAGE), MAX_PER_PAGE))
+    page = max(1, int(page or 1))
+    if (page - 1) * per_page >= selectors.COUNT_CAP:
+        raise ApplicationError(f"Results stop at {selectors.COUNT_CAP}; narrow the search instead.",
+                               field="page")
+    return page, per_page
+
+
+def _read_targets(rows) -> list[str]:
+    return [f"read:{row.id}" for row in rows]
+
+
+# --- searches --------------------------------------------------------------------------------------
+
+def _plate_query(plate: str, mode: str) -> tuple[str, str]:
+    """Return the normalised query and the mode it runs under, or raise a clear error."""
+    if mode not in SearchMode.ALL:
+        raise ApplicationError("Choose how to match the plate.", field="mode")
+    query = plates.normalize_pattern(plate)
+    if plates.has_wildcards(query):
+        mode = SearchMode.PARTIAL
+    elif mode == SearchMode.PARTIAL:
+        mode = SearchMode.EXACT  # nothing unknown: an exact search
+    problem = plates.pattern_problem(query)
+    if problem:
+        raise ApplicationError(problem, field="plate")
+    if mode == SearchMode.MISREAD_EDIT and len(query) < MIN_ONE_EDIT_LENGTH:
+        raise ApplicationError(f"Allowing a differing character needs at least {MIN_ONE_EDIT_LENGTH} "
+                               "characters.", field="plate")
+    return query, mode
+
+
+def plate_reads_search(*, actor: Actor, justification, plate: str, mode: str = SearchMode.EXACT,
+                       since: datetime | None = None, until: datetime | None = None,
+                       camera_ids=(), area: Area | None = None, page: int = 1,
+                       per_page: int = PER_PAGE) -> SearchResults:
+    """Search reads by plate (exact, partial with ``?``/``*``, or misread-tolerant); one audited page."""
+    camera_ids = sorted({int(camera_id) for camera_id in camera_ids or ()})
+    query = {"plate": (plate or "").strip().upper()[:32], "mode": mode, "camera_ids": camera_ids,
+             "page": page, "justification": getattr(justification, "pk", None)}
+    if area is not None:
+        query["area"] = {"latitude": area.latitude, "longitude": area.longitude, "radius_m": area.radius_m}
+    with refusals_recorded(actor=actor, action=actions.PLATE_SEARCHED, query=query,
+                           **_justification_fields(justification)):
+        _checked_user(actor, justification, kind=JustificationKind.CASE)
+        normalized, mode = _plate_query(plate, mode)
+        window = _window(since, until, default=DEFAULT_WINDOW)
+        number, per_page = _page_bounds(page, per_page)
+        query.update(plate=normalized, mode=mode, since=window.since.isoformat(),
+                     until=window.until.isoformat(), window_clamped=window.clamped, per_page=per_page)
+        with transaction.atomic():
+            result = selectors.reads_by_plate(
+                query=normalized, mode=mode, since=window.since, until=window.until,
+                camera_ids=camera_ids, area=area, limit=per_page, offset=(number - 1) * per_page)
+            audit_record(actor=actor, action=actions.PLATE_SEARCHED, query=query, result_count=result.total,
+                         targets=_read_targets(result.rows), **justification.audit_fields())
+    return SearchResults(page=result, number=number, per_page=per_page, window=window, query=query)
+
+
+def plate_reads_canvass(*, actor: Actor, justification, latitude: float, longitude: float, radius_m: float,
+                        since: datetime | None = None, until: datetime | None = None, page: int = 1,
+                        per_page: int = PER_PAGE) -> SearchResults:
+    """List reads within `radius_m` of a point during a time window (USE-6); one audited page."""
+    query = {"latitude": latitude, "longitude": longitude, "radius_m": radius_m, "page": page,
+             "justification": getattr(justification, "pk", None)}
+    with refusals_recorded(actor=actor, action=actions.CANVASS_SEARCHED, query=query,
+                           **_justification_fields(justification)):
+        _checked_user(actor, justification, kind=JustificationKind.CASE)
+        try:
+            area = Area(float(latitude), float(longitude), float(radius_m))
+        except (TypeError, ValueError):
+            raise ApplicationError("Give the place as latitude and longitude in decimal degrees.",
+                                   field="latitude") from None
+        if not (-90 <= area.latitude <= 90 and -180 <= area.longitude <= 180):
+            raise ApplicationError("That is not a position on Earth.", field="latitude")
+        if not CANVASS_MIN_RADIUS_M <= area.radius_m <= CANVASS_MAX_RADIUS_M:
+            raise ApplicationError(f"The radius is between {CANVASS_MIN_RADIUS_M} and {CANVASS_MAX_RADIUS_M} "
+                                   "metres.", field="radius_m")
+        window = _window(since, until, default=CANVASS_DEFAULT_WINDOW, widest=CANVASS_MAX_WINDOW)
+        number, per_page = _page_bounds(page, per_page)
+        query.update(since=window.since.isoformat(), until=window.until.isoformat(),
+                     window_clamped=window.clamped, per_page=per_page)
+        with transaction.atomic():
+            result = selectors.reads_near(area=area, since=window.since, until=window.until,
+                                          limit=per_page, offset=(number - 1) * per_page)
+            audit_record(actor=actor, action=actions.CANVASS_SEARCHED, query=query, result_count=result.total,
+                         targets=_read_targets(result.rows), **justification.audit_fields())
+    return SearchResults(page=result, number=number, per_page=per_page, window=window, query=query)
+
+
+# --- single reads ----------------------------------------------------------------------------------
+
+def _audit_scope_event(*, user, audit_event_id, read_id: int) -> AuditEvent:
+    """Return the audit entry under review that makes `read_id` visible to an auditor, or refuse."""
+    event = AuditEvent.objects.filter(pk=audit_event_id).first() if audit_event_id else None
+    if (event is None or event.actor_user_id == user.pk
+            or not audit_action_touches_reads(event.action)
+            or f"read:{read_id}" not in (event.targets or [])):
+        raise PolicyDenied("Outside audit scope: an auditor opens a read only from an audit entry of "
+                           "someone else's access that names it.", code="outside_audit_scope")
+    return event
+
+
+def audit_action_touches_reads(code: str) -> bool:
+    try:
+        return audit_action(code).touches_alpr_data
+    except KeyError:
+        return False
+
+
+def _visible_read(*, actor: Actor, justification, read_id: int, audit_event_id) -> tuple[PlateRead, dict]:
+    """Check the justification (or the audit scope) and return the read plus extra audit query."""
+    extra = {}
+    if isinstance(justification, Justification) and justification.kind == JustificationKind.AUDIT:
+        user = _checked_user(actor, justification, kind=JustificationKind.AUDIT)
+        event = _audit_scope_event(user=user, audit_event_id=audit_event_id, read_id=read_id)
+        extra["audit_event"] = event.pk
+    else:
+        _checked_user(actor, justification, kind=JustificationKind.CASE)
+    oldest = timezone.now() - timedelta(days=current_policy().retention_days)
+    read = selectors.read_by_id(read_id, since=oldest)
+    if read is None:
+        raise NotFound("No such read (it may have passed the retention period).")
+    return read, extra
+
+
+def plate_read_get(*, actor: Actor, justification, read_id: int,
+                   audit_event_id: int | None = None) -> PlateRead:
+    """Return one read for its detail page; the view is an audit entry."""
+    query = {"read_id": read_id, "justification": getattr(justification, "pk", None)}
+    with (refusals_recorded(actor=actor, action=actions.READ_VIEWED, query=query, targets=[f"read:{read_id}"],
+                            **_justification_fields(justification)),
+          transaction.atomic()):
+        read, extra = _visible_read(actor=actor, justification=justification, read_id=read_id,
+                                    audit_event_id=audit_event_id)
+        audit_record(actor=actor, action=actions.READ_VIEWED, query={**query, **extra, "plate": read.plate},
+                     result_count=1, targets=[f"read:{read.pk}"], **justification.audit_fields())
+    return read
+
+
+def plate_read_image(*, actor: Actor, justification, read_id: int, kind: str,
+                     audit_event_id: int | None = None) -> ReadImage:
+    """Return the bytes of a read's plate crop or full photo; each view is an audit entry."""
+    query = {"read_id": read_id, "image": kind, "justification": getattr(justification, "pk", None)}
+    with refusals_recorded(actor=actor, action=actions.READ_IMAGE_VIEWED, query=query,
+                           targets=[f"read:{read_id}"], **_justification_fields(justification)):
+        if kind not in IMAGE_KINDS:
+            raise NotFound("No such image.")
+        with transaction.atomic():
+            read, extra = _visible_read(actor=actor, justification=justification, read_id=read_id,
+                                        audit_event_id=audit_event_id)
+            relative = read.crop_path if kind == "crop" else read.image_path
+            try:
+                content = storage.read_bytes(relative) if relative else None
+            except (OSError, ValueError):
+                content = None
+            if content is None:
+                raise NotFound("This read has no such image.")
+            audit_record(actor=actor, action=actions.READ_IMAGE_VIEWED,
+                         query={**query, **extra, "plate": read.plate}, result_count=1,
+                         targets=[f"read:{read.pk}"], **justification.audit_fields())
+    content_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"
+    return ReadImage(content=content, content_type=content_type,
+                     filename=f"read-{read.pk}-{kind}{mimetypes.guess_extension(content_type) or ''}")
+
+
+# --- downloads (USE-7) -----------------------------------------------------------------------------
+
+def _evidence_package_create():
+    from retention import services as retention_services
+
+    create = getattr(retention_services, "evidence_package_create", None)
+    if create is None:
+        raise ApplicationError("The evidence store is not available yet.", code="evidence_unavailable")
+    return create
+
+
+def _check_download_purpose(purpose: str) -> None:
+    policy = current_policy()
+    named = policy.prohibited_purpose_named_in(purpose)
+    if named:
+        raise PolicyDenied(f"ALPR data may never be used for {named['label'].lower()}. This request has "
+                           "been refused and flagged for the auditor.", code="prohibited_purpose",
+                           field="purpose", flag_for_audit=True)
+    problem = description_problem(description=purpose, purpose_label="evidence download",
+                                  vague_descriptions=[*policy.vague_descriptions, "evidence", "download",
+                                                      "save", "for evidence"],
+                                  min_length=policy.description_min_length)
+    if problem:
+        raise PolicyDenied("State what the download is for, e.g. \u201cevidence for the robbery case, "
+                           "for the prosecutor\u201d. " + problem, code="download_purpose", field="purpose")
+
+
+def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str, recipient: str = ""):
+    """Save reads as an evidence package (retention's evidence store), within the policy's caps.
+
+    Per request at most ``download_cap_per_request`` reads, per person per day at most
+    ``download_cap_per_user_day``: mass download is impossible. Returns the evidence package.
+    """
+    from accounts.models import User
+
+    read_ids = list(dict.fromkeys(int(read_id) for read_id in read_ids))
+    purpose = (purpose or "").strip()
+    query = {"read_ids": read_ids, "purpose": purpose, "recipient": recipient,
+             "justification": getattr(justification, "pk", None)}
+    with refusals_recorded(actor=actor, action=actions.READ_DOWNLOADED, query=query,
+                           targets=[f"read:{read_id}" for read_id in read_ids],
+                           **_justification_fields(justification)):
+        user = _checked_user(actor, justification, kind=JustificationKind.CASE)
+        policy = current_policy()
+        if not read_ids:
+            raise ApplicationError("Choose the read to download.")
+        if len(read_ids) > policy.download_cap_per_request:
+            raise PolicyDenied(f"Downloads are per record: at most {policy.download_cap_per_request} "
+                               "read(s) per request.", code="download_cap_request")
+        _check_download_purpose(purpose)
+        create = _evidence_package_create()
+        with transaction.atomic():
+            # One download at a time per person, so two requests cannot both squeeze under the cap.
+            User.objects.select_for_update().filter(pk=user.pk).first()
+            day_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+            done_today = Download.objects.filter(user=user, created_at__gte=day_start).count()
+            if done_today + len(read_ids) > policy.download_cap_per_user_day:
+                raise PolicyDenied(f"Daily download limit reached ({policy.download_cap_per_user_day} reads "
+                                   "per person per day).", code="download_cap_day")
+            oldest = timezone.now() - timedelta(days=policy.retention_days)
+            for read_id in read_ids:
+                if selectors.read_by_id(read_id, since=oldest) is None:
+                    raise NotFound(f"No such read: {read_id}.")
+            package = create(actor=actor, read_ids=read_ids, purpose=purpose,
+                             case_number=justification.case_number, description=justification.description,
+                             recipient=recipient)
+            package_ref = str(getattr(package, "pk", "") or "")
+            Download.objects.bulk_create([
+                Download(user=user, justification_id=justification.pk, read_id=read_id, purpose=purpose,
+                         package_ref=package_ref) for read_id in read_ids])
+            audit_record(actor=actor, action=actions.READ_DOWNLOADED, query={**query, "package": package_ref},
+                         result_count=len(read_ids), targets=[f"read:{read_id}" for read_id in read_ids],
+                         **justification.audit_fields())
+    return package
+
+
+# --- audit queries (USE-4) -------------------------------------------------------------------------
+
+def audit_trail_lookup(*, actor: Actor, justification, plate: str = "",
+                       case_number: str = "") -> list[AuditEvent]:
+    """Return audit entries of searches and views that touched a plate or a case (newest first).
+
+    This is what an audit query can see: the log of others' access, never the reads themselves.
+    """
+    plate = plates.normalize_plate(plate)
+    case_number = (case_number or "").strip().upper()
+    query = {"plate": plate, "case_number": case_number, "justification": getattr(justification, "pk", None)}
+    with refusals_recorded(actor=actor, action=actions.AUDIT_LOOKUP, query=query,
+                           **_justification_fields(justification)):
+        _checked_user(actor, justification, kind=JustificationKind.AUDIT)
+        if not plate and not case_number:
+            raise ApplicationError("Give a plate or a case number to look up.", field="plate")
+        codes = [action.code for action in _alpr_actions()]
+        condition = Q()
+        if plate:
+            condition |= Q(query__plate=plate)
+        if case_number:
+            condition |= Q(case_number=case_number)
+        with transaction.atomic():
+            events = list(AuditEvent.objects.filter(condition, action__in=codes)
+                          .exclude(outcome=Outcome.FAILED).order_by("-id")[:AUDIT_LOOKUP_LIMIT])
+            audit_record(actor=actor, action=actions.AUDIT_LOOKUP, query=query, result_count=len(events),
+                         targets=[f"audit-event:{event.pk}" for event in events[:100]],
+                         **justification.audit_fields())
+    return events
+
+
+def _alpr_actions():
+    from audit.actions import all_actions
+
+    return [action for action in all_actions() if action.touches_alpr_data]

@@ -1,0 +1,200 @@
+"""Read queries on plate reads: the SQL behind every search. Called only by ``alpr.access``.
+
+Nothing here checks who asks or writes an audit entry: that is the access layer's job, and
+``alpr/tests/test_access_boundary.py`` keeps everyone else out of this module. The benchmark
+(``manage.py bench_search``) times these same functions.
+
+Index plan (created by the searches app's migrations on the partitioned parent, so every day
+partition has them):
+    exact            (plate, captured_at)                         from alpr 0001
+    partial plate    GIN (plate gin_trgm_ops)                    pg_trgm: any run of 3 known chars
+    look-alike       (alpr_fold_plate(plate) text_pattern_ops, captured_at)
+    + one edit       the same, and (reverse(alpr_fold_plate(plate)) text_pattern_ops): see
+                     ``alpr.plates.one_edit_anchors``; levenshtein() (fuzzystrmatch) checks candidates
+    canvass/area     (camera_id, captured_at) for cameras near the point, and a partial
+                     (latitude, captured_at) index for reads that carry their own position
+"""
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+
+from alpr import plates
+from alpr.models import Camera, PlateRead, ReadStatus
+
+EARTH_RADIUS_M = 6_371_008.8
+# Counting stops here: the exact size of a huge result is not worth a slow query, and nobody pages
+# through more than this (a search that broad should be narrowed).
+COUNT_CAP = 1000
+
+
+class SearchMode:
+    EXACT = "exact"
+    PARTIAL = "partial"
+    MISREAD = "misread"
+    MISREAD_EDIT = "misread_edit"
+    ALL = (EXACT, PARTIAL, MISREAD, MISREAD_EDIT)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A circle on the map: centre in decimal degrees, radius in metres."""
+
+    latitude: float
+    longitude: float
+    radius_m: float
+
+    def bounding_box(self) -> tuple[float, float, float, float]:
+        """Return (lat_min, lat_max, lon_min, lon_max) enclosing the circle."""
+        dlat = math.degrees(self.radius_m / EARTH_RADIUS_M)
+        cos_lat = max(math.cos(math.radians(self.latitude)), 1e-6)
+        dlon = math.degrees(self.radius_m / (EARTH_RADIUS_M * cos_lat))
+        return self.latitude - dlat, self.latitude + dlat, self.longitude - dlon, self.longitude + dlon
+
+
+@dataclass(frozen=True)
+class ReadRow:
+    """One result row: what a results table shows, nothing more."""
+
+    id: int
+    captured_at: datetime
+    camera_id: int
+    camera_name: str
+    plate: str
+    state: str | None
+    confidence: float | None
+    has_crop: bool
+    distance_m: float | None = None
+    match_kind: plates.MatchKind | None = None
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    rows: list[ReadRow]
+    total: int  # capped at COUNT_CAP
+    total_capped: bool
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Return the great-circle distance in metres between two points in decimal degrees."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _haversine_sql(lat: str, lon: str) -> str:
+    return (f"(2 * {EARTH_RADIUS_M} * asin(least(1, sqrt("
+            f"power(sin(radians({lat}::float8 - %(lat)s) / 2), 2) + cos(radians(%(lat)s)) * "
+            f"cos(radians({lat}::float8)) * power(sin(radians({lon}::float8 - %(lon)s) / 2), 2)))))")
+
+
+def cameras_within(area: Area) -> list[int]:
+    """Return the ids of cameras whose registered position lies inside `area`."""
+    lat_lo, lat_hi, lon_lo, lon_hi = area.bounding_box()
+    candidates = Camera.objects.filter(latitude__gte=lat_lo, latitude__lte=lat_hi,
+                                       longitude__gte=lon_lo, longitude__lte=lon_hi)
+    return [camera.pk for camera in candidates.only("pk", "latitude", "longitude")
+            if haversine_m(area.latitude, area.longitude, float(camera.latitude),
+                           float(camera.longitude)) <= area.radius_m]
+
+
+def _area_clause(area: Area, params: dict) -> str:
+    """Reads inside `area`: by their own position when they have one (mobile cameras), else by
+    their camera's registered position."""
+    lat_lo, lat_hi, lon_lo, lon_hi = area.bounding_box()
+    params.update(lat=area.latitude, lon=area.longitude, radius=area.radius_m, near=cameras_within(area),
+                  lat_lo=lat_lo, lat_hi=lat_hi, lon_lo=lon_lo, lon_hi=lon_hi)
+    return ("((r.latitude IS NULL AND r.camera_id = ANY(%(near)s)) OR "
+            "(r.latitude BETWEEN %(lat_lo)s AND %(lat_hi)s AND r.longitude BETWEEN %(lon_lo)s AND %(lon_hi)s"
+            f" AND {_haversine_sql('r.latitude', 'r.longitude')} <= %(radius)s))")
+
+
+def _plate_clause(mode: str, query: str, params: dict) -> str:
+    fold = plates.FOLD_SQL_FUNCTION
+    if mode == SearchMode.EXACT:
+        params["plate"] = query
+        return "r.plate = %(plate)s"
+    if mode == SearchMode.PARTIAL:
+        params["like"] = plates.wildcard_to_like(query)
+        return "r.plate LIKE %(like)s"
+    folded = plates.fold_plate(query)
+    params["folded"] = folded
+    if mode == SearchMode.MISREAD:
+        return f"{fold}(r.plate) = %(folded)s"
+    if mode == SearchMode.MISREAD_EDIT:
+        prefix, reversed_suffix = plates.one_edit_anchors(folded)
+        params.update(prefix=prefix + "%", rsuffix=reversed_suffix + "%")
+        return (f"({fold}(r.plate) LIKE %(prefix)s OR reverse({fold}(r.plate)) LIKE %(rsuffix)s) "
+                f"AND levenshtein({fold}(r.plate), %(folded)s) <= 1")
+    raise ValueError(f"unknown search mode {mode!r}")
+
+
+def _own_done_clause(params: dict, since: datetime, until: datetime) -> str:
+    """This department's finished reads in [since, until). Reads received from other agencies are
+    not searchable here (SHR-6), nor reads still being recognised."""
+    params.update(since=since, until=until, done=ReadStatus.DONE)
+    return ("r.captured_at >= %(since)s AND r.captured_at < %(until)s AND r.status = %(done)s "
+            "AND (r.origin_agency IS NULL OR r.origin_agency = '')")
+
+
+def _run(where: str, params: dict, *, limit: int, offset: int, distance_sql: str = "NULL") -> ResultPage:
+    page_sql = (
+        "SELECT r.id, r.captured_at, r.camera_id, c.name, r.plate, r.state, r.confidence, "
+        f"r.crop_path <> '', {distance_sql} "
+        "FROM alpr_plateread r JOIN alpr_camera c ON c.id = r.camera_id "
+        f"WHERE {where} ORDER BY r.captured_at DESC, r.id DESC LIMIT %(limit)s OFFSET %(offset)s"
+    )
+    count_sql = f"SELECT count(*) FROM (SELECT 1 FROM alpr_plateread r WHERE {where} LIMIT %(cap)s) hits"
+    params.update(limit=limit, offset=offset, cap=COUNT_CAP + 1)
+    with connection.cursor() as cursor:
+        cursor.execute(page_sql, params)
+        rows = [ReadRow(*row) for row in cursor.fetchall()]
+        if offset == 0 and len(rows) < limit:
+            total = len(rows)
+        else:
+            cursor.execute(count_sql, params)
+            total = cursor.fetchone()[0]
+    return ResultPage(rows=rows, total=min(total, COUNT_CAP), total_capped=total > COUNT_CAP)
+
+
+def reads_by_plate(*, query: str, mode: str, since: datetime, until: datetime,
+                   camera_ids: list[int] | None = None, area: Area | None = None,
+                   limit: int, offset: int = 0) -> ResultPage:
+    """Return one page of reads whose plate matches `query` under `mode`, newest first.
+
+    `query` is a normalised plate, or a pattern for the partial mode; each row says how it matched.
+    """
+    params: dict = {}
+    where = [_own_done_clause(params, since, until), _plate_clause(mode, query, params)]
+    if camera_ids:
+        params["cameras"] = list(camera_ids)
+        where.append("r.camera_id = ANY(%(cameras)s)")
+    if area is not None:
+        where.append(_area_clause(area, params))
+    page = _run(" AND ".join(where), params, limit=limit, offset=offset)
+    allow_edit = mode == SearchMode.MISREAD_EDIT
+    rows = [_with_kind(row, plates.classify_match(query, row.plate, allow_one_edit=allow_edit))
+            for row in page.rows]
+    return ResultPage(rows=rows, total=page.total, total_capped=page.total_capped)
+
+
+def reads_near(*, area: Area, since: datetime, until: datetime, limit: int, offset: int = 0) -> ResultPage:
+    """Return one page of reads inside `area` during [since, until), newest first (a canvass)."""
+    params: dict = {}
+    where = " AND ".join([_own_done_clause(params, since, until), _area_clause(area, params)])
+    distance = (f"COALESCE({_haversine_sql('r.latitude', 'r.longitude')}, "
+                f"{_haversine_sql('c.latitude', 'c.longitude')})")
+    return _run(where, params, limit=limit, offset=offset, distance_sql=distance)
+
+
+def _with_kind(row: ReadRow, kind) -> ReadRow:
+    return ReadRow(**{**row.__dict__, "match_kind": kind})
+
+
+def read_by_id(read_id: int, *, since: datetime) -> PlateRead | None:
+    """Return one of this department's finished reads captured since `since`, with its camera."""
+    return (PlateRead.system_objects.select_related("camera")
+            .filter(pk=read_id, status=ReadStatus.DONE, captured_at__gte=since)
+            .exclude(origin_agency__gt="").first())

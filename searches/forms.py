@@ -1,0 +1,126 @@
+"""Forms of the search pages. They parse input only: the services and the access layer decide and
+audit, so nothing here refuses a search (a refusal must reach the audit log)."""
+from django import forms
+
+from alpr.access import CANVASS_MAX_RADIUS_M, CANVASS_MIN_RADIUS_M
+from alpr.selectors import SearchMode
+from searches import selectors
+from searches.models import OutcomeKind
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+
+def _when(label: str, hint: str) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, required=False, help_text=hint, input_formats=DATETIME_FORMATS,
+                               widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                          format="%Y-%m-%dT%H:%M"))
+
+
+class JustificationForm(forms.Form):
+    """Why you are searching (USE-1). Every field is checked by `justification_open`, not here."""
+
+    purpose = forms.ChoiceField(label="Purpose", required=False,
+                                help_text="Only the purposes the department's policy permits are listed.")
+    case_number = forms.CharField(label="Case number or CAD run number", required=False, max_length=64)
+    description = forms.CharField(
+        label="Description", required=False, max_length=1000,
+        help_text="What happened and what you are looking for: offence, vehicle, person or place.",
+        widget=forms.Textarea(attrs={"rows": 3}))
+    felony_request = forms.ModelChoiceField(
+        label="Chief-approved other-felony request", required=False, queryset=None,
+        empty_label="(none)", help_text="Needed only for \u201cOther significant felony\u201d.")
+
+    def __init__(self, *args, policy, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = [("", "Choose a purpose"), *(
+            (p["code"], p["label"]) for p in policy.permitted_purposes)]
+        self.fields["case_number"].help_text = f"For example {policy.case_number_example}."
+        self.fields["felony_request"].queryset = selectors.usable_felony_requests(user=user)
+        self.fields["felony_request"].label_from_instance = (
+            lambda r: f"#{r.pk} · {r.case_number} · {r.offense}")
+        for name in ("purpose", "case_number", "description"):
+            self.fields[name].widget.attrs["aria-required"] = "true"
+
+
+class AuditJustificationForm(forms.Form):
+    """An administrative or audit query: no case number (USE-4), still a specific description."""
+
+    case_number = forms.CharField(label="Audit reference (optional)", required=False, max_length=64)
+    description = forms.CharField(
+        label="Description", required=False, max_length=1000,
+        help_text="What you are reviewing, e.g. \u201cmonthly audit of March: searches on case "
+                  "26-004512\u201d.",
+        widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}))
+
+
+class PlateSearchForm(forms.Form):
+    plate = forms.CharField(label="Plate", max_length=20, required=False,
+                            help_text="Letters and digits. Partial plate: ? for one unknown character, "
+                                      "* for several (e.g. AB?12* ).")
+    mode = forms.ChoiceField(label="Match", required=False, initial=SearchMode.EXACT,
+                             widget=forms.RadioSelect,
+                             choices=[(SearchMode.EXACT, "Exact (or partial with ? and *)"),
+                                      (SearchMode.MISREAD, "Misread-tolerant: O/0/D/Q, I/1/L, B/8, S/5, Z/2, "
+                                                           "G/6 count as equal"),
+                                      (SearchMode.MISREAD_EDIT, "Misread-tolerant and one more differing "
+                                                                "character")])
+    since = _when("From", "Default: 7 days ago. Never earlier than the retention period.")
+    until = _when("To", "Default: now.")
+    cameras = forms.MultipleChoiceField(label="Cameras (optional)", required=False,
+                                        help_text="Leave empty for all cameras.")
+    near_latitude = forms.FloatField(label="Near latitude (optional)", required=False, min_value=-90,
+                                     max_value=90)
+    near_longitude = forms.FloatField(label="Near longitude (optional)", required=False, min_value=-180,
+                                      max_value=180)
+    near_radius_m = forms.IntegerField(label="Within (metres)", required=False,
+                                       min_value=CANVASS_MIN_RADIUS_M, max_value=20000)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cameras"].choices = [(str(c.pk), c.name) for c in selectors.searchable_cameras()]
+        self.fields["cameras"].widget.attrs["size"] = "4"
+
+
+class CanvassForm(forms.Form):
+    latitude = forms.FloatField(label="Latitude", required=False, min_value=-90, max_value=90,
+                                help_text="Decimal degrees, e.g. 41.885.")
+    longitude = forms.FloatField(label="Longitude", required=False, min_value=-180, max_value=180,
+                                 help_text="Decimal degrees, e.g. -87.785.")
+    radius_m = forms.IntegerField(label="Radius (metres)", required=False, initial=300,
+                                  min_value=CANVASS_MIN_RADIUS_M, max_value=CANVASS_MAX_RADIUS_M)
+    since = _when("From", "Default: 2 hours before the end. A canvass covers at most 24 hours.")
+    until = _when("To", "Default: now.")
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class DownloadForm(forms.Form):
+    purpose = forms.CharField(label="Purpose of the download", max_length=500, required=False,
+                              help_text="E.g. \u201cevidence for the prosecutor in the armed robbery "
+                                        "case\u201d.",
+                              widget=forms.TextInput(attrs={"aria-required": "true"}))
+    recipient = forms.CharField(label="Recipient (optional)", max_length=200, required=False)
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label="What did this search lead to?", choices=OutcomeKind.choices,
+                                widget=forms.RadioSelect)
+    note = forms.CharField(label="Note (optional)", required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FelonyRequestForm(forms.Form):
+    case_number = forms.CharField(label="Case number", max_length=64)
+    offense = forms.CharField(label="Felony under investigation", max_length=200)
+    description = forms.CharField(label="Why a plate search is needed", max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class FelonyDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("deny", "Deny")], widget=forms.RadioSelect)
+    note = forms.CharField(label="Note (required to deny)", required=False, max_length=1000)
+
+
+class AuditLookupForm(forms.Form):
+    plate = forms.CharField(label="Plate", max_length=20, required=False)
+    case_number = forms.CharField(label="Case number", max_length=64, required=False)

@@ -1,0 +1,138 @@
+"""Why someone is searching: justifications, the Chief's felony exceptions, downloads and outcomes.
+
+A `Justification` is stated once (purpose, case number, description) and covers the searches its
+author runs until it expires (policy.justification_minutes); every search is still its own audit
+entry carrying it (USE-1). Rows here are records: they are never edited after the fact except to
+close a justification early or decide a pending request.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class JustificationKind(models.TextChoices):
+    CASE = "case", "Case search"
+    AUDIT = "audit", "Administrative or audit query"
+
+
+# The purpose code stored for audit queries (USE-4); never one of the policy's search purposes.
+AUDIT_QUERY_PURPOSE = "audit_query"
+
+
+class FelonyRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the Chief"
+    APPROVED = "approved", "Approved"
+    DENIED = "denied", "Denied"
+
+
+class FelonyExceptionRequest(models.Model):
+    """A written request to search for an "other significant felony", decided by the Chief (USE-2)."""
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="felony_requests")
+    case_number = models.CharField(max_length=64)
+    offense = models.CharField(max_length=200, help_text="The felony under investigation.")
+    description = models.TextField(help_text="Why a plate search is needed for this case.")
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=FelonyRequestStatus.choices,
+                              default=FelonyRequestStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Felony request #{self.pk} ({self.case_number})"
+
+    def usable_at(self, moment) -> bool:
+        return (self.status == FelonyRequestStatus.APPROVED and self.valid_until is not None
+                and self.valid_until > moment)
+
+
+class Justification(models.Model):
+    """One stated reason to search, valid for a bounded time."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="justifications")
+    kind = models.CharField(max_length=8, choices=JustificationKind.choices, default=JustificationKind.CASE)
+    purpose = models.CharField(max_length=64)
+    purpose_label = models.CharField(max_length=200)
+    case_number = models.CharField(max_length=64, blank=True)
+    description = models.TextField()
+    felony_request = models.ForeignKey(FelonyExceptionRequest, null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="justifications")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose_label} · {self.case_number or 'audit'}"
+
+    def is_open_at(self, moment) -> bool:
+        return self.closed_at is None and self.expires_at > moment
+
+    @property
+    def is_audit(self) -> bool:
+        return self.kind == JustificationKind.AUDIT
+
+    def remaining_minutes(self) -> int:
+        seconds = (self.expires_at - timezone.now()).total_seconds()
+        return max(0, int(seconds + 59) // 60)
+
+    def audit_fields(self) -> dict:
+        """The purpose, case number and description every audit entry under this justification carries."""
+        return {"purpose": self.purpose, "case_number": self.case_number, "description": self.description}
+
+
+class OutcomeKind(models.TextChoices):
+    NOTHING = "nothing", "Nothing came of it"
+    LEAD = "lead", "A lead"
+    ARREST = "arrest", "An arrest"
+    VEHICLE_RECOVERED = "vehicle_recovered", "Vehicle recovered"
+    PERSON_LOCATED = "person_located", "Person located"
+
+
+class SearchOutcome(models.Model):
+    """What the searches under one justification led to (feeds the reports, RPT-1/RPT-2)."""
+
+    justification = models.ForeignKey(Justification, on_delete=models.PROTECT, related_name="outcomes")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=24, choices=OutcomeKind.choices)
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.justification.case_number})"
+
+
+class Download(models.Model):
+    """One read saved as evidence by one person (USE-7); the per-day cap counts these rows.
+
+    ``read_id`` is a plain integer: reads live in a partitioned table (no foreign key possible) and
+    are purged after retention, while this record stays for the reports.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    justification = models.ForeignKey(Justification, on_delete=models.PROTECT, related_name="downloads")
+    read_id = models.BigIntegerField()
+    purpose = models.TextField()
+    package_ref = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"read {self.read_id} by {self.user_id}"

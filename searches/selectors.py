@@ -1,0 +1,45 @@
+"""Reads of the search workflow's own records (never plate reads: those go through ``alpr.access``)."""
+from django.utils import timezone
+
+from alpr.models import Camera
+from searches.models import FelonyExceptionRequest, FelonyRequestStatus, Justification, SearchOutcome
+
+
+def open_justification(*, user, justification_id) -> Justification | None:
+    """Return `user`'s justification `justification_id` if it is still open, else None."""
+    if not justification_id or user is None or not user.is_authenticated:
+        return None
+    justification = Justification.objects.select_related("felony_request").filter(
+        pk=justification_id, user=user).first()
+    if justification is None or not justification.is_open_at(timezone.now()):
+        return None
+    return justification
+
+
+def usable_felony_requests(*, user):
+    """Return `user`'s other-felony requests the Chief approved and that have not lapsed."""
+    return FelonyExceptionRequest.objects.filter(
+        requested_by=user, status=FelonyRequestStatus.APPROVED, valid_until__gt=timezone.now())
+
+
+def felony_requests_of(*, user):
+    return FelonyExceptionRequest.objects.filter(requested_by=user).select_related("decided_by")
+
+
+def pending_felony_requests():
+    return FelonyExceptionRequest.objects.filter(status=FelonyRequestStatus.PENDING).select_related(
+        "requested_by").order_by("created_at")
+
+
+def decided_felony_requests(limit: int = 50):
+    return (FelonyExceptionRequest.objects.exclude(status=FelonyRequestStatus.PENDING)
+            .select_related("requested_by", "decided_by").order_by("-decided_at")[:limit])
+
+
+def searchable_cameras():
+    """Cameras a search may be narrowed to (retired ones too: their reads are still searchable)."""
+    return Camera.objects.order_by("name")
+
+
+def outcomes_of(justification: Justification):
+    return SearchOutcome.objects.filter(justification=justification)

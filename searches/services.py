@@ -1,0 +1,223 @@
+"""Writes of the search workflow: justifications, felony-exception requests, outcomes (USE-1 to USE-4).
+
+Every function takes the acting `Actor` first, runs in one transaction, and writes its audit entry
+inside it; refusals are recorded by `refusals_recorded` even though the action rolls back.
+Searches themselves and every view of a read go through `alpr.access`.
+"""
+import re
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.selectors import ensure_alpr_access
+from audit.context import Actor
+from audit.services import audit_record, refusals_recorded
+from core.errors import ApplicationError, NotFound, PolicyDenied
+from policy.roles import Capability
+from policy.selectors import current_policy
+from searches import audit_actions as actions
+from searches.checks import description_problem
+from searches.models import (
+    AUDIT_QUERY_PURPOSE,
+    FelonyExceptionRequest,
+    FelonyRequestStatus,
+    Justification,
+    JustificationKind,
+    OutcomeKind,
+    SearchOutcome,
+)
+
+# How long the Chief's approval of an other-felony request lets its author search for that case.
+FELONY_APPROVAL_DAYS = 30
+
+
+def _require_user(actor: Actor):
+    if actor.user is None:
+        raise PolicyDenied("Sign in to search.")
+    return actor.user
+
+
+def _refuse_prohibited(policy, *texts: str) -> None:
+    """Refuse, and flag for the auditor, a request that names a prohibited purpose (USE-3)."""
+    for text in texts:
+        named = policy.prohibited_purpose_named_in(text or "")
+        if named:
+            raise PolicyDenied(
+                f"ALPR data may never be used for {named['label'].lower()}. This request has been "
+                "refused and flagged for the auditor.",
+                code="prohibited_purpose", field="description", flag_for_audit=True)
+
+
+def _check_case_number(policy, case_number: str) -> None:
+    if not case_number:
+        raise PolicyDenied("A case number or CAD run number is required for every search.",
+                           code="case_number_required", field="case_number")
+    if not re.fullmatch(policy.case_number_pattern, case_number):
+        raise PolicyDenied(
+            f"\u201c{case_number}\u201d is not a case or CAD run number in this department's format "
+            f"(for example {policy.case_number_example}).", code="case_number_format", field="case_number")
+
+
+def _check_description(policy, *, description: str, purpose_label: str) -> None:
+    problem = description_problem(description=description, purpose_label=purpose_label,
+                                  vague_descriptions=policy.vague_descriptions,
+                                  min_length=policy.description_min_length)
+    if problem:
+        raise PolicyDenied(problem, code="vague_description", field="description")
+
+
+def _usable_felony_request(*, user, felony_request_id, case_number: str) -> FelonyExceptionRequest:
+    if not felony_request_id:
+        raise PolicyDenied("\u201cOther significant felony\u201d needs a written request approved by "
+                           "the Chief. Choose your approved request, or submit one.",
+                           code="felony_request_required", field="felony_request")
+    request = FelonyExceptionRequest.objects.filter(pk=felony_request_id, requested_by=user).first()
+    if request is None or not request.usable_at(timezone.now()):
+        raise PolicyDenied("That other-felony request is not approved by the Chief, or its approval "
+                           "has lapsed.", code="felony_request_not_approved", field="felony_request")
+    if request.case_number != case_number:
+        raise PolicyDenied(f"The approved request is for case {request.case_number}; search under that "
+                           "case number.", code="felony_case_mismatch", field="case_number")
+    return request
+
+
+def justification_open(*, actor: Actor, purpose: str, case_number: str, description: str,
+                       felony_request_id: int | None = None) -> Justification:
+    """State why you are searching; return the justification that covers follow-up searches.
+
+    Officers, dispatchers, analysts and detectives need a permitted purpose, a case or CAD run number
+    in the agency's format and a specific description (USE-1, USE-2). Auditors and administrators
+    open an audit query: no case number, purpose fixed to "audit query" (USE-4).
+    """
+    purpose = (purpose or "").strip()
+    case_number = (case_number or "").strip().upper()
+    description = (description or "").strip()
+    fields = {"purpose": purpose[:64], "case_number": case_number[:64], "description": description,
+              "query": {"felony_request": felony_request_id}}
+    with refusals_recorded(actor=actor, action=actions.JUSTIFICATION_STATED, **fields):
+        user = _require_user(actor)
+        ensure_alpr_access(user)
+        policy = current_policy()
+        _refuse_prohibited(policy, description, purpose.replace("_", " "))
+        if user.can(Capability.SEARCH_PLATES):
+            kind = JustificationKind.CASE
+            if not purpose:
+                raise PolicyDenied("Choose the purpose of this search from the list.",
+                                   code="purpose_required", field="purpose")
+            if not policy.is_permitted_purpose(purpose):
+                raise PolicyDenied("That purpose is not one the policy permits.",
+                                   code="purpose_not_permitted", field="purpose", flag_for_audit=True)
+            label = policy.purpose_label(purpose)
+            _check_case_number(policy, case_number)
+        elif user.can(Capability.AUDIT_QUERY):
+            kind, purpose = JustificationKind.AUDIT, AUDIT_QUERY_PURPOSE
+            label = "Administrative or audit query"
+        else:
+            raise PolicyDenied("Your role does not include searching ALPR data.")
+        _check_description(policy, description=description, purpose_label=label)
+        felony_request = None
+        if kind == JustificationKind.CASE and purpose == policy.felony_exception_purpose:
+            felony_request = _usable_felony_request(user=user, felony_request_id=felony_request_id,
+                                                    case_number=case_number)
+        with transaction.atomic():
+            now = timezone.now()
+            justification = Justification.objects.create(
+                user=user, kind=kind, purpose=purpose, purpose_label=label, case_number=case_number,
+                description=description, felony_request=felony_request, created_at=now,
+                expires_at=now + timedelta(minutes=policy.justification_minutes))
+            audit_record(actor=actor, action=actions.JUSTIFICATION_STATED,
+                         targets=[f"justification:{justification.pk}"],
+                         query={"kind": kind, "felony_request": felony_request and felony_request.pk,
+                                "expires_at": justification.expires_at.isoformat()},
+                         **justification.audit_fields())
+    return justification
+
+
+def justification_close(*, actor: Actor, justification_id: int) -> None:
+    """End a justification before it expires (the officer is done with this case)."""
+    with transaction.atomic():
+        justification = Justification.objects.select_for_update().filter(
+            pk=justification_id, user=actor.user).first()
+        if justification is None or justification.closed_at is not None:
+            return
+        justification.closed_at = timezone.now()
+        justification.save(update_fields=["closed_at"])
+        audit_record(actor=actor, action=actions.JUSTIFICATION_CLOSED,
+                     targets=[f"justification:{justification.pk}"], **justification.audit_fields())
+
+
+def felony_request_create(*, actor: Actor, case_number: str, offense: str,
+                          description: str) -> FelonyExceptionRequest:
+    """File a written request to search for an other significant felony; the Chief decides (USE-2)."""
+    case_number = (case_number or "").strip().upper()
+    fields = {"case_number": case_number[:64], "description": description or ""}
+    with refusals_recorded(actor=actor, action=actions.FELONY_REQUESTED, **fields):
+        user = _require_user(actor)
+        if not user.can(Capability.SEARCH_PLATES):
+            raise PolicyDenied("Your role does not include searching ALPR data.")
+        policy = current_policy()
+        _refuse_prohibited(policy, offense, description)
+        _check_case_number(policy, case_number)
+        if len((offense or "").strip()) < 4:
+            raise ApplicationError("Name the felony under investigation.", field="offense")
+        _check_description(policy, description=description, purpose_label=policy.purpose_label(
+            policy.felony_exception_purpose))
+        with transaction.atomic():
+            request = FelonyExceptionRequest.objects.create(
+                requested_by=user, case_number=case_number, offense=offense.strip(),
+                description=description.strip())
+            audit_record(actor=actor, action=actions.FELONY_REQUESTED,
+                         targets=[f"felony-request:{request.pk}"],
+                         purpose=policy.felony_exception_purpose, case_number=case_number,
+                         description=f"{request.offense}: {request.description}")
+    return request
+
+
+def felony_request_decide(*, actor: Actor, request_id: int, approve: bool,
+                          note: str = "") -> FelonyExceptionRequest:
+    """Approve or deny a pending other-felony request; only the Chief decides (USE-2, ACC-7)."""
+    with refusals_recorded(actor=actor, action=actions.FELONY_DECIDED,
+                           targets=[f"felony-request:{request_id}"]):
+        user = _require_user(actor)
+        if not user.can(Capability.APPROVE_FELONY_EXCEPTIONS):
+            raise PolicyDenied("Only the Chief approves other-felony searches.")
+        if not approve and not (note or "").strip():
+            raise ApplicationError("Say why the request is denied.", field="note")
+        with transaction.atomic():
+            request = FelonyExceptionRequest.objects.select_for_update().filter(pk=request_id).first()
+            if request is None:
+                raise NotFound("No such request.")
+            if request.status != FelonyRequestStatus.PENDING:
+                raise ApplicationError("This request has been decided already.")
+            if request.requested_by_id == user.pk:
+                raise PolicyDenied("Nobody decides their own request.")
+            now = timezone.now()
+            request.status = FelonyRequestStatus.APPROVED if approve else FelonyRequestStatus.DENIED
+            request.decided_by, request.decided_at, request.decision_note = user, now, (note or "").strip()
+            request.valid_until = now + timedelta(days=FELONY_APPROVAL_DAYS) if approve else None
+            request.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "valid_until"])
+            audit_record(actor=actor, action=actions.FELONY_DECIDED, targets=[f"felony-request:{request.pk}"],
+                         purpose=current_policy().felony_exception_purpose, case_number=request.case_number,
+                         description=f"{request.get_status_display()}: {request.decision_note}".strip(": "))
+    return request
+
+
+def outcome_record(*, actor: Actor, justification_id: int, outcome: str, note: str = "") -> SearchOutcome:
+    """Record what the searches under a justification led to (feeds the reports)."""
+    with refusals_recorded(actor=actor, action=actions.OUTCOME_RECORDED,
+                           targets=[f"justification:{justification_id}"]):
+        user = _require_user(actor)
+        if outcome not in OutcomeKind.values:
+            raise ApplicationError("Choose what the search led to.", field="outcome")
+        with transaction.atomic():
+            justification = Justification.objects.filter(pk=justification_id, user=user,
+                                                          kind=JustificationKind.CASE).first()
+            if justification is None:
+                raise NotFound("No such search of yours.")
+            recorded = SearchOutcome.objects.create(justification=justification, recorded_by=user,
+                                                    outcome=outcome, note=(note or "").strip())
+            audit_record(actor=actor, action=actions.OUTCOME_RECORDED,
+                         targets=[f"justification:{justification.pk}", f"outcome:{recorded.pk}"],
+                         query={"outcome": outcome}, **justification.audit_fields())
+    return recorded

@@ -1,0 +1,319 @@
+"""The search pages: justification gate, plate and canvass searches, read detail, images, downloads.
+
+Thin: parse the form, call `searches.services` or `alpr.access`, render. Those decide and audit; an
+`ApplicationError` they raise is shown on the form, or as the error page by the one middleware.
+The open justification's id lives in the session; the access layer re-checks it on every call.
+"""
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import capability_required
+from accounts.views._forms import form_error
+from alpr import access
+from alpr.selectors import Area, SearchMode
+from audit.context import Actor
+from core.errors import ApplicationError, PolicyDenied
+from policy.roles import Capability
+from policy.selectors import current_policy
+from searches import selectors, services
+from searches.forms import (
+    AuditJustificationForm,
+    AuditLookupForm,
+    CanvassForm,
+    DownloadForm,
+    FelonyDecisionForm,
+    FelonyRequestForm,
+    JustificationForm,
+    OutcomeForm,
+    PlateSearchForm,
+)
+
+SESSION_KEY = "search_justification"
+SEARCHERS = (Capability.SEARCH_PLATES, Capability.AUDIT_QUERY)
+# Refusals that mean "state your justification (again)": send the person back to the gate.
+_GATE_CODES = {"justification_required", "justification_expired", "justification_foreign"}
+
+
+def _justification(request):
+    return selectors.open_justification(user=request.user, justification_id=request.session.get(SESSION_KEY))
+
+
+def _back_to_gate(request, error: PolicyDenied):
+    request.session.pop(SESSION_KEY, None)
+    messages.error(request, error.message)
+    return redirect("searches:home")
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store, private"
+    response["Pragma"] = "no-cache"
+    return response
+
+
+def _justification_form(request, data=None):
+    if request.user.can(Capability.SEARCH_PLATES):
+        return JustificationForm(data, policy=current_policy(), user=request.user)
+    return AuditJustificationForm(data)
+
+
+@capability_required(*SEARCHERS)
+@require_GET
+def home(request):
+    """The gate when no justification is open; otherwise the search forms."""
+    justification = _justification(request)
+    if justification is None:
+        return render(request, "searches/justification.html", {"form": _justification_form(request)})
+    if justification.is_audit:
+        return render(request, "searches/audit_lookup.html", {
+            "justification": justification, "form": AuditLookupForm()})
+    tab = "canvass" if request.GET.get("tab") == "canvass" else "plate"
+    return _no_store(render(request, "searches/search.html", {
+        "justification": justification, "tab": tab, "plate_form": PlateSearchForm(),
+        "canvass_form": CanvassForm(), "outcome_form": OutcomeForm(),
+        "outcomes": selectors.outcomes_of(justification)}))
+
+
+@capability_required(*SEARCHERS)
+@require_POST
+def justification_start(request):
+    form = _justification_form(request, request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        felony = data.get("felony_request")
+        justification = services.justification_open(
+            actor=Actor.for_request(request), purpose=data.get("purpose", ""),
+            case_number=data.get("case_number", ""), description=data.get("description", ""),
+            felony_request_id=felony.pk if felony else None)
+    except ApplicationError as error:
+        form_error(form, error)
+        return render(request, "searches/justification.html", {"form": form}, status=error.status_code)
+    request.session[SESSION_KEY] = justification.pk
+    messages.success(request, f"Justification recorded. You can search under it for "
+                              f"{justification.remaining_minutes()} minutes.")
+    return redirect("searches:home")
+
+
+@capability_required(*SEARCHERS)
+@require_POST
+def justification_end(request):
+    justification_id = request.session.pop(SESSION_KEY, None)
+    if justification_id:
+        services.justification_close(actor=Actor.for_request(request), justification_id=justification_id)
+    messages.success(request, "Justification ended.")
+    return redirect("searches:home")
+
+
+def _page_number(form) -> int:
+    return form.cleaned_data.get("page") or 1
+
+
+@capability_required(Capability.SEARCH_PLATES)
+@require_GET
+def plate_results(request):
+    justification = _justification(request)
+    form = PlateSearchForm(request.GET)
+    results = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            results = access.plate_reads_search(
+                actor=Actor.for_request(request), justification=justification, plate=data["plate"],
+                mode=data["mode"] or SearchMode.EXACT, since=data["since"], until=data["until"],
+                camera_ids=[int(c) for c in data["cameras"]], area=_area(data), page=_page_number(form))
+        except PolicyDenied as error:
+            if error.code in _GATE_CODES:
+                return _back_to_gate(request, error)
+            raise
+        except ApplicationError as error:
+            form_error(form, error)
+    return _no_store(render(request, "searches/search.html", {
+        "justification": justification, "tab": "plate", "plate_form": form, "canvass_form": CanvassForm(),
+        "results": results, "outcome_form": OutcomeForm(), "outcomes": selectors.outcomes_of(justification)
+        if justification else [], "page_url": _page_url(request, "searches:plate_results")},
+        status=400 if form.errors else 200))
+
+
+@capability_required(Capability.SEARCH_PLATES)
+@require_GET
+def canvass_results(request):
+    justification = _justification(request)
+    form = CanvassForm(request.GET)
+    results = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            results = access.plate_reads_canvass(
+                actor=Actor.for_request(request), justification=justification, latitude=data["latitude"],
+                longitude=data["longitude"], radius_m=data["radius_m"] or 300, since=data["since"],
+                until=data["until"], page=_page_number(form))
+        except PolicyDenied as error:
+            if error.code in _GATE_CODES:
+                return _back_to_gate(request, error)
+            raise
+        except ApplicationError as error:
+            form_error(form, error)
+    return _no_store(render(request, "searches/search.html", {
+        "justification": justification, "tab": "canvass", "plate_form": PlateSearchForm(),
+        "canvass_form": form, "results": results, "outcome_form": OutcomeForm(),
+        "outcomes": selectors.outcomes_of(justification) if justification else [],
+        "page_url": _page_url(request, "searches:canvass_results")},
+        status=400 if form.errors else 200))
+
+
+def _page_url(request, name: str) -> str:
+    """Return the results URL with every parameter but the page, ready for "&page=N"."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return f"{reverse(name)}?{params.urlencode()}"
+
+
+def _audit_event_id(request):
+    try:
+        return int(request.GET.get("event") or 0) or None
+    except ValueError:
+        return None
+
+
+@capability_required(*SEARCHERS)
+@require_GET
+def read_detail(request, read_id: int):
+    justification = _justification(request)
+    event_id = _audit_event_id(request)
+    try:
+        read = access.plate_read_get(actor=Actor.for_request(request), justification=justification,
+                                     read_id=read_id, audit_event_id=event_id)
+    except PolicyDenied as error:
+        if error.code in _GATE_CODES:
+            return _back_to_gate(request, error)
+        raise
+    return _no_store(render(request, "searches/read_detail.html", {
+        "justification": justification, "read": read, "event_id": event_id,
+        "download_form": DownloadForm(), "can_download": not justification.is_audit,
+        "policy": current_policy()}))
+
+
+@capability_required(*SEARCHERS)
+@require_GET
+def read_image(request, read_id: int, kind: str):
+    """Serve a read's crop or photo through the access layer: audited, never cached, never a media URL."""
+    image = access.plate_read_image(actor=Actor.for_request(request), justification=_justification(request),
+                                    read_id=read_id, kind=kind, audit_event_id=_audit_event_id(request))
+    response = HttpResponse(image.content, content_type=image.content_type)
+    response["Content-Disposition"] = f'inline; filename="{image.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return _no_store(response)
+
+
+@capability_required(Capability.SEARCH_PLATES)
+@require_POST
+def read_download(request, read_id: int):
+    justification = _justification(request)
+    form = DownloadForm(request.POST)
+    form.is_valid()
+    try:
+        package = access.plate_reads_download(
+            actor=Actor.for_request(request), justification=justification, read_ids=[read_id],
+            purpose=form.cleaned_data.get("purpose", ""), recipient=form.cleaned_data.get("recipient", ""))
+    except PolicyDenied as error:
+        if error.code in _GATE_CODES:
+            return _back_to_gate(request, error)
+        messages.error(request, error.message)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Saved as evidence package {getattr(package, 'pk', '')} in the evidence "
+                                  "store, with its manifest and chain-of-custody record.")
+    return redirect("searches:read_detail", read_id=read_id)
+
+
+@capability_required(Capability.SEARCH_PLATES)
+@require_POST
+def outcome_record(request):
+    justification = _justification(request)
+    form = OutcomeForm(request.POST)
+    if justification is None:
+        messages.error(request, "Your justification has ended; the outcome was not recorded.")
+        return redirect("searches:home")
+    if form.is_valid():
+        services.outcome_record(actor=Actor.for_request(request), justification_id=justification.pk,
+                                outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"])
+        messages.success(request, "Outcome recorded. Thank you: it feeds the oversight reports.")
+    else:
+        messages.error(request, "Choose what the search led to.")
+    return redirect("searches:home")
+
+
+@capability_required(Capability.SEARCH_PLATES, Capability.APPROVE_FELONY_EXCEPTIONS)
+@require_http_methods(["GET", "POST"])
+def felony_requests(request):
+    """Searchers file other-felony requests here; the Chief sees the queue and decides."""
+    form = FelonyRequestForm(request.POST or None)
+    if request.method == "POST" and request.user.can(Capability.SEARCH_PLATES) and form.is_valid():
+        try:
+            created = services.felony_request_create(actor=Actor.for_request(request), **form.cleaned_data)
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, f"Request #{created.pk} sent to the Chief.")
+            return redirect("searches:felony_requests")
+    is_chief = request.user.can(Capability.APPROVE_FELONY_EXCEPTIONS)
+    return render(request, "searches/felony_requests.html", {
+        "form": form, "can_request": request.user.can(Capability.SEARCH_PLATES), "is_chief": is_chief,
+        "mine": selectors.felony_requests_of(user=request.user),
+        "pending": selectors.pending_felony_requests() if is_chief else [],
+        "decided": selectors.decided_felony_requests() if is_chief else [],
+        "decision_form": FelonyDecisionForm()}, status=400 if form.errors else 200)
+
+
+@capability_required(Capability.APPROVE_FELONY_EXCEPTIONS)
+@require_POST
+def felony_decide(request, request_id: int):
+    form = FelonyDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve or deny.")
+        return redirect("searches:felony_requests")
+    try:
+        decided = services.felony_request_decide(
+            actor=Actor.for_request(request), request_id=request_id,
+            approve=form.cleaned_data["decision"] == "approve", note=form.cleaned_data["note"])
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Request #{decided.pk}: {decided.get_status_display().lower()}.")
+    return redirect("searches:felony_requests")
+
+
+@capability_required(Capability.AUDIT_QUERY)
+@require_GET
+def audit_lookup(request):
+    justification = _justification(request)
+    form = AuditLookupForm(request.GET)
+    events = None
+    if form.is_valid():
+        try:
+            events = access.audit_trail_lookup(actor=Actor.for_request(request), justification=justification,
+                                               plate=form.cleaned_data["plate"],
+                                               case_number=form.cleaned_data["case_number"])
+        except PolicyDenied as error:
+            if error.code in _GATE_CODES:
+                return _back_to_gate(request, error)
+            raise
+        except ApplicationError as error:
+            form_error(form, error)
+    return _no_store(render(request, "searches/audit_lookup.html", {
+        "justification": justification, "form": form, "events": events}))
+
+
+
+def _area(data) -> Area | None:
+    """The optional "near a place" filter of a plate search: all three fields or none."""
+    values = [data.get(name) for name in ("near_latitude", "near_longitude", "near_radius_m")]
+    if all(value is None for value in values):
+        return None
+    if any(value is None for value in values):
+        raise ApplicationError("An area needs latitude, longitude and radius.", field="near_latitude")
+    return Area(*map(float, values))
