@@ -1,0 +1,66 @@
+"""Fixtures for the hotlist tests: people of each role, a camera, reads arriving through ingest."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from alpr.services import camera_create
+from audit.context import Actor
+from audit.models import AuditEvent
+from conftest import UserFactory
+from ingest.services import EdgeReading, read_accept
+from ingest.tests.photos import plate_photo
+from ingest.validation import check_image
+from policy.roles import Role
+
+
+def act_as(user) -> Actor:
+    return Actor.for_user(user, client_ip="10.0.0.7")
+
+
+def audit_rows(action, **filters):
+    code = getattr(action, "code", action)
+    return list(AuditEvent.objects.filter(action=code, **filters).order_by("id"))
+
+
+def in_days(days: float = 30):
+    return timezone.now() + timedelta(days=days)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def detective(db):
+    return UserFactory(role=Role.DETECTIVE)
+
+
+@pytest.fixture
+def analyst(db):
+    return UserFactory(role=Role.ANALYST)
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(role=Role.OFFICER)
+
+
+@pytest.fixture
+def camera(db):
+    return camera_create(actor=Actor.system("test installer"), name="Harlem & Lake NB")
+
+
+@pytest.fixture
+def make_read(camera):
+    """Store a read as a camera's edge recogniser would (done, with a crop and a photo)."""
+
+    def make(plate: str, *, state: str | None = "IL", candidates=None, when=None, with_images: bool = True):
+        image = check_image(plate_photo(plate)) if with_images else None
+        edge = EdgeReading(plate=plate, confidence=0.9, state=state, crop=image,
+                           candidates=candidates or [{"text": plate, "confidence": 0.9}])
+        return read_accept(camera=camera, photo=image, captured_at=when or timezone.now(), edge=edge).read
+
+    return make

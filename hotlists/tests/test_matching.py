@@ -1,0 +1,115 @@
+"""ING-2: every new read is matched against the live hotlist entries on arrival and raises alerts."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from hotlists import services
+from hotlists.matching import find_matches, read_match_hotlists
+from hotlists.models import Alert, HotlistEntry
+from hotlists.tests.conftest import act_as, audit_rows, in_days
+
+pytestmark = pytest.mark.django_db
+
+
+def add(detective, plate, **fields):
+    return services.hotlist_entry_add(
+        actor=act_as(detective), plate_pattern=plate, reason=fields.pop("reason", "Stolen vehicle report"),
+        case_number=fields.pop("case_number", "26-004512"), expires_at=fields.pop("expires_at", in_days()),
+        **fields)
+
+
+@pytest.mark.rule("ING-2")
+def test_a_new_read_raises_an_alert_on_arrival_exactly_once(detective, make_read,
+                                                           django_capture_on_commit_callbacks):
+    entry = add(detective, "7ABC123", state="IL")
+    with django_capture_on_commit_callbacks(execute=True):
+        read = make_read("7ABC123")  # read_stored is sent after the commit; the receiver matches
+    [alert] = Alert.objects.all()
+    assert (alert.read_id, alert.entry, alert.match_kind, alert.camera_id) == (read.pk, entry, "exact",
+                                                                               read.camera_id)
+    assert alert.read_captured_at == read.captured_at and not alert.state_differs
+    # Delivered twice (a retried task, a repeated signal): still one alert.
+    assert read_match_hotlists(read.pk) == []
+    assert Alert.objects.count() == 1
+    [row] = audit_rows("hotlist.read_matched")
+    assert row.actor_type == "system" and row.case_number == "26-004512"
+    assert f"read:{read.pk}" in row.targets
+
+
+@pytest.mark.rule("ING-2")
+def test_a_read_matching_nothing_raises_nothing(detective, make_read, django_capture_on_commit_callbacks):
+    add(detective, "7ABC123")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_read("9XYZ999")
+    assert not Alert.objects.exists()
+
+
+@pytest.mark.rule("RET-6")
+def test_expired_and_deactivated_entries_stop_matching(detective, make_read):
+    expiring = add(detective, "EXP1234", expires_at=timezone.now() + timedelta(seconds=30))
+    withdrawn = add(detective, "WDN1234")
+    services.hotlist_entry_deactivate(actor=act_as(detective), entry_id=withdrawn.pk, reason="Case closed")
+    assert find_matches("EXP1234") and not find_matches("WDN1234")
+    assert find_matches("EXP1234", now=timezone.now() + timedelta(minutes=1)) == []
+    HotlistEntry.objects.filter(pk=expiring.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    read = make_read("EXP1234")
+    assert read_match_hotlists(read.pk) == []
+
+
+@pytest.mark.rule("USE-5")
+@pytest.mark.parametrize(("pattern", "plate", "hit"), [
+    ("7AB?123", "7ABC123", True),
+    ("7AB?123", "7ABCC123", False),
+    ("*C123", "7ABC123", True),
+    ("7AB*", "7ABXYZ9", True),
+    ("7AB*23", "7ABC123", True),
+    ("7AB*", "8ABC123", False),
+])
+def test_wildcard_entries_match_partial_plates(detective, pattern, plate, hit):
+    entry = add(detective, pattern)
+    matches = find_matches(plate)
+    assert ([m.entry_id for m in matches] == [entry.pk]) is hit
+    if hit:
+        assert matches[0].kind == "wildcard"
+
+
+@pytest.mark.rule("ING-2")
+@pytest.mark.parametrize(("listed", "read"), [
+    ("7ABC123", "7A8C123"),  # B read as 8
+    ("OSL1234", "05L1234"),  # O/0 and S/5
+    ("GZI4567", "6214567"),  # G/6, Z/2, I/1
+    ("DQ12345", "0012345"),  # D and Q look like 0
+])
+def test_misread_tolerant_matching_by_lookalike_characters(detective, listed, read):
+    entry = add(detective, listed)
+    [match] = find_matches(read)
+    assert (match.entry_id, match.kind) == (entry.pk, "misread")
+
+
+@pytest.mark.rule("USE-5")
+def test_wildcard_entries_are_also_misread_tolerant(detective):
+    entry = add(detective, "7AB?123")
+    [match] = find_matches("7A8X123")
+    assert (match.entry_id, match.kind) == (entry.pk, "misread")
+
+
+def test_the_recognisers_candidate_readings_count_as_possible_misreads(detective, make_read):
+    entry = add(detective, "7ABC128")
+    read = make_read("7ABC123", candidates=[{"text": "7ABC123", "confidence": 0.8},
+                                            {"text": "7ABC128", "confidence": 0.15}])
+    [alert] = read_match_hotlists(read.pk)
+    assert (alert.entry, alert.match_kind) == (entry, "misread")
+
+
+def test_a_state_mismatch_still_alerts_but_is_marked(detective, make_read):
+    add(detective, "7ABC123", state="WI")
+    [alert] = read_match_hotlists(make_read("7ABC123", state="IL").pk)
+    assert alert.state_differs
+
+
+def test_one_read_matching_two_entries_raises_two_alerts(detective, make_read):
+    add(detective, "7ABC123", case_number="26-000001")
+    add(detective, "7ABC*", case_number="26-000002")
+    alerts = read_match_hotlists(make_read("7ABC123").pk)
+    assert sorted(a.match_kind for a in alerts) == ["exact", "wildcard"]
