@@ -1,0 +1,135 @@
+"""Evidence holds (RET-2) and erroneous data (RET-5)."""
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from alpr.models import PlateRead
+from audit.context import Actor
+from audit.models import AuditEvent, Outcome
+from core.errors import ApplicationError, NotFound, PolicyDenied
+from policy.roles import Role
+from retention.models import ErroneousDataNotification, FlagStatus, HeldRead
+from retention.selectors import exclude_erroneous, hold_reads
+from retention.services import (
+    flag_review,
+    hold_place,
+    hold_release,
+    hold_reviews_remind,
+    read_flag_erroneous,
+    read_share_register,
+)
+from retention.services.holds import HOLD_REVIEW_DAYS
+from retention.tests.conftest import actor_of
+
+
+@pytest.mark.rule("RET-2")
+def test_placing_a_hold_needs_existing_reads_a_case_and_the_right_role(make_read, detective, user_factory):
+    read = make_read()
+    hold = hold_place(actor=actor_of(detective), case_number="26-9", reason="Homicide witness vehicle",
+                      read_ids=[read.pk])
+    assert HeldRead.objects.get(hold=hold).captured_at == read.captured_at
+    event = AuditEvent.objects.get(action="retention.hold_placed", outcome=Outcome.ALLOWED)
+    assert event.case_number == "26-9" and f"read:{read.pk}" in event.targets
+    assert [summary.id for summary in hold_reads(hold)] == [read.pk]
+    with pytest.raises(NotFound):
+        hold_place(actor=actor_of(detective), case_number="26-9", reason="x", read_ids=[read.pk + 1000])
+    with pytest.raises(ApplicationError):
+        hold_place(actor=actor_of(detective), case_number="", reason="x", read_ids=[read.pk])
+    for role in (Role.AUDITOR, Role.CHIEF, Role.RECORDS):
+        with pytest.raises(PolicyDenied):
+            hold_place(actor=actor_of(user_factory(role=role)), case_number="26-9", reason="x",
+                       read_ids=[read.pk])
+    untrained = user_factory(role=Role.DETECTIVE, trained=False)
+    with pytest.raises(PolicyDenied):
+        hold_place(actor=actor_of(untrained), case_number="26-9", reason="x", read_ids=[read.pk])
+    admin = user_factory(role=Role.ADMINISTRATOR)
+    assert hold_place(actor=actor_of(admin), case_number="26-9", reason="Admin hold", read_ids=[read.pk])
+    assert AuditEvent.objects.filter(action="retention.hold_placed", outcome=Outcome.REFUSED).count() == 4
+
+
+@pytest.mark.rule("RET-2")
+def test_only_the_placer_or_an_administrator_releases(make_read, detective, user_factory):
+    read = make_read()
+    hold = hold_place(actor=actor_of(detective), case_number="26-9", reason="Kept", read_ids=[read.pk])
+    with pytest.raises(PolicyDenied):
+        hold_release(actor=actor_of(user_factory(role=Role.DETECTIVE)), hold_id=hold.pk, reason="mine now")
+    admin = user_factory(role=Role.ADMINISTRATOR)
+    released = hold_release(actor=actor_of(admin), hold_id=hold.pk, reason="Court disposed of the case")
+    assert released.released_by == admin and not released.is_active
+    with pytest.raises(ApplicationError):
+        hold_release(actor=actor_of(detective), hold_id=hold.pk, reason="again")
+    assert AuditEvent.objects.filter(action="retention.hold_released", outcome=Outcome.ALLOWED).count() == 1
+
+
+@pytest.mark.rule("RET-2")
+def test_holds_due_for_review_are_reminded_once_per_period(make_read, detective, settings,
+                                                           django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    read = make_read()
+    hold = hold_place(actor=actor_of(detective), case_number="26-9", reason="Kept", read_ids=[read.pk])
+    scheduler = Actor.system("scheduler")
+    assert hold_reviews_remind(actor=scheduler) == 0
+    later = timezone.now() + timedelta(days=HOLD_REVIEW_DAYS + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert hold_reviews_remind(actor=scheduler, now=later) == 1
+    assert hold_reviews_remind(actor=scheduler, now=later + timedelta(days=1)) == 0
+    assert hold_reviews_remind(actor=scheduler, now=later + timedelta(days=HOLD_REVIEW_DAYS + 1)) == 1
+    assert len(mail.outbox) == 1 and hold.case_number in mail.outbox[0].subject
+    assert AuditEvent.objects.filter(action="retention.hold_review_reminded").count() == 2
+
+
+@pytest.mark.rule("RET-5")
+def test_confirmed_error_stops_matching_and_notifies_every_sharing_agency(make_read, officer, administrator):
+    read = make_read(plate="ABC1234")
+    other = make_read(plate="ABC1234")
+    system = Actor.system("sharing")
+    read_share_register(actor=system, read_id=read.pk, agency_name="Berwyn PD", agency_ori="IL0160100")
+    read_share_register(actor=system, read_id=read.pk, agency_name="Cicero PD", agency_ori="IL0160200")
+    read_share_register(actor=system, read_id=read.pk, agency_name="Cicero PD", agency_ori="IL0160200")
+    flag = read_flag_erroneous(actor=actor_of(officer), read_id=read.pk, kind="wrong_camera",
+                               note="This camera was offline that day; the read belongs elsewhere")
+    assert flag.status == FlagStatus.OPEN
+    with pytest.raises(PolicyDenied):
+        flag_review(actor=actor_of(officer), flag_id=flag.pk, confirm=True, note="I agree")
+    flag_review(actor=actor_of(administrator), flag_id=flag.pk, confirm=True, note="Camera log confirms")
+    matching = exclude_erroneous(PlateRead.system_objects.filter(plate="ABC1234"))
+    assert list(matching.values_list("pk", flat=True)) == [other.pk]
+    notices = ErroneousDataNotification.objects.filter(flag=flag).order_by("agency_name")
+    assert [(n.agency_name, n.agency_ori, n.read_id) for n in notices] == [
+        ("Berwyn PD", "IL0160100", read.pk), ("Cicero PD", "IL0160200", read.pk)]
+    assert all(n.delivered_at is None and str(read.pk) in n.message for n in notices)
+    event = AuditEvent.objects.get(action="retention.flag_reviewed", outcome=Outcome.ALLOWED)
+    assert event.query["agencies_notified"] == 2
+    # Shared again after the confirmation: that agency is owed a notice too.
+    read_share_register(actor=system, read_id=read.pk, agency_name="Oak Lawn PD")
+    assert ErroneousDataNotification.objects.filter(flag=flag).count() == 3
+
+
+@pytest.mark.rule("RET-5")
+def test_confirmed_misread_corrects_the_plate(make_read, officer, administrator):
+    read = make_read(plate="8BC1234")
+    flag = read_flag_erroneous(actor=actor_of(officer), read_id=read.pk, kind="misread",
+                               note="The crop clearly shows a B, not an 8", suggested_plate="BBC 1234")
+    assert flag.suggested_plate == "BBC1234"
+    flag = flag_review(actor=actor_of(administrator), flag_id=flag.pk, confirm=True, note="Agreed",
+                       corrected_plate="BBC1234")
+    assert not PlateRead.system_objects.filter(plate="8BC1234").exists()
+    assert PlateRead.system_objects.get(pk=read.pk).plate == "BBC1234"
+    assert (flag.plate_before, flag.plate_after) == ("8BC1234", "BBC1234")
+
+
+@pytest.mark.rule("RET-5")
+def test_rejected_flag_changes_nothing_and_flagging_needs_read_access(make_read, officer, administrator,
+                                                                       user_factory):
+    read = make_read(plate="ABC1234")
+    with pytest.raises(PolicyDenied):
+        read_flag_erroneous(actor=actor_of(user_factory(role=Role.RECORDS)), read_id=read.pk,
+                            kind="misread", note="Looks wrong")
+    with pytest.raises(NotFound):
+        read_flag_erroneous(actor=actor_of(officer), read_id=read.pk + 999, kind="misread", note="?")
+    flag = read_flag_erroneous(actor=actor_of(officer), read_id=read.pk, kind="misread", note="Looks wrong")
+    flag_review(actor=actor_of(administrator), flag_id=flag.pk, confirm=False, note="Read is right")
+    assert exclude_erroneous(PlateRead.system_objects.filter(pk=read.pk)).exists()
+    assert PlateRead.system_objects.get(pk=read.pk).plate == "ABC1234"
