@@ -4,3 +4,5 @@ AUDIT_LOG_VIEWED = register("audit.log_viewed", "Audit log viewed", category="au
 AUDIT_LOG_EXPORTED = register("audit.log_exported", "Audit log exported", category="audit")
 AUDIT_CHAIN_VERIFIED = register("audit.chain_verified", "Audit chain verified", category="audit")
 REQUEST_REFUSED = register("request.refused", "Request refused", category="access")
+# Written only by `manage.py bench_audit`, which refuses to run on a database holding any other event.
+BENCH_EVENT = register("bench.event", "Benchmark event", category="bench")

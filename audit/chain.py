@@ -1,24 +1,30 @@
 """The audit hash chain: sealing committed events in order, and verifying the whole chain.
 
-Only the sealer extends the chain, under a PostgreSQL advisory lock, so the chain cannot fork;
-writers never take that lock. Link ``n`` is ``sha256(previous link's hash + event digest)``, where
-the event digest is computed by the database from the event's stored columns (``audit_event_digest``).
+Writers insert events in parallel and never wait for the chain. Only the sealer extends it, under a
+PostgreSQL advisory lock, so it cannot fork; positions are a primary key, so it cannot branch even
+if two sealers ran. Link ``n`` is ``sha256(previous link's hash + event digest)``, where the event
+digest is computed by the database from the event's stored columns (``audit_event_digest``).
+
+No gaps, even for late committers: an event's id is taken at insert, but its transaction may commit
+much later. Each event carries its transaction id (``txid``, set by the insert trigger); each sealing
+run reads the *horizon* first, the oldest transaction still running, and records it on its links.
+Every event below a horizon had committed before that run began and was sealed by it, so the next
+run scans only from that horizon on, and an event can be neither skipped nor sealed twice.
 """
-from dataclasses import dataclass
-from datetime import timedelta
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from hashlib import sha256
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.models import AuditSeal
+from core.compliance import enforces
 
 GENESIS_HASH = "0" * 64
 SEAL_LOCK_KEY = 0x41554454  # any constant; 'AUDT'
-SEAL_BATCH = 5000
-# Events are sealed in the order their transactions commit. The periodic sealer looks back this
-# far for late committers; `verify` and `seal_all` look at the whole table.
-RECENT_WINDOW = timedelta(hours=1)
+SEAL_BATCH = 10000
 
 
 def link_hash(previous_hash: str, event_hash: str) -> str:
@@ -29,16 +35,21 @@ def link_hash(previous_hash: str, event_hash: str) -> str:
 class ChainHead:
     position: int
     chain_hash: str
-    sealed_at: object
+    sealed_at: datetime
+
+    def as_dict(self) -> dict:
+        return {"position": self.position, "chain_hash": self.chain_hash,
+                "sealed_at": self.sealed_at.isoformat()}
 
 
 def chain_head() -> ChainHead | None:
     """Return the newest link, to publish so that a later rewrite of the log can be shown."""
-    seal = AuditSeal.objects.order_by("-position").first()
+    seal = AuditSeal.objects.order_by("-position").only("position", "chain_hash", "sealed_at").first()
     return ChainHead(seal.position, seal.chain_hash, seal.sealed_at) if seal else None
 
 
-def seal_pending(*, whole_table: bool = False) -> int:
+@enforces("AUD-2")
+def seal_pending() -> int:
     """Append every committed, unsealed event to the chain; return how many were sealed.
 
     Returns 0 at once if another sealer holds the lock: that one will seal them.
@@ -47,41 +58,60 @@ def seal_pending(*, whole_table: bool = False) -> int:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEAL_LOCK_KEY])
         if not cursor.fetchone()[0]:
             return 0
-        head = chain_head()
-        position, previous = (head.position, head.chain_hash) if head else (0, GENESIS_HASH)
-        since = None if whole_table else timezone.now() - RECENT_WINDOW
+        # Read the horizon before anything else: transactions below it have all finished, so all
+        # their events are visible to every statement that follows.
+        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        horizon = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT position, chain_hash, horizon FROM audit_auditseal ORDER BY position DESC LIMIT 1"
+        )
+        head = cursor.fetchone()
+        position, previous, floor = head if head else (0, GENESIS_HASH, 0)
+        after = (floor, 0)  # keyset over (txid, id): every event with txid >= floor
         sealed = 0
-        while batch := _unsealed_events(cursor, since):
-            now = timezone.now()
-            links = []
-            for event_id, event_hash in batch:
+        now = timezone.now()
+        while window := _events_after(cursor, after):
+            after = window[-1][:2]
+            links = [[], [], [], [], []]  # positions, event ids, event hashes, previous, chained
+            for _txid, event_id, event_hash, already_sealed in window:
+                if already_sealed:
+                    continue
                 position += 1
                 chained = link_hash(previous, event_hash)
-                links.append(
-                    AuditSeal(
-                        position=position,
-                        event_id=event_id,
-                        event_hash=event_hash,
-                        previous_hash=previous,
-                        chain_hash=chained,
-                        sealed_at=now,
-                    )
-                )
+                for column, value in zip(links, (position, event_id, event_hash, previous, chained),
+                                         strict=True):
+                    column.append(value)
                 previous = chained
-            AuditSeal.objects.bulk_create(links)
-            sealed += len(links)
+            if links[0]:
+                cursor.execute(
+                    """
+                    INSERT INTO audit_auditseal
+                        (position, event_id, event_hash, previous_hash, chain_hash, sealed_at, horizon)
+                    SELECT p, e, eh, ph, ch, %s, %s
+                    FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[])
+                         AS link(p, e, eh, ph, ch)
+                    """,
+                    [now, horizon, *links],
+                )
+                sealed += len(links[0])
         return sealed
 
 
-def _unsealed_events(cursor, since) -> list[tuple[int, str]]:
-    window = "AND e.occurred_at >= %s" if since else ""
+def _events_after(cursor, after: tuple[int, int]) -> list[tuple[int, int, str, bool]]:
+    """Return the next events in (txid, id) order, each with whether it is sealed already.
+
+    Walking the (txid, id) index and probing the seal for each event keeps a run's cost
+    proportional to the events since the floor, whatever the planner thinks of the tables.
+    """
     cursor.execute(
-        f"""
-        SELECT e.id, e.content_hash FROM audit_auditevent e
-        WHERE NOT EXISTS (SELECT 1 FROM audit_auditseal s WHERE s.event_id = e.id) {window}
-        ORDER BY e.id LIMIT %s
+        """
+        SELECT e.txid, e.id, e.content_hash,
+               EXISTS (SELECT 1 FROM audit_auditseal s WHERE s.event_id = e.id)
+        FROM (SELECT txid, id, content_hash FROM audit_auditevent
+              WHERE (txid, id) > (%s, %s) ORDER BY txid, id LIMIT %s) e
+        ORDER BY e.txid, e.id
         """,
-        ([since] if since else []) + [SEAL_BATCH],
+        [*after, SEAL_BATCH],
     )
     return cursor.fetchall()
 
@@ -89,48 +119,141 @@ def _unsealed_events(cursor, since) -> list[tuple[int, str]]:
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool
-    rows: int
-    head_hash: str
+    rows: int  # links verified (up to the first break)
+    head_hash: str  # hash of the last good link
     broken_position: int | None = None
     broken_event_id: int | None = None
     problem: str = ""
+    unsealed: int = 0  # committed events that should be in the chain and are not
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
 
 
-def verify_chain() -> ChainReport:
-    """Seal what is pending, then recompute every event digest and link; stop at the first break."""
-    seal_pending(whole_table=True)
-    previous = GENESIS_HASH
-    expected_position = 0
-    # A named (server-side) cursor streams the chain instead of loading it whole.
-    with transaction.atomic(), connection.connection.cursor(name="audit_verify") as stream:
-        stream.itersize = 20000
-        stream.execute(
+@enforces("AUD-2")
+def verify_chain(*, seal_first: bool = True) -> ChainReport:
+    """Check the whole chain and report the first break.
+
+    One set-based pass over every link, its event and the link before it, so PostgreSQL can use
+    parallel workers (a million links in seconds): each sealed event still exists and hashes,
+    recomputed from its columns, to the digest sealed into its link; each link follows the one
+    before it, with no position missing, and hashes to its stated value. Then a count shows whether
+    a committed event below the sealed horizon was left out of the chain.
+    """
+    started = time.monotonic()
+    if seal_first:
+        seal_pending()
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        if outermost:
+            # One snapshot for every check, so a concurrent sealer cannot make them disagree.
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        # Room for the hash joins of a million rows in memory instead of spilling them to disk.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SELECT coalesce(max(position), 0), coalesce(max(horizon), 0) FROM audit_auditseal")
+        last, horizon = cursor.fetchone()
+        cursor.execute(_BREAKS_SQL, {"last": last, "horizon": horizon, "genesis": GENESIS_HASH})
+        *firsts, sealed_below_horizon = cursor.fetchone()
+        breaks = sorted((position, kind) for kind, position in enumerate(firsts) if position)
+        if breaks:
+            position, event_id, problem = _describe_break(cursor, *breaks[0])
+            good = position - 1
+            return ChainReport(False, good, _hash_at(cursor, good), position, event_id, problem,
+                               seconds=_since(started))
+        unsealed, first_unsealed = _unsealed_below(cursor, horizon, sealed_below_horizon)
+        head_hash = _hash_at(cursor, last)
+    if unsealed:
+        problem = (f"{unsealed} committed event(s) are missing from the chain "
+                   f"(the first is event {first_unsealed})")
+        return ChainReport(False, last, head_hash, None, first_unsealed, problem, unsealed, _since(started))
+    return ChainReport(True, last, head_hash, seconds=_since(started))
+
+
+# Each of the first five columns is the first position with one kind of break.
+_BREAKS_SQL = """
+SELECT
+  min(s.position) FILTER (WHERE s.position > 1 AND p.position IS NULL),
+  min(s.position) FILTER (WHERE e.id IS NULL),
+  min(s.position) FILTER (WHERE e.content_hash <> s.event_hash OR audit_event_digest(e) <> s.event_hash),
+  min(s.position) FILTER (WHERE s.previous_hash <> CASE WHEN s.position = 1 THEN %(genesis)s
+                                                          ELSE p.chain_hash END),
+  min(s.position) FILTER (WHERE s.chain_hash <> audit_link_hash(s.previous_hash, s.event_hash)),
+  count(*) FILTER (WHERE e.txid < %(horizon)s)
+FROM audit_auditseal s
+LEFT JOIN audit_auditevent e ON e.id = s.event_id
+LEFT JOIN audit_auditseal p ON p.position = s.position - 1
+WHERE s.position <= %(last)s
+"""
+_MISSING_LINK = 0
+_PROBLEMS = (
+    "link {position} is missing",
+    "event {event} has been deleted",
+    "event {event} has been altered since it was sealed",
+    "the link does not follow the link before it",
+    "the link's hash does not match its contents",
+)
+
+
+def _describe_break(cursor, position: int, kind: int) -> tuple[int, int | None, str]:
+    if kind == _MISSING_LINK:  # the link before `position` is gone: report the first missing one
+        cursor.execute("SELECT coalesce(max(position), 0) + 1 FROM audit_auditseal WHERE position < %s",
+                       [position])
+        missing = cursor.fetchone()[0]
+        return missing, None, _PROBLEMS[kind].format(position=missing, event=None)
+    cursor.execute("SELECT event_id FROM audit_auditseal WHERE position = %s", [position])
+    event_id = cursor.fetchone()[0]
+    return position, event_id, _PROBLEMS[kind].format(position=position, event=event_id)
+
+
+def _unsealed_below(cursor, horizon: int, sealed_below_horizon: int) -> tuple[int, int | None]:
+    """Return how many committed events below the horizon are not in the chain, and the first."""
+    cursor.execute("SELECT count(*) FROM audit_auditevent WHERE txid < %s", [horizon])
+    missing = cursor.fetchone()[0] - sealed_below_horizon
+    if missing <= 0:
+        return 0, None
+    cursor.execute(
+        """
+        SELECT min(e.id) FROM audit_auditevent e WHERE e.txid < %s
+          AND NOT EXISTS (SELECT 1 FROM audit_auditseal s WHERE s.event_id = e.id)
+        """,
+        [horizon],
+    )
+    return missing, cursor.fetchone()[0]
+
+
+def _hash_at(cursor, position: int) -> str:
+    if position < 1:
+        return GENESIS_HASH
+    cursor.execute("SELECT chain_hash FROM audit_auditseal WHERE position = %s", [position])
+    row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+def _since(started: float) -> float:
+    return round(time.monotonic() - started, 3)
+
+
+@dataclass(frozen=True)
+class ChainShape:
+    """Counts that show a chain's shape at a glance: for the benchmark and the tests."""
+
+    links: int
+    events: int
+    forks: int  # links that share a predecessor with another link
+    gaps: int  # positions missing below the head, plus events not in the chain
+
+
+def chain_shape() -> ChainShape:
+    with connection.cursor() as cursor:
+        cursor.execute(
             """
-            SELECT s.position, s.event_id, s.event_hash, s.previous_hash, s.chain_hash,
-                   e.id, e.content_hash, audit_event_digest(e)
-            FROM audit_auditseal s LEFT JOIN audit_auditevent e ON e.id = s.event_id
-            ORDER BY s.position
+            SELECT count(*), coalesce(max(position), 0), count(*) - count(DISTINCT previous_hash),
+                   (SELECT count(*) FROM audit_auditevent),
+                   (SELECT count(*) FROM audit_auditevent e
+                    WHERE NOT EXISTS (SELECT 1 FROM audit_auditseal s WHERE s.event_id = e.id))
+            FROM audit_auditseal
             """
         )
-        for row in stream:
-            expected_position += 1
-            problem = _link_problem(row, expected_position, previous)
-            if problem:
-                return ChainReport(False, expected_position - 1, previous, row[0], row[1], problem)
-            previous = row[4]
-    return ChainReport(True, expected_position, previous)
-
-
-def _link_problem(row, expected_position: int, previous: str) -> str:
-    position, event_id, event_hash, previous_hash, chain_hash, found_id, stored, recomputed = row
-    if position != expected_position:
-        return f"link {expected_position} is missing (next link is {position})"
-    if found_id is None:
-        return f"event {event_id} has been deleted"
-    if recomputed != event_hash or stored != event_hash:
-        return f"event {event_id} has been altered since it was sealed"
-    if previous_hash != previous:
-        return "link does not follow the link before it"
-    if chain_hash != link_hash(previous, event_hash):
-        return "link hash does not match its contents"
-    return ""
+        links, head, forks, events, unsealed = cursor.fetchone()
+    return ChainShape(links=links, events=events, forks=forks, gaps=(head - links) + unsealed)

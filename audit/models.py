@@ -43,10 +43,16 @@ class AuditEvent(models.Model):
     session_ref = models.CharField(max_length=64, blank=True)
     flagged = models.BooleanField(default=False, help_text="Raised for the auditor's attention.")
     content_hash = models.CharField(max_length=64)
+    # Set by the insert trigger to the inserting transaction's id. The sealer uses it to know when
+    # every event below a horizon has committed, so late committers are never skipped (audit.chain).
+    txid = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["actor_user", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["actor_user", "occurred_at"]),
+            models.Index(fields=["txid", "id"], name="audit_event_txid_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.outcome}"
@@ -61,6 +67,8 @@ class AuditSeal(models.Model):
     previous_hash = models.CharField(max_length=64)
     chain_hash = models.CharField(max_length=64, unique=True)
     sealed_at = models.DateTimeField()
+    # Every event whose transaction id is below this had committed, and was sealed, by this link's run.
+    horizon = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["position"]
