@@ -184,8 +184,9 @@ def reads_near(*, area: Area, since: datetime, until: datetime, limit: int, offs
     """Return one page of reads inside `area` during [since, until), newest first (a canvass)."""
     params: dict = {}
     where = " AND ".join([_own_done_clause(params, since, until), _area_clause(area, params)])
-    distance = (f"COALESCE({_haversine_sql('r.latitude', 'r.longitude')}, "
-                f"{_haversine_sql('c.latitude', 'c.longitude')})")
+    # Not COALESCE: least() ignores NULLs, so the haversine of a missing position is not NULL.
+    distance = (f"CASE WHEN r.latitude IS NOT NULL THEN {_haversine_sql('r.latitude', 'r.longitude')} "
+                f"ELSE {_haversine_sql('c.latitude', 'c.longitude')} END")
     return _run(where, params, limit=limit, offset=offset, distance_sql=distance)
 
 
