@@ -1,0 +1,174 @@
+"""Forms of the staff pages and the public portal. Validation of policy lives in the services."""
+
+from django import forms
+
+from alpr.models import Camera, CameraKind, CameraStatus
+from reports.models import ComplaintKind, ComplaintStatus, ContactRole, CostKind, PlacementKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PlacementRequestForm(forms.Form):
+    kind = forms.ChoiceField(label="Request", choices=PlacementKind.choices, widget=forms.RadioSelect)
+    camera = forms.ModelChoiceField(
+        label="Camera to move",
+        required=False,
+        queryset=Camera.objects.exclude(status=CameraStatus.RETIRED),
+        help_text="For a relocation.",
+    )
+    camera_name = forms.CharField(
+        label="Name of the new camera", required=False, max_length=100, help_text="For a new installation."
+    )
+    camera_kind = forms.ChoiceField(label="Camera type", choices=CameraKind.choices, initial=CameraKind.FIXED)
+    latitude = forms.DecimalField(
+        label="Latitude", max_digits=9, decimal_places=6, min_value=-90, max_value=90
+    )
+    longitude = forms.DecimalField(
+        label="Longitude", max_digits=9, decimal_places=6, min_value=-180, max_value=180
+    )
+    location_description = forms.CharField(
+        label="Location, as the public will read it",
+        max_length=300,
+        help_text="E.g. 'Harlem Ave at North Ave'.",
+    )
+    heading = forms.IntegerField(label="Heading (degrees)", required=False, min_value=0, max_value=359)
+    justification = forms.CharField(
+        label="Crime-analysis justification",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The analysis behind this placement: incidents, patterns, what it should help with.",
+    )
+    nondiscrimination = forms.CharField(
+        label="Nondiscrimination consideration",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="How the placement affects neighbourhoods and communities, and why it does not "
+        "concentrate surveillance on any group.",
+    )
+    earliest_effective_on = forms.DateField(
+        label="Preferred date (optional)",
+        required=False,
+        widget=DateInput,
+        help_text="The move happens no sooner than the public notice period after approval.",
+    )
+
+
+class PlacementDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("deny", "Deny")], widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Required to deny."
+    )
+
+
+class CostForm(forms.Form):
+    camera = forms.ModelChoiceField(
+        label="Camera", required=False, queryset=Camera.objects.all(), help_text="Empty: programme-wide."
+    )
+    kind = forms.ChoiceField(label="Kind of cost", choices=CostKind.choices)
+    amount = forms.DecimalField(label="Amount (USD)", max_digits=12, decimal_places=2, min_value=0.01)
+    incurred_on = forms.DateField(label="Date", widget=DateInput)
+    note = forms.CharField(label="Note", required=False, max_length=300)
+
+
+class PolicyDraftForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    text = forms.CharField(
+        label="Policy text",
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text="Plain text. A line starting with '# ' is a heading; '- ' starts a list item.",
+    )
+    summary_of_changes = forms.CharField(
+        label="What changes from the version in force",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label="What the annual review found", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PolicyCommentForm(forms.Form):
+    text = forms.CharField(label="Your comment", widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
+    name = forms.CharField(label="Your name (optional)", required=False, max_length=120)
+    email = forms.EmailField(label="Your email (optional, for a reply)", required=False)
+
+
+class ComplaintForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What are you reporting?", choices=ComplaintKind.choices, widget=forms.RadioSelect
+    )
+    description = forms.CharField(
+        label="What happened",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text="Where and when, and what you think went wrong. Do not include anyone's personal data "
+        "you do not need to.",
+    )
+    name = forms.CharField(label="Your name (optional)", required=False, max_length=150)
+    email = forms.EmailField(label="Your email (optional, for updates)", required=False)
+
+
+class ComplaintLookupForm(forms.Form):
+    reference = forms.CharField(label="Reference", max_length=16, help_text="E.g. C-7KQ2M9XA")
+
+
+class ComplaintUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        label="New status", choices=[c for c in ComplaintStatus.choices if c[0] != ComplaintStatus.RECEIVED]
+    )
+    note = forms.CharField(label="What was done", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class IncidentForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    occurred_on = forms.DateField(label="Occurred on", widget=DateInput)
+    discovered_on = forms.DateField(label="Discovered on", widget=DateInput)
+    description = forms.CharField(label="What happened (internal)", widget=forms.Textarea(attrs={"rows": 5}))
+    public_notice_required = forms.BooleanField(label="A public notice is required", required=False)
+    public_notice = forms.CharField(
+        label="Public notice",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Published on the portal. Never name a person or a plate.",
+    )
+
+
+class ContactForm(forms.Form):
+    role = forms.ChoiceField(label="Contact", choices=ContactRole.choices)
+    name = forms.CharField(label="Name or office", max_length=150)
+    organisation = forms.CharField(label="Organisation", required=False, max_length=200)
+    email = forms.EmailField(label="Email")
+    phone = forms.CharField(label="Phone", required=False, max_length=40)
+    address = forms.CharField(label="Postal address", required=False, max_length=300)
+
+
+class GenerateReportForm(forms.Form):
+    kind = forms.ChoiceField(label="Report")
+    month = forms.CharField(
+        label="Month", widget=forms.TextInput(attrs={"type": "month"}), help_text="YYYY-MM"
+    )
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind.code, kind.title) for kind in kinds]
+
+    def clean_month(self):
+        value = self.cleaned_data["month"]
+        try:
+            year, number = (int(part) for part in value.split("-"))
+            if not 1 <= number <= 12 or year < 2000:
+                raise ValueError
+        except ValueError:
+            raise forms.ValidationError("Enter a month as YYYY-MM.") from None
+        return year, number
+
+
+class SignOffForm(forms.Form):
+    review_note = forms.CharField(label="What you reviewed", widget=forms.Textarea(attrs={"rows": 3}))
+    discrepancies = forms.CharField(
+        label="Discrepancies found (sent to the Chief)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Leave empty if the review found none.",
+    )

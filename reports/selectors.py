@@ -1,0 +1,82 @@
+"""Reads for the portal and the staff pages.
+
+Nothing here returns a plate, an image or a person to the portal.
+"""
+
+from django.utils import timezone
+
+from alpr.models import Camera, CameraStatus
+from reports.models import (
+    CameraPlacementRequest,
+    Contact,
+    ContactRole,
+    PlacementStatus,
+    PolicyDocument,
+    PolicyStatus,
+    PublishedChainHead,
+    SecurityIncident,
+)
+
+
+def public_cameras():
+    """Every registered device, including inactive ones: every device's location is public (CAM-1)."""
+    return Camera.objects.exclude(status=CameraStatus.RETIRED).order_by("name")
+
+
+def retired_cameras():
+    return Camera.objects.filter(status=CameraStatus.RETIRED).order_by("name")
+
+
+def placement_notices():
+    """Approved installations and moves that have not yet taken effect, soonest first."""
+    return (
+        CameraPlacementRequest.objects.filter(status=PlacementStatus.APPROVED)
+        .select_related("camera")
+        .order_by("effective_on", "pk")
+    )
+
+
+def recent_placements(limit: int = 10):
+    return (
+        CameraPlacementRequest.objects.filter(status=PlacementStatus.DONE)
+        .select_related("camera")
+        .order_by("-applied_at")[:limit]
+    )
+
+
+def policy_in_force() -> PolicyDocument | None:
+    return PolicyDocument.objects.filter(status=PolicyStatus.IN_FORCE).first()
+
+
+def policy_published_versions():
+    """Versions the public may read: everything past draft."""
+    return PolicyDocument.objects.exclude(status__in=[PolicyStatus.DRAFT, PolicyStatus.WITHDRAWN]).order_by(
+        "-version"
+    )
+
+
+def policy_open_for_comment():
+    now = timezone.now()
+    return PolicyDocument.objects.filter(status=PolicyStatus.COMMENT, comment_closes_at__gt=now).order_by(
+        "version"
+    )
+
+
+def policy_review_overdue(document: PolicyDocument | None) -> bool:
+    return bool(document and document.review_due_on and document.review_due_on < timezone.localdate())
+
+
+def public_contact() -> Contact | None:
+    return Contact.objects.filter(role=ContactRole.PUBLIC).order_by("-id").first()
+
+
+def oversight_contact() -> Contact | None:
+    return Contact.objects.filter(role=ContactRole.OVERSIGHT).order_by("-id").first()
+
+
+def public_incident_notices():
+    return SecurityIncident.objects.filter(public_notice_required=True).order_by("-discovered_on", "-id")
+
+
+def published_chain_heads(limit: int = 60):
+    return PublishedChainHead.objects.order_by("-published_on")[:limit]

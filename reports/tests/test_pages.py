@@ -1,0 +1,41 @@
+"""Every page of the app renders for the roles that may see it, and refuses the others."""
+
+import pytest
+
+from policy.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+PORTAL_URLS = ["/portal/", "/portal/cameras/", "/portal/policy/", "/portal/usage/", "/portal/integrity/",
+               "/portal/incidents/", "/portal/report-a-problem/", "/portal/report-a-problem/status/",
+               "/portal/cameras.csv", "/portal/cameras.json", "/portal/usage.csv", "/portal/usage.json",
+               "/portal/integrity.json"]
+STAFF_URLS = ["/reports/", "/reports/cameras/", "/reports/cameras/placements/new/", "/reports/cameras/costs/new/",
+              "/reports/policy-text/", "/reports/complaints/", "/reports/incidents/", "/reports/contacts/"]
+
+
+@pytest.mark.parametrize("url", PORTAL_URLS)
+def test_portal_pages_answer_without_signing_in(client, camera, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:1000]
+
+
+@pytest.mark.parametrize("url", STAFF_URLS)
+def test_staff_pages_render_for_the_administrator(make_verified_client, url):
+    response = make_verified_client(Role.ADMINISTRATOR).get(url)
+    assert response.status_code == 200, response.content[:2000]
+
+
+@pytest.mark.parametrize("url", STAFF_URLS)
+def test_staff_pages_need_a_signed_in_session(client, url):
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_chief_sees_the_approval_queue(make_verified_client):
+    assert make_verified_client(Role.CHIEF).get("/reports/cameras/placements/queue/").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/reports/", "/reports/cameras/", "/reports/complaints/"])
+def test_an_officer_is_refused_the_oversight_pages(make_verified_client, url):
+    assert make_verified_client(Role.OFFICER).get(url).status_code == 403

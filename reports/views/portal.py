@@ -1,0 +1,301 @@
+"""The public transparency portal (RPT-3, RPT-4, RPT-5, AUD-4, USE-9, CAM-1): no sign-in.
+
+Never a plate, an image or a user's identity: these views read cameras, published texts, counts and
+hashes only (reports/tests/test_portal.py renders every page against seeded reads and people).
+"""
+
+import csv
+import io
+import json
+
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from audit.context import Actor
+from core.compliance import enforces
+from core.errors import ApplicationError
+from policy.selectors import current_policy
+from reports import conf, metrics, selectors
+from reports.forms import ComplaintForm, ComplaintLookupForm, PolicyCommentForm
+from reports.models import Complaint, PolicyDocument, PolicyStatus
+from reports.periods import recent_months
+from reports.services.policy_docs import policy_comment_submit
+from reports.services.portal import complaint_submit
+from reports.svgmap import HEIGHT, WIDTH, camera_points
+from reports.textformat import policy_html
+
+USAGE_MONTHS = 12
+
+
+def _common() -> dict:
+    return {"public_contact": selectors.public_contact()}
+
+
+def home(request):
+    document = selectors.policy_in_force()
+    return render(
+        request,
+        "portal/home.html",
+        {
+            **_common(),
+            "policy_document": document,
+            "review_overdue": selectors.policy_review_overdue(document),
+            "open_for_comment": selectors.policy_open_for_comment(),
+            "notices": selectors.placement_notices(),
+            "incidents": selectors.public_incident_notices()[:3],
+            "camera_count": selectors.public_cameras().count(),
+            "retention_days": current_policy().retention_days,
+        },
+    )
+
+
+@enforces("CAM-1", "CAM-2")
+def cameras(request):
+    devices = list(selectors.public_cameras())
+    notices = list(selectors.placement_notices())
+    return render(
+        request,
+        "portal/cameras.html",
+        {
+            **_common(),
+            "cameras": devices,
+            "points": camera_points(devices, notices),
+            "map_width": WIDTH,
+            "map_height": HEIGHT,
+            "tile_url": conf.tile_url(),
+            "notices": notices,
+            "recent": selectors.recent_placements(),
+            "retired": selectors.retired_cameras(),
+            "notice_days": conf.camera_notice_days(),
+        },
+    )
+
+
+@enforces("RPT-4", "USE-9")
+def policy(request):
+    document = selectors.policy_in_force()
+    agency = current_policy()
+    return render(
+        request,
+        "portal/policy.html",
+        {
+            **_common(),
+            "document": document,
+            "document_html": policy_html(document.text) if document else "",
+            "review_overdue": selectors.policy_review_overdue(document),
+            "versions": selectors.policy_published_versions(),
+            "open_for_comment": selectors.policy_open_for_comment(),
+            "retention_days": agency.retention_days,
+            "permitted": agency.permitted_purposes,
+            "prohibited": agency.prohibited_purposes,
+            "collected": conf.collected(),
+            "never_collected": conf.never_collected(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def policy_version(request, version: int):
+    document = get_object_or_404(
+        PolicyDocument.objects.exclude(status__in=[PolicyStatus.DRAFT, PolicyStatus.WITHDRAWN]),
+        version=version,
+    )
+    is_open = document.status == PolicyStatus.COMMENT and document.comment_closes_at > timezone.now()
+    form = PolicyCommentForm(request.POST or None) if is_open else None
+    if request.method == "POST":
+        if form is None:
+            return render(request, "error.html", {"message": "The comment period is closed."}, status=400)
+        if form.is_valid():
+            try:
+                policy_comment_submit(document_id=document.pk, **form.cleaned_data)
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, "Thank you. Your comment has been received.")
+                return redirect("portal:policy_version", version=document.version)
+    return render(
+        request,
+        "portal/policy_version.html",
+        {
+            **_common(),
+            "document": document,
+            "document_html": policy_html(document.text),
+            "form": form,
+            "is_open": is_open,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _usage():
+    return metrics.usage_by_month(recent_months(USAGE_MONTHS))
+
+
+@enforces("RPT-3")
+def usage(request):
+    months = _usage()
+    purposes = sorted({label for month in months for label in month.searches_by_purpose})
+    alerts = sorted({label for month in months for label in month.alert_events})
+    return render(
+        request,
+        "portal/usage.html",
+        {
+            **_common(),
+            "months": months,
+            "purposes": purposes,
+            "alert_labels": alerts,
+            "purposes_rows": [
+                (label, [m.searches_by_purpose.get(label, 0) for m in months]) for label in purposes
+            ],
+            "alert_rows": [(label, [m.alert_events.get(label, 0) for m in months]) for label in alerts],
+            "agencies": metrics.agencies_with_access(),
+            "retention_days": current_policy().retention_days,
+        },
+    )
+
+
+def integrity(request):
+    return render(request, "portal/integrity.html", {**_common(), "heads": selectors.published_chain_heads()})
+
+
+@enforces("RPT-5")
+def incidents(request):
+    return render(
+        request, "portal/incidents.html", {**_common(), "incidents": selectors.public_incident_notices()}
+    )
+
+
+@enforces("AUD-4")
+@require_http_methods(["GET", "POST"])
+def complaint(request):
+    form = ComplaintForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filed = complaint_submit(actor=Actor.for_request(request), **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect(reverse("portal:complaint_status") + f"?reference={filed.reference}&new=1")
+    return render(
+        request,
+        "portal/complaint.html",
+        {
+            **_common(),
+            "form": form,
+            "oversight": selectors.oversight_contact(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def complaint_status(request):
+    form = ComplaintLookupForm(request.GET or None)
+    found = None
+    if form.is_bound and form.is_valid():
+        found = (
+            Complaint.objects.filter(reference__iexact=form.cleaned_data["reference"].strip())
+            .prefetch_related("updates")
+            .first()
+        )
+        if found is None:
+            form.add_error("reference", "No report has this reference.")
+    return render(
+        request,
+        "portal/complaint_status.html",
+        {
+            **_common(),
+            "form": form,
+            "complaint": found,
+            "new": request.GET.get("new") == "1",
+        },
+    )
+
+
+# Open data (RPT-3): the same figures and the camera list as CSV and JSON.
+
+
+def _camera_rows() -> list[dict]:
+    return [
+        {
+            "name": camera.name,
+            "type": camera.get_kind_display(),
+            "status": camera.get_status_display(),
+            "latitude": str(camera.latitude) if camera.latitude is not None else "",
+            "longitude": str(camera.longitude) if camera.longitude is not None else "",
+            "location": camera.location_description,
+            "direction": camera.direction,
+            "installed_on": camera.installed_on.isoformat() if camera.installed_on else "",
+        }
+        for camera in selectors.public_cameras()
+    ]
+
+
+def _csv_response(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def cameras_csv(request):
+    rows = _camera_rows()
+    header = ["name", "type", "status", "latitude", "longitude", "location", "direction", "installed_on"]
+    return _csv_response("alpr-cameras.csv", header, [[row[key] for key in header] for row in rows])
+
+
+def cameras_json(request):
+    return JsonResponse(
+        {"generated_at": timezone.now().isoformat(), "cameras": _camera_rows()},
+        json_dumps_params={"indent": 2},
+    )
+
+
+def usage_csv(request):
+    rows = []
+    for month in _usage():
+        data = month.as_dict()
+        rows.append([data["month"], "reads", "", data["reads"]])
+        rows.append([data["month"], "searches", "", data["searches"]])
+        rows += [
+            [data["month"], "searches_by_purpose", label, n]
+            for label, n in data["searches_by_purpose"].items()
+        ]
+        rows.append([data["month"], "refused_searches", "", data["refused_searches"]])
+        rows.append([data["month"], "outside_agency_searches", "", data["outside_agency_searches"]])
+        rows += [[data["month"], "alert_events", label, n] for label, n in data["alert_events"].items()]
+        rows.append(
+            [data["month"], "reads_purged", "", "" if data["reads_purged"] is None else data["reads_purged"]]
+        )
+    return _csv_response("alpr-usage.csv", ["month", "measure", "detail", "value"], rows)
+
+
+def usage_json(request):
+    return JsonResponse(
+        {
+            "generated_at": timezone.now().isoformat(),
+            "retention_days": current_policy().retention_days,
+            "agencies_with_access": metrics.agencies_with_access(),
+            "months": [month.as_dict() for month in _usage()],
+        },
+        json_dumps_params={"indent": 2},
+    )
+
+
+def chain_heads_json(request):
+    heads = [
+        {
+            "published_on": h.published_on.isoformat(),
+            "position": h.position,
+            "chain_hash": h.chain_hash,
+            "sealed_at": h.sealed_at.isoformat(),
+        }
+        for h in selectors.published_chain_heads(limit=400)
+    ]
+    return HttpResponse(json.dumps({"chain_heads": heads}, indent=2), content_type="application/json")
