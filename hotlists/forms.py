@@ -1,0 +1,80 @@
+"""Forms of the hotlist and alert pages: they parse input; the services decide and audit."""
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.utils import timezone
+
+from hotlists.models import AlertAction, Hotlist, HotlistSource, Priority, VerificationOutcome
+
+YES_NO = [("yes", "Yes, it matches"), ("no", "No, it does not match")]
+
+
+def end_of_local_day(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+class EntryForm(forms.Form):
+    plate_pattern = forms.CharField(
+        label="Plate", max_length=16,
+        help_text="Letters and digits. For a partial plate use ? for one unknown character and * for "
+                  "several, e.g. 7AB?12 or *C123. At least three known characters in a row.")
+    state = forms.CharField(label="Issuing state", max_length=2, required=False,
+                            help_text="Two letters, e.g. IL. Leave empty if unknown.")
+    reason = forms.CharField(label="Reason", max_length=300,
+                             help_text="What the vehicle is wanted for, e.g. stolen in burglary at 100 Main St.")
+    case_number = forms.CharField(label="Case number", max_length=40)
+    expires_on = forms.DateField(label="Expires on", widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text="The entry stops matching at the end of this day.")
+    priority = forms.TypedChoiceField(label="Priority", choices=Priority.choices, coerce=int,
+                                      initial=Priority.NORMAL)
+    vehicle_description = forms.CharField(label="Vehicle description", max_length=200, required=False,
+                                          help_text="Make, model, colour, marks: what the officer compares.")
+    hotlist = forms.ModelChoiceField(label="Hotlist", required=False, empty_label="Internal hotlist",
+                                     queryset=Hotlist.objects.filter(source=HotlistSource.INTERNAL))
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {"plate_pattern": data["plate_pattern"], "state": data["state"], "reason": data["reason"],
+                "case_number": data["case_number"], "expires_at": end_of_local_day(data["expires_on"]),
+                "priority": data["priority"], "vehicle_description": data["vehicle_description"]}
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(label="Why is the entry removed?", max_length=300)
+
+
+class ImportForm(forms.Form):
+    source = forms.ChoiceField(label="Format", choices=[c for c in HotlistSource.choices
+                                                        if c[0] != HotlistSource.INTERNAL])
+    file = forms.FileField(label="File")
+    list_name = forms.CharField(label="List name", max_length=100, required=False,
+                                help_text="CSV only: the list this file replaces (default: from the file name).")
+    case_number = forms.CharField(label="Case number for rows without one", max_length=40, required=False,
+                                  help_text="CSV only.")
+    expires_on = forms.DateField(label="Expires on", required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text="Default: two days after the import, so a list not refreshed "
+                                           "stops matching.")
+
+
+class VerifyForm(forms.Form):
+    characters_match = forms.ChoiceField(label="Do the plate characters in the image match the entry?",
+                                         choices=YES_NO, widget=forms.RadioSelect)
+    state_match = forms.ChoiceField(label="Does the issuing state match?", choices=YES_NO,
+                                    widget=forms.RadioSelect)
+    vehicle_match = forms.ChoiceField(label="Does the vehicle match the description?", choices=YES_NO,
+                                      widget=forms.RadioSelect)
+    records_check = forms.CharField(label="LEADS/NCIC check (optional)", max_length=300, required=False,
+                                    help_text="E.g. 'LEADS 14:02, record active, NIC V123456789'.")
+    outcome = forms.ChoiceField(label="Outcome", choices=VerificationOutcome.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {"outcome": data["outcome"], "records_check": data["records_check"], "notes": data["notes"],
+                **{name: data[name] == "yes" for name in ("characters_match", "state_match", "vehicle_match")}}
+
+
+class ActionForm(forms.Form):
+    action = forms.ChoiceField(label="Action taken", choices=AlertAction.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
