@@ -5,11 +5,16 @@ from contextlib import contextmanager
 from django.utils import timezone
 
 from audit.actions import AuditAction
+from audit.audit_actions import AUDIT_CHAIN_VERIFIED
+from audit.chain import ChainReport, verify_chain
 from audit.context import Actor
 from audit.models import AuditEvent, Outcome
+from core.compliance import enforces
 from core.errors import ApplicationError, PolicyDenied
+from policy.roles import Capability
 
 
+@enforces("AUD-1")
 def audit_record(
     *,
     actor: Actor,
@@ -50,6 +55,7 @@ def audit_record(
 
 
 @contextmanager
+@enforces("AUD-1")
 def refusals_recorded(*, actor: Actor, action: AuditAction, **fields) -> Iterator[None]:
     """Record an `ApplicationError` raised inside the block, then re-raise it.
 
@@ -70,3 +76,23 @@ def refusals_recorded(*, actor: Actor, action: AuditAction, **fields) -> Iterato
             **fields,
         )
         raise
+
+
+def audit_chain_verify(*, actor: Actor) -> ChainReport:
+    """Verify the whole chain for an auditor; the verification and its result are audited (AUD-2).
+
+    A broken chain is recorded flagged, with the first broken link, for everyone who reads the log.
+    """
+    with refusals_recorded(actor=actor, action=AUDIT_CHAIN_VERIFIED):
+        if not actor.user or not actor.user.can(Capability.READ_AUDIT_LOG):
+            raise PolicyDenied("Only auditors and the system administrator may verify the audit log.")
+    report = verify_chain()
+    audit_record(
+        actor=actor, action=AUDIT_CHAIN_VERIFIED,
+        outcome=Outcome.ALLOWED if report.ok else Outcome.FAILED,
+        description="Chain intact." if report.ok else f"Chain broken at link {report.broken_position}: "
+                                                      f"{report.problem}",
+        query={"head_hash": report.head_hash, "seconds": report.seconds},
+        result_count=report.rows, flagged=not report.ok,
+    )
+    return report

@@ -1,0 +1,155 @@
+"""AUD-2: the hash chain detects an altered event, a deleted event and a removed link."""
+import itertools
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from audit.chain import GENESIS_HASH, chain_head, chain_shape, link_hash, seal_pending, verify_chain
+from audit.models import AuditSeal
+from audit.tests.helpers import record_events, triggers_bypassed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chain():
+    events = record_events(5)
+    assert seal_pending() == 5
+    return events
+
+
+@pytest.mark.rule("AUD-2")
+def test_an_intact_chain_verifies(chain):
+    report = verify_chain()
+    assert report.ok, report
+    assert report.rows == 5
+    assert report.head_hash == chain_head().chain_hash
+    links = list(AuditSeal.objects.order_by("position"))
+    assert links[0].previous_hash == GENESIS_HASH
+    for before, link in itertools.pairwise(links):
+        assert link.previous_hash == before.chain_hash
+        assert link.chain_hash == link_hash(before.chain_hash, link.event_hash)
+    assert [link.event_id for link in links] == [event.pk for event in chain]
+
+
+@pytest.mark.rule("AUD-2")
+def test_sealing_is_idempotent_and_extends_the_chain(chain):
+    assert seal_pending() == 0
+    record_events(2)
+    assert seal_pending() == 2
+    assert chain_shape().links == 7 and chain_shape().gaps == 0 and chain_shape().forks == 0
+    assert verify_chain().ok
+
+
+@pytest.mark.rule("AUD-2")
+def test_an_altered_event_is_reported_at_its_link(chain):
+    with triggers_bypassed() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET description = 'nothing to see' WHERE id = %s",
+                       [chain[2].pk])
+    report = verify_chain()
+    assert not report.ok
+    assert (report.broken_position, report.broken_event_id) == (3, chain[2].pk)
+    assert "altered" in report.problem
+    assert report.rows == 2
+    assert report.head_hash == AuditSeal.objects.get(position=2).chain_hash
+
+
+@pytest.mark.rule("AUD-2")
+def test_an_altered_event_with_a_recomputed_hash_is_still_caught(chain):
+    with triggers_bypassed() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET case_number = '26-000001' WHERE id = %s", [chain[1].pk])
+        cursor.execute("UPDATE audit_auditevent e SET content_hash = audit_event_digest(e) WHERE id = %s",
+                       [chain[1].pk])
+    report = verify_chain()
+    assert (report.ok, report.broken_position) == (False, 2)
+
+
+@pytest.mark.rule("AUD-2")
+def test_a_deleted_event_is_reported(chain):
+    with triggers_bypassed() as cursor:
+        cursor.execute("CREATE TEMP TABLE saved AS SELECT * FROM audit_auditevent WHERE id = %s",
+                       [chain[3].pk])
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [chain[3].pk])
+    report = verify_chain()
+    assert (report.ok, report.broken_position, report.broken_event_id) == (False, 4, chain[3].pk)
+    assert "deleted" in report.problem
+    with triggers_bypassed() as cursor:  # put it back as it was: the chain is whole again
+        cursor.execute("INSERT INTO audit_auditevent SELECT * FROM saved")
+    assert verify_chain().ok
+
+
+@pytest.mark.rule("AUD-2")
+def test_a_removed_link_is_reported(chain):
+    with triggers_bypassed() as cursor:
+        cursor.execute("DELETE FROM audit_auditseal WHERE position = 2")
+    report = verify_chain(seal_first=False)
+    assert (report.ok, report.broken_position, report.rows) == (False, 2, 1)
+    assert report.problem == "link 2 is missing"
+
+
+@pytest.mark.rule("AUD-2")
+def test_a_forged_link_is_reported(chain):
+    with triggers_bypassed() as cursor:
+        cursor.execute("UPDATE audit_auditseal SET chain_hash = %s WHERE position = 4", ["f" * 64])
+    report = verify_chain()
+    assert (report.ok, report.broken_position) == (False, 4)
+    assert "hash does not match" in report.problem
+
+
+@pytest.mark.rule("AUD-2")
+def test_a_relinked_chain_is_reported(chain):
+    with triggers_bypassed() as cursor:
+        cursor.execute("UPDATE audit_auditseal SET previous_hash = %s, chain_hash = %s WHERE position = 3",
+                       [GENESIS_HASH, link_hash(GENESIS_HASH, AuditSeal.objects.get(position=3).event_hash)])
+    report = verify_chain()
+    assert (report.ok, report.broken_position) == (False, 3)
+    assert "does not follow" in report.problem
+
+
+@pytest.mark.rule("AUD-2")
+def test_an_event_smuggled_in_below_the_horizon_is_reported(chain):
+    horizon = AuditSeal.objects.get(position=5).horizon
+    with triggers_bypassed() as cursor:
+        cursor.execute(
+            """INSERT INTO audit_auditevent (occurred_at, actor_type, actor_label, action, outcome, purpose,
+               case_number, description, reason, targets, query, client_ip, session_ref, flagged,
+               content_hash, txid)
+               VALUES (now() - interval '1 day', 'system', 'x', 'auth.logout', 'allowed', '', '', '', '',
+                       '[]', '{}', '', '', false, '', %s) RETURNING id""", [horizon - 1])
+        smuggled = cursor.fetchone()[0]
+    report = verify_chain()
+    assert not report.ok
+    assert (report.unsealed, report.broken_event_id) == (1, smuggled)
+
+
+@pytest.mark.rule("AUD-2")
+def test_verify_audit_prints_the_head_and_exits_zero_when_intact(chain, capsys):
+    call_command("verify_audit")
+    out = capsys.readouterr().out
+    assert "intact: 5 links" in out and chain_head().chain_hash in out
+
+
+@pytest.mark.rule("AUD-2")
+def test_verify_audit_exits_non_zero_at_the_first_broken_link(chain):
+    with triggers_bypassed() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET reason = 'edited' WHERE id = %s", [chain[1].pk])
+    with pytest.raises(CommandError) as broken:
+        call_command("verify_audit")
+    assert broken.value.returncode == 1
+    assert f"position 2, event {chain[1].pk}" in str(broken.value) and "altered" in str(broken.value)
+
+
+@pytest.mark.rule("AUD-2")
+def test_verify_audit_catches_a_chain_rewritten_after_its_head_was_published(chain, capsys):
+    head = chain_head()
+    call_command("verify_audit", expect_head=f"{head.position}:{head.chain_hash}")
+    with pytest.raises(CommandError, match="rewritten"):
+        call_command("verify_audit", expect_head=f"{head.position}:{'a' * 64}")
+
+
+def test_audit_head_prints_json(chain, capsys):
+    call_command("audit_head")
+    head = json.loads(capsys.readouterr().out)
+    assert head["position"] == 5 and head["chain_hash"] == chain_head().chain_hash
