@@ -8,6 +8,7 @@ Header forms (the key is ``<key_id>:<secret>`` as printed by ``manage.py camera_
 import logging
 import re
 
+from django.db import connection
 from django.utils import timezone
 
 from alpr.models import Camera, CameraCredential, CameraStatus
@@ -30,13 +31,34 @@ def camera_actor(camera: Camera, request=None) -> Actor:
                  client_ip=client_ip(request) if request is not None else "")
 
 
+def _credential(key_id: str) -> CameraCredential | None:
+    """Load a credential and its camera in one query (raw SQL: this runs on every upload)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT k.id, k.secret_hash, k.revoked_at, c.id, c.name, c.status
+            FROM alpr_cameracredential k JOIN alpr_camera c ON c.id = k.camera_id
+            WHERE k.key_id = %s
+            """,
+            [key_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    credential_id, secret_hash, revoked_at, camera_id, name, status = row
+    camera = Camera(id=camera_id, name=name, status=status)
+    credential = CameraCredential(id=credential_id, key_id=key_id, secret_hash=secret_hash,
+                                  revoked_at=revoked_at, camera=camera)
+    return credential
+
+
 def authenticate_camera(request) -> Camera:
     """Return the camera whose live credential signs `request`, or raise `CameraAuthFailed` (401)."""
     match = _HEADER.match(request.headers.get("Authorization", "").strip())
     if not match:
         raise CameraAuthFailed("Camera credentials required: 'Authorization: Camera <key_id>:<secret>'.")
     key_id, secret = match.group(2).lower(), match.group(3).lower()
-    credential = CameraCredential.objects.select_related("camera").filter(key_id=key_id).first()
+    credential = _credential(key_id)
     if credential is None or not credential.secret_matches(secret):
         logger.warning("camera upload with an unknown key id or wrong secret from %s", client_ip(request))
         raise CameraAuthFailed("Unknown camera credentials.")

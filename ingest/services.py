@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -57,7 +57,9 @@ class EdgeReading:
 
 
 def _existing_read(camera_id: int, idempotency_key: str) -> PlateRead | None:
-    return PlateRead.system_objects.filter(camera_id=camera_id, idempotency_key=idempotency_key).first()
+    # No ORDER BY: .first() would sort by id and walk every partition's primary key.
+    found = PlateRead.system_objects.filter(camera_id=camera_id, idempotency_key=idempotency_key).order_by()
+    return next(iter(found[:1]), None)
 
 
 def read_accept(
@@ -66,14 +68,13 @@ def read_accept(
     source: str = ReadSource.UPLOAD, edge: EdgeReading | None = None, queue: bool = True,
 ) -> Accepted:
     """Store one checked upload durably and return its read; a repeated idempotency key returns the
-    first read and stores nothing.
+    first read and stores nothing (the photo written meanwhile is removed: retries are rare, so the
+    common path pays for one idempotency look-up, under the camera's lock).
 
     Without `edge`, the read waits for recognition, queued after commit when `queue` is true. With
     `edge` (a plate read on the camera), it is stored done and ``read_stored`` is sent after commit.
     """
     key = idempotency_key or uuid.uuid4().hex
-    if idempotency_key and (existing := _existing_read(camera.pk, key)):
-        return Accepted(existing, created=False)
     read = PlateRead(
         camera_id=camera.pk, captured_at=captured_at, idempotency_key=key, source=source,
         latitude=latitude, longitude=longitude, heading=heading,
@@ -98,10 +99,7 @@ def _insert(read: PlateRead, *, check_duplicate: bool, edge: bool, queue: bool) 
         ensure_partitions(day, day)
         try:
             with transaction.atomic():
-                # The camera's row lock serialises its uploads, so two retries cannot both insert.
-                Camera.objects.select_for_update().only("pk").get(pk=read.camera_id)
-                duplicate = _existing_read(read.camera_id, read.idempotency_key) if check_duplicate else None
-                if duplicate is not None:
+                if check_duplicate and (duplicate := _locked_duplicate(read.camera_id, read.idempotency_key)):
                     return duplicate
                 read.save(force_insert=True)
                 if edge:
@@ -116,6 +114,19 @@ def _insert(read: PlateRead, *, check_duplicate: bool, edge: bool, queue: bool) 
             read.pk = None
             forget_known_partitions()
     raise AssertionError("unreachable")
+
+
+def _locked_duplicate(camera_id: int, idempotency_key: str) -> PlateRead | None:
+    """Lock the camera's row, then look for a read with this key (the database cannot enforce the
+    key's uniqueness alone across partitions). Raw SQL: two statements on every upload's hot path."""
+    with connection.cursor() as cursor:
+        # The lock serialises one camera's uploads, so two deliveries of one upload cannot both insert.
+        cursor.execute("SELECT id FROM alpr_camera WHERE id = %s FOR UPDATE", [camera_id])
+        # A separate statement: it sees whatever was committed while this one waited for the lock.
+        cursor.execute("SELECT id FROM alpr_plateread WHERE camera_id = %s AND idempotency_key = %s LIMIT 1",
+                       [camera_id, idempotency_key])
+        row = cursor.fetchone()
+    return PlateRead.system_objects.get(pk=row[0]) if row else None
 
 
 def _write_images(read: PlateRead, photo: CheckedImage | None, edge: EdgeReading | None) -> list[str]:

@@ -8,6 +8,7 @@ import base64
 import binascii
 import io
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -108,10 +109,24 @@ def check_capture_window(captured_at: datetime, *, field: str = "captured_at") -
     now = timezone.now()
     if captured_at > now + timedelta(seconds=setting("INGEST_CLOCK_SKEW_SECONDS")):
         raise BadUpload("The capture time is in the future; check the camera's clock.", field=field)
-    retention_days = current_policy().retention_days
+    retention_days = _retention_days()
     if captured_at < now - timedelta(days=retention_days):
         raise BadUpload(f"The capture time is older than the {retention_days}-day retention period.",
                         field=field)
+
+
+_policy_cache: dict[str, tuple[float, int]] = {}
+POLICY_CACHE_SECONDS = 30
+
+
+def _retention_days() -> int:
+    """The policy's retention period, re-read at most every 30 s (one query less per upload)."""
+    now = time.monotonic()
+    cached = _policy_cache.get("retention_days")
+    if cached is None or now - cached[0] > POLICY_CACHE_SECONDS:
+        cached = (now, current_policy().retention_days)
+        _policy_cache["retention_days"] = cached
+    return cached[1]
 
 
 def parse_decimal(value, *, field: str, low: float, high: float) -> Decimal | None:

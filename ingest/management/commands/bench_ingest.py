@@ -1,0 +1,257 @@
+"""Benchmark camera uploads against a real server and database.
+
+    manage.py bench_ingest [--cameras 16] [--seconds 20] [--gunicorn-workers 4] [--url URL]
+
+Without --url it creates (or reuses) a dedicated database (``alpr_bench_ingest`` on the configured
+server), migrates it, and starts gunicorn on a free 127.0.0.1 port with production settings against
+it. It registers the cameras, uploads a small synthetic JPEG from one client thread per camera
+(keep-alive connections, a fresh Idempotency-Key per upload), then recognises a sample of the
+accepted reads in this one process. Progress goes to stderr; ONE JSON line is printed last:
+
+    {"cameras": 16, "uploads": N, "uploads_per_s": ..., "p50_ms": ..., "p99_ms": ...,
+     "recognised_per_s_per_worker": ...}
+"""
+import http.client
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+from django.utils import timezone
+
+from alpr.models import Camera, PlateRead
+from alpr.services import camera_create, camera_credential_rotate
+from audit.context import Actor
+from ingest.tests.photos import plate_photo
+
+BENCH_DB = "alpr_bench_ingest"
+BENCH_REDIS_DB = 13
+BOUNDARY = "----alprbench"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _multipart(photo: bytes, captured_at: str) -> bytes:
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="captured_at"\r\n\r\n'
+        f"{captured_at}\r\n".encode(),
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="photo"; filename="car.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n".encode() + photo + b"\r\n",
+        f"--{BOUNDARY}--\r\n".encode(),
+    ]
+    return b"".join(parts)
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+class Command(BaseCommand):
+    help = "Benchmark camera uploads (uploads/s, p50/p99 latency) and recognition per worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cameras", type=int, default=16)
+        parser.add_argument("--seconds", type=float, default=20.0)
+        parser.add_argument("--url", help="Benchmark a running server instead of starting one "
+                                          "(it must share this process's database and SECRET_KEY).")
+        parser.add_argument("--gunicorn-workers", type=int, default=4)
+        parser.add_argument("--gunicorn-threads", type=int, default=4)
+        parser.add_argument("--recognise", type=int, default=30,
+                            help="Reads to recognise for the per-worker rate.")
+
+    def handle(self, *args, **options):
+        self.options = options
+        media = Path(tempfile.mkdtemp(prefix="alpr-bench-media-"))
+        server = None
+        try:
+            if options["url"]:
+                base_url = options["url"].rstrip("/")
+            else:
+                self._use_bench_database()
+                port = _free_port()
+                server = self._start_server(port, media)
+                base_url = f"http://127.0.0.1:{port}"
+                settings.MEDIA_ROOT = media
+            keys = self._cameras(options["cameras"])
+            result = self._load(base_url, keys, options["seconds"])
+            sample = result.pop("read_ids")[: options["recognise"]]
+            result["recognised_per_s_per_worker"] = self._recognise_sample(sample)
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=20)
+            shutil.rmtree(media, ignore_errors=True)
+        self.stdout.write(json.dumps(result))
+
+    # --- set-up -------------------------------------------------------------------------------
+
+    def _log(self, message: str) -> None:
+        self.stderr.write(message)
+        self.stderr.flush()
+
+    def _use_bench_database(self) -> None:
+        config = connections["default"].settings_dict
+        admin = psycopg.connect(host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432,
+                                user=config["USER"], password=config["PASSWORD"] or None, dbname="postgres",
+                                autocommit=True)
+        with admin:
+            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+            if not exists:
+                admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        connections.close_all()
+        config["NAME"] = BENCH_DB
+        self.database_url = (f"postgres://{config['USER']}"
+                             f"{':' + config['PASSWORD'] if config['PASSWORD'] else ''}"
+                             f"@{config['HOST'] or '127.0.0.1'}:{config['PORT'] or 5432}/{BENCH_DB}")
+        self._log(f"bench database {BENCH_DB}: migrating")
+        subprocess.run([sys.executable, "manage.py", "migrate", "--skip-checks", "-v", "0"],
+                       cwd=settings.BASE_DIR, env=self._server_env(None), check=True)
+
+    def _server_env(self, media: Path | None) -> dict:
+        broker = urlsplit(settings.CELERY_BROKER_URL)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": f"redis://{broker.hostname or '127.0.0.1'}:{broker.port or 6379}/{BENCH_REDIS_DB}",
+            "ALPR_BREACHED_PASSWORD_CHECK": "false",
+            "LOG_LEVEL": "WARNING",
+        }
+        if media is not None:
+            env["ALPR_MEDIA_ROOT"] = str(media)
+        return env
+
+    def _start_server(self, port: int, media: Path) -> subprocess.Popen:
+        workers, threads = self.options["gunicorn_workers"], self.options["gunicorn_threads"]
+        self._log(f"starting gunicorn on 127.0.0.1:{port} ({workers} workers x {threads} threads)")
+        server = subprocess.Popen(  # noqa: S603  (our own venv's gunicorn, fixed arguments)
+            [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application", "--bind",
+             f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+             "--worker-class", "gthread", "--keep-alive", "30", "--log-level", "warning"],
+            cwd=settings.BASE_DIR, env=self._server_env(media),
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                connection.request("GET", "/health/")
+                connection.getresponse().read()
+                return server
+            except OSError:
+                if server.poll() is not None:
+                    raise CommandError("gunicorn exited during start-up") from None
+                time.sleep(0.3)
+        server.terminate()
+        raise CommandError("gunicorn did not start within 60 s")
+
+    def _cameras(self, count: int) -> list[str]:
+        actor = Actor.system("manage.py bench_ingest")
+        keys = []
+        run = uuid.uuid4().hex[:6]
+        for number in range(count):
+            camera = camera_create(actor=actor, name=f"Bench camera {run}-{number + 1:02d}")
+            keys.append(camera_credential_rotate(actor=actor, camera_id=camera.pk).key)
+        return keys
+
+    # --- the load -----------------------------------------------------------------------------
+
+    def _load(self, base_url: str, keys: list[str], seconds: float) -> dict:
+        target = urlsplit(base_url)
+        photo = plate_photo("BENCH01", size=(480, 300), quality=80)
+        body = _multipart(photo, timezone.now().isoformat())
+        self._log(f"uploading a {len(photo)}-byte JPEG from {len(keys)} cameras for {seconds:.0f} s")
+        latencies: list[list[float]] = [[] for _ in keys]
+        read_ids: list[int] = []
+        errors: list[str] = []
+        stop = threading.Event()
+
+        def camera_client(index: int, key: str) -> None:
+            connection = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=30)
+            while not stop.is_set():
+                headers = {"Authorization": f"Camera {key}", "Idempotency-Key": uuid.uuid4().hex,
+                           "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+                started = time.perf_counter()
+                try:
+                    connection.request("POST", "/api/v1/cameras/reads/", body=body, headers=headers)
+                    response = connection.getresponse()
+                    payload = response.read()
+                except (OSError, http.client.HTTPException) as error:
+                    errors.append(repr(error))
+                    connection.close()
+                    connection = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=30)
+                    continue
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status == 202:
+                    latencies[index].append(elapsed)
+                    if len(read_ids) < 1000:
+                        read_ids.append(json.loads(payload)["read_id"])
+                else:
+                    errors.append(f"{response.status} {payload[:120]!r}")
+            connection.close()
+
+        threads = [threading.Thread(target=camera_client, args=(index, key), daemon=True)
+                   for index, key in enumerate(keys)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        while (elapsed := time.perf_counter() - started) < seconds:
+            time.sleep(min(2.0, seconds - elapsed))
+            done = sum(len(values) for values in latencies)
+            self._log(f"  {elapsed:5.1f} s: {done} accepted ({done / elapsed:.0f}/s), {len(errors)} errors")
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+        duration = time.perf_counter() - started
+        every = [value for values in latencies for value in values]
+        if errors:
+            self._log(f"{len(errors)} failed uploads, e.g. {errors[:3]}")
+        if not every:
+            raise CommandError("no upload was accepted")
+        return {
+            "cameras": len(keys),
+            "uploads": len(every),
+            "uploads_per_s": round(len(every) / duration, 1),
+            "p50_ms": round(statistics.median(every), 1),
+            "p99_ms": round(_percentile(every, 0.99), 1),
+            "errors": len(errors),
+            "read_ids": read_ids,
+        }
+
+    def _recognise_sample(self, sample: list[int]) -> float | None:
+        from ingest.services import read_recognize
+
+        if not sample:
+            return None
+        self._log(f"recognising {len(sample)} accepted reads in this process")
+        read_recognize(read_id=sample[0])  # loads the model; not timed
+        started = time.perf_counter()
+        for read_id in sample[1:]:
+            read_recognize(read_id=read_id)
+        elapsed = time.perf_counter() - started
+        done = PlateRead.system_objects.filter(pk__in=sample, status="done").count()
+        self._log(f"{done}/{len(sample)} recognised; cameras in bench database: {Camera.objects.count()}")
+        if done < len(sample) or len(sample) < 2:
+            self._log("recognition failed for some reads (is the recognizer's model in place?)")
+            return None
+        return round((len(sample) - 1) / elapsed, 2)
