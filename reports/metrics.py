@@ -18,7 +18,12 @@ from audit.models import ActorType, AuditEvent, Outcome
 from policy.selectors import current_policy
 from reports.periods import Period
 
-SEARCH_CATEGORY = "search"
+# Searches proper (not the justification, views or downloads that share their category).
+SEARCH_ACTIONS = frozenset({"search.plate", "search.canvass"})
+# Where the policy refuses a search: the search itself, or the justification (purpose, case) before it.
+SEARCH_REFUSAL_ACTIONS = SEARCH_ACTIONS | {"search.justification_stated"}
+# Queries that may name a plate without a case number (USE-4), watched for repetition (AUD-5).
+PLATE_LOOKUP_ACTIONS = SEARCH_ACTIONS | {"search.audit_lookup"}
 ALERT_CATEGORIES = ("alert", "hotlist")
 
 
@@ -89,19 +94,18 @@ def usage_by_month(periods: list[Period]) -> list[MonthUsage]:
 
 
 def _count(usage: MonthUsage, row: dict, purpose_label) -> None:
-    n, category = row["n"], category_of(row["action"])
+    n, code = row["n"], row["action"]
     if row["flagged"]:
         usage.flagged_events += n
-    if category == SEARCH_CATEGORY:
-        if row["outcome"] == Outcome.ALLOWED:
-            usage.searches += n
-            label = purpose_label(row["purpose"]) if row["purpose"] else "Administrative or audit query"
-            usage.searches_by_purpose[label] = usage.searches_by_purpose.get(label, 0) + n
-            if row["actor_type"] == ActorType.AGENCY:
-                usage.outside_searches += n
-        else:
-            usage.refused_searches += n
-    elif category in ALERT_CATEGORIES and row["outcome"] == Outcome.ALLOWED:
+    if code in SEARCH_ACTIONS and row["outcome"] == Outcome.ALLOWED:
+        usage.searches += n
+        label = purpose_label(row["purpose"]) if row["purpose"] else "Administrative or audit query"
+        usage.searches_by_purpose[label] = usage.searches_by_purpose.get(label, 0) + n
+        if row["actor_type"] == ActorType.AGENCY:
+            usage.outside_searches += n
+    elif code in SEARCH_REFUSAL_ACTIONS and row["outcome"] == Outcome.REFUSED:
+        usage.refused_searches += n
+    elif category_of(code) in ALERT_CATEGORIES and row["outcome"] == Outcome.ALLOWED:
         label = label_of(row["action"])
         usage.alert_events[label] = usage.alert_events.get(label, 0) + n
 

@@ -21,7 +21,7 @@ from audit.models import AuditEvent, Outcome
 from core.compliance import enforces
 from policy.selectors import current_policy
 from reports import conf
-from reports.metrics import SEARCH_CATEGORY, category_of
+from reports.metrics import PLATE_LOOKUP_ACTIONS, SEARCH_ACTIONS, category_of
 from reports.periods import Period
 from reports.reporting.content import Chart, ReportContent, Section, Table
 
@@ -119,13 +119,14 @@ def build_monthly_audit(period: Period) -> ReportContent:
         person.by_category[category] += 1
         if event["case_number"]:
             person.case_numbers.add(event["case_number"])
-        if category == SEARCH_CATEGORY and event["outcome"] == Outcome.ALLOWED:
+        if code in SEARCH_ACTIONS and event["outcome"] == Outcome.ALLOWED:
             person.searches += 1
             person.by_purpose[
                 purpose_label(event["purpose"]) if event["purpose"] else "No purpose (audit query)"
             ] += 1
+        if code in PLATE_LOOKUP_ACTIONS and event["outcome"] == Outcome.ALLOWED and not event["case_number"]:
             plate = searched_plate(event)
-            if plate and not event["case_number"]:
+            if plate:
                 plate_searches[(person.user.pk, plate)].append(event)
         if event["outcome"] == Outcome.ALLOWED:
             person.views += is_view(code)

@@ -1,0 +1,204 @@
+"""AUD-5: the monthly audit report, its figures, its storage, its sign-off and the Chief's notice."""
+
+import csv
+import hashlib
+import io
+from collections import Counter
+
+import pytest
+from django.core import mail
+from django.db import DatabaseError, connection, transaction
+
+from audit.models import ActorType, AuditEvent, Outcome
+from core.errors import PolicyDenied
+from policy.roles import Role
+from reports.models import DiscrepancyNotice, Report, ReportSignOff
+from reports.periods import month, previous_month
+from reports.services.reports import report_generate, report_sign_off
+from reports.tasks import generate_monthly_audit_report
+from reports.tests.conftest import actor, local
+
+pytestmark = [pytest.mark.django_db, pytest.mark.rule("AUD-5")]
+
+PERIOD = month(2026, 3)
+
+
+def event(user, code, when, *, outcome=Outcome.ALLOWED, purpose="", case_number="", plate="", flagged=False,
+          reason=""):
+    return AuditEvent.objects.create(
+        occurred_at=when, actor_type=ActorType.USER, actor_user=user, actor_label=user.audit_label, action=code,
+        outcome=outcome, purpose=purpose, case_number=case_number, query={"plate": plate} if plate else {},
+        flagged=flagged, reason=reason, content_hash="")
+
+
+@pytest.fixture
+def seeded(people, user_factory):
+    """A month of activity by two officers, with each kind of adherence problem, and noise outside it."""
+    alice, bob = user_factory(role=Role.OFFICER), user_factory(role=Role.DETECTIVE)
+    seeds = []
+    # Alice: two searches for a violent-crime case, four audit-style searches of one plate with no case
+    # (one at 02:30, outside the default hours), a view, a download, a refused prohibited-purpose attempt.
+    seeds += [event(alice, "search.plate", local(2026, 3, 3, 10), purpose="violent_crime", case_number="26-000111",
+                    plate="ABC1234"),
+              event(alice, "search.plate", local(2026, 3, 3, 11), purpose="violent_crime", case_number="26-000111",
+                    plate="ABC1234")]
+    seeds += [event(alice, "search.plate", local(2026, 3, day, 14), plate="ZZZ9876") for day in (5, 6, 7)]
+    seeds.append(event(alice, "search.audit_lookup", local(2026, 3, 8, 2, 30), plate="ZZZ9876"))
+    seeds.append(event(alice, "read.viewed", local(2026, 3, 3, 11, 5), case_number="26-000111"))
+    seeds.append(event(alice, "read.downloaded", local(2026, 3, 3, 11, 6), case_number="26-000111"))
+    seeds.append(event(alice, "search.justification_stated", local(2026, 3, 9, 9), outcome=Outcome.REFUSED,
+                       purpose="", reason="The description names a prohibited purpose: Immigration enforcement",
+                       flagged=True))
+    # Bob: a stolen-vehicle search, a canvass and a verified alert, all in normal hours.
+    seeds.append(event(bob, "search.plate", local(2026, 3, 12, 9), purpose="stolen_vehicle",
+                       case_number="26-000222", plate="KLM5555"))
+    seeds.append(event(bob, "search.canvass", local(2026, 3, 12, 10), purpose="stolen_vehicle",
+                       case_number="26-000222"))
+    seeds.append(event(bob, "alert.verified", local(2026, 3, 13, 15)))
+    # Outside the month: must not count.
+    event(alice, "search.plate", local(2026, 2, 28, 23, 59), purpose="violent_crime", case_number="26-000111")
+    event(bob, "search.plate", local(2026, 4, 1, 0, 0), purpose="violent_crime", case_number="26-000111")
+    return {"alice": alice, "bob": bob, "events": seeds}
+
+
+def _csv_rows(report, table):
+    data = bytes(report.files.get(format="csv").content).decode()
+    return [row[1:] for row in csv.reader(io.StringIO(data)) if row and row[0] == table]
+
+
+def test_report_figures_match_the_seeded_audit_log(seeded, people):
+    report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
+    events = seeded["events"]
+    # Independently: count straight from what was seeded.
+    searches = [e for e in events if e.action in ("search.plate", "search.canvass") and e.outcome == "allowed"]
+    by_person = Counter(e.actor_user_id for e in events)
+    assert report.summary["Audit events by people"] == len(events) == 12
+    assert report.summary["Searches"] == len(searches) == 7
+    assert report.summary["Refused attempts"] == 1
+    assert report.summary["Events flagged for audit"] == 1
+    assert report.summary["People with activity"] == 2
+
+    activity = {row[0]: row for row in _csv_rows(report, "activity")}
+    alice, bob = seeded["alice"], seeded["bob"]
+    # Person, Role, Events, Searches, Case numbers, Views, Downloads, Alerts verified, Refused, Flagged, Off-hours
+    assert activity[alice.audit_label][2:] == [str(by_person[alice.pk]), "5", "1", "1", "1", "0", "1", "1", "1"]
+    assert activity[bob.audit_label][2:] == [str(by_person[bob.pk]), "2", "1", "0", "0", "1", "0", "0", "0"]
+    # Every active account is covered, with or without activity.
+    assert people[Role.OVERSIGHT].audit_label in activity
+
+    purposes = {(row[0], row[1]): row[2] for row in _csv_rows(report, "purposes")}
+    assert purposes[(alice.audit_label, "Violent crime investigation")] == "2"
+    assert purposes[(alice.audit_label, "No purpose (audit query)")] == "3"
+    assert purposes[(bob.audit_label, "Stolen vehicle or stolen plate")] == "2"
+
+    flags = Counter((row[0], row[1]) for row in _csv_rows(report, "flags"))
+    assert flags == Counter({
+        (alice.audit_label, "Refused attempt"): 1,
+        (alice.audit_label, "Flagged for audit (vague or prohibited reason)"): 1,
+        (alice.audit_label, "Same plate searched repeatedly without a case number"): 1,
+        (alice.audit_label, "Activity outside normal hours"): 1,
+    })
+    assert report.summary["Adherence flags to review"] == 4
+
+
+def test_plates_are_masked_in_the_report(seeded, people):
+    report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
+    for stored in report.files.all():
+        if stored.format != "pdf":
+            text = bytes(stored.content).decode()
+            assert "ZZZ9876" not in text and "ABC1234" not in text
+    assert "Z•••••6" in bytes(report.files.get(format="csv").content).decode()
+
+
+def test_report_is_html_pdf_csv_with_a_chart_stored_with_its_hash_and_never_changed(seeded, people):
+    report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
+    files = {stored.format: stored for stored in report.files.all()}
+    assert set(files) == {"html", "pdf", "csv"}
+    for stored in files.values():
+        assert stored.sha256 == hashlib.sha256(bytes(stored.content)).hexdigest()
+    assert bytes(files["pdf"].content).startswith(b"%PDF")
+    html = bytes(files["html"].content).decode()
+    assert "<svg" in html and "Searches by purpose" in html
+    for statement in ("UPDATE reports_reportfile SET content = 'x'::bytea", "DELETE FROM reports_reportfile",
+                      "UPDATE reports_report SET title = 'x'"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    # Regenerating adds a version; the first stays exactly as it was.
+    again = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
+    assert again.version == 2
+    assert Report.objects.get(pk=report.pk).files.get(format="csv").sha256 == files["csv"].sha256
+    assert AuditEvent.objects.filter(action="report.generated", targets=[f"report:{again.pk}"]).exists()
+
+
+def test_only_the_system_administrator_signs_off(seeded, people):
+    report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
+    for role in (Role.CHIEF, Role.OVERSIGHT, Role.AUDITOR, Role.OFFICER):
+        with pytest.raises(PolicyDenied):
+            report_sign_off(actor=actor(people[role]), report_id=report.pk, review_note="Looked at it")
+    assert not ReportSignOff.objects.exists()
+    assert AuditEvent.objects.filter(action="report.signed_off", outcome="refused").count() == 4
+    signed = report_sign_off(actor=actor(people[Role.ADMINISTRATOR]), report_id=report.pk,
+                             review_note="Reviewed every flag with the users' supervisors.")
+    assert signed.signed_by == people[Role.ADMINISTRATOR]
+    assert not DiscrepancyNotice.objects.exists() and not mail.outbox
+    with pytest.raises(Exception, match="signed off already"):
+        report_sign_off(actor=actor(people[Role.ADMINISTRATOR]), report_id=report.pk, review_note="Again")
+
+
+def test_discrepancies_noted_at_sign_off_reach_the_chief(seeded, people, django_capture_on_commit_callbacks):
+    report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
+    chief = people[Role.CHIEF]
+    with django_capture_on_commit_callbacks(execute=True):
+        report_sign_off(actor=actor(people[Role.ADMINISTRATOR]), report_id=report.pk, review_note="Reviewed.",
+                        discrepancies="Officer searched one plate four times without a case number.")
+    notice = DiscrepancyNotice.objects.get()
+    assert notice.chief == chief and notice.emailed_to == chief.email
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [chief.email]
+    assert "four times without a case number" in mail.outbox[0].body
+    event_row = AuditEvent.objects.get(action="report.signed_off", outcome="allowed")
+    assert event_row.flagged
+
+
+def test_the_chief_sees_the_discrepancy_in_the_system(seeded, people, make_verified_client):
+    report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
+    report_sign_off(actor=actor(people[Role.ADMINISTRATOR]), report_id=report.pk, review_note="Reviewed.",
+                    discrepancies="Missing case numbers on repeat searches.")
+    page = make_verified_client(user=people[Role.CHIEF]).get("/reports/")
+    assert b"Missing case numbers on repeat searches." in page.content
+
+
+def test_board_member_reads_and_downloads_and_each_read_is_audited(seeded, people, make_verified_client):
+    report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
+    board = make_verified_client(user=people[Role.OVERSIGHT])
+    assert board.get(f"/reports/{report.pk}/").status_code == 200
+    html = board.get(f"/reports/{report.pk}/file/html/")
+    assert html.status_code == 200 and html.content == bytes(report.files.get(format="html").content)
+    pdf = board.get(f"/reports/{report.pk}/file/pdf/")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert board.get(f"/reports/{report.pk}/file/csv/").status_code == 200
+    mine = AuditEvent.objects.filter(actor_user=people[Role.OVERSIGHT], targets=[f"report:{report.pk}"])
+    assert mine.filter(action="report.viewed").count() == 2
+    assert mine.filter(action="report.downloaded").count() == 2
+    officer = make_verified_client(Role.OFFICER)
+    assert officer.get(f"/reports/{report.pk}/file/pdf/").status_code == 403
+    assert AuditEvent.objects.filter(action="auth.page_refused", outcome="refused",
+                                     targets=[f"/reports/{report.pk}/file/pdf/"]).exists()
+
+
+def test_administrator_signs_off_through_the_page(seeded, people, make_verified_client):
+    report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
+    admin = make_verified_client(user=people[Role.ADMINISTRATOR])
+    response = admin.post(f"/reports/{report.pk}/", {"review_note": "All flags reviewed", "discrepancies": ""})
+    assert response.status_code == 302
+    assert ReportSignOff.objects.get(report=report).review_note == "All flags reviewed"
+    chief = make_verified_client(user=people[Role.CHIEF])
+    assert chief.post(f"/reports/{report.pk}/", {"review_note": "x"}).status_code == 403
+
+
+def test_the_monthly_task_generates_last_month_once(people):
+    first = generate_monthly_audit_report()
+    assert first is not None
+    assert generate_monthly_audit_report() is None
+    report = Report.objects.get()
+    assert report.period_start == previous_month().first and report.generated_by is None
+    assert report.generated_by_label == "monthly report scheduler"
