@@ -31,6 +31,7 @@ BENCHMARKS = re.compile(r"^[a-z_]+/management/commands/bench_[a-z_]+\.py$")
 RAW_SQL_ALLOWED = {"alpr/partitions.py"}
 SKIPPED_PARTS = {".venv", "node_modules", "migrations", "staticfiles", "var", ".git"}
 MANAGERS = {"objects", "system_objects", "_default_manager", "_base_manager"}
+SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 
 
 def _project_files():
@@ -70,9 +71,9 @@ def manager_uses(source: str) -> list[tuple[int, str]]:
             if name in aliases:
                 found.append((node.lineno, f"{name}.{node.attr}"))
         # get_object_or_404(PlateRead, ...) and friends go through the default manager too.
-        if isinstance(node, ast.Call) and any(_name_of(arg) in aliases for arg in node.args):
-            if _name_of(node.func) in {"get_object_or_404", "get_list_or_404"}:
-                found.append((node.lineno, f"{function}(PlateRead)"))
+        shortcut = isinstance(node, ast.Call) and _name_of(node.func) in SHORTCUTS
+        if shortcut and any(_name_of(arg) in aliases for arg in node.args):
+            found.append((node.lineno, f"{_name_of(node.func)}(PlateRead)"))
     return found
 
 
