@@ -23,12 +23,32 @@ pytestmark = [pytest.mark.django_db, pytest.mark.rule("AUD-5")]
 PERIOD = month(2026, 3)
 
 
-def event(user, code, when, *, outcome=Outcome.ALLOWED, purpose="", case_number="", plate="", flagged=False,
-          reason=""):
+def event(
+    user,
+    code,
+    when,
+    *,
+    outcome=Outcome.ALLOWED,
+    purpose="",
+    case_number="",
+    plate="",
+    flagged=False,
+    reason="",
+):
     return AuditEvent.objects.create(
-        occurred_at=when, actor_type=ActorType.USER, actor_user=user, actor_label=user.audit_label, action=code,
-        outcome=outcome, purpose=purpose, case_number=case_number, query={"plate": plate} if plate else {},
-        flagged=flagged, reason=reason, content_hash="")
+        occurred_at=when,
+        actor_type=ActorType.USER,
+        actor_user=user,
+        actor_label=user.audit_label,
+        action=code,
+        outcome=outcome,
+        purpose=purpose,
+        case_number=case_number,
+        query={"plate": plate} if plate else {},
+        flagged=flagged,
+        reason=reason,
+        content_hash="",
+    )
 
 
 @pytest.fixture
@@ -38,22 +58,55 @@ def seeded(people, user_factory):
     seeds = []
     # Alice: two searches for a violent-crime case, four audit-style searches of one plate with no case
     # (one at 02:30, outside the default hours), a view, a download, a refused prohibited-purpose attempt.
-    seeds += [event(alice, "search.plate", local(2026, 3, 3, 10), purpose="violent_crime", case_number="26-000111",
-                    plate="ABC1234"),
-              event(alice, "search.plate", local(2026, 3, 3, 11), purpose="violent_crime", case_number="26-000111",
-                    plate="ABC1234")]
+    seeds += [
+        event(
+            alice,
+            "search.plate",
+            local(2026, 3, 3, 10),
+            purpose="violent_crime",
+            case_number="26-000111",
+            plate="ABC1234",
+        ),
+        event(
+            alice,
+            "search.plate",
+            local(2026, 3, 3, 11),
+            purpose="violent_crime",
+            case_number="26-000111",
+            plate="ABC1234",
+        ),
+    ]
     seeds += [event(alice, "search.plate", local(2026, 3, day, 14), plate="ZZZ9876") for day in (5, 6, 7)]
     seeds.append(event(alice, "search.audit_lookup", local(2026, 3, 8, 2, 30), plate="ZZZ9876"))
     seeds.append(event(alice, "read.viewed", local(2026, 3, 3, 11, 5), case_number="26-000111"))
     seeds.append(event(alice, "read.downloaded", local(2026, 3, 3, 11, 6), case_number="26-000111"))
-    seeds.append(event(alice, "search.justification_stated", local(2026, 3, 9, 9), outcome=Outcome.REFUSED,
-                       purpose="", reason="The description names a prohibited purpose: Immigration enforcement",
-                       flagged=True))
+    seeds.append(
+        event(
+            alice,
+            "search.justification_stated",
+            local(2026, 3, 9, 9),
+            outcome=Outcome.REFUSED,
+            purpose="",
+            reason="The description names a prohibited purpose: Immigration enforcement",
+            flagged=True,
+        )
+    )
     # Bob: a stolen-vehicle search, a canvass and a verified alert, all in normal hours.
-    seeds.append(event(bob, "search.plate", local(2026, 3, 12, 9), purpose="stolen_vehicle",
-                       case_number="26-000222", plate="KLM5555"))
-    seeds.append(event(bob, "search.canvass", local(2026, 3, 12, 10), purpose="stolen_vehicle",
-                       case_number="26-000222"))
+    seeds.append(
+        event(
+            bob,
+            "search.plate",
+            local(2026, 3, 12, 9),
+            purpose="stolen_vehicle",
+            case_number="26-000222",
+            plate="KLM5555",
+        )
+    )
+    seeds.append(
+        event(
+            bob, "search.canvass", local(2026, 3, 12, 10), purpose="stolen_vehicle", case_number="26-000222"
+        )
+    )
     seeds.append(event(bob, "alert.verified", local(2026, 3, 13, 15)))
     # Outside the month: must not count.
     event(alice, "search.plate", local(2026, 2, 28, 23, 59), purpose="violent_crime", case_number="26-000111")
@@ -70,7 +123,9 @@ def test_report_figures_match_the_seeded_audit_log(seeded, people):
     report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
     events = seeded["events"]
     # Independently: count straight from what was seeded.
-    searches = [e for e in events if e.action in ("search.plate", "search.canvass") and e.outcome == "allowed"]
+    searches = [
+        e for e in events if e.action in ("search.plate", "search.canvass") and e.outcome == "allowed"
+    ]
     by_person = Counter(e.actor_user_id for e in events)
     assert report.summary["Audit events by people"] == len(events) == 12
     assert report.summary["Searches"] == len(searches) == 7
@@ -81,7 +136,17 @@ def test_report_figures_match_the_seeded_audit_log(seeded, people):
     activity = {row[0]: row for row in _csv_rows(report, "activity")}
     alice, bob = seeded["alice"], seeded["bob"]
     # Person, Role, Events, Searches, Case numbers, Views, Downloads, Alerts verified, Refused, Flagged, Off-hours
-    assert activity[alice.audit_label][2:] == [str(by_person[alice.pk]), "5", "1", "1", "1", "0", "1", "1", "1"]
+    assert activity[alice.audit_label][2:] == [
+        str(by_person[alice.pk]),
+        "5",
+        "1",
+        "1",
+        "1",
+        "0",
+        "1",
+        "1",
+        "1",
+    ]
     assert activity[bob.audit_label][2:] == [str(by_person[bob.pk]), "2", "1", "0", "0", "1", "0", "0", "0"]
     # Every active account is covered, with or without activity.
     assert people[Role.OVERSIGHT].audit_label in activity
@@ -92,12 +157,14 @@ def test_report_figures_match_the_seeded_audit_log(seeded, people):
     assert purposes[(bob.audit_label, "Stolen vehicle or stolen plate")] == "2"
 
     flags = Counter((row[0], row[1]) for row in _csv_rows(report, "flags"))
-    assert flags == Counter({
-        (alice.audit_label, "Refused attempt"): 1,
-        (alice.audit_label, "Flagged for audit (vague or prohibited reason)"): 1,
-        (alice.audit_label, "Same plate searched repeatedly without a case number"): 1,
-        (alice.audit_label, "Activity outside normal hours"): 1,
-    })
+    assert flags == Counter(
+        {
+            (alice.audit_label, "Refused attempt"): 1,
+            (alice.audit_label, "Flagged for audit (vague or prohibited reason)"): 1,
+            (alice.audit_label, "Same plate searched repeatedly without a case number"): 1,
+            (alice.audit_label, "Activity outside normal hours"): 1,
+        }
+    )
     assert report.summary["Adherence flags to review"] == 4
 
 
@@ -119,8 +186,11 @@ def test_report_is_html_pdf_csv_with_a_chart_stored_with_its_hash_and_never_chan
     assert bytes(files["pdf"].content).startswith(b"%PDF")
     html = bytes(files["html"].content).decode()
     assert "<svg" in html and "Searches by purpose" in html
-    for statement in ("UPDATE reports_reportfile SET content = 'x'::bytea", "DELETE FROM reports_reportfile",
-                      "UPDATE reports_report SET title = 'x'"):
+    for statement in (
+        "UPDATE reports_reportfile SET content = 'x'::bytea",
+        "DELETE FROM reports_reportfile",
+        "UPDATE reports_report SET title = 'x'",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement)
     # Regenerating adds a version; the first stays exactly as it was.
@@ -137,8 +207,11 @@ def test_only_the_system_administrator_signs_off(seeded, people):
             report_sign_off(actor=actor(people[role]), report_id=report.pk, review_note="Looked at it")
     assert not ReportSignOff.objects.exists()
     assert AuditEvent.objects.filter(action="report.signed_off", outcome="refused").count() == 4
-    signed = report_sign_off(actor=actor(people[Role.ADMINISTRATOR]), report_id=report.pk,
-                             review_note="Reviewed every flag with the users' supervisors.")
+    signed = report_sign_off(
+        actor=actor(people[Role.ADMINISTRATOR]),
+        report_id=report.pk,
+        review_note="Reviewed every flag with the users' supervisors.",
+    )
     assert signed.signed_by == people[Role.ADMINISTRATOR]
     assert not DiscrepancyNotice.objects.exists() and not mail.outbox
     with pytest.raises(Exception, match="signed off already"):
@@ -149,8 +222,12 @@ def test_discrepancies_noted_at_sign_off_reach_the_chief(seeded, people, django_
     report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
     chief = people[Role.CHIEF]
     with django_capture_on_commit_callbacks(execute=True):
-        report_sign_off(actor=actor(people[Role.ADMINISTRATOR]), report_id=report.pk, review_note="Reviewed.",
-                        discrepancies="Officer searched one plate four times without a case number.")
+        report_sign_off(
+            actor=actor(people[Role.ADMINISTRATOR]),
+            report_id=report.pk,
+            review_note="Reviewed.",
+            discrepancies="Officer searched one plate four times without a case number.",
+        )
     notice = DiscrepancyNotice.objects.get()
     assert notice.chief == chief and notice.emailed_to == chief.email
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [chief.email]
@@ -161,8 +238,12 @@ def test_discrepancies_noted_at_sign_off_reach_the_chief(seeded, people, django_
 
 def test_the_chief_sees_the_discrepancy_in_the_system(seeded, people, make_verified_client):
     report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
-    report_sign_off(actor=actor(people[Role.ADMINISTRATOR]), report_id=report.pk, review_note="Reviewed.",
-                    discrepancies="Missing case numbers on repeat searches.")
+    report_sign_off(
+        actor=actor(people[Role.ADMINISTRATOR]),
+        report_id=report.pk,
+        review_note="Reviewed.",
+        discrepancies="Missing case numbers on repeat searches.",
+    )
     page = make_verified_client(user=people[Role.CHIEF]).get("/reports/")
     assert b"Missing case numbers on repeat searches." in page.content
 
@@ -181,14 +262,17 @@ def test_board_member_reads_and_downloads_and_each_read_is_audited(seeded, peopl
     assert mine.filter(action="report.downloaded").count() == 2
     officer = make_verified_client(Role.OFFICER)
     assert officer.get(f"/reports/{report.pk}/file/pdf/").status_code == 403
-    assert AuditEvent.objects.filter(action="auth.page_refused", outcome="refused",
-                                     targets=[f"/reports/{report.pk}/file/pdf/"]).exists()
+    assert AuditEvent.objects.filter(
+        action="auth.page_refused", outcome="refused", targets=[f"/reports/{report.pk}/file/pdf/"]
+    ).exists()
 
 
 def test_administrator_signs_off_through_the_page(seeded, people, make_verified_client):
     report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
     admin = make_verified_client(user=people[Role.ADMINISTRATOR])
-    response = admin.post(f"/reports/{report.pk}/", {"review_note": "All flags reviewed", "discrepancies": ""})
+    response = admin.post(
+        f"/reports/{report.pk}/", {"review_note": "All flags reviewed", "discrepancies": ""}
+    )
     assert response.status_code == 302
     assert ReportSignOff.objects.get(report=report).review_note == "All flags reviewed"
     chief = make_verified_client(user=people[Role.CHIEF])

@@ -6,12 +6,31 @@ from policy.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-PORTAL_URLS = ["/portal/", "/portal/cameras/", "/portal/policy/", "/portal/usage/", "/portal/integrity/",
-               "/portal/incidents/", "/portal/report-a-problem/", "/portal/report-a-problem/status/",
-               "/portal/cameras.csv", "/portal/cameras.json", "/portal/usage.csv", "/portal/usage.json",
-               "/portal/integrity.json"]
-STAFF_URLS = ["/reports/", "/reports/cameras/", "/reports/cameras/placements/new/", "/reports/cameras/costs/new/",
-              "/reports/policy-text/", "/reports/complaints/", "/reports/incidents/", "/reports/contacts/"]
+PORTAL_URLS = [
+    "/portal/",
+    "/portal/cameras/",
+    "/portal/policy/",
+    "/portal/usage/",
+    "/portal/integrity/",
+    "/portal/incidents/",
+    "/portal/report-a-problem/",
+    "/portal/report-a-problem/status/",
+    "/portal/cameras.csv",
+    "/portal/cameras.json",
+    "/portal/usage.csv",
+    "/portal/usage.json",
+    "/portal/integrity.json",
+]
+STAFF_URLS = [
+    "/reports/",
+    "/reports/cameras/",
+    "/reports/cameras/placements/new/",
+    "/reports/cameras/costs/new/",
+    "/reports/policy-text/",
+    "/reports/complaints/",
+    "/reports/incidents/",
+    "/reports/contacts/",
+]
 
 
 @pytest.mark.parametrize("url", PORTAL_URLS)

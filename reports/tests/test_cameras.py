@@ -1,0 +1,221 @@
+"""CAM-1 to CAM-4: the registry is public; placements are justified, considered, approved, announced; costs."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from alpr.models import Camera
+from audit.models import AuditEvent
+from core.errors import ApplicationError, PolicyDenied
+from policy.roles import Role
+from reports import conf
+from reports.models import CameraCost, CameraLocationHistory, CameraPlacementRequest, PlacementStatus
+from reports.services.cameras import (
+    camera_cost_record,
+    placement_decide,
+    placement_request,
+    placements_apply_due,
+)
+from reports.tests.conftest import actor
+
+pytestmark = pytest.mark.django_db
+
+JUSTIFICATION = "Fourteen stolen-vehicle recoveries in 2025 passed this corridor; crime analysis memo 25-17."
+CONSIDERATION = (
+    "The corridor is commercial; coverage checked against census tracts, no tract over-represented."
+)
+
+
+def _relocation(people, camera, **overrides):
+    fields = {
+        "kind": "relocate",
+        "camera_id": camera.pk,
+        "latitude": "41.887000",
+        "longitude": "-87.790000",
+        "location_description": "Harlem Ave at Lake St",
+        "justification": JUSTIFICATION,
+        "nondiscrimination": CONSIDERATION,
+        **overrides,
+    }
+    return placement_request(actor=actor(people[Role.ADMINISTRATOR]), **fields)
+
+
+@pytest.mark.rule("CAM-1")
+def test_every_device_location_type_and_status_is_public(client, camera, second_camera):
+    page = client.get("/portal/cameras/").content.decode()
+    for device in (camera, second_camera):
+        assert device.name in page and device.location_description in page
+        assert device.get_kind_display() in page and device.get_status_display() in page
+    assert str(camera.latitude) in page and "<svg" in page
+    data = client.get("/portal/cameras.json").json()["cameras"]
+    assert {row["name"] for row in data} == {camera.name, second_camera.name}
+    assert client.get("/portal/cameras.csv").content.decode().count("\n") == 3
+
+
+@pytest.mark.rule("CAM-2")
+def test_a_placement_needs_a_crime_analysis_justification(people, camera):
+    with pytest.raises(ApplicationError, match="crime analysis"):
+        _relocation(people, camera, justification="Busy road")
+    assert not CameraPlacementRequest.objects.exists()
+    assert AuditEvent.objects.filter(action="camera.placement_requested", outcome="failed").exists()
+
+
+@pytest.mark.rule("CAM-3")
+def test_a_placement_records_its_nondiscrimination_consideration(people, camera):
+    with pytest.raises(ApplicationError, match="disparate impact"):
+        _relocation(people, camera, nondiscrimination="")
+    placement = _relocation(people, camera)
+    assert placement.nondiscrimination == CONSIDERATION
+    # Also in the database, whatever path writes the row.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CameraPlacementRequest.objects.filter(pk=placement.pk).update(nondiscrimination="")
+
+
+@pytest.mark.rule("CAM-2")
+def test_only_the_administrator_requests_and_only_the_chief_approves(people, camera):
+    for role in (Role.CHIEF, Role.OFFICER, Role.OVERSIGHT):
+        with pytest.raises(PolicyDenied):
+            placement_request(
+                actor=actor(people[role]),
+                kind="relocate",
+                camera_id=camera.pk,
+                latitude=41.8,
+                longitude=-87.8,
+                location_description="x",
+                justification=JUSTIFICATION,
+                nondiscrimination=CONSIDERATION,
+            )
+    placement = _relocation(people, camera)
+    for role in (Role.ADMINISTRATOR, Role.OFFICER, Role.OVERSIGHT):
+        with pytest.raises(PolicyDenied):
+            placement_decide(actor=actor(people[role]), placement_id=placement.pk, approve=True)
+    assert CameraPlacementRequest.objects.get().status == PlacementStatus.PENDING
+    assert AuditEvent.objects.filter(action="camera.placement_decided", outcome="refused").count() == 3
+
+
+@pytest.mark.rule("CAM-2")
+def test_an_approved_move_is_announced_and_takes_effect_only_after_the_notice(people, camera, client):
+    old_place = camera.location_description
+    placement = _relocation(people, camera)
+    assert (
+        "Harlem Ave at Lake St" not in client.get("/portal/cameras/").content.decode()
+    )  # not before approval
+    placement = placement_decide(actor=actor(people[Role.CHIEF]), placement_id=placement.pk, approve=True)
+    today = timezone.localdate()
+    assert placement.effective_on == today + timedelta(days=conf.camera_notice_days())
+    page = client.get("/portal/cameras/").content.decode()
+    assert "Harlem Ave at Lake St" in page and placement.effective_on.strftime("%B %-d, %Y") in page
+    # The day before: nothing moves.
+    assert placements_apply_due(today=placement.effective_on - timedelta(days=1)) == []
+    camera.refresh_from_db()
+    assert camera.location_description == old_place
+    # On the day: the camera moves and its history is kept.
+    assert placements_apply_due(today=placement.effective_on) == [placement]
+    camera.refresh_from_db()
+    assert camera.location_description == "Harlem Ave at Lake St" and camera.latitude == Decimal("41.887000")
+    history = CameraLocationHistory.objects.get(camera=camera)
+    assert history.previous_description == old_place
+    assert CameraPlacementRequest.objects.get().status == PlacementStatus.DONE
+    assert placements_apply_due(today=placement.effective_on) == []  # idempotent
+    assert AuditEvent.objects.filter(action="camera.placement_applied").count() == 1
+
+
+@pytest.mark.rule("CAM-2")
+def test_the_notice_cannot_be_shorter_than_the_period(people, camera):
+    placement = _relocation(people, camera, earliest_effective_on=timezone.localdate())
+    placement = placement_decide(actor=actor(people[Role.CHIEF]), placement_id=placement.pk, approve=True)
+    assert placement.effective_on - placement.notice_from == timedelta(days=conf.camera_notice_days())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CameraPlacementRequest.objects.filter(pk=placement.pk).update(effective_on=placement.notice_from)
+
+
+@pytest.mark.rule("CAM-2")
+def test_a_new_installation_is_registered_when_its_notice_ends(people):
+    placement = placement_request(
+        actor=actor(people[Role.ADMINISTRATOR]),
+        kind="install",
+        camera_name="Roosevelt at Austin",
+        latitude=41.866,
+        longitude=-87.774,
+        location_description="Roosevelt Rd at Austin Blvd",
+        justification=JUSTIFICATION,
+        nondiscrimination=CONSIDERATION,
+    )
+    placement = placement_decide(actor=actor(people[Role.CHIEF]), placement_id=placement.pk, approve=True)
+    assert not Camera.objects.filter(name="Roosevelt at Austin").exists()
+    placements_apply_due(today=placement.effective_on)
+    installed = Camera.objects.get(name="Roosevelt at Austin")
+    assert installed.installed_on == placement.effective_on
+
+
+@pytest.mark.rule("CAM-2")
+def test_a_denial_needs_a_reason_and_nothing_is_announced(people, camera, client):
+    placement = _relocation(people, camera)
+    with pytest.raises(ApplicationError):
+        placement_decide(actor=actor(people[Role.CHIEF]), placement_id=placement.pk, approve=False)
+    placement_decide(
+        actor=actor(people[Role.CHIEF]),
+        placement_id=placement.pk,
+        approve=False,
+        note="Coverage exists already.",
+    )
+    assert "Harlem Ave at Lake St" not in client.get("/portal/cameras/").content.decode()
+
+
+@pytest.mark.rule("CAM-4")
+def test_costs_are_recorded_by_the_administrator_and_totalled(people, camera, make_verified_client):
+    today = timezone.localdate()
+    camera_cost_record(
+        actor=actor(people[Role.ADMINISTRATOR]),
+        kind="purchase",
+        amount="2500.00",
+        incurred_on=today,
+        camera_id=camera.pk,
+    )
+    camera_cost_record(
+        actor=actor(people[Role.ADMINISTRATOR]),
+        kind="subscription",
+        amount="1000",
+        incurred_on=today,
+        note="Annual",
+    )
+    with pytest.raises(PolicyDenied):
+        camera_cost_record(actor=actor(people[Role.OFFICER]), kind="purchase", amount="1", incurred_on=today)
+    with pytest.raises(ApplicationError):
+        camera_cost_record(
+            actor=actor(people[Role.ADMINISTRATOR]), kind="purchase", amount="-5", incurred_on=today
+        )
+    assert CameraCost.objects.count() == 2
+    page = make_verified_client(user=people[Role.OVERSIGHT]).get("/reports/cameras/").content.decode()
+    assert "$3500.00" in page
+
+
+@pytest.mark.rule("CAM-2")
+def test_request_and_approval_through_the_pages(people, camera, make_verified_client):
+    admin = make_verified_client(user=people[Role.ADMINISTRATOR])
+    response = admin.post(
+        "/reports/cameras/placements/new/",
+        {
+            "kind": "relocate",
+            "camera": camera.pk,
+            "camera_kind": "fixed",
+            "latitude": "41.887",
+            "longitude": "-87.79",
+            "location_description": "Harlem Ave at Lake St",
+            "justification": JUSTIFICATION,
+            "nondiscrimination": CONSIDERATION,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    placement = CameraPlacementRequest.objects.get()
+    chief = make_verified_client(user=people[Role.CHIEF])
+    assert JUSTIFICATION in chief.get("/reports/cameras/placements/queue/").content.decode()
+    response = chief.post(
+        f"/reports/cameras/placements/{placement.pk}/decide/",
+        {f"p{placement.pk}-decision": "approve", f"p{placement.pk}-note": ""},
+    )
+    assert response.status_code == 302
+    assert CameraPlacementRequest.objects.get().status == PlacementStatus.APPROVED
