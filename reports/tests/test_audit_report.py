@@ -135,7 +135,7 @@ def test_report_figures_match_the_seeded_audit_log(seeded, people):
 
     activity = {row[0]: row for row in _csv_rows(report, "activity")}
     alice, bob = seeded["alice"], seeded["bob"]
-    # Person, Role, Events, Searches, Case numbers, Views, Downloads, Alerts verified, Refused, Flagged, Off-hours
+    # Events, Searches, Case numbers, Views, Downloads, Alerts verified, Refused, Flagged, Off-hours
     assert activity[alice.audit_label][2:] == [
         str(by_person[alice.pk]),
         "5",

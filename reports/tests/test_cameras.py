@@ -1,4 +1,4 @@
-"""CAM-1 to CAM-4: the registry is public; placements are justified, considered, approved, announced; costs."""
+"""CAM-1 to CAM-4: a public registry; placements justified, considered, approved, announced; costs."""
 
 from datetime import timedelta
 from decimal import Decimal
