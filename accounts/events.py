@@ -65,7 +65,7 @@ def signin_password(request, *, username: str, password: str, notice_acknowledge
         audit_record(actor=actor, action=actions.NETWORK_REFUSED, outcome=Outcome.REFUSED,
                      reason="Sign-in from outside the trusted networks.")
         raise PolicyDenied("This system can be used only from department devices and networks.")
-    _login_keeping_failures(request, user)  # Django issues a new session id here.
+    login(request, user)  # Django issues a new session id here.
     request.session[SESSION_STARTED] = timezone.now().timestamp()
     request.session[SESSION_LAST_SEEN] = timezone.now().timestamp()
     actor = Actor.for_request(request)
@@ -102,18 +102,6 @@ def signin_enrolled_device(request, device) -> None:
     audit_record(actor=Actor.for_request(request), action=actions.MFA_OK, query={"method": "enrolment"})
 
 
-def _login_keeping_failures(request, user: User) -> None:
-    """Start the half-signed-in session without forgetting the login name's failed attempts.
-
-    django-axes forgets failures on every Django login (AXES_RESET_ON_SUCCESS), and the password
-    step is one. Without this, whoever knows the password could guess second-factor codes without
-    end, four at a time, re-entering the password in between. Failures are forgotten only when
-    the second factor passes.
-    """
-    kept = list(AccessAttempt.objects.filter(username=user.get_username()))
-    login(request, user)
-    still_there = set(AccessAttempt.objects.filter(pk__in=[a.pk for a in kept]).values_list("pk", flat=True))
-    AccessAttempt.objects.bulk_create([attempt for attempt in kept if attempt.pk not in still_there])
 
 
 def signout(request, *, reason: str = "") -> None:

@@ -1,3 +1,6 @@
+import json
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
 
@@ -26,7 +29,7 @@ def policy_update(*, actor: Actor, changes: dict, reason: str) -> AgencyPolicy:
             if unknown:
                 raise ApplicationError(f"Not a policy setting: {', '.join(sorted(unknown))}")
             new = AgencyPolicy(**{**values, **changes}, created_by=actor.user, change_reason=reason)
-            new.full_clean()
+            _validate(new)
             new.save()
             diff = {k: [values[k], v] for k, v in changes.items() if values[k] != v}
             audit_record(actor=actor, action=POLICY_CHANGED, description=reason,
@@ -34,7 +37,14 @@ def policy_update(*, actor: Actor, changes: dict, reason: str) -> AgencyPolicy:
             return new
 
 
-def _jsonable(value):
-    import json
+def _validate(policy: AgencyPolicy) -> None:
+    """Run the model's checks; a value the general order forbids becomes an audited refusal."""
+    try:
+        policy.full_clean()
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise ApplicationError(" ".join(messages), field=field) from None
 
+
+def _jsonable(value):
     return json.loads(json.dumps(value, default=str))

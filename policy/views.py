@@ -1,6 +1,5 @@
 """The policy page: the policy in force, explained; its versions; who may do what (ACC-7, RPT-4)."""
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -60,10 +59,6 @@ def policy_edit(request):
                               reason=form.cleaned_data["reason"])
             except ApplicationError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
-            except ValidationError as error:  # the model's own checks, e.g. a purpose both permitted and not
-                for field, problems in error.message_dict.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
             else:
                 messages.success(request, "The new policy version is in force.")
                 return redirect("policy:detail")

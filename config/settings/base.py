@@ -124,7 +124,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # an administrator, so there is no cool-off.
 AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = None
-AXES_RESET_ON_SUCCESS = True
+# Failures are forgotten only when the second factor passes (accounts.events), never at the
+# password step: otherwise whoever knows the password could guess codes without end.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out_response"
 AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
