@@ -29,11 +29,18 @@ def broken(image: bytes) -> list[dict]:
     raise RuntimeError("recognizer exploded")
 
 
-def worker_recognize(image: bytes) -> list[dict]:
-    """Record the call, wait INGEST_TEST_RECOGNIZER_DELAY seconds, then recognise."""
+def worker_recognize(image: bytes) -> list:
+    """Record the call, wait INGEST_TEST_RECOGNIZER_DELAY seconds, then run the real recognizer
+    (or the stand-in while the recognizer's model file is absent)."""
     calls = os.environ.get(CALLS_FILE_ENV)
     if calls:
         with Path(calls).open("a") as log:
             log.write(f"{os.getpid()}\n")
     time.sleep(float(os.environ.get("INGEST_TEST_RECOGNIZER_DELAY", "0")))
+    from ingest.recognizer.reader import DEFAULT_MODEL_PATH
+
+    if DEFAULT_MODEL_PATH.exists():
+        from ingest.recognizer import recognize as real_recognize
+
+        return real_recognize(image)
     return recognize(image)
