@@ -3,17 +3,18 @@
 Design (see docs/retention.md for the long form):
 
 * The cutoff is ``now - retention_days``, to the microsecond: a read captured before it is expired.
-* A day partition wholly before the cutoff with no held read is emptied in constant time: its image
-  directory is deleted, then the partition is DETACHed and DROPped, in one transaction.
+* A day partition wholly before the cutoff with no held read is emptied in constant time: in one
+  transaction its image directory is renamed into ``MEDIA_ROOT/.purge-trash`` (no read path points
+  there) and the partition is DETACHed and DROPped; after the commit the run unlinks the trash.
 * A day wholly before the cutoff that holds held reads is *swapped*: the held rows are copied aside,
   the partition is dropped and recreated empty, the held rows go back in. The held reads stay in the
   normal table (search finds them as before); the cost follows the number of held rows, not the day's
   size. Every file in that day's directory that does not belong to a held read is deleted.
 * The day containing the cutoff is purged row by row (exact to the policy, not to the day).
-* Files always go first, rows second, inside the day's transaction: a crash part-way leaves rows
-  whose files are gone, never files without rows, and the next run finishes the day. A final sweep
-  removes image directories of expired days that have no partition (a crash between a commit and
-  the directory's removal, or leftovers from ingest).
+* Files always leave first, rows second, inside the day's transaction: a crash part-way leaves rows
+  whose files are gone (or in the trash), never files without rows, and the next run empties the
+  trash first, then finishes the day. A final sweep removes image directories of expired days that
+  have no partition (leftovers from ingest or from a crash between a commit and the unlink).
 * Each day takes the advisory lock that hold placement takes, so no hold can slip in between the
   check for held reads and the delete.
 * One purge at a time (a session advisory lock); a ``PurgeRun`` row records each run's counts and is
@@ -26,6 +27,7 @@ text, the one copy of read content they carry.
 import contextlib
 import logging
 import os
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -50,6 +52,7 @@ logger = logging.getLogger(__name__)
 PURGE_LOCK = 0x50_55_52_47  # "PURG"
 PARENT = partitions.PARENT_TABLE
 ROW_BATCH = 5000
+TRASH_DIR = ".purge-trash"
 
 
 
@@ -118,6 +121,29 @@ def _remove_files(directory: Path, keep_prefixes: frozenset[str] = frozenset()) 
     with contextlib.suppress(OSError):
         directory.rmdir()
     return removed
+
+
+def _trash_root() -> Path:
+    """Where a dropped day's image directory waits, for seconds, to be unlinked: no read points there."""
+    return storage.media_root() / TRASH_DIR
+
+
+def _move_to_trash(day: date) -> Path | None:
+    directory = storage.day_directory(day)
+    if not directory.is_dir():
+        return None
+    _trash_root().mkdir(parents=True, exist_ok=True)
+    trash = _trash_root() / f"{day:%Y%m%d}-{uuid.uuid4().hex[:8]}"
+    directory.rename(trash)
+    return trash
+
+
+def _empty_trash() -> int:
+    """Unlink what a crashed run left in the trash; return how many files."""
+    root = _trash_root()
+    if not root.is_dir():
+        return 0
+    return sum(_remove_files(entry) for entry in root.iterdir() if entry.is_dir())
 
 
 def _prune_empty_parents(day: date) -> None:
@@ -196,18 +222,22 @@ def _purge_whole_day(day: date) -> DayOutcome:
         held = _held_in(table, start, end)
         total = _count(table)
         keep = frozenset(read_uuid for _, read_uuid in held)
-        files = _remove_files(storage.day_directory(day), keep)
         if not held:
+            # Constant time: the directory leaves the media tree in one rename; unlinked after commit.
+            trash = _move_to_trash(day)
             _drop_partition(table)
-            outcome = DayOutcome(day, "dropped", rows=total, files=files)
+            outcome = DayOutcome(day, "dropped", rows=total)
         elif total > len(held):
+            files = _remove_files(storage.day_directory(day), keep)
             _swap_partition(table, day, [read_id for read_id, _ in held])
             outcome = DayOutcome(day, "held-kept", rows=total - len(held), files=files, held=len(held))
         else:
+            files = _remove_files(storage.day_directory(day), keep)
             outcome = DayOutcome(day, "held-only", files=files, held=len(held))
     if not held:
         partitions.forget_known_partitions()
         _prune_empty_parents(day)
+        outcome.files = _remove_files(trash) if trash else 0
     return outcome
 
 
@@ -280,11 +310,16 @@ def purge_cutoff(now: datetime, retention_days: int) -> datetime:
 
 def _run_days(run: PurgeRun, cutoff: datetime, totals: PurgeTotals) -> None:
     cutoff_day = cutoff.astimezone(UTC).date()
+    leftover = _empty_trash()
+    if leftover:
+        totals.add(DayOutcome(cutoff_day, "trash-emptied", files=leftover))
     existing = partitions.existing_partition_days()
     for day in existing:
         if day < cutoff_day:
             outcome = _purge_whole_day(day)
         elif day == cutoff_day:
+            if cutoff == partitions.day_bounds(day)[0]:
+                continue  # the cutoff falls on the day's first instant: nothing of it is expired
             outcome = _purge_partial_day(day, cutoff)
         else:
             break
