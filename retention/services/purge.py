@@ -27,6 +27,7 @@ text, the one copy of read content they carry.
 import contextlib
 import logging
 import os
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -63,10 +64,11 @@ class DayOutcome:
     rows: int = 0
     files: int = 0
     held: int = 0
+    unlink_s: float = 0.0
 
     def as_dict(self) -> dict:
         return {"day": self.day.isoformat(), "action": self.action, "rows": self.rows, "files": self.files,
-                "held": self.held}
+                "held": self.held, "unlink_s": self.unlink_s}
 
 
 @dataclass
@@ -237,7 +239,9 @@ def _purge_whole_day(day: date) -> DayOutcome:
     if not held:
         partitions.forget_known_partitions()
         _prune_empty_parents(day)
+        started = time.monotonic()
         outcome.files = _remove_files(trash) if trash else 0
+        outcome.unlink_s = round(time.monotonic() - started, 3)
     return outcome
 
 

@@ -35,6 +35,8 @@ class Command(BaseCommand):
         parser.add_argument("--reads-per-day", type=int, default=500_000)
         parser.add_argument("--file-sample", type=int, default=1000,
                             help="Reads with image files on days that are not purged.")
+        parser.add_argument("--purged-day-files", type=int, default=0,
+                            help="Reads with image files on the two purged days (default: all of them).")
         parser.add_argument("--media-root", default=str(Path(settings.BASE_DIR) / "var" / "bench-media"))
 
     def handle(self, *args, **options):
@@ -58,19 +60,22 @@ class Command(BaseCommand):
         # Phase 1: 11 days, the oldest expired; purging it leaves 10 resident.
         for offset in range(FIRST_PHASE_RESIDENT + 1):
             day = oldest + timedelta(days=offset)
-            self._build_day(camera, day, per_day, all_files=offset in (0, 1), sample=options["file_sample"])
+            self._build_day(camera, day, per_day, sample=options["file_sample"],
+                             all_files=offset in (0, 1) and not options["purged_day_files"])
+            if offset in (0, 1) and options["purged_day_files"]:
+                self._write_files(day, options["purged_day_files"])
         build_s = time.monotonic() - started
         first = self._timed_purge(actor, datetime.combine(today, datetime.min.time(), tzinfo=UTC))
 
         # Phase 2: fill up to `days` resident, the oldest expired; purging it leaves days - 1.
-        last = oldest + timedelta(days=days)
         for offset in range(FIRST_PHASE_RESIDENT + 1, days + 1):
             day = oldest + timedelta(days=offset)
             self._build_day(camera, day, per_day, all_files=False, sample=options["file_sample"])
         resident_before = len(partitions.existing_partition_days())
         size_before = self._table_mb()
-        second = self._timed_purge(actor, datetime.combine(last + timedelta(days=1), datetime.min.time(),
-                                                           tzinfo=UTC))
+        # The cutoff moves one day on: exactly the next-oldest day expires.
+        second = self._timed_purge(actor, datetime.combine(oldest + timedelta(days=retention + 2),
+                                                           datetime.min.time(), tzinfo=UTC))
         size_after = self._table_mb()
         resident_after = len(partitions.existing_partition_days())
         shutil.rmtree(media, ignore_errors=True)
@@ -80,6 +85,9 @@ class Command(BaseCommand):
             "purge_day_s_10_resident": round(first["seconds"], 3),
             "purge_day_s_30_resident": round(second["seconds"], 3),
             "resident_after_second": resident_after,
+            "purge_day_db_s_10_resident": round(first["seconds"] - first["unlink_s"], 3),
+            "purge_day_db_s_30_resident": round(second["seconds"] - second["unlink_s"], 3),
+            "unlink_s": [round(first["unlink_s"], 3), round(second["unlink_s"], 3)],
             "rows_deleted": [first["rows"], second["rows"]],
             "files_deleted": [first["files"], second["files"]],
             "resident_before_second": resident_before,
@@ -122,13 +130,23 @@ class Command(BaseCommand):
             cursor.execute(f"ANALYZE {table}")
         directory = storage.day_directory(day)
         directory.mkdir(parents=True, exist_ok=True)
+        self._write_placeholders(paths)
+        self.stderr.write(f"built {day}: {count} reads, {2 * len(paths)} files")
+
+    def _write_files(self, day, count: int) -> None:
+        table = partitions.partition_name(day)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT image_path, crop_path FROM {table} LIMIT %s", [count])
+            self._write_placeholders(cursor.fetchall())
+        self.stderr.write(f"  + files for {count} reads of {day}")
+
+    def _write_placeholders(self, paths) -> None:
         root = str(settings.MEDIA_ROOT)
         for pair in paths:
             for relative in pair:
                 fd = os.open(os.path.join(root, relative), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
                 os.write(fd, PLACEHOLDER)
                 os.close(fd)
-        self.stderr.write(f"built {day}: {count} reads, {2 * len(paths)} files")
 
     def _timed_purge(self, actor, now) -> dict:
         started = time.monotonic()
@@ -144,7 +162,8 @@ class Command(BaseCommand):
         seconds = time.monotonic() - started
         self.stderr.write(f"purge at {now:%Y-%m-%d}: {seconds:.3f}s, {run.rows_deleted} rows, "
                           f"{run.files_deleted} files, {run.partitions_dropped} partitions")
-        return {"seconds": seconds, "rows": run.rows_deleted, "files": run.files_deleted}
+        unlink = sum(day.get("unlink_s", 0) for day in run.days)
+        return {"seconds": seconds, "rows": run.rows_deleted, "files": run.files_deleted, "unlink_s": unlink}
 
     def _table_mb(self) -> float:
         with connection.cursor() as cursor:
