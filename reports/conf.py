@@ -38,6 +38,10 @@ def tile_url() -> str:
     return getattr(settings, "PORTAL_TILE_URL", "") or ""
 
 
+def tile_attribution() -> str:
+    return getattr(settings, "PORTAL_TILE_ATTRIBUTION", "") or ""
+
+
 def collected() -> list[str]:
     return list(getattr(settings, "PORTAL_COLLECTED", DEFAULT_COLLECTED))
 

@@ -17,6 +17,8 @@ class MapPoint:
     y: float
     status: str
     pending: bool = False
+    latitude: float = 0.0
+    longitude: float = 0.0
 
 
 def _mercator_y(latitude: float) -> float:
@@ -53,8 +55,8 @@ def camera_points(cameras, pending=()) -> list[MapPoint]:
     ]
     coordinates = project([(lat, lon) for _, _, lat, lon, _, _ in located])
     return [
-        MapPoint(index + 1, name, description, x, y, status, is_pending)
-        for index, ((name, description, _, _, status, is_pending), (x, y)) in enumerate(
+        MapPoint(index + 1, name, description, x, y, status, is_pending, lat, lon)
+        for index, ((name, description, lat, lon, status, is_pending), (x, y)) in enumerate(
             zip(located, coordinates, strict=True)
         )
     ]

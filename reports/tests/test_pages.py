@@ -58,3 +58,13 @@ def test_chief_sees_the_approval_queue(make_verified_client):
 @pytest.mark.parametrize("url", ["/reports/", "/reports/cameras/", "/reports/complaints/"])
 def test_an_officer_is_refused_the_oversight_pages(make_verified_client, url):
     assert make_verified_client(Role.OFFICER).get(url).status_code == 403
+
+
+def test_the_camera_map_works_offline_and_uses_tiles_only_when_configured(client, camera, settings):
+    page = client.get("/portal/cameras/")
+    assert b"<svg" in page.content and b"portal-tiles.js" not in page.content
+    assert "tile.example.org" not in page["Content-Security-Policy"]
+    settings.PORTAL_TILE_URL = "https://tile.example.org/{z}/{x}/{y}.png"
+    page = client.get("/portal/cameras/")
+    assert b"portal-tiles.js" in page.content and b'data-lat="41.9093"' in page.content
+    assert "img-src 'self' data: https://tile.example.org" in page["Content-Security-Policy"]

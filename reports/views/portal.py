@@ -7,6 +7,7 @@ hashes only (reports/tests/test_portal.py renders every page against seeded read
 import csv
 import io
 import json
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
@@ -57,7 +58,8 @@ def home(request):
 def cameras(request):
     devices = list(selectors.public_cameras())
     notices = list(selectors.placement_notices())
-    return render(
+    tile_url = conf.tile_url()
+    response = render(
         request,
         "portal/cameras.html",
         {
@@ -66,13 +68,24 @@ def cameras(request):
             "points": camera_points(devices, notices),
             "map_width": WIDTH,
             "map_height": HEIGHT,
-            "tile_url": conf.tile_url(),
+            "tile_url": tile_url,
+            "tile_attribution": conf.tile_attribution(),
             "notices": notices,
             "recent": selectors.recent_placements(),
             "retired": selectors.retired_cameras(),
             "notice_days": conf.camera_notice_days(),
         },
     )
+    origin = _origin(tile_url)
+    if origin:
+        # Optional map tiles: let the browser fetch images from the configured tile server only.
+        response._csp_update = {"img-src": [origin]}
+    return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
 @enforces("RPT-4", "USE-9")
