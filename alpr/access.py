@@ -28,6 +28,7 @@ from audit.actions import get as audit_action
 from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from audit.services import audit_record, refusals_recorded
+from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.roles import Capability
 from policy.selectors import current_policy
@@ -182,6 +183,7 @@ def _plate_query(plate: str, mode: str) -> tuple[str, str]:
     return query, mode
 
 
+@enforces("USE-1", "USE-5", "AUD-1")
 def plate_reads_search(*, actor: Actor, justification, plate: str, mode: str = SearchMode.EXACT,
                        since: datetime | None = None, until: datetime | None = None,
                        camera_ids=(), area: Area | None = None, page: int = 1,
@@ -209,6 +211,7 @@ def plate_reads_search(*, actor: Actor, justification, plate: str, mode: str = S
     return SearchResults(page=result, number=number, per_page=per_page, window=window, query=query)
 
 
+@enforces("USE-6", "AUD-1")
 def plate_reads_canvass(*, actor: Actor, justification, latitude: float, longitude: float, radius_m: float,
                         since: datetime | None = None, until: datetime | None = None, page: int = 1,
                         per_page: int = PER_PAGE) -> SearchResults:
@@ -276,6 +279,7 @@ def _visible_read(*, actor: Actor, justification, read_id: int, audit_event_id) 
     return read, extra
 
 
+@enforces("USE-4", "AUD-1")
 def plate_read_get(*, actor: Actor, justification, read_id: int,
                    audit_event_id: int | None = None) -> PlateRead:
     """Return one read for its detail page; the view is an audit entry."""
@@ -290,6 +294,7 @@ def plate_read_get(*, actor: Actor, justification, read_id: int,
     return read
 
 
+@enforces("AUD-1")
 def plate_read_image(*, actor: Actor, justification, read_id: int, kind: str,
                      audit_event_id: int | None = None) -> ReadImage:
     """Return the bytes of a read's plate crop or full photo; each view is an audit entry."""
@@ -343,6 +348,7 @@ def _check_download_purpose(purpose: str) -> None:
                            "for the prosecutor\u201d. " + problem, code="download_purpose", field="purpose")
 
 
+@enforces("USE-7")
 def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str, recipient: str = ""):
     """Save reads as an evidence package (retention's evidence store), within the policy's caps.
 
@@ -394,6 +400,7 @@ def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str,
 
 # --- audit queries (USE-4) -------------------------------------------------------------------------
 
+@enforces("USE-4")
 def audit_trail_lookup(*, actor: Actor, justification, plate: str = "",
                        case_number: str = "") -> list[AuditEvent]:
     """Return audit entries of searches and views that touched a plate or a case (newest first).

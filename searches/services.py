@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.selectors import ensure_alpr_access
 from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
+from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.roles import Capability
 from policy.selectors import current_policy
@@ -82,6 +83,7 @@ def _usable_felony_request(*, user, felony_request_id, case_number: str) -> Felo
     return request
 
 
+@enforces("USE-1", "USE-2", "USE-3", "USE-4")
 def justification_open(*, actor: Actor, purpose: str, case_number: str, description: str,
                        felony_request_id: int | None = None) -> Justification:
     """State why you are searching; return the justification that covers follow-up searches.
@@ -174,6 +176,7 @@ def felony_request_create(*, actor: Actor, case_number: str, offense: str,
     return request
 
 
+@enforces("USE-2")
 def felony_request_decide(*, actor: Actor, request_id: int, approve: bool,
                           note: str = "") -> FelonyExceptionRequest:
     """Approve or deny a pending other-felony request; only the Chief decides (USE-2, ACC-7)."""
