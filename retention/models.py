@@ -115,7 +115,7 @@ class EvidencePackage(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_by_label = models.CharField(max_length=200)
-    purpose = models.CharField(max_length=64)
+    purpose = models.TextField(help_text="A purpose code or the downloader's stated purpose, in full.")
     case_number = models.CharField(max_length=64)
     description = models.TextField()
     recipient = models.CharField(max_length=200, blank=True)

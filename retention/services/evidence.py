@@ -163,9 +163,10 @@ def evidence_package_create(
         if missing:
             raise NotFound(f"No such read: {', '.join(map(str, missing))}.")
         erroneous = set(ErroneousRead.objects.filter(read_id__in=ids).values_list("read_id", flat=True))
-        package = EvidencePackage(created_by=actor.user, created_by_label=actor.label, purpose=purpose[:64],
-                                  case_number=case_number.strip()[:64], description=description.strip(),
-                                  recipient=recipient.strip()[:200], read_ids=ids)
+        package = EvidencePackage(created_by=actor.user, created_by_label=actor.label,
+                                  purpose=purpose.strip(), case_number=case_number.strip()[:64],
+                                  description=description.strip(), recipient=recipient.strip()[:200],
+                                  read_ids=ids)
         package.directory = f"{package.created_at:%Y}/{_slug(package.case_number)}-{package.uuid}"
         final = evidence_root() / package.directory
         staging = final.with_name(f".staging-{package.uuid}")
@@ -189,8 +190,9 @@ def evidence_package_create(
             staging.rename(final)
             with transaction.atomic():
                 package.save()
-                audit_record(actor=actor, action=actions.EVIDENCE_PACKAGE_CREATED, purpose=package.purpose,
-                             case_number=package.case_number, description=package.description,
+                audit_record(actor=actor, action=actions.EVIDENCE_PACKAGE_CREATED,
+                             purpose=package.purpose[:64], case_number=package.case_number,
+                             description=package.description,
                              targets=[f"evidence-package:{package.uuid}", *(f"read:{i}" for i in ids)],
                              query={"manifest_sha256": package.manifest_sha256,
                                     "recipient": package.recipient},
