@@ -51,6 +51,13 @@ def event(
     )
 
 
+@pytest.fixture(autouse=True)
+def quick_pdf(request, monkeypatch):
+    """WeasyPrint takes a second or two per report; only the tests about the PDF render a real one."""
+    if "pdf" not in request.node.name:
+        monkeypatch.setattr("reports.services.reports.render_pdf", lambda html: b"%PDF-1.7 stub for tests")
+
+
 @pytest.fixture
 def seeded(people, user_factory):
     """A month of activity by two officers, with each kind of adherence problem, and noise outside it."""
