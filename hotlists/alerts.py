@@ -24,6 +24,7 @@ from hotlists import audit_actions as actions
 from hotlists.models import Alert, AlertAction, VerificationOutcome
 from hotlists.reads import AlertRead, reads_for_alerts
 from policy.roles import Capability
+from retention.selectors import erroneous_read_ids
 
 PURPOSE = "alert verification"
 POLL_WINDOW = timedelta(minutes=10)  # a screen opened later sees older alerts in the inbox, not as pop-ups
@@ -64,6 +65,11 @@ def _load(alert_id: int, *, lock: bool = False) -> Alert:
     return alert
 
 
+def _shown(alerts):
+    """Leave out alerts of reads confirmed erroneous since (RET-5): they must not be acted on."""
+    return alerts.exclude(read_id__in=erroneous_read_ids())
+
+
 def with_reads(alerts) -> list[AlertView]:
     alerts = list(alerts)
     reads = reads_for_alerts([(a.read_id, a.read_captured_at) for a in alerts])
@@ -93,7 +99,7 @@ def alerts_poll(*, actor: Actor, after_id: int) -> dict:
     Each delivery of alerts to a screen is one audit entry; an empty poll writes none.
     """
     require_alert_verifier(actor)
-    unverified = Alert.objects.filter(verification_outcome="")
+    unverified = _shown(Alert.objects.filter(verification_outcome=""))
     latest = Alert.objects.order_by("-id").values_list("id", flat=True).first() or 0
     fresh = (unverified.filter(pk__gt=after_id, created_at__gte=timezone.now() - POLL_WINDOW)
              .select_related("entry", "camera").order_by("-entry__priority", "id")[:POLL_LIMIT])
@@ -109,7 +115,7 @@ def alert_list(*, actor: Actor, only_open: bool = True, days: int = 7, limit: in
     """Return the inbox: recent alerts (open ones, or all), newest first; one audit entry."""
     with refusals_recorded(actor=actor, action=actions.ALERT_LIST_VIEWED):
         require_alert_verifier(actor)
-    alerts = Alert.objects.filter(created_at__gte=timezone.now() - timedelta(days=days))
+    alerts = _shown(Alert.objects.filter(created_at__gte=timezone.now() - timedelta(days=days)))
     if only_open:
         alerts = alerts.exclude(verification_outcome__in=[o for o in VerificationOutcome.values
                                                           if o != VerificationOutcome.CONFIRMED])

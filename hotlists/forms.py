@@ -21,7 +21,7 @@ class EntryForm(forms.Form):
     state = forms.CharField(label="Issuing state", max_length=2, required=False,
                             help_text="Two letters, e.g. IL. Leave empty if unknown.")
     reason = forms.CharField(label="Reason", max_length=300,
-                             help_text="What the vehicle is wanted for, e.g. stolen in burglary at 100 Main St.")
+                             help_text="What the vehicle is wanted for, e.g. stolen in a burglary.")
     case_number = forms.CharField(label="Case number", max_length=40)
     expires_on = forms.DateField(label="Expires on", widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text="The entry stops matching at the end of this day.")
@@ -48,7 +48,7 @@ class ImportForm(forms.Form):
                                                         if c[0] != HotlistSource.INTERNAL])
     file = forms.FileField(label="File")
     list_name = forms.CharField(label="List name", max_length=100, required=False,
-                                help_text="CSV only: the list this file replaces (default: from the file name).")
+                                help_text="CSV only: the list this file replaces (default: the file name).")
     case_number = forms.CharField(label="Case number for rows without one", max_length=40, required=False,
                                   help_text="CSV only.")
     expires_on = forms.DateField(label="Expires on", required=False,
@@ -66,13 +66,15 @@ class VerifyForm(forms.Form):
                                       widget=forms.RadioSelect)
     records_check = forms.CharField(label="LEADS/NCIC check (optional)", max_length=300, required=False,
                                     help_text="E.g. 'LEADS 14:02, record active, NIC V123456789'.")
-    outcome = forms.ChoiceField(label="Outcome", choices=VerificationOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label="Outcome", choices=VerificationOutcome.choices,
+                                widget=forms.RadioSelect)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
         return {"outcome": data["outcome"], "records_check": data["records_check"], "notes": data["notes"],
-                **{name: data[name] == "yes" for name in ("characters_match", "state_match", "vehicle_match")}}
+                **{name: data[name] == "yes" for name in ("characters_match", "state_match",
+                                                          "vehicle_match")}}
 
 
 class ActionForm(forms.Form):

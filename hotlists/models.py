@@ -83,6 +83,9 @@ class HotlistEntry(models.Model):
     plate_folded = models.CharField(max_length=16, blank=True)
     like_pattern = models.CharField(max_length=32, blank=True)
     like_folded = models.CharField(max_length=32, blank=True)
+    wildcard_anchor = models.CharField(
+        max_length=16, blank=True, help_text="Longest run of known characters of a partial plate, folded: "
+                                             "a read can match only if its folded plate contains it.")
 
     state = models.CharField(max_length=8, blank=True, help_text="Issuing state, e.g. IL; empty if unknown.")
     reason = models.CharField(max_length=300)
@@ -119,11 +122,11 @@ class HotlistEntry(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "hotlist entries"
         indexes = [
-            models.Index(fields=["plate_exact"], name="hotlist_entry_exact",
-                         condition=Q(active=True, is_wildcard=False)),
             models.Index(fields=["plate_folded"], name="hotlist_entry_folded",
                          condition=Q(active=True, is_wildcard=False)),
             models.Index(fields=["expires_at"], name="hotlist_entry_wildcards",
+                         condition=Q(active=True, is_wildcard=True)),
+            models.Index(fields=["wildcard_anchor"], name="hotlist_entry_anchor",
                          condition=Q(active=True, is_wildcard=True)),
             models.Index(fields=["hotlist", "active"], name="hotlist_entry_list"),
         ]

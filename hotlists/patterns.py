@@ -7,6 +7,8 @@ Matching is done in PostgreSQL: an entry without wildcards is stored with its ex
 plate, both indexed; an entry with wildcards is stored as LIKE patterns over the plate and over the
 folded plate (see ``hotlists.matching``).
 """
+import re
+
 from alpr import plates
 
 MAX_PLATE_LENGTH = 10  # NCIC's LIC holds 8; 10 leaves room for other issuers' formats.
@@ -17,6 +19,16 @@ fold = plates.fold_plate
 is_wildcard = plates.has_wildcards
 like_pattern = plates.wildcard_to_like
 pattern_matches = plates.wildcard_matches
+
+
+def anchor(pattern: str) -> str:
+    """Return the longest run of known characters in `pattern` (the first, if several tie)."""
+    return max(re.split(r"[?*]", pattern), key=len)
+
+
+def substrings(plate: str, shortest: int = plates.MIN_KNOWN_RUN) -> list[str]:
+    """Return every substring of `plate` at least `shortest` long: the anchors it could contain."""
+    return sorted({plate[i:j] for i in range(len(plate)) for j in range(i + shortest, len(plate) + 1)})
 
 
 def pattern_problem(pattern: str) -> str:

@@ -49,10 +49,11 @@ def set_match_keys(entry: HotlistEntry) -> None:
         entry.plate_exact = entry.plate_folded = ""
         entry.like_pattern = patterns.like_pattern(pattern)
         entry.like_folded = patterns.like_pattern(patterns.fold(pattern))
+        entry.wildcard_anchor = patterns.anchor(patterns.fold(pattern))
     else:
         entry.plate_exact = pattern
         entry.plate_folded = patterns.fold(pattern)
-        entry.like_pattern = entry.like_folded = ""
+        entry.like_pattern = entry.like_folded = entry.wildcard_anchor = ""
 
 
 def clean_plate_pattern(value) -> str:

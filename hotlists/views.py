@@ -28,7 +28,8 @@ def hotlist_index(request):
     entries = selectors.hotlist_entries(search=request.GET.get("q", ""), include_inactive=include_inactive,
                                         hotlist_id=request.GET.get("list") or None)
     return render(request, "hotlists/index.html", {
-        "hotlists": selectors.hotlists_with_counts(), "entries": entries[:200], "query": request.GET.get("q", ""),
+        "hotlists": selectors.hotlists_with_counts(), "entries": entries[:200], "query": request.GET.get("q",
+                                                                                                         ""),
         "include_inactive": include_inactive, "deactivate_form": DeactivateForm()})
 
 
@@ -100,7 +101,8 @@ def import_list(request):
         try:
             run = imports.hotlist_import(
                 actor=Actor.for_request(request), source=data["source"], file_name=upload.name,
-                data=upload.read(), list_name=data["list_name"] if data["source"] == HotlistSource.CSV else "",
+                data=upload.read(),
+                list_name=data["list_name"] if data["source"] == HotlistSource.CSV else "",
                 case_number=data["case_number"],
                 expires_at=end_of_local_day(data["expires_on"]) if data["expires_on"] else None)
         except ApplicationError as error:
@@ -145,7 +147,8 @@ def _detail(request, alert_id: int, *, verify_form=None, action_form=None, statu
     view = alerts.alert_get(actor=Actor.for_request(request), alert_id=alert_id)
     return render(request, "hotlists/alert_detail.html", {
         "alert": view.alert, "read": view.read, "entry": view.alert.entry,
-        "verify_form": verify_form or VerifyForm(), "action_form": action_form or ActionForm()}, status=status)
+        "verify_form": verify_form or VerifyForm(), "action_form": action_form or ActionForm(),
+    }, status=status)
 
 
 @capability_required(VERIFY)

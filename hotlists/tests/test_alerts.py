@@ -68,7 +68,8 @@ def test_verification_needs_the_image_and_every_comparison(officer, alert):
     with pytest.raises(ApplicationError, match="characters, the issuing state and the vehicle"):
         alerts.alert_verify(actor=act_as(officer), alert_id=alert.pk, **{**CONFIRM, "vehicle_match": False})
     with pytest.raises(ApplicationError, match="contradicts"):
-        alerts.alert_verify(actor=act_as(officer), alert_id=alert.pk, outcome="misread", characters_match=True,
+        alerts.alert_verify(actor=act_as(officer), alert_id=alert.pk, outcome="misread",
+                            characters_match=True,
                             state_match=True, vehicle_match=True)
     assert not Alert.objects.get(pk=alert.pk).verification_outcome
 
@@ -81,7 +82,8 @@ def test_confirmed_then_action_is_recorded_and_audited(officer, alert):
     alerts.alert_record_action(actor=act_as(officer), alert_id=alert.pk, action="vehicle_recovered",
                                notes="Towed to lot B")
     alert.refresh_from_db()
-    assert (alert.verification_outcome, alert.verified_by, alert.records_check, alert.action, alert.action_by) == (
+    assert (alert.verification_outcome, alert.verified_by, alert.records_check, alert.action,
+            alert.action_by) == (
         "confirmed", officer, "LEADS 14:02 record active", "vehicle_recovered", officer)
     [verified] = audit_rows("hotlist.alert_verified")
     assert verified.purpose == "alert verification" and verified.case_number == "26-004512"
@@ -94,7 +96,8 @@ def test_confirmed_then_action_is_recorded_and_audited(officer, alert):
 @pytest.mark.rule("USE-8")
 def test_an_expired_entry_cannot_be_confirmed(officer, alert):
     look(officer, alert)
-    type(alert.entry).objects.filter(pk=alert.entry_id).update(expires_at=timezone.now() - timedelta(minutes=1))
+    past = timezone.now() - timedelta(minutes=1)
+    type(alert.entry).objects.filter(pk=alert.entry_id).update(expires_at=past)
     with pytest.raises(ApplicationError, match="no longer valid"):
         alerts.alert_verify(actor=act_as(officer), alert_id=alert.pk, **CONFIRM)
     alerts.alert_verify(actor=act_as(officer), alert_id=alert.pk, outcome="entry_invalid",
@@ -145,7 +148,8 @@ def test_the_poll_delivers_new_alerts_once_and_audits_the_delivery(officer, aler
 @pytest.mark.rule("RPT-2")
 def test_outcomes_are_counted_for_hit_rate_and_false_positive_rate(officer, detective, make_read):
     for plate in ("AAA1111", "BBB2222", "CCC3333", "DDD4444"):
-        services.hotlist_entry_add(actor=act_as(detective), plate_pattern=plate, reason="Stolen vehicle report",
+        services.hotlist_entry_add(actor=act_as(detective), plate_pattern=plate,
+                                   reason="Stolen vehicle report",
                                    case_number="26-004512", expires_at=in_days())
     raised = [read_match_hotlists(make_read(plate).pk)[0]
               for plate in ("AAA1111", "BBB2222", "CCC3333", "DDD4444")]
@@ -161,4 +165,5 @@ def test_outcomes_are_counted_for_hit_rate_and_false_positive_rate(officer, dete
     assert (counts["alerts"], counts["verified"], counts["unverified"]) == (4, 3, 1)
     assert counts["outcomes"]["confirmed"] == 1 and counts["outcomes"]["misread"] == 1
     assert counts["actions"]["arrest"] == 1 and counts["actions"]["stop"] == 0
-    assert counts["hit_rate"] == pytest.approx(1 / 3) and counts["false_positive_rate"] == pytest.approx(2 / 3)
+    assert counts["hit_rate"] == pytest.approx(1 / 3)
+    assert counts["false_positive_rate"] == pytest.approx(2 / 3)

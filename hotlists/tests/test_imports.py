@@ -1,4 +1,4 @@
-"""Imports: the NCIC hot file, a LEADS-style list and CSV; rejected rows reported; bad files change nothing."""
+"""Imports: NCIC hot file, LEADS-style list and CSV; rejected rows reported; bad files change nothing."""
 import json
 import os
 import time
@@ -92,7 +92,8 @@ def test_a_malformed_file_changes_nothing(detective, data):
                    data=ncic_file(ncic_line(plate="KEEP123")))
     run = hotlist_import(actor=act_as(detective), source="ncic", file_name="bad.txt", data=data)
     assert run.status == "rejected" and run.error and run.rows_accepted == 0
-    assert list(HotlistEntry.objects.filter(active=True).values_list("plate_pattern", flat=True)) == ["KEEP123"]
+    assert list(HotlistEntry.objects.filter(active=True).values_list("plate_pattern",
+                                                                     flat=True)) == ["KEEP123"]
     assert [r.outcome for r in audit_rows("hotlist.imported")] == ["allowed", "failed"]
 
 
@@ -112,17 +113,17 @@ def test_a_leads_list_is_parsed_with_its_own_expiry_and_case_numbers(detective):
 
 
 def test_a_csv_list_with_the_common_header(detective):
-    data = ("Plate Number,Description,State/Province\n"
-            "7ABC123,Stolen blue Honda Civic,IL\n"
-            "8XYZ99,Wanted in armed robbery,WI\n"
-            ",No plate here,IL\n"
-            "9QRS555,Endangered missing adult,ILL\n"
-            "1AAA111,Stolen plate,IL\n"
-            "2BBB222,Stolen plate,IL\n"
-            "3CCC333,Stolen plate,IL\n"
-            "4DDD444,Stolen plate,IL\n"
-            "5EEE555,Stolen plate,IL\n"
-            "6FFF666,Stolen plate,IL\n").encode()
+    data = (b"Plate Number,Description,State/Province\n"
+            b"7ABC123,Stolen blue Honda Civic,IL\n"
+            b"8XYZ99,Wanted in armed robbery,WI\n"
+            b",No plate here,IL\n"
+            b"9QRS555,Endangered missing adult,ILL\n"
+            b"1AAA111,Stolen plate,IL\n"
+            b"2BBB222,Stolen plate,IL\n"
+            b"3CCC333,Stolen plate,IL\n"
+            b"4DDD444,Stolen plate,IL\n"
+            b"5EEE555,Stolen plate,IL\n"
+            b"6FFF666,Stolen plate,IL\n")
     run = hotlist_import(actor=act_as(detective), source="csv", file_name="neighbours.csv", data=data,
                          case_number="26-004512")
     assert (run.status, run.rows_accepted, run.rows_rejected) == ("accepted", 8, 2)

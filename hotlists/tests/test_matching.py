@@ -113,3 +113,23 @@ def test_one_read_matching_two_entries_raises_two_alerts(detective, make_read):
     add(detective, "7ABC*", case_number="26-000002")
     alerts = read_match_hotlists(make_read("7ABC123").pk)
     assert sorted(a.match_kind for a in alerts) == ["exact", "wildcard"]
+
+
+@pytest.mark.rule("RET-5")
+def test_a_read_confirmed_erroneous_raises_no_alert_and_leaves_the_feed(detective, officer, make_read,
+                                                                        user_factory):
+    from hotlists.alerts import alerts_poll
+    from retention.services import flag_review, read_flag_erroneous
+
+    add(detective, "7ABC123")
+    read = make_read("7ABC123")
+    [alert] = read_match_hotlists(read.pk)
+    assert [a["id"] for a in alerts_poll(actor=act_as(officer), after_id=0)["alerts"]] == [alert.pk]
+    administrator = user_factory(role="administrator")
+    flag = read_flag_erroneous(actor=act_as(officer), read_id=read.pk, kind="wrong_camera",
+                               note="Camera clock was a day off")
+    flag_review(actor=act_as(administrator), flag_id=flag.pk, confirm=True, note="Camera log confirms")
+    after = alerts_poll(actor=act_as(officer), after_id=0)
+    assert after == {"latest": alert.pk, "unverified": 0, "alerts": []}
+    Alert.objects.all().delete()
+    assert read_match_hotlists(read.pk) == []

@@ -50,7 +50,8 @@ def test_the_form_shows_why_an_entry_is_refused(detective_client):
 def test_an_upload_shows_its_report(detective_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile("list.csv", b"Plate Number,Description,State/Province\nCSV1234,Stolen car,IL\n")
+    upload = SimpleUploadedFile("list.csv",
+                                b"Plate Number,Description,State/Province\nCSV1234,Stolen car,IL\n")
     response = detective_client.post("/hotlists/imports/", {"source": "csv", "file": upload,
                                                             "case_number": "26-000001"})
     assert response.status_code == 302
