@@ -27,13 +27,14 @@ class AuditEvent(models.Model):
     occurred_at = models.DateTimeField(db_index=True)
     actor_type = models.CharField(max_length=16, choices=ActorType.choices)
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,  # (actor_user, occurred_at) below serves it
     )
     actor_label = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=64, db_index=True)
+    action = models.CharField(max_length=64)
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     purpose = models.CharField(max_length=64, blank=True)
-    case_number = models.CharField(max_length=64, blank=True, db_index=True)
+    case_number = models.CharField(max_length=64, blank=True)
     description = models.TextField(blank=True)
     reason = models.TextField(blank=True, help_text="Why a request was refused or failed.")
     targets = models.JSONField(default=list, blank=True)
@@ -46,11 +47,17 @@ class AuditEvent(models.Model):
     # Set by the insert trigger to the inserting transaction's id. The sealer uses it to know when
     # every event below a horizon has committed, so late committers are never skipped (audit.chain).
     txid = models.BigIntegerField(default=0, editable=False)
+    # Which formula `audit_event_digest` applies (set by the insert trigger; see migration 0005).
+    digest_version = models.PositiveSmallIntegerField(default=2, editable=False)
 
     class Meta:
         ordering = ["id"]
+        # Every index costs each of the many concurrent inserts; these are the ones reads use.
+        # (Plain Index, not db_index: no extra LIKE-pattern index on the text columns.)
         indexes = [
             models.Index(fields=["actor_user", "occurred_at"]),
+            models.Index(fields=["action", "occurred_at"], name="audit_event_action_idx"),
+            models.Index(fields=["case_number"], name="audit_event_case_idx"),
             models.Index(fields=["txid", "id"], name="audit_event_txid_idx"),
         ]
 
@@ -62,10 +69,14 @@ class AuditSeal(models.Model):
     """One link of the chain: the event at position `position`, hashed onto the link before it."""
 
     position = models.BigIntegerField(primary_key=True)
-    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="seal")
+    # No foreign-key constraint in the database: its check would lock (and so write) every sealed
+    # event row. Events cannot be deleted anyway, and verification reports a link without its event.
+    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="seal",
+                                 db_constraint=False)
     event_hash = models.CharField(max_length=64)
     previous_hash = models.CharField(max_length=64)
-    chain_hash = models.CharField(max_length=64, unique=True)
+    # Not indexed: links are found by position, and a random-hash index would slow every seal.
+    chain_hash = models.CharField(max_length=64)
     sealed_at = models.DateTimeField()
     # Every event whose transaction id is below this had committed, and was sealed, by this link's run.
     horizon = models.BigIntegerField(default=0)

@@ -60,7 +60,7 @@ def _filtered(filters: AuditFilters) -> QuerySet[AuditEvent]:
     if filters.outcome:
         events = events.filter(outcome=filters.outcome)
     if filters.case_number:
-        events = events.filter(case_number__iexact=filters.case_number)
+        events = events.filter(case_number=filters.case_number)
     if filters.flagged is not None:
         events = events.filter(flagged=filters.flagged)
     return events

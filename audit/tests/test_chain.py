@@ -115,9 +115,9 @@ def test_an_event_smuggled_in_below_the_horizon_is_reported(chain):
         cursor.execute(
             """INSERT INTO audit_auditevent (occurred_at, actor_type, actor_label, action, outcome, purpose,
                case_number, description, reason, targets, query, client_ip, session_ref, flagged,
-               content_hash, txid)
+               content_hash, txid, digest_version)
                VALUES (now() - interval '1 day', 'system', 'x', 'auth.logout', 'allowed', '', '', '', '',
-                       '[]', '{}', '', '', false, '', %s) RETURNING id""", [horizon - 1])
+                       '[]', '{}', '', '', false, '', %s, 2) RETURNING id""", [horizon - 1])
         smuggled = cursor.fetchone()[0]
     report = verify_chain()
     assert not report.ok
@@ -153,3 +153,38 @@ def test_audit_head_prints_json(chain, capsys):
     call_command("audit_head")
     head = json.loads(capsys.readouterr().out)
     assert head["position"] == 5 and head["chain_hash"] == chain_head().chain_hash
+
+
+@pytest.mark.rule("AUD-2")
+def test_the_digest_keeps_field_boundaries():
+    from audit.audit_actions import AUDIT_LOG_VIEWED
+    from audit.context import Actor
+    from audit.services import audit_record
+
+    actor = Actor.system("boundaries")
+    one = audit_record(actor=actor, action=AUDIT_LOG_VIEWED, purpose="a','b", case_number="c")
+    two = audit_record(actor=actor, action=AUDIT_LOG_VIEWED, purpose="a", case_number="b','c")
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert one.content_hash != two.content_hash
+    assert one.digest_version == two.digest_version == 2
+
+
+@pytest.mark.rule("AUD-2")
+def test_events_hashed_with_the_first_digest_still_verify_and_cannot_switch(chain):
+    with triggers_bypassed() as cursor:  # an event as stored before digest version 2 existed
+        cursor.execute(
+            """INSERT INTO audit_auditevent (occurred_at, actor_type, actor_label, action, outcome, purpose,
+               case_number, description, reason, targets, query, client_ip, session_ref, flagged,
+               content_hash, txid, digest_version)
+               VALUES (now(), 'system', 'old', 'auth.logout', 'allowed', '', '', '', '', '["x"]', '{}', '',
+                       '', false, '', pg_current_xact_id()::text::bigint, 1) RETURNING id""")
+        old = cursor.fetchone()[0]
+        cursor.execute("UPDATE audit_auditevent e SET content_hash = audit_event_digest(e) WHERE id = %s",
+                       [old])
+    assert seal_pending() == 1
+    assert verify_chain().ok
+    with triggers_bypassed() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET digest_version = 2 WHERE id = %s", [old])
+    report = verify_chain()
+    assert (report.ok, report.broken_event_id) == (False, old)
