@@ -222,7 +222,7 @@ def test_a_failed_insert_leaves_no_file(client, cam, photo, media_root, monkeypa
     def fail(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(PlateRead, "save", fail)
+    monkeypatch.setattr(services, "_insert_row", fail)
     client.raise_request_exception = False
     response = upload(client, cam, photo)
     assert response.status_code == 500

@@ -91,7 +91,16 @@ class Command(BaseCommand):
                 base_url = f"http://127.0.0.1:{port}"
                 settings.MEDIA_ROOT = media
             keys = self._cameras(options["cameras"])
+            before = self._server_cpu(server)
             result = self._load(base_url, keys, options["seconds"])
+            if server is not None:
+                used = self._server_cpu(server, pids=before)
+                result["server_cpu_ms_per_upload"] = round(used * 1000 / max(1, result["uploads"]), 2)
+                self._log(f"server CPU (gunicorn + PostgreSQL backends): {used:.1f} s for "
+                          f"{result['uploads']} uploads; at that cost {os.cpu_count()} idle cores would take "
+                          f"{os.cpu_count() * result['uploads'] / max(used, 1e-9):.0f} uploads/s")
+                if result["errors"] and self.server_log.exists():
+                    self._log("server log tail:\n" + self.server_log.read_text()[-4000:])
             sample = result.pop("read_ids")[: options["recognise"]]
             result["recognised_per_s_per_worker"] = self._recognise_sample(sample)
         finally:
@@ -145,11 +154,13 @@ class Command(BaseCommand):
     def _start_server(self, port: int, media: Path) -> subprocess.Popen:
         workers, threads = self.options["gunicorn_workers"], self.options["gunicorn_threads"]
         self._log(f"starting gunicorn on 127.0.0.1:{port} ({workers} workers x {threads} threads)")
+        self.server_log = media / "gunicorn.log"
         server = subprocess.Popen(  # noqa: S603  (our own venv's gunicorn, fixed arguments)
             [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application", "--bind",
              f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
              "--worker-class", "gthread", "--keep-alive", "30", "--log-level", "warning"],
             cwd=settings.BASE_DIR, env=self._server_env(media),
+            stdout=self.server_log.open("w"), stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -173,6 +184,33 @@ class Command(BaseCommand):
             camera = camera_create(actor=actor, name=f"Bench camera {run}-{number + 1:02d}")
             keys.append(camera_credential_rotate(actor=actor, camera_id=camera.pk).key)
         return keys
+
+    def _server_cpu(self, server, pids: dict | None = None):
+        """CPU seconds used by gunicorn's processes and this database's PostgreSQL backends.
+
+        With `pids` (an earlier snapshot), return the CPU used since; without, return a snapshot.
+        """
+        if server is None:
+            return {}
+        ticks = os.sysconf("SC_CLK_TCK")
+        found = {server.pid}
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+        if children.exists():
+            found |= {int(pid) for pid in children.read_text().split()}
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid()")
+            found |= {row[0] for row in cursor.fetchall()}
+        snapshot = {}
+        for pid in found:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            snapshot[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        if pids is None:
+            return snapshot
+        return sum(cpu - pids.get(pid, 0.0) for pid, cpu in snapshot.items())
 
     # --- the load -----------------------------------------------------------------------------
 
