@@ -10,6 +10,7 @@ import io
 import logging
 import time
 import uuid
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -116,6 +117,10 @@ def _insert(read: PlateRead, *, check_duplicate: bool, edge: bool, queue: bool) 
     raise AssertionError("unreachable")
 
 
+# Statements prepared on each open database connection (they last as long as its session).
+_prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
+
+
 @cache
 def _insert_sql() -> tuple[str, tuple]:
     fields = tuple(field for field in PlateRead._meta.concrete_fields if not field.primary_key)
@@ -142,8 +147,13 @@ def _locked_duplicate(camera_id: int, idempotency_key: str) -> PlateRead | None:
         # The lock serialises one camera's uploads, so two deliveries of one upload cannot both insert.
         cursor.execute("SELECT id FROM alpr_camera WHERE id = %s FOR UPDATE", [camera_id])
         # A separate statement: it sees whatever was committed while this one waited for the lock.
-        cursor.execute("SELECT id FROM alpr_plateread WHERE camera_id = %s AND idempotency_key = %s LIMIT 1",
-                       [camera_id, idempotency_key])
+        # Prepared once per connection: planning over ~30 day partitions costs more than running it.
+        prepared = _prepared.setdefault(connection.connection, set())
+        if "alpr_ingest_duplicate" not in prepared:
+            cursor.execute("PREPARE alpr_ingest_duplicate (bigint, text) AS SELECT id FROM alpr_plateread "
+                           "WHERE camera_id = $1 AND idempotency_key = $2 LIMIT 1")
+            prepared.add("alpr_ingest_duplicate")
+        cursor.execute("EXECUTE alpr_ingest_duplicate (%s, %s)", [camera_id, idempotency_key])
         row = cursor.fetchone()
     return PlateRead.system_objects.get(pk=row[0]) if row else None
 

@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -90,6 +91,7 @@ class Command(BaseCommand):
                 server = self._start_server(port, media)
                 base_url = f"http://127.0.0.1:{port}"
                 settings.MEDIA_ROOT = media
+            self._retention_days_of_partitions()
             keys = self._cameras(options["cameras"])
             before = self._server_cpu(server)
             result = self._load(base_url, keys, options["seconds"])
@@ -175,6 +177,14 @@ class Command(BaseCommand):
                 time.sleep(0.3)
         server.terminate()
         raise CommandError("gunicorn did not start within 60 s")
+
+    def _retention_days_of_partitions(self) -> None:
+        """A production table holds a partition per day of retention; so does the bench's."""
+        from alpr.partitions import ensure_partitions
+        from policy.selectors import current_policy
+
+        today = timezone.now().date()
+        ensure_partitions(today - timedelta(days=current_policy().retention_days), today + timedelta(days=2))
 
     def _cameras(self, count: int) -> list[str]:
         actor = Actor.system("manage.py bench_ingest")
