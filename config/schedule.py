@@ -3,10 +3,19 @@ from celery.schedules import crontab
 
 DAILY_AT_2 = crontab(hour=2, minute=0)
 DAILY_AT_7 = crontab(hour=7, minute=0)
+# Celery runs in UTC; 06:15 UTC is just after midnight in the agency's (US Central) time zone.
+DAILY_AFTER_LOCAL_MIDNIGHT = crontab(hour=6, minute=15)
+MONTHLY_ON_THE_1ST = crontab(day_of_month=1, hour=8, minute=0)
 
 BEAT_SCHEDULE = {
     "seal-audit-chain": {"task": "audit.tasks.seal_audit_chain", "schedule": 10.0},
     "disable-inactive-accounts": {"task": "accounts.tasks.disable_inactive_accounts", "schedule": DAILY_AT_2},
     "training-reminders": {"task": "accounts.tasks.send_training_reminders", "schedule": DAILY_AT_7},
     "requeue-stuck-reads": {"task": "ingest.tasks.requeue_stuck_reads", "schedule": 60.0},
+    "monthly-audit-report": {
+        "task": "reports.tasks.generate_monthly_audit_report", "schedule": MONTHLY_ON_THE_1ST},
+    "publish-audit-chain-head": {"task": "reports.tasks.publish_audit_chain_head", "schedule": DAILY_AT_7},
+    "apply-camera-placements": {
+        "task": "reports.tasks.apply_due_camera_placements", "schedule": DAILY_AFTER_LOCAL_MIDNIGHT},
+    "policy-versions-in-force": {"task": "reports.tasks.put_policy_versions_in_force", "schedule": 3600.0},
 }

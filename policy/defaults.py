@@ -77,3 +77,23 @@ GENERIC_IDENTITIES = ["guest", "patrol", "dispatch", "dispatcher", "shared", "te
                       "shift", "temp", "training", "trainee", "demo", "generic", "office", "station",
                       "team", "officer", "sergeant", "records", "detective", "analyst", "auditor",
                       "chief", "alpr", "system", "service", "anonymous", "nobody", "default"]
+
+
+# USE-9: what the system collects, and what it never collects or seeks; published on the portal.
+def collected() -> list[str]:
+    return [
+        "A photo of the rear of a passing vehicle, the plate characters read from it, "
+        "and the read's confidence.",
+        "The camera, place and time of the photo.",
+        "Who searched the data, when, for which purpose and case number (the audit log).",
+    ]
+
+
+def never_collected() -> list[str]:
+    return [
+        "No facial recognition: no software looks for or matches faces.",
+        "No images of drivers or passengers are sought; cameras are aimed at plates.",
+        "No linking to personal data beyond the plate (no names, addresses or social media).",
+        "No audio recording.",
+        "No data is bought from or sold to data brokers.",
+    ]

@@ -19,6 +19,7 @@ MAX_RETENTION_DAYS = 90  # Oak Park GO 4-68 VI: no configuration may keep reads 
 MIN_AUDIT_RETENTION_DAYS = 730  # AUD-3: audit entries are kept at least two years.
 MIN_PASSWORD_LENGTH = 12  # ACC-4
 MAX_IDLE_MINUTES = 30  # ACC-9
+MIN_COMMENT_DAYS = 14  # RPT-4: a comment period shorter than two weeks is not public comment.
 
 
 class AgencyPolicy(models.Model):
@@ -78,6 +79,15 @@ class AgencyPolicy(models.Model):
     restrict_to_trusted_networks = models.BooleanField(default=False)
     trusted_networks = models.JSONField(default=list, blank=True)
     system_use_notice = models.TextField(default=defaults.SYSTEM_USE_NOTICE)
+    # Transparency (RPT-4, CAM-2, USE-9)
+    policy_comment_days = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(MIN_COMMENT_DAYS)],
+        help_text="Days a new policy text is open for public comment before it can take effect.")
+    camera_notice_days = models.PositiveSmallIntegerField(
+        default=14, validators=[MinValueValidator(1)],
+        help_text="Days a camera installation or move is announced on the portal before it takes effect.")
+    collected = models.JSONField(default=defaults.collected)
+    never_collected = models.JSONField(default=defaults.never_collected)
 
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

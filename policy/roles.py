@@ -35,6 +35,9 @@ class Capability(models.TextChoices):
     HANDLE_RECORDS_REQUESTS = "handle_records_requests", "Handle public-records requests"
     SIGN_OFF_AUDIT = "sign_off_audit", "Sign off the monthly audit"
     READ_REPORTS = "read_reports", "Read oversight reports"
+    APPROVE_POLICY_TEXT = "approve_policy_text", "Approve a new policy text after public comment"
+    RECORD_INCIDENTS = "record_incidents", "Record security incidents and the oversight contact"
+    HANDLE_COMPLAINTS = "handle_complaints", "Track complaints and error reports to resolution"
 
 
 _QUERY = {Capability.SEARCH_PLATES, Capability.VERIFY_ALERTS}
@@ -55,6 +58,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.REVIEW_SHARING,
             Capability.SIGN_OFF_AUDIT,
             Capability.READ_REPORTS,
+            Capability.RECORD_INCIDENTS,
+            Capability.HANDLE_COMPLAINTS,
         }
     ),
     Role.CHIEF: frozenset(
@@ -63,10 +68,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.SUSPEND_USERS,
             Capability.APPROVE_RELOCATIONS,
             Capability.APPROVE_FELONY_EXCEPTIONS,
+            Capability.APPROVE_POLICY_TEXT,
             Capability.READ_REPORTS,
         }
     ),
-    Role.AUDITOR: frozenset({Capability.AUDIT_QUERY, Capability.READ_AUDIT_LOG, Capability.READ_REPORTS}),
+    Role.AUDITOR: frozenset(
+        {Capability.AUDIT_QUERY, Capability.READ_AUDIT_LOG, Capability.READ_REPORTS,
+         Capability.HANDLE_COMPLAINTS}
+    ),
     Role.OVERSIGHT: frozenset({Capability.READ_REPORTS}),
     Role.RECORDS: frozenset({Capability.HANDLE_RECORDS_REQUESTS}),
 }

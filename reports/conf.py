@@ -1,36 +1,21 @@
-"""Reports-app configuration: periods and lists that the department may tune by setting.
+"""Reports-app configuration: deployment settings, and the policy values this app reads.
 
 Read at call time (never at import), so tests can override them with ``settings``.
 """
 
 from django.conf import settings
 
-DEFAULT_COMMENT_PERIOD_DAYS = 30
-DEFAULT_CAMERA_NOTICE_DAYS = 14
-ANNUAL_REVIEW_DAYS = 365
+from policy.selectors import current_policy
 
-# USE-9: what the system collects, and what it never collects or seeks. Shown on the portal and
-# enforced where software can enforce it (reports/tests/test_never_collected.py).
-DEFAULT_COLLECTED = [
-    "A photo of the rear of a passing vehicle, the plate characters read from it, and the read's confidence.",
-    "The camera, place and time of the photo.",
-    "Who searched the data, when, for which purpose and case number (the audit log).",
-]
-DEFAULT_NEVER_COLLECTED = [
-    "No facial recognition: no software looks for or matches faces.",
-    "No images of drivers or passengers are sought; cameras are aimed at plates.",
-    "No linking to personal data beyond the plate (no names, addresses or social media).",
-    "No audio recording.",
-    "No data is bought from or sold to data brokers.",
-]
+ANNUAL_REVIEW_DAYS = 365
 
 
 def comment_period_days() -> int:
-    return int(getattr(settings, "POLICY_COMMENT_PERIOD_DAYS", DEFAULT_COMMENT_PERIOD_DAYS))
+    return current_policy().policy_comment_days
 
 
 def camera_notice_days() -> int:
-    return int(getattr(settings, "CAMERA_PUBLIC_NOTICE_DAYS", DEFAULT_CAMERA_NOTICE_DAYS))
+    return current_policy().camera_notice_days
 
 
 def tile_url() -> str:
@@ -43,11 +28,13 @@ def tile_attribution() -> str:
 
 
 def collected() -> list[str]:
-    return list(getattr(settings, "PORTAL_COLLECTED", DEFAULT_COLLECTED))
+    """USE-9: what is collected, from the policy in force."""
+    return list(current_policy().collected)
 
 
 def never_collected() -> list[str]:
-    return list(getattr(settings, "PORTAL_NEVER_COLLECTED", DEFAULT_NEVER_COLLECTED))
+    """USE-9: what is never collected or sought, from the policy in force."""
+    return list(current_policy().never_collected)
 
 
 def oversight_fallback_email() -> str:
