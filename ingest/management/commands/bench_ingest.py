@@ -75,6 +75,7 @@ class Command(BaseCommand):
                                           "(it must share this process's database and SECRET_KEY).")
         parser.add_argument("--gunicorn-workers", type=int, default=4)
         parser.add_argument("--gunicorn-threads", type=int, default=4)
+        parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
         parser.add_argument("--recognise", type=int, default=30,
                             help="Reads to recognise for the per-worker rate.")
 
@@ -160,7 +161,7 @@ class Command(BaseCommand):
         server = subprocess.Popen(  # noqa: S603  (our own venv's gunicorn, fixed arguments)
             [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application", "--bind",
              f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
-             "--worker-class", "gthread", "--keep-alive", "30", "--log-level", "warning"],
+             "--worker-class", self.options["worker_class"], "--keep-alive", "30", "--log-level", "warning"],
             cwd=settings.BASE_DIR, env=self._server_env(media),
             stdout=self.server_log.open("w"), stderr=subprocess.STDOUT,
         )
