@@ -29,6 +29,7 @@ import logging
 import os
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -54,6 +55,8 @@ PURGE_LOCK = 0x50_55_52_47  # "PURG"
 PARENT = partitions.PARENT_TABLE
 ROW_BATCH = 5000
 TRASH_DIR = ".purge-trash"
+UNLINK_WORKERS = 32
+UNLINK_BATCH = 256
 
 
 
@@ -106,23 +109,35 @@ def _quote(name: str) -> str:
 def _remove_files(directory: Path, keep_prefixes: frozenset[str] = frozenset()) -> int:
     """Delete every file under `directory` whose name does not start with a kept prefix; return the count.
 
-    Directories left empty are removed, `directory` included.
+    Unlinks run on a thread pool: an unlink is cheap for the CPU but waits on the disk's journal,
+    and many in flight at once cut a day's deletion by an order of magnitude. Directories left
+    empty are removed, `directory` included.
     """
-    removed = 0
     if not directory.is_dir():
         return 0
+    keep = tuple(keep_prefixes)
+    doomed, directories = [], []
     for root, dirs, files in os.walk(directory, topdown=False):
-        for name in files:
-            if keep_prefixes and name.startswith(tuple(keep_prefixes)):
-                continue
-            os.unlink(os.path.join(root, name))
-            removed += 1
-        for name in dirs:
-            with contextlib.suppress(OSError):  # still holds kept files
-                os.rmdir(os.path.join(root, name))
+        doomed += [os.path.join(root, name) for name in files if not (keep and name.startswith(keep))]
+        directories += [os.path.join(root, name) for name in dirs]
+    if len(doomed) > UNLINK_BATCH:
+        with ThreadPoolExecutor(max_workers=UNLINK_WORKERS) as pool:
+            for start in range(0, len(doomed), UNLINK_BATCH):
+                list(pool.map(_unlink, doomed[start:start + UNLINK_BATCH]))
+    else:
+        for path in doomed:
+            _unlink(path)
+    for path in directories:
+        with contextlib.suppress(OSError):  # still holds kept files
+            os.rmdir(path)
     with contextlib.suppress(OSError):
         directory.rmdir()
-    return removed
+    return len(doomed)
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def _trash_root() -> Path:
