@@ -1,0 +1,110 @@
+"""Retention in a real browser: a detective places an evidence hold, exports and verifies an evidence
+package; an officer flags an erroneous read and the administrator confirms it (RET-2, RET-4, RET-5)."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from audit.models import AuditEvent
+from conftest import UserFactory
+from policy.roles import Role
+from retention.models import (
+    ErroneousDataNotification,
+    ErroneousFlag,
+    EvidenceHold,
+    EvidencePackage,
+    FlagStatus,
+)
+from retention.services import read_share_register
+from retention.services.evidence import package_check
+from retention.tests.conftest import create_read
+from tests.browser.conftest import browser_sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+
+
+@pytest.fixture
+def camera(db):
+    from alpr.models import Camera
+
+    return Camera.objects.create(name="Harlem & North", location_description="NE corner")
+
+
+@pytest.mark.rule("RET-2")
+def test_detective_places_an_evidence_hold(page, live_server, camera):
+    detective = UserFactory(role=Role.DETECTIVE)
+    read = create_read(camera, plate="ABC1234")
+    browser_sign_in(page, live_server, detective)
+    page.goto(f"{live_server.url}/retention/holds/new/?read={read.pk}")
+    expect(page.get_by_label("Read numbers")).to_have_value(str(read.pk))
+    page.get_by_label("Case number").fill("26-004512")
+    page.get_by_label("Reason").fill("Vehicle seen leaving the shooting on Oak Street")
+    page.get_by_role("button", name="Place the hold").click()
+    hold = EvidenceHold.objects.get()
+    expect(page.get_by_role("heading", name=f"Evidence hold {hold.pk}")).to_be_visible()
+    expect(page.get_by_role("cell", name="ABC1234")).to_be_visible()
+    assert list(hold.held_reads.values_list("read_id", flat=True)) == [read.pk]
+    assert AuditEvent.objects.filter(action="retention.hold_placed", actor_user=detective).exists()
+
+
+@pytest.mark.rule("RET-4")
+def test_detective_exports_evidence_and_verifies_the_package(page, live_server, camera):
+    detective = UserFactory(role=Role.DETECTIVE)
+    read = create_read(camera, plate="XYZ9876")
+    browser_sign_in(page, live_server, detective)
+    page.goto(f"{live_server.url}/retention/evidence/new/?read={read.pk}")
+    page.get_by_label("Purpose").select_option(label="Violent crime investigation")
+    page.get_by_label("Case number").fill("26-004512")
+    page.get_by_label("Description").fill("Photo of the getaway car for the prosecutor")
+    page.get_by_label("Recipient").fill("Cook County State's Attorney")
+    page.get_by_role("button", name="Create the package").click()
+    package = EvidencePackage.objects.get()
+    expect(page.get_by_role("heading", name=f"Evidence package {package.pk}")).to_be_visible()
+    expect(page.get_by_text(package.manifest_sha256)).to_be_visible()
+    page.get_by_role("button", name="Verify the package").click()
+    expect(page.get_by_role("status")).to_contain_text("Verified")
+    expect(page.locator("#verification-status")).to_contain_text("Intact")
+    package.refresh_from_db()
+    assert package.last_verified_ok is True
+    from django.conf import settings
+
+    assert package_check(settings.EVIDENCE_ROOT / package.directory, package).ok
+
+
+@pytest.mark.rule("RET-5")
+def test_officer_flags_a_read_and_the_administrator_confirms_it(page, new_page, live_server, camera):
+    officer = UserFactory(role=Role.OFFICER)
+    administrator = UserFactory(role=Role.ADMINISTRATOR)
+    read = create_read(camera, plate="8BC1234")
+    from audit.context import Actor
+
+    read_share_register(actor=Actor.system("sharing"), read_id=read.pk, agency_name="Berwyn PD",
+                        agency_ori="IL0160100")
+    browser_sign_in(page, live_server, officer)
+    page.goto(f"{live_server.url}/retention/reads/{read.pk}/flag/")
+    expect(page.get_by_role("heading", name="Report an erroneous read")).to_be_visible()
+    page.get_by_label("What is wrong").select_option(label="Misread plate")
+    page.get_by_label("Note").fill("The photo shows a B where the read says 8")
+    page.get_by_label("Correct plate, if known").fill("BBC1234")
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_role("status")).to_contain_text("goes to the system administrator")
+    flag = ErroneousFlag.objects.get()
+    assert flag.flagged_by == officer and flag.status == FlagStatus.OPEN
+
+    admin_page = new_page()
+    browser_sign_in(admin_page, live_server, administrator)
+    admin_page.goto(f"{live_server.url}/retention/flags/")
+    admin_page.get_by_label("Confirm the error").check()
+    expect(admin_page.get_by_label("Corrected plate")).to_have_value("BBC1234")
+    admin_page.get_by_label("Review note").fill("Checked the crop: B, not 8")
+    admin_page.get_by_role("button", name=re.compile(f"Record the decision on flag {flag.pk}")).click()
+    expect(admin_page.get_by_role("status")).to_contain_text("1 agency notice")
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.CONFIRMED and flag.plate_after == "BBC1234"
+    assert ErroneousDataNotification.objects.filter(flag=flag, agency_ori="IL0160100").exists()
