@@ -6,6 +6,7 @@ from django import template
 from django.template.loader import render_to_string
 
 from policy.roles import Capability
+from policy.selectors import current_policy
 
 register = template.Library()
 
@@ -19,4 +20,5 @@ def alert_feed(context) -> str:
     if not (user and user.is_authenticated and user.is_verified() and user.can(Capability.VERIFY_ALERTS)):
         return ""
     request._alert_feed_rendered = True
-    return render_to_string("hotlists/_alert_feed.html", request=request)
+    context = {"idle_minutes": current_policy().session_idle_minutes}
+    return render_to_string("hotlists/_alert_feed.html", context, request=request)

@@ -16,6 +16,13 @@
   var after = parseInt(window.sessionStorage.getItem(STORAGE_KEY) || "0", 10) || 0;
   var audio = null;
   var stopped = false;
+  // Polling must not keep an unattended session alive past the policy's idle timeout (ACC-9):
+  // without keyboard, mouse or touch activity for that long, the feed stops.
+  var idleMs = (parseInt(feed.getAttribute("data-idle-minutes") || "30", 10) || 30) * 60000;
+  var lastActivity = Date.now();
+  ["keydown", "mousedown", "mousemove", "touchstart", "scroll"].forEach(function (name) {
+    document.addEventListener(name, function () { lastActivity = Date.now(); }, { passive: true });
+  });
 
   function audioContext() {
     var Ctx = window.AudioContext || window.webkitAudioContext;
@@ -80,8 +87,16 @@
     live.textContent = "New hotlist alert: " + plate + ", " + alert.reason + ", " + alert.camera + ".";
   }
 
+  function pause() {
+    stopped = true;
+    var note = text("p", "alert-feed-paused", "Live alerts paused after inactivity. Reload the page to resume.");
+    list.appendChild(note);
+    live.textContent = "Live alerts paused after inactivity.";
+  }
+
   function poll() {
     if (stopped) { return; }
+    if (Date.now() - lastActivity > idleMs) { pause(); return; }
     fetch(pollUrl + "?after=" + encodeURIComponent(after), {
       credentials: "same-origin",
       headers: { "Accept": "application/json", "X-ALPR-Background": "1" },
