@@ -16,6 +16,7 @@ from retention.models import (
     EvidenceHold,
     EvidencePackage,
     FlagStatus,
+    HeldRead,
     PurgeRun,
 )
 from retention.permissions import is_retention_manager
@@ -78,6 +79,20 @@ def hold_reads(hold: EvidenceHold) -> list[ReadSummary]:
 
 def active_holds() -> QuerySet:
     return EvidenceHold.objects.filter(released_at__isnull=True)
+
+
+def held_reads_condition() -> Q:
+    """Return a filter on PlateRead matching every read an active hold covers.
+
+    For code that caps its time window at the retention period: held reads older than that are
+    still stored, on purpose, and ``PlateRead.system_objects.filter(captured_at__gte=oldest) |
+    ...filter(held_reads_condition())`` keeps them findable.
+    """
+    condition = Q(pk__in=HeldRead.objects.filter(hold__released_at__isnull=True).values("read_id"))
+    windows = active_holds().exclude(plate="").values_list("plate", "window_start", "window_end")
+    for plate, start, end in windows:
+        condition |= Q(plate=plate, captured_at__gte=start, captured_at__lt=end)
+    return condition
 
 
 def packages_visible_to(user) -> QuerySet:

@@ -1,6 +1,6 @@
 """The rolling purge (RET-1, RET-3): reads older than the policy's retention period, and their images, go.
 
-Design (see docs/retention.md for the long form):
+Design (retention/README.md has the long form):
 
 * The cutoff is ``now - retention_days``, to the microsecond: a read captured before it is expired.
 * A day partition wholly before the cutoff with no held read is emptied in constant time: in one

@@ -133,3 +133,17 @@ def test_rejected_flag_changes_nothing_and_flagging_needs_read_access(make_read,
     flag_review(actor=actor_of(administrator), flag_id=flag.pk, confirm=False, note="Read is right")
     assert exclude_erroneous(PlateRead.system_objects.filter(pk=read.pk)).exists()
     assert PlateRead.system_objects.get(pk=read.pk).plate == "ABC1234"
+
+
+@pytest.mark.rule("RET-2")
+def test_held_reads_condition_finds_specific_and_window_holds(make_read, detective):
+    from retention.selectors import held_reads_condition
+
+    specific, in_window = make_read(plate="AAA111"), make_read(plate="BBB222")
+    other = make_read(plate="CCC333")
+    hold_place(actor=actor_of(detective), case_number="26-2", reason="Kept", read_ids=[specific.pk])
+    hold_place(actor=actor_of(detective), case_number="26-3", reason="Kept", plate="BBB222",
+               window_start=in_window.captured_at - timedelta(hours=1),
+               window_end=in_window.captured_at + timedelta(hours=1))
+    found = set(PlateRead.system_objects.filter(held_reads_condition()).values_list("pk", flat=True))
+    assert found == {specific.pk, in_window.pk} and other.pk not in found
