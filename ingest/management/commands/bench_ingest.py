@@ -76,6 +76,9 @@ class Command(BaseCommand):
         parser.add_argument("--gunicorn-workers", type=int, default=4)
         parser.add_argument("--gunicorn-threads", type=int, default=4)
         parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+        parser.add_argument("--in-process", type=int, default=200,
+                            help="Uploads to run through Django's WSGI handler in this process, to measure "
+                                 "the CPU one upload costs (0 to skip).")
         parser.add_argument("--recognise", type=int, default=30,
                             help="Reads to recognise for the per-worker rate.")
 
@@ -104,6 +107,8 @@ class Command(BaseCommand):
                           f"{os.cpu_count() * result['uploads'] / max(used, 1e-9):.0f} uploads/s")
                 if result["errors"] and self.server_log.exists():
                     self._log("server log tail:\n" + self.server_log.read_text()[-4000:])
+            if server is not None and options["in_process"]:
+                result.update(self._cpu_per_upload(keys[0], options["in_process"]))
             sample = result.pop("read_ids")[: options["recognise"]]
             result["recognised_per_s_per_worker"] = self._recognise_sample(sample)
         finally:
@@ -195,6 +200,57 @@ class Command(BaseCommand):
             camera = camera_create(actor=actor, name=f"Bench camera {run}-{number + 1:02d}")
             keys.append(camera_credential_rotate(actor=actor, camera_id=camera.pk).key)
         return keys
+
+    def _cpu_per_upload(self, key: str, count: int) -> dict:
+        """Run uploads through the WSGI handler here and count the CPU they cost this process and its
+        PostgreSQL backend: a per-upload cost that a busy machine inflates far less than latency."""
+        import io
+
+        from celery import current_app
+        from django.core.handlers.wsgi import WSGIHandler
+
+        settings.DEBUG = False
+        broker = urlsplit(settings.CELERY_BROKER_URL)
+        host, port = broker.hostname or "127.0.0.1", broker.port or 6379
+        current_app.conf.broker_url = f"redis://{host}:{port}/{BENCH_REDIS_DB}"
+        current_app._pool = None
+        body = _multipart(plate_photo("BENCH01", size=(480, 300), quality=80), timezone.now().isoformat())
+        handler = WSGIHandler()
+
+        def upload() -> None:
+            environ = {
+                "REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/cameras/reads/", "SERVER_NAME": "127.0.0.1",
+                "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "REMOTE_ADDR": "127.0.0.1",
+                "CONTENT_TYPE": f"multipart/form-data; boundary={BOUNDARY}", "CONTENT_LENGTH": str(len(body)),
+                "wsgi.input": io.BytesIO(body), "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr,
+                "HTTP_AUTHORIZATION": f"Camera {key}", "HTTP_IDEMPOTENCY_KEY": uuid.uuid4().hex,
+            }
+            statuses = []
+            b"".join(handler(environ, lambda status, headers: statuses.append(status)))
+            if not statuses[0].startswith("202"):
+                raise CommandError(f"in-process upload refused: {statuses[0]}")
+
+        for _ in range(5):
+            upload()
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        ticks = os.sysconf("SC_CLK_TCK")
+
+        def backend_cpu() -> float:
+            fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / ticks
+
+        app_started, db_started = time.process_time(), backend_cpu()
+        for _ in range(count):
+            upload()
+        app_ms = (time.process_time() - app_started) * 1000 / count
+        db_ms = (backend_cpu() - db_started) * 1000 / count
+        cores = os.cpu_count() or 1
+        self._log(f"in process: {app_ms:.2f} ms CPU in Django + {db_ms:.2f} ms in PostgreSQL per upload "
+                  f"=> about {cores * 1000 / (app_ms + db_ms):.0f} uploads/s on {cores} idle cores")
+        return {"app_cpu_ms_per_upload": round(app_ms, 2), "db_cpu_ms_per_upload": round(db_ms, 2),
+                "capacity_uploads_per_s_idle_cores": round(cores * 1000 / (app_ms + db_ms))}
 
     def _server_cpu(self, server, pids: dict | None = None):
         """CPU seconds used by gunicorn's processes and this database's PostgreSQL backends.
