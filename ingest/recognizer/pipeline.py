@@ -26,8 +26,10 @@ READ_VARIANTS = ((0.92, 1.0), (1.0, 1.0), (0.86, 1.2))
 MAX_CANDIDATE_BOXES = 10
 MAX_TEXTS_PER_PLATE = 5
 MIN_PLATE_SCORE = -9.0
-# US plates are 2:1; the localiser box hugs the character row, which sits a little low on the plate.
+# US plates are 2:1 and about 1.27 times as wide as the span of time steps that emit characters
+# (measured on the development photos); the character row sits a little low on the plate.
 PLATE_ASPECT = 2.0
+PLATE_WIDTH_PER_SPAN = 1.27
 PLATE_CENTRE_SHIFT = -0.04
 
 
@@ -120,7 +122,8 @@ def _rank_texts(box: Box, readings: list[Reading]) -> PlateResult | None:
     if best_score < MIN_PLATE_SCORE:
         return None
     candidates = [TextCandidate(text, _confidence(score)) for score, text in scored[:MAX_TEXTS_PER_PLATE]]
-    return PlateResult(best_text, candidates[0].confidence, _plate_box(box), candidates, score=best_score)
+    plate_box = _plate_box(box, readings[0])
+    return PlateResult(best_text, candidates[0].confidence, plate_box, candidates, score=best_score)
 
 
 def _text_score(text: str, readings: list[Reading]) -> float:
@@ -134,10 +137,22 @@ def _confidence(score: float) -> float:
     return float(1.0 / (1.0 + np.exp(-(score + 3.0))))
 
 
-def _plate_box(box: Box) -> list[int]:
-    height = max(box.h, box.w / PLATE_ASPECT)
+def character_span(box: Box, reading: Reading) -> tuple[float, float]:
+    """Left and right image x of the characters in the crop of ``box`` (first READ_VARIANTS entry)."""
+    corners = variant_corners(box)[0]
+    left, width = float(corners[0, 0]), float(corners[1, 0] - corners[0, 0])
+    steps = len(reading.step_log_probs)
+    return left + width * reading.first_step / steps, left + width * (reading.last_step + 1) / steps
+
+
+def _plate_box(box: Box, reading: Reading) -> list[int]:
+    """The plate around the characters the reader found: localiser boxes are sometimes far too wide."""
+    span_left, span_right = character_span(box, reading)
+    width = (span_right - span_left) * PLATE_WIDTH_PER_SPAN
+    centre_x = (span_left + span_right) / 2
+    height = width / PLATE_ASPECT
     centre_y = box.y + box.h / 2 + PLATE_CENTRE_SHIFT * box.h
-    return [box.x, round(centre_y - height / 2), box.w, round(height)]
+    return [round(centre_x - width / 2), round(centre_y - height / 2), round(width), round(height)]
 
 
 def _drop_duplicates(plates: list[PlateResult]) -> list[PlateResult]:

@@ -16,12 +16,15 @@ DEFAULT_MODEL_PATH = Path(__file__).parent / "model" / "plate_ctc.onnx"
 
 @dataclass(frozen=True)
 class Reading:
-    """A decoded line: its text, the summed best-path log-probability, and per-character probabilities."""
+    """A decoded line: text, summed best-path log-probability, per-character probabilities, and the
+    first and last time steps that emit a character (where the characters are in the crop)."""
 
     text: str
     log_prob: float
     char_probs: tuple[float, ...]
     step_log_probs: np.ndarray
+    first_step: int = 0
+    last_step: int = 0
 
 
 def log_softmax(scores: np.ndarray, axis: int) -> np.ndarray:
@@ -42,7 +45,9 @@ def greedy_decode(step_log_probs: np.ndarray) -> Reading:
             probs[-1] = max(probs[-1], float(np.exp(step_log_probs[step, index])))
         previous = index
     log_prob = float(step_log_probs[np.arange(len(best)), best].sum())
-    return Reading("".join(chars), log_prob, tuple(probs), step_log_probs)
+    emitting = np.flatnonzero(best != BLANK)
+    first, last = (int(emitting[0]), int(emitting[-1])) if len(emitting) else (0, len(best) - 1)
+    return Reading("".join(chars), log_prob, tuple(probs), step_log_probs, first, last)
 
 
 def ctc_log_likelihood(step_log_probs: np.ndarray, text: str) -> float:

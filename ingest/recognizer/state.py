@@ -80,9 +80,9 @@ def read_state(gray: np.ndarray, x: int, y: int, w: int, h: int) -> str | None:
 
 def match_state(text: str) -> str | None:
     """Fuzzy-match OCR output such as ``'CALIFORNIA'`` or ``'ALIFORNI'`` to a state code."""
-    words = [word for word in text.upper().split() if len(word) >= MIN_WORD_LENGTH]
-    joined = " ".join(words)
-    for candidate in [joined, *words]:
+    words = text.upper().split()
+    long_words = [word for word in words if len(word) >= MIN_WORD_LENGTH]
+    for candidate in [" ".join(words), *long_words]:
         matches = difflib.get_close_matches(candidate, STATE_CODES, n=1, cutoff=MATCH_CUTOFF)
         if matches:
             return STATE_CODES[matches[0]]

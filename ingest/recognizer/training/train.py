@@ -7,7 +7,7 @@ Run with the training venv (see requirements-train.txt), from the repository roo
 
 Two phases: pre-training on synthetic plates (gets CTC past its all-blank plateau), then fine-tuning
 on augmented crops of the development photos mixed with synthetic ones. Photos that
-``dev_data.is_held_out`` selects are never trained on; their exact-read share is printed.
+``dataset.is_held_out`` selects are never trained on; their exact-read share is printed.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, required=True, help="where to write the ONNX model")
     parser.add_argument("--synthetic", type=int, default=40000, help="number of synthetic crops")
     parser.add_argument("--per-photo", type=int, default=250, help="augmented crops per training photo")
-    parser.add_argument("--pretrain-minutes", type=float, default=7.0)
-    parser.add_argument("--finetune-minutes", type=float, default=15.0)
+    parser.add_argument("--pretrain-steps", type=int, default=1400, help="batches of synthetic crops only")
+    parser.add_argument("--finetune-steps", type=int, default=530, help="batches of development + synthetic")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args(argv)
@@ -106,20 +106,18 @@ def mixed_batch(
 def train_for(
     model: PlateReader,
     sets: list[tuple[CropSet, int]],
-    minutes: float,
+    steps: int,
     learning_rate: float,
     rng: np.random.Generator,
     evaluate: Callable[[], str],
 ) -> None:
-    """Adam with a cosine learning-rate decay over a fixed wall-clock budget."""
+    """AdamW with a cosine learning-rate decay over ``steps`` batches."""
     optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=BLANK, zero_infinity=True)
-    start = time.monotonic()
-    budget = minutes * 60.0
-    step, running = 0, 0.0
-    while (elapsed := time.monotonic() - start) < budget:
+    running = 0.0
+    for step in range(steps):
         for group in optimiser.param_groups:
-            group["lr"] = learning_rate * 0.5 * (1 + math.cos(math.pi * elapsed / budget))
+            group["lr"] = learning_rate * 0.5 * (1 + math.cos(math.pi * step / steps))
         model.train()
         images, targets, target_lengths = mixed_batch(rng, sets)
         log_probs = logits_to_time_major(model(images))
@@ -130,10 +128,9 @@ def train_for(
         nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         optimiser.step()
         running = 0.98 * running + 0.02 * loss.item() if step else loss.item()
-        step += 1
-        if step % 300 == 0:
-            log(f"step {step} loss {running:.3f} lr {optimiser.param_groups[0]['lr']:.5f} {evaluate()}")
-    log(f"finished {step} steps; {evaluate()}")
+        if (step + 1) % 300 == 0:
+            log(f"step {step + 1} loss {running:.3f} lr {optimiser.param_groups[0]['lr']:.5f} {evaluate()}")
+    log(f"finished {steps} steps; {evaluate()}")
 
 
 def logits_to_time_major(logits: torch.Tensor) -> torch.Tensor:
@@ -208,11 +205,11 @@ def main(argv: list[str] | None = None) -> None:
         seen = exact_share(model, *train_check)
         return f"held-out exact {held:.2f}, training photos exact {seen:.2f}"
 
-    train_for(model, [(synthetic, BATCH_SIZE)], args.pretrain_minutes, 2e-3, rng, evaluate)
+    train_for(model, [(synthetic, BATCH_SIZE)], args.pretrain_steps, 2e-3, rng, evaluate)
     train_for(
         model,
         [(development, BATCH_SIZE * 5 // 8), (synthetic, BATCH_SIZE * 3 // 8)],
-        args.finetune_minutes,
+        args.finetune_steps,
         1e-3,
         rng,
         evaluate,
