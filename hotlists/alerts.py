@@ -29,6 +29,7 @@ from retention.selectors import erroneous_read_ids
 PURPOSE = "alert verification"
 POLL_WINDOW = timedelta(minutes=10)  # a screen opened later sees older alerts in the inbox, not as pop-ups
 POLL_LIMIT = 20
+STABLE_AFTER = timedelta(seconds=5)
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 # Which comparison a negative outcome rests on: the officer must have recorded it as not matching.
 NEGATIVE_OUTCOME_CHECK = {
@@ -99,16 +100,21 @@ def alerts_poll(*, actor: Actor, after_id: int) -> dict:
     Each delivery of alerts to a screen is one audit entry; an empty poll writes none.
     """
     require_alert_verifier(actor)
+    now = timezone.now()
     unverified = _shown(Alert.objects.filter(verification_outcome=""))
-    latest = Alert.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    fresh = (unverified.filter(pk__gt=after_id, created_at__gte=timezone.now() - POLL_WINDOW)
-             .select_related("entry", "camera").order_by("-entry__priority", "id")[:POLL_LIMIT])
+    # Ids are taken before commit, so a lower id can become visible after a higher one: the screen
+    # moves its mark only up to alerts older than a few seconds, and ignores repeats (alerts.js).
+    stable = (Alert.objects.filter(created_at__lte=now - STABLE_AFTER).order_by("-id")
+              .values_list("id", flat=True).first() or 0)
+    fresh = (unverified.filter(pk__gt=after_id, created_at__gte=now - POLL_WINDOW)
+             .select_related("entry", "camera").order_by("entry__priority", "id")[:POLL_LIMIT])
     views = with_reads(fresh)
     if views:
         audit_record(actor=actor, action=actions.ALERTS_DELIVERED, purpose=PURPOSE,
                      targets=[t for view in views for t in _alert_targets(view.alert)],
                      result_count=len(views))
-    return {"latest": latest, "unverified": unverified.count(), "alerts": [_summary(v) for v in views]}
+    return {"latest": max(after_id, stable), "unverified": unverified.count(),
+            "alerts": [_summary(v) for v in views]}
 
 
 def alert_list(*, actor: Actor, only_open: bool = True, days: int = 7, limit: int = 100) -> list[AlertView]:

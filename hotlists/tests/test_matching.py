@@ -130,6 +130,6 @@ def test_a_read_confirmed_erroneous_raises_no_alert_and_leaves_the_feed(detectiv
                                note="Camera clock was a day off")
     flag_review(actor=act_as(administrator), flag_id=flag.pk, confirm=True, note="Camera log confirms")
     after = alerts_poll(actor=act_as(officer), after_id=0)
-    assert after == {"latest": alert.pk, "unverified": 0, "alerts": []}
+    assert (after["unverified"], after["alerts"]) == (0, [])
     Alert.objects.all().delete()
     assert read_match_hotlists(read.pk) == []

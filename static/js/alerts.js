@@ -66,7 +66,7 @@
   }
 
   function show(alert) {
-    if (shown[alert.id]) { return; }
+    if (shown[alert.id]) { return false; }
     shown[alert.id] = true;
     var item = document.createElement("div");
     item.className = "alert-banner priority-" + alert.priority.toLowerCase();
@@ -85,6 +85,7 @@
     item.appendChild(dismiss);
     list.insertBefore(item, list.firstChild);
     live.textContent = "New hotlist alert: " + plate + ", " + alert.reason + ", " + alert.camera + ".";
+    return true;
   }
 
   function pause() {
@@ -113,9 +114,9 @@
       return response.json();
     }).then(function (data) {
       if (!data) { return; }
-      if (data.alerts && data.alerts.length) {
-        data.alerts.forEach(show);
-        beep(data.alerts.some(function (a) { return a.priority === "High"; }));
+      var fresh = (data.alerts || []).filter(show);
+      if (fresh.length) {
+        beep(fresh.some(function (a) { return a.priority === "High"; }));
       }
       after = Math.max(after, data.latest || 0);
       window.sessionStorage.setItem(STORAGE_KEY, String(after));

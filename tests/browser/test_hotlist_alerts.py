@@ -83,6 +83,8 @@ def test_detective_lists_a_plate_and_the_officer_sees_the_alert_and_verifies_it(
     assert time.monotonic() - recognised <= 5.0
     expect(officer_page.locator("#alert-feed-live")).to_contain_text(f"New hotlist alert: {FAKE_TEXT}")
     expect(officer_page.locator("#alert-feed")).to_have_attribute("data-last-beep", re.compile(r"\d+"))
+    officer_page.wait_for_timeout(2_500)  # the next polls repeat nothing
+    expect(officer_page.locator(".alert-banner")).to_have_count(1)
 
     # Verification first: the action form is not offered, and the service would refuse it anyway.
     banner.get_by_role("link", name="Verify now").click()
@@ -90,7 +92,8 @@ def test_detective_lists_a_plate_and_the_officer_sees_the_alert_and_verifies_it(
     expect(officer_page.get_by_role("img", name="Plate crop of the read")).to_be_visible()
     expect(officer_page.get_by_role("button", name="Record action")).to_have_count(0)
     officer_page.get_by_role("group", name="Do the plate characters").get_by_label("Yes, it matches").check()
-    officer_page.get_by_role("group", name="Does the issuing state match").get_by_label("Yes, it matches").check()
+    officer_page.get_by_role("group",
+                             name="Does the issuing state match").get_by_label("Yes, it matches").check()
     officer_page.get_by_role("group", name="Does the vehicle match").get_by_label("Yes, it matches").check()
     officer_page.get_by_label("LEADS/NCIC check (optional)").fill("LEADS 14:02, record active")
     officer_page.get_by_label("Confirmed: plate, state and vehicle match").check()
