@@ -184,8 +184,14 @@ def alert_verify(
             alert = _load(alert_id, lock=True)
             if alert.verification_outcome:
                 raise ApplicationError(f"This alert was verified already by {alert.verified_by.full_name}.")
-            if not _has_seen_image(actor, alert):
+            read = reads_for_alerts([(alert.read_id, alert.read_captured_at)]).get(alert.read_id)
+            has_image = bool(read and (read.crop_path or read.image_path))
+            if has_image and not _has_seen_image(actor, alert):
                 raise PolicyDenied("Compare the alert against the plate image before verifying it.")
+            if not has_image and outcome == VerificationOutcome.CONFIRMED and not records_check.strip():
+                # Nothing to compare on screen (an edge read without photo): confirm only on a records check.
+                raise ApplicationError("This read has no image: confirm only after a LEADS/NCIC check, and "
+                                       "record it.", field="records_check")
             checks = {"characters_match": characters_match, "state_match": state_match,
                       "vehicle_match": vehicle_match}
             if outcome == VerificationOutcome.CONFIRMED:

@@ -171,3 +171,14 @@ def test_outcomes_are_counted_for_hit_rate_and_false_positive_rate(officer, dete
     assert counts["actions"]["arrest"] == 1 and counts["actions"]["stop"] == 0
     assert counts["hit_rate"] == pytest.approx(1 / 3)
     assert counts["false_positive_rate"] == pytest.approx(2 / 3)
+
+
+@pytest.mark.rule("USE-8")
+def test_a_read_without_image_is_confirmed_only_on_a_records_check(officer, detective, make_read):
+    services.hotlist_entry_add(actor=act_as(detective), plate_pattern="NOIMG12",
+                               reason="Stolen vehicle report", case_number="26-004512", expires_at=in_days())
+    [alert] = read_match_hotlists(make_read("NOIMG12", with_images=False).pk)
+    with pytest.raises(ApplicationError, match="LEADS/NCIC check"):
+        alerts.alert_verify(actor=act_as(officer), alert_id=alert.pk, **CONFIRM)
+    alerts.alert_verify(actor=act_as(officer), alert_id=alert.pk, records_check="NCIC hit confirmed 14:10",
+                        **CONFIRM)
