@@ -78,6 +78,7 @@ def refusals_recorded(*, actor: Actor, action: AuditAction, **fields) -> Iterato
         raise
 
 
+@enforces("AUD-2")
 def audit_chain_verify(*, actor: Actor) -> ChainReport:
     """Verify the whole chain for an auditor; the verification and its result are audited (AUD-2).
 

@@ -69,6 +69,7 @@ def parse_rules(text: str) -> list[Rule]:
     return rules
 
 
+@enforces("META-1")
 def build_matrix(root: Path = ROOT, requirements: Path | None = None) -> list[MatrixRow]:
     """Return one row per rule, in the order of the requirements, plus rows for unknown IDs."""
     rules = parse_rules((requirements or root / "docs" / "REQUIREMENTS.md").read_text(encoding="utf-8"))

@@ -6,6 +6,9 @@ content hash; the insert trigger stores it and `verify_audit` recomputes it.
 """
 from django.db import migrations
 
+# Read by `manage.py compliance_matrix`: the triggers below are where the database enforces these.
+ENFORCES = ("AUD-2", "AUD-3")
+
 DIGEST = """
 CREATE OR REPLACE FUNCTION audit_event_digest(e audit_auditevent) RETURNS text
 LANGUAGE sql STABLE AS $$
