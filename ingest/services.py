@@ -57,12 +57,6 @@ class EdgeReading:
     crop: CheckedImage | None = None
 
 
-def _existing_read(camera_id: int, idempotency_key: str) -> PlateRead | None:
-    # No ORDER BY: .first() would sort by id and walk every partition's primary key.
-    found = PlateRead.system_objects.filter(camera_id=camera_id, idempotency_key=idempotency_key).order_by()
-    return next(iter(found[:1]), None)
-
-
 def read_accept(
     *, camera: Camera, photo: CheckedImage | None, captured_at: datetime, idempotency_key: str | None = None,
     latitude: Decimal | None = None, longitude: Decimal | None = None, heading: int | None = None,
