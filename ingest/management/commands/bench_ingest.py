@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
+import redis
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
@@ -115,6 +116,8 @@ class Command(BaseCommand):
             if server is not None:
                 server.terminate()
                 server.wait(timeout=20)
+                # No worker consumes the bench's queue: drop what the uploads queued.
+                redis.Redis.from_url(self._server_env(None)["REDIS_URL"]).flushdb()
             shutil.rmtree(media, ignore_errors=True)
         self.stdout.write(json.dumps(result))
 
