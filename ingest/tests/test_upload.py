@@ -248,3 +248,9 @@ def test_camera_endpoints_are_machine_endpoints_not_pages(client, cam):
     # No session, no redirect to the sign-in page: the access gate leaves camera_api to its own auth.
     response = client.get(UPLOAD_URL, **cam.auth)
     assert response.status_code == 405 and response.json()["error"] == "method_not_allowed"
+
+
+@pytest.mark.rule("ING-4")
+def test_the_rate_limiter_lets_uploads_through_when_redis_is_down(client, cam, photo, settings):
+    settings.INGEST_REDIS_URL = "redis://127.0.0.1:1/14"  # nothing listens there
+    assert upload(client, cam, photo).status_code == 202
