@@ -12,7 +12,21 @@
   var pollUrl = feed.getAttribute("data-poll-url");
   var list = document.getElementById("alert-feed-list");
   var live = document.getElementById("alert-feed-live");
+  // Alerts this tab has announced already: not again on the next page (sessionStorage is per tab).
+  var SHOWN_KEY = "alpr-alerts-shown";
   var shown = {};
+  try {
+    JSON.parse(window.sessionStorage.getItem(SHOWN_KEY) || "[]").forEach(function (id) { shown[id] = true; });
+  } catch (e) { shown = {}; }
+  function remember(id) {
+    shown[id] = true;
+    var ids = Object.keys(shown).slice(-200);
+    window.sessionStorage.setItem(SHOWN_KEY, JSON.stringify(ids));
+  }
+  // The feed is rendered at the end of the page (no inline script, one include); show it in the flow
+  // right above the main content, where it pushes the page down instead of covering it.
+  var main = document.getElementById("main");
+  if (main && main.parentNode) { main.parentNode.insertBefore(feed, main); }
   var after = parseInt(window.sessionStorage.getItem(STORAGE_KEY) || "0", 10) || 0;
   var audio = null;
   var stopped = false;
@@ -67,7 +81,7 @@
 
   function show(alert) {
     if (shown[alert.id]) { return false; }
-    shown[alert.id] = true;
+    remember(alert.id);
     var item = document.createElement("div");
     item.className = "alert-banner priority-" + alert.priority.toLowerCase();
     item.setAttribute("data-alert-id", alert.id);

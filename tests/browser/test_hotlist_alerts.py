@@ -89,7 +89,13 @@ def test_detective_lists_a_plate_and_the_officer_sees_the_alert_and_verifies_it(
     # Verification first: the action form is not offered, and the service would refuse it anyway.
     banner.get_by_role("link", name="Verify now").click()
     expect(officer_page.get_by_role("heading", name="Verify before acting")).to_be_visible()
+    officer_page.wait_for_timeout(2_500)
+    expect(officer_page.locator(".alert-banner")).to_have_count(0)  # announced once per tab, not per page
     expect(officer_page.get_by_role("img", name="Plate crop of the read")).to_be_visible()
+    # Both images arrive through the audited image view (the officer must see one before verifying).
+    officer_page.wait_for_function(
+        "() => [...document.querySelectorAll('.plate-crop, .plate-photo')].every(i => i.naturalWidth > 0)")
+    expect(officer_page.locator("img.plate-photo")).to_have_count(1)
     expect(officer_page.get_by_role("button", name="Record action")).to_have_count(0)
     officer_page.get_by_role("group", name="Do the plate characters").get_by_label("Yes, it matches").check()
     officer_page.get_by_role("group",
