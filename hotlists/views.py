@@ -22,15 +22,17 @@ EDIT = Capability.CREATE_HOTLIST
 VERIFY = Capability.VERIFY_ALERTS
 
 
-@capability_required(EDIT)
+@capability_required(EDIT, VERIFY)
 def hotlist_index(request):
+    """The lists and their live entries: read-only for alert-verifying roles, editable for editors."""
     include_inactive = request.GET.get("show") == "all"
     entries = selectors.hotlist_entries(search=request.GET.get("q", ""), include_inactive=include_inactive,
                                         hotlist_id=request.GET.get("list") or None)
     return render(request, "hotlists/index.html", {
         "hotlists": selectors.hotlists_with_counts(), "entries": entries[:200], "query": request.GET.get("q",
                                                                                                          ""),
-        "include_inactive": include_inactive, "deactivate_form": DeactivateForm()})
+        "include_inactive": include_inactive, "deactivate_form": DeactivateForm(),
+        "can_edit": request.user.can(EDIT)})
 
 
 @capability_required(EDIT)

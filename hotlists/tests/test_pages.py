@@ -36,6 +36,8 @@ def test_a_detective_adds_an_entry_through_the_page_and_an_officer_cannot(detect
     assert HotlistEntry.objects.get().plate_pattern == "7ABC123"
     assert b"7ABC123" in detective_client.get("/hotlists/").content
     assert officer_client.get("/hotlists/entries/add/").status_code == 403
+    listing = officer_client.get("/hotlists/")  # read-only for officers: no change forms
+    assert listing.status_code == 200 and b"7ABC123" in listing.content and b"Remove" not in listing.content
     assert add_entry(officer_client, "9XYZ999").status_code == 403
     assert HotlistEntry.objects.count() == 1
 
@@ -89,3 +91,4 @@ def test_a_role_without_alerts_gets_no_feed_and_no_poll(make_verified_client):
     auditor = make_verified_client(Role.AUDITOR)
     assert auditor.get("/hotlists/alerts/poll/").status_code == 403
     assert auditor.get("/hotlists/alerts/").status_code == 403
+    assert auditor.get("/hotlists/").status_code == 403
