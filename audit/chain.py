@@ -28,6 +28,8 @@ SEAL_BATCH = 10000
 
 
 def link_hash(previous_hash: str, event_hash: str) -> str:
+    """Return link n's hash. Its SQL twin `audit_link_hash` (migration 0003) verifies the chain, so a
+    disagreement between the two would fail every intact chain in the tests."""
     return sha256(f"{previous_hash}{event_hash}".encode("ascii")).hexdigest()
 
 
