@@ -121,8 +121,13 @@ def _plate_clause(mode: str, query: str, params: dict) -> str:
         params["plate"] = query
         return "r.plate = %(plate)s"
     if mode == SearchMode.PARTIAL:
-        params["like"] = plates.wildcard_to_like(query)
-        return "r.plate LIKE %(like)s"
+        # The trigram index gets only the known runs, unanchored ('%7K2%'): an anchored pattern also
+        # yields the padded trigram of its first character, which matches 1/36 of all reads and
+        # makes the index scan slow. The exact pattern is then checked on the candidates
+        # (``|| ''`` keeps it off the index).
+        runs = [run for run in re.split(r"[?*]", query) if len(run) >= plates.MIN_KNOWN_RUN]
+        params.update(like=plates.wildcard_to_like(query), infix="%" + "%".join(runs) + "%")
+        return "r.plate LIKE %(infix)s AND (r.plate || '') LIKE %(like)s"
     folded = plates.fold_plate(query)
     params["folded"] = folded
     if mode == SearchMode.MISREAD:
