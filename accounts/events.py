@@ -22,6 +22,8 @@ from policy.selectors import current_policy
 
 SESSION_STARTED = "alpr_auth_started"
 SESSION_LAST_SEEN = "alpr_last_seen"
+# Sent by scripts that poll on their own (static/js/alerts.js).
+BACKGROUND_HEADER = "X-ALPR-Background"
 
 _STATUS_MESSAGES = {
     AccountStatus.PENDING: "Your account is waiting for the Chief's approval. "
@@ -130,8 +132,16 @@ def forget_stale_failures() -> None:
                                  failures_since_start__lt=policy.lockout_failures).delete()
 
 
+def is_background_request(request) -> bool:
+    """A request the page makes by itself (e.g. the alert feed's poll): not a sign of a person."""
+    return request.headers.get(BACKGROUND_HEADER) == "1"
+
+
 def session_expiry_reason(request) -> str:
-    """Return why this session has timed out ('' if it has not), and mark it as seen now."""
+    """Return why this session has timed out ('' if it has not), and mark it as seen now.
+
+    Background requests do not count as activity, or an open page would never go idle.
+    """
     policy = current_policy()
     now = timezone.now().timestamp()
     # A session that did not come through signin_password (none should) starts its clocks now.
@@ -141,6 +151,7 @@ def session_expiry_reason(request) -> str:
         return f"No activity for {policy.session_idle_minutes} minutes."
     if now - started > policy.session_absolute_hours * 3600:
         return f"Sessions last at most {policy.session_absolute_hours} hours."
-    request.session[SESSION_LAST_SEEN] = now
-    request.session.set_expiry(policy.session_idle_minutes * 60)
+    if not is_background_request(request):
+        request.session[SESSION_LAST_SEEN] = now
+        request.session.set_expiry(policy.session_idle_minutes * 60)
     return ""

@@ -55,17 +55,11 @@ def ensure_partitions(from_day: date, to_day: date) -> list[date]:
     created = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
-        cursor.execute("SELECT relname FROM pg_class WHERE relname = ANY(%s)",
-                       [[partition_name(day) for day in missing]])
-        present = {row[0] for row in cursor.fetchall()}
         for day in missing:
-            if partition_name(day) not in present:
-                start, end = day_bounds(day)
-                cursor.execute(
-                    f"CREATE TABLE {partition_name(day)} PARTITION OF {PARENT_TABLE} "
-                    "FOR VALUES FROM (%s) TO (%s)",
-                    [start, end],
-                )
+            # The application's database role owns no table; this SECURITY DEFINER function
+            # (core/migrations/0002) creates the partition as the owner.
+            cursor.execute("SELECT alpr_create_read_partition(%s)", [day])
+            if cursor.fetchone()[0]:
                 created.append(day)
         # Remember only what is committed: a rolled-back transaction takes its partitions with it.
         transaction.on_commit(lambda: _known_days.update(missing))

@@ -12,6 +12,7 @@ BEAT_SCHEDULE = {
     "disable-inactive-accounts": {"task": "accounts.tasks.disable_inactive_accounts", "schedule": DAILY_AT_2},
     "training-reminders": {"task": "accounts.tasks.send_training_reminders", "schedule": DAILY_AT_7},
     "requeue-stuck-reads": {"task": "ingest.tasks.requeue_stuck_reads", "schedule": 60.0},
+    "import-hotlist-folder": {"task": "hotlists.tasks.import_hotlist_folder", "schedule": 15 * 60.0},
     "ensure-read-partitions": {"task": "ingest.tasks.ensure_read_partitions", "schedule": DAILY_AT_2},
     "monthly-audit-report": {
         "task": "reports.tasks.generate_monthly_audit_report", "schedule": MONTHLY_ON_THE_1ST},

@@ -43,3 +43,17 @@ def test_app_role_owns_no_table():
         cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = %s",
                        [settings.DATABASE_APP_ROLE_NAME])
         assert cursor.fetchone()[0] == 0
+
+
+def test_app_role_creates_day_partitions_only_through_the_owner_function():
+    with transaction.atomic(), connection.cursor() as cursor:
+        _as_app_role(cursor)
+        cursor.execute("SELECT alpr_create_read_partition(DATE '2031-01-02')")
+        assert cursor.fetchone()[0] is True
+        cursor.execute("SELECT alpr_create_read_partition(DATE '2031-01-02')")
+        assert cursor.fetchone()[0] is False  # idempotent
+        with pytest.raises(DatabaseError, match=r"must be owner|permission denied"), transaction.atomic():
+            cursor.execute("CREATE TABLE alpr_plateread_p20310103 PARTITION OF alpr_plateread "
+                           "FOR VALUES FROM ('2031-01-03') TO ('2031-01-04')")
+        cursor.execute("SELECT alpr_drop_read_partition(DATE '2031-01-02')")
+        assert cursor.fetchone()[0] is True

@@ -37,6 +37,15 @@ def test_an_idle_session_ends_after_30_minutes(make_verified_client):
 
 
 @pytest.mark.rule("ACC-9")
+def test_background_polling_does_not_keep_an_idle_session_alive(make_verified_client):
+    client = make_verified_client(Role.OFFICER)
+    _age(client, SESSION_LAST_SEEN, 20 * 60)
+    client.get("/accounts/me/", headers={"X-ALPR-Background": "1"})  # e.g. the alert feed's poll
+    _age(client, SESSION_LAST_SEEN, 11 * 60)  # 31 minutes since the person last did anything
+    assert _thrown_out(client.get("/accounts/me/"))
+
+
+@pytest.mark.rule("ACC-9")
 def test_the_idle_limit_follows_the_policy(make_verified_client):
     policy = current_policy()
     policy.session_idle_minutes = 5

@@ -195,6 +195,10 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 AGENCY_NAME = env("AGENCY_NAME", default="Example Police Department")
 
+# A folder that NCIC, LEADS and CSV hot files are dropped into (subfolders ncic/, leads/, csv/);
+# empty: no scheduled import.
+HOTLIST_IMPORT_DIR = env("HOTLIST_IMPORT_DIR", default="")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
