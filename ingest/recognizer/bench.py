@@ -22,6 +22,7 @@ from pathlib import Path
 import cv2
 
 from ingest.recognizer.dataset import LabelledPhoto, is_held_out, load_labelled_photos
+from ingest.recognizer.formats import edit_distance
 from ingest.recognizer.localize import Box, iou
 from ingest.recognizer.pipeline import PlateResult, default_recognizer
 
@@ -38,16 +39,6 @@ def cpu_seconds() -> float:
     """CPU time of this process and its finished children (Tesseract runs as a child process)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
-
-
-def edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]
 
 
 def score_photo(photo: LabelledPhoto, plates: list[PlateResult]) -> dict[str, bool]:

@@ -98,3 +98,14 @@ def look_alike_variants(text: str, max_changes: int = 2) -> list[str]:
         if sum(a != b for a, b in zip(text, coerced, strict=True)) <= max_changes:
             variants.append(coerced)
     return variants
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: insertions, deletions and substitutions each count one."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from ingest.recognizer.alphabet import ALPHABET
 from ingest.recognizer.crops import box_corners, crop_quad
-from ingest.recognizer.formats import format_score, look_alike_variants
+from ingest.recognizer.formats import edit_distance, format_score, look_alike_variants
 from ingest.recognizer.localize import Box, find_plate_candidates, iou
 from ingest.recognizer.reader import (
     DEFAULT_MODEL_PATH,
@@ -19,6 +20,7 @@ from ingest.recognizer.reader import (
     ctc_log_likelihood,
 )
 from ingest.recognizer.state import read_state
+from ingest.recognizer.tesseract import prepare_region, read_line
 
 # (width factor, height factor) crops read around each localiser box. Its boxes are usually a
 # little wider than the plate's characters, so shrunk variants read best.
@@ -26,6 +28,8 @@ READ_VARIANTS = ((0.92, 1.0), (1.0, 1.0), (0.86, 1.2))
 MAX_CANDIDATE_BOXES = 10
 MAX_TEXTS_PER_PLATE = 5
 MIN_PLATE_SCORE = -9.0
+# Readings within this many nats of the best one are a close call for Tesseract to settle.
+TIE_MARGIN = 1.0
 # US plates are 2:1 and about 1.27 times as wide as the span of time steps that emit characters
 # (measured on the development photos); the character row sits a little low on the plate.
 PLATE_ASPECT = 2.0
@@ -61,9 +65,10 @@ class PlateResult:
 
 
 class Recognizer:
-    """Loads the reader model once; ``recognize`` is safe to call from one thread at a time."""
+    """Loads the reader model once; ``recognize`` may be called from several threads (the network
+    runs under a lock). ``detect_state`` adds a Tesseract pass for the state name (slow, see docs)."""
 
-    def __init__(self, model_path: Path = DEFAULT_MODEL_PATH, detect_state: bool = True) -> None:
+    def __init__(self, model_path: Path = DEFAULT_MODEL_PATH, detect_state: bool = False) -> None:
         self.reader = LineReader(model_path)
         self.detect_state = detect_state
         self._lock = threading.Lock()
@@ -86,6 +91,8 @@ class Recognizer:
             for index, box in enumerate(boxes)
         ]
         plates = _drop_duplicates(sorted((p for p in plates if p is not None), key=lambda p: -p.score))
+        if plates:
+            plates[0] = _tie_break(plates[0], gray)
         if plates and self.detect_state:
             plates[0] = _with_state(plates[0], gray)
         return plates
@@ -155,6 +162,38 @@ def _plate_box(box: Box, reading: Reading) -> list[int]:
     return [round(centre_x - width / 2), round(centre_y - height / 2), round(width), round(height)]
 
 
+def _tie_break(plate: PlateResult, gray: np.ndarray) -> PlateResult:
+    """Let Tesseract choose between same-length readings the network scores almost equally.
+
+    Tesseract alone reads few of these small plates exactly, but it rarely makes the same look-alike
+    slip as the network, so it settles close calls. Costs one Tesseract call, and only on close calls.
+    """
+    best_log_odds = _log_odds(plate.confidence)
+    close = [
+        candidate
+        for candidate in plate.candidates
+        if len(candidate.text) == len(plate.text)
+        and best_log_odds - _log_odds(candidate.confidence) < TIE_MARGIN
+    ]
+    if len(close) < 2:
+        return plate
+    x, y, w, h = plate.box
+    row = prepare_region(gray, x, y + h // 5, x + w, y + h - h // 8)
+    opinion = read_line(row, ALPHABET) if row is not None else ""
+    if not opinion:
+        return plate
+    chosen = min(close, key=lambda candidate: edit_distance(candidate.text, opinion))
+    if edit_distance(chosen.text, opinion) >= edit_distance(plate.text, opinion):
+        return plate
+    candidates = [chosen, *(c for c in plate.candidates if c is not chosen)]
+    return replace(plate, text=chosen.text, confidence=chosen.confidence, candidates=candidates)
+
+
+def _log_odds(probability: float) -> float:
+    probability = min(max(probability, 1e-9), 1 - 1e-9)
+    return float(np.log(probability / (1 - probability)))
+
+
 def _drop_duplicates(plates: list[PlateResult]) -> list[PlateResult]:
     """Keep the best reading where several boxes cover the same plate."""
     kept: list[PlateResult] = []
@@ -166,10 +205,7 @@ def _drop_duplicates(plates: list[PlateResult]) -> list[PlateResult]:
 
 
 def _with_state(plate: PlateResult, gray: np.ndarray) -> PlateResult:
-    x, y, w, h = plate.box
-    return PlateResult(
-        plate.text, plate.confidence, plate.box, plate.candidates, read_state(gray, x, y, w, h), plate.score
-    )
+    return replace(plate, state=read_state(gray, *plate.box))
 
 
 _default: Recognizer | None = None

@@ -1,17 +1,17 @@
 """Read the issuing state's name printed above the registration, with Tesseract.
 
-Tesseract reads the characters of small US plates poorly, but the state name is a whole word that
-fuzzy matching can recognise from a partial reading. Used on the best plate only, so it costs one
-Tesseract call per photo.
+The state name is a whole word that fuzzy matching can recognise from a partial reading. Opt-in
+(``Recognizer(detect_state=True)``): on typical traffic photos the name is only a few pixels high,
+and the Tesseract call costs more than the rest of the pipeline.
 """
 
 from __future__ import annotations
 
 import difflib
 
-import cv2
 import numpy as np
-import pytesseract
+
+from ingest.recognizer.tesseract import prepare_region, read_line
 
 STATE_CODES = {
     "ALABAMA": "AL",
@@ -65,17 +65,17 @@ STATE_CODES = {
     "WISCONSIN": "WI",
     "WYOMING": "WY",
 }
-TESSERACT_CONFIG = "--psm 7 -c tessedit_char_whitelist=ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MIN_WORD_LENGTH = 4
 MATCH_CUTOFF = 0.7
 
 
 def read_state(gray: np.ndarray, x: int, y: int, w: int, h: int) -> str | None:
     """Two-letter code of the state named in the top band of the plate box, or None."""
-    band = _top_band(gray, x, y, w, h)
+    band = prepare_region(gray, x, y - h // 6, x + w, y + h // 3)
     if band is None:
         return None
-    return match_state(_ocr(band))
+    return match_state(read_line(band, LETTERS))
 
 
 def match_state(text: str) -> str | None:
@@ -87,25 +87,3 @@ def match_state(text: str) -> str | None:
         if matches:
             return STATE_CODES[matches[0]]
     return None
-
-
-def _top_band(gray: np.ndarray, x: int, y: int, w: int, h: int) -> np.ndarray | None:
-    top = max(0, y - h // 6)
-    bottom = min(gray.shape[0], y + h // 3)
-    left, right = max(0, x), min(gray.shape[1], x + w)
-    if bottom - top < 4 or right - left < 16:
-        return None
-    band = gray[top:bottom, left:right]
-    scale = max(1.0, 120.0 / band.shape[0])
-    band = cv2.resize(band, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    _, binary = cv2.threshold(band, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    if binary.mean() < 127:
-        binary = 255 - binary
-    return binary
-
-
-def _ocr(image: np.ndarray) -> str:
-    try:
-        return pytesseract.image_to_string(image, config=TESSERACT_CONFIG, timeout=2)
-    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, RuntimeError):
-        return ""

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from ingest.recognizer import PlateResult, recognize
-from ingest.recognizer.bench import edit_distance
+from ingest.recognizer.formats import edit_distance
 from ingest.recognizer.localize import Box, find_plate_candidates, iou
 from ingest.recognizer.tests.synthetic_photos import jpeg_bytes, make_photo
 
