@@ -74,6 +74,14 @@ def sign_in(client, user, *, password: str = PASSWORD):
     return client
 
 
+@pytest.fixture(autouse=True)
+def _fresh_partition_cache():
+    """Forget which read partitions this process has seen: a rolled-back test takes its own with it."""
+    from alpr.partitions import forget_known_partitions
+
+    forget_known_partitions()
+
+
 @pytest.fixture
 def user_factory(db):
     return UserFactory

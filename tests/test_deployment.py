@@ -36,7 +36,9 @@ def test_dockerfile_installs_tesseract():
 
 
 def test_production_settings_pass_deploy_checks():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {**inherited, "DJANGO_SETTINGS_MODULE": "config.settings.production",
            "DJANGO_SECRET_KEY": "x" * 20 + "-Q8w!pZr3#kL0v@T7yN2$mB5^cF9&hJ4",
            "DJANGO_ALLOWED_HOSTS": "alpr.example.gov"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
