@@ -1,6 +1,9 @@
 from django.contrib.auth.backends import ModelBackend
 
+from core.compliance import enforces
 
+
+@enforces("ACC-2")
 class ApprovedAccountBackend(ModelBackend):
     """Check the password of any account, whatever its status.
 

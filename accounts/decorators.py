@@ -4,9 +4,11 @@ from functools import wraps
 from accounts import audit_actions as actions
 from audit.context import Actor
 from audit.services import refusals_recorded
+from core.compliance import enforces
 from core.errors import PolicyDenied
 
 
+@enforces("ACC-7", "AUD-1")
 def capability_required(*capabilities: str, message: str = "Your role does not include this page."):
     """Refuse the view (403, audited) unless the user holds at least one of `capabilities`."""
 

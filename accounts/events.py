@@ -16,6 +16,7 @@ from accounts.models import AccountStatus, User
 from audit.context import Actor
 from audit.models import Outcome
 from audit.services import audit_record
+from core.compliance import enforces
 from core.errors import ApplicationError, PolicyDenied
 from core.net import client_ip
 from policy.selectors import current_policy
@@ -40,6 +41,7 @@ def status_message(user: User) -> str:
     return _STATUS_MESSAGES.get(user.status, "This account cannot be used.")
 
 
+@enforces("ACC-3", "ACC-4", "AUD-1")
 def signin_password(request, *, username: str, password: str, notice_acknowledged: bool) -> User | None:
     """Check the password; on success start a session that still needs the second factor.
 
@@ -76,6 +78,7 @@ def signin_password(request, *, username: str, password: str, notice_acknowledge
     return user
 
 
+@enforces("ACC-3", "ACC-4")
 def signin_second_factor(request, *, token: str) -> bool:
     """Verify a TOTP or backup code for the signed-in user; failures count towards the lockout."""
     user = request.user
@@ -114,6 +117,7 @@ def signout(request, *, reason: str = "") -> None:
     logout(request)
 
 
+@enforces("ACC-4", "AUD-1")
 def record_lockout(request, credentials) -> None:
     username = (credentials or {}).get("username", "")
     audit_record(actor=Actor.anonymous(username, client_ip=client_ip(request)), action=actions.LOCKED_OUT,
@@ -137,6 +141,7 @@ def is_background_request(request) -> bool:
     return request.headers.get(BACKGROUND_HEADER) == "1"
 
 
+@enforces("ACC-9")
 def session_expiry_reason(request) -> str:
     """Return why this session has timed out ('' if it has not), and mark it as seen now.
 

@@ -1,10 +1,12 @@
 """ACC-1: an account names one person; generic, shared or unit identities are refused."""
 import re
 
+from core.compliance import enforces
 from core.errors import ApplicationError
 from policy.defaults import GENERIC_IDENTITIES
 
 
+@enforces("ACC-1")
 def ensure_named_person(*, username: str, full_name: str, badge_number: str) -> None:
     """Raise `ApplicationError` if the identity is generic, shared or incomplete."""
     if not full_name.strip() or len(full_name.split()) < 2:

@@ -1,9 +1,11 @@
 """django-axes hooks: the failure limit from the policy, and the page a locked-out person sees."""
 from django.shortcuts import render
 
+from core.compliance import enforces
 from policy.selectors import current_policy
 
 
+@enforces("ACC-4")
 def failure_limit(request, credentials) -> int:
     return current_policy().lockout_failures
 

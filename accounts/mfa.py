@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import audit_actions as actions
 from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
+from core.compliance import enforces
 from core.errors import PolicyDenied
 
 BACKUP_CODE_COUNT = 10
@@ -34,6 +35,7 @@ def totp_secret_base32(device: TOTPDevice) -> str:
     return base64.b32encode(device.bin_key).decode()
 
 
+@enforces("ACC-3")
 def totp_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> list[str] | None:
     """Confirm the authenticator with a first code; return fresh backup codes, or None if wrong."""
     if not device.verify_token(token.strip().replace(" ", "")):

@@ -18,6 +18,7 @@ from accounts.events import session_expiry_reason, signout, status_message
 from audit.context import Actor
 from audit.models import Outcome
 from audit.services import audit_record
+from core.compliance import enforces
 from core.net import client_ip
 from policy.selectors import current_policy
 
@@ -48,6 +49,7 @@ def _wants_json(request) -> bool:
     return request.path_info.startswith("/api/")
 
 
+@enforces("ACC-2", "ACC-3", "ACC-8", "ACC-9")
 class AccessGateMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

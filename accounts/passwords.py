@@ -2,9 +2,11 @@
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
+from core.compliance import enforces
 from policy.selectors import current_policy
 
 
+@enforces("ACC-4")
 class PolicyMinimumLengthValidator:
     """At least the policy's minimum length (never fewer than 12 characters)."""
 
@@ -17,6 +19,7 @@ class PolicyMinimumLengthValidator:
         return f"Use at least {current_policy().password_min_length} characters."
 
 
+@enforces("ACC-4")
 class PasswordHistoryValidator:
     """Not one of the user's last N passwords."""
 

@@ -1,6 +1,9 @@
 from rest_framework.permissions import BasePermission
 
+from core.compliance import enforces
 
+
+@enforces("ACC-3")
 class IsVerifiedActiveUser(BasePermission):
     """DRF's default: an active account that passed MFA (session) or holds a token issued after MFA."""
 

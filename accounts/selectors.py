@@ -7,6 +7,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import AccountDecision, AccountStatus, ApiToken, TrainingKind, TrainingRecord, User
+from core.compliance import enforces
 from core.errors import PolicyDenied
 from policy.roles import LEADS_ROLES, Capability, role_reaches_alpr_data
 from policy.selectors import current_policy
@@ -61,6 +62,7 @@ def training_states(user: User) -> list[TrainingState]:
     ]
 
 
+@enforces("ACC-5")
 def training_blockers(user: User) -> list[str]:
     """Return what `user` must renew before reaching ALPR data; empty when nothing blocks."""
     if not role_reaches_alpr_data(user.role):
@@ -77,6 +79,7 @@ def training_reminders(user: User) -> list[TrainingState]:
     return [state for state in training_states(user) if state.expires_within(days)]
 
 
+@enforces("ACC-5")
 def ensure_alpr_access(user: User) -> None:
     """Raise `PolicyDenied` unless `user` may reach ALPR data at all (ACC-2, ACC-5, ACC-8)."""
     if not user.is_usable:

@@ -26,6 +26,7 @@ from accounts.models import (
 )
 from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
+from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.roles import Capability, Role
 from policy.selectors import current_policy
@@ -55,6 +56,7 @@ def _require_reason(reason: str) -> str:
     return reason.strip()
 
 
+@enforces("ACC-1", "ACC-2")
 def account_create(
     *, actor: Actor, username: str, full_name: str, badge_number: str, role: str, email: str,
     password: str,
@@ -89,11 +91,13 @@ def _validate_password(password: str, user: User) -> None:
         raise ApplicationError(" ".join(error.messages), field="password") from None
 
 
+@enforces("ACC-2")
 def account_approve(*, actor: Actor, user_id: int, reason: str = "") -> User:
     """The Chief approves one pending account (ACC-2)."""
     return _decide_pending(actor, user_id, reason, approve=True)
 
 
+@enforces("ACC-2")
 def account_deny(*, actor: Actor, user_id: int, reason: str) -> User:
     """The Chief denies one pending account, with a reason (ACC-2)."""
     return _decide_pending(actor, user_id, reason, approve=False)
@@ -121,12 +125,14 @@ def _decide_pending(actor: Actor, user_id: int, reason: str, *, approve: bool) -
         return user
 
 
+@enforces("ACC-8")
 def account_suspend(*, actor: Actor, user_id: int, reason: str) -> User:
     """Suspend a user for a policy violation: all access ends at once (ACC-8)."""
     return _disable(actor, user_id, reason, AccountStatus.SUSPENDED, AccountDecision.Kind.SUSPENDED,
                     actions.ACCOUNT_SUSPENDED)
 
 
+@enforces("ACC-6")
 def account_separate(*, actor: Actor, user_id: int, reason: str) -> User:
     """Disable a separated employee in one action, ending sessions and API tokens (ACC-6)."""
     return _disable(actor, user_id, reason, AccountStatus.SEPARATED, AccountDecision.Kind.SEPARATED,
@@ -170,6 +176,7 @@ def account_reinstate(*, actor: Actor, user_id: int, reason: str) -> User:
         return user
 
 
+@enforces("ACC-2", "ACC-7")
 def account_change_role(*, actor: Actor, user_id: int, role: str, reason: str) -> User:
     """Change a role; the account returns to pending until the Chief approves it again (ACC-2, ACC-7)."""
     with refusals_recorded(actor=actor, action=actions.ROLE_CHANGED, targets=[f"user:{user_id}"]):
@@ -190,6 +197,7 @@ def account_change_role(*, actor: Actor, user_id: int, role: str, reason: str) -
         return user
 
 
+@enforces("ACC-6")
 def accounts_disable_inactive(*, actor: Actor) -> int:
     """Disable every active account with no sign-in within the policy's inactivity days (ACC-6)."""
     cutoff = timezone.now() - timezone.timedelta(days=current_policy().inactivity_days)
@@ -211,6 +219,7 @@ def accounts_disable_inactive(*, actor: Actor) -> int:
     return disabled
 
 
+@enforces("ACC-6")
 def end_sessions_and_tokens(user: User) -> int:
     """End every session and revoke every API token of `user`; return how many were ended."""
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
@@ -220,6 +229,7 @@ def end_sessions_and_tokens(user: User) -> int:
     return len(keys) + revoked
 
 
+@enforces("ACC-5")
 def training_record(*, actor: Actor, user_id: int, kind: str, completed_on: date, reference: str
                     ) -> TrainingRecord:
     """Record a completed training, sign-off or certification (ACC-5)."""
@@ -240,6 +250,7 @@ def training_record(*, actor: Actor, user_id: int, kind: str, completed_on: date
         return record
 
 
+@enforces("ACC-4")
 def password_change(*, actor: Actor, current: str, new: str) -> None:
     """Change the actor's own password: validated, and never one of the last N (ACC-4)."""
     user = actor.user

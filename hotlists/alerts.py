@@ -19,6 +19,7 @@ from alpr import storage
 from audit.context import Actor
 from audit.models import AuditEvent
 from audit.services import audit_record, refusals_recorded
+from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied
 from hotlists import audit_actions as actions
 from hotlists.models import Alert, AlertAction, VerificationOutcome
@@ -170,6 +171,7 @@ def _has_seen_image(actor: Actor, alert: Alert) -> bool:
                                      outcome="allowed", targets__contains=[f"alert:{alert.pk}"]).exists()
 
 
+@enforces("USE-8")
 def alert_verify(
     *, actor: Actor, alert_id: int, outcome: str, characters_match: bool | None, state_match: bool | None,
     vehicle_match: bool | None, records_check: str = "", notes: str = "",
@@ -217,6 +219,7 @@ def alert_verify(
         return alert
 
 
+@enforces("USE-8")
 def alert_record_action(*, actor: Actor, alert_id: int, action: str, notes: str = "") -> Alert:
     """Record what was done about a confirmed alert; refused (and flagged) before confirmation."""
     with refusals_recorded(actor=actor, action=actions.ALERT_ACTION, targets=[f"alert:{alert_id}"],

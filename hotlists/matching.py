@@ -26,6 +26,7 @@ from django.utils import timezone
 from alpr.models import ReadStatus
 from audit.context import Actor
 from audit.services import audit_record
+from core.compliance import enforces
 from hotlists import audit_actions as actions
 from hotlists import patterns
 from hotlists.models import Alert, HotlistEntry, MatchKind
@@ -63,6 +64,7 @@ def _kind(row, plate: str) -> str:
     return MatchKind.EXACT if exact == plate else MatchKind.MISREAD
 
 
+@enforces("ING-2", "RET-6", "USE-5")
 def find_matches(plate: str, *, state: str | None = None, candidates=(), now=None) -> list[Match]:
     """Return the live entries that `plate` (or one of its candidate readings) matches, and how."""
     plate = patterns.normalise_plate(plate)
@@ -91,6 +93,7 @@ def _read_is_flagged_erroneous(read) -> bool:
     return is_erroneous(read.pk)
 
 
+@enforces("ING-2")
 def read_match_hotlists(read_id: int) -> list[Alert]:
     """Check read `read_id` against every live entry and raise one alert per matching entry.
 

@@ -15,6 +15,7 @@ from accounts.selectors import ensure_alpr_access
 from audit.context import Actor
 from audit.models import ActorType
 from audit.services import audit_record, refusals_recorded
+from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied
 from hotlists import audit_actions as actions
 from hotlists import patterns
@@ -131,6 +132,7 @@ def hotlist_create(*, actor: Actor, name: str, description: str = "") -> Hotlist
         return hotlist
 
 
+@enforces("RET-6", "USE-5")
 def hotlist_entry_add(
     *, actor: Actor, plate_pattern: str, reason: str, case_number: str, expires_at, state: str = "",
     priority: int = Priority.NORMAL, vehicle_description: str = "", hotlist_id: int | None = None,

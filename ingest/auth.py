@@ -16,6 +16,7 @@ from alpr.services import KEY_ID_BYTES
 from audit.context import Actor
 from audit.models import ActorType, Outcome
 from audit.services import audit_record
+from core.compliance import enforces
 from core.net import client_ip
 from ingest import audit_actions as actions
 from ingest.errors import CameraAuthFailed
@@ -52,6 +53,7 @@ def _credential(key_id: str) -> CameraCredential | None:
     return credential
 
 
+@enforces("ING-1", "ING-3")
 def authenticate_camera(request) -> Camera:
     """Return the camera whose live credential signs `request`, or raise `CameraAuthFailed` (401)."""
     match = _HEADER.match(request.headers.get("Authorization", "").strip())

@@ -27,6 +27,7 @@ from alpr.signals import send_read_stored
 from audit.context import Actor
 from audit.models import Outcome
 from audit.services import audit_record
+from core.compliance import enforces
 from core.errors import NotFound
 from ingest import audit_actions as actions
 from ingest.conf import setting
@@ -57,6 +58,7 @@ class EdgeReading:
     crop: CheckedImage | None = None
 
 
+@enforces("ING-1", "ING-3", "ING-4")
 def read_accept(
     *, camera: Camera, photo: CheckedImage | None, captured_at: datetime, idempotency_key: str | None = None,
     latitude: Decimal | None = None, longitude: Decimal | None = None, heading: int | None = None,
@@ -227,6 +229,7 @@ def _locked_read(read_id: int) -> PlateRead | None:
     return PlateRead.system_objects.select_for_update().filter(pk=read_id).first()
 
 
+@enforces("ING-1")
 def read_recognize(*, read_id: int) -> list[dict] | None:
     """Recognise the plate in a received read and store it; return the plates found, best first.
 
@@ -340,6 +343,7 @@ class SweepResult:
     failed: int
 
 
+@enforces("ING-4")
 def reads_requeue_stuck(*, older_than: timedelta | None = None, limit: int = 1000) -> SweepResult:
     """Queue again reads left unfinished for `older_than`; give up on those out of attempts (ING-4).
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from PIL import Image
 
+from core.compliance import enforces
 from ingest.conf import setting
 from ingest.errors import BadUpload, UploadTooLarge
 from policy.selectors import current_policy
@@ -34,6 +35,7 @@ class CheckedImage:
     height: int
 
 
+@enforces("ING-3")
 def check_image(data: bytes, *, what: str = "photo") -> CheckedImage:
     """Return `data` as a checked image, or raise `BadUpload` / `UploadTooLarge` saying why."""
     if not data:
@@ -104,6 +106,7 @@ def epoch_ms_to_datetime(value, *, field: str) -> datetime:
         raise BadUpload(f"{field} is out of range.", field=field) from None
 
 
+@enforces("ING-3")
 def check_capture_window(captured_at: datetime, *, field: str = "captured_at") -> None:
     """Refuse capture times in the future (beyond the clock-skew allowance) or older than retention."""
     now = timezone.now()

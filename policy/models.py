@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.compliance import enforces
 from core.net import address_in_networks
 from policy import defaults
 
@@ -22,6 +23,7 @@ MAX_IDLE_MINUTES = 30  # ACC-9
 MIN_COMMENT_DAYS = 14  # RPT-4: a comment period shorter than two weeks is not public comment.
 
 
+@enforces("RET-1", "AUD-3", "ACC-4", "ACC-9", "USE-2", "USE-3", "USE-9")
 class AgencyPolicy(models.Model):
     # Retention (RET-1, AUD-3)
     retention_days = models.PositiveSmallIntegerField(

@@ -5,6 +5,8 @@ approvals to another role would itself be a policy change, made here, reviewed a
 """
 from django.db import models
 
+from core.compliance import enforces
+
 
 class Role(models.TextChoices):
     OFFICER = "officer", "Officer"
@@ -88,6 +90,7 @@ ALPR_DATA_CAPABILITIES = frozenset(
 )
 
 
+@enforces("ACC-7")
 def role_has(role: str, capability: str) -> bool:
     return capability in ROLE_CAPABILITIES.get(role, frozenset())
 

@@ -6,6 +6,7 @@ from django.forms.models import model_to_dict
 
 from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
+from core.compliance import enforces
 from core.errors import ApplicationError, PolicyDenied
 from policy.audit_actions import POLICY_CHANGED
 from policy.models import AgencyPolicy
@@ -15,6 +16,7 @@ from policy.selectors import current_policy
 _NOT_POLICY = {"id", "created_at", "created_by", "change_reason"}
 
 
+@enforces("RET-1", "AUD-3")
 def policy_update(*, actor: Actor, changes: dict, reason: str) -> AgencyPolicy:
     """Put a new version of the policy in force, with the changed values; audited."""
     with refusals_recorded(actor=actor, action=POLICY_CHANGED, query=_jsonable(changes)):
