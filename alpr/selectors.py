@@ -158,7 +158,7 @@ def _own_done_clause(params: dict, since: datetime, until: datetime) -> str:
             "AND (r.origin_agency IS NULL OR r.origin_agency = '')")
 
 
-def _fetch(sql: str, params: dict) -> list[tuple]:
+def _fetch(sql: str, params: dict, *, generic: bool = True) -> list[tuple]:
     """Run a search as a prepared statement with a generic plan.
 
     Why: with 30 day partitions and their indexes, *planning* a search costs ~10 ms while running
@@ -180,7 +180,8 @@ def _fetch(sql: str, params: dict) -> list[tuple]:
         if statement not in prepared:
             cursor.execute(f"PREPARE {statement} AS {body}")
             prepared.add(statement)
-        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        # Patterns and prefix ranges need their values at planning time to choose the right index.
+        cursor.execute(f"SET plan_cache_mode = {'force_generic_plan' if generic else 'force_custom_plan'}")
         try:
             cursor.execute(f"EXECUTE {statement}({', '.join(['%s'] * len(names))})",
                            [params[name] for name in names])
@@ -195,7 +196,8 @@ _PARAM = re.compile(r"%\((\w+)\)s")
 _prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
 
 
-def _run(where: str, params: dict, *, limit: int, offset: int, distance_sql: str = "NULL") -> ResultPage:
+def _run(where: str, params: dict, *, limit: int, offset: int, distance_sql: str = "NULL",
+         generic: bool = True) -> ResultPage:
     """Return one page of the reads matching `where`, newest first, and their number (capped).
 
     One statement: the newest COUNT_CAP + 1 matches are fetched once, counted and paged (pages
@@ -212,7 +214,7 @@ def _run(where: str, params: dict, *, limit: int, offset: int, distance_sql: str
         "ORDER BY h.captured_at DESC, h.id DESC LIMIT %(limit)s OFFSET %(offset)s"
     )
     params.update(limit=limit, offset=offset, cap=COUNT_CAP + 1)
-    rows = _fetch(sql, params)
+    rows = _fetch(sql, params, generic=generic)
     total = rows[0][-1] if rows else 0
     if not rows and offset:
         total = _count(where, params)
@@ -240,7 +242,8 @@ def reads_by_plate(*, query: str, mode: str, since: datetime, until: datetime,
         where.append("r.camera_id = ANY(%(cameras)s)")
     if area is not None:
         where.append(_area_clause(area, params))
-    page = _run(" AND ".join(where), params, limit=limit, offset=offset)
+    page = _run(" AND ".join(where), params, limit=limit, offset=offset,
+                generic=mode not in (SearchMode.PARTIAL, SearchMode.MISREAD_EDIT))
     allow_edit = mode == SearchMode.MISREAD_EDIT
     rows = [_with_kind(row, plates.classify_match(query, row.plate, allow_one_edit=allow_edit))
             for row in page.rows]
