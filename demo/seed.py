@@ -7,7 +7,9 @@ from accounts.bootstrap import agency_bootstrap
 from accounts.models import TrainingKind, User
 from accounts.services import account_approve, account_create, training_record
 from audit.context import Actor
+from demo.alpr_data import seed_alpr_data
 from demo.people import ADMIN, CHIEF, DEMO_PASSWORD, PENDING, STAFF, demo_totp_device
+from policy.roles import Role
 
 
 def seed_demo() -> str:
@@ -25,7 +27,8 @@ def seed_demo() -> str:
     if not User.objects.filter(username=PENDING["username"]).exists():
         account_create(actor=admin_actor, email="kowens@police.example.org", password=DEMO_PASSWORD,
                        **PENDING)
-    return f"{User.objects.count()} people"
+    detective = User.objects.get(role=Role.DETECTIVE, username__in=[p["username"] for p in STAFF])
+    return f"{User.objects.count()} people, " + seed_alpr_data(admin=admin, detective=detective)
 
 
 def _leaders() -> tuple[User, User]:

@@ -1,5 +1,5 @@
-"""Test photos made here: plate text on a white plate with a dark border, on a grey 'car', with
-perspective and noise. Never real photos."""
+"""Synthetic plate photos made here (for tests, benchmarks and the demo): plate text on a white plate
+with a dark border, on a grey 'car', with perspective and noise. Never real photos."""
 import io
 import random
 
@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 def plate_photo(text: str = "7ABC123", *, size=(640, 400), seed: int = 0, image_format: str = "JPEG",
                 quality: int = 85) -> bytes:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  (repeatable pictures, not secrets)
     width, height = size
     scene = Image.new("RGB", size, (118, 120, 124))
     draw = ImageDraw.Draw(scene)

@@ -9,7 +9,7 @@ from audit.context import Actor
 from audit.models import AuditEvent
 from conftest import UserFactory
 from ingest.services import EdgeReading, read_accept
-from ingest.tests.photos import plate_photo
+from ingest.synthetic import plate_photo
 from ingest.validation import check_image
 from policy.roles import Role
 

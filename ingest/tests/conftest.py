@@ -5,7 +5,7 @@ from alpr.models import Camera
 from alpr.services import camera_create, camera_credential_rotate
 from audit.context import Actor
 from ingest.conf import setting
-from ingest.tests.photos import plate_photo
+from ingest.synthetic import plate_photo
 
 UPLOAD_URL = "/api/v1/cameras/reads/"
 

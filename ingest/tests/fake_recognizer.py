@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from ingest.tests.photos import plate_box
+from ingest.synthetic import plate_box
 
 FAKE_TEXT = "7ABC123"
 CALLS_FILE_ENV = "INGEST_TEST_CALLS_FILE"

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from alpr.models import Camera, CameraCredential, PlateRead, ReadStatus
-from ingest.tests.photos import plate_photo
+from ingest.synthetic import plate_photo
 
 pytestmark = pytest.mark.django_db
 

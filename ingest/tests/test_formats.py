@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from alpr.models import PlateRead, ReadSource, ReadStatus
 from alpr.signals import read_stored
+from ingest.synthetic import plate_photo
 from ingest.tests.conftest import stored_files
-from ingest.tests.photos import plate_photo
 
 pytestmark = pytest.mark.django_db
 OPENALPR_URL = "/api/v1/cameras/openalpr/"

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alpr.models import PlateRead
+from ingest.synthetic import plate_photo
 from ingest.tests.conftest import UPLOAD_URL, stored_files
-from ingest.tests.photos import plate_photo
 
 pytestmark = pytest.mark.django_db
 GOOD_JPEG = plate_photo(size=(160, 100))

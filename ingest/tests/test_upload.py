@@ -11,8 +11,8 @@ from alpr.services import camera_credential_revoke, camera_credential_rotate
 from audit.context import Actor
 from audit.models import AuditEvent
 from ingest import services
+from ingest.synthetic import plate_photo
 from ingest.tests.conftest import UPLOAD_URL, stored_files
-from ingest.tests.photos import plate_photo
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from alpr.models import PlateRead, ReadStatus
 from ingest import services
+from ingest.synthetic import plate_photo
 from ingest.tests.conftest import UPLOAD_URL, stored_files
-from ingest.tests.photos import plate_photo
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 WORKER_START_TIMEOUT = 60

@@ -12,8 +12,8 @@ from audit.context import Actor
 from conftest import UserFactory
 from hotlists.models import Alert, HotlistEntry
 from ingest.services import read_recognize
+from ingest.synthetic import plate_photo
 from ingest.tests.fake_recognizer import FAKE_TEXT
-from ingest.tests.photos import plate_photo
 from policy.roles import Role
 from tests.browser.conftest import browser_sign_in
 

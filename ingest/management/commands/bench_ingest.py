@@ -37,7 +37,7 @@ from django.utils import timezone
 from alpr.models import Camera, PlateRead
 from alpr.services import camera_create, camera_credential_rotate
 from audit.context import Actor
-from ingest.tests.photos import plate_photo
+from ingest.synthetic import plate_photo
 
 BENCH_DB = "alpr_bench_ingest"
 BENCH_REDIS_DB = 13

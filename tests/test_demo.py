@@ -1,0 +1,29 @@
+"""`make run`'s demo department: one person per role, cameras and reads; idempotent; never in production."""
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import AccountStatus, User
+from alpr.models import Camera, PlateRead
+from demo.people import current_demo_code
+from policy.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_the_department_once(settings, tmp_path):
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo")
+    call_command("seed_demo")
+    active_roles = set(User.objects.filter(status=AccountStatus.ACTIVE).values_list("role", flat=True))
+    assert active_roles == set(Role.values)
+    assert User.objects.filter(status=AccountStatus.PENDING).count() == 1
+    assert Camera.objects.count() == 4
+    assert PlateRead.system_objects.count() == 48
+    assert len(current_demo_code("oreyes")) == 6
+
+
+def test_seed_demo_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="development"):
+        call_command("seed_demo")
