@@ -39,14 +39,19 @@ def prohibited_purposes() -> list[dict]:
         {
             "code": "protected_class",
             "label": "Targeting based on a protected class",
-            "terms": ["race", "racial", "ethnicity", "religion", "mosque", "synagogue", "church",
-                      "gender identity", "sexual orientation", "disability", "national origin"],
+            # Phrases, not bare place names: "parked by the church" names a place, not a target.
+            "terms": ["race", "racial", "racial profiling", "ethnicity", "religion", "religious",
+                      "worshippers", "congregants", "mosque attendees", "synagogue attendees",
+                      "church attendees", "gender identity", "sexual orientation", "disability",
+                      "national origin"],
         },
         {
             "code": "first_amendment",
             "label": "First Amendment activity",
-            "terms": ["protest", "protester", "protesters", "rally", "demonstration", "march",
-                      "vigil", "picket", "union meeting", "political meeting", "journalist"],
+            # "march" alone is also a month; the phrases and "marchers" are not.
+            "terms": ["protest", "protester", "protesters", "protestors", "rally", "demonstration",
+                      "demonstrators", "protest march", "marchers", "vigil", "picket", "union meeting",
+                      "political meeting", "journalist"],
         },
     ]
 
