@@ -19,6 +19,11 @@ def partition_name(day: date) -> str:
     return f"{PARENT_TABLE}_p{day:%Y%m%d}"
 
 
+def day_of(partition: str) -> date:
+    """Return the day a partition named by `partition_name` holds."""
+    return datetime.strptime(partition.rsplit("_p", 1)[1], "%Y%m%d").date()
+
+
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time.min, tzinfo=UTC)
     return start, start + timedelta(days=1)

@@ -2,6 +2,7 @@
 from celery.schedules import crontab
 
 DAILY_AT_2 = crontab(hour=2, minute=0)
+DAILY_AT_3 = crontab(hour=3, minute=0)
 DAILY_AT_7 = crontab(hour=7, minute=0)
 # Celery runs in UTC; 06:15 UTC is just after midnight in the agency's (US Central) time zone.
 DAILY_AFTER_LOCAL_MIDNIGHT = crontab(hour=6, minute=15)
@@ -12,6 +13,8 @@ BEAT_SCHEDULE = {
     "disable-inactive-accounts": {"task": "accounts.tasks.disable_inactive_accounts", "schedule": DAILY_AT_2},
     "training-reminders": {"task": "accounts.tasks.send_training_reminders", "schedule": DAILY_AT_7},
     "requeue-stuck-reads": {"task": "ingest.tasks.requeue_stuck_reads", "schedule": 60.0},
+    "purge-expired-reads": {"task": "retention.tasks.purge_expired_reads", "schedule": DAILY_AT_3},
+    "remind-hold-reviews": {"task": "retention.tasks.remind_hold_reviews", "schedule": DAILY_AT_7},
     "import-hotlist-folder": {"task": "hotlists.tasks.import_hotlist_folder", "schedule": 15 * 60.0},
     "ensure-read-partitions": {"task": "ingest.tasks.ensure_read_partitions", "schedule": DAILY_AT_2},
     "monthly-audit-report": {

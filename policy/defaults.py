@@ -42,7 +42,8 @@ def prohibited_purposes() -> list[dict]:
             # Phrases, not bare place names: "parked by the church" names a place, not a target.
             "terms": ["race", "racial", "racial profiling", "ethnicity", "religion", "religious",
                       "worshippers", "congregants", "mosque attendees", "synagogue attendees",
-                      "church attendees", "gender identity", "sexual orientation", "disability",
+                      "church attendees", "members of the mosque", "members of the church",
+                      "members of the synagogue", "members of the temple", "gender identity", "sexual orientation", "disability",
                       "national origin"],
         },
         {

@@ -47,6 +47,8 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
                                      "the trusted networks (department devices).", "Oak Park GO 4-68 IX"),
     "trusted_networks": ("The department's networks, e.g. 10.20.0.0/16.", "Oak Park GO 4-68 IX"),
     "system_use_notice": ("Shown at every sign-in; each user acknowledges it.", "CJIS 5.5.4"),
+    "hold_review_days": ("Whoever placed an evidence hold is asked to review it this often; an unneeded "
+                         "hold is released so the reads return to normal retention.", "ACLU-IL guidelines"),
     "policy_comment_days": ("A new policy text is open for public comment this long before the Chief may put "
                             "it in force. At least 14 days.", "ACLU-IL guidelines"),
     "camera_notice_days": ("A camera installation or move is announced on the public portal this long before "
@@ -64,6 +66,7 @@ SCALAR_FIELDS = [
     "leads_certification_days", "training_reminder_days", "session_idle_minutes", "session_absolute_hours",
     "lockout_failures", "lockout_window_minutes", "password_min_length", "password_history_count",
     "restrict_to_trusted_networks", "system_use_notice", "policy_comment_days", "camera_notice_days",
+    "hold_review_days",
 ]
 
 

@@ -81,6 +81,10 @@ class AgencyPolicy(models.Model):
     restrict_to_trusted_networks = models.BooleanField(default=False)
     trusted_networks = models.JSONField(default=list, blank=True)
     system_use_notice = models.TextField(default=defaults.SYSTEM_USE_NOTICE)
+    # Evidence holds (RET-2)
+    hold_review_days = models.PositiveSmallIntegerField(
+        default=90, validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="A hold's placer reviews it this many days after placing it, and again as often.")
     # Transparency (RPT-4, CAM-2, USE-9)
     policy_comment_days = models.PositiveSmallIntegerField(
         default=30, validators=[MinValueValidator(MIN_COMMENT_DAYS)],

@@ -44,3 +44,11 @@ def test_production_settings_pass_deploy_checks():
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_servers_run_as_the_application_role_and_migrations_as_the_owner():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert compose["x-app"]["environment"]["DATABASE_APP_ROLE"] == "alpr_app"
+    assert "DATABASE_APP_ROLE= python manage.py migrate" in compose["services"]["web"]["command"]
+    run_script = (ROOT / "scripts" / "run.sh").read_text()
+    assert "export DATABASE_APP_ROLE=${DATABASE_APP_ROLE:-alpr_app}" in run_script

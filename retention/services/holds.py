@@ -17,16 +17,13 @@ from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied
+from policy.selectors import current_policy
 from retention import audit_actions as actions
 from retention.models import EvidenceHold, HeldRead
 from retention.permissions import is_retention_manager, require_evidence_handler
 
 # Serialises hold placement with the purge of a day (see the module docstring).
 RETENTION_LOCK = 0x52_45_54_4E  # "RETN"
-# Policy value kept here, not in policy.AgencyPolicy (whose migrations belong to the policy app):
-# a hold is reviewed by its placer this many days after it is placed, and again every as many days
-# while it stays in force. 90 matches the longest retention the general order allows.
-HOLD_REVIEW_DAYS = 90
 MAX_WINDOW = timedelta(days=366)
 
 
@@ -115,9 +112,9 @@ def hold_release(*, actor: Actor, hold_id: int, reason: str) -> EvidenceHold:
 
 
 def hold_reviews_remind(*, actor: Actor, now: datetime | None = None) -> int:
-    """Remind each placer of holds due for review (every ``HOLD_REVIEW_DAYS``); return how many."""
+    """Remind each placer of holds due for review (every policy ``hold_review_days``); return how many."""
     now = now or timezone.now()
-    due_before = now - timedelta(days=HOLD_REVIEW_DAYS)
+    due_before = now - timedelta(days=current_policy().hold_review_days)
     reminded = 0
     due = EvidenceHold.objects.filter(released_at__isnull=True, placed_at__lte=due_before).select_related(
         "placed_by")

@@ -213,19 +213,17 @@ def _drop_partition(table: str) -> None:
         # Deferred foreign-key checks of rows written in this transaction would block the DROP;
         # only happens when reads and the purge share a transaction (tests), harmless otherwise.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"ALTER TABLE {_quote(PARENT)} DETACH PARTITION {_quote(table)}")
-        cursor.execute(f"DROP TABLE {_quote(table)}")
+        # The application's database role owns no table: the owner's function detaches and drops.
+        cursor.execute("SELECT alpr_drop_read_partition(%s)", [partitions.day_of(table)])
 
 
 def _swap_partition(table: str, day: date, held_ids: list[int]) -> None:
     """Replace the day's partition by a new one holding only `held_ids` (copied aside, put back)."""
-    start, end = partitions.day_bounds(day)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE retention_keep ON COMMIT DROP AS "
                        f"SELECT * FROM {_quote(table)} WHERE id = ANY(%s)", [held_ids])
         _drop_partition(table)
-        cursor.execute(f"CREATE TABLE {_quote(table)} PARTITION OF {_quote(PARENT)} "
-                       "FOR VALUES FROM (%s) TO (%s)", [start, end])
+        cursor.execute("SELECT alpr_create_read_partition(%s)", [day])
         cursor.execute(f"INSERT INTO {_quote(PARENT)} SELECT * FROM retention_keep")
         cursor.execute("DROP TABLE retention_keep")
 

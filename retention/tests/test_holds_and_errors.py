@@ -10,6 +10,7 @@ from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.roles import Role
+from policy.selectors import current_policy
 from retention.models import ErroneousDataNotification, FlagStatus, HeldRead
 from retention.selectors import exclude_erroneous, hold_reads
 from retention.services import (
@@ -20,7 +21,6 @@ from retention.services import (
     read_flag_erroneous,
     read_share_register,
 )
-from retention.services.holds import HOLD_REVIEW_DAYS
 from retention.tests.conftest import actor_of
 
 
@@ -71,11 +71,12 @@ def test_holds_due_for_review_are_reminded_once_per_period(make_read, detective,
     hold = hold_place(actor=actor_of(detective), case_number="26-9", reason="Kept", read_ids=[read.pk])
     scheduler = Actor.system("scheduler")
     assert hold_reviews_remind(actor=scheduler) == 0
-    later = timezone.now() + timedelta(days=HOLD_REVIEW_DAYS + 1)
+    review_days = current_policy().hold_review_days
+    later = timezone.now() + timedelta(days=review_days + 1)
     with django_capture_on_commit_callbacks(execute=True):
         assert hold_reviews_remind(actor=scheduler, now=later) == 1
     assert hold_reviews_remind(actor=scheduler, now=later + timedelta(days=1)) == 0
-    assert hold_reviews_remind(actor=scheduler, now=later + timedelta(days=HOLD_REVIEW_DAYS + 1)) == 1
+    assert hold_reviews_remind(actor=scheduler, now=later + timedelta(days=review_days + 1)) == 1
     assert len(mail.outbox) == 1 and hold.case_number in mail.outbox[0].subject
     assert AuditEvent.objects.filter(action="retention.hold_review_reminded").count() == 2
 

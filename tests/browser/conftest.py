@@ -40,8 +40,12 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser):
-    """Return a function that opens a page in a fresh browser context (its own cookies)."""
+def new_page(browser, transactional_db, live_server):
+    """Return a function that opens a page in a fresh browser context (its own cookies).
+
+    It depends on the live server and the database so that its pages close first: a page still
+    polling (the alert feed) while Django empties the tables would deadlock with the flush.
+    """
     contexts = []
 
     def make():
