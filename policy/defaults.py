@@ -43,8 +43,8 @@ def prohibited_purposes() -> list[dict]:
             "terms": ["race", "racial", "racial profiling", "ethnicity", "religion", "religious",
                       "worshippers", "congregants", "mosque attendees", "synagogue attendees",
                       "church attendees", "members of the mosque", "members of the church",
-                      "members of the synagogue", "members of the temple", "gender identity", "sexual orientation", "disability",
-                      "national origin"],
+                      "members of the synagogue", "members of the temple", "gender identity",
+                      "sexual orientation", "disability", "national origin"],
         },
         {
             "code": "first_amendment",
