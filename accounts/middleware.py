@@ -26,6 +26,8 @@ from policy.selectors import current_policy
 # endpoints that authenticate with their own credentials (never a browser session).
 PUBLIC_NAMESPACES = {"portal", "camera_api", "partner_api"}
 PUBLIC_URL_NAMES = {"accounts:login", "health"}
+# Reachable while a password set by someone else waits to be replaced (ACC-4).
+PASSWORD_CHANGE_URL_NAMES = {"accounts:password_change", "accounts:logout"}
 # Reachable after the password, before the second factor.
 HALF_SIGNED_IN_URL_NAMES = {"accounts:verify", "accounts:mfa_setup", "accounts:logout"}
 
@@ -84,7 +86,19 @@ class AccessGateMiddleware:
                 return JsonResponse({"error": "mfa_required", "detail": "Second factor required."},
                                     status=401)
             return redirect("accounts:verify")
+        if user.must_change_password:
+            return self._to_password_change(request)
         return None
+
+    def _to_password_change(self, request):
+        name, _ = _url_name(request)
+        if name in PASSWORD_CHANGE_URL_NAMES:
+            return None
+        message = "Your password was set by an administrator. Choose your own before you continue."
+        if _wants_json(request):
+            return JsonResponse({"error": "password_change_required", "detail": message}, status=403)
+        messages.warning(request, message)
+        return redirect("accounts:password_change")
 
     def _untrusted_network(self, request):
         message = "This system can be used only from department devices and networks."

@@ -24,6 +24,9 @@ class User(AbstractUser):
     role = models.CharField(max_length=32, choices=Role.choices)
     status = models.CharField(max_length=16, choices=AccountStatus.choices, default=AccountStatus.PENDING)
     status_reason = models.TextField(blank=True)
+    # ACC-4: a password someone else set (the administrator, at creation) is known to them; it is
+    # replaced by one only this person knows before anything else can be done.
+    must_change_password = models.BooleanField(default=False)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

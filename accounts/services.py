@@ -72,7 +72,7 @@ def account_create(
         if User.objects.filter(badge_number__iexact=badge_number.strip()).exists():
             raise ApplicationError("An account with that badge ID exists already.", field="badge_number")
         user = User(username=username, full_name=full_name.strip(), badge_number=badge_number.strip(),
-                    role=role, email=email, created_by=actor.user)
+                    role=role, email=email, created_by=actor.user, must_change_password=True)
         _validate_password(password, user)
         with transaction.atomic():
             user.set_password(password)
@@ -260,7 +260,8 @@ def password_change(*, actor: Actor, current: str, new: str) -> None:
         _validate_password(new, user)
         with transaction.atomic():
             user.set_password(new)
-            user.save(update_fields=["password"])
+            user.must_change_password = False
+            user.save(update_fields=["password", "must_change_password"])
             PasswordHistory.objects.create(user=user, password=user.password)
             audit_record(actor=actor, action=actions.PASSWORD_CHANGED, targets=[f"user:{user.pk}"])
 

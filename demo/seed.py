@@ -24,6 +24,8 @@ def seed_demo() -> str:
             account_approve(actor=chief_actor, user_id=user.pk, reason="Demo department")
         _train(admin_actor, user)
         demo_totp_device(user)
+        # Demo only: the README publishes these passwords, so nobody is asked to replace them.
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
     if not User.objects.filter(username=PENDING["username"]).exists():
         account_create(actor=admin_actor, email="kowens@police.example.org", password=DEMO_PASSWORD,
                        **PENDING)

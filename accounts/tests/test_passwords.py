@@ -85,3 +85,29 @@ def test_changing_the_password_ends_the_other_sessions(make_verified_client, cli
     first.post("/accounts/me/password/", {"current": PASSWORD, "new": _new(4), "new_confirm": _new(4)})
     assert first.get("/accounts/me/").status_code == 200
     assert second.get("/accounts/me/").status_code == 302
+
+
+@pytest.mark.rule("ACC-4")
+def test_a_password_set_by_the_administrator_must_be_replaced_before_anything_else(client):
+    from accounts.services import account_create
+    from audit.context import Actor
+    from conftest import UserFactory, sign_in
+    from policy.roles import Role
+
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    person = account_create(actor=Actor.for_user(admin), username="mlindqvist", full_name="Maja Lindqvist",
+                            badge_number="5120", role=Role.OFFICER, email="m@pd.example.org",
+                            password="Initial-Passphrase-Set-By-Admin-1")
+    person.status = "active"
+    person.save(update_fields=["status"])
+    sign_in(client, person, password="Initial-Passphrase-Set-By-Admin-1")
+    for url in ("/", "/search/", "/accounts/me/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == "/accounts/me/password/"
+    assert client.get("/accounts/me/password/").status_code == 200
+    new = "Only-Maja-Knows-This-One-7"
+    client.post("/accounts/me/password/", {"current": "Initial-Passphrase-Set-By-Admin-1", "new": new,
+                                           "new_confirm": new})
+    person.refresh_from_db()
+    assert not person.must_change_password
+    assert client.get("/").status_code == 200
