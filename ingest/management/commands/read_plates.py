@@ -23,7 +23,10 @@ class Command(BaseCommand):
             except OSError as error:
                 raise CommandError(f"cannot read {path}: {error}") from error
             started = time.perf_counter()
-            plates = recognize(data)
+            try:
+                plates = recognize(data)
+            except ValueError as error:
+                raise CommandError(f"{path} is not a JPEG or PNG photo ({error})") from None
             seconds = round(time.perf_counter() - started, 4)
             if options["json"]:
                 record = {
