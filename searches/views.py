@@ -114,53 +114,50 @@ def _page_number(form) -> int:
 @capability_required(Capability.SEARCH_PLATES)
 @require_GET
 def plate_results(request):
-    justification = _justification(request)
-    form = PlateSearchForm(request.GET)
-    results = None
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            results = access.plate_reads_search(
-                actor=Actor.for_request(request), justification=justification, plate=data["plate"],
-                mode=data["mode"] or SearchMode.EXACT, since=data["since"], until=data["until"],
-                camera_ids=[int(c) for c in data["cameras"]], area=_area(data), page=_page_number(form))
-        except PolicyDenied as error:
-            if error.code in _GATE_CODES:
-                return _back_to_gate(request, error)
-            raise
-        except ApplicationError as error:
-            form_error(form, error)
-    return _no_store(render(request, "searches/search.html", {
-        "justification": justification, "tab": "plate", "plate_form": form, "canvass_form": CanvassForm(),
-        "results": results, "outcome_form": OutcomeForm(), "outcomes": selectors.outcomes_of(justification)
-        if justification else [], "page_url": _page_url(request, "searches:plate_results")},
-        status=400 if form.errors else 200))
+    def search(actor, justification, data, page):
+        return access.plate_reads_search(
+            actor=actor, justification=justification, plate=data["plate"],
+            mode=data["mode"] or SearchMode.EXACT, since=data["since"], until=data["until"],
+            camera_ids=[int(c) for c in data["cameras"]], area=_area(data), page=page)
+
+    return _results_page(request, PlateSearchForm(request.GET), search, tab="plate")
 
 
 @capability_required(Capability.SEARCH_PLATES)
 @require_GET
 def canvass_results(request):
+    def search(actor, justification, data, page):
+        return access.plate_reads_canvass(
+            actor=actor, justification=justification, latitude=data["latitude"],
+            longitude=data["longitude"], radius_m=data["radius_m"] or 300, since=data["since"],
+            until=data["until"], page=page)
+
+    return _results_page(request, CanvassForm(request.GET), search, tab="canvass")
+
+
+def _results_page(request, form, search, *, tab: str):
+    """Run `search` under the session's justification and render the search page with its results.
+
+    A missing, expired or foreign justification sends the person back to state one; any other
+    refusal is shown on the form.
+    """
     justification = _justification(request)
-    form = CanvassForm(request.GET)
     results = None
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            results = access.plate_reads_canvass(
-                actor=Actor.for_request(request), justification=justification, latitude=data["latitude"],
-                longitude=data["longitude"], radius_m=data["radius_m"] or 300, since=data["since"],
-                until=data["until"], page=_page_number(form))
+            results = search(Actor.for_request(request), justification, form.cleaned_data, _page_number(form))
         except PolicyDenied as error:
             if error.code in _GATE_CODES:
                 return _back_to_gate(request, error)
             raise
         except ApplicationError as error:
             form_error(form, error)
+    forms = {"plate_form": PlateSearchForm(), "canvass_form": CanvassForm(), f"{tab}_form": form}
     return _no_store(render(request, "searches/search.html", {
-        "justification": justification, "tab": "canvass", "plate_form": PlateSearchForm(),
-        "canvass_form": form, "results": results, "outcome_form": OutcomeForm(),
+        "justification": justification, "tab": tab, **forms, "results": results,
+        "outcome_form": OutcomeForm(),
         "outcomes": selectors.outcomes_of(justification) if justification else [],
-        "page_url": _page_url(request, "searches:canvass_results")},
+        "page_url": _page_url(request, f"searches:{tab}_results")},
         status=400 if form.errors else 200))
 
 
