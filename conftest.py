@@ -112,6 +112,26 @@ def make_verified_client(db, client_factory):
 
 
 @pytest.fixture
+def officer(db):
+    return UserFactory(role=Role.OFFICER)
+
+
+@pytest.fixture
+def detective(db):
+    return UserFactory(role=Role.DETECTIVE)
+
+
+@pytest.fixture
+def analyst(db):
+    return UserFactory(role=Role.ANALYST)
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(role=Role.ADMINISTRATOR)
+
+
+@pytest.fixture
 def client_factory():
     from django.test import Client
 

@@ -7,11 +7,9 @@ from django.utils import timezone
 from alpr.services import camera_create
 from audit.context import Actor
 from audit.models import AuditEvent
-from conftest import UserFactory
 from ingest.services import EdgeReading, read_accept
 from ingest.synthetic import plate_photo
 from ingest.validation import check_image
-from policy.roles import Role
 
 
 def act_as(user) -> Actor:
@@ -31,21 +29,6 @@ def in_days(days: float = 30):
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def detective(db):
-    return UserFactory(role=Role.DETECTIVE)
-
-
-@pytest.fixture
-def analyst(db):
-    return UserFactory(role=Role.ANALYST)
-
-
-@pytest.fixture
-def officer(db):
-    return UserFactory(role=Role.OFFICER)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from django.utils import timezone
 from alpr import partitions, storage
 from alpr.models import Camera, PlateRead, ReadStatus
 from audit.context import Actor
-from policy.roles import Role
 
 JPEG = b"\xff\xd8\xff\xe0" + b"placeholder" * 20 + b"\xff\xd9"
 
@@ -52,21 +51,6 @@ def make_read(camera):
         return create_read(camera, **kwargs)
 
     return make
-
-
-@pytest.fixture
-def detective(user_factory):
-    return user_factory(role=Role.DETECTIVE)
-
-
-@pytest.fixture
-def administrator(user_factory):
-    return user_factory(role=Role.ADMINISTRATOR)
-
-
-@pytest.fixture
-def officer(user_factory):
-    return user_factory(role=Role.OFFICER)
 
 
 def actor_of(user) -> Actor:
