@@ -29,12 +29,17 @@ from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
-from core.errors import ApplicationError, NotFound, PolicyDenied
+from core.errors import ApplicationError, NotFound, PolicyDenied, ProhibitedPurpose
+from policy.defaults import SHARING_MISUSE_CODES
 from policy.roles import Capability
 from policy.selectors import current_policy
 from searches import audit_actions as actions
 from searches.checks import description_problem
 from searches.models import Download, Justification, JustificationKind
+from searches.services import outside_justification_check
+from sharing.selectors import partner_person_for_search
+from sharing.services.agencies import agency_revoke_for_misuse
+from sharing.services.partner import partner_search_record
 
 PER_PAGE = 25
 MAX_PER_PAGE = 50
@@ -396,6 +401,87 @@ def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str,
                          result_count=len(read_ids), targets=[f"read:{read_id}" for read_id in read_ids],
                          **justification.audit_fields())
     return package
+
+
+# --- outside agencies (SHR-1, SHR-5, SHR-6) --------------------------------------------------------
+
+@enforces("SHR-4", "SHR-5", "SHR-6", "AUD-1")
+def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, case_number: str,
+                               description: str, plate: str, mode: str = SearchMode.EXACT,
+                               since: datetime | None = None, until: datetime | None = None, page: int = 1,
+                               per_page: int = PER_PAGE) -> SearchResults:
+    """Search for a partner agency's person (the partner API): one audited page of our own reads.
+
+    The agency must be allowed data now (declaration in force, not revoked, deletions certified,
+    sharing on), and the search passes the officer's gate (purpose, case number, specific
+    description). Results are this department's own reads only (SHR-6: the selectors leave out
+    reads received from other agencies); each is registered as shared with the agency (RET-5), and
+    the search is counted for the monthly report (SHR-5). Asking for immigration enforcement or
+    reproductive health care is refused, flagged, and revokes the agency (SHR-4).
+    """
+    purpose, description = (purpose or "").strip(), (description or "").strip()
+    case_number = (case_number or "").strip().upper()
+    fields = {"purpose": purpose[:64], "case_number": case_number[:64], "description": description}
+    query = {"plate": (plate or "").strip().upper()[:32], "mode": mode, "page": page,
+             "partner_person": person_id}
+    person = None
+    try:
+        with refusals_recorded(actor=actor, action=actions.PLATE_SEARCHED, query=query, **fields):
+            person = partner_person_for_search(person_id)
+            query["agency"] = person.agency.ori
+            outside_justification_check(purpose=purpose, case_number=case_number, description=description)
+            normalized, mode = _plate_query(plate, mode)
+            window = _window(since, until, default=DEFAULT_WINDOW)
+            number, per_page = _page_bounds(page, per_page)
+            query.update(plate=normalized, mode=mode, since=window.since.isoformat(),
+                         until=window.until.isoformat(), window_clamped=window.clamped, per_page=per_page)
+            with transaction.atomic():
+                result = selectors.reads_by_plate(query=normalized, mode=mode, since=window.since,
+                                                  until=window.until, limit=per_page,
+                                                  offset=(number - 1) * per_page)
+                audit_record(actor=actor, action=actions.PLATE_SEARCHED, query=query,
+                             result_count=result.total, targets=_read_targets(result.rows), **fields)
+                partner_search_record(actor=actor, person=person, plate_query=normalized,
+                                      result_count=result.total, read_ids=[row.id for row in result.rows],
+                                      **fields)
+    except ProhibitedPurpose as refused:
+        if person is not None and refused.purpose_code in SHARING_MISUSE_CODES:
+            agency_revoke_for_misuse(agency_id=person.agency_id, what="a partner search",
+                                     purpose_label=refused.purpose_code.replace("_", " "))
+        raise
+    return SearchResults(page=result, number=number, per_page=per_page, window=window, query=query)
+
+
+@enforces("SHR-1", "SHR-6", "AUD-1")
+def plate_reads_for_release(*, actor: Actor, plates_asked: list[str], since: datetime, until: datetime,
+                            purpose: str, case_number: str, description: str, reference: str,
+                            limit: int) -> list:
+    """Return our own reads of `plates_asked` in the window, for an approved written request (SHR-1).
+
+    Called by ``sharing.services.request_release`` inside its transaction. Only the reviewer of
+    sharing (the administrator) may; reads received from other agencies never come back (SHR-6).
+    Raises when more than `limit` reads match: a release is evidence for a case, not a bulk export.
+    """
+    fields = {"purpose": purpose[:64], "case_number": case_number[:64], "description": description}
+    query = {"plates": plates_asked, "reference": reference}
+    with refusals_recorded(actor=actor, action=actions.RELEASE_READS_SELECTED, query=query, **fields):
+        user = actor.user
+        if user is None or not user.can(Capability.REVIEW_SHARING):
+            raise PolicyDenied("Only the system administrator or a designee releases data to other agencies.")
+        ensure_alpr_access(user)
+        window = _window(since, until, default=DEFAULT_WINDOW)
+        query.update(since=window.since.isoformat(), until=window.until.isoformat())
+        rows = []
+        with transaction.atomic():
+            for plate in plates_asked:
+                rows += selectors.reads_by_plate(query=plates.normalize_plate(plate), mode=SearchMode.EXACT,
+                                                 since=window.since, until=window.until, limit=limit + 1).rows
+            if len(rows) > limit:
+                raise ApplicationError(f"More than {limit} of our reads match this request; a release is "
+                                       "evidence for a case, not a bulk export. Ask the agency to narrow it.")
+            audit_record(actor=actor, action=actions.RELEASE_READS_SELECTED, query=query,
+                         result_count=len(rows), targets=_read_targets(rows), **fields)
+    return rows
 
 
 # --- audit queries (USE-4) -------------------------------------------------------------------------

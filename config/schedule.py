@@ -22,5 +22,8 @@ BEAT_SCHEDULE = {
     "publish-audit-chain-head": {"task": "reports.tasks.publish_audit_chain_head", "schedule": DAILY_AT_7},
     "apply-camera-placements": {
         "task": "reports.tasks.apply_due_camera_placements", "schedule": DAILY_AFTER_LOCAL_MIDNIGHT},
+    "chase-deletion-certificates": {
+        "task": "sharing.tasks.chase_deletion_certificates", "schedule": DAILY_AT_7},
+    "deliver-erroneous-notices": {"task": "sharing.tasks.deliver_erroneous_notices", "schedule": 15 * 60.0},
     "policy-versions-in-force": {"task": "reports.tasks.put_policy_versions_in_force", "schedule": 3600.0},
 }

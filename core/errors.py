@@ -33,6 +33,16 @@ class PolicyDenied(ApplicationError):
         self.flag_for_audit = flag_for_audit
 
 
+class ProhibitedPurpose(PolicyDenied):
+    """A request named a purpose the policy prohibits (USE-3, SHR-4); always flagged for the auditor."""
+
+    code = "prohibited_purpose"
+
+    def __init__(self, message: str, *, purpose_code: str, field: str | None = None):
+        super().__init__(message, field=field, flag_for_audit=True)
+        self.purpose_code = purpose_code
+
+
 class NotFound(ApplicationError):
     status_code = 404
     code = "not_found"

@@ -13,6 +13,8 @@ def permitted_purposes() -> list[dict]:
 
 
 # Oak Park GO 4-68 V.C–F and the ACLU of Illinois guidelines. These codes can never be removed.
+# 625 ILCS 5/2-130: an agency that asks for data for these is misusing it; its access is revoked (SHR-4).
+SHARING_MISUSE_CODES = ("immigration", "reproductive_health")
 PROHIBITED_CODES = ("traffic", "immigration", "reproductive_health", "protected_class", "first_amendment")
 
 

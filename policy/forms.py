@@ -49,6 +49,13 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
     "system_use_notice": ("Shown at every sign-in; each user acknowledges it.", "CJIS 5.5.4"),
     "hold_review_days": ("Whoever placed an evidence hold is asked to review it this often; an unneeded "
                          "hold is released so the reads return to normal retention.", "ACLU-IL guidelines"),
+    "share_deletion_days": ("An agency that receives our data deletes it within this many days and certifies "
+                            "the deletion; until it does, it receives nothing more.", "ACLU-IL guidelines"),
+    "declaration_max_days": ("A sharing declaration is valid at most this long after it is signed; then "
+                             "the agency signs a new one or receives nothing.",
+                             "625 ILCS 5/2-130; Oak Park VII.I"),
+    "share_reminder_days": ("The recipient's contact is reminded this many days before a deletion "
+                            "certificate is due.", "—"),
     "policy_comment_days": ("A new policy text is open for public comment this long before the Chief may put "
                             "it in force. At least 14 days.", "ACLU-IL guidelines"),
     "camera_notice_days": ("A camera installation or move is announced on the public portal this long before "
@@ -66,7 +73,7 @@ SCALAR_FIELDS = [
     "leads_certification_days", "training_reminder_days", "session_idle_minutes", "session_absolute_hours",
     "lockout_failures", "lockout_window_minutes", "password_min_length", "password_history_count",
     "restrict_to_trusted_networks", "system_use_notice", "policy_comment_days", "camera_notice_days",
-    "hold_review_days",
+    "hold_review_days", "share_deletion_days", "declaration_max_days", "share_reminder_days",
 ]
 
 

@@ -85,6 +85,16 @@ class AgencyPolicy(models.Model):
     hold_review_days = models.PositiveSmallIntegerField(
         default=90, validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="A hold's placer reviews it this many days after placing it, and again as often.")
+    # Sharing with other agencies (SHR-1 to SHR-4)
+    share_deletion_days = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(1), MaxValueValidator(MAX_RETENTION_DAYS)],
+        help_text="A recipient agency deletes data it receives within this many days and certifies it.")
+    declaration_max_days = models.PositiveSmallIntegerField(
+        default=365, validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text="A sharing declaration is valid at most this many days after it is signed.")
+    share_reminder_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="The recipient is reminded this many days before its deletion certificate is due.")
     # Transparency (RPT-4, CAM-2, USE-9)
     policy_comment_days = models.PositiveSmallIntegerField(
         default=30, validators=[MinValueValidator(MIN_COMMENT_DAYS)],

@@ -18,3 +18,5 @@ AUDIT_LOOKUP = register("search.audit_lookup", "Audit query: who searched a plat
 OUTCOME_RECORDED = register("search.outcome_recorded", "Search outcome recorded", category="search")
 FELONY_REQUESTED = register("felony.requested", "Other-felony search requested", category="search")
 FELONY_DECIDED = register("felony.decided", "Other-felony search request decided", category="search")
+RELEASE_READS_SELECTED = register("search.sharing_release", "Reads selected for release to another agency",
+                                  category="search", touches_alpr_data=True)

@@ -14,7 +14,7 @@ from accounts.selectors import ensure_alpr_access
 from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
-from core.errors import ApplicationError, NotFound, PolicyDenied
+from core.errors import ApplicationError, NotFound, PolicyDenied, ProhibitedPurpose
 from policy.roles import Capability
 from policy.selectors import current_policy
 from searches import audit_actions as actions
@@ -44,10 +44,9 @@ def _refuse_prohibited(policy, *texts: str) -> None:
     for text in texts:
         named = policy.prohibited_purpose_named_in(text or "")
         if named:
-            raise PolicyDenied(
+            raise ProhibitedPurpose(
                 f"ALPR data may never be used for {named['label'].lower()}. This request has been "
-                "refused and flagged for the auditor.",
-                code="prohibited_purpose", field="description", flag_for_audit=True)
+                "refused and flagged for the auditor.", purpose_code=named["code"], field="description")
 
 
 def _check_case_number(policy, case_number: str) -> None:
@@ -66,6 +65,37 @@ def _check_description(policy, *, description: str, purpose_label: str) -> None:
                                   min_length=policy.description_min_length)
     if problem:
         raise PolicyDenied(problem, code="vague_description", field="description")
+
+
+# An outside agency's case number is in its own format, not ours: any short reference of this shape.
+OUTSIDE_CASE_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9/ .:-]{2,63}$")
+
+
+@enforces("USE-1", "USE-3", "SHR-4")
+def outside_justification_check(*, purpose: str, case_number: str, description: str) -> str:
+    """Check an outside agency's purpose, case number and description; return the purpose's label.
+
+    The same gate as an officer's search (USE-1, USE-3): a permitted purpose, a case number and a
+    specific description; prohibited purposes are refused and flagged (`ProhibitedPurpose`). The
+    other-felony exception needs the Chief's approval of a request by one of our own officers, so an
+    outside agency cannot cite it. Used for partner searches and written requests (SHR-1, SHR-5).
+    """
+    policy = current_policy()
+    _refuse_prohibited(policy, description, (purpose or "").replace("_", " "), case_number)
+    if not purpose or not policy.is_permitted_purpose(purpose):
+        raise PolicyDenied("Choose one of the permitted purposes.", code="purpose_not_permitted",
+                           field="purpose", flag_for_audit=bool(purpose))
+    if purpose == policy.felony_exception_purpose:
+        raise PolicyDenied("The other-felony exception is not open to outside agencies; ask for data under "
+                           "a permitted purpose.", code="felony_exception_outside", field="purpose")
+    if not case_number:
+        raise PolicyDenied("A case number is required.", code="case_number_required", field="case_number")
+    if not OUTSIDE_CASE_NUMBER.fullmatch(case_number.upper()):
+        raise PolicyDenied("A case number is 3 to 64 letters, digits, dashes or slashes.",
+                           code="case_number_format", field="case_number")
+    label = policy.purpose_label(purpose)
+    _check_description(policy, description=description, purpose_label=label)
+    return label
 
 
 def _usable_felony_request(*, user, felony_request_id, case_number: str) -> FelonyExceptionRequest:

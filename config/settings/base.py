@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "searches",
     "hotlists",
     "retention",
+    "sharing",
     "reports",
     "demo",
 ]
@@ -150,6 +151,9 @@ STORAGES = {
 # ALPR images are never served by a static/media URL: only through the access layer's views.
 MEDIA_ROOT = Path(env("ALPR_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 EVIDENCE_ROOT = Path(env("ALPR_EVIDENCE_ROOT", default=str(BASE_DIR / "var" / "evidence")))
+# Signed sharing declarations (sharing.models.Declaration): agency documents, kept apart from reads.
+SHARING_DOCUMENTS_ROOT = Path(env("ALPR_SHARING_DOCUMENTS_ROOT",
+                                  default=str(BASE_DIR / "var" / "sharing-documents")))
 
 CELERY_BROKER_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = None

@@ -16,6 +16,7 @@ PASSWORD_HASHERS = [
 ]
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 EVIDENCE_ROOT = BASE_DIR / "var" / "test-evidence"
+SHARING_DOCUMENTS_ROOT = BASE_DIR / "var" / "test-sharing-documents"
 CELERY_BROKER_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -28,6 +28,7 @@ from reports.services.policy_docs import policy_comment_submit
 from reports.services.portal import complaint_submit
 from reports.svgmap import HEIGHT, WIDTH, camera_points
 from reports.textformat import policy_html
+from sharing import selectors as sharing_selectors
 
 USAGE_MONTHS = 12
 
@@ -166,6 +167,7 @@ def usage(request):
             ],
             "alert_rows": [(label, [m.alert_events.get(label, 0) for m in months]) for label in alerts],
             "agencies": metrics.agencies_with_access(),
+            "revoked_agencies": sharing_selectors.revoked_agencies(),
             "retention_days": current_policy().retention_days,
         },
     )

@@ -1,0 +1,157 @@
+"""The partner API (namespace ``partner_api``): people of partner agencies, each with their own key.
+
+Only ``Authorization: Partner <key_id>:<secret>`` is accepted here, never a session or one of our
+users' tokens. Every answer about plate reads comes from ``alpr.access``; these views only parse.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from alpr import access
+from alpr.models import Camera
+from alpr.selectors import SearchMode
+from policy.selectors import current_policy
+from retention.models import ErroneousDataNotification
+from sharing.auth import PartnerKeyAuthentication, PartnerUser, partner_actor
+from sharing.services import requests as request_services
+
+
+class IsPartnerPerson(BasePermission):
+    message = "Partner API keys only: 'Authorization: Partner <key_id>:<secret>'."
+
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.user, PartnerUser)
+
+
+class PartnerView(APIView):
+    authentication_classes = [PartnerKeyAuthentication]
+    permission_classes = [IsPartnerPerson]
+
+    @property
+    def person(self):
+        return self.request.user.person
+
+    def actor(self):
+        return partner_actor(self.person, self.request)
+
+
+class SearchInput(serializers.Serializer):
+    purpose = serializers.CharField(max_length=64)
+    case_number = serializers.CharField(max_length=64)
+    description = serializers.CharField(max_length=2000)
+    plate = serializers.CharField(max_length=32)
+    mode = serializers.ChoiceField(choices=list(SearchMode.ALL), default=SearchMode.EXACT)
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+    page = serializers.IntegerField(min_value=1, default=1)
+
+
+class PurposesView(PartnerView):
+    """The purposes a partner search or request may name (the other-felony exception is ours only)."""
+
+    def get(self, request):
+        policy = current_policy()
+        purposes = [
+            purpose
+            for purpose in policy.permitted_purposes
+            if purpose["code"] != policy.felony_exception_purpose
+        ]
+        return Response({"purposes": [{"code": p["code"], "label": p["label"]} for p in purposes]})
+
+
+def _camera_places(rows) -> dict[int, dict]:
+    cameras = Camera.objects.filter(pk__in={row.camera_id for row in rows})
+    return {
+        camera.pk: {
+            "name": camera.name,
+            "location": camera.location_description,
+            "latitude": str(camera.latitude) if camera.latitude is not None else None,
+            "longitude": str(camera.longitude) if camera.longitude is not None else None,
+        }
+        for camera in cameras
+    }
+
+
+class SearchView(PartnerView):
+    """Search this department's own reads by plate (SHR-5, SHR-6)."""
+
+    @extend_schema(request=SearchInput)
+    def post(self, request):
+        data = SearchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        results = access.partner_plate_reads_search(
+            actor=self.actor(),
+            person_id=self.person.pk,
+            purpose=fields["purpose"],
+            case_number=fields["case_number"],
+            description=fields["description"],
+            plate=fields["plate"],
+            mode=fields["mode"],
+            since=fields.get("since"),
+            until=fields.get("until"),
+            page=fields["page"],
+        )
+        places = _camera_places(results.rows)
+        return Response(
+            {
+                "agency": self.person.agency.name,
+                "total": results.total,
+                "page": results.number,
+                "per_page": results.per_page,
+                "window": {
+                    "since": results.window.since.isoformat(),
+                    "until": results.window.until.isoformat(),
+                },
+                "results": [
+                    {
+                        "read_id": row.id,
+                        "captured_at": row.captured_at.isoformat(),
+                        "plate": row.plate,
+                        "state": row.state,
+                        "confidence": row.confidence,
+                        "camera": places.get(row.camera_id),
+                    }
+                    for row in results.rows
+                ],
+            }
+        )
+
+
+class NoticesView(PartnerView):
+    """Erroneous-data notices for reads your agency received from us (RET-5)."""
+
+    def get(self, request):
+        notices = ErroneousDataNotification.objects.filter(agency_ori=self.person.agency.ori).order_by(
+            "-created_at"
+        )
+        return Response(
+            {
+                "notices": [
+                    {
+                        "read_id": notice.read_id,
+                        "message": notice.message,
+                        "created_at": notice.created_at.isoformat(),
+                    }
+                    for notice in notices[:200]
+                ]
+            }
+        )
+
+
+class DeletionCertificateView(PartnerView):
+    """Certify that your agency deleted the data released on a request (SHR-2)."""
+
+    def post(self, request, request_uuid):
+        released = request_services.deletion_certify_by_partner(
+            actor=self.actor(), person_id=self.person.pk, request_uuid=request_uuid
+        )
+        return Response(
+            {
+                "request": str(released.uuid),
+                "deletion_certified_at": released.deletion_certified_at.isoformat(),
+            }
+        )

@@ -1,0 +1,42 @@
+from audit.actions import register
+
+AGENCY_REGISTERED = register("sharing.agency_registered", "Agency registered", category="sharing")
+AGENCY_UPDATED = register(
+    "sharing.agency_updated", "Agency details or sharing switch changed", category="sharing"
+)
+AGENCY_REVOKED = register("sharing.agency_revoked", "Agency's access revoked", category="sharing")
+DECLARATION_RECORDED = register(
+    "sharing.declaration_recorded", "Sharing declaration recorded", category="sharing"
+)
+PERSON_ADDED = register("sharing.person_added", "Partner person added", category="sharing")
+CREDENTIAL_ISSUED = register("sharing.credential_issued", "Partner API key issued", category="sharing")
+CREDENTIAL_REVOKED = register("sharing.credential_revoked", "Partner API key revoked", category="sharing")
+PARTNER_AUTH_REFUSED = register("sharing.partner_auth_refused", "Partner API key refused", category="sharing")
+REQUEST_RECEIVED = register(
+    "sharing.request_received", "Written sharing request received", category="sharing"
+)
+REQUEST_DECIDED = register(
+    "sharing.request_decided", "Sharing request approved or denied", category="sharing"
+)
+REQUEST_RELEASED = register(
+    "sharing.request_released", "Data released to an agency", category="sharing", touches_alpr_data=True
+)
+REQUEST_VIEWED = register("sharing.request_viewed", "Sharing request viewed", category="sharing")
+DELETION_CERTIFIED = register(
+    "sharing.deletion_certified", "Recipient certified deletion", category="sharing"
+)
+DELETION_REMINDED = register(
+    "sharing.deletion_reminded", "Deletion certificate reminder sent", category="sharing"
+)
+DELETION_OVERDUE = register("sharing.deletion_overdue", "Deletion certificate overdue", category="sharing")
+RECORDS_REQUEST_ROUTED = register(
+    "sharing.records_request_routed",
+    "Non-law-enforcement request routed to the records supervisor",
+    category="sharing",
+)
+RECORDS_REQUEST_CLOSED = register(
+    "sharing.records_request_closed", "Records request closed", category="sharing"
+)
+NOTICE_DELIVERED = register(
+    "sharing.erroneous_notice_delivered", "Erroneous-data notice delivered", category="sharing"
+)

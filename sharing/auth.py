@@ -1,0 +1,62 @@
+"""Partner API authentication: each person of a partner agency has their own key; never a session.
+
+    Authorization: Partner <key_id>:<secret>
+"""
+import re
+
+from django.utils import timezone
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from audit.context import Actor
+from audit.models import ActorType, Outcome
+from audit.services import audit_record
+from core.net import client_ip
+from sharing import audit_actions as actions
+from sharing.models import PartnerCredential, PartnerPerson
+
+_HEADER = re.compile(r"^Partner\s+([0-9a-f]{16}):([0-9a-f]{32,128})$", re.IGNORECASE)
+
+
+def partner_actor(person: PartnerPerson, request=None) -> Actor:
+    """The actor every partner search is audited under: agency and person (SHR-5)."""
+    return Actor(kind=ActorType.AGENCY, label=person.audit_label,
+                 client_ip=client_ip(request) if request is not None else "")
+
+
+class PartnerKeyAuthentication(BaseAuthentication):
+    """Authenticate ``Authorization: Partner <key_id>:<secret>``; `request.auth` is the credential."""
+
+    keyword = "Partner"
+
+    def authenticate(self, request):
+        header = request.headers.get("Authorization", "").strip()
+        if not header:
+            return None
+        match = _HEADER.match(header)
+        if not match:
+            raise AuthenticationFailed("Use 'Authorization: Partner <key_id>:<secret>'.")
+        credential = (PartnerCredential.objects.select_related("person__agency")
+                      .filter(key_id=match.group(1).lower()).first())
+        if credential is None or not credential.secret_matches(match.group(2).lower()):
+            raise AuthenticationFailed("Unknown partner key.")
+        if credential.revoked_at is not None:
+            audit_record(actor=partner_actor(credential.person, request), action=actions.PARTNER_AUTH_REFUSED,
+                         outcome=Outcome.REFUSED, reason="revoked key",
+                         targets=[f"partner-key:{credential.key_id}"])
+            raise AuthenticationFailed("This partner key is revoked.")
+        PartnerCredential.objects.filter(pk=credential.pk).update(last_used_at=timezone.now())
+        return PartnerUser(credential.person), credential
+
+    def authenticate_header(self, request) -> str:
+        return self.keyword
+
+
+class PartnerUser:
+    """What DRF sees as `request.user` on the partner API: a partner person, never one of our users."""
+
+    is_authenticated = True
+    is_active = True
+
+    def __init__(self, person: PartnerPerson):
+        self.person = person

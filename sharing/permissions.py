@@ -1,0 +1,26 @@
+"""Who may do what with sharing. Roles come from ``policy.roles``; this only names them once."""
+from audit.context import Actor
+from audit.models import ActorType
+from core.errors import PolicyDenied
+from policy.roles import Capability
+
+REVIEW_SHARING = Capability.REVIEW_SHARING  # the administrator (or a designee given the role)
+HANDLE_RECORDS_REQUESTS = Capability.HANDLE_RECORDS_REQUESTS  # the records supervisor
+
+
+def may_review_sharing(user) -> bool:
+    return bool(user) and user.can(REVIEW_SHARING)
+
+
+def may_handle_records_requests(user) -> bool:
+    return bool(user) and user.can(HANDLE_RECORDS_REQUESTS)
+
+
+def require_sharing_reviewer(actor: Actor) -> None:
+    if actor.kind != ActorType.USER or not may_review_sharing(actor.user):
+        raise PolicyDenied("Only the system administrator or a designee reviews sharing with other agencies.")
+
+
+def require_records_supervisor(actor: Actor) -> None:
+    if actor.kind != ActorType.USER or not may_handle_records_requests(actor.user):
+        raise PolicyDenied("Only the records supervisor handles public-records requests.")

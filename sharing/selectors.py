@@ -1,0 +1,161 @@
+"""Reads of the sharing records. ``agency_block_reason`` is the one answer to "may this agency
+receive anything now?" that every release and partner search asks."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count
+from django.utils import timezone
+
+from core.compliance import enforces
+from core.errors import PolicyDenied
+from sharing.models import (
+    Agency,
+    AgencyStatus,
+    Declaration,
+    PartnerPerson,
+    PartnerSearch,
+    RecordsRequest,
+    RecordsRequestStatus,
+    RequestStatus,
+    SharingRequest,
+)
+
+
+@dataclass(frozen=True)
+class AgencySearchCount:
+    agency_name: str
+    agency_ori: str
+    searches: int
+
+
+@dataclass(frozen=True)
+class RevokedAgency:
+    name: str
+    revoked_on: date
+    reason: str
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def valid_declaration(agency: Agency, *, day: date | None = None) -> Declaration | None:
+    """Return the agency's declaration in force on `day` (today), the latest signed first."""
+    day = day or today()
+    return agency.declarations.filter(signed_on__lte=day, expires_on__gte=day).order_by("-signed_on").first()
+
+
+def overdue_requests(agency: Agency | None = None, *, day: date | None = None):
+    """Released requests whose deletion certificate is past due."""
+    day = day or today()
+    queryset = SharingRequest.objects.filter(
+        status=RequestStatus.RELEASED, deletion_certified_at__isnull=True, delete_by__lt=day
+    )
+    return queryset.filter(agency=agency) if agency is not None else queryset.select_related("agency")
+
+
+@enforces("SHR-2", "SHR-4")
+def agency_block_reason(agency: Agency, *, searching: bool = False, day: date | None = None) -> str | None:
+    """Return why `agency` may not receive our data now, or None when it may.
+
+    Revoked, no declaration in force, or an overdue deletion certificate: nothing of any kind
+    (SHR-2, SHR-4). Searching through the API also needs sharing switched on for the agency.
+    """
+    if agency.status == AgencyStatus.REVOKED:
+        return f"{agency.name}'s access was revoked on {timezone.localtime(agency.revoked_at):%Y-%m-%d}."
+    if valid_declaration(agency, day=day) is None:
+        return (
+            f"{agency.name} has no signed declaration in force (no immigration enforcement, no "
+            "reproductive-health investigations, deletion, no re-sharing): no data may go to it."
+        )
+    overdue = overdue_requests(agency, day=day).first()
+    if overdue is not None:
+        return (
+            f"{agency.name} has not certified the deletion of the data released on request "
+            f"{overdue.pk} (due {overdue.delete_by:%Y-%m-%d}): nothing more goes to it until it does."
+        )
+    if searching and not agency.sharing_enabled:
+        return f"Partner searches are not enabled for {agency.name}."
+    return None
+
+
+def partner_person_for_search(person_id: int) -> PartnerPerson:
+    """Return the partner person if they and their agency may search our reads now, or refuse."""
+    person = PartnerPerson.objects.select_related("agency").filter(pk=person_id).first()
+    if person is None or not person.active:
+        raise PolicyDenied(
+            "This person may not search: the key's holder is not an active partner person.",
+            code="partner_person_inactive",
+        )
+    blocked = agency_block_reason(person.agency, searching=True)
+    if blocked:
+        raise PolicyDenied(blocked, code="agency_blocked")
+    return person
+
+
+def agencies_with_access(*, day: date | None = None) -> list[str]:
+    """Names of the agencies that may receive our data today (the portal's public list)."""
+    candidates = Agency.objects.filter(status=AgencyStatus.ACTIVE).prefetch_related("declarations")
+    return [agency.name for agency in candidates if agency_block_reason(agency, day=day) is None]
+
+
+def revoked_agencies() -> list[RevokedAgency]:
+    """Agencies whose access was revoked, newest first, with the reason (published on the portal)."""
+    return [
+        RevokedAgency(
+            name=agency.name,
+            revoked_on=timezone.localtime(agency.revoked_at).date(),
+            reason=agency.revocation_reason,
+        )
+        for agency in Agency.objects.filter(status=AgencyStatus.REVOKED).order_by("-revoked_at")
+    ]
+
+
+@enforces("SHR-5")
+def partner_search_counts(*, since: datetime, until: datetime) -> list[AgencySearchCount]:
+    """Searches each outside agency ran in [since, until), most first (SHR-5, the monthly report)."""
+    rows = (
+        PartnerSearch.objects.filter(searched_at__gte=since, searched_at__lt=until)
+        .values("agency__name", "agency__ori")
+        .annotate(n=Count("id"))
+        .order_by("-n", "agency__name")
+    )
+    return [
+        AgencySearchCount(agency_name=row["agency__name"], agency_ori=row["agency__ori"], searches=row["n"])
+        for row in rows
+    ]
+
+
+def agencies_listing():
+    """Every agency with its declaration in force (or None) and its block reason, for the staff page."""
+    agencies = list(Agency.objects.prefetch_related("declarations").order_by("name"))
+    return [(agency, valid_declaration(agency), agency_block_reason(agency)) for agency in agencies]
+
+
+def pending_requests():
+    return (
+        SharingRequest.objects.filter(status__in=[RequestStatus.PENDING, RequestStatus.APPROVED])
+        .select_related("agency")
+        .order_by("received_at")
+    )
+
+
+def awaiting_certification():
+    return (
+        SharingRequest.objects.filter(status=RequestStatus.RELEASED, deletion_certified_at__isnull=True)
+        .select_related("agency")
+        .order_by("delete_by")
+    )
+
+
+def recent_requests(limit: int = 50):
+    return SharingRequest.objects.select_related("agency", "decided_by").order_by("-received_at")[:limit]
+
+
+def open_records_requests():
+    return RecordsRequest.objects.filter(status=RecordsRequestStatus.OPEN).order_by("received_at")
+
+
+def closed_records_requests(limit: int = 50):
+    return RecordsRequest.objects.filter(status=RecordsRequestStatus.CLOSED).order_by("-closed_at")[:limit]
