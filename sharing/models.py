@@ -6,7 +6,9 @@ deletion within a set period, no re-sharing) and only on a written request the a
 approved (SHR-1 to SHR-4). ``sharing.selectors.agency_block_reason`` is the one place that says
 whether an agency may receive anything now.
 """
+
 import hmac
+import os
 import uuid
 from hashlib import sha256
 
@@ -17,8 +19,20 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+class DeclarationStorage(FileSystemStorage):
+    """Signed declarations under ``settings.SHARING_DOCUMENTS_ROOT``, read when used (not at import)."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.SHARING_DOCUMENTS_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
 def declaration_storage() -> FileSystemStorage:
-    return FileSystemStorage(location=settings.SHARING_DOCUMENTS_ROOT)
+    return DeclarationStorage()
 
 
 class AgencyKind(models.TextChoices):
@@ -43,7 +57,8 @@ class Agency(models.Model):
     contact_email = models.EmailField()
     contact_phone = models.CharField(max_length=40, blank=True)
     sharing_enabled = models.BooleanField(
-        default=False, help_text="May its people search our reads through the partner API.")
+        default=False, help_text="May its people search our reads through the partner API."
+    )
     status = models.CharField(max_length=16, choices=AgencyStatus.choices, default=AgencyStatus.ACTIVE)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by_label = models.CharField(max_length=200, blank=True)
@@ -54,8 +69,10 @@ class Agency(models.Model):
         ordering = ["name"]
         verbose_name_plural = "agencies"
         constraints = [
-            models.CheckConstraint(condition=Q(status="active") | Q(sharing_enabled=False),
-                                   name="sharing_revoked_agency_shares_nothing"),
+            models.CheckConstraint(
+                condition=Q(status="active") | Q(sharing_enabled=False),
+                name="sharing_revoked_agency_shares_nothing",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -75,7 +92,8 @@ class Declaration(models.Model):
     signed_on = models.DateField()
     expires_on = models.DateField()
     deletion_days = models.PositiveSmallIntegerField(
-        help_text="The recipient deletes data it receives within this many days.")
+        help_text="The recipient deletes data it receives within this many days."
+    )
     no_immigration_enforcement = models.BooleanField(default=False)
     no_reproductive_health_investigation = models.BooleanField(default=False)
     deletes_within_period = models.BooleanField(default=False)
@@ -90,11 +108,18 @@ class Declaration(models.Model):
         constraints = [
             # The database refuses a declaration that leaves out any of the attestations (SHR-4).
             models.CheckConstraint(
-                condition=Q(no_immigration_enforcement=True, no_reproductive_health_investigation=True,
-                            deletes_within_period=True, no_resharing_without_approval=True),
-                name="sharing_declaration_attests_everything"),
-            models.CheckConstraint(condition=Q(expires_on__gt=models.F("signed_on")),
-                                   name="sharing_declaration_expires_after_signing"),
+                condition=Q(
+                    no_immigration_enforcement=True,
+                    no_reproductive_health_investigation=True,
+                    deletes_within_period=True,
+                    no_resharing_without_approval=True,
+                ),
+                name="sharing_declaration_attests_everything",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=models.F("signed_on")),
+                name="sharing_declaration_expires_after_signing",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,8 +141,11 @@ class PartnerPerson(models.Model):
 
     class Meta:
         ordering = ["agency__name", "full_name"]
-        constraints = [models.UniqueConstraint(fields=["agency", "badge_number"],
-                                               name="sharing_person_badge_unique_in_agency")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "badge_number"], name="sharing_person_badge_unique_in_agency"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.agency.ori})"
@@ -177,18 +205,25 @@ class SharingRequest(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
 
-    package = models.OneToOneField("retention.EvidencePackage", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="sharing_request")
+    package = models.OneToOneField(
+        "retention.EvidencePackage",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sharing_request",
+    )
     released_at = models.DateTimeField(null=True, blank=True)
     delete_by = models.DateField(null=True, blank=True)
     deletion_certified_at = models.DateTimeField(null=True, blank=True)
-    deletion_certified_by = models.CharField(max_length=200, blank=True,
-                                             help_text="Who at the recipient certified the deletion.")
+    deletion_certified_by = models.CharField(
+        max_length=200, blank=True, help_text="Who at the recipient certified the deletion."
+    )
     deletion_reminded_at = models.DateTimeField(null=True, blank=True)
     deletion_overdue_at = models.DateTimeField(null=True, blank=True)
 
@@ -196,13 +231,15 @@ class SharingRequest(models.Model):
         ordering = ["-received_at"]
         indexes = [models.Index(fields=["status", "delete_by"], name="sharing_request_due")]
         constraints = [
-            models.CheckConstraint(condition=Q(window_end__gt=models.F("window_start")),
-                                   name="sharing_request_window_forward"),
+            models.CheckConstraint(
+                condition=Q(window_end__gt=models.F("window_start")), name="sharing_request_window_forward"
+            ),
             # No release without an approval on file, a package and a deletion date (SHR-1, SHR-2).
             models.CheckConstraint(
-                condition=~Q(status="released") | Q(decided_by__isnull=False, package__isnull=False,
-                                                    delete_by__isnull=False),
-                name="sharing_release_needs_approval_and_package"),
+                condition=~Q(status="released")
+                | Q(decided_by__isnull=False, package__isnull=False, delete_by__isnull=False),
+                name="sharing_release_needs_approval_and_package",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -231,10 +268,12 @@ class RecordsRequest(models.Model):
     request_text = models.TextField()
     received_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=16, choices=RecordsRequestStatus.choices,
-                              default=RecordsRequestStatus.OPEN)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    status = models.CharField(
+        max_length=16, choices=RecordsRequestStatus.choices, default=RecordsRequestStatus.OPEN
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     response = models.TextField(blank=True)
 

@@ -46,8 +46,8 @@ MAX_PLATES_PER_REQUEST = 10
 
 
 def parse_plates(text) -> list[str]:
-    """Return the distinct normalised plates in `text` (comma, space or line separated)."""
-    pieces = text if isinstance(text, list | tuple) else re.split(r"[\s,;]+", text or "")
+    """Return the distinct normalised plates in `text` (comma or line separated; "xyz 987" is XYZ987)."""
+    pieces = text if isinstance(text, list | tuple) else re.split(r"[,;\n]+", text or "")
     plates = [re.sub(r"[^A-Z0-9]", "", piece.upper()) for piece in pieces]
     return list(dict.fromkeys(plate for plate in plates if plate))
 
