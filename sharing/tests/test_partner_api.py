@@ -1,0 +1,251 @@
+"""The partner API: per-person keys, the same justification gate, own reads only (SHR-4 to SHR-6)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from alpr import partitions
+from audit.context import Actor
+from audit.models import ActorType, AuditEvent, Outcome
+from retention.models import ErroneousDataNotification, ReadShare
+from retention.tests.conftest import create_read
+from searches.tests.factories import make_camera
+from sharing.models import AgencyStatus, PartnerSearch, RequestStatus
+from sharing.services import agencies
+from sharing.tests.conftest import (
+    AgencyFactory,
+    DeclarationFactory,
+    PartnerPersonFactory,
+    SharingRequestFactory,
+)
+
+pytestmark = pytest.mark.django_db
+SEARCH_URL = "/partner/api/v1/searches/"
+GOOD_SEARCH = {
+    "purpose": "violent_crime",
+    "case_number": "RPD-26-00417",
+    "description": "Carjacking at gunpoint on North Avenue; the stolen grey SUV was last seen heading east",
+    "plate": "ABC1234",
+}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    partitions.forget_known_partitions()
+    yield
+    partitions.forget_known_partitions()
+
+
+@pytest.fixture
+def partner(administrator):
+    """A person of an agency with a declaration in force and sharing on, and their key."""
+    agency = AgencyFactory(sharing_enabled=True)
+    DeclarationFactory(agency=agency)
+    person = PartnerPersonFactory(agency=agency)
+    _, key = agencies.credential_issue(actor=Actor.for_user(administrator), person_id=person.pk)
+    return person, key
+
+
+def _search(client, key, **overrides):
+    return client.post(
+        SEARCH_URL,
+        {**GOOD_SEARCH, **overrides},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Partner {key}",
+    )
+
+
+@pytest.mark.rule("SHR-5")
+@pytest.mark.rule("SHR-6")
+def test_a_partner_search_returns_our_own_reads_only_and_is_audited_and_counted(client, partner):
+    person, key = partner
+    camera = make_camera(location_description="Harlem Ave at Lake St")
+    ours = create_read(camera, plate="ABC1234", age=timedelta(hours=3))
+    received = create_read(camera, plate="ABC1234", age=timedelta(hours=4), origin_agency="IL0160000")
+
+    response = _search(client, key)
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [row["read_id"] for row in body["results"]] == [ours.pk]
+    assert body["results"][0]["camera"]["location"] == "Harlem Ave at Lake St"
+    assert received.pk not in {row["read_id"] for row in body["results"]}
+    event = AuditEvent.objects.get(action="search.plate", outcome=Outcome.ALLOWED)
+    assert event.actor_type == ActorType.AGENCY and event.actor_user is None
+    assert person.full_name in event.actor_label and person.agency.name in event.actor_label
+    assert (event.purpose, event.case_number) == ("violent_crime", "RPD-26-00417")
+    assert event.query["agency"] == person.agency.ori and event.targets == [f"read:{ours.pk}"]
+    search = PartnerSearch.objects.get()
+    assert (search.agency, search.person, search.result_count) == (person.agency, person, 1)
+    assert list(ReadShare.objects.values_list("read_id", "agency_ori")) == [(ours.pk, person.agency.ori)]
+
+
+@pytest.mark.rule("SHR-2")
+def test_without_a_declaration_in_force_a_partner_gets_nothing(client, partner):
+    person, key = partner
+    create_read(make_camera(), plate="ABC1234", age=timedelta(hours=1))
+    person.agency.declarations.update(expires_on=timezone.localdate() - timedelta(days=1))
+
+    response = _search(client, key)
+
+    assert response.status_code == 403
+    assert response.json()["error"] == "agency_blocked"
+    assert "no signed declaration" in response.json()["detail"]
+    assert not PartnerSearch.objects.exists() and not ReadShare.objects.exists()
+    assert AuditEvent.objects.get(action="search.plate").outcome == Outcome.REFUSED
+
+
+@pytest.mark.rule("SHR-4")
+def test_after_revocation_the_key_no_longer_works(client, partner, administrator):
+    person, key = partner
+    agencies.agency_revoke(
+        actor=Actor.for_user(administrator),
+        agency_id=person.agency_id,
+        reason="Re-shared our data with a private company",
+    )
+    response = _search(client, key)
+    assert response.status_code == 401
+    assert not PartnerSearch.objects.exists()
+    assert AuditEvent.objects.filter(action="sharing.partner_auth_refused").exists()
+
+
+@pytest.mark.rule("SHR-4")
+def test_a_partner_search_for_immigration_enforcement_is_refused_flagged_and_revokes(client, partner):
+    person, key = partner
+    create_read(make_camera(), plate="ABC1234", age=timedelta(hours=1))
+
+    response = _search(client, key, description="Locate this car for an ICE deportation operation next week")
+
+    assert response.status_code == 403 and response.json()["error"] == "prohibited_purpose"
+    refused = AuditEvent.objects.get(action="search.plate")
+    assert refused.outcome == Outcome.REFUSED and refused.flagged
+    person.agency.refresh_from_db()
+    assert person.agency.status == AgencyStatus.REVOKED
+    assert not PartnerSearch.objects.exists()
+    assert _search(client, key).status_code == 401  # the key died with the agency
+
+
+@pytest.mark.rule("SHR-5")
+@pytest.mark.parametrize(
+    ("what", "overrides", "code"),
+    [
+        ("a vague reason", {"description": "investigation"}, "vague_description"),
+        ("no case number", {"case_number": ""}, None),
+        ("a purpose we do not permit", {"purpose": "curiosity"}, "purpose_not_permitted"),
+        ("the Chief-only felony exception", {"purpose": "other_felony"}, "felony_exception_outside"),
+    ],
+)
+def test_partner_searches_pass_the_same_justification_gate(client, partner, what, overrides, code):
+    _, key = partner
+    response = _search(client, key, **overrides)
+    assert response.status_code in (400, 403), what
+    if code:
+        assert response.json()["error"] == code
+    assert not PartnerSearch.objects.exists()
+
+
+@pytest.mark.rule("SHR-5")
+def test_sharing_switched_off_refuses_searches(client, partner):
+    person, key = partner
+    person.agency.__class__.objects.filter(pk=person.agency_id).update(sharing_enabled=False)
+    response = _search(client, key)
+    assert response.status_code == 403 and "not enabled" in response.json()["detail"]
+
+
+@pytest.mark.rule("ACC-3")
+def test_the_partner_api_answers_only_partner_keys(client, verified_client):
+    assert client.post(SEARCH_URL, GOOD_SEARCH, content_type="application/json").status_code == 401
+    assert (
+        client.post(
+            SEARCH_URL,
+            GOOD_SEARCH,
+            content_type="application/json",
+            HTTP_AUTHORIZATION="Partner 0123456789abcdef:" + "0" * 48,
+        ).status_code
+        == 401
+    )
+    # A signed-in officer's session is not a partner key.
+    assert verified_client.post(SEARCH_URL, GOOD_SEARCH, content_type="application/json").status_code in (
+        401,
+        403,
+    )
+    for url in ("/partner/api/v1/purposes/", "/partner/api/v1/notices/"):
+        assert client.get(url).status_code == 401
+
+
+def test_purposes_leave_out_the_felony_exception(client, partner):
+    _, key = partner
+    codes = [
+        p["code"]
+        for p in client.get("/partner/api/v1/purposes/", HTTP_AUTHORIZATION=f"Partner {key}").json()[
+            "purposes"
+        ]
+    ]
+    assert "violent_crime" in codes and "other_felony" not in codes
+
+
+@pytest.mark.rule("SHR-2")
+def test_a_partner_certifies_deletion_of_its_own_release_only(client, partner, administrator):
+    person, key = partner
+    other = SharingRequestFactory(status=RequestStatus.APPROVED)
+    own = SharingRequestFactory(agency=person.agency, status=RequestStatus.APPROVED)
+    url = "/partner/api/v1/requests/{}/deletion-certificate/"
+    assert client.post(url.format(other.uuid), HTTP_AUTHORIZATION=f"Partner {key}").status_code == 404
+    assert (
+        client.post(url.format(own.uuid), HTTP_AUTHORIZATION=f"Partner {key}").status_code == 400
+    )  # not released
+    own.__class__.objects.filter(pk=own.pk).update(
+        status=RequestStatus.RELEASED,
+        decided_by=administrator,
+        delete_by=timezone.localdate(),
+        package=_package(administrator),
+    )
+    response = client.post(url.format(own.uuid), HTTP_AUTHORIZATION=f"Partner {key}")
+    assert response.status_code == 200
+    own.refresh_from_db()
+    assert own.deletion_certified_at is not None and person.full_name in own.deletion_certified_by
+
+
+def _package(admin):
+    from retention.models import EvidencePackage
+
+    return EvidencePackage.objects.create(
+        created_by=admin,
+        created_by_label="admin",
+        purpose="violent_crime",
+        case_number="RPD-1",
+        description="d",
+        directory="x",
+        manifest_sha256="0" * 64,
+    )
+
+
+@pytest.mark.rule("RET-5")
+def test_a_partner_reads_the_erroneous_data_notices_for_its_own_agency_only(client, partner):
+    person, key = partner
+    from retention.models import ErroneousFlag, ErrorKind, FlagStatus
+
+    read = create_read(make_camera(), plate="ABC1234", age=timedelta(hours=1))
+    flag = ErroneousFlag.objects.create(
+        read_id=read.pk,
+        read_captured_at=read.captured_at,
+        kind=ErrorKind.MISREAD,
+        note="n",
+        flagged_by=person.agency.declarations.get().recorded_by,
+        status=FlagStatus.CONFIRMED,
+    )
+    ErroneousDataNotification.objects.create(
+        flag=flag,
+        read_id=read.pk,
+        agency_name=person.agency.name,
+        agency_ori=person.agency.ori,
+        message="Read is a misread.",
+    )
+    ErroneousDataNotification.objects.create(
+        flag=flag, read_id=read.pk, agency_name="Other PD", agency_ori="IL9999999", message="Not for you."
+    )
+    body = client.get("/partner/api/v1/notices/", HTTP_AUTHORIZATION=f"Partner {key}").json()
+    assert [notice["message"] for notice in body["notices"]] == ["Read is a misread."]
