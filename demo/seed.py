@@ -9,6 +9,7 @@ from accounts.services import account_approve, account_create, training_record
 from audit.context import Actor
 from demo.alpr_data import seed_alpr_data
 from demo.people import ADMIN, CHIEF, DEMO_PASSWORD, PENDING, STAFF, demo_totp_device
+from demo.sharing_data import seed_sharing_data
 from policy.roles import Role
 
 
@@ -30,7 +31,8 @@ def seed_demo() -> str:
         account_create(actor=admin_actor, email="kowens@police.example.org", password=DEMO_PASSWORD,
                        **PENDING)
     detective = User.objects.get(role=Role.DETECTIVE, username__in=[p["username"] for p in STAFF])
-    return f"{User.objects.count()} people, " + seed_alpr_data(admin=admin, detective=detective)
+    alpr_summary = seed_alpr_data(admin=admin, detective=detective)
+    return f"{User.objects.count()} people, {alpr_summary}, {seed_sharing_data(admin=admin)}"
 
 
 def _leaders() -> tuple[User, User]:

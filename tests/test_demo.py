@@ -6,6 +6,8 @@ from accounts.models import AccountStatus, User
 from alpr.models import Camera, PlateRead
 from demo.people import current_demo_code
 from policy.roles import Role
+from sharing.models import RecordsRequest, SharingRequest
+from sharing.selectors import agencies_with_access
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_seed_demo_builds_the_department_once(settings, tmp_path):
     settings.DEBUG = True
     settings.MEDIA_ROOT = tmp_path
+    settings.SHARING_DOCUMENTS_ROOT = tmp_path / "documents"
     call_command("seed_demo")
     call_command("seed_demo")
     active_roles = set(User.objects.filter(status=AccountStatus.ACTIVE).values_list("role", flat=True))
@@ -21,6 +24,8 @@ def test_seed_demo_builds_the_department_once(settings, tmp_path):
     assert Camera.objects.count() == 4
     assert PlateRead.system_objects.count() == 48
     assert len(current_demo_code("oreyes")) == 6
+    assert agencies_with_access() == ["Riverside Police Department"]  # the undeclared one receives nothing
+    assert SharingRequest.objects.count() == 1 and RecordsRequest.objects.count() == 1
 
 
 def test_seed_demo_refuses_without_debug(settings):

@@ -1,0 +1,85 @@
+"""Demo partner agencies: one with a declaration in force, one without; a written request and a
+public-records request waiting for review. Made through the sharing services, so the audit log is real."""
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from audit.context import Actor
+from sharing.models import Agency, AgencyKind, RecordsRequest
+from sharing.services import agencies, requests
+from sharing.services.agencies import ATTESTATIONS
+
+# A one-page PDF standing in for the scanned, signed declaration.
+DECLARATION_PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+)
+PARTNER = {
+    "name": "Riverside Police Department",
+    "ori": "IL0161500",
+    "state": "IL",
+    "kind": AgencyKind.IN_STATE,
+    "contact_name": "Lt. Maria Gomez",
+    "contact_email": "records@riverside-pd.example.org",
+    "contact_phone": "708-555-0142",
+}
+UNDECLARED = {
+    "name": "Lake County Sheriff (Indiana)",
+    "ori": "IN0450000",
+    "state": "IN",
+    "kind": AgencyKind.OUT_OF_STATE,
+    "contact_name": "Sgt. Dale Porter",
+    "contact_email": "alpr@lakecounty-in.example.org",
+}
+
+
+def seed_sharing_data(*, admin) -> str:
+    actor = Actor.for_user(admin)
+    partner = Agency.objects.filter(ori=PARTNER["ori"]).first()
+    if partner is None:
+        partner = agencies.agency_register(actor=actor, **PARTNER)
+        agencies.declaration_record(
+            actor=actor,
+            agency_id=partner.pk,
+            signatory_name="Chief Thomas Weiss",
+            signatory_title="Chief of Police",
+            signed_on=timezone.localdate() - timedelta(days=20),
+            expires_on=timezone.localdate() + timedelta(days=340),
+            deletion_days=30,
+            attestations=dict.fromkeys(ATTESTATIONS, True),
+            document=SimpleUploadedFile("riverside-declaration.pdf", DECLARATION_PDF),
+        )
+        agencies.agency_sharing_set(actor=actor, agency_id=partner.pk, enabled=True)
+        agencies.person_add(
+            actor=actor,
+            agency_id=partner.pk,
+            full_name="Det. Sam Ortiz",
+            badge_number="R-214",
+            email="sortiz@riverside-pd.example.org",
+        )
+        requests.request_receive(
+            actor=actor,
+            agency_id=partner.pk,
+            requester_name="Det. Sam Ortiz",
+            requester_title="Detective",
+            requester_email="sortiz@riverside-pd.example.org",
+            purpose="violent_crime",
+            case_number="RPD-26-00417",
+            description="Carjacking at gunpoint on North Avenue; the stolen grey SUV was seen heading east",
+            plates="7ABC123",
+            window_start=timezone.now() - timedelta(days=4),
+            window_end=timezone.now(),
+        )
+    if not Agency.objects.filter(ori=UNDECLARED["ori"]).exists():
+        agencies.agency_register(actor=actor, **UNDECLARED)
+    if not RecordsRequest.objects.exists():
+        requests.records_request_receive(
+            actor=actor,
+            requester_name="Jordan Lee",
+            requester_organisation="Wednesday Journal",
+            requester_contact="jlee@wednesdayjournal.example.org",
+            request_text="Under FOIA: the number of ALPR reads and searches per month this year.",
+        )
+    return f"{Agency.objects.count()} partner agencies"
