@@ -6,3 +6,6 @@ class SharingConfig(AppConfig):
 
     name = "sharing"
     verbose_name = "Sharing with other agencies"
+
+    def ready(self) -> None:
+        from sharing import schema  # noqa: F401  (registers the partner key scheme for the OpenAPI schema)

@@ -249,3 +249,13 @@ def test_a_partner_reads_the_erroneous_data_notices_for_its_own_agency_only(clie
     )
     body = client.get("/partner/api/v1/notices/", HTTP_AUTHORIZATION=f"Partner {key}").json()
     assert [notice["message"] for notice in body["notices"]] == ["Read is a misread."]
+
+
+def test_the_partner_api_publishes_its_openapi_schema(client):
+    response = client.get("/partner/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert set(schema["paths"]) == {
+        "/partner/api/v1/purposes/", "/partner/api/v1/searches/", "/partner/api/v1/notices/",
+        "/partner/api/v1/requests/{request_uuid}/deletion-certificate/"}
+    assert schema["components"]["securitySchemes"]["PartnerKey"]["type"] == "apiKey"
