@@ -22,7 +22,7 @@ from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied
 from hotlists import audit_actions as actions
-from hotlists.models import Alert, AlertAction, VerificationOutcome
+from hotlists.models import CONTACT_ACTIONS, Alert, AlertAction, RaceEthnicity, Sex, VerificationOutcome
 from hotlists.reads import AlertRead, reads_for_alerts
 from policy.roles import Capability
 from retention.selectors import erroneous_read_ids
@@ -219,14 +219,32 @@ def alert_verify(
         return alert
 
 
-@enforces("USE-8")
-def alert_record_action(*, actor: Actor, alert_id: int, action: str, notes: str = "") -> Alert:
-    """Record what was done about a confirmed alert; refused (and flagged) before confirmation."""
+@enforces("USE-8", "RPT-1")
+def alert_record_action(*, actor: Actor, alert_id: int, action: str, notes: str = "",
+                        subject_race: str = RaceEthnicity.NOT_RECORDED,
+                        subject_sex: str = Sex.NOT_RECORDED) -> Alert:
+    """Record what was done about a confirmed alert; refused (and flagged) before confirmation.
+
+    With a stop, arrest, recovery or person located, the officer may record the perceived race or
+    ethnicity and the sex of the person met, for the oversight report's disparate-impact figures
+    (RPT-1); "not recorded" is always accepted.
+    """
     with refusals_recorded(actor=actor, action=actions.ALERT_ACTION, targets=[f"alert:{alert_id}"],
                            purpose=PURPOSE):
         require_alert_verifier(actor)
         if action not in AlertAction.values:
             raise ApplicationError("Choose the action taken.", field="action")
+        subject_race = subject_race or RaceEthnicity.NOT_RECORDED
+        subject_sex = subject_sex or Sex.NOT_RECORDED
+        if subject_race not in RaceEthnicity.values:
+            raise ApplicationError("Choose a race or ethnicity from the list, or not recorded.",
+                                   field="subject_race")
+        if subject_sex not in Sex.values:
+            raise ApplicationError("Choose a sex from the list, or not recorded.", field="subject_sex")
+        if action not in CONTACT_ACTIONS and (subject_race != RaceEthnicity.NOT_RECORDED
+                                              or subject_sex != Sex.NOT_RECORDED):
+            raise ApplicationError("No one was met when no action was taken: leave race, ethnicity and sex "
+                                   "as not recorded.", field="subject_race")
         with transaction.atomic():
             alert = _load(alert_id, lock=True)
             if alert.verification_outcome != VerificationOutcome.CONFIRMED:
@@ -238,8 +256,11 @@ def alert_record_action(*, actor: Actor, alert_id: int, action: str, notes: str 
             alert.action_notes = notes.strip()
             alert.action_by = actor.user
             alert.action_at = timezone.now()
-            alert.save(update_fields=["action", "action_notes", "action_by", "action_at"])
+            alert.subject_race = subject_race
+            alert.subject_sex = subject_sex
+            alert.save(update_fields=["action", "action_notes", "action_by", "action_at", "subject_race",
+                                      "subject_sex"])
             audit_record(actor=actor, action=actions.ALERT_ACTION, purpose=PURPOSE,
                          case_number=alert.entry.case_number, targets=_alert_targets(alert),
-                         description=action)
+                         description=action, query={"subject_race": subject_race, "subject_sex": subject_sex})
         return alert

@@ -4,7 +4,15 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
-from hotlists.models import AlertAction, Hotlist, HotlistSource, Priority, VerificationOutcome
+from hotlists.models import (
+    AlertAction,
+    Hotlist,
+    HotlistSource,
+    Priority,
+    RaceEthnicity,
+    Sex,
+    VerificationOutcome,
+)
 
 YES_NO = [("yes", "Yes, it matches"), ("no", "No, it does not match")]
 
@@ -80,3 +88,16 @@ class VerifyForm(forms.Form):
 class ActionForm(forms.Form):
     action = forms.ChoiceField(label="Action taken", choices=AlertAction.choices, widget=forms.RadioSelect)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    subject_race = forms.ChoiceField(
+        label="Perceived race or ethnicity of the person stopped", choices=RaceEthnicity.choices,
+        initial=RaceEthnicity.NOT_RECORDED, required=False,
+        help_text="Optional, as you perceived it; for the oversight board's disparate-impact figures. "
+                  "Leave as not recorded when no one was stopped.")
+    subject_sex = forms.ChoiceField(label="Sex of the person stopped", choices=Sex.choices,
+                                    initial=Sex.NOT_RECORDED, required=False)
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {"action": data["action"], "notes": data["notes"],
+                "subject_race": data["subject_race"] or RaceEthnicity.NOT_RECORDED,
+                "subject_sex": data["subject_sex"] or Sex.NOT_RECORDED}

@@ -171,6 +171,36 @@ class AlertAction(models.TextChoices):
     PERSON_LOCATED = "person_located", "Person located"
 
 
+class RaceEthnicity(models.TextChoices):
+    """Perceived race or ethnicity, in the categories of the Illinois Traffic and Pedestrian Stop
+    Statistical Study (625 ILCS 5/11-212). The one list of these categories: stops record them and the
+    districts' population shares use them (reports.District), so the two compare (RPT-1)."""
+
+    WHITE = "white", "White"
+    BLACK = "black", "Black or African American"
+    AMERICAN_INDIAN = "american_indian", "American Indian or Alaska Native"
+    HISPANIC = "hispanic", "Hispanic or Latino"
+    ASIAN = "asian", "Asian"
+    PACIFIC_ISLANDER = "pacific_islander", "Native Hawaiian or Other Pacific Islander"
+    NOT_RECORDED = "not_recorded", "Not recorded"
+
+    @classmethod
+    def recorded(cls) -> list["RaceEthnicity"]:
+        """The categories proper, without "not recorded" (a district's population is shared among these)."""
+        return [member for member in cls if member != cls.NOT_RECORDED]
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    NOT_RECORDED = "not_recorded", "Not recorded"
+
+
+# Actions in which an officer met a person: the ones that may carry the person's demographics.
+CONTACT_ACTIONS = (AlertAction.STOP, AlertAction.ARREST, AlertAction.VEHICLE_RECOVERED,
+                   AlertAction.PERSON_LOCATED)
+
+
 class Alert(models.Model):
     """A read matched a live hotlist entry (ING-2). Verified before anyone acts on it (USE-8)."""
 
@@ -198,6 +228,12 @@ class Alert(models.Model):
     action_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     action_at = models.DateTimeField(null=True, blank=True)
+    # Recorded with the action for the disparate-impact figures of the oversight report (RPT-1); the
+    # officer's perception, never looked up. Empty until an action is recorded.
+    subject_race = models.CharField("perceived race or ethnicity of the person stopped", max_length=20,
+                                    choices=RaceEthnicity.choices, blank=True)
+    subject_sex = models.CharField("sex of the person stopped", max_length=16, choices=Sex.choices,
+                                   blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -211,6 +247,11 @@ class Alert(models.Model):
             # USE-8 in the database too: no action without a confirmed verification.
             models.CheckConstraint(condition=Q(action="") | Q(verification_outcome="confirmed"),
                                    name="hotlist_alert_action_needs_confirmation"),
+            # Demographics belong to a person met in an action, nowhere else.
+            models.CheckConstraint(
+                condition=Q(action__in=CONTACT_ACTIONS) | (Q(subject_race__in=["", "not_recorded"])
+                                                           & Q(subject_sex__in=["", "not_recorded"])),
+                name="hotlist_alert_demographics_need_contact"),
         ]
 
     def __str__(self) -> str:

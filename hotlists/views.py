@@ -181,7 +181,7 @@ def alert_action(request, alert_id: int):
     if form.is_valid():
         try:
             alerts.alert_record_action(actor=Actor.for_request(request), alert_id=alert_id,
-                                       action=form.cleaned_data["action"], notes=form.cleaned_data["notes"])
+                                       **form.service_fields())
         except ApplicationError as error:
             form_error(form, error)
             status = error.status_code
