@@ -17,6 +17,13 @@ PLACEMENT_DECIDED = register(
 )
 PLACEMENT_APPLIED = register("camera.placement_applied", "Camera placement took effect", category="camera")
 CAMERA_COST_RECORDED = register("camera.cost_recorded", "Camera cost recorded", category="camera")
+# Districts and where cameras stand in them (RPT-1, disparate impact)
+DISTRICT_SAVED = register(
+    "district.saved", "District and its population entered or changed", category="camera"
+)
+CAMERA_DISTRICT_ASSIGNED = register(
+    "district.camera_assigned", "Camera assigned to a district", category="camera"
+)
 # Transparency (AUD-4, RPT-5)
 COMPLAINT_RECEIVED = register(
     "complaint.received", "Complaint or error report received", category="complaint"
@@ -27,7 +34,7 @@ INCIDENT_RECORDED = register("incident.recorded", "Security incident recorded", 
 CHAIN_HEAD_PUBLISHED = register(
     "portal.chain_head_published", "Audit chain head published", category="portal"
 )
-# Reports (AUD-5)
+# Reports (AUD-5, RPT-1, RPT-2)
 REPORT_GENERATED = register("report.generated", "Report generated", category="report")
 REPORT_VIEWED = register("report.viewed", "Report read", category="report")
 REPORT_DOWNLOADED = register("report.downloaded", "Report downloaded", category="report")

@@ -3,7 +3,8 @@
 from django import forms
 
 from alpr.models import Camera, CameraKind, CameraStatus
-from reports.models import ComplaintKind, ComplaintStatus, ContactRole, CostKind, PlacementKind
+from hotlists.models import RaceEthnicity
+from reports.models import ComplaintKind, ComplaintStatus, ContactRole, CostKind, District, PlacementKind
 
 
 class DateInput(forms.DateInput):
@@ -171,4 +172,58 @@ class SignOffForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Leave empty if the review found none.",
+    )
+
+
+class DistrictForm(forms.Form):
+    """A district and its population; one share field per category of ``RaceEthnicity``."""
+
+    name = forms.CharField(label="District name", max_length=100, help_text="E.g. 'Beat 12' or 'Ward 3'.")
+    population = forms.IntegerField(label="Population", min_value=1)
+    source = forms.CharField(
+        label="Source of the figures",
+        max_length=300,
+        help_text="E.g. '2020 Census, tracts 8121 to 8125'.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for category in RaceEthnicity.recorded():
+            self.fields[category.value] = forms.DecimalField(
+                label=f"{category.label} (% of the population)",
+                min_value=0,
+                max_value=100,
+                max_digits=4,
+                decimal_places=1,
+                required=False,
+            )
+
+    @classmethod
+    def initial_for(cls, district: District) -> dict:
+        return {
+            "name": district.name,
+            "population": district.population,
+            "source": district.source,
+            **{c.value: district.population_shares.get(c.value) for c in RaceEthnicity.recorded()},
+        }
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "population": data["population"],
+            "source": data["source"],
+            "population_shares": {
+                c.value: data[c.value] if data[c.value] is not None else 0 for c in RaceEthnicity.recorded()
+            },
+        }
+
+
+class CameraDistrictForm(forms.Form):
+    camera = forms.ModelChoiceField(label="Camera", queryset=Camera.objects.order_by("name"))
+    district = forms.ModelChoiceField(
+        label="District",
+        required=False,
+        queryset=District.objects.order_by("name"),
+        empty_label="No district",
     )

@@ -5,6 +5,7 @@ from policy.roles import Capability
 REQUEST_PLACEMENT = Capability.MANAGE_CAMERAS  # system administrator (ACC-7)
 APPROVE_PLACEMENT = Capability.APPROVE_RELOCATIONS  # chief (ACC-7, CAM-2)
 RECORD_COSTS = Capability.MANAGE_CAMERAS  # system administrator
+MANAGE_DISTRICTS = Capability.MANAGE_CAMERAS  # system administrator: districts and camera assignments
 DRAFT_POLICY_TEXT = Capability.MANAGE_RETENTION  # "manage retention and the agency policy": administrator
 APPROVE_POLICY_TEXT = Capability.APPROVE_POLICY_TEXT  # chief
 RECORD_INCIDENTS = Capability.RECORD_INCIDENTS  # system administrator

@@ -3,6 +3,7 @@
 Nothing here returns a plate, an image or a person to the portal.
 """
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from alpr.models import Camera, CameraStatus
@@ -10,6 +11,7 @@ from reports.models import (
     CameraPlacementRequest,
     Contact,
     ContactRole,
+    District,
     PlacementStatus,
     PolicyDocument,
     PolicyStatus,
@@ -80,3 +82,21 @@ def public_incident_notices():
 
 def published_chain_heads(limit: int = 60):
     return PublishedChainHead.objects.order_by("-published_on")[:limit]
+
+
+def districts_with_cameras():
+    """Every district with the number of cameras in service assigned to it."""
+    return District.objects.annotate(
+        cameras=Count(
+            "camera_assignments", filter=~Q(camera_assignments__camera__status=CameraStatus.RETIRED)
+        )
+    ).order_by("name")
+
+
+def district_get(district_id: int) -> District | None:
+    return District.objects.filter(pk=district_id).first()
+
+
+def cameras_with_districts():
+    """Every camera, with the district it is assigned to (``camera.district_assignment``), if any."""
+    return Camera.objects.select_related("district_assignment__district").order_by("name")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports.views import staff_cameras, staff_reports, staff_transparency
+from reports.views import staff_cameras, staff_districts, staff_reports, staff_transparency
 
 app_name = "reports"
 
@@ -20,6 +20,9 @@ urlpatterns = [
         name="placement_decide",
     ),
     path("cameras/costs/new/", staff_cameras.cost_new, name="cost_new"),
+    path("districts/", staff_districts.districts, name="districts"),
+    path("districts/<int:district_id>/", staff_districts.district_edit, name="district_edit"),
+    path("districts/assign/", staff_districts.camera_assign, name="camera_assign"),
     path("policy-text/", staff_transparency.policy_docs, name="policy_docs"),
     path("policy-text/<int:document_id>/", staff_transparency.policy_doc, name="policy_doc"),
     path(

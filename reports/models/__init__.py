@@ -8,6 +8,7 @@ from reports.models.cameras import (
     PlacementKind,
     PlacementStatus,
 )
+from reports.models.districts import CameraDistrict, District
 from reports.models.policy_docs import PolicyComment, PolicyDocument, PolicyStatus
 from reports.models.portal import (
     Complaint,
@@ -23,6 +24,7 @@ from reports.models.reports import DiscrepancyNotice, Report, ReportFile, Report
 
 __all__ = [
     "CameraCost",
+    "CameraDistrict",
     "CameraLocationHistory",
     "CameraPlacementRequest",
     "Complaint",
@@ -33,6 +35,7 @@ __all__ = [
     "ContactRole",
     "CostKind",
     "DiscrepancyNotice",
+    "District",
     "PlacementKind",
     "PlacementStatus",
     "PolicyComment",

@@ -26,6 +26,7 @@ STAFF_URLS = [
     "/reports/cameras/",
     "/reports/cameras/placements/new/",
     "/reports/cameras/costs/new/",
+    "/reports/districts/",
     "/reports/policy-text/",
     "/reports/complaints/",
     "/reports/incidents/",
