@@ -49,9 +49,64 @@ class SearchInput(serializers.Serializer):
     page = serializers.IntegerField(min_value=1, default=1)
 
 
+class PurposeOutput(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class PurposesOutput(serializers.Serializer):
+    purposes = PurposeOutput(many=True)
+
+
+class CameraPlaceOutput(serializers.Serializer):
+    name = serializers.CharField()
+    location = serializers.CharField()
+    latitude = serializers.CharField(allow_null=True)
+    longitude = serializers.CharField(allow_null=True)
+
+
+class ReadOutput(serializers.Serializer):
+    read_id = serializers.IntegerField()
+    captured_at = serializers.DateTimeField()
+    plate = serializers.CharField()
+    state = serializers.CharField(allow_null=True)
+    confidence = serializers.FloatField(allow_null=True)
+    camera = CameraPlaceOutput(allow_null=True)
+
+
+class WindowOutput(serializers.Serializer):
+    since = serializers.DateTimeField()
+    until = serializers.DateTimeField()
+
+
+class SearchOutput(serializers.Serializer):
+    agency = serializers.CharField()
+    total = serializers.IntegerField()
+    page = serializers.IntegerField()
+    per_page = serializers.IntegerField()
+    window = WindowOutput()
+    results = ReadOutput(many=True)
+
+
+class NoticeOutput(serializers.Serializer):
+    read_id = serializers.IntegerField()
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class NoticesOutput(serializers.Serializer):
+    notices = NoticeOutput(many=True)
+
+
+class DeletionCertificateOutput(serializers.Serializer):
+    request = serializers.UUIDField()
+    deletion_certified_at = serializers.DateTimeField()
+
+
 class PurposesView(PartnerView):
     """The purposes a partner search or request may name (the other-felony exception is ours only)."""
 
+    @extend_schema(responses=PurposesOutput)
     def get(self, request):
         policy = current_policy()
         purposes = [
@@ -78,7 +133,7 @@ def _camera_places(rows) -> dict[int, dict]:
 class SearchView(PartnerView):
     """Search this department's own reads by plate (SHR-5, SHR-6)."""
 
-    @extend_schema(request=SearchInput)
+    @extend_schema(request=SearchInput, responses=SearchOutput)
     def post(self, request):
         data = SearchInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -124,6 +179,7 @@ class SearchView(PartnerView):
 class NoticesView(PartnerView):
     """Erroneous-data notices for reads your agency received from us (RET-5)."""
 
+    @extend_schema(responses=NoticesOutput)
     def get(self, request):
         notices = ErroneousDataNotification.objects.filter(agency_ori=self.person.agency.ori).order_by(
             "-created_at"
@@ -145,6 +201,7 @@ class NoticesView(PartnerView):
 class DeletionCertificateView(PartnerView):
     """Certify that your agency deleted the data released on a request (SHR-2)."""
 
+    @extend_schema(request=None, responses=DeletionCertificateOutput)
     def post(self, request, request_uuid):
         released = request_services.deletion_certify_by_partner(
             actor=self.actor(), person_id=self.person.pk, request_uuid=request_uuid

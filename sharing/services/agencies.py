@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
-from core.errors import ApplicationError, NotFound
+from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.selectors import current_policy
 from sharing import audit_actions as actions
 from sharing.models import (
@@ -145,8 +145,8 @@ def _check_declaration_terms(
 ) -> None:
     policy = current_policy()
     missing = [text for field, text in ATTESTATIONS.items() if not attestations.get(field)]
-    if missing:
-        raise ApplicationError(
+    if missing:  # SHR-4: refused, not merely invalid
+        raise PolicyDenied(
             "A declaration must certify every limit; this one does not say it will "
             + "; ".join(missing)
             + ". No data goes to an agency that has not attested to "

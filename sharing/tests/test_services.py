@@ -83,7 +83,7 @@ def test_a_declaration_that_leaves_out_any_limit_is_refused_and_stores_nothing(
     administrator, settings, left_out
 ):
     agency = AgencyFactory()
-    with pytest.raises(ApplicationError, match="must certify every limit"):
+    with pytest.raises(PolicyDenied, match="must certify every limit"):
         _declare(administrator, agency, attestations={**ALL_ATTESTATIONS, left_out: False})
     assert not Declaration.objects.exists()
     assert _stored_documents(settings) == []
