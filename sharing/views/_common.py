@@ -1,0 +1,23 @@
+"""Who may open which sharing page, said once; the shared redirect helper."""
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.decorators import capability_required
+from sharing.permissions import HANDLE_RECORDS_REQUESTS, REVIEW_SHARING
+
+reviewer_only = capability_required(
+    REVIEW_SHARING, message="Only the system administrator or a designee reviews sharing with other "
+                            "agencies.")
+records_only = capability_required(
+    HANDLE_RECORDS_REQUESTS, message="Only the records supervisor handles public-records requests.")
+records_intake = capability_required(
+    REVIEW_SHARING, HANDLE_RECORDS_REQUESTS,
+    message="Only the administrator and the records supervisor record requests from outside law enforcement.")
+
+
+def back_to(request, default: str, **kwargs):
+    """Redirect to the form's `next` page when it is ours, else to `default`."""
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect(default, **kwargs)
