@@ -5,6 +5,7 @@ from core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
+    path("compliance/", core_views.compliance, name="compliance"),
     path("accounts/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("policy/", include("policy.urls")),
