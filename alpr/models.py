@@ -163,6 +163,9 @@ class PlateRead(models.Model):
     origin_agency = models.CharField(  # noqa: DJ001
         max_length=64, null=True, blank=True,
         help_text="Agency (ORI) the read came from; empty for this department's own reads (SHR-6).")
+    # NULL on a done read with a plate: hotlist matching has not finished (ING-2, ING-4).
+    hotlist_matched_at = models.DateTimeField(
+        null=True, blank=True, help_text="When hotlist matching finished; done reads without it are swept.")
 
     objects = _AccessLayerOnlyManager()
     system_objects = SystemReadManager()
@@ -175,6 +178,10 @@ class PlateRead(models.Model):
             models.Index(fields=["camera", "captured_at"], name="alpr_read_camera_time"),
             models.Index(fields=["updated_at"], name="alpr_read_unfinished",
                          condition=models.Q(status__in=["received", "processing"])),
+            # Only done reads whose matching never finished: nearly empty, so the sweep is cheap.
+            models.Index(fields=["updated_at"], name="alpr_read_unmatched",
+                         condition=models.Q(status="done", hotlist_matched_at__isnull=True)
+                         & ~models.Q(plate="")),
         ]
         constraints = [
             # Also the index for idempotency look-ups by (camera, key).

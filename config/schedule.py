@@ -13,6 +13,7 @@ BEAT_SCHEDULE = {
     "disable-inactive-accounts": {"task": "accounts.tasks.disable_inactive_accounts", "schedule": DAILY_AT_2},
     "training-reminders": {"task": "accounts.tasks.send_training_reminders", "schedule": DAILY_AT_7},
     "requeue-stuck-reads": {"task": "ingest.tasks.requeue_stuck_reads", "schedule": 60.0},
+    "match-missed-reads": {"task": "hotlists.tasks.match_missed_reads", "schedule": 60.0},
     "purge-expired-reads": {"task": "retention.tasks.purge_expired_reads", "schedule": DAILY_AT_3},
     "remind-hold-reviews": {"task": "retention.tasks.remind_hold_reviews", "schedule": DAILY_AT_7},
     "import-hotlist-folder": {"task": "hotlists.tasks.import_hotlist_folder", "schedule": 15 * 60.0},

@@ -16,9 +16,14 @@ two index-backed arms:
   ``plate LIKE like_pattern`` on the plate and on its folded form.
 
 Only entries that are active and not yet expired take part: an expired entry stops matching (RET-6).
+
+A read is marked matched (``hotlist_matched_at``) only after its alerts are committed. A worker that
+dies between storing a read and matching it leaves the read unmarked, and ``reads_match_missed``
+(scheduled every minute) matches it later (ING-4).
 """
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -30,13 +35,17 @@ from core.compliance import enforces
 from hotlists import audit_actions as actions
 from hotlists import patterns
 from hotlists.models import Alert, HotlistEntry, MatchKind
-from hotlists.reads import read_for_matching
+from hotlists.reads import read_for_matching, read_mark_matched, reads_unmatched
 from retention.selectors import is_erroneous
 
 logger = logging.getLogger(__name__)
 
 MATCHING_ACTOR = Actor.system("hotlist matching")
 MAX_CANDIDATES = 3  # the recogniser's next-best readings also count as possible misreads
+# The sweep leaves a read to its on-arrival matching (and that task's retries) for MISSED_GRACE, and
+# gives up after MISSED_LOOKBACK: an alert a day late is no longer a lead.
+MISSED_GRACE = timedelta(minutes=2)
+MISSED_LOOKBACK = timedelta(days=1)
 
 # An exact match is also a folded match, so one index probe on the folded plate finds both (told
 # apart in Python); the two arms are disjoint (is_wildcard), hence UNION ALL.
@@ -101,8 +110,22 @@ def read_match_hotlists(read_id: int) -> list[Alert]:
     nothing. Returns the alerts this call created.
     """
     read = read_for_matching(read_id)
-    if read is None or read.status != ReadStatus.DONE or not read.plate or _read_is_flagged_erroneous(read):
+    if read is None or read.status != ReadStatus.DONE or not read.plate:
         return []
+    return _match_read(read)
+
+
+def _match_read(read, *, listed_by: datetime | None = None) -> list[Alert]:
+    """Raise the alerts of `read`, then mark it matched: after the alerts, so a crash in between
+    leaves the read to the sweep, which adds only the alerts still missing."""
+    created = [] if _read_is_flagged_erroneous(read) else _raise_alerts(read, listed_by=listed_by)
+    read_mark_matched(read, at=timezone.now())
+    return created
+
+
+def _raise_alerts(read, *, listed_by: datetime | None) -> list[Alert]:
+    """Raise an alert per live entry `read` matches and has none for yet; only entries created by
+    `listed_by`, when given."""
     now = timezone.now()
     matches = find_matches(read.plate, state=read.state, candidates=read.candidates or (), now=now)
     if not matches:
@@ -112,7 +135,7 @@ def read_match_hotlists(read_id: int) -> list[Alert]:
     created = []
     for match in matches:
         entry = entries.get(match.entry_id)
-        if entry is None:
+        if entry is None or (listed_by and entry.created_at > listed_by):
             continue
         try:
             with transaction.atomic():
@@ -129,3 +152,29 @@ def read_match_hotlists(read_id: int) -> list[Alert]:
     if created:
         logger.info("read %s raised %d alert(s)", read.pk, len(created))
     return created
+
+
+@dataclass(frozen=True)
+class MissedMatches:
+    reads: int
+    alerts: int
+
+
+@enforces("ING-2", "ING-4")
+def reads_match_missed(*, now: datetime | None = None, limit: int = 500) -> MissedMatches:
+    """Match the done reads whose matching never finished (a worker died after storing the read).
+
+    Each read is matched against the entries listed when it arrived, never against entries added
+    since: a late match must not become a search of stored reads for a new entry. Idempotent.
+    """
+    now = now or timezone.now()
+    reads = reads_unmatched(done_after=now - MISSED_LOOKBACK, done_before=now - MISSED_GRACE, limit=limit)
+    alerts = 0
+    for read in reads:
+        try:
+            alerts += len(_match_read(read, listed_by=read.updated_at))
+        except Exception:  # one read must not hold up the others; it stays unmarked for the next sweep
+            logger.exception("matching missed read %s failed", read.pk)
+    if reads:
+        logger.warning("matched %d read(s) whose matching had not finished: %d alert(s)", len(reads), alerts)
+    return MissedMatches(len(reads), alerts)

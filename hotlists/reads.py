@@ -7,7 +7,7 @@ capture time, so PostgreSQL touches only that day's partition.
 from dataclasses import dataclass
 from datetime import datetime
 
-from alpr.models import PlateRead
+from alpr.models import PlateRead, ReadStatus
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,20 @@ def _as_alert_read(row: dict) -> AlertRead:
 def read_for_matching(read_id: int) -> PlateRead | None:
     """Return the read for the matching process, or None if it is gone."""
     return PlateRead.system_objects.filter(pk=read_id).first()
+
+
+def read_mark_matched(read: PlateRead, *, at: datetime) -> None:
+    """Record that matching of `read` finished, so the sweep for missed matches leaves it alone."""
+    PlateRead.system_objects.filter(pk=read.pk, captured_at=read.captured_at).update(hotlist_matched_at=at)
+
+
+def reads_unmatched(*, done_after: datetime, done_before: datetime, limit: int) -> list[PlateRead]:
+    """Return done reads with a plate whose matching never finished, oldest first (partial index
+    ``alpr_read_unmatched``: it holds only such reads, so this stays cheap however many are stored)."""
+    return list(PlateRead.system_objects
+                .filter(status=ReadStatus.DONE, hotlist_matched_at__isnull=True,
+                        updated_at__gte=done_after, updated_at__lt=done_before)
+                .exclude(plate="").order_by("updated_at")[:limit])
 
 
 def reads_for_alerts(pairs: list[tuple[int, datetime]]) -> dict[int, AlertRead]:

@@ -11,7 +11,8 @@ logger = logging.getLogger(__name__)
 @receiver(read_stored, dispatch_uid="hotlists.match_on_arrival")
 def match_read_on_arrival(sender, read_id, **kwargs):
     """Match in the ingest worker (a few milliseconds, so the alert is not delayed by a queue);
-    if that fails, queue the task, which retries."""
+    if that fails, queue the task, which retries. If the process dies first, the read stays unmarked
+    and ``hotlists.tasks.match_missed_reads`` matches it."""
     from hotlists.matching import read_match_hotlists
     from hotlists.tasks import match_read
 

@@ -10,6 +10,15 @@ def match_read(read_id: int) -> int:
     return len(read_match_hotlists(read_id))
 
 
+@shared_task(ignore_result=True)
+def match_missed_reads() -> dict:
+    """Match done reads whose matching a dead worker never finished (scheduled every minute)."""
+    from hotlists.matching import reads_match_missed
+
+    result = reads_match_missed()
+    return {"reads": result.reads, "alerts": result.alerts}
+
+
 @shared_task
 def import_hotlist_folder() -> list[int]:
     """Import every file waiting in HOTLIST_IMPORT_DIR; return the ImportRun ids."""
