@@ -14,6 +14,9 @@ EVIDENCE_PACKAGE_VIEWED = register("retention.evidence_package_viewed", "Evidenc
                                    category="retention", touches_alpr_data=True)
 EVIDENCE_PACKAGE_VERIFIED = register("retention.evidence_package_verified", "Evidence package verified",
                                      category="retention")
+EVIDENCE_ORPHANS_REMOVED = register("retention.evidence_orphans_removed",
+                                    "Evidence directories without a package record removed",
+                                    category="retention")
 READ_FLAGGED = register("retention.read_flagged", "Read flagged as erroneous", category="retention",
                         touches_alpr_data=True)
 FLAG_REVIEWED = register("retention.flag_reviewed", "Erroneous-read flag reviewed", category="retention",

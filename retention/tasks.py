@@ -15,3 +15,9 @@ def purge_expired_reads() -> int:
 def remind_hold_reviews() -> int:
     """Remind placers of evidence holds that are due for review (RET-2)."""
     return services.hold_reviews_remind(actor=Actor.system("scheduler"))
+
+
+@shared_task
+def remove_orphaned_evidence() -> int:
+    """Delete evidence directories that no package records (a caller's transaction rolled back, RET-4)."""
+    return len(services.evidence_orphans_remove(actor=Actor.system("scheduler")))

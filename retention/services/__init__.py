@@ -6,11 +6,16 @@
 - ``erroneous``: flags of erroneous reads, their review and the notices owed to agencies (RET-5)
 """
 from retention.services.erroneous import flag_review, read_flag_erroneous, read_share_register
-from retention.services.evidence import evidence_package_create, evidence_package_verify
+from retention.services.evidence import (
+    evidence_orphans_remove,
+    evidence_package_create,
+    evidence_package_verify,
+)
 from retention.services.holds import hold_place, hold_release, hold_reviews_remind
 from retention.services.purge import reads_purge_expired
 
 __all__ = [
+    "evidence_orphans_remove",
     "evidence_package_create",
     "evidence_package_verify",
     "flag_review",

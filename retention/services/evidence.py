@@ -10,20 +10,29 @@ A package is a directory under ``settings.EVIDENCE_ROOT``::
 
 The database keeps the SHA-256 of ``manifest.json``, so altering, adding or removing any file, or
 rewriting the manifest to match, is detected by ``verify_evidence``. The directory is written under a
-temporary name and renamed into place, so a crash never leaves a half package under a real name.
+temporary name and renamed into place before the row commits, so a committed package always has its
+directory and a crash never leaves a half package under a real name.
+
+A caller's transaction may still roll back after the package is written (a download or a release
+failing later), and a process may die in between: that leaves a directory no row records.
+``evidence_orphans_remove`` (hourly) deletes such a directory an hour after it was last written,
+provided it is also an hour older than any transaction still open (whose row could yet commit); a
+directory some row records is never touched.
 
 Packages are evidence kept by their own rules, not "application storage of reads": the purge never
 reads or deletes EVIDENCE_ROOT (RET-3 applies to MEDIA_ROOT and the read table).
 """
 import hashlib
 import json
+import logging
 import re
 import shutil
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from alpr import storage
@@ -44,6 +53,13 @@ CUSTODY = "custody.json"
 # first; this is the hard ceiling whatever they are.
 MAX_READS_PER_PACKAGE = 25
 FORMAT_VERSION = 1
+# A package's transaction lasts seconds; an hour leaves a wide margin before a directory without a
+# row is taken for an orphan.
+ORPHAN_AFTER = timedelta(hours=1)
+# Package directories end with the package's uuid: "<case>-<uuid>", or ".staging-<uuid>" while written.
+_PACKAGE_NAME = re.compile(r"(?:-|^\.staging-)([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$")
+
+logger = logging.getLogger(__name__)
 
 
 def evidence_root() -> Path:
@@ -288,3 +304,57 @@ def evidence_package_verify(*, actor: Actor, reference: str) -> Verification:
                      reason="" if result.ok else "; ".join(result.lines())[:2000],
                      flagged=not result.ok)
     return result
+
+
+# --- Orphaned directories ------------------------------------------------------------------------
+
+def _oldest_open_transaction() -> datetime | None:
+    """Return when the oldest other transaction on this database began (those of the application's
+    role are all visible to it), or None."""
+    with connection.cursor() as cursor:
+        # Activity is read once per transaction unless cleared; the caller may be inside one.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid() AND xact_start IS NOT NULL")
+        return cursor.fetchone()[0]
+
+
+def _unrecorded_directories(cutoff: datetime) -> list[Path]:
+    """Return package directories last changed before `cutoff` whose uuid no package row has."""
+    root = evidence_root()
+    found = {}
+    for directory in (path for year in root.iterdir() if year.is_dir() for path in year.iterdir()):
+        match = _PACKAGE_NAME.search(directory.name)
+        if match and directory.is_dir() and directory.stat().st_mtime < cutoff.timestamp():
+            found[match.group(1)] = directory
+    recorded = EvidencePackage.objects.filter(uuid__in=found).values_list("uuid", flat=True)
+    recorded = {str(uuid) for uuid in recorded}
+    return sorted(directory for uuid, directory in found.items() if uuid not in recorded)
+
+
+@enforces("RET-4")
+def evidence_orphans_remove(*, actor: Actor, now: datetime | None = None,
+                            older_than: timedelta = ORPHAN_AFTER) -> list[str]:
+    """Delete package directories that no package row records, left by a rolled-back caller or a crash;
+    return them, relative to EVIDENCE_ROOT, and audit what was removed.
+
+    A directory is a candidate only once `older_than` has passed since it was last written and since
+    the oldest transaction still open began: that transaction's row could otherwise yet commit.
+    """
+    if not evidence_root().is_dir():
+        return []
+    now = now or timezone.now()
+    cutoff = min(now, _oldest_open_transaction() or now) - older_than
+    removed = []
+    for directory in _unrecorded_directories(cutoff):
+        try:
+            shutil.rmtree(directory)
+        except OSError as error:
+            logger.warning("could not remove orphaned evidence directory %s: %s", directory, error)
+            continue
+        removed.append(directory.relative_to(evidence_root()).as_posix())
+    if removed:
+        audit_record(actor=actor, action=actions.EVIDENCE_ORPHANS_REMOVED, result_count=len(removed),
+                     targets=[f"path:{name}" for name in removed],
+                     description="package directories without a package record")
+    return removed
