@@ -23,6 +23,13 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
     "case_number_example": ("An example case number, shown next to the search form.", "—"),
     "justification_minutes": ("How long one stated purpose and case number cover follow-up views of results.",
                               "Oak Park GO 4-68 IX"),
+    "canvass_max_hours": ("A canvass (reads near a place during a period) covers at most this many hours; "
+                          "wider is a dragnet, not a canvass. At most 72.", "Rantoul 438.3(d)"),
+    "canvass_max_radius_m": ("A canvass reaches at most this many metres from its point: a few city blocks. "
+                             "Between 100 and 5000.", "Rantoul 438.3(d)"),
+    "partial_plate_min_known": ("A partial-plate search needs at least this many known characters "
+                                "in a row; fewer match a large share of all reads. Between 3 and 6.",
+                                "Rantoul 438.3(d); Highland Park 427.4(c)"),
     "download_cap_per_request": ("The most images one download may include.", "Oak Park GO 4-68 VI"),
     "download_cap_per_user_day": ("The most images one person may download in a day.", "Oak Park GO 4-68 VI"),
     "inactivity_days": ("Accounts without a sign-in for this many days are disabled automatically.",
@@ -68,7 +75,8 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
 # Values the form edits directly as numbers, text or a checkbox.
 SCALAR_FIELDS = [
     "retention_days", "audit_retention_days", "felony_exception_purpose", "description_min_length",
-    "case_number_pattern", "case_number_example", "justification_minutes", "download_cap_per_request",
+    "case_number_pattern", "case_number_example", "justification_minutes", "canvass_max_hours",
+    "canvass_max_radius_m", "partial_plate_min_known", "download_cap_per_request",
     "download_cap_per_user_day", "inactivity_days", "training_validity_days", "policy_signoff_validity_days",
     "leads_certification_days", "training_reminder_days", "session_idle_minutes", "session_absolute_hours",
     "lockout_failures", "lockout_window_minutes", "password_min_length", "password_history_count",

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from alpr.plates import MIN_KNOWN_RUN
 from core.compliance import enforces
 from core.net import address_in_networks
 from policy import defaults
@@ -21,9 +22,16 @@ MIN_AUDIT_RETENTION_DAYS = 730  # AUD-3: audit entries are kept at least two yea
 MIN_PASSWORD_LENGTH = 12  # ACC-4
 MAX_IDLE_MINUTES = 30  # ACC-9
 MIN_COMMENT_DAYS = 14  # RPT-4: a comment period shorter than two weeks is not public comment.
+# A canvass asks "which vehicles were here, then": hours and a few city blocks. The policy sets its
+# limits within these bounds; past them it is a dragnet, not a canvass (USE-6).
+MAX_CANVASS_HOURS = 72
+MIN_CANVASS_RADIUS_M, MAX_CANVASS_RADIUS_M = 100, 5000
+# Fewer known characters than the indexes use (alpr.plates.MIN_KNOWN_RUN) match a large share of all
+# reads; more than this leaves too little for a partially reported plate (USE-5).
+MAX_PARTIAL_PLATE_KNOWN = 6
 
 
-@enforces("RET-1", "AUD-3", "ACC-4", "ACC-9", "USE-2", "USE-3", "USE-9")
+@enforces("RET-1", "AUD-3", "ACC-4", "ACC-9", "USE-2", "USE-3", "USE-5", "USE-6", "USE-9")
 class AgencyPolicy(models.Model):
     # Retention (RET-1, AUD-3)
     retention_days = models.PositiveSmallIntegerField(
@@ -43,6 +51,16 @@ class AgencyPolicy(models.Model):
     justification_minutes = models.PositiveSmallIntegerField(
         default=60, validators=[MinValueValidator(1), MaxValueValidator(480)]
     )
+    # Search limits (USE-5, USE-6)
+    canvass_max_hours = models.PositiveSmallIntegerField(
+        "canvass: longest time window (hours)", default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CANVASS_HOURS)])
+    canvass_max_radius_m = models.PositiveIntegerField(
+        "canvass: largest radius (metres)", default=2000,
+        validators=[MinValueValidator(MIN_CANVASS_RADIUS_M), MaxValueValidator(MAX_CANVASS_RADIUS_M)])
+    partial_plate_min_known = models.PositiveSmallIntegerField(
+        "partial plate: known characters in a row", default=MIN_KNOWN_RUN,
+        validators=[MinValueValidator(MIN_KNOWN_RUN), MaxValueValidator(MAX_PARTIAL_PLATE_KNOWN)])
     # Downloads (USE-7)
     download_cap_per_request = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
@@ -126,6 +144,14 @@ class AgencyPolicy(models.Model):
             models.CheckConstraint(
                 condition=models.Q(password_min_length__gte=MIN_PASSWORD_LENGTH),
                 name="password_at_least_12",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(canvass_max_hours__gte=1, canvass_max_hours__lte=MAX_CANVASS_HOURS,
+                                   canvass_max_radius_m__gte=MIN_CANVASS_RADIUS_M,
+                                   canvass_max_radius_m__lte=MAX_CANVASS_RADIUS_M,
+                                   partial_plate_min_known__gte=MIN_KNOWN_RUN,
+                                   partial_plate_min_known__lte=MAX_PARTIAL_PLATE_KNOWN),
+                name="search_limits_in_bounds",
             ),
         ]
 
