@@ -55,9 +55,17 @@ AUDIT_LOOKUP_LIMIT = 200
 
 @dataclass(frozen=True)
 class Window:
+    """A search's time window: every read in [since, until), where `since` is never older than
+    retention; when the request reached further back, also held reads from `held_since` (RET-2)."""
+
     since: datetime
     until: datetime
-    clamped: bool = False  # the request reached further back than retention and was cut
+    held_since: datetime | None = None
+
+    @property
+    def clamped(self) -> bool:
+        """The request reached further back than retention and was cut (but for held reads)."""
+        return self.held_since is not None
 
 
 @dataclass(frozen=True)
@@ -141,7 +149,8 @@ def _checked_user(actor: Actor, justification, *, kind: str):
 
 def _window(since: datetime | None, until: datetime | None, *, default: timedelta,
             widest: timedelta | None = None) -> Window:
-    """Return the time window to search: never older than retention, never in the future."""
+    """Return the time window to search: never in the future, and older than retention only for
+    reads an evidence hold keeps (they are kept so the case can still use them)."""
     now = timezone.now()
     oldest = now - timedelta(days=current_policy().retention_days)
     until = min(until or now, now)
@@ -151,8 +160,14 @@ def _window(since: datetime | None, until: datetime | None, *, default: timedelt
     if widest is not None and until - since > widest:
         hours = int(widest.total_seconds() // 3600)
         raise ApplicationError(f"A canvass covers at most {hours} hours.", field="since")
-    clamped = since < oldest
-    return Window(since=max(since, oldest), until=until, clamped=clamped)
+    return Window(since=max(since, oldest), until=until, held_since=since if since < oldest else None)
+
+
+def _window_query(window: Window) -> dict:
+    """Return the window as the audit entry records it."""
+    held_since = window.held_since.isoformat() if window.held_since else None
+    return {"since": window.since.isoformat(), "until": window.until.isoformat(),
+            "window_clamped": window.clamped, "held_since": held_since}
 
 
 def _page_bounds(page: int, per_page: int) -> tuple[int, int]:
@@ -205,12 +220,12 @@ def plate_reads_search(*, actor: Actor, justification, plate: str, mode: str = S
         normalized, mode = _plate_query(plate, mode)
         window = _window(since, until, default=DEFAULT_WINDOW)
         number, per_page = _page_bounds(page, per_page)
-        query.update(plate=normalized, mode=mode, since=window.since.isoformat(),
-                     until=window.until.isoformat(), window_clamped=window.clamped, per_page=per_page)
+        query.update(plate=normalized, mode=mode, **_window_query(window), per_page=per_page)
         with transaction.atomic():
             result = selectors.reads_by_plate(
                 query=normalized, mode=mode, since=window.since, until=window.until,
-                camera_ids=camera_ids, area=area, limit=per_page, offset=(number - 1) * per_page)
+                held_since=window.held_since, camera_ids=camera_ids, area=area, limit=per_page,
+                offset=(number - 1) * per_page)
             audit_record(actor=actor, action=actions.PLATE_SEARCHED, query=query, result_count=result.total,
                          targets=_read_targets(result.rows), **justification.audit_fields())
     return SearchResults(page=result, number=number, per_page=per_page, window=window, query=query)
@@ -238,11 +253,11 @@ def plate_reads_canvass(*, actor: Actor, justification, latitude: float, longitu
                                    "metres.", field="radius_m")
         window = _window(since, until, default=CANVASS_DEFAULT_WINDOW, widest=CANVASS_MAX_WINDOW)
         number, per_page = _page_bounds(page, per_page)
-        query.update(since=window.since.isoformat(), until=window.until.isoformat(),
-                     window_clamped=window.clamped, per_page=per_page)
+        query.update(**_window_query(window), per_page=per_page)
         with transaction.atomic():
             result = selectors.reads_near(area=area, since=window.since, until=window.until,
-                                          limit=per_page, offset=(number - 1) * per_page)
+                                          held_since=window.held_since, limit=per_page,
+                                          offset=(number - 1) * per_page)
             audit_record(actor=actor, action=actions.CANVASS_SEARCHED, query=query, result_count=result.total,
                          targets=_read_targets(result.rows), **justification.audit_fields())
     return SearchResults(page=result, number=number, per_page=per_page, window=window, query=query)

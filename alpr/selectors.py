@@ -13,6 +13,8 @@ partition has them):
                      ``alpr.plates.one_edit_anchors``; levenshtein() (fuzzystrmatch) checks candidates
     canvass/area     (camera_id, captured_at) for cameras near the point, and a partial
                      (latitude, captured_at) index for reads that carry their own position
+    held reads       the primary key (id, captured_at): reads older than retention that an evidence
+                     hold keeps are few, and are added by id (see ``_branches``)
 """
 import hashlib
 import math
@@ -22,10 +24,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
+from django.db.models import Q
 from psycopg.pq import TransactionStatus
 
 from alpr import plates
 from alpr.models import Camera, PlateRead, ReadStatus
+from retention.selectors import held_reads_condition
 
 EARTH_RADIUS_M = 6_371_008.8
 # Counting stops here: the exact size of a huge result is not worth a slow query, and nobody pages
@@ -150,12 +154,39 @@ def _successor(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _own_done_clause(params: dict, since: datetime, until: datetime) -> str:
-    """This department's finished reads in [since, until). Reads received from other agencies are
-    not searchable here (SHR-6), nor reads still being recognised."""
-    params.update(since=since, until=until, done=ReadStatus.DONE)
-    return ("r.captured_at >= %(since)s AND r.captured_at < %(until)s AND r.status = %(done)s "
-            "AND (r.origin_agency IS NULL OR r.origin_agency = '')")
+def _own_done_clause(params: dict) -> str:
+    """This department's finished reads. Reads received from other agencies are not searchable
+    here (SHR-6), nor reads still being recognised."""
+    params["done"] = ReadStatus.DONE
+    return "r.status = %(done)s AND (r.origin_agency IS NULL OR r.origin_agency = '')"
+
+
+def _held_read_ids(since: datetime, until: datetime) -> list[int]:
+    """Return the ids of reads captured in [since, until) that an active evidence hold keeps (RET-2)."""
+    if since >= until:
+        return []
+    return list(PlateRead.system_objects.filter(held_reads_condition(), captured_at__gte=since,
+                                                captured_at__lt=until).values_list("pk", flat=True))
+
+
+def _branches(where: str, params: dict, *, since: datetime, until: datetime,
+              held_since: datetime | None) -> list[str]:
+    """Return the WHERE clause of each part of a search, to be joined by UNION ALL.
+
+    The first part is `where` in [since, until): the normal window, one fast statement. When a
+    search reaches back past retention (`held_since` before `since`), the reads evidence holds keep
+    from `held_since` to `since` form a second part, by id: they are few, and asking for them apart
+    leaves the first part's plan as it is. Without such reads the search is the first part alone.
+    """
+    params.update(since=since, until=until)
+    branches = [f"{where} AND r.captured_at >= %(since)s AND r.captured_at < %(until)s"]
+    held_until = min(since, until)
+    held = _held_read_ids(held_since, held_until) if held_since else []
+    if held:
+        params.update(held=held, held_since=held_since, held_until=held_until)
+        branches.append(f"{where} AND r.id = ANY(%(held)s) AND r.captured_at >= %(held_since)s "
+                        "AND r.captured_at < %(held_until)s")
+    return branches
 
 
 def _fetch(sql: str, params: dict, *, generic: bool = True) -> list[tuple]:
@@ -196,19 +227,20 @@ _PARAM = re.compile(r"%\((\w+)\)s")
 _prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
 
 
-def _run(where: str, params: dict, *, limit: int, offset: int, distance_sql: str = "NULL",
+def _run(branches: list[str], params: dict, *, limit: int, offset: int, distance_sql: str = "NULL",
          generic: bool = True) -> ResultPage:
-    """Return one page of the reads matching `where`, newest first, and their number (capped).
+    """Return one page of the reads matching any of `branches`, newest first, and their number (capped).
 
-    One statement: the newest COUNT_CAP + 1 matches are fetched once, counted and paged (pages
-    never reach past COUNT_CAP, see ``alpr.access``).
+    One statement: the newest COUNT_CAP + 1 matches of each branch are fetched once, counted and
+    paged (pages never reach past COUNT_CAP, see ``alpr.access``, so they lie among those).
     """
     camera_join = "JOIN alpr_camera c ON c.id = r.camera_id" if distance_sql != "NULL" else ""
-    sql = (
-        "WITH hits AS MATERIALIZED ("
-        "SELECT r.id, r.captured_at, r.camera_id, r.plate, r.state, r.confidence, "
+    hits = " UNION ALL ".join(
+        "(SELECT r.id, r.captured_at, r.camera_id, r.plate, r.state, r.confidence, "
         f"r.crop_path <> '' AS has_crop, {distance_sql} AS distance FROM alpr_plateread r {camera_join} "
-        f"WHERE {where} ORDER BY r.captured_at DESC, r.id DESC LIMIT %(cap)s) "
+        f"WHERE {where} ORDER BY r.captured_at DESC, r.id DESC LIMIT %(cap)s)" for where in branches)
+    sql = (
+        f"WITH hits AS MATERIALIZED ({hits}) "
         "SELECT h.id, h.captured_at, h.camera_id, c.name, h.plate, h.state, h.confidence, h.has_crop, "
         "h.distance, count(*) OVER () FROM hits h JOIN alpr_camera c ON c.id = h.camera_id "
         "ORDER BY h.captured_at DESC, h.id DESC LIMIT %(limit)s OFFSET %(offset)s"
@@ -217,32 +249,36 @@ def _run(where: str, params: dict, *, limit: int, offset: int, distance_sql: str
     rows = _fetch(sql, params, generic=generic)
     total = rows[0][-1] if rows else 0
     if not rows and offset:
-        total = _count(where, params)
+        total = _count(branches, params)
     return ResultPage(rows=[ReadRow(*row[:-1]) for row in rows], total=min(total, COUNT_CAP),
                       total_capped=total > COUNT_CAP)
 
 
-def _count(where: str, params: dict) -> int:
+def _count(branches: list[str], params: dict) -> int:
     """Count matches (capped) when the requested page lies past the last one."""
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM alpr_plateread r WHERE {where} LIMIT %(cap)s) hits"
-    return _fetch(sql, params)[0][0]
+    parts = " UNION ALL ".join(f"(SELECT 1 FROM alpr_plateread r WHERE {where} LIMIT %(cap)s)"
+                               for where in branches)
+    return _fetch(f"SELECT count(*) FROM ({parts}) hits", params)[0][0]
 
 
 def reads_by_plate(*, query: str, mode: str, since: datetime, until: datetime,
-                   camera_ids: list[int] | None = None, area: Area | None = None,
-                   limit: int, offset: int = 0) -> ResultPage:
+                   held_since: datetime | None = None, camera_ids: list[int] | None = None,
+                   area: Area | None = None, limit: int, offset: int = 0) -> ResultPage:
     """Return one page of reads whose plate matches `query` under `mode`, newest first.
 
     `query` is a normalised plate, or a pattern for the partial mode; each row says how it matched.
+    Reads captured in [since, until) match, and with `held_since` also those captured in
+    [held_since, since) that an evidence hold keeps.
     """
     params: dict = {}
-    where = [_own_done_clause(params, since, until), _plate_clause(mode, query, params)]
+    where = [_own_done_clause(params), _plate_clause(mode, query, params)]
     if camera_ids:
         params["cameras"] = list(camera_ids)
         where.append("r.camera_id = ANY(%(cameras)s)")
     if area is not None:
         where.append(_area_clause(area, params))
-    page = _run(" AND ".join(where), params, limit=limit, offset=offset,
+    branches = _branches(" AND ".join(where), params, since=since, until=until, held_since=held_since)
+    page = _run(branches, params, limit=limit, offset=offset,
                 generic=mode not in (SearchMode.PARTIAL, SearchMode.MISREAD_EDIT))
     allow_edit = mode == SearchMode.MISREAD_EDIT
     rows = [_with_kind(row, plates.classify_match(query, row.plate, allow_one_edit=allow_edit))
@@ -250,14 +286,19 @@ def reads_by_plate(*, query: str, mode: str, since: datetime, until: datetime,
     return ResultPage(rows=rows, total=page.total, total_capped=page.total_capped)
 
 
-def reads_near(*, area: Area, since: datetime, until: datetime, limit: int, offset: int = 0) -> ResultPage:
-    """Return one page of reads inside `area` during [since, until), newest first (a canvass)."""
+def reads_near(*, area: Area, since: datetime, until: datetime, held_since: datetime | None = None,
+               limit: int, offset: int = 0) -> ResultPage:
+    """Return one page of reads inside `area` during [since, until), newest first (a canvass).
+
+    With `held_since`, also the reads inside `area` in [held_since, since) that an evidence hold keeps.
+    """
     params: dict = {}
-    where = " AND ".join([_own_done_clause(params, since, until), _area_clause(area, params)])
+    where = " AND ".join([_own_done_clause(params), _area_clause(area, params)])
+    branches = _branches(where, params, since=since, until=until, held_since=held_since)
     # Not COALESCE: least() ignores NULLs, so the haversine of a missing position is not NULL.
     distance = (f"CASE WHEN r.latitude IS NOT NULL THEN {_haversine_sql('r.latitude', 'r.longitude')} "
                 f"ELSE {_haversine_sql('c.latitude', 'c.longitude')} END")
-    return _run(where, params, limit=limit, offset=offset, distance_sql=distance)
+    return _run(branches, params, limit=limit, offset=offset, distance_sql=distance)
 
 
 def _with_kind(row: ReadRow, kind) -> ReadRow:
@@ -265,7 +306,8 @@ def _with_kind(row: ReadRow, kind) -> ReadRow:
 
 
 def read_by_id(read_id: int, *, since: datetime) -> PlateRead | None:
-    """Return one of this department's finished reads captured since `since`, with its camera."""
+    """Return one of this department's finished reads, with its camera: captured since `since`, or
+    earlier and kept by an active evidence hold (RET-2)."""
     return (PlateRead.system_objects.select_related("camera")
-            .filter(pk=read_id, status=ReadStatus.DONE, captured_at__gte=since)
+            .filter(Q(captured_at__gte=since) | held_reads_condition(), pk=read_id, status=ReadStatus.DONE)
             .exclude(origin_agency__gt="").first())

@@ -64,7 +64,8 @@ class PlateSearchForm(forms.Form):
                                                            "G/6 count as equal"),
                                       (SearchMode.MISREAD_EDIT, "Misread-tolerant and one more differing "
                                                                 "character")])
-    since = _when("From", "Default: 7 days ago. Never earlier than the retention period.")
+    since = _when("From", "Default: 7 days ago. Before the retention period, only reads an "
+                                  "evidence hold keeps.")
     until = _when("To", "Default: now.")
     cameras = forms.MultipleChoiceField(label="Cameras (optional)", required=False,
                                         help_text="Leave empty for all cameras.")

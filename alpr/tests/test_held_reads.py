@@ -1,0 +1,168 @@
+"""Reads an evidence hold keeps past retention stay findable for the case (RET-2); nothing else does."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from alpr import access
+from alpr.selectors import SearchMode
+from audit.context import Actor
+from audit.models import AuditEvent
+from conftest import UserFactory
+from core.errors import NotFound, PolicyDenied
+from policy.roles import Role
+from retention.services import hold_place, hold_release
+from searches.tests.factories import actor, make_camera, make_read, open_justification
+from sharing.services import agencies
+from sharing.tests.conftest import AgencyFactory, DeclarationFactory, PartnerPersonFactory
+
+pytestmark = pytest.mark.django_db
+A_YEAR_AGO = timedelta(days=365)
+
+
+@pytest.fixture
+def officer():
+    return UserFactory(role=Role.OFFICER)
+
+
+@pytest.fixture
+def justification(officer):
+    return open_justification(officer)
+
+
+@pytest.fixture
+def reads():
+    """A recent read, and two of the same plate past the 30 days of retention (not purged yet)."""
+    camera = make_camera("Harlem & North")
+    now = timezone.now()
+    return {"recent": make_read(camera=camera, plate="ABC1234", captured_at=now - timedelta(days=2)),
+            "held": make_read(camera=camera, plate="ABC1234", captured_at=now - timedelta(days=40)),
+            "unheld": make_read(camera=camera, plate="ABC1234", captured_at=now - timedelta(days=45))}
+
+
+def _hold(officer, *read_ids, **window):
+    return hold_place(actor=actor(officer), case_number="26-004512", reason="Evidence in the robbery case",
+                      read_ids=list(read_ids), **window)
+
+
+def _found(officer, justification, plate="ABC1234", mode=SearchMode.EXACT, **kwargs) -> list[int]:
+    results = access.plate_reads_search(actor=actor(officer), justification=justification, plate=plate,
+                                        mode=mode, since=timezone.now() - A_YEAR_AGO, **kwargs)
+    return [row.id for row in results.rows]
+
+
+@pytest.mark.rule("RET-2")
+def test_a_search_reaching_past_retention_finds_held_reads_only(officer, justification, reads):
+    _hold(officer, reads["held"].pk)
+    assert _found(officer, justification) == [reads["recent"].pk, reads["held"].pk]
+    event = AuditEvent.objects.filter(action="search.plate").latest("id")
+    assert event.targets == [f"read:{reads['recent'].pk}", f"read:{reads['held'].pk}"]
+    assert event.query["window_clamped"] is True and event.query["held_since"]
+
+
+@pytest.mark.rule("RET-2")
+@pytest.mark.parametrize("plate, mode", [("ABC1234", SearchMode.EXACT), ("AB?1234", SearchMode.PARTIAL),
+                                         ("A8C1234", SearchMode.MISREAD),
+                                         ("A8C1235", SearchMode.MISREAD_EDIT)])
+def test_every_match_mode_finds_held_reads(officer, justification, reads, plate, mode):
+    _hold(officer, reads["held"].pk)
+    assert _found(officer, justification, plate, mode) == [reads["recent"].pk, reads["held"].pk]
+
+
+@pytest.mark.rule("RET-2")
+def test_a_search_within_retention_does_not_reach_back_to_held_reads(officer, justification, reads):
+    _hold(officer, reads["held"].pk)
+    results = access.plate_reads_search(actor=actor(officer), justification=justification, plate="ABC1234")
+    assert [row.id for row in results.rows] == [reads["recent"].pk] and not results.window.clamped
+
+
+@pytest.mark.rule("RET-2")
+def test_a_plate_window_hold_keeps_its_reads_findable(officer, justification, reads):
+    now = timezone.now()
+    _hold(officer, plate="ABC1234", window_start=now - timedelta(days=42),
+          window_end=now - timedelta(days=38))
+    assert _found(officer, justification) == [reads["recent"].pk, reads["held"].pk]
+
+
+@pytest.mark.rule("RET-2")
+def test_a_released_hold_returns_its_reads_to_retention(officer, justification, reads):
+    hold = _hold(officer, reads["held"].pk)
+    hold_release(actor=actor(officer), hold_id=hold.pk, reason="Case closed")
+    assert _found(officer, justification) == [reads["recent"].pk]
+    with pytest.raises(NotFound):
+        access.plate_read_get(actor=actor(officer), justification=justification, read_id=reads["held"].pk)
+
+
+@pytest.mark.rule("RET-2")
+def test_a_window_wholly_past_retention_finds_only_held_reads(officer, justification, reads):
+    _hold(officer, reads["held"].pk)
+    now = timezone.now()
+    assert _found(officer, justification, until=now - timedelta(days=35)) == [reads["held"].pk]
+
+
+@pytest.mark.rule("RET-2")
+def test_pages_and_counts_include_held_reads(officer, justification, reads):
+    _hold(officer, reads["held"].pk)
+    results = access.plate_reads_search(actor=actor(officer), justification=justification, plate="ABC1234",
+                                        since=timezone.now() - A_YEAR_AGO, per_page=1, page=2)
+    assert [row.id for row in results.rows] == [reads["held"].pk] and results.total == 2
+    past_the_end = access.plate_reads_search(actor=actor(officer), justification=justification,
+                                             plate="ABC1234", since=timezone.now() - A_YEAR_AGO, per_page=1,
+                                             page=5)
+    assert past_the_end.rows == [] and past_the_end.total == 2
+
+
+@pytest.mark.rule("RET-2")
+def test_a_canvass_past_retention_finds_held_reads_only(officer, justification):
+    camera = make_camera("Near", latitude=41.8860, longitude=-87.7850)
+    then = timezone.now() - timedelta(days=40)
+    held = make_read(camera=camera, plate="AAA1111", images=False, captured_at=then)
+    make_read(camera=camera, plate="BBB2222", images=False, captured_at=then + timedelta(minutes=5))
+    _hold(officer, held.pk)
+    results = access.plate_reads_canvass(actor=actor(officer), justification=justification, latitude=41.885,
+                                         longitude=-87.785, radius_m=300, since=then - timedelta(hours=1),
+                                         until=then + timedelta(hours=1))
+    assert [row.id for row in results.rows] == [held.pk]
+
+
+@pytest.mark.rule("RET-2")
+def test_a_held_read_past_retention_opens_with_its_images_and_downloads(officer, justification, reads):
+    _hold(officer, reads["held"].pk)
+    read = access.plate_read_get(actor=actor(officer), justification=justification, read_id=reads["held"].pk)
+    assert read.pk == reads["held"].pk
+    image = access.plate_read_image(actor=actor(officer), justification=justification,
+                                    read_id=reads["held"].pk, kind="crop")
+    assert image.content.startswith(b"\xff\xd8")
+    package = access.plate_reads_download(actor=actor(officer), justification=justification,
+                                          read_ids=[reads["held"].pk],
+                                          purpose="Evidence for the prosecutor in the armed robbery case")
+    assert package.read_ids == [reads["held"].pk]
+    for opening in (access.plate_read_get, lambda **kw: access.plate_read_image(kind="crop", **kw)):
+        with pytest.raises(NotFound):
+            opening(actor=actor(officer), justification=justification, read_id=reads["unheld"].pk)
+
+
+@pytest.mark.rule("RET-2")
+def test_held_reads_need_the_same_justification_as_any_search(officer, reads):
+    _hold(officer, reads["held"].pk)
+    with pytest.raises(PolicyDenied, match="purpose, case number"):
+        access.plate_read_get(actor=actor(officer), justification=None, read_id=reads["held"].pk)
+
+
+@pytest.mark.rule("RET-2")
+@pytest.mark.rule("SHR-6")
+def test_partner_agencies_never_reach_held_reads_past_retention(client, officer, administrator, reads):
+    """A hold keeps reads for this department's case; a partner's search stays cut at retention."""
+    _hold(officer, reads["held"].pk)
+    agency = AgencyFactory(sharing_enabled=True)
+    DeclarationFactory(agency=agency)
+    person = PartnerPersonFactory(agency=agency)
+    _, key = agencies.credential_issue(actor=Actor.for_user(administrator), person_id=person.pk)
+    response = client.post("/partner/api/v1/searches/", {
+        "purpose": "violent_crime", "case_number": "RPD-26-00417", "plate": "ABC1234",
+        "description": "Carjacking at gunpoint on North Avenue; the stolen grey SUV was last seen heading "
+                       "east",
+        "since": (timezone.now() - A_YEAR_AGO).isoformat()},
+        content_type="application/json", HTTP_AUTHORIZATION=f"Partner {key}")
+    assert response.status_code == 200, response.content
+    assert [row["read_id"] for row in response.json()["results"]] == [reads["recent"].pk]
