@@ -44,10 +44,9 @@ from sharing.services.partner import partner_search_record
 PER_PAGE = 25
 MAX_PER_PAGE = 50
 DEFAULT_WINDOW = timedelta(days=7)
-# A canvass asks "which vehicles were here, then": hours, a few city blocks. Wider is a dragnet.
-CANVASS_MAX_WINDOW = timedelta(hours=24)
+# How far a canvass reaches is the policy's (``canvass_max_hours``, ``canvass_max_radius_m``).
 CANVASS_DEFAULT_WINDOW = timedelta(hours=2)
-CANVASS_MIN_RADIUS_M, CANVASS_MAX_RADIUS_M = 10, 2000
+CANVASS_MIN_RADIUS_M = 10
 MIN_ONE_EDIT_LENGTH = 4
 IMAGE_KINDS = ("crop", "full")
 AUDIT_LOOKUP_LIMIT = 200
@@ -159,7 +158,8 @@ def _window(since: datetime | None, until: datetime | None, *, default: timedelt
         raise ApplicationError("The start of the time window must be before its end.", field="since")
     if widest is not None and until - since > widest:
         hours = int(widest.total_seconds() // 3600)
-        raise ApplicationError(f"A canvass covers at most {hours} hours.", field="since")
+        raise ApplicationError(f"A canvass covers at most {hours} hour{'s' if hours != 1 else ''}.",
+                               field="since")
     return Window(since=max(since, oldest), until=until, held_since=since if since < oldest else None)
 
 
@@ -194,7 +194,7 @@ def _plate_query(plate: str, mode: str) -> tuple[str, str]:
         mode = SearchMode.PARTIAL
     elif mode == SearchMode.PARTIAL:
         mode = SearchMode.EXACT  # nothing unknown: an exact search
-    problem = plates.pattern_problem(query)
+    problem = plates.pattern_problem(query, min_known_run=current_policy().partial_plate_min_known)
     if problem:
         raise ApplicationError(problem, field="plate")
     if mode == SearchMode.MISREAD_EDIT and len(query) < MIN_ONE_EDIT_LENGTH:
@@ -241,17 +241,10 @@ def plate_reads_canvass(*, actor: Actor, justification, latitude: float, longitu
     with refusals_recorded(actor=actor, action=actions.CANVASS_SEARCHED, query=query,
                            **_justification_fields(justification)):
         _checked_user(actor, justification, kind=JustificationKind.CASE)
-        try:
-            area = Area(float(latitude), float(longitude), float(radius_m))
-        except (TypeError, ValueError):
-            raise ApplicationError("Give the place as latitude and longitude in decimal degrees.",
-                                   field="latitude") from None
-        if not (-90 <= area.latitude <= 90 and -180 <= area.longitude <= 180):
-            raise ApplicationError("That is not a position on Earth.", field="latitude")
-        if not CANVASS_MIN_RADIUS_M <= area.radius_m <= CANVASS_MAX_RADIUS_M:
-            raise ApplicationError(f"The radius is between {CANVASS_MIN_RADIUS_M} and {CANVASS_MAX_RADIUS_M} "
-                                   "metres.", field="radius_m")
-        window = _window(since, until, default=CANVASS_DEFAULT_WINDOW, widest=CANVASS_MAX_WINDOW)
+        policy = current_policy()
+        area = _canvass_area(latitude, longitude, radius_m, widest_m=policy.canvass_max_radius_m)
+        default, widest = canvass_windows(policy)
+        window = _window(since, until, default=default, widest=widest)
         number, per_page = _page_bounds(page, per_page)
         query.update(**_window_query(window), per_page=per_page)
         with transaction.atomic():
@@ -261,6 +254,27 @@ def plate_reads_canvass(*, actor: Actor, justification, latitude: float, longitu
             audit_record(actor=actor, action=actions.CANVASS_SEARCHED, query=query, result_count=result.total,
                          targets=_read_targets(result.rows), **justification.audit_fields())
     return SearchResults(page=result, number=number, per_page=per_page, window=window, query=query)
+
+
+def canvass_windows(policy) -> tuple[timedelta, timedelta]:
+    """Return a canvass's default and widest time window under `policy`."""
+    widest = timedelta(hours=policy.canvass_max_hours)
+    return min(CANVASS_DEFAULT_WINDOW, widest), widest
+
+
+def _canvass_area(latitude, longitude, radius_m, *, widest_m: int) -> Area:
+    """Return the canvass circle, or raise a clear error for a place off Earth or a radius out of bounds."""
+    try:
+        area = Area(float(latitude), float(longitude), float(radius_m))
+    except (TypeError, ValueError):
+        raise ApplicationError("Give the place as latitude and longitude in decimal degrees.",
+                               field="latitude") from None
+    if not (-90 <= area.latitude <= 90 and -180 <= area.longitude <= 180):
+        raise ApplicationError("That is not a position on Earth.", field="latitude")
+    if not CANVASS_MIN_RADIUS_M <= area.radius_m <= widest_m:
+        raise ApplicationError(f"The radius is between {CANVASS_MIN_RADIUS_M} and {widest_m} metres.",
+                               field="radius_m")
+    return area
 
 
 # --- single reads ----------------------------------------------------------------------------------

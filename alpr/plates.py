@@ -19,8 +19,9 @@ from enum import StrEnum
 PLATE_MAX_LENGTH = 16
 WILDCARD_ONE = "?"
 WILDCARD_RUN = "*"
-# A partial plate must pin down a run of this many known characters: anything looser matches a
-# large share of all reads (a fishing expedition, and a query no index can answer quickly).
+# The shortest run of known characters an index can use (pg_trgm trigrams, hotlist substrings):
+# anything looser matches a large share of all reads. Searches need the policy's
+# ``partial_plate_min_known``, which is never below this.
 MIN_KNOWN_RUN = 3
 
 # Characters a reader (or a witness) confuses, each class folded onto its first member.
@@ -73,14 +74,23 @@ def longest_known_run(pattern: str) -> int:
     return max((len(run) for run in re.split(r"[?*]", pattern)), default=0)
 
 
-def pattern_problem(pattern: str) -> str | None:
-    """Return why `pattern` cannot be searched, or None when it can."""
+def pattern_problem(pattern: str, *, min_known_run: int = MIN_KNOWN_RUN) -> str | None:
+    """Return why `pattern` cannot be searched, or None when it can.
+
+    A pattern must pin down `min_known_run` known characters in a row (the caller passes the
+    policy's value; plain Python cannot read it).
+    """
     if not pattern.strip(WILDCARD_ONE + WILDCARD_RUN):
         return "Enter the plate characters you know."
-    if has_wildcards(pattern) and longest_known_run(pattern) < MIN_KNOWN_RUN:
-        return (f"A partial plate needs at least {MIN_KNOWN_RUN} known characters in a row, "
-                "e.g. AB?123 or *7K2.")
+    if has_wildcards(pattern) and longest_known_run(pattern) < min_known_run:
+        return (f"A partial plate needs at least {min_known_run} known characters in a row, "
+                f"e.g. {partial_example(min_known_run)}.")
     return None
+
+
+def partial_example(min_known_run: int) -> str:
+    """Return an example pattern with `min_known_run` known characters in a row, for help texts."""
+    return "AB?" + "123456789"[:min_known_run]
 
 
 def wildcard_to_like(pattern: str) -> str:

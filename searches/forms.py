@@ -2,8 +2,10 @@
 audit, so nothing here refuses a search (a refusal must reach the audit log)."""
 from django import forms
 
-from alpr.access import CANVASS_MAX_RADIUS_M, CANVASS_MIN_RADIUS_M
+from alpr import plates
+from alpr.access import CANVASS_MIN_RADIUS_M, canvass_windows
 from alpr.selectors import SearchMode
+from policy.selectors import current_policy
 from searches import selectors
 from searches.models import OutcomeKind
 
@@ -14,6 +16,11 @@ def _when(label: str, hint: str) -> forms.DateTimeField:
     return forms.DateTimeField(label=label, required=False, help_text=hint, input_formats=DATETIME_FORMATS,
                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                           format="%Y-%m-%dT%H:%M"))
+
+
+def _hours(window) -> str:
+    hours = int(window.total_seconds() // 3600)
+    return "1 hour" if hours == 1 else f"{hours} hours"
 
 
 class JustificationForm(forms.Form):
@@ -79,6 +86,10 @@ class PlateSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        known = current_policy().partial_plate_min_known
+        self.fields["plate"].help_text = (
+            "Letters and digits. Partial plate: ? for one unknown character, * for several, with at least "
+            f"{known} known characters in a row (e.g. {plates.partial_example(known)}*).")
         self.fields["cameras"].choices = [(str(c.pk), c.name) for c in selectors.searchable_cameras()]
         self.fields["cameras"].widget.attrs["size"] = "4"
 
@@ -89,10 +100,20 @@ class CanvassForm(forms.Form):
     longitude = forms.FloatField(label="Longitude", required=False, min_value=-180, max_value=180,
                                  help_text="Decimal degrees, e.g. -87.785.")
     radius_m = forms.IntegerField(label="Radius (metres)", required=False, initial=300,
-                                  min_value=CANVASS_MIN_RADIUS_M, max_value=CANVASS_MAX_RADIUS_M)
-    since = _when("From", "Default: 2 hours before the end. A canvass covers at most 24 hours.")
+                                  min_value=CANVASS_MIN_RADIUS_M)
+    since = _when("From", "")
     until = _when("To", "Default: now.")
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        """Show the policy's limits; the access layer enforces them, so a refusal is audited."""
+        super().__init__(*args, **kwargs)
+        policy = current_policy()
+        default, widest = canvass_windows(policy)
+        self.fields["radius_m"].widget.attrs["max"] = policy.canvass_max_radius_m
+        self.fields["radius_m"].help_text = f"At most {policy.canvass_max_radius_m} metres."
+        self.fields["since"].help_text = (f"Default: {_hours(default)} before the end. A canvass covers at "
+                                          f"most {_hours(widest)}.")
 
 
 class DownloadForm(forms.Form):
