@@ -7,6 +7,9 @@ DAILY_AT_7 = crontab(hour=7, minute=0)
 # Celery runs in UTC; 06:15 UTC is just after midnight in the agency's (US Central) time zone.
 DAILY_AFTER_LOCAL_MIDNIGHT = crontab(hour=6, minute=15)
 MONTHLY_ON_THE_1ST = crontab(day_of_month=1, hour=8, minute=0)
+MONTHLY_ON_THE_1ST_LATER = crontab(day_of_month=1, hour=8, minute=20)
+# After each calendar quarter: the 1st of January, April, July and October.
+QUARTERLY_ON_THE_1ST = crontab(day_of_month=1, month_of_year="1,4,7,10", hour=8, minute=40)
 
 BEAT_SCHEDULE = {
     "seal-audit-chain": {"task": "audit.tasks.seal_audit_chain", "schedule": 10.0},
@@ -21,6 +24,10 @@ BEAT_SCHEDULE = {
     "ensure-read-partitions": {"task": "ingest.tasks.ensure_read_partitions", "schedule": DAILY_AT_2},
     "monthly-audit-report": {
         "task": "reports.tasks.generate_monthly_audit_report", "schedule": MONTHLY_ON_THE_1ST},
+    "monthly-oversight-report": {
+        "task": "reports.tasks.generate_monthly_oversight_report", "schedule": MONTHLY_ON_THE_1ST_LATER},
+    "quarterly-metrics-report": {
+        "task": "reports.tasks.generate_quarterly_metrics_report", "schedule": QUARTERLY_ON_THE_1ST},
     "publish-audit-chain-head": {"task": "reports.tasks.publish_audit_chain_head", "schedule": DAILY_AT_7},
     "apply-camera-placements": {
         "task": "reports.tasks.apply_due_camera_placements", "schedule": DAILY_AFTER_LOCAL_MIDNIGHT},

@@ -3,6 +3,7 @@
 from django.utils.html import escape
 
 BAR_HEIGHT = 22
+LABEL_CHARACTERS = 30  # what fits in LABEL_WIDTH at 13 px; longer labels are cut, whole in <desc>
 GAP = 8
 LABEL_WIDTH = 230
 BAR_AREA = 360
@@ -28,7 +29,7 @@ def bar_chart_svg(title: str, bars: list[tuple[str, int]], *, description: str =
     for index, (label, value) in enumerate(bars):
         y = GAP + index * (BAR_HEIGHT + GAP)
         length = round(BAR_AREA * value / biggest) if value else 0
-        short = label if len(label) <= 34 else label[:33] + "…"
+        short = label if len(label) <= LABEL_CHARACTERS else label[: LABEL_CHARACTERS - 1] + "…"
         parts.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end" font-size="13" fill="#1b1b1b">'
             f"{escape(short)}</text>"

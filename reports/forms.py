@@ -147,7 +147,9 @@ class ContactForm(forms.Form):
 class GenerateReportForm(forms.Form):
     kind = forms.ChoiceField(label="Report")
     month = forms.CharField(
-        label="Month", widget=forms.TextInput(attrs={"type": "month"}), help_text="YYYY-MM"
+        label="Month",
+        widget=forms.TextInput(attrs={"type": "month"}),
+        help_text="YYYY-MM. For the quarterly metrics, any month of the quarter.",
     )
 
     def __init__(self, *args, kinds=(), **kwargs):

@@ -93,6 +93,39 @@ def usage_by_month(periods: list[Period]) -> list[MonthUsage]:
     return [by_month[p.first] for p in periods]
 
 
+def usage_over(period: Period) -> MonthUsage:
+    """Return the usage of a period of whole months (a month or a quarter), summed over its months."""
+    total = MonthUsage(period, reads_purged=0)
+    for usage in usage_by_month(period.months()):
+        total.reads += usage.reads
+        total.searches += usage.searches
+        total.refused_searches += usage.refused_searches
+        total.outside_searches += usage.outside_searches
+        total.flagged_events += usage.flagged_events
+        if usage.reads_purged is None or total.reads_purged is None:
+            total.reads_purged = None
+        else:
+            total.reads_purged += usage.reads_purged
+        for mine, theirs in (
+            (total.searches_by_purpose, usage.searches_by_purpose),
+            (total.alert_events, usage.alert_events),
+        ):
+            for label, n in theirs.items():
+                mine[label] = mine.get(label, 0) + n
+    return total
+
+
+def reads_by_camera(since, until) -> dict[int, int]:
+    """Return {camera id: number of reads captured in [since, until)}: counts only, no read leaves."""
+    rows = (
+        PlateRead.system_objects.filter(captured_at__gte=since, captured_at__lt=until)
+        .values("camera_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["camera_id"]: row["n"] for row in rows}
+
+
 def _count(usage: MonthUsage, row: dict, purpose_label) -> None:
     n, code = row["n"], row["action"]
     if row["flagged"]:

@@ -1,4 +1,4 @@
-"""Reporting periods in the agency's time zone."""
+"""Reporting periods in the agency's time zone: months (AUD-5, RPT-1) and quarters (RPT-2)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -21,18 +21,34 @@ class Period:
         return timezone.make_aware(datetime.combine(self.last + timedelta(days=1), time.min))
 
     @property
+    def is_month(self) -> bool:
+        return self == month(self.first.year, self.first.month)
+
+    @property
+    def is_quarter(self) -> bool:
+        return self == quarter_of(self.first)
+
+    @property
     def label(self) -> str:
-        if (
-            self.first.day == 1
-            and (self.last + timedelta(days=1)).day == 1
-            and self.first.month == self.last.month
-        ):
+        if self.is_month:
             return self.first.strftime("%B %Y")
+        if self.is_quarter:
+            return f"Q{quarter_number(self.first)} {self.first.year} ({self.first:%B} to {self.last:%B})"
         return f"{self.first:%Y-%m-%d} to {self.last:%Y-%m-%d}"
 
     @property
     def slug(self) -> str:
+        if self.is_quarter:
+            return f"{self.first.year}-Q{quarter_number(self.first)}"
         return f"{self.first:%Y-%m}" if self.first.month == self.last.month else f"{self.first}_{self.last}"
+
+    def months(self) -> list["Period"]:
+        """The calendar months the period covers, oldest first (whole months, even at its edges)."""
+        found, year, number = [], self.first.year, self.first.month
+        while date(year, number, 1) <= self.last:
+            found.append(month(year, number))
+            year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+        return found
 
 
 def month(year: int, month_number: int) -> Period:
@@ -55,3 +71,24 @@ def recent_months(count: int, today: date | None = None) -> list[Period]:
         periods.append(month(year, number))
         year, number = (year - 1, 12) if number == 1 else (year, number - 1)
     return periods
+
+
+def quarter_number(day: date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def quarter(year: int, number: int) -> Period:
+    """Calendar quarter `number` (1 to 4) of `year`."""
+    if not 1 <= number <= 4:
+        raise ValueError("A quarter is numbered 1 to 4.")
+    first_month = 3 * (number - 1) + 1
+    return Period(date(year, first_month, 1), month(year, first_month + 2).last)
+
+
+def quarter_of(day: date) -> Period:
+    return quarter(day.year, quarter_number(day))
+
+
+def previous_quarter(today: date | None = None) -> Period:
+    today = today or timezone.localdate()
+    return quarter_of(quarter_of(today).first - timedelta(days=1))

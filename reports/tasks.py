@@ -6,21 +6,39 @@ Scheduled in config/schedule.py.
 from celery import shared_task
 
 from audit.context import Actor
+from core.compliance import enforces
 from reports.models import Report
-from reports.periods import previous_month
+from reports.reporting import registry
+
+
+def _generate_once(kind: str, scheduler: str) -> int | None:
+    """Generate the kind's report for the last whole period, unless it exists already (idempotent)."""
+    from reports.services.reports import report_generate
+
+    period = registry.get(kind).previous_period()
+    if Report.objects.filter(kind=kind, period_start=period.first).exists():
+        return None
+    return report_generate(actor=Actor.system(scheduler), kind=kind, period=period).pk
 
 
 @shared_task(ignore_result=True)
 def generate_monthly_audit_report() -> int | None:
     """Generate last month's audit report, once (run on the 1st; a rerun the same month does nothing)."""
-    from reports.services.reports import report_generate
+    return _generate_once("monthly_audit", "monthly report scheduler")
 
-    period = previous_month()
-    if Report.objects.filter(kind="monthly_audit", period_start=period.first).exists():
-        return None
-    return report_generate(
-        actor=Actor.system("monthly report scheduler"), kind="monthly_audit", period=period
-    ).pk
+
+@shared_task(ignore_result=True)
+@enforces("RPT-1")
+def generate_monthly_oversight_report() -> int | None:
+    """Generate last month's oversight report for the board, once (run on the 1st)."""
+    return _generate_once("monthly_oversight", "monthly report scheduler")
+
+
+@shared_task(ignore_result=True)
+@enforces("RPT-2")
+def generate_quarterly_metrics_report() -> int | None:
+    """Generate the last quarter's metrics, once (run on the 1st of January, April, July and October)."""
+    return _generate_once("quarterly_metrics", "quarterly report scheduler")
 
 
 @shared_task(ignore_result=True)

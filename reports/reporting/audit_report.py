@@ -95,8 +95,27 @@ _FIELDS = (
 )
 
 
+@dataclass
+class AuditActivity:
+    """What the audit log says of a period: each person's activity and the policy-adherence flags."""
+
+    people: list[PersonActivity]  # most active first
+    flags: list[list]  # [person, flag, when, action, detail]
+    total: int  # audit events by people
+
+    def flags_of(self, kind: str) -> list[list]:
+        return [flag for flag in self.flags if flag[1] == kind]
+
+
 @enforces("AUD-5")
 def build_monthly_audit(period: Period) -> ReportContent:
+    activity = audit_activity(period)
+    return _content(period, activity.people, activity.flags, activity.total)
+
+
+@enforces("AUD-5", "RPT-1")
+def audit_activity(period: Period) -> AuditActivity:
+    """Every person's activity in the period and the adherence flags raised for review."""
     events = list(
         AuditEvent.objects.filter(
             occurred_at__gte=period.start, occurred_at__lt=period.end, actor_user__isnull=False
@@ -168,7 +187,7 @@ def build_monthly_audit(period: Period) -> ReportContent:
                     f"{person.off_hours} action(s) outside {person.normal_hours}",
                 ]
             )
-    return _content(period, sorted(people.values(), key=lambda p: (-p.events, p.label)), flags, len(events))
+    return AuditActivity(sorted(people.values(), key=lambda p: (-p.events, p.label)), flags, len(events))
 
 
 def _label(code: str) -> str:

@@ -26,11 +26,12 @@ from reports.services._common import require
 logger = logging.getLogger(__name__)
 
 
-@enforces("AUD-5")
+@enforces("AUD-5", "RPT-1", "RPT-2")
 def report_generate(*, actor: Actor, kind: str, period: Period) -> Report:
     """Build a report for the period and store it, with each file's SHA-256, as a new version.
 
-    Never edits a stored report: generating again for the same period adds version n+1.
+    Never edits a stored report: generating again for the same period adds version n+1. The period is
+    a whole month or quarter, as the kind's cadence says.
     """
     with refusals_recorded(
         actor=actor, action=actions.REPORT_GENERATED, query={"kind": kind, "period": period.slug}
@@ -41,6 +42,11 @@ def report_generate(*, actor: Actor, kind: str, period: Period) -> Report:
             report_kind = registry.get(kind)
         except KeyError:
             raise ApplicationError("No such kind of report.", field="kind") from None
+        if not (period.is_quarter if report_kind.cadence == "quarterly" else period.is_month):
+            raise ApplicationError(
+                f"This report covers a whole {'quarter' if report_kind.cadence == 'quarterly' else 'month'}.",
+                field="period",
+            )
         if period.first > timezone.localdate():
             raise ApplicationError("That period has not started yet.", field="period")
         content = report_kind.build(period)

@@ -1,12 +1,17 @@
-"""Fixtures of the reports app's tests: cameras, plate reads, seeded audit events."""
+"""Fixtures of the reports app's tests: cameras, plate reads, alerts, seeded audit events."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from itertools import count
+from uuid import uuid4
 
 import pytest
 from django.utils import timezone
 
-from alpr.models import Camera, CameraKind
+from alpr import partitions
+from alpr.models import Camera, CameraKind, PlateRead, ReadStatus
 from audit.context import Actor
+from audit.models import ActorType, AuditEvent
+from hotlists.models import Alert, Hotlist, HotlistEntry
 from policy.roles import Role
 
 
@@ -55,3 +60,64 @@ def actor(user) -> Actor:
 
 def local(year, month, day, hour=12, minute=0) -> datetime:
     return timezone.make_aware(datetime(year, month, day, hour, minute))
+
+
+def audit_event(user, code, when, *, outcome="allowed", purpose="", case_number="", query=None, **fields):
+    """An audit entry as the services write it (content hash left to the database's trigger)."""
+    return AuditEvent.objects.create(
+        occurred_at=when,
+        actor_type=ActorType.USER,
+        actor_user=user,
+        actor_label=user.audit_label,
+        action=code,
+        outcome=outcome,
+        purpose=purpose,
+        case_number=case_number,
+        query=query or {},
+        content_hash="",
+        **fields,
+    )
+
+
+def plate_read(camera, when, plate="QXJ4821"):
+    """A processed read of `camera` at `when`, in its day's partition."""
+    day = when.astimezone(UTC).date()
+    partitions.ensure_partitions(day - timedelta(days=1), day + timedelta(days=1))
+    return PlateRead.system_objects.create(
+        camera=camera, plate=plate, captured_at=when, status=ReadStatus.DONE, idempotency_key=uuid4().hex
+    )
+
+
+@pytest.fixture
+def hotlist_entry(db):
+    return HotlistEntry.objects.create(
+        hotlist=Hotlist.objects.create(name="Internal"),
+        plate_pattern="7ABC123",
+        plate_exact="7ABC123",
+        reason="Stolen in a burglary",
+        case_number="26-004512",
+        expires_at=timezone.now() + timedelta(days=400),
+    )
+
+
+def raise_alert(entry, camera, when, *, outcome="", action="", race="", sex="", verified_by=None):
+    """An alert raised at `when`, verified with `outcome` and acted on with `action` if given."""
+    return Alert.objects.create(
+        read_id=next(_read_ids),
+        read_captured_at=when,
+        camera=camera,
+        entry=entry,
+        match_kind="exact",
+        created_at=when,
+        verification_outcome=outcome,
+        verified_by=verified_by if outcome else None,
+        verified_at=when if outcome else None,
+        action=action,
+        action_by=verified_by if action else None,
+        action_at=when if action else None,
+        subject_race=race,
+        subject_sex=sex,
+    )
+
+
+_read_ids = count(900_000)

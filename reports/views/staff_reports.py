@@ -12,7 +12,7 @@ from core.errors import ApplicationError
 from reports import permissions
 from reports.forms import GenerateReportForm, SignOffForm
 from reports.models import DiscrepancyNotice, Report
-from reports.periods import month
+from reports.periods import Period
 from reports.reporting import registry
 from reports.services.reports import discrepancy_acknowledge, report_generate, report_read, report_sign_off
 from reports.views._helpers import form_error
@@ -36,11 +36,12 @@ def index(request):
             )
         if form.is_valid():
             year, number = form.cleaned_data["month"]
+            kind = registry.get(form.cleaned_data["kind"])
             try:
                 report = report_generate(
                     actor=Actor.for_request(request),
-                    kind=form.cleaned_data["kind"],
-                    period=month(year, number),
+                    kind=kind.code,
+                    period=kind.period_for(year, number),
                 )
             except ApplicationError as error:
                 form_error(form, error)
@@ -62,6 +63,7 @@ def index(request):
         {
             "reports": reports,
             "kinds": titles,
+            "signed_off_kinds": {kind.code for kind in kinds if kind.sign_off_capability},
             "form": form,
             "notices": notices,
         },
@@ -124,7 +126,8 @@ def document(request, report_id: int, file_format: str):
         actor=Actor.for_request(request), report_id=report_id, file_format=file_format
     )
     response = HttpResponse(bytes(stored.content), content_type=stored.content_type)
-    name = f"{report.kind}-{report.period_start:%Y-%m}-v{report.version}.{stored.format}"
+    period = Period(report.period_start, report.period_end)
+    name = f"{report.kind}-{period.slug}-v{report.version}.{stored.format}"
     disposition = "inline" if stored.format == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{name}"'
     response["X-Content-SHA256"] = stored.sha256
