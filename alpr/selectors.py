@@ -29,6 +29,7 @@ from psycopg.pq import TransactionStatus
 
 from alpr import plates
 from alpr.models import Camera, PlateRead, ReadStatus
+from retention.models import ErroneousRead
 from retention.selectors import held_reads_condition
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -156,9 +157,10 @@ def _successor(prefix: str) -> str:
 
 def _own_done_clause(params: dict) -> str:
     """This department's finished reads. Reads received from other agencies are not searchable
-    here (SHR-6), nor reads still being recognised."""
+    here (SHR-6), nor reads still being recognised, nor reads confirmed erroneous (RET-5)."""
     params["done"] = ReadStatus.DONE
-    return "r.status = %(done)s AND (r.origin_agency IS NULL OR r.origin_agency = '')"
+    return ("r.status = %(done)s AND (r.origin_agency IS NULL OR r.origin_agency = '') "
+            f"AND NOT EXISTS (SELECT 1 FROM {ErroneousRead._meta.db_table} e WHERE e.read_id = r.id)")
 
 
 def _held_read_ids(since: datetime, until: datetime) -> list[int]:

@@ -322,3 +322,18 @@ def test_a_download_needs_a_stated_purpose_and_respects_the_caps(officer, justif
     with pytest.raises(PolicyDenied) as refused:
         download([reads[2].pk])
     assert refused.value.code == "download_cap_day"
+
+
+@pytest.mark.rule("RET-5")
+def test_a_read_confirmed_erroneous_no_longer_matches_a_search(officer, justification, camera):
+    from retention.models import ErroneousFlag, ErroneousRead, ErrorKind, FlagStatus
+
+    wrong = make_read(camera=camera, plate="ABC1234")
+    right = make_read(camera=camera, plate="ABC1234")
+    flag = ErroneousFlag.objects.create(read_id=wrong.pk, read_captured_at=wrong.captured_at,
+                                        kind=ErrorKind.WRONG_CAMERA, note="Came from the wrong camera",
+                                        flagged_by=officer, status=FlagStatus.CONFIRMED)
+    ErroneousRead.objects.create(read_id=wrong.pk, captured_at=wrong.captured_at, flag=flag)
+    for mode in (SearchMode.EXACT, SearchMode.MISREAD, SearchMode.PARTIAL):
+        plate = "ABC123?" if mode == SearchMode.PARTIAL else "ABC1234"
+        assert [row.id for row in _search(officer, justification, plate, mode).rows] == [right.pk], mode
