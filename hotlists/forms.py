@@ -13,6 +13,7 @@ from hotlists.models import (
     Sex,
     VerificationOutcome,
 )
+from policy.selectors import current_policy
 
 YES_NO = [("yes", "Yes, it matches"), ("no", "No, it does not match")]
 
@@ -25,7 +26,7 @@ class EntryForm(forms.Form):
     plate_pattern = forms.CharField(
         label="Plate", max_length=16,
         help_text="Letters and digits. For a partial plate use ? for one unknown character and * for "
-                  "several, e.g. 7AB?12 or *C123. At least three known characters in a row.")
+                  "several, e.g. 7AB?12 or *C123.")
     state = forms.CharField(label="Issuing state", max_length=2, required=False,
                             help_text="Two letters, e.g. IL. Leave empty if unknown.")
     reason = forms.CharField(label="Reason", max_length=300,
@@ -39,6 +40,11 @@ class EntryForm(forms.Form):
                                           help_text="Make, model, colour, marks: what the officer compares.")
     hotlist = forms.ModelChoiceField(label="Hotlist", required=False, empty_label="Internal hotlist",
                                      queryset=Hotlist.objects.filter(source=HotlistSource.INTERNAL))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        known = current_policy().partial_plate_min_known
+        self.fields["plate_pattern"].help_text += f" At least {known} known characters in a row."
 
     def service_fields(self) -> dict:
         data = self.cleaned_data

@@ -64,6 +64,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from alpr import plates
 from audit.context import Actor
 from audit.models import Outcome
 from audit.services import audit_record, refusals_recorded
@@ -169,7 +170,11 @@ def _plate(value: str, *, wildcards: bool) -> str:
     pattern = patterns.normalise_pattern(raw) if wildcards else patterns.normalise_plate(raw)
     if pattern != raw.replace(" ", "").replace("-", ""):
         raise RowRejected(f"Plate {raw!r} holds characters a plate cannot have.")
-    problem = patterns.pattern_problem(pattern)
+    # Only a partial plate needs the policy's minimum (and its query): NCIC files hold exact plates only.
+    known = plates.MIN_KNOWN_RUN
+    if plates.has_wildcards(pattern):
+        known = current_policy().partial_plate_min_known
+    problem = patterns.pattern_problem(pattern, min_known_run=known)
     if problem:
         raise RowRejected(problem)
     return pattern

@@ -31,10 +31,11 @@ def substrings(plate: str, shortest: int = plates.MIN_KNOWN_RUN) -> list[str]:
     return sorted({plate[i:j] for i in range(len(plate)) for j in range(i + shortest, len(plate) + 1)})
 
 
-def pattern_problem(pattern: str) -> str:
-    """Return why `pattern` cannot be a hotlist plate, or '' when it can."""
+def pattern_problem(pattern: str, *, min_known_run: int) -> str:
+    """Return why `pattern` cannot be a hotlist plate, or '' when it can; a partial plate needs
+    `min_known_run` known characters in a row (the policy's value, passed by the caller)."""
     if not pattern:
         return "Enter the plate (letters and digits; ? for one unknown character, * for several)."
     if len(pattern.replace(plates.WILDCARD_RUN, "")) > MAX_PLATE_LENGTH:
         return f"A plate has at most {MAX_PLATE_LENGTH} characters."
-    return plates.pattern_problem(pattern) or ""
+    return plates.pattern_problem(pattern, min_known_run=min_known_run) or ""

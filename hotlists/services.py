@@ -59,7 +59,8 @@ def set_match_keys(entry: HotlistEntry) -> None:
 
 def clean_plate_pattern(value) -> str:
     pattern = patterns.normalise_pattern(value)
-    problem = patterns.pattern_problem(pattern)
+    problem = patterns.pattern_problem(
+        pattern, min_known_run=current_policy().partial_plate_min_known)
     if problem:
         raise ApplicationError(problem, field="plate_pattern")
     return pattern

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
+from alpr import plates
 from hotlists import patterns
 from hotlists.matching import _MATCH_SQL, find_matches
 from hotlists.models import Hotlist, HotlistEntry, HotlistSource
@@ -107,7 +108,7 @@ class Command(BaseCommand):
                 for n in range(count):
                     plate = random_plate(rng)
                     pattern = wildcard(plate, rng) if n < wildcards else plate
-                    if patterns.pattern_problem(pattern):
+                    if patterns.pattern_problem(pattern, min_known_run=plates.MIN_KNOWN_RUN):
                         pattern = plate
                     entry = HotlistEntry(plate_pattern=pattern)
                     set_match_keys(entry)
