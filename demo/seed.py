@@ -8,6 +8,7 @@ from accounts.models import TrainingKind, User
 from accounts.services import account_approve, account_create, training_record
 from audit.context import Actor
 from demo.alpr_data import seed_alpr_data
+from demo.districts_data import seed_districts
 from demo.people import ADMIN, CHIEF, DEMO_PASSWORD, PENDING, STAFF, demo_totp_device
 from demo.sharing_data import seed_sharing_data
 from policy.roles import Role
@@ -32,7 +33,8 @@ def seed_demo() -> str:
                        **PENDING)
     detective = User.objects.get(role=Role.DETECTIVE, username__in=[p["username"] for p in STAFF])
     alpr_summary = seed_alpr_data(admin=admin, detective=detective)
-    return f"{User.objects.count()} people, {alpr_summary}, {seed_sharing_data(admin=admin)}"
+    return (f"{User.objects.count()} people, {alpr_summary}, {seed_districts(admin=admin)}, "
+            f"{seed_sharing_data(admin=admin)}")
 
 
 def _leaders() -> tuple[User, User]:

@@ -6,6 +6,7 @@ from accounts.models import AccountStatus, User
 from alpr.models import Camera, PlateRead
 from demo.people import current_demo_code
 from policy.roles import Role
+from reports.models import CameraDistrict, District
 from sharing.models import RecordsRequest, SharingRequest
 from sharing.selectors import agencies_with_access
 
@@ -26,6 +27,7 @@ def test_seed_demo_builds_the_department_once(settings, tmp_path):
     assert len(current_demo_code("oreyes")) == 6
     assert agencies_with_access() == ["Riverside Police Department"]  # the undeclared one receives nothing
     assert SharingRequest.objects.count() == 1 and RecordsRequest.objects.count() == 1
+    assert CameraDistrict.objects.count() == 4 and District.objects.count() == 2
 
 
 def test_seed_demo_refuses_without_debug(settings):
