@@ -3,8 +3,9 @@
 Accessibility: axe-core cannot be installed from the project's own files here, so the check is a
 focused in-browser audit (``A11Y_AUDIT`` below) of the WCAG 2.1 AA rules a template can break:
 the page language, one h1, landmarks, names of images, SVG graphics, links, buttons and form fields,
-unique ids, and the contrast of every piece of visible text against its real background (computed
-from ``getComputedStyle``, 4.5:1, or 3:1 for large text).
+unique ids, the ids that aria-describedby and in-page links name, and the contrast of every piece of
+visible text against its real background (computed from ``getComputedStyle``, 4.5:1, or 3:1 for large
+text).
 """
 
 import re
@@ -181,6 +182,14 @@ A11Y_AUDIT = r"""
       || field.closest('label') || field.getAttribute('aria-label') || field.getAttribute('aria-labelledby');
     if (!labelled) add('label', field, field.name);
   });
+  document.querySelectorAll('[aria-describedby], [aria-labelledby]').forEach(el => {
+    const refs = `${el.getAttribute('aria-describedby') || ''} ${el.getAttribute('aria-labelledby') || ''}`;
+    refs.split(/\s+/).filter(id => id && !document.getElementById(id)).forEach(id => add('aria-ref', el, id));
+  });
+  document.querySelectorAll('a[href^="#"]').forEach(a => {
+    const id = decodeURIComponent(a.getAttribute('href').slice(1));
+    if (id && !document.getElementById(id)) add('link-target', a, id);
+  });
   const ids = {};
   document.querySelectorAll('[id]').forEach(el => { ids[el.id] = (ids[el.id] || 0) + 1; });
   Object.entries(ids).filter(([, n]) => n > 1).forEach(([id]) => add('duplicate-id', document.body, id));
@@ -277,6 +286,11 @@ def test_portal_pages_pass_the_accessibility_check(page, live_server, portal_con
     problems = page.evaluate(A11Y_AUDIT)
     if problems:
         failures["complaint form with errors"] = problems
+    page.goto(f"{live_server.url}/portal/policy/v{portal_content.version}/")
+    page.get_by_role("button", name="Send comment").click()
+    problems = page.evaluate(A11Y_AUDIT)
+    if problems:
+        failures["comment form with errors"] = problems
     assert failures == {}
 
 
@@ -285,10 +299,11 @@ def test_the_accessibility_check_catches_problems(page, live_server):
     page.goto(f"{live_server.url}/portal/")
     page.evaluate("""() => {
         const main = document.querySelector('main');
-        main.insertAdjacentHTML('beforeend', '<h1>Second</h1><input name=q><p id=faint>faint</p><img src=x>');
+        main.insertAdjacentHTML('beforeend',
+          '<h1>Second</h1><input name=q aria-describedby=q_gone><p id=faint>faint</p><img src=x>');
         document.getElementById('faint').style.color = '#bbb';  // through the CSSOM: CSP allows it
     }""")
     problems = " ".join(page.evaluate(A11Y_AUDIT))
-    for rule in ("one-h1", "label", "color-contrast", "image-alt"):
+    for rule in ("one-h1", "label", "color-contrast", "image-alt", "aria-ref"):
         assert rule in problems
     assert re.search(r"color-contrast: <p id=faint> \d", problems)
