@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: people of each role, and clients signed in through MFA."""
 import time
+import uuid
 
 import factory
 import pytest
@@ -90,6 +91,22 @@ def _fresh_partition_cache():
     from alpr.partitions import forget_known_partitions
 
     forget_known_partitions()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_submission_counts(settings):
+    """Count portal submissions under this test's own key prefix, in the test Redis database.
+
+    The counters outlive a test by up to the limit's period; a fresh prefix keeps one test (or another
+    suite running beside this one) from using up the next one's allowance, without flushing a database
+    that the Celery broker shares.
+    """
+    limiter = {
+        **settings.CACHES["ratelimit"],
+        "LOCATION": settings.CELERY_BROKER_URL,
+        "KEY_PREFIX": f"test-ratelimit-{uuid.uuid4().hex}",
+    }
+    settings.CACHES = {**settings.CACHES, "ratelimit": limiter}
 
 
 @pytest.fixture

@@ -197,6 +197,22 @@ CONTENT_SECURITY_POLICY = {
 # Only the network part of this is configuration; whether it is enforced is policy.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
+# The portal's public forms (a report, a comment on a policy text): accepted submissions per client
+# address and form, as django-ratelimit's "count/period" (h, m, s). Operational, not agency policy.
+# Counted in Redis so every web worker shares one count; the default cache stays per process.
+PORTAL_SUBMISSION_RATE = env("PORTAL_SUBMISSION_RATE", default="5/h")
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_FAIL_OPEN = True
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("REDIS_URL", default="redis://127.0.0.1:6379/0"),
+        "KEY_PREFIX": "ratelimit",
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+    },
+}
+
 AGENCY_NAME = env("AGENCY_NAME", default="Example Police Department")
 
 # A folder that NCIC, LEADS and CSV hot files are dropped into (subfolders ncic/, leads/, csv/);

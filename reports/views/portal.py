@@ -10,8 +10,10 @@ import json
 from urllib.parse import urlsplit
 
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -19,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from audit.context import Actor
 from core.compliance import enforces
 from core.errors import ApplicationError
+from core.ratelimit import submission_wait
 from policy.selectors import current_policy
 from reports import conf, metrics, selectors
 from reports.forms import ComplaintForm, ComplaintLookupForm, PolicyCommentForm
@@ -31,6 +34,7 @@ from reports.textformat import policy_html
 from sharing import selectors as sharing_selectors
 
 USAGE_MONTHS = 12
+RATE_LIMITED = "rate_limited"
 
 
 def _common() -> dict:
@@ -123,7 +127,7 @@ def policy_version(request, version: int):
     if request.method == "POST":
         if form is None:
             return render(request, "error.html", {"message": "The comment period is closed."}, status=400)
-        if form.is_valid():
+        if form.is_valid() and _within_limit(request, form, kind="policy_comment", noun="comments"):
             try:
                 policy_comment_submit(document_id=document.pk, **form.cleaned_data)
             except ApplicationError as error:
@@ -141,8 +145,28 @@ def policy_version(request, version: int):
             "form": form,
             "is_open": is_open,
         },
-        status=400 if form is not None and form.errors else 200,
+        status=_form_status(form),
     )
+
+
+def _within_limit(request, form, *, kind: str, noun: str) -> bool:
+    """Count this submission from the client's address; over the limit, say so on the form (kept filled)."""
+    wait = submission_wait(request, form=kind)
+    if wait:
+        minutes = -(-wait // 60)
+        message = (
+            f"Too many {noun} have come from your address recently, so this one was not stored. "
+            f"Please try again in {minutes} minute{pluralize(minutes)}; what you wrote is still below."
+        )
+        form.add_error(None, ValidationError(message, code=RATE_LIMITED))
+    return not wait
+
+
+def _form_status(form) -> int:
+    """Return 429 when the submission limit refused the form, 400 for other errors, else 200."""
+    if form is None or not form.errors:
+        return 200
+    return 429 if form.has_error(NON_FIELD_ERRORS, RATE_LIMITED) else 400
 
 
 def _usage():
@@ -188,7 +212,11 @@ def incidents(request):
 @require_http_methods(["GET", "POST"])
 def complaint(request):
     form = ComplaintForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _within_limit(request, form, kind="complaint", noun="reports")
+    ):
         try:
             filed = complaint_submit(actor=Actor.for_request(request), **form.cleaned_data)
         except ApplicationError as error:
@@ -203,7 +231,7 @@ def complaint(request):
             "form": form,
             "oversight": selectors.oversight_contact(),
         },
-        status=400 if form.errors else 200,
+        status=_form_status(form),
     )
 
 

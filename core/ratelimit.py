@@ -1,0 +1,38 @@
+"""How often one client address may submit a public form, counted per form by django-ratelimit in Redis.
+
+If Redis cannot be reached the submission is let through (and logged): a member of the public must be
+able to file a report while the limiter is down; the limit only keeps floods out of the queues.
+"""
+
+import logging
+
+from django.conf import settings
+from django_ratelimit.core import get_usage
+from redis import RedisError
+
+from core.net import client_ip
+
+logger = logging.getLogger(__name__)
+
+
+def submission_wait(request, *, form: str) -> int:
+    """Count one submission of `form` from the client's address; return the seconds to wait, 0 if none."""
+    try:
+        usage = get_usage(
+            request,
+            group=f"submit:{form}",
+            key=_address,
+            rate=settings.PORTAL_SUBMISSION_RATE,
+            increment=True,
+        )
+    except RedisError as error:
+        logger.warning("submission limiter unavailable, a %s was let through: %s", form, error)
+        return 0
+    if usage is None or not usage["should_limit"]:
+        return 0
+    logger.warning("refused a %s from %s: over %s", form, client_ip(request), settings.PORTAL_SUBMISSION_RATE)
+    return max(usage["time_left"], 1)
+
+
+def _address(group: str, request) -> str:
+    return client_ip(request)
