@@ -8,10 +8,12 @@ import hashlib
 from datetime import timedelta
 
 import factory
+import pytest
 from django.utils import timezone
 
 from conftest import UserFactory
 from policy.roles import Role
+from retention.models import EvidencePackage
 from sharing.models import (
     Agency,
     AgencyKind,
@@ -21,6 +23,16 @@ from sharing.models import (
     RequestStatus,
     SharingRequest,
 )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage(settings, tmp_path):
+    """Releases write evidence packages and read images, declarations their PDFs: in this test's own
+    directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    settings.SHARING_DOCUMENTS_ROOT = tmp_path / "documents"
+
 
 # The smallest file the declaration service accepts as a PDF: it checks the "%PDF-" signature.
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -103,3 +115,18 @@ class RecordsRequestFactory(factory.django.DjangoModelFactory):
     requester_contact = "newsroom@oakleaves.example.org"
     request_text = "Every read of my own car's plate in March (FOIA request)"
     recorded_by = factory.SubFactory(UserFactory, role=Role.ADMINISTRATOR)
+
+
+class EvidencePackageFactory(factory.django.DjangoModelFactory):
+    """A package row standing for a release (no files: for tests of what happens after a release)."""
+
+    class Meta:
+        model = EvidencePackage
+
+    created_by = factory.SubFactory(UserFactory, role=Role.ADMINISTRATOR)
+    created_by_label = "release"
+    purpose = "violent_crime"
+    case_number = factory.Sequence(lambda n: f"RPD-26-{n:05d}")
+    description = "Released to a partner agency"
+    directory = factory.Sequence(lambda n: f"2026/release-{n}")
+    manifest_sha256 = "0" * 64

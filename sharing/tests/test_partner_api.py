@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from alpr import partitions
 from audit.context import Actor
 from audit.models import ActorType, AuditEvent, Outcome
 from retention.models import ErroneousDataNotification, ReadShare
@@ -16,6 +15,7 @@ from sharing.services import agencies
 from sharing.tests.conftest import (
     AgencyFactory,
     DeclarationFactory,
+    EvidencePackageFactory,
     PartnerPersonFactory,
     SharingRequestFactory,
 )
@@ -28,15 +28,6 @@ GOOD_SEARCH = {
     "description": "Carjacking at gunpoint on North Avenue; the stolen grey SUV was last seen heading east",
     "plate": "ABC1234",
 }
-
-
-@pytest.fixture(autouse=True)
-def _isolated_storage(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EVIDENCE_ROOT = tmp_path / "evidence"
-    partitions.forget_known_partitions()
-    yield
-    partitions.forget_known_partitions()
 
 
 @pytest.fixture
@@ -201,26 +192,12 @@ def test_a_partner_certifies_deletion_of_its_own_release_only(client, partner, a
         status=RequestStatus.RELEASED,
         decided_by=administrator,
         delete_by=timezone.localdate(),
-        package=_package(administrator),
+        package=EvidencePackageFactory(),
     )
     response = client.post(url.format(own.uuid), HTTP_AUTHORIZATION=f"Partner {key}")
     assert response.status_code == 200
     own.refresh_from_db()
     assert own.deletion_certified_at is not None and person.full_name in own.deletion_certified_by
-
-
-def _package(admin):
-    from retention.models import EvidencePackage
-
-    return EvidencePackage.objects.create(
-        created_by=admin,
-        created_by_label="admin",
-        purpose="violent_crime",
-        case_number="RPD-1",
-        description="d",
-        directory="x",
-        manifest_sha256="0" * 64,
-    )
 
 
 @pytest.mark.rule("RET-5")

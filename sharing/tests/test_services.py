@@ -8,7 +8,6 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from alpr import partitions
 from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from conftest import UserFactory
@@ -32,23 +31,13 @@ from sharing.tests.conftest import (
     PDF_BYTES,
     AgencyFactory,
     DeclarationFactory,
+    EvidencePackageFactory,
     PartnerPersonFactory,
     SharingRequestFactory,
 )
 
 pytestmark = pytest.mark.django_db
 ALL_ATTESTATIONS = dict.fromkeys(agencies.ATTESTATIONS, True)
-
-
-@pytest.fixture(autouse=True)
-def _isolated_storage(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EVIDENCE_ROOT = tmp_path / "evidence"
-    settings.SHARING_DOCUMENTS_ROOT = tmp_path / "documents"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    partitions.forget_known_partitions()
-    yield
-    partitions.forget_known_partitions()
 
 
 def _actor(user) -> Actor:
@@ -396,21 +385,7 @@ def _released(agency, *, delete_by, admin):
         decided_at=timezone.now(),
         released_at=timezone.now(),
         delete_by=delete_by,
-        package=_package(admin),
-    )
-
-
-def _package(admin):
-    from retention.models import EvidencePackage
-
-    return EvidencePackage.objects.create(
-        created_by=admin,
-        created_by_label="admin",
-        purpose="violent_crime",
-        case_number="RPD-1",
-        description="d",
-        directory="x",
-        manifest_sha256="0" * 64,
+        package=EvidencePackageFactory(),
     )
 
 
@@ -489,24 +464,14 @@ def test_partner_searches_are_counted_per_agency_for_the_month():
 
     first, second = PartnerPersonFactory(), PartnerPersonFactory()
     now = timezone.now()
+
+    def search(person, **fields):
+        PartnerSearch.objects.create(agency=person.agency, person=person, purpose="violent_crime",
+                                     case_number="C-1", description="d", plate_query="ABC1234", **fields)
+
     for person, count in ((first, 3), (second, 1)):
         for _ in range(count):
-            PartnerSearch.objects.create(
-                agency=person.agency,
-                person=person,
-                purpose="violent_crime",
-                case_number="C-1",
-                description="d",
-                plate_query="ABC1234",
-            )
-    PartnerSearch.objects.create(
-        agency=second.agency,
-        person=second,
-        purpose="violent_crime",
-        case_number="C-2",
-        description="d",
-        plate_query="X",
-        searched_at=now - timedelta(days=70),
-    )
+            search(person)
+    search(second, searched_at=now - timedelta(days=70))
     counts = selectors.partner_search_counts(since=now - timedelta(days=30), until=now + timedelta(minutes=1))
     assert [(c.agency_name, c.searches) for c in counts] == [(first.agency.name, 3), (second.agency.name, 1)]

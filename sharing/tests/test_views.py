@@ -34,13 +34,6 @@ from sharing.tests.conftest import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _isolated_storage(settings, tmp_path):
-    """Releases write evidence packages and read images: keep them in this test's own directory."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EVIDENCE_ROOT = tmp_path / "evidence"
-
-
 @pytest.fixture
 def admin(make_verified_client):
     return make_verified_client(Role.ADMINISTRATOR)
