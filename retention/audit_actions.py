@@ -12,6 +12,8 @@ EVIDENCE_PACKAGE_CREATED = register("retention.evidence_package_created", "Evide
                                     category="retention", touches_alpr_data=True)
 EVIDENCE_PACKAGE_VIEWED = register("retention.evidence_package_viewed", "Evidence package viewed",
                                    category="retention", touches_alpr_data=True)
+EVIDENCE_PACKAGE_DOWNLOADED = register("retention.evidence_package_downloaded", "Evidence package downloaded",
+                                       category="retention", touches_alpr_data=True)
 EVIDENCE_PACKAGE_VERIFIED = register("retention.evidence_package_verified", "Evidence package verified",
                                      category="retention")
 EVIDENCE_ORPHANS_REMOVED = register("retention.evidence_orphans_removed",

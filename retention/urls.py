@@ -13,6 +13,7 @@ urlpatterns = [
     path("evidence/new/", views.package_create, name="package_create"),
     path("evidence/<int:package_id>/", views.package_detail, name="package_detail"),
     path("evidence/<int:package_id>/verify/", views.package_verify, name="package_verify"),
+    path("evidence/<int:package_id>/download/", views.package_download, name="package_download"),
     # The read detail page (searches) links here with the read's id.
     path("reads/<int:read_id>/flag/", views.flag_read, name="flag_read"),
     path("flags/mine/", views.my_flags, name="my_flags"),

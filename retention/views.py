@@ -1,7 +1,10 @@
 """Retention pages: evidence holds, evidence packages, erroneous-read flags, purge runs. Thin edges:
 every rule is in ``retention.services`` / ``retention.permissions``; refusals raise and are rendered
 by ``core.middleware``."""
+from pathlib import Path
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -155,7 +158,18 @@ def package_detail(request, package_id: int):
                  case_number=package.case_number, targets=[f"evidence-package:{package.uuid}"])
     return render(request, "retention/package_detail.html", {
         "package": package, "files": _manifest_files(package), "custody": _custody(package),
-        "location": evidence_root() / package.directory})
+        "location": evidence_root() / package.directory,
+        "may_download": package.created_by_id == request.user.pk or is_retention_manager(request.user)})
+
+
+def package_download(request, package_id: int):
+    """The package as a ZIP, to hand over (e.g. to the prosecutor or a receiving agency); audited."""
+    package, archive = services.evidence_package_download(actor=Actor.for_request(request),
+                                                          package_id=package_id)
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{Path(package.directory).name}.zip"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

@@ -9,6 +9,7 @@ from retention.services.erroneous import flag_review, read_flag_erroneous, read_
 from retention.services.evidence import (
     evidence_orphans_remove,
     evidence_package_create,
+    evidence_package_download,
     evidence_package_verify,
 )
 from retention.services.holds import hold_place, hold_release, hold_reviews_remind
@@ -17,6 +18,7 @@ from retention.services.purge import reads_purge_expired
 __all__ = [
     "evidence_orphans_remove",
     "evidence_package_create",
+    "evidence_package_download",
     "evidence_package_verify",
     "flag_review",
     "hold_place",

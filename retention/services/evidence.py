@@ -23,10 +23,12 @@ Packages are evidence kept by their own rules, not "application storage of reads
 reads or deletes EVIDENCE_ROOT (RET-3 applies to MEDIA_ROOT and the read table).
 """
 import hashlib
+import io
 import json
 import logging
 import re
 import shutil
+import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -45,7 +47,7 @@ from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.selectors import current_policy
 from retention import audit_actions as actions
 from retention.models import ErroneousRead, EvidencePackage
-from retention.permissions import require_evidence_handler
+from retention.permissions import is_retention_manager, require_evidence_handler
 
 MANIFEST = "manifest.json"
 CUSTODY = "custody.json"
@@ -304,6 +306,44 @@ def evidence_package_verify(*, actor: Actor, reference: str) -> Verification:
                      reason="" if result.ok else "; ".join(result.lines())[:2000],
                      flagged=not result.ok)
     return result
+
+
+# --- Handing a package over -----------------------------------------------------------------------
+
+def package_archive(package: EvidencePackage) -> bytes:
+    """Return the package as a ZIP of its directory, after checking it still matches its manifest.
+
+    An altered package is never handed out: the recipient would get evidence that does not match
+    its recorded hash.
+    """
+    directory = evidence_root() / package.directory
+    check = package_check(directory, package)
+    if not check.ok:
+        raise ApplicationError("This package no longer matches its manifest and is not handed out: "
+                               + "; ".join(check.lines()), code="package_altered")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(directory.rglob("*")):
+            if path.is_file():
+                archive.write(path, f"{directory.name}/{path.relative_to(directory).as_posix()}")
+    return buffer.getvalue()
+
+
+@enforces("RET-4")
+def evidence_package_download(*, actor: Actor, package_id: int) -> tuple[EvidencePackage, bytes]:
+    """Return a package and its ZIP for whoever created it or the administrator; audited."""
+    with refusals_recorded(actor=actor, action=actions.EVIDENCE_PACKAGE_DOWNLOADED,
+                           targets=[f"evidence-package-id:{package_id}"]):
+        require_evidence_handler(actor)
+        package = EvidencePackage.objects.filter(pk=package_id).first()
+        mine = package is not None and package.created_by_id == actor.user.pk
+        if package is None or not (mine or is_retention_manager(actor.user)):
+            raise NotFound("No such evidence package, or it is not yours to hand over.")
+        archive = package_archive(package)
+        audit_record(actor=actor, action=actions.EVIDENCE_PACKAGE_DOWNLOADED, case_number=package.case_number,
+                     targets=[f"evidence-package:{package.uuid}", *(f"read:{i}" for i in package.read_ids)],
+                     query={"manifest_sha256": package.manifest_sha256, "bytes": len(archive)})
+    return package, archive
 
 
 # --- Orphaned directories ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from audit.models import AuditEvent, Outcome
-from core.errors import NotFound, PolicyDenied
+from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.roles import Role
 from retention.models import EvidencePackage
 from retention.services import evidence_package_create, evidence_package_verify
@@ -109,3 +109,27 @@ def test_package_refused_for_roles_missing_reads_and_prohibited_purposes(user_fa
                                      outcome=Outcome.REFUSED).count() == 2
     root = Path(settings.EVIDENCE_ROOT)
     assert not root.exists() or not any(root.rglob("*.json"))
+
+
+@pytest.mark.rule("RET-4")
+def test_a_package_is_handed_over_as_a_zip_of_its_verified_files(detective, officer, make_read):
+    import io
+    import zipfile
+
+    from retention.services import evidence_package_download
+
+    package = _package(detective, [make_read(plate="ABC1234")])
+    _, archive = evidence_package_download(actor=actor_of(detective), package_id=package.pk)
+    names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
+    prefix = Path(package.directory).name
+    assert f"{prefix}/{MANIFEST}" in names and f"{prefix}/custody.json" in names
+    assert {name.split("/", 1)[1] for name in names} == {MANIFEST, *json.loads(
+        (_dir(package) / MANIFEST).read_text())["files"]}
+    event = AuditEvent.objects.get(action="retention.evidence_package_downloaded", outcome=Outcome.ALLOWED)
+    assert f"read:{package.read_ids[0]}" in event.targets
+
+    with pytest.raises(NotFound):  # another officer's package is not theirs to hand over
+        evidence_package_download(actor=actor_of(officer), package_id=package.pk)
+    (_dir(package) / "custody.json").write_text("{}")
+    with pytest.raises(ApplicationError, match="no longer matches its manifest"):
+        evidence_package_download(actor=actor_of(detective), package_id=package.pk)

@@ -76,3 +76,19 @@ def test_flag_form_and_review_queue(make_verified_client, make_read):
     flag.refresh_from_db()
     assert flag.status == FlagStatus.CONFIRMED and flag.plate_after == "ABC1284"
     assert admin.get(reverse("retention:purge_runs")).status_code == 200
+
+
+@pytest.mark.rule("RET-4")
+def test_the_package_page_offers_its_zip_to_its_creator(make_verified_client, make_read):
+    client = make_verified_client(Role.DETECTIVE)
+    response = client.post(reverse("retention:package_create"), {
+        "read_ids": str(make_read(plate="ABC1234").pk), "purpose": "violent_crime",
+        "case_number": "26-004512", "description": "Robbery at 100 Main St, for the prosecutor",
+        "recipient": "Cook County SAO"})
+    package = EvidencePackage.objects.get()
+    detail = client.get(response.url).content.decode()
+    download = reverse("retention:package_download", args=[package.pk])
+    assert download in detail
+    zipped = client.get(download)
+    assert zipped.status_code == 200 and zipped["Content-Type"] == "application/zip"
+    assert zipped.content[:2] == b"PK"
