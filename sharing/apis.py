@@ -4,7 +4,9 @@ Only ``Authorization: Partner <key_id>:<secret>`` is accepted here, never a sess
 users' tokens. Every answer about plate reads comes from ``alpr.access``; these views only parse.
 """
 
-from drf_spectacular.utils import extend_schema
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -212,3 +214,16 @@ class DeletionCertificateView(PartnerView):
                 "deletion_certified_at": released.deletion_certified_at.isoformat(),
             }
         )
+
+
+class ReleasePackageView(PartnerView):
+    """Download the evidence package released on your agency's request, until its delete-by date."""
+
+    @extend_schema(responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY)})
+    def get(self, request, request_uuid):
+        released, archive = request_services.release_download_by_partner(
+            actor=self.actor(), person_id=self.person.pk, request_uuid=request_uuid)
+        response = HttpResponse(archive, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="release-{released.uuid}.zip"'
+        response["Cache-Control"] = "no-store"
+        return response

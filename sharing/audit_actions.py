@@ -40,3 +40,5 @@ RECORDS_REQUEST_CLOSED = register(
 NOTICE_DELIVERED = register(
     "sharing.erroneous_notice_delivered", "Erroneous-data notice delivered", category="sharing"
 )
+RELEASE_DOWNLOADED = register("sharing.release_downloaded", "Released package downloaded by the recipient",
+                              category="sharing", touches_alpr_data=True)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/purposes/", apis.PurposesView.as_view(), name="purposes"),
     path("api/v1/searches/", apis.SearchView.as_view(), name="searches"),
     path("api/v1/notices/", apis.NoticesView.as_view(), name="notices"),
+    path("api/v1/requests/<uuid:request_uuid>/package/", apis.ReleasePackageView.as_view(), name="package"),
     path("api/v1/requests/<uuid:request_uuid>/deletion-certificate/", apis.DeletionCertificateView.as_view(),
          name="deletion_certificate"),
 ]

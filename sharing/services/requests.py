@@ -22,7 +22,7 @@ from core.errors import ApplicationError, NotFound, PolicyDenied, ProhibitedPurp
 from policy.defaults import SHARING_MISUSE_CODES
 from policy.selectors import current_policy
 from retention.services import evidence_package_create, read_share_register
-from retention.services.evidence import MAX_READS_PER_PACKAGE
+from retention.services.evidence import MAX_READS_PER_PACKAGE, package_archive
 from searches.services import outside_justification_check
 from sharing import audit_actions as actions
 from sharing.models import (
@@ -403,6 +403,34 @@ def deletion_certify_by_partner(*, actor: Actor, person_id: int, request_uuid) -
             query={"overdue": request.deletion_overdue_at is not None, "via": "partner_api"},
         )
     return request
+
+
+@enforces("SHR-1", "SHR-2")
+def release_download_by_partner(*, actor: Actor, person_id: int,
+                                request_uuid) -> tuple[SharingRequest, bytes]:
+    """Hand a released package to a person of the recipient agency, until its delete-by date (SHR-2)."""
+    with refusals_recorded(actor=actor, action=actions.RELEASE_DOWNLOADED,
+                           targets=[f"sharing-request:{request_uuid}"]):
+        request = (SharingRequest.objects.select_related("agency", "package")
+                   .filter(uuid=request_uuid, agency__people__pk=person_id, agency__people__active=True)
+                   .first())
+        if request is None or request.status != RequestStatus.RELEASED:
+            raise NotFound("Your agency has no released request of that number.")
+        if request.agency.status == AgencyStatus.REVOKED:
+            raise PolicyDenied("Your agency's access is revoked.")
+        if request.deletion_certified_at is not None:
+            raise PolicyDenied("Your agency certified that it deleted this data.")
+        if timezone.localdate() > request.delete_by:
+            raise PolicyDenied(f"This data was to be deleted by {request.delete_by:%Y-%m-%d}; it is no "
+                               "longer handed out.")
+        archive = package_archive(request.package)
+        audit_record(actor=actor, action=actions.RELEASE_DOWNLOADED, purpose=request.purpose,
+                     case_number=request.case_number, description=request.description,
+                     targets=[f"agency:{request.agency.ori}", f"sharing-request:{request.pk}",
+                              f"evidence-package:{request.package.uuid}",
+                              *(f"read:{read_id}" for read_id in request.package.read_ids)],
+                     query={"manifest_sha256": request.package.manifest_sha256})
+    return request, archive
 
 
 @enforces("SHR-2")

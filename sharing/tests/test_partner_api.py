@@ -234,5 +234,40 @@ def test_the_partner_api_publishes_its_openapi_schema(client):
     schema = response.json()
     assert set(schema["paths"]) == {
         "/partner/api/v1/purposes/", "/partner/api/v1/searches/", "/partner/api/v1/notices/",
-        "/partner/api/v1/requests/{request_uuid}/deletion-certificate/"}
+        "/partner/api/v1/requests/{request_uuid}/deletion-certificate/",
+        "/partner/api/v1/requests/{request_uuid}/package/"}
     assert schema["components"]["securitySchemes"]["PartnerKey"]["type"] == "apiKey"
+
+
+@pytest.mark.rule("SHR-1")
+@pytest.mark.rule("SHR-2")
+def test_the_recipient_downloads_its_release_until_it_certifies_deletion(client, partner, administrator):
+    import io
+    import zipfile
+
+    from sharing.services import requests as request_services
+
+    person, key = partner
+    read = create_read(make_camera(), plate="ABC1234", age=timedelta(hours=2))
+    request = SharingRequestFactory(agency=person.agency, plates=["ABC1234"], status=RequestStatus.APPROVED,
+                                    decided_by=administrator, decided_at=timezone.now())
+    request_services.request_release(actor=Actor.for_user(administrator), request_id=request.pk)
+    url = f"/partner/api/v1/requests/{request.uuid}/package/"
+    auth = {"HTTP_AUTHORIZATION": f"Partner {key}"}
+
+    response = client.get(url, **auth)
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert any(name.endswith(f"reads/{read.pk}.json") for name in names)
+    event = AuditEvent.objects.get(action="sharing.release_downloaded", outcome=Outcome.ALLOWED)
+    assert event.actor_type == ActorType.AGENCY and f"read:{read.pk}" in event.targets
+
+    other = AgencyFactory(sharing_enabled=True)
+    DeclarationFactory(agency=other)
+    stranger = PartnerPersonFactory(agency=other)
+    _, other_key = agencies.credential_issue(actor=Actor.for_user(administrator), person_id=stranger.pk)
+    assert client.get(url, HTTP_AUTHORIZATION=f"Partner {other_key}").status_code == 404  # not theirs
+
+    client.post(f"/partner/api/v1/requests/{request.uuid}/deletion-certificate/", **auth)
+    assert client.get(url, **auth).status_code == 403  # deleted, so no longer handed out
