@@ -7,12 +7,15 @@ Use them from any app's browser tests:
         user = UserFactory(role=Role.DETECTIVE)
         browser_sign_in(page, live_server, user)
         page.get_by_role("link", name="Hotlists").click()
+        assert_accessible(page, "hotlists")
 
 Playwright's sync API drives an asyncio loop in the test's own thread; Django refuses ORM calls in a
 thread with a running loop unless told that this is safe. It is here: the loop belongs to
 Playwright, and the ORM calls are the test's own, made between Playwright calls.
 """
+import json
 import os
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -84,3 +87,72 @@ def browser_sign_in(page, live_server, user, *, password: str = PASSWORD) -> Non
     page.get_by_label("Six-digit code").fill(current_code(device))
     page.get_by_role("button", name="Verify").click()
     page.get_by_role("heading", name=f"Welcome, {user.full_name}").wait_for()
+
+
+# The WCAG 2.0 and 2.1 rules at levels A and AA, plus axe's best-practice rules for what a template
+# decides alone and a screen-reader user relies on: one main landmark and one h1, headings in order.
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+STRUCTURE_RULES = ["landmark-one-main", "page-has-heading-one", "heading-order", "landmark-unique",
+                   "landmark-no-duplicate-banner", "landmark-no-duplicate-contentinfo"]
+
+# What axe-core leaves alone: an aria-describedby / aria-labelledby naming an id the page lacks (axe
+# only reports it as "needs review"), and an in-page link (the error summary's) to an id the page lacks.
+MISSING_TARGETS = """() => {
+  const missing = [];
+  for (const el of document.querySelectorAll('[aria-describedby], [aria-labelledby]')) {
+    const ids = `${el.getAttribute('aria-describedby') || ''} ${el.getAttribute('aria-labelledby') || ''}`;
+    for (const id of ids.split(/\\s+/).filter(Boolean)) {
+      if (!document.getElementById(id)) missing.push(`${el.outerHTML.slice(0, 80)} names no element #${id}`);
+    }
+  }
+  for (const a of document.querySelectorAll('a[href^="#"]')) {
+    const id = decodeURIComponent(a.getAttribute('href').slice(1));
+    if (id && !document.getElementById(id)) missing.push(`${a.outerHTML.slice(0, 80)} leads nowhere`);
+  }
+  return missing;
+}"""
+
+
+@cache
+def _axe_source() -> str:
+    """Return axe-core's script, as bundled by axe-playwright-python."""
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+def axe_violations(page, *, disabled: tuple[str, ...] = ()) -> list[str]:
+    """Run axe-core on the page as it is now; return one readable line per violation and element.
+
+    The script goes in through `page.evaluate`, which the page's Content-Security-Policy does not
+    govern (a `<script>` added with `add_script_tag(content=...)` is inline, and `script-src 'self'`
+    refuses it). `disabled` turns rules off for the whole page: say why where you pass it.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    rules = {rule: {"enabled": True} for rule in STRUCTURE_RULES}
+    rules.update({rule: {"enabled": False} for rule in disabled})
+    options = {"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}, "rules": rules,
+               "resultTypes": ["violations"]}
+    violations = page.evaluate("options => axe.run(document, options).then(r => r.violations)", options)
+    problems = []
+    for violation in violations:
+        for node in violation["nodes"]:
+            target = " ".join(t if isinstance(t, str) else json.dumps(t) for t in node["target"])
+            checks = node["any"] + node["all"] + node["none"]
+            detail = f" ({checks[0]['message']})" if checks else ""
+            problems.append(f"{violation['id']} ({violation['impact']}) at {target}: {violation['help']}"
+                            f"{detail} [{violation['helpUrl']}]")
+    return problems + [f"missing-target: {line}" for line in page.evaluate(MISSING_TARGETS)]
+
+
+def assert_accessible(page, context: str = "", *, disabled: tuple[str, ...] = ()) -> None:
+    """Fail unless axe-core finds no WCAG 2.1 A/AA violation on the page as it is now.
+
+    `context` names the page's state in the failure message ("complaint form with errors"); by
+    default the message names the URL. Each line of it gives the rule, its impact, the element (a
+    CSS selector), what is wrong and the rule's help page.
+    """
+    problems = axe_violations(page, disabled=disabled)
+    where = context or page.url
+    assert not problems, f"{len(problems)} accessibility problem(s) on {where}:\n  " + "\n  ".join(problems)

@@ -1,6 +1,6 @@
 """Sharing with other agencies in a real browser: the administrator records an agency's written request,
 approves and releases it (SHR-1, SHR-2, SHR-6), revokes an agency and the portal stops listing it (SHR-4);
-and the staff pages pass the accessibility check the portal uses."""
+and the sharing pages pass the accessibility check (axe-core, WCAG 2.1 AA) the portal uses."""
 import re
 from datetime import timedelta
 
@@ -21,8 +21,7 @@ from sharing.tests.conftest import (
     RecordsRequestFactory,
     SharingRequestFactory,
 )
-from tests.browser.conftest import browser_sign_in
-from tests.browser.test_portal_journeys import A11Y_AUDIT
+from tests.browser.conftest import assert_accessible, browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -140,12 +139,9 @@ def test_sharing_pages_pass_the_accessibility_check(page, new_page, live_server,
             f"/sharing/requests/{ask.pk}/", "/sharing/certificates/", "/sharing/agencies/",
             "/sharing/agencies/new/", f"/sharing/agencies/{agency.pk}/",
             f"/sharing/agencies/{agency.pk}/declarations/new/", f"/sharing/agencies/{agency.pk}/revoke/"]
-    failures = {}
     for url in urls:
         page.goto(f"{live_server.url}{url}")
-        problems = page.evaluate(A11Y_AUDIT)
-        if problems:
-            failures[url] = problems
+        assert_accessible(page)
     # Forms with their errors shown.
     for url, button in ((f"/sharing/agencies/{agency.pk}/declarations/new/", "Record the declaration"),
                         ("/sharing/requests/new/agency/", "Record the request"),
@@ -153,19 +149,14 @@ def test_sharing_pages_pass_the_accessibility_check(page, new_page, live_server,
         page.goto(f"{live_server.url}{url}")
         page.get_by_role("button", name=button).click()
         expect(page.locator(".field-error").first).to_be_visible()
-        problems = page.evaluate(A11Y_AUDIT)
-        if problems:
-            failures[f"{url} with errors"] = problems
+        assert_accessible(page, f"{url} with its errors")
 
     records = new_page()
     browser_sign_in(records, live_server, UserFactory(role=Role.RECORDS))
     records.get_by_role("link", name="Records requests").click()
     expect(records.get_by_role("heading", name="Records requests", exact=True)).to_be_visible()
-    problems = records.evaluate(A11Y_AUDIT)
-    if problems:
-        failures["/sharing/records/"] = problems
+    assert_accessible(records)
     item = RecordsRequest.objects.get()
     records.get_by_label("Response given").fill("Sent the reads of the requester's own plate under FOIA")
     records.get_by_role("button", name=f"Close request {item.pk}").click()
     expect(records.get_by_role("status")).to_contain_text("closed")
-    assert failures == {}
