@@ -261,9 +261,11 @@ def felony_requests(request):
     return render(request, "searches/felony_requests.html", {
         "form": form, "can_request": request.user.can(Capability.SEARCH_PLATES), "is_chief": is_chief,
         "mine": selectors.felony_requests_of(user=request.user),
-        "pending": selectors.pending_felony_requests() if is_chief else [],
+        # One decision form per request, with its own ids: a label must name the radio of its own request.
+        "pending": [(r, FelonyDecisionForm(auto_id=f"decision-{r.pk}-%s"))
+                    for r in selectors.pending_felony_requests()] if is_chief else [],
         "decided": selectors.decided_felony_requests() if is_chief else [],
-        "decision_form": FelonyDecisionForm()}, status=400 if form.errors else 200)
+    }, status=400 if form.errors else 200)
 
 
 @capability_required(Capability.APPROVE_FELONY_EXCEPTIONS)
