@@ -12,7 +12,7 @@ from policy.roles import Role
 from searches.models import FelonyExceptionRequest, FelonyRequestStatus, Justification
 from searches.services import felony_request_create
 from searches.tests.factories import make_camera, make_read
-from tests.browser.conftest import browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,6 +52,7 @@ def test_the_chief_approves_an_other_felony_request_and_the_detective_searches_u
     waiting = chief_page.get_by_role("article").filter(has_text=OFFENSE)
     expect(waiting).to_contain_text(WHY)
     expect(waiting).to_contain_text("Jordan Brooks")
+    assert_accessible(chief_page, "the Chief's queue of two requests")
     waiting.get_by_label("Approve").check()
     waiting.get_by_label("Note (required to deny)").fill("Violent felony; search limited to this case")
     waiting.get_by_role("button", name=re.compile("Record decision")).click()
@@ -69,6 +70,7 @@ def test_the_chief_approves_an_other_felony_request_and_the_detective_searches_u
     detective_page.get_by_role("button", name="Continue to search").click()  # no request named: refused
     expect(detective_page.get_by_role("alert")).to_contain_text("needs a written request approved by the "
                                                                 "Chief")
+    assert_accessible(detective_page, "the justification refused without the Chief's approval")
     detective_page.get_by_label("Chief-approved other-felony request").select_option(
         label=f"#{ask.pk} · 26-004512 · {OFFENSE}")
     detective_page.get_by_role("button", name="Continue to search").click()
