@@ -11,7 +11,7 @@ from accounts.models import AccountStatus, UserSession
 from audit.context import Actor
 from conftest import PASSWORD, UserFactory, confirmed_totp, current_code
 from policy.roles import Role
-from tests.browser.conftest import browser_sign_in, browser_submit_password
+from tests.browser.conftest import assert_accessible, browser_sign_in, browser_submit_password
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,6 +34,7 @@ def test_sign_in_with_password_notice_and_totp(page, live_server):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("alert").filter(has_text="system-use notice")).to_be_visible()
+    assert_accessible(page, "the sign-in page with its error")
 
     # By keyboard only: the checkbox with the space bar, the form with Enter.
     page.get_by_label("Password").fill(PASSWORD)
@@ -47,12 +48,15 @@ def test_sign_in_with_password_notice_and_totp(page, live_server):
     page.get_by_label("Six-digit code").fill("000000")
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("alert")).to_contain_text("wrong or was used already")
+    assert_accessible(page, "the second-factor page with its error")
     page.wait_for_timeout(1100)  # django-otp throttles the device for a second after a wrong code
     page.get_by_label("Six-digit code").fill(current_code(device))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=f"Welcome, {user.full_name}")).to_be_visible()
+    assert_accessible(page, "the home page")
     page.get_by_role("link", name="My account").click()
     expect(page.get_by_role("heading", name="My account")).to_be_visible()
+    assert_accessible(page, "my account")
 
 
 @pytest.mark.rule("ACC-2")
@@ -75,6 +79,7 @@ def test_the_chief_approves_a_pending_user_who_then_signs_in(new_page, live_serv
     chief_page = new_page()
     browser_sign_in(chief_page, live_server, chief)
     chief_page.get_by_role("link", name="Approvals").click()
+    assert_accessible(chief_page, "approvals")
     row = chief_page.get_by_role("row").filter(has_text="Ravi Okafor")
     row.get_by_label("Reason for Ravi Okafor").fill("Transferred from patrol; training on file")
     row.get_by_role("button", name="Approve Ravi Okafor").click()
@@ -97,6 +102,7 @@ def test_five_failed_passwords_lock_the_account(page, live_server):
         expect(page.get_by_role("alert")).to_contain_text("Wrong login name or password")
     browser_submit_password(page, live_server, user, password="Not-The-Password-1")
     expect(page.get_by_role("heading", name="Account locked")).to_be_visible()
+    assert_accessible(page, "the account-locked page")
     browser_submit_password(page, live_server, user)  # the right password no longer helps
     expect(page.get_by_role("alert")).to_contain_text("locked until a system administrator releases it")
 

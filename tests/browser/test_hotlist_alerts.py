@@ -15,7 +15,7 @@ from ingest.services import read_recognize
 from ingest.synthetic import plate_photo
 from ingest.tests.fake_recognizer import FAKE_TEXT
 from policy.roles import Role
-from tests.browser.conftest import browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,12 +53,14 @@ def test_detective_lists_a_plate_and_the_officer_sees_the_alert_and_verifies_it(
     officer_page.goto(f"{live_server.url}/hotlists/alerts/")
     expect(officer_page.get_by_role("heading", name="Hotlist alerts")).to_be_visible()
     expect(officer_page.get_by_role("region", name="Live hotlist alerts")).to_be_attached()
+    assert_accessible(officer_page, "the alert inbox")
 
     # The detective lists the plate, with the help on partial plates on the page.
     detective_page = new_page()
     browser_sign_in(detective_page, live_server, detective)
     detective_page.goto(f"{live_server.url}/hotlists/entries/add/")
     expect(detective_page.get_by_role("heading", name="Partial plates")).to_be_visible()
+    assert_accessible(detective_page, "the hotlist entry form")
     detective_page.get_by_label("Plate").fill(FAKE_TEXT)
     detective_page.get_by_label("Issuing state").fill("IL")
     detective_page.get_by_label("Reason").fill("Stolen in a burglary at 100 Main St")
@@ -69,6 +71,7 @@ def test_detective_lists_a_plate_and_the_officer_sees_the_alert_and_verifies_it(
     detective_page.get_by_label("Vehicle description").fill("Grey sedan")
     detective_page.get_by_role("button", name="Add to hotlist").click()
     expect(detective_page.get_by_role("status")).to_contain_text(f"{FAKE_TEXT} is on the hotlist")
+    assert_accessible(detective_page, "the hotlists")
     assert HotlistEntry.objects.get().created_by == detective
 
     # A camera uploads a photo of the plate; the recognition worker reads it.
@@ -85,6 +88,7 @@ def test_detective_lists_a_plate_and_the_officer_sees_the_alert_and_verifies_it(
     expect(officer_page.locator("#alert-feed")).to_have_attribute("data-last-beep", re.compile(r"\d+"))
     officer_page.wait_for_timeout(2_500)  # the next polls repeat nothing
     expect(officer_page.locator(".alert-banner")).to_have_count(1)
+    assert_accessible(officer_page, "the alert inbox with a live alert")
 
     # Verification first: the action form is not offered, and the service would refuse it anyway.
     banner.get_by_role("link", name="Verify now").click()
@@ -97,6 +101,7 @@ def test_detective_lists_a_plate_and_the_officer_sees_the_alert_and_verifies_it(
         "() => [...document.querySelectorAll('.plate-crop, .plate-photo')].every(i => i.naturalWidth > 0)")
     expect(officer_page.locator("img.plate-photo")).to_have_count(1)
     expect(officer_page.get_by_role("button", name="Record action")).to_have_count(0)
+    assert_accessible(officer_page, "an alert to verify")
     officer_page.get_by_role("group", name="Do the plate characters").get_by_label("Yes, it matches").check()
     officer_page.get_by_role("group",
                              name="Does the issuing state match").get_by_label("Yes, it matches").check()
@@ -105,6 +110,7 @@ def test_detective_lists_a_plate_and_the_officer_sees_the_alert_and_verifies_it(
     officer_page.get_by_label("Confirmed: plate, state and vehicle match").check()
     officer_page.get_by_role("button", name="Record verification").click()
     expect(officer_page.locator("#verification")).to_contain_text("Confirmed")
+    assert_accessible(officer_page, "a verified alert with its action form")
 
     officer_page.get_by_label("Vehicle stopped").check()
     officer_page.get_by_role("button", name="Record action").click()

@@ -18,7 +18,7 @@ from reports.models import Report
 from reports.periods import previous_month
 from reports.tasks import generate_monthly_oversight_report
 from reports.tests.conftest import audit_event
-from tests.browser.conftest import browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.rule("RPT-1")]
 
@@ -68,9 +68,11 @@ def test_a_board_member_reads_the_monthly_oversight_report_and_downloads_it(page
 
     browser_sign_in(page, live_server, board)
     page.goto(f"{live_server.url}/reports/")
+    assert_accessible(page, "the reports")
     page.get_by_role("link", name=report.title).click()
     expect(page.get_by_role("heading", name=report.title)).to_be_visible()
     expect(page.locator("dl.facts dt:text-is('Searches') + dd")).to_have_text("3")
+    assert_accessible(page, "a report's page")
     expect(page.locator("dl.facts dt:text-is('Arrests after alerts') + dd")).to_have_text("1")
 
     with page.expect_download() as pdf:
@@ -94,6 +96,7 @@ def test_a_board_member_reads_the_monthly_oversight_report_and_downloads_it(page
     expect(page.get_by_role("img", name="Stops by perceived race or ethnicity")).to_be_visible()
     stops = page.get_by_role("row", name="Black or African American").first
     expect(stops).to_contain_text("100.0 %")
+    assert_accessible(page, "the monthly oversight report (HTML)")
 
     reads = AuditEvent.objects.filter(actor_user=board, targets=[f"report:{report.pk}"])
     assert reads.filter(action="report.downloaded").count() == 2

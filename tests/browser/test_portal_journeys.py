@@ -50,6 +50,7 @@ def test_a_relocation_from_request_to_public_notice(new_page, live_server, camer
     page.goto(f"{live_server.url}/reports/cameras/")
     page.get_by_role("link", name=f"Request relocation of {camera.name}").click()
     expect(page.get_by_role("heading", name="Request a camera installation or relocation")).to_be_visible()
+    assert_accessible(page, "the placement request form")
     page.get_by_label("Relocation").check()
     page.get_by_label("Latitude").fill("41.887")
     page.get_by_label("Longitude").fill("-87.790")
@@ -64,6 +65,7 @@ def test_a_relocation_from_request_to_public_notice(new_page, live_server, camer
     page.goto(f"{live_server.url}/reports/cameras/placements/queue/")
     expect(page.get_by_text(JUSTIFICATION)).to_be_visible()
     expect(page.get_by_text(CONSIDERATION)).to_be_visible()
+    assert_accessible(page, "the Chief's placement queue")
     page.get_by_label("Approve").check()
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("The public notice is on the portal")).to_be_visible()
@@ -89,6 +91,7 @@ def test_the_board_member_reads_and_downloads_the_monthly_audit_report(page, liv
     page.get_by_role("link", name=report.title).click()
     expect(page.get_by_role("heading", name=report.title)).to_be_visible()
     expect(page.get_by_text("awaits the system administrator's review")).to_be_visible()
+    assert_accessible(page, "the monthly audit report's page")
     with page.expect_download() as pdf:
         page.get_by_role("link", name="Download PDF").click()
     assert pdf.value.suggested_filename.endswith(".pdf")
@@ -100,6 +103,7 @@ def test_the_board_member_reads_and_downloads_the_monthly_audit_report(page, liv
     page.get_by_role("link", name="Read the report (HTML)").click()
     expect(page.get_by_role("heading", name="Monthly audit of system use")).to_be_visible()
     expect(page.get_by_role("img", name="Actions per person")).to_be_visible()
+    assert_accessible(page, "the monthly audit report (HTML)")
     reads = AuditEvent.objects.filter(actor_user=board, targets=[f"report:{report.pk}"])
     assert reads.filter(action="report.downloaded").count() == 2
     assert reads.filter(action="report.viewed").count() == 2
@@ -179,6 +183,19 @@ def test_portal_pages_pass_the_accessibility_check(page, live_server, portal_con
     page.get_by_role("button", name="Send comment").click()
     expect(page.get_by_role("alert").first).to_be_visible()
     assert_accessible(page, "the comment form with its errors")
+
+
+def test_staff_pages_pass_the_accessibility_check(page, live_server, camera):
+    """The administrator's pages the journeys do not pass: people, a person, the policy, compliance."""
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    browser_sign_in(page, live_server, admin)
+    for url in ("/accounts/people/", f"/accounts/people/{admin.pk}/", "/policy/", "/compliance/"):
+        page.goto(f"{live_server.url}{url}")
+        assert_accessible(page)
+    page.goto(f"{live_server.url}/accounts/people/new/")
+    page.get_by_role("button", name="Create pending account").click()
+    expect(page.locator(".field-error").first).to_be_visible()
+    assert_accessible(page, "the new account form with its errors")
 
 
 def test_the_accessibility_check_catches_problems(page, live_server):

@@ -18,7 +18,7 @@ from retention.models import (
 from retention.services import read_share_register
 from retention.services.evidence import package_check
 from retention.tests.conftest import create_read
-from tests.browser.conftest import browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +43,7 @@ def test_detective_places_an_evidence_hold(page, live_server, camera):
     browser_sign_in(page, live_server, detective)
     page.goto(f"{live_server.url}/retention/holds/new/?read={read.pk}")
     expect(page.get_by_label("Read numbers")).to_have_value(str(read.pk))
+    assert_accessible(page, "the evidence hold form")
     page.get_by_label("Case number").fill("26-004512")
     page.get_by_label("Reason").fill("Vehicle seen leaving the shooting on Oak Street")
     page.get_by_role("button", name="Place the hold").click()
@@ -50,6 +51,7 @@ def test_detective_places_an_evidence_hold(page, live_server, camera):
     hold = EvidenceHold.objects.get()
     expect(page.get_by_role("heading", name=f"Evidence hold {hold.pk}")).to_be_visible()
     expect(page.get_by_role("cell", name="ABC1234")).to_be_visible()
+    assert_accessible(page, "an evidence hold")
     assert list(hold.held_reads.values_list("read_id", flat=True)) == [read.pk]
     assert AuditEvent.objects.filter(action="retention.hold_placed", actor_user=detective).exists()
 
@@ -60,6 +62,7 @@ def test_detective_exports_evidence_and_verifies_the_package(page, live_server, 
     read = create_read(camera, plate="XYZ9876")
     browser_sign_in(page, live_server, detective)
     page.goto(f"{live_server.url}/retention/evidence/new/?read={read.pk}")
+    assert_accessible(page, "the evidence package form")
     page.get_by_label("Purpose").select_option(label="Violent crime investigation")
     page.get_by_label("Case number").fill("26-004512")
     page.get_by_label("Description").fill("Photo of the getaway car for the prosecutor")
@@ -72,6 +75,7 @@ def test_detective_exports_evidence_and_verifies_the_package(page, live_server, 
     page.get_by_role("button", name="Verify the package").click()
     expect(page.get_by_role("status")).to_contain_text("Verified")
     expect(page.locator("#verification-status")).to_contain_text("Intact")
+    assert_accessible(page, "a verified evidence package")
     package.refresh_from_db()
     assert package.last_verified_ok is True
     from django.conf import settings
@@ -91,6 +95,7 @@ def test_officer_flags_a_read_and_the_administrator_confirms_it(page, new_page, 
     browser_sign_in(page, live_server, officer)
     page.goto(f"{live_server.url}/retention/reads/{read.pk}/flag/")
     expect(page.get_by_role("heading", name="Report an erroneous read")).to_be_visible()
+    assert_accessible(page, "the erroneous-read form")
     page.get_by_label("What is wrong").select_option(label="Misread plate")
     page.get_by_label("Note").fill("The photo shows a B where the read says 8")
     page.get_by_label("Correct plate, if known").fill("BBC1234")
@@ -102,6 +107,7 @@ def test_officer_flags_a_read_and_the_administrator_confirms_it(page, new_page, 
     admin_page = new_page()
     browser_sign_in(admin_page, live_server, administrator)
     admin_page.goto(f"{live_server.url}/retention/flags/")
+    assert_accessible(admin_page, "the error reports")
     admin_page.get_by_label("Confirm the error").check()
     expect(admin_page.get_by_label("Corrected plate")).to_have_value("BBC1234")
     admin_page.get_by_label("Review note").fill("Checked the crop: B, not 8")
