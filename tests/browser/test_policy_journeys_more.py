@@ -1,9 +1,12 @@
-"""The administrator changes a policy value in a real browser: a retention above the general order's 90 days
-is refused; 21 days with a reason becomes a new version in force, on the policy page, in the history, in the
-audit log and on the public portal (RET-1)."""
+"""Policy journeys in a real browser. The administrator changes a policy value: a retention above the general
+order's 90 days is refused; 21 days with a reason becomes a new version in force, on the policy page, in the
+history, in the audit log and on the public portal (RET-1). A new policy text is published for public
+comment, a resident comments, and the Chief approves it only once the period has ended (RPT-4)."""
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from audit.models import AuditEvent, Outcome
@@ -11,6 +14,7 @@ from conftest import UserFactory
 from policy.models import AgencyPolicy
 from policy.roles import Role
 from policy.selectors import current_policy
+from reports.models import PolicyDocument, PolicyStatus
 from tests.browser.conftest import assert_accessible, browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,3 +62,61 @@ def test_administrator_changes_the_retention_and_the_new_version_is_in_force(pag
     public = new_page()
     public.goto(f"{live_server.url}/portal/")
     expect(public.get_by_text(re.compile(r"permanently deleted after\s+21 days"))).to_be_visible()
+
+
+POLICY_TEXT = ("# Purpose\nPlate reads serve listed purposes only.\n"
+               "# Retention\n- Reads are deleted after 21 days.")
+
+
+@pytest.mark.rule("RPT-4")
+def test_a_policy_text_is_published_for_comment_then_approved_by_the_chief(new_page, live_server):
+    administrator = UserFactory(role=Role.ADMINISTRATOR)
+    chief = UserFactory(role=Role.CHIEF, full_name="Morgan Chen")
+
+    admin_page = new_page()
+    browser_sign_in(admin_page, live_server, administrator)
+    admin_page.get_by_role("link", name="Reports", exact=True).click()
+    admin_page.get_by_role("link", name="Policy text").click()
+    admin_page.get_by_label("Title").fill("ALPR policy, 2027 revision")
+    admin_page.get_by_label("Policy text").fill(POLICY_TEXT)
+    admin_page.get_by_label("What changes from the version in force").fill("Retention shortened to 21 days")
+    admin_page.get_by_role("button", name="Save draft").click()
+    document = PolicyDocument.objects.get()
+    expect(admin_page.get_by_role("heading", name=re.compile(r"ALPR policy, 2027 revision"))).to_be_visible()
+    admin_page.get_by_role("button", name=re.compile(r"Publish for \d+ days of public comment")).click()
+    expect(admin_page.get_by_role("status")).to_contain_text("Published on the portal for public comment")
+    document.refresh_from_db()
+    assert document.status == PolicyStatus.COMMENT
+
+    # A resident reads it on the portal and comments.
+    public = new_page()
+    public.goto(f"{live_server.url}/portal/policy/")
+    public.get_by_role("link", name="Read it and comment").click()
+    expect(public.get_by_role("heading", name="What changes")).to_be_visible()
+    public.get_by_label("Your comment").fill("Please publish how many reads each camera takes a month.")
+    public.get_by_role("button", name="Send comment").click()
+    expect(public.get_by_role("status")).to_contain_text("Your comment has been received")
+
+    # The Chief cannot approve while the public may still comment.
+    chief_page = new_page()
+    browser_sign_in(chief_page, live_server, chief)
+    chief_page.goto(f"{live_server.url}/reports/policy-text/{document.pk}/")
+    expect(chief_page.get_by_text("Please publish how many reads each camera takes")).to_be_visible()
+    chief_page.get_by_role("button", name="Approve (after the comment period)").click()
+    expect(chief_page.get_by_role("status")).to_contain_text("cannot be approved before it ends")
+    # The comment period ends.
+    PolicyDocument.objects.filter(pk=document.pk).update(
+        comment_closes_at=timezone.now() - timedelta(minutes=1))
+    chief_page.get_by_role("button", name="Approve (after the comment period)").click()
+    expect(chief_page.get_by_role("status")).to_contain_text(f"Version {document.version} is in force")
+    assert_accessible(chief_page, "a policy text in force")
+    document.refresh_from_db()
+    assert (document.status, document.approved_by) == (PolicyStatus.IN_FORCE, chief)
+    assert document.effective_at >= document.comment_closes_at
+    approvals = AuditEvent.objects.filter(action="policy_doc.approved", actor_user=chief)
+    assert sorted(approvals.values_list("outcome", flat=True)) == sorted([Outcome.FAILED, Outcome.ALLOWED])
+
+    public.goto(f"{live_server.url}/portal/policy/")
+    in_force = public.get_by_role("region", name="Policy in force")
+    expect(in_force).to_contain_text(f"Version {document.version}, “ALPR policy, 2027 revision”")
+    expect(in_force).to_contain_text("Reads are deleted after 21 days.")
