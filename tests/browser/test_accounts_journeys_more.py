@@ -1,17 +1,20 @@
 """More account journeys in a real browser: the administrator creates an account (a generic login name is
 refused) and records training (ACC-1, ACC-5); separates a leaving employee, whose open session and API
-token end at once (ACC-6); and releases a locked login name, whose owner then signs in (ACC-4)."""
+token end at once (ACC-6); releases a locked login name, whose owner then signs in (ACC-4); changes a role,
+which returns the account to the Chief (ACC-7). The Chief suspends and reinstates a user (ACC-8). A user
+changes their password (a reused one is refused) and signs in with it and a backup code (ACC-3, ACC-4)."""
 import re
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.mfa import backup_codes_issue
 from accounts.models import AccountStatus, ApiToken, TrainingRecord, User, UserSession
 from accounts.services import api_token_issue
 from audit.context import Actor
 from audit.models import AuditEvent, Outcome
-from conftest import UserFactory, confirmed_totp
+from conftest import PASSWORD, UserFactory, confirmed_totp
 from policy.roles import Role
 from tests.browser.conftest import assert_accessible, browser_sign_in, browser_submit_password
 
@@ -19,6 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW_PASSWORD = "Harlem-Lake-Northbound-26"
 FIRST_PASSWORD = re.compile(r"^Initial password(?! again)")  # the label, not its twin "…again"
+NEW_PASSWORD_LABEL = re.compile(r"^New password(?! again)")
 
 
 def _on_login_page(page) -> None:
@@ -128,3 +132,111 @@ def test_administrator_releases_a_locked_login_name(new_page, live_server):
     browser_sign_in(user_page, live_server, locked)
     assert AuditEvent.objects.filter(action="auth.lockout_released", actor_user=administrator,
                                      outcome=Outcome.ALLOWED).exists()
+
+
+@pytest.mark.rule("ACC-7")
+def test_a_role_change_returns_the_account_to_the_chief(new_page, live_server):
+    administrator = UserFactory(role=Role.ADMINISTRATOR)
+    chief = UserFactory(role=Role.CHIEF)
+    analyst = UserFactory(role=Role.ANALYST, full_name="Avery Kim")
+    analyst_page = new_page()
+    browser_sign_in(analyst_page, live_server, analyst)
+
+    admin_page = new_page()
+    browser_sign_in(admin_page, live_server, administrator)
+    admin_page.goto(f"{live_server.url}/accounts/people/{analyst.pk}/")
+    admin_page.get_by_role("link", name="Change role…").click()
+    admin_page.get_by_label("New role").select_option(label="Detective")
+    admin_page.get_by_label("Reason").fill("Promoted to the investigations unit, order 26-311")
+    admin_page.get_by_role("button", name="Change role").click()
+    expect(admin_page.get_by_role("status").first).to_contain_text("pending until the Chief approves it")
+    analyst.refresh_from_db()
+    assert (analyst.role, analyst.status) == (Role.DETECTIVE, AccountStatus.PENDING)
+    analyst_page.get_by_role("link", name="My account").click()  # the session ended with the change
+    _on_login_page(analyst_page)
+
+    chief_page = new_page()
+    browser_sign_in(chief_page, live_server, chief)
+    chief_page.get_by_role("link", name="Approvals").click()
+    row = chief_page.get_by_role("row").filter(has_text="Avery Kim")
+    expect(row).to_contain_text("Detective")
+    expect(row).to_contain_text("Role changed from analyst to detective")
+    row.get_by_role("button", name="Approve Avery Kim").click()
+    expect(chief_page.get_by_role("status")).to_contain_text("Avery Kim's account is approved")
+    analyst.refresh_from_db()
+    assert (analyst.role, analyst.status) == (Role.DETECTIVE, AccountStatus.ACTIVE)
+    assert AuditEvent.objects.filter(action="account.role_changed", actor_user=administrator,
+                                     query={"from": "analyst", "to": "detective"}).exists()
+
+
+@pytest.mark.rule("ACC-8")
+def test_the_chief_suspends_a_user_and_later_reinstates_them(new_page, live_server):
+    chief = UserFactory(role=Role.CHIEF)
+    officer = UserFactory(role=Role.OFFICER, full_name="Oscar Reyes")
+    officer_page = new_page()
+    browser_sign_in(officer_page, live_server, officer)
+    backup_code = backup_codes_issue(actor=Actor.for_user(officer))[0]  # the TOTP code is spent for 30 s
+
+    chief_page = new_page()
+    browser_sign_in(chief_page, live_server, chief)
+    chief_page.get_by_role("link", name="People", exact=True).click()
+    chief_page.get_by_role("link", name="Oscar Reyes").click()
+    chief_page.get_by_role("link", name="Suspend…").click()
+    chief_page.get_by_label("Reason").fill("Searched a neighbour's plate with no case (IA 26-07)")
+    chief_page.get_by_role("button", name="Suspend now").click()
+    expect(chief_page.get_by_role("status").first).to_contain_text("Access suspended")
+    officer_page.get_by_role("link", name="Search", exact=True).click()
+    _on_login_page(officer_page)
+    browser_submit_password(officer_page, live_server, officer)
+    expect(officer_page.get_by_role("alert")).to_contain_text("suspended")
+
+    chief_page.get_by_role("link", name="Approvals").click()
+    chief_page.get_by_role("link", name="Reinstate Oscar Reyes…").click()
+    chief_page.get_by_label("Reason").fill("Internal affairs closed 26-07 with retraining on file")
+    chief_page.get_by_role("button", name="Reinstate").click()
+    expect(chief_page.get_by_role("status").first).to_contain_text("Access reinstated")
+    officer.refresh_from_db()
+    assert officer.status == AccountStatus.ACTIVE
+    browser_submit_password(officer_page, live_server, officer)
+    officer_page.get_by_label("Six-digit code").fill(backup_code)
+    officer_page.get_by_role("button", name="Verify").click()
+    expect(officer_page.get_by_role("heading", name="Welcome, Oscar Reyes")).to_be_visible()
+    decisions = AuditEvent.objects.filter(actor_user=chief, targets=[f"user:{officer.pk}"])
+    assert {"account.suspended", "account.reinstated"} <= set(decisions.values_list("action", flat=True))
+
+
+@pytest.mark.rule("ACC-3")
+@pytest.mark.rule("ACC-4")
+def test_a_user_changes_their_password_and_signs_in_with_it_and_a_backup_code(page, live_server):
+    dispatcher = UserFactory(role=Role.DISPATCHER, full_name="Dana Patel")
+    browser_sign_in(page, live_server, dispatcher)
+    codes = backup_codes_issue(actor=Actor.for_user(dispatcher))
+    page.get_by_role("link", name="My account").click()
+    expect(page.get_by_text(f"You have {len(codes)} unused backup codes")).to_be_visible()
+    page.get_by_role("link", name="Change my password").click()
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label(NEW_PASSWORD_LABEL).fill(NEW_PASSWORD)
+    page.get_by_label("New password again").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("status")).to_contain_text("Your password is changed")
+
+    # The same password again: refused, it is in the history.
+    page.get_by_role("link", name="Change my password").click()
+    page.get_by_label("Current password").fill(NEW_PASSWORD)
+    page.get_by_label(NEW_PASSWORD_LABEL).fill(NEW_PASSWORD)
+    page.get_by_label("New password again").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("alert")).to_contain_text("You used this password before")
+    assert_accessible(page, "the password form refusing a reused password")
+
+    page.get_by_role("button", name="Sign out").click()
+    browser_submit_password(page, live_server, dispatcher)  # the old password
+    expect(page.get_by_role("alert")).to_contain_text("Wrong login name or password")
+    browser_submit_password(page, live_server, dispatcher, password=NEW_PASSWORD)
+    page.get_by_label("Six-digit code").fill(codes[0])  # lost phone: a backup code, once
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("heading", name="Welcome, Dana Patel")).to_be_visible()
+    page.get_by_role("link", name="My account").click()
+    expect(page.get_by_text(f"You have {len(codes) - 1} unused backup codes")).to_be_visible()
+    changes = AuditEvent.objects.filter(action="account.password_changed", actor_user=dispatcher)
+    assert sorted(changes.values_list("outcome", flat=True)) == sorted([Outcome.ALLOWED, Outcome.FAILED])
