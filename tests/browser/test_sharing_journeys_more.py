@@ -1,7 +1,8 @@
 """More sharing journeys in a real browser: the administrator routes a public-records request to the records
 supervisor, who closes it with the response given (SHR-3); the administrator registers an agency, records
 its signed declaration (refused while a limit is missing), adds a person and issues a key shown once
-(SHR-2, SHR-4)."""
+(SHR-2, SHR-4); an agency whose deletion certificate is overdue receives nothing until it is recorded
+(SHR-2)."""
 import hashlib
 import re
 from datetime import timedelta
@@ -10,9 +11,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from alpr.models import Camera
+from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from conftest import UserFactory
 from policy.roles import Role
+from retention.tests.conftest import create_read
 from sharing.models import (
     Agency,
     Declaration,
@@ -21,6 +25,9 @@ from sharing.models import (
     RecordsRequestStatus,
     SharingRequest,
 )
+from sharing.selectors import agency_block_reason
+from sharing.services.requests import request_decide, request_receive, request_release
+from sharing.tests.conftest import AgencyFactory, DeclarationFactory
 from tests.browser.conftest import assert_accessible, browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -183,3 +190,48 @@ def test_administrator_registers_an_agency_records_its_declaration_and_issues_a_
                    "sharing.credential_issued"):
         assert AuditEvent.objects.filter(action=action, actor_user=administrator,
                                          outcome=Outcome.ALLOWED).exists(), action
+
+
+@pytest.mark.rule("SHR-2")
+def test_an_overdue_deletion_certificate_blocks_the_agency_until_it_is_recorded(page, live_server):
+    administrator = UserFactory(role=Role.ADMINISTRATOR)
+    acting = Actor.for_user(administrator)
+    agency = DeclarationFactory(agency=AgencyFactory(name="Riverside Police Department")).agency
+    create_read(Camera.objects.create(name="Harlem & North"), plate="ABC1234",
+                captured_at=timezone.now() - timedelta(days=1))
+    ask = request_receive(actor=acting, agency_id=agency.pk, requester_name="Det. Maria Lopez",
+                          requester_title="Detective", requester_email="mlopez@riverside.example.org",
+                          purpose="violent_crime", case_number="RPD-26-0412",
+                          description="Armed robbery of a gas station on Harlem Avenue; the car fled north",
+                          plates="ABC1234", window_start=timezone.now() - timedelta(days=2),
+                          window_end=timezone.now() - timedelta(minutes=5))
+    request_decide(actor=acting, request_id=ask.pk, approve=True, reason="Specific robbery case")
+    request_release(actor=acting, request_id=ask.pk)
+    # Its delete-by date has passed without a certificate.
+    SharingRequest.objects.filter(pk=ask.pk).update(delete_by=timezone.localdate() - timedelta(days=3))
+
+    browser_sign_in(page, live_server, administrator)
+    page.get_by_role("link", name="Sharing", exact=True).click()
+    page.get_by_role("link", name="Agencies", exact=True).click()
+    row = page.get_by_role("row").filter(has_text="Riverside Police Department")
+    expect(row).to_contain_text("Blocked")
+    expect(row).to_contain_text(f"has not certified the deletion of the data released on request {ask.pk}")
+    page.get_by_role("link", name="Deletion certificates").click()
+    expect(page.get_by_role("status")).to_contain_text("1 certificate overdue")
+    waiting = page.get_by_role("table", name="Released requests waiting for a deletion certificate, earliest "
+                                             "due first")
+    expect(waiting.get_by_role("row").filter(has_text="RPD-26-0412")).to_contain_text("Overdue by 3 days")
+    assert_accessible(page, "an overdue deletion certificate")
+    waiting.get_by_role("link", name=f"Request {ask.pk}").click()
+    page.get_by_label("Certified by").fill("Lt. Sam Ruiz, records unit, letter of 2026-11-21")
+    page.get_by_role("button", name="Record the certificate").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        f"Deletion certificate for request {ask.pk} recorded")
+    ask.refresh_from_db()
+    assert ask.deletion_certified_at is not None and ask.deletion_certified_by.startswith("Lt. Sam Ruiz")
+
+    page.get_by_role("link", name="Agencies", exact=True).click()
+    expect(page.get_by_role("row").filter(has_text="Riverside Police Department")).to_contain_text("Yes")
+    assert agency_block_reason(agency) is None
+    assert AuditEvent.objects.filter(action="sharing.deletion_certified", actor_user=administrator,
+                                     outcome=Outcome.ALLOWED).exists()
