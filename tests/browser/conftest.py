@@ -156,3 +156,57 @@ def assert_accessible(page, context: str = "", *, disabled: tuple[str, ...] = ()
     problems = axe_violations(page, disabled=disabled)
     where = context or page.url
     assert not problems, f"{len(problems)} accessibility problem(s) on {where}:\n  " + "\n  ".join(problems)
+
+
+# What axe-core cannot see: where the keyboard goes. After each Tab, the focused element must show a
+# focus ring (an outline of at least 2px; WCAG 2.4.7) and be on screen (not a hidden link).
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  document.getElementById('tab-start')?.remove();
+  if (window.__tabbed.has(el)) return null;
+  window.__tabbed.add(el);
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  return {
+    html: el.outerHTML.slice(0, 100),
+    text: (el.innerText || el.value || '').trim(),
+    ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+    onScreen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0
+      && box.top < innerHeight && box.left < innerWidth,
+  };
+}"""
+
+
+def keyboard_problems(page, *, stops: int = 60) -> list[str]:
+    """Tab from the top of the page through its first `stops` focusable elements; return what is wrong.
+
+    The first stop must be the skip link; every stop must be on screen with a visible focus ring.
+    """
+    # Start where a fresh visit starts, whatever has focus (an autofocus field moves the start).
+    page.evaluate("""() => {
+      const start = Object.assign(document.createElement('span'), {tabIndex: -1, id: 'tab-start'});
+      document.body.prepend(start);
+      start.focus();
+      window.__tabbed = new Set([start]);
+    }""")
+    problems = []
+    for number in range(stops):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None:  # past the last element, or back at the first
+            break
+        if number == 0 and focused["text"] != "Skip to main content":
+            problems.append(f"the first Tab reaches {focused['html']}, not the skip link")
+        if not focused["ring"]:
+            problems.append(f"no visible focus ring on {focused['html']}")
+        if not focused["onScreen"]:
+            problems.append(f"focus goes off screen, to {focused['html']}")
+    return problems
+
+
+def assert_keyboard_usable(page, context: str = "") -> None:
+    """Fail unless Tab walks the page from its skip link with every focused element visible."""
+    problems = keyboard_problems(page)
+    where = context or page.url
+    assert not problems, f"{len(problems)} keyboard problem(s) on {where}:\n  " + "\n  ".join(problems)

@@ -11,7 +11,12 @@ from accounts.models import AccountStatus, UserSession
 from audit.context import Actor
 from conftest import PASSWORD, UserFactory, confirmed_totp, current_code
 from policy.roles import Role
-from tests.browser.conftest import assert_accessible, browser_sign_in, browser_submit_password
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_keyboard_usable,
+    browser_sign_in,
+    browser_submit_password,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,6 +40,7 @@ def test_sign_in_with_password_notice_and_totp(page, live_server):
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("alert").filter(has_text="system-use notice")).to_be_visible()
     assert_accessible(page, "the sign-in page with its error")
+    assert_keyboard_usable(page, "the sign-in page with its error")
 
     # By keyboard only: the checkbox with the space bar, the form with Enter.
     page.get_by_label("Password").fill(PASSWORD)

@@ -2,6 +2,8 @@
 
 Accessibility (WCAG 2.1 AA): axe-core runs on every portal page, and on the forms with their errors
 shown (``assert_accessible`` in tests/browser/conftest.py); the journeys check the pages they pass.
+What axe cannot see, the keyboard, is walked with Tab (``assert_keyboard_usable``): skip link first,
+every stop on screen with a visible focus ring.
 """
 
 import re
@@ -22,7 +24,13 @@ from reports.periods import previous_month
 from reports.services.policy_docs import policy_doc_draft, policy_doc_open_comment
 from reports.services.portal import contact_set, incident_record
 from reports.services.reports import report_generate
-from tests.browser.conftest import assert_accessible, axe_violations, browser_sign_in
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_keyboard_usable,
+    axe_violations,
+    browser_sign_in,
+    keyboard_problems,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -179,6 +187,7 @@ def test_portal_pages_pass_the_accessibility_check(page, live_server, portal_con
     for url in urls:
         page.goto(f"{live_server.url}{url}")
         assert_accessible(page)
+        assert_keyboard_usable(page)
     page.goto(f"{live_server.url}/portal/policy/v{portal_content.version}/")
     page.get_by_role("button", name="Send comment").click()
     expect(page.get_by_role("alert").first).to_be_visible()
@@ -192,6 +201,7 @@ def test_staff_pages_pass_the_accessibility_check(page, live_server, camera):
     for url in ("/accounts/people/", f"/accounts/people/{admin.pk}/", "/policy/", "/compliance/"):
         page.goto(f"{live_server.url}{url}")
         assert_accessible(page)
+        assert_keyboard_usable(page)
     page.goto(f"{live_server.url}/accounts/people/new/")
     page.get_by_role("button", name="Create pending account").click()
     expect(page.locator(".field-error").first).to_be_visible()
@@ -217,3 +227,19 @@ def test_the_accessibility_check_catches_problems(page, live_server):
     assert re.search(r"contrast of 1\.9\d.*\[https://dequeuniversity\.com/rules/axe/", problems)
     with pytest.raises(AssertionError, match=r"accessibility problem\(s\) on the broken page"):
         assert_accessible(page, "the broken page")
+
+
+def test_the_keyboard_check_catches_problems(page, live_server):
+    """The keyboard check fails a link without a focus ring and a link focused off screen."""
+    page.goto(f"{live_server.url}/portal/")
+    assert keyboard_problems(page) == []
+    page.evaluate("""() => {
+        const nav = document.querySelector('nav a');
+        nav.style.outline = 'none';  // through the CSSOM: CSP allows it
+        const hidden = Object.assign(document.createElement('a'), {href: '/portal/', textContent: 'Away'});
+        Object.assign(hidden.style, {position: 'absolute', left: '-9999px'});
+        document.querySelector('main').append(hidden);
+    }""")
+    problems = "\n".join(keyboard_problems(page))
+    assert "no visible focus ring on <a href=\"/portal/\"" in problems
+    assert "focus goes off screen, to <a href=\"/portal/\" style=" in problems
