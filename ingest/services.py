@@ -30,6 +30,7 @@ from audit.services import audit_record
 from core.compliance import enforces
 from core.errors import NotFound
 from ingest import audit_actions as actions
+from ingest.broker import send_recognition
 from ingest.conf import setting
 from ingest.recognition import recognize_photo
 from ingest.validation import CheckedImage, normalise_plate
@@ -197,18 +198,11 @@ def _clean_candidates(candidates: list[dict]) -> list[dict]:
 def queue_recognition(read_id: int) -> bool:
     """Queue recognition of a committed read; return False (and log) if the broker is unreachable.
 
-    Never raises: the read is already accepted, and the sweeper queues it again later.
+    Never raises: the read is already accepted, and the sweeper queues it again later. The broker
+    is tried once, briefly (`ingest.broker`): an upload must not wait on a dead broker.
     """
-    from celery import current_app
-
-    from ingest.tasks import recognize_read
-
     try:
-        with current_app.pool.acquire(block=True, timeout=2) as connection:
-            if not connection.connected:
-                # Fail fast: an upload must not wait on a dead broker.
-                connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=1)
-            recognize_read.apply_async((read_id,), connection=connection, retry=False)
+        send_recognition(read_id)
     except Exception as error:
         logger.warning("could not queue recognition of read %s (the sweeper will): %s", read_id, error)
         return False

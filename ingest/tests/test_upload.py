@@ -10,7 +10,7 @@ from alpr.models import PlateRead, ReadStatus
 from alpr.services import camera_credential_revoke, camera_credential_rotate
 from audit.context import Actor
 from audit.models import AuditEvent
-from ingest import services
+from ingest import broker, services
 from ingest.synthetic import plate_photo
 from ingest.tests.conftest import UPLOAD_URL, stored_files
 
@@ -235,10 +235,9 @@ def test_upload_is_accepted_when_the_broker_is_down(client, cam, photo, media_ro
     from celery import current_app
 
     monkeypatch.setattr(current_app.conf, "broker_url", "redis://127.0.0.1:1/14")
-    monkeypatch.setattr(current_app, "_pool", None)
+    broker.forget()
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, cam, photo)
-    current_app._pool = None
     assert response.status_code == 202
     assert PlateRead.system_objects.get().status == ReadStatus.RECEIVED
     assert len(stored_files(media_root)) == 1

@@ -20,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from alpr.models import PlateRead, ReadStatus
-from ingest import services
+from ingest import broker, services
 from ingest.synthetic import plate_photo
 from ingest.tests.conftest import UPLOAD_URL, stored_files
 
@@ -169,12 +169,12 @@ def test_whole_worker_killed_mid_task_then_a_new_worker_and_the_sweeper_finish_i
 def test_upload_accepted_while_redis_is_unreachable_is_processed_once_it_is_back(
         client, cam, start_worker, media_root, monkeypatch):
     monkeypatch.setattr(current_app.conf, "broker_url", "redis://127.0.0.1:1/14")  # nothing listens there
-    current_app._pool = None
+    broker.forget()
     started = time.monotonic()
     read_id = _upload(client, cam)
     assert time.monotonic() - started < 5, "a dead broker must not hold the camera's upload"
     monkeypatch.undo()
-    current_app._pool = None
+    broker.forget()
     read = PlateRead.system_objects.get(pk=read_id)
     assert read.status == ReadStatus.RECEIVED and (media_root / read.image_path).exists()
     start_worker()

@@ -37,6 +37,7 @@ from django.utils import timezone
 from alpr.models import Camera, PlateRead
 from alpr.services import camera_create, camera_credential_rotate
 from audit.context import Actor
+from ingest import broker as ingest_broker
 from ingest.synthetic import plate_photo
 
 BENCH_DB = "alpr_bench_ingest"
@@ -216,7 +217,7 @@ class Command(BaseCommand):
         broker = urlsplit(settings.CELERY_BROKER_URL)
         host, port = broker.hostname or "127.0.0.1", broker.port or 6379
         current_app.conf.broker_url = f"redis://{host}:{port}/{BENCH_REDIS_DB}"
-        current_app._pool = None
+        ingest_broker.forget()
         body = _multipart(plate_photo("BENCH01", size=(480, 300), quality=80), timezone.now().isoformat())
         handler = WSGIHandler()
 
