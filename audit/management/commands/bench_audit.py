@@ -5,16 +5,22 @@ The audit log is append-only, so the benchmark's events can never be removed: ru
 its own, e.g. ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/alpr_bench python manage.py bench_audit``
 (``make bench-audit``). It refuses to run on a database that holds any other event.
 
-Progress goes to stderr; the last line on stdout is one JSON object.
+Writers run without Django's debug query log, as in production (``DEBUG`` is off there; the local
+settings turn it on, which keeps every query of every writer in memory and costs each append CPU).
+
+Progress goes to stderr; the last line on stdout is one JSON object, with the 1-minute load average
+when the writers started and when they finished (other work on the machine moves the figures).
 """
 import json
 import multiprocessing
+import os
 import sys
 import threading
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
+from django.test.utils import override_settings
 
 from audit.audit_actions import BENCH_EVENT
 from audit.chain import chain_shape, seal_pending, verify_chain
@@ -62,7 +68,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self._refuse_shared_database()
-        appends, elapsed = self._append(options["writers"], options["events"], options["threads"])
+        load_before = os.getloadavg()[0]
+        with override_settings(DEBUG=False):  # no debug query log in the writers, as in production
+            appends, elapsed = self._append(options["writers"], options["events"], options["threads"])
+        load_after = os.getloadavg()[0]
         shape = chain_shape()
         self._say(f"chain after writers: {shape.links} links, {shape.events} events, "
                   f"forks {shape.forks}, gaps {shape.gaps}")
@@ -78,6 +87,7 @@ class Command(BaseCommand):
             "writers": options["writers"], "appends_per_s": round(appends / elapsed, 1), "appends": appends,
             "verify_rows": report.rows, "verify_s": round(verify_s, 2), "chain_ok": report.ok,
             "forks": shape.forks, "gaps": shape.gaps,
+            "load_1min": [round(load_before, 2), round(load_after, 2)],
         }))
 
     def _refuse_shared_database(self) -> None:
