@@ -89,11 +89,13 @@ def browser_sign_in(page, live_server, user, *, password: str = PASSWORD) -> Non
     page.get_by_role("heading", name=f"Welcome, {user.full_name}").wait_for()
 
 
-# The WCAG 2.0 and 2.1 rules at levels A and AA, plus axe's best-practice rules for what a template
-# decides alone and a screen-reader user relies on: one main landmark and one h1, headings in order.
+# The WCAG 2.0 and 2.1 rules at levels A and AA, plus those of axe's best-practice rules that keep
+# the structure a screen-reader or keyboard user moves by: one main landmark and one h1, headings in
+# order and never empty, distinct landmarks, a skip link that leads somewhere, no positive tabindex.
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-STRUCTURE_RULES = ["landmark-one-main", "page-has-heading-one", "heading-order", "landmark-unique",
-                   "landmark-no-duplicate-banner", "landmark-no-duplicate-contentinfo"]
+STRUCTURE_RULES = ["landmark-one-main", "landmark-no-duplicate-main", "landmark-main-is-top-level",
+                   "landmark-unique", "landmark-no-duplicate-banner", "landmark-no-duplicate-contentinfo",
+                   "page-has-heading-one", "heading-order", "empty-heading", "skip-link", "tabindex"]
 
 # What axe-core leaves alone: an aria-describedby / aria-labelledby naming an id the page lacks (axe
 # only reports it as "needs review"), and an in-page link (the error summary's) to an id the page lacks.
@@ -121,20 +123,26 @@ def _axe_source() -> str:
     return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 
 
-def axe_violations(page, *, disabled: tuple[str, ...] = ()) -> list[str]:
+def axe_violations(page, *, ignore: dict[str, str] | None = None) -> list[str]:
     """Run axe-core on the page as it is now; return one readable line per violation and element.
 
     The script goes in through `page.evaluate`, which the page's Content-Security-Policy does not
     govern (a `<script>` added with `add_script_tag(content=...)` is inline, and `script-src 'self'`
-    refuses it). `disabled` turns rules off for the whole page: say why where you pass it.
+    refuses it). `ignore` maps a rule to a CSS selector of the elements it cannot apply to; say why
+    where you pass it.
     """
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
-    rules = {rule: {"enabled": True} for rule in STRUCTURE_RULES}
-    rules.update({rule: {"enabled": False} for rule in disabled})
-    options = {"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}, "rules": rules,
+    options = {"runOnly": {"type": "tag", "values": WCAG_AA_TAGS},
+               "rules": {rule: {"enabled": True} for rule in STRUCTURE_RULES},
                "resultTypes": ["violations"]}
-    violations = page.evaluate("options => axe.run(document, options).then(r => r.violations)", options)
+    violations = page.evaluate(
+        """([options, ignore]) => axe.run(document, options).then(result => result.violations.map(v => ({
+             ...v, nodes: v.nodes.filter(node => !(ignore[v.id]
+               && document.querySelector(node.target.join(' '))?.matches(ignore[v.id])))
+           })).filter(v => v.nodes.length))""",
+        [options, ignore or {}],
+    )
     problems = []
     for violation in violations:
         for node in violation["nodes"]:
@@ -146,14 +154,14 @@ def axe_violations(page, *, disabled: tuple[str, ...] = ()) -> list[str]:
     return problems + [f"missing-target: {line}" for line in page.evaluate(MISSING_TARGETS)]
 
 
-def assert_accessible(page, context: str = "", *, disabled: tuple[str, ...] = ()) -> None:
+def assert_accessible(page, context: str = "", *, ignore: dict[str, str] | None = None) -> None:
     """Fail unless axe-core finds no WCAG 2.1 A/AA violation on the page as it is now.
 
     `context` names the page's state in the failure message ("complaint form with errors"); by
     default the message names the URL. Each line of it gives the rule, its impact, the element (a
-    CSS selector), what is wrong and the rule's help page.
+    CSS selector), what is wrong and the rule's help page. See `axe_violations` for `ignore`.
     """
-    problems = axe_violations(page, disabled=disabled)
+    problems = axe_violations(page, ignore=ignore)
     where = context or page.url
     assert not problems, f"{len(problems)} accessibility problem(s) on {where}:\n  " + "\n  ".join(problems)
 

@@ -227,6 +227,9 @@ def test_the_accessibility_check_catches_problems(page, live_server):
     assert re.search(r"contrast of 1\.9\d.*\[https://dequeuniversity\.com/rules/axe/", problems)
     with pytest.raises(AssertionError, match=r"accessibility problem\(s\) on the broken page"):
         assert_accessible(page, "the broken page")
+    # A rule can be waived for the elements it cannot apply to, and for those only.
+    waived = "\n".join(axe_violations(page, ignore={"color-contrast": "#faint", "label": "main input"}))
+    assert "color-contrast" not in waived and "label (critical)" not in waived and "image-alt" in waived
 
 
 def test_the_keyboard_check_catches_problems(page, live_server):
