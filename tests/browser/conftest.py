@@ -90,7 +90,7 @@ def browser_sign_in(page, live_server, user, *, password: str = PASSWORD) -> Non
 
 
 # The WCAG 2.0 and 2.1 rules at levels A and AA, plus those of axe's best-practice rules that keep
-# the structure a screen-reader or keyboard user moves by: one main landmark and one h1, headings in
+# the structure a screen-reader or keyboard user moves by: one main landmark, an h1, headings in
 # order and never empty, distinct landmarks, a skip link that leads somewhere, no positive tabindex.
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 STRUCTURE_RULES = ["landmark-one-main", "landmark-no-duplicate-main", "landmark-main-is-top-level",
