@@ -1,5 +1,6 @@
 """The policy page's form, and what each value of the policy means (shown to every user)."""
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from policy.models import MAX_RETENTION_DAYS, AgencyPolicy
 
@@ -85,6 +86,17 @@ SCALAR_FIELDS = [
 ]
 
 
+def _input_bounds(validators) -> dict:
+    """The tightest min and max the validators allow, for the number input's own attributes."""
+    bounds = {}
+    for validator in validators:
+        if isinstance(validator, MinValueValidator):
+            bounds["min"] = max(bounds.get("min", validator.limit_value), validator.limit_value)
+        elif isinstance(validator, MaxValueValidator):
+            bounds["max"] = min(bounds.get("max", validator.limit_value), validator.limit_value)
+    return bounds
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -115,6 +127,7 @@ class PolicyForm(forms.Form):
             field.validators = [*field.validators, *(v for v in AgencyPolicy._meta.get_field(name).validators
                                                      if v not in field.validators)]
             field.help_text = EXPLANATIONS[name][0]
+            field.widget.attrs.update(_input_bounds(field.validators))
             self.fields[name] = field
             self.initial.setdefault(name, getattr(policy, name))
         self.fields["retention_days"].error_messages["max_value"] = (

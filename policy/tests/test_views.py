@@ -1,4 +1,6 @@
 """The policy page: values explained, versions, the role table; changes only by the administrator."""
+import re
+
 import pytest
 
 from audit.models import AuditEvent
@@ -75,3 +77,10 @@ def test_only_the_administrator_changes_the_policy(make_verified_client):
     client = make_verified_client(Role.CHIEF)
     assert client.post("/policy/edit/", {"retention_days": 10, "reason": "x"}).status_code == 403
     assert current_policy().retention_days == 30
+
+
+@pytest.mark.rule("RET-1")
+def test_the_edit_form_inputs_carry_the_policy_bounds(make_verified_client):
+    page = make_verified_client(Role.ADMINISTRATOR).get("/policy/edit/").content.decode()
+    retention_input = re.search(r'<input[^>]*name="retention_days"[^>]*>', page)[0]
+    assert 'min="1"' in retention_input and 'max="90"' in retention_input

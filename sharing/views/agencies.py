@@ -53,6 +53,7 @@ def _agency_context(agency: Agency, *, person_form: PersonForm | None = None) ->
         "agency": agency,
         "declaration": selectors.valid_declaration(agency),
         "blocked": selectors.agency_block_reason(agency),
+        "search_blocked": selectors.agency_block_reason(agency, searching=True),
         "declarations": agency.declarations.select_related("recorded_by"),
         "people": agency.people.prefetch_related("credentials"),
         "requests": agency.requests.order_by("-received_at")[:20],
