@@ -139,18 +139,23 @@ def _insert_row(read: PlateRead) -> None:
 
 def _locked_duplicate(camera_id: int, idempotency_key: str) -> PlateRead | None:
     """Lock the camera's row, then look for a read with this key (the database cannot enforce the
-    key's uniqueness alone across partitions). Raw SQL: two statements on every upload's hot path."""
+    key's uniqueness alone across partitions). Raw SQL: two statements on every upload's hot path,
+    sent in one message (one round trip less: ~0.1 ms of CPU here and ~0.05 ms in PostgreSQL)."""
     with connection.cursor() as cursor:
-        # The lock serialises one camera's uploads, so two deliveries of one upload cannot both insert.
-        cursor.execute("SELECT id FROM alpr_camera WHERE id = %s FOR UPDATE", [camera_id])
-        # A separate statement: it sees whatever was committed while this one waited for the lock.
         # Prepared once per connection: planning over ~30 day partitions costs more than running it.
         prepared = _prepared.setdefault(connection.connection, set())
         if "alpr_ingest_duplicate" not in prepared:
             cursor.execute("PREPARE alpr_ingest_duplicate (bigint, text) AS SELECT id FROM alpr_plateread "
                            "WHERE camera_id = $1 AND idempotency_key = $2 LIMIT 1")
             prepared.add("alpr_ingest_duplicate")
-        cursor.execute("EXECUTE alpr_ingest_duplicate (%s, %s)", [camera_id, idempotency_key])
+        # The lock serialises one camera's uploads, so two deliveries of one upload cannot both insert.
+        # The look-up is a separate statement (not a subquery, not a CTE): each statement of a message
+        # takes its own snapshot, so it sees whatever was committed while the lock was awaited
+        # (test_a_retry_racing_the_first_delivery_is_stored_once). Two statements with parameters in one
+        # message need client-side binding, Django's default with psycopg.
+        cursor.execute("SELECT id FROM alpr_camera WHERE id = %s FOR UPDATE; "
+                       "EXECUTE alpr_ingest_duplicate (%s, %s)", [camera_id, camera_id, idempotency_key])
+        cursor.nextset()
         row = cursor.fetchone()
     return PlateRead.system_objects.get(pk=row[0]) if row else None
 

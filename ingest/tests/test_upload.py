@@ -1,8 +1,11 @@
 """The upload API: accepted means durable, retries are stored once, bad input stores nothing."""
 import io
+import threading
+import time
 from datetime import UTC, timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
@@ -13,6 +16,7 @@ from audit.models import AuditEvent
 from ingest import broker, services
 from ingest.synthetic import plate_photo
 from ingest.tests.conftest import UPLOAD_URL, stored_files
+from ingest.validation import check_image
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +63,56 @@ def test_retried_upload_returns_the_same_read_and_stores_nothing_new(client, cam
     assert first.status_code == 202 and again.status_code == 200
     assert again.json()["read_id"] == first.json()["read_id"] and again.json()["duplicate"] is True
     assert read_count() == 1 and len(stored_files(media_root)) == 1
+
+
+@pytest.mark.rule("ING-4")
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_racing_the_first_delivery_is_stored_once(cam, photo, media_root, monkeypatch):
+    """The retry waits for the camera's lock while the first delivery's transaction is open; once that
+    commits, the retry's look-up must see the first read (a statement of its own, after the lock)."""
+    first_inserted, release_first = threading.Event(), threading.Event()
+    insert_row = services._insert_row
+
+    def insert_then_hold(read):
+        insert_row(read)
+        if read.idempotency_key == "raced" and not first_inserted.is_set():
+            first_inserted.set()
+            release_first.wait(timeout=30)  # the transaction, and the camera's lock, stay open
+
+    monkeypatch.setattr(services, "_insert_row", insert_then_hold)
+    results = {}
+
+    def deliver(name):
+        try:
+            results[name] = services.read_accept(camera=cam.camera, photo=check_image(photo),
+                                                 captured_at=timezone.now(), idempotency_key="raced")
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=deliver, args=("first",))
+    first.start()
+    assert first_inserted.wait(timeout=30)
+    retry = threading.Thread(target=deliver, args=("retry",))
+    retry.start()
+    _wait_until_a_backend_waits_for_a_lock()
+    release_first.set()
+    first.join(timeout=30)
+    retry.join(timeout=30)
+    assert results["first"].created and not results["retry"].created
+    assert results["retry"].read.pk == results["first"].read.pk
+    assert read_count() == 1 and len(stored_files(media_root)) == 1
+
+
+def _wait_until_a_backend_waits_for_a_lock() -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.05)
+    raise AssertionError("the retry never waited for the camera's lock")
 
 
 def test_the_same_key_from_another_camera_is_another_read(client, make_camera, photo):
