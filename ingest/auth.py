@@ -20,6 +20,7 @@ from core.compliance import enforces
 from core.net import client_ip
 from ingest import audit_actions as actions
 from ingest.errors import CameraAuthFailed
+from ingest.prepared import ensure_prepared
 
 logger = logging.getLogger(__name__)
 
@@ -33,16 +34,14 @@ def camera_actor(camera: Camera, request=None) -> Actor:
 
 
 def _credential(key_id: str) -> CameraCredential | None:
-    """Load a credential and its camera in one query (raw SQL: this runs on every upload)."""
+    """Load a credential and its camera in one query (raw SQL, prepared: this runs on every upload)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
+        ensure_prepared(cursor, "alpr_ingest_credential", """
             SELECT k.id, k.secret_hash, k.revoked_at, c.id, c.name, c.status
             FROM alpr_cameracredential k JOIN alpr_camera c ON c.id = k.camera_id
-            WHERE k.key_id = %s
-            """,
-            [key_id],
-        )
+            WHERE k.key_id = $1
+            """, types=("text",))
+        cursor.execute("EXECUTE alpr_ingest_credential (%s)", [key_id])
         row = cursor.fetchone()
     if row is None:
         return None
