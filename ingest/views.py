@@ -10,6 +10,7 @@ import time
 from functools import wraps
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
@@ -49,6 +50,15 @@ def _error_response(error: ApplicationError) -> JsonResponse:
     return response
 
 
+class _PhotoInMemory(MemoryFileUploadHandler):
+    """Keep an uploaded photo in memory whatever its size (Django spills files over 2.5 MB to a
+    temporary file): the body is refused above INGEST_MAX_UPLOAD_BYTES before it is read, and the
+    photo is read into memory for its checks anyway, so a spill would only add a write and a read."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.activated = True
+
+
 def camera_endpoint(*methods: str):
     """Wrap a camera view: method check, body-size ceiling, and errors rendered as JSON."""
 
@@ -67,6 +77,7 @@ def camera_endpoint(*methods: str):
                 if length > setting("INGEST_MAX_UPLOAD_BYTES") + BODY_OVERHEAD:
                     raise UploadTooLarge(
                         f"The upload is larger than {setting('INGEST_MAX_UPLOAD_BYTES')} bytes.")
+                request.upload_handlers = [_PhotoInMemory(request)]
                 return view(request, *args, **kwargs)
             except ApplicationError as error:
                 return _error_response(error)

@@ -166,6 +166,20 @@ def test_bad_photos_are_refused_with_nothing_stored(client, cam, media_root, set
     assert read_count() == 0 and stored_files(media_root) == []
 
 
+def test_a_large_photo_is_kept_in_memory_not_spilled_to_a_temporary_file(client, cam, media_root, settings,
+                                                                          monkeypatch):
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    spilled = []
+    monkeypatch.setattr(TemporaryFileUploadHandler, "new_file", lambda *args, **kwargs: spilled.append(1))
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000  # Django would spill anything above this to disk
+    photo = plate_photo(size=(640, 400), quality=95)
+    assert len(photo) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    assert upload(client, cam, photo).status_code == 202
+    assert spilled == []
+    assert (media_root / PlateRead.system_objects.get().image_path).read_bytes() == photo
+
+
 @pytest.mark.rule("ING-3")
 def test_oversized_upload_is_refused_with_413(client, cam, photo, media_root, settings):
     settings.INGEST_MAX_UPLOAD_BYTES = len(photo) - 1
