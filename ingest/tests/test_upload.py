@@ -5,6 +5,7 @@ import time
 from datetime import UTC, timedelta
 
 import pytest
+import redis
 from django.db import connection
 from django.utils import timezone
 from PIL import Image
@@ -14,6 +15,7 @@ from alpr.services import camera_credential_revoke, camera_credential_rotate
 from audit.context import Actor
 from audit.models import AuditEvent
 from ingest import broker, services
+from ingest.conf import setting
 from ingest.synthetic import plate_photo
 from ingest.tests.conftest import UPLOAD_URL, stored_files
 from ingest.validation import check_image
@@ -271,6 +273,10 @@ def test_uploads_are_rate_limited_per_camera(client, make_camera, photo, setting
     assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
     assert upload(client, quiet, photo).status_code == 202
     assert read_count() == 4
+    counters = redis.Redis.from_url(setting("INGEST_REDIS_URL"))
+    window = setting("INGEST_RATE_WINDOW_SECONDS")
+    for key in counters.scan_iter(f"ingest:rate:{busy.camera.pk}:*"):
+        assert 0 < counters.ttl(key) <= window + 5  # the window's counter expires
 
 
 def test_status_endpoint_shows_a_camera_its_own_reads_only(client, make_camera, photo):
