@@ -60,9 +60,10 @@ def audit_record(
 
 
 # Every audited action appends an event, so this insert is the log's hottest statement. The ORM's
-# save() builds and plans it anew each time (about half the client time of an append, and a parse and
-# plan in PostgreSQL); instead it is prepared once per connection, its values converted by the model's
-# own fields, as save() would. (Django turns off psycopg's own prepared statements; see alpr.selectors.)
+# save() builds the INSERT anew each time and PostgreSQL parses and plans it anew; instead it is prepared
+# once per connection, its values converted by the model's own fields, as save() would. An append with
+# its transaction went from 651 to 476 µs of client CPU (docs/benchmarks.md, "Audit log"). Django turns
+# off psycopg's own prepared statements, hence PREPARE/EXECUTE, as in alpr.selectors.
 _INSERT_STATEMENT = "audit_event_insert"
 _SET_BY_DATABASE = ("id", "content_hash", "txid", "digest_version")  # the insert trigger sets the last 3
 _prepared_on: "weakref.WeakSet[object]" = weakref.WeakSet()  # connections that have prepared it
