@@ -4,6 +4,7 @@ import uuid
 
 import factory
 import pytest
+from django.db import OperationalError
 from django.db.backends.postgresql.operations import DatabaseOperations
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -20,14 +21,33 @@ PASSWORD = "Plate-Reader-Passphrase-2026"  # noqa: S105  (test fixture)
 _flush = DatabaseOperations.execute_sql_flush
 
 
+FLUSH_ATTEMPTS = 5
+
+
 def _flush_past_audit_triggers(self, sql_list):
     with self.connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
     try:
-        _flush(self, sql_list)
+        _flush_retrying_deadlocks(self, sql_list)
     finally:
         with self.connection.cursor() as cursor:
             cursor.execute("SET session_replication_role = origin")
+
+
+def _flush_retrying_deadlocks(self, sql_list):
+    """Flush; if PostgreSQL picks the flush's TRUNCATE as a deadlock victim, try again.
+
+    After a browser test, a request the page sent last (an alert poll, a download) may still hold a
+    table lock in the live server's thread while the TRUNCATE of every table waits for it; PostgreSQL
+    then aborts one of the two. The request finishes in milliseconds, so a retry succeeds.
+    """
+    for attempt in range(FLUSH_ATTEMPTS):
+        try:
+            return _flush(self, sql_list)
+        except OperationalError as error:
+            if "deadlock detected" not in str(error) or attempt == FLUSH_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 DatabaseOperations.execute_sql_flush = _flush_past_audit_triggers
