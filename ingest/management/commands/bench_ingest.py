@@ -9,7 +9,7 @@ it. It registers the cameras, uploads a small synthetic JPEG from one client thr
 accepted reads in this one process. Progress goes to stderr; ONE JSON line is printed last:
 
     {"cameras": 16, "uploads": N, "uploads_per_s": ..., "p50_ms": ..., "p99_ms": ...,
-     "recognised_per_s_per_worker": ...}
+     "load_1min": [start, end], "recognised_per_s_per_worker": ...}
 """
 import http.client
 import json
@@ -100,7 +100,11 @@ class Command(BaseCommand):
             self._retention_days_of_partitions()
             keys = self._cameras(options["cameras"])
             before = self._server_cpu(server)
+            load_before = os.getloadavg()[0]
             result = self._load(base_url, keys, options["seconds"])
+            # The machine's 1-minute load when the uploads started and ended (the run's own 16 client
+            # and 16 server threads count in the second figure).
+            result["load_1min"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
             if server is not None:
                 used = self._server_cpu(server, pids=before)
                 result["server_cpu_ms_per_upload"] = round(used * 1000 / max(1, result["uploads"]), 2)
