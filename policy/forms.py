@@ -68,6 +68,16 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
                             "it in force. At least 14 days.", "ACLU-IL guidelines"),
     "camera_notice_days": ("A camera installation or move is announced on the public portal this long before "
                            "it takes effect.", "Oak Park GO 4-68 V; ACLU-IL guidelines"),
+    "read_opens_per_justification": ("At most this many single reads are opened under one justification; "
+                                     "more is refused.", "Oak Park GO 4-68 VIII; ACLU-IL guidelines"),
+    "unusual_plates_per_justification": ("The auditor is shown a justification under which more plates than "
+                                         "this were searched.", "ACLU-IL guidelines (audit)"),
+    "unusual_reads_opened_per_justification": ("The auditor is shown a justification under which more reads "
+                                               "than this were opened.", "ACLU-IL guidelines (audit)"),
+    "off_hours_start": ("Searches from this hour (local time) are shown to the auditor as off-hours.",
+                        "ACLU-IL guidelines (audit)"),
+    "off_hours_end": ("Searches before this hour (local time) are shown to the auditor as off-hours.",
+                      "ACLU-IL guidelines (audit)"),
     "collected": ("What the system collects, as published on the portal.", "ACLU-IL community checklist"),
     "never_collected": ("What the system never collects or seeks, as published on the portal.",
                         "ACLU-IL guidelines and community checklist"),
@@ -78,7 +88,9 @@ SCALAR_FIELDS = [
     "retention_days", "audit_retention_days", "felony_exception_purpose", "description_min_length",
     "case_number_pattern", "case_number_example", "justification_minutes", "canvass_max_hours",
     "canvass_max_radius_m", "partial_plate_min_known", "download_cap_per_request",
-    "download_cap_per_user_day", "inactivity_days", "training_validity_days", "policy_signoff_validity_days",
+    "download_cap_per_user_day", "read_opens_per_justification", "unusual_plates_per_justification",
+    "unusual_reads_opened_per_justification", "off_hours_start", "off_hours_end",
+    "inactivity_days", "training_validity_days", "policy_signoff_validity_days",
     "leads_certification_days", "training_reminder_days", "session_idle_minutes", "session_absolute_hours",
     "lockout_failures", "lockout_window_minutes", "password_min_length", "password_history_count",
     "restrict_to_trusted_networks", "system_use_notice", "policy_comment_days", "camera_notice_days",

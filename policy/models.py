@@ -61,6 +61,21 @@ class AgencyPolicy(models.Model):
     partial_plate_min_known = models.PositiveSmallIntegerField(
         "partial plate: known characters in a row", default=MIN_KNOWN_RUN,
         validators=[MinValueValidator(MIN_KNOWN_RUN), MaxValueValidator(MAX_PARTIAL_PLATE_KNOWN)])
+    # Opening single reads (USE-4, AUD-1): a hard cap per justification, and the thresholds past
+    # which the auditor is shown a search that passed the gate but looks unusual.
+    read_opens_per_justification = models.PositiveSmallIntegerField(
+        "reads opened per justification (at most)", default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(500)])
+    unusual_plates_per_justification = models.PositiveSmallIntegerField(
+        "unusual: plates searched under one justification", default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(500)])
+    unusual_reads_opened_per_justification = models.PositiveSmallIntegerField(
+        "unusual: reads opened under one justification", default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(500)])
+    off_hours_start = models.PositiveSmallIntegerField(
+        "unusual: off hours begin (hour, local time)", default=22, validators=[MaxValueValidator(23)])
+    off_hours_end = models.PositiveSmallIntegerField(
+        "unusual: off hours end (hour, local time)", default=6, validators=[MaxValueValidator(23)])
     # Downloads (USE-7)
     download_cap_per_request = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
