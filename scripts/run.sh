@@ -3,9 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.local}
-# Migrations ran as the database owner (scripts/setup.sh); everything from here runs as the role
-# that owns nothing and cannot rewrite the audit log (core/migrations/0001).
-export DATABASE_APP_ROLE=${DATABASE_APP_ROLE:-alpr_app}
+# Migrations ran as the database owner (scripts/setup.sh); everything from here, the demo data
+# included, logs in as the role that owns nothing and cannot rewrite the audit log (core/migrations/).
+source scripts/app-database-url.sh
 PORT=${PORT:-8000}
 VENV=.venv
 

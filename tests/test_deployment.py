@@ -16,7 +16,7 @@ def _compose_commands() -> dict[str, str]:
 
 
 def test_compose_names_every_service():
-    assert set(_compose_commands()) == {"postgres", "redis", "web", "worker", "beat"}
+    assert set(_compose_commands()) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
 
 
 def test_compose_runs_the_same_processes_as_make_run():
@@ -46,9 +46,22 @@ def test_production_settings_pass_deploy_checks():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_servers_run_as_the_application_role_and_migrations_as_the_owner():
+def test_servers_log_in_as_the_application_role_and_migrations_as_the_owner():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    assert compose["x-app"]["environment"]["DATABASE_APP_ROLE"] == "alpr_app"
-    assert "DATABASE_APP_ROLE= python manage.py migrate" in compose["services"]["web"]["command"]
-    run_script = (ROOT / "scripts" / "run.sh").read_text()
-    assert "export DATABASE_APP_ROLE=${DATABASE_APP_ROLE:-alpr_app}" in run_script
+    services, commands = compose["services"], _compose_commands()
+    assert commands["migrate"] == "python manage.py migrate --noinput"
+    assert services["migrate"]["environment"]["DATABASE_URL"].startswith("postgres://alpr:${POSTGRES_PASSWORD")
+    assert services["migrate"]["environment"]["DATABASE_APP_PASSWORD"].startswith("${DATABASE_APP_PASSWORD:?")
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].startswith("postgres://alpr_app:${DATABASE_APP_PASSWORD:?")
+        assert environment["POSTGRES_PASSWORD"] == ""  # the owner's password stays out of the servers
+        assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+        assert "migrate" not in commands[name]
+    # No process takes the role with `-c role=` any more: RESET ROLE gave such a role back.
+    for path in ("docker-compose.yml", ".env.example", "scripts/run.sh", "config/settings/base.py"):
+        assert "role=" not in (ROOT / path).read_text(), path
+    assert "migrate" not in (ROOT / "Dockerfile").read_text()
+    assert "source scripts/app-database-url.sh" in (ROOT / "scripts" / "run.sh").read_text()
+    assert ".env" in (ROOT / ".dockerignore").read_text().split()
+    assert "DATABASE_URL=postgres://alpr_app:" in (ROOT / ".env.example").read_text()

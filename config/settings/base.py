@@ -87,11 +87,13 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/alpr")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-# The role that owns nothing (see core/migrations/0001). Web, worker and scheduler run with
-# DATABASE_APP_ROLE set to it; migrations run without, as the owner.
+# Each process logs in as the user of its DATABASE_URL and stays that user. Web, worker, scheduler
+# and the demo data log in as the application's own role, which owns nothing and is a member of no
+# role (core/migrations/0001, 0003); only migrations log in as the owner, in their own step.
+# The migrations create that role with this name and give it this password (none: it can only log
+# in where PostgreSQL trusts local connections, as with `make run`).
 DATABASE_APP_ROLE_NAME = env("DATABASE_APP_ROLE_NAME", default="alpr_app")
-if env("DATABASE_APP_ROLE", default=""):
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c role={env('DATABASE_APP_ROLE')}"
+DATABASE_APP_PASSWORD = env("DATABASE_APP_PASSWORD", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
