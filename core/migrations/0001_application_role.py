@@ -1,7 +1,7 @@
 """The database role the application runs as: it can use every table but does not own them.
 
-Migrations run as the owner; web, worker and scheduler connect with `DATABASE_APP_ROLE` set, so
-PostgreSQL applies this role's privileges. It may only read and append to the audit log: UPDATE,
+Migrations run as the owner; web, worker and scheduler log in as this role (0003 makes it a login
+role), so PostgreSQL applies this role's privileges. It may only read and append to the audit log: UPDATE,
 DELETE and TRUNCATE are not granted (on top of the triggers that refuse them for everyone).
 """
 from django.conf import settings
