@@ -75,7 +75,7 @@ ensure_redis
 ensure_virtualenv
 ensure_database
 if [ "${1:-}" != "--for-tests" ]; then
-  say "Migrating the database"
+  say "Migrating the database (as its owner; the servers will log in as alpr_app)"
   "$VENV/bin/python" manage.py migrate --noinput -v 0
   "$VENV/bin/python" manage.py collectstatic --noinput -v 0
 fi

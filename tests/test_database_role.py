@@ -5,6 +5,7 @@ role, the way web, worker and scheduler do, and tries what a compromised server 
 committed: each connection rolls back. (The suite's own connection is the superuser: fixtures flush
 tables past the audit triggers, see the root conftest.)
 """
+import importlib
 import os
 import re
 import subprocess
@@ -172,3 +173,25 @@ def test_make_run_logs_in_as_the_application_role(django_db_setup):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-3:] == [ROLE, ROLE, "False"]
+
+
+@pytest.mark.django_db
+def test_the_migration_takes_back_what_the_role_was_given(settings):
+    """Run on a database where someone made the role more powerful, the migration (core 0003) leaves a
+    login role with nothing: no membership, no attribute, and a password kept only as a SCRAM verifier."""
+    migration = importlib.import_module("core.migrations.0003_application_login_role")
+    settings.DATABASE_APP_PASSWORD = "app-login-secret"
+    with connection.cursor() as cursor:
+        # Tried: a role the app could SET ROLE to, powers it could use, and no login (rolled back).
+        cursor.execute(f"GRANT pg_read_all_data TO {ROLE}")
+        cursor.execute(f"ALTER ROLE {ROLE} INHERIT CREATEDB CREATEROLE NOLOGIN")
+        with connection.schema_editor() as schema_editor:
+            migration.make_login_role(None, schema_editor)
+        cursor.execute("SELECT rolcanlogin, rolinherit, rolcreatedb, rolcreaterole, rolpassword "
+                       "FROM pg_authid WHERE rolname = %s", [ROLE])
+        *attributes, password = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM pg_auth_members WHERE member = %s::regrole", [ROLE])
+        memberships = cursor.fetchone()[0]
+    assert attributes == [True, False, False, False]
+    assert memberships == 0
+    assert password.startswith("SCRAM-SHA-256$") and "app-login-secret" not in password
