@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -27,6 +27,8 @@ from policy.roles import Capability
 from policy.selectors import current_policy
 
 _NOT_POLICY = {"id", "created_at", "created_by", "change_reason"}
+# Taken by every change before it reads the version in force (see `_values_in_force`).
+POLICY_LOCK = 0x50_4F_4C_59  # "POLY"
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def policy_update(*, actor: Actor, changes: dict, reason: str) -> PolicyChange:
         if not reason.strip():
             raise ApplicationError("Say why the policy is changing.", field="reason")
         with transaction.atomic():
-            values = policy_values(current_policy())
+            values = _values_in_force()
             unknown = set(changes) - set(values)
             if unknown:
                 raise ApplicationError(f"Not a policy setting: {', '.join(sorted(unknown))}")
@@ -65,6 +67,17 @@ def policy_update(*, actor: Actor, changes: dict, reason: str) -> PolicyChange:
                 if at_once else None,
                 proposal=_propose(actor=actor, values=values, changes=proposed, reason=reason)
                 if proposed else None)
+
+
+def _values_in_force() -> dict:
+    """Return the values in force, holding the policy lock until the transaction ends.
+
+    Two changes at once (an approval and an edit) would otherwise both start from the same version,
+    and the later would silently undo the earlier.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [POLICY_LOCK])
+    return policy_values(current_policy())
 
 
 def _split(values: dict, changes: dict) -> tuple[dict, dict]:
@@ -142,7 +155,7 @@ def policy_change_approve(*, actor: Actor, proposal_id: int, note: str = "") -> 
                     f"{timezone.localtime(proposal.comment_closes_at):%Y-%m-%d %H:%M}; "
                     "the change cannot be approved before it ends.")
             reason = f"{proposal.reason} (proposal {proposal.pk}, approved by the Chief after public comment)"
-            new = _new_version(actor=actor, values=policy_values(current_policy()), changes=proposal.changes,
+            new = _new_version(actor=actor, values=_values_in_force(), changes=proposal.changes,
                                reason=reason)
             _decide(proposal, actor=actor, status=ProposalStatus.APPROVED, note=note, at=now, policy=new)
             audit_record(actor=actor, action=actions.POLICY_CHANGE_APPROVED, description=note.strip(),

@@ -3,9 +3,11 @@
 Before, `policy_update` put every change in force at once: a longer retention, a new purpose, a higher
 cap. Each test below tries one way around the comment period and the Chief's approval.
 """
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.context import Actor
@@ -17,6 +19,7 @@ from policy.models import AgencyPolicy, PolicyChangeComment, PolicyChangeProposa
 from policy.roles import Role
 from policy.selectors import current_policy
 from policy.services import (
+    POLICY_LOCK,
     policy_change_approve,
     policy_change_comment_submit,
     policy_change_reject,
@@ -246,3 +249,41 @@ def test_approval_validates_the_proposal_against_the_policy_then_in_force(admin,
     assert current_policy().felony_exception_purpose == defaults.FELONY_EXCEPTION
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.PROPOSED  # the Chief may still reject it
+
+
+def _in_own_connection(work):
+    def run():
+        try:
+            work()
+        finally:
+            connection.close()
+    return run
+
+
+@pytest.mark.rule("RPT-4")
+@pytest.mark.django_db(transaction=True)
+def test_a_change_made_meanwhile_is_not_undone_by_a_change_that_started_from_the_version_before():
+    # Tried: the Chief's approval (here: any change holding the policy lock) commits a version while an
+    # administrator's edit is under way. Without the lock, the edit starts from the older version and its
+    # new version silently brings the old download cap back.
+    AgencyPolicy.objects.create()
+    admin = Actor.for_user(UserFactory(role=Role.ADMINISTRATOR))
+    errors = []
+
+    def edit():
+        try:
+            policy_update(actor=admin, changes={"retention_days": 14}, reason="Shorter")
+        except Exception as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [POLICY_LOCK])
+        editor = threading.Thread(target=_in_own_connection(edit))
+        editor.start()
+        editor.join(timeout=1)
+        assert editor.is_alive(), "the edit did not wait for the change under way"
+        AgencyPolicy.objects.create(download_cap_per_user_day=5)
+    editor.join(timeout=30)
+    assert not errors
+    assert (current_policy().retention_days, current_policy().download_cap_per_user_day) == (14, 5)
