@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audit.context import Actor
 from audit.models import AuditEvent, Outcome
+from audit.tests.test_concurrency import _in_own_connection
 from conftest import UserFactory
 from core.errors import ApplicationError, PolicyDenied
 from policy import defaults
@@ -249,15 +250,6 @@ def test_approval_validates_the_proposal_against_the_policy_then_in_force(admin,
     assert current_policy().felony_exception_purpose == defaults.FELONY_EXCEPTION
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.PROPOSED  # the Chief may still reject it
-
-
-def _in_own_connection(work):
-    def run():
-        try:
-            work()
-        finally:
-            connection.close()
-    return run
 
 
 @pytest.mark.rule("RPT-4")
