@@ -113,6 +113,7 @@ def test_a_longer_retention_is_proposed_commented_and_approved_by_the_chief(new_
     chief_page.goto(f"{live_server.url}/reports/policy-text/")
     chief_page.get_by_role("link", name=f"Proposal {proposal.pk}").click()
     expect(chief_page.get_by_text("Forty-five days is too long")).to_be_visible()
+    assert_accessible(chief_page, "a proposed change waiting for the Chief")
     approve = chief_page.get_by_role("button", name="Approve (after the comment period)")
     approve.click()
     expect(chief_page.get_by_role("status")).to_contain_text("cannot be approved before it ends")
