@@ -106,6 +106,7 @@ def _new_version(*, actor: Actor, values: dict, changes: dict, reason: str) -> A
 
 def _propose(*, actor: Actor, values: dict, changes: dict, reason: str) -> PolicyChangeProposal:
     now = timezone.now()
+    # The period of the version in force now: longer if the tightening part of this change lengthened it.
     days = current_policy().policy_comment_days
     proposal = PolicyChangeProposal.objects.create(
         changes=_jsonable(changes), before=_jsonable({name: values[name] for name in changes}),
