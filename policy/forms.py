@@ -2,6 +2,7 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from policy.directions import DIRECTIONS
 from policy.models import MAX_RETENTION_DAYS, AgencyPolicy
 
 # field: (what it governs, where it comes from). Every value on the policy page carries one.
@@ -157,6 +158,9 @@ class PolicyForm(forms.Form):
         self.initial.setdefault("trusted_networks", "\n".join(policy.trusted_networks))
         self.order_fields([*SCALAR_FIELDS, "permitted_purposes", "vague_descriptions", "trusted_networks",
                            "reason"])
+        for name, field in self.fields.items():
+            if name in DIRECTIONS:  # which way takes effect at once, which way is proposed (RPT-4)
+                field.help_text = f"{field.help_text} {DIRECTIONS[name].says}"
 
     def clean_permitted_purposes(self):
         purposes = []
@@ -177,3 +181,10 @@ class PolicyForm(forms.Form):
         """Return only the values that differ from the policy in force."""
         return {name: value for name, value in self.cleaned_data.items()
                 if name != "reason" and value != getattr(self.policy, name)}
+
+
+class DecisionForm(forms.Form):
+    """The Chief's note on a proposed change (required to reject), or the administrator's on withdrawing."""
+
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="Recorded with the decision and in the audit log; required to reject.")

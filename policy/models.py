@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from alpr.plates import MIN_KNOWN_RUN
 from core.compliance import enforces
@@ -227,3 +228,83 @@ def _valid_network(network: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# Proposed changes that loosen the policy (RPT-4): public comment, then the Chief's decision.
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed: public comment, then the Chief's decision"
+    APPROVED = "approved", "Approved: in force"
+    REJECTED = "rejected", "Rejected by the Chief"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+@enforces("RPT-4")
+class PolicyChangeProposal(models.Model):
+    """Values that loosen the policy, published for public comment before the Chief may put them in force.
+
+    `changes` holds the proposed values, `before` the values in force when it was proposed; approval
+    creates a new `AgencyPolicy` version (`policy`) through the same validation as any change.
+    """
+
+    changes = models.JSONField()
+    before = models.JSONField()
+    reason = models.TextField()
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    comment_closes_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    policy = models.OneToOneField(
+        AgencyPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="proposal",
+        help_text="The version the Chief's approval put in force.")
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            # RPT-4 in the database too: nothing is approved before its comment period has closed.
+            models.CheckConstraint(
+                condition=~models.Q(status="approved")
+                | models.Q(decided_at__gte=models.F("comment_closes_at"), policy__isnull=False),
+                name="policy_change_approved_after_comment",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(comment_closes_at__gt=models.F("proposed_at")),
+                name="policy_change_has_comment_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Policy change proposal #{self.pk}"
+
+    @property
+    def is_open_for_comment(self) -> bool:
+        return self.status == ProposalStatus.PROPOSED and timezone.now() < self.comment_closes_at
+
+
+class PublicComment(models.Model):
+    """A comment from the public on something open for comment (a change here, a policy text in reports/).
+
+    Shown to staff, not published.
+    """
+
+    text = models.TextField()
+    name = models.CharField(max_length=120, blank=True, help_text="Optional.")
+    email = models.EmailField(blank=True, help_text="Optional, for a reply.")
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+        ordering = ["submitted_at", "id"]
+
+
+class PolicyChangeComment(PublicComment):
+    proposal = models.ForeignKey(PolicyChangeProposal, on_delete=models.PROTECT, related_name="comments")
+
+    def __str__(self) -> str:
+        return f"comment on policy change #{self.proposal_id} {self.submitted_at:%Y-%m-%d}"

@@ -1,6 +1,28 @@
-from policy.models import AgencyPolicy
+from django.utils import timezone
+
+from policy.models import AgencyPolicy, PolicyChangeProposal, ProposalStatus
 
 
 def current_policy() -> AgencyPolicy:
     """Return the policy in force: the newest version (a migration creates the first)."""
     return AgencyPolicy.objects.order_by("-id").first() or AgencyPolicy()
+
+
+def policy_changes_waiting():
+    """Proposed changes not yet decided, oldest first: open for comment, or waiting for the Chief."""
+    return PolicyChangeProposal.objects.filter(status=ProposalStatus.PROPOSED).order_by("id")
+
+
+def policy_changes_open_for_comment():
+    """Proposed changes the public may still comment on, the soonest to close first."""
+    return policy_changes_waiting().filter(comment_closes_at__gt=timezone.now()).order_by("comment_closes_at")
+
+
+def policy_changes_published():
+    """Every proposed change, newest first: the public sees what was proposed and what became of it."""
+    return PolicyChangeProposal.objects.order_by("-id")
+
+
+def policy_change_get(proposal_id: int) -> PolicyChangeProposal | None:
+    return (PolicyChangeProposal.objects.select_related("proposed_by", "decided_by", "policy")
+            .filter(pk=proposal_id).first())

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cameras.json", portal.cameras_json, name="cameras_json"),
     path("policy/", portal.policy, name="policy"),
     path("policy/v<int:version>/", portal.policy_version, name="policy_version"),
+    path("policy/changes/<int:proposal_id>/", portal.policy_change, name="policy_change"),
     path("usage/", portal.usage, name="usage"),
     path("usage.csv", portal.usage_csv, name="usage_csv"),
     path("usage.json", portal.usage_json, name="usage_json"),

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from audit.models import AuditEvent
-from policy.models import AgencyPolicy
+from policy.models import AgencyPolicy, PolicyChangeProposal
 from policy.roles import Capability, Role
 from policy.selectors import current_policy
 
@@ -50,19 +50,33 @@ def test_an_idle_timeout_over_30_minutes_is_refused(make_verified_client):
     assert response.status_code == 400 and "within 30 minutes" in response.content.decode()
 
 
-def test_a_valid_change_is_a_new_audited_version(make_verified_client):
+@pytest.mark.rule("RPT-4")
+def test_a_mixed_change_puts_the_tightening_part_in_force_and_proposes_the_rest(make_verified_client):
+    # Tried: a shorter retention (tightens) together with two new trusted networks (loosens). The first is
+    # a new version at once; the networks wait for public comment and the Chief (they used to apply at once).
     client = make_verified_client(Role.ADMINISTRATOR)
     response = client.post("/policy/edit/", {**_form(client), "retention_days": 21,
                                              "trusted_networks": "10.20.0.0/16\n192.168.5.0/24",
                                              "reason": "Council resolution 2026-14"})
     assert response.status_code == 302
     policy = current_policy()
-    assert policy.retention_days == 21 and policy.trusted_networks == ["10.20.0.0/16", "192.168.5.0/24"]
+    assert policy.retention_days == 21 and policy.trusted_networks == []
     assert policy.created_by == client.user
     event = AuditEvent.objects.get(action="policy.changed")
-    assert event.query["retention_days"] == [30, 21] and event.description == "Council resolution 2026-14"
-    page = client.get("/policy/").content.decode()
+    assert event.query == {"retention_days": [30, 21]} and event.description == "Council resolution 2026-14"
+    proposal = PolicyChangeProposal.objects.get()
+    assert proposal.changes == {"trusted_networks": ["10.20.0.0/16", "192.168.5.0/24"]}
+    assert AuditEvent.objects.get(action="policy.change_proposed").targets == [f"policy_change:{proposal.pk}"]
+    page = client.get("/policy/", follow=True).content.decode()
     assert "Council resolution 2026-14" in page and "retention_days" in page
+    assert "Proposed changes waiting" in page and f"/policy/changes/{proposal.pk}/" in page
+
+
+@pytest.mark.rule("RPT-4")
+def test_the_edit_form_says_which_way_takes_effect_at_once(make_verified_client):
+    page = make_verified_client(Role.ADMINISTRATOR).get("/policy/edit/").content.decode()
+    assert "Raising it is proposed for public comment and the Chief&#x27;s approval" in page
+    assert "lowering it takes effect at once" in page and "Save the change" in page
 
 
 def test_a_bad_network_is_refused_on_its_field(make_verified_client):

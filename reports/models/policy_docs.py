@@ -6,6 +6,8 @@ The values the software enforces are ``policy.AgencyPolicy``; this is the docume
 from django.conf import settings
 from django.db import models
 
+from policy.models import PublicComment
+
 
 class PolicyStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -57,17 +59,10 @@ class PolicyDocument(models.Model):
         return f"v{self.version} {self.title}"
 
 
-class PolicyComment(models.Model):
+class PolicyComment(PublicComment):
     """A comment from the public on a version open for comment. Shown to staff, not published."""
 
     document = models.ForeignKey(PolicyDocument, on_delete=models.PROTECT, related_name="comments")
-    text = models.TextField()
-    name = models.CharField(max_length=120, blank=True, help_text="Optional.")
-    email = models.EmailField(blank=True, help_text="Optional, for a reply.")
-    submitted_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["submitted_at", "id"]
 
     def __str__(self) -> str:
         return f"comment on v{self.document_id} {self.submitted_at:%Y-%m-%d}"

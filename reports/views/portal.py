@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -22,7 +22,14 @@ from audit.context import Actor
 from core.compliance import enforces
 from core.errors import ApplicationError
 from core.ratelimit import submission_wait
-from policy.selectors import current_policy
+from policy.presentation import change_rows
+from policy.selectors import (
+    current_policy,
+    policy_change_get,
+    policy_changes_open_for_comment,
+    policy_changes_published,
+)
+from policy.services import policy_change_comment_submit
 from reports import conf, metrics, selectors
 from reports.forms import ComplaintForm, ComplaintLookupForm, PolicyCommentForm
 from reports.models import Complaint, PolicyDocument, PolicyStatus
@@ -51,6 +58,7 @@ def home(request):
             "policy_document": document,
             "review_overdue": selectors.policy_review_overdue(document),
             "open_for_comment": selectors.policy_open_for_comment(),
+            "changes_open": policy_changes_open_for_comment(),
             "notices": selectors.placement_notices(),
             "incidents": selectors.public_incident_notices()[:3],
             "camera_count": selectors.public_cameras().count(),
@@ -107,6 +115,8 @@ def policy(request):
             "review_overdue": selectors.policy_review_overdue(document),
             "versions": selectors.policy_published_versions(),
             "open_for_comment": selectors.policy_open_for_comment(),
+            "changes_open": policy_changes_open_for_comment(),
+            "changes": policy_changes_published(),
             "retention_days": agency.retention_days,
             "permitted": agency.permitted_purposes,
             "prohibited": agency.prohibited_purposes,
@@ -122,31 +132,48 @@ def policy_version(request, version: int):
         PolicyDocument.objects.exclude(status__in=[PolicyStatus.DRAFT, PolicyStatus.WITHDRAWN]),
         version=version,
     )
-    is_open = document.status == PolicyStatus.COMMENT and document.comment_closes_at > timezone.now()
+    return _comment_page(
+        request,
+        is_open=document.status == PolicyStatus.COMMENT and document.comment_closes_at > timezone.now(),
+        submit=lambda **fields: policy_comment_submit(document_id=document.pk, **fields),
+        template="portal/policy_version.html",
+        context={"document": document, "document_html": policy_html(document.text)},
+    )
+
+
+@enforces("RPT-4")
+@require_http_methods(["GET", "POST"])
+def policy_change(request, proposal_id: int):
+    """A proposed change of the enforced rules: before and after, and a comment form while it is open."""
+    proposal = policy_change_get(proposal_id)
+    if proposal is None:
+        raise Http404("No such proposed change.")
+    return _comment_page(
+        request,
+        is_open=proposal.is_open_for_comment,
+        submit=lambda **fields: policy_change_comment_submit(
+            actor=Actor.for_request(request), proposal_id=proposal.pk, **fields),
+        template="portal/policy_change.html",
+        context={"proposal": proposal, "rows": change_rows(proposal, public=True)},
+    )
+
+
+def _comment_page(request, *, is_open: bool, submit, template: str, context: dict):
+    """Render a page open (or not) for public comment; store a comment, within the submission limit."""
     form = PolicyCommentForm(request.POST or None) if is_open else None
     if request.method == "POST":
         if form is None:
             return render(request, "error.html", {"message": "The comment period is closed."}, status=400)
         if form.is_valid() and _within_limit(request, form, kind="policy_comment", noun="comments"):
             try:
-                policy_comment_submit(document_id=document.pk, **form.cleaned_data)
+                submit(**form.cleaned_data)
             except ApplicationError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 messages.success(request, "Thank you. Your comment has been received.")
-                return redirect("portal:policy_version", version=document.version)
-    return render(
-        request,
-        "portal/policy_version.html",
-        {
-            **_common(),
-            "document": document,
-            "document_html": policy_html(document.text),
-            "form": form,
-            "is_open": is_open,
-        },
-        status=_form_status(form),
-    )
+                return redirect(request.path)
+    return render(request, template, {**_common(), **context, "form": form, "is_open": is_open},
+                  status=_form_status(form))
 
 
 def _within_limit(request, form, *, kind: str, noun: str) -> bool:

@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import capability_required
 from audit.context import Actor
 from core.errors import ApplicationError
+from policy.selectors import policy_changes_waiting
 from reports import conf, permissions, selectors
 from reports.forms import ComplaintUpdateForm, ContactForm, IncidentForm, PolicyDraftForm, ReviewForm
 from reports.models import Complaint, PolicyDocument, SecurityIncident
@@ -46,6 +48,8 @@ def policy_docs(request):
             "in_force": in_force,
             "review_overdue": selectors.policy_review_overdue(in_force),
             "comment_days": conf.comment_period_days(),
+            "waiting": policy_changes_waiting(),  # changes of the enforced values, decided by the Chief too
+            "now": timezone.now(),
         },
         status=400 if form is not None and form.errors else 200,
     )

@@ -1,7 +1,9 @@
 """Policy journeys in a real browser. The administrator changes a policy value: a retention above the general
 order's 90 days is refused; 21 days with a reason becomes a new version in force, on the policy page, in the
-history, in the audit log and on the public portal (RET-1). A new policy text is published for public
-comment, a resident comments, and the Chief approves it only once the period has ended (RPT-4)."""
+history, in the audit log and on the public portal (RET-1). A longer retention is only proposed: the portal
+shows it for comment and the Chief approves it once the period has ended (RET-1, RPT-4). A new policy text is
+published for public comment, a resident comments, and the Chief approves it only once the period has ended
+(RPT-4)."""
 import re
 from datetime import timedelta
 
@@ -11,9 +13,10 @@ from playwright.sync_api import expect
 
 from audit.models import AuditEvent, Outcome
 from conftest import UserFactory
-from policy.models import AgencyPolicy
+from policy.models import AgencyPolicy, PolicyChangeProposal, ProposalStatus
 from policy.roles import Role
 from policy.selectors import current_policy
+from policy.tests.test_proposals import end_comment_period
 from reports.models import PolicyDocument, PolicyStatus
 from tests.browser.conftest import assert_accessible, browser_sign_in
 
@@ -37,13 +40,13 @@ def test_administrator_changes_the_retention_and_the_new_version_is_in_force(pag
     page.get_by_role("link", name="Change the policy").click()
     page.get_by_role("spinbutton", name="Retention days", exact=True).fill("91")
     page.get_by_label("Why the policy is changing").fill(REASON)
-    page.get_by_role("button", name="Put the new version in force").click()
+    page.get_by_role("button", name="Save the change").click()
     expect(page.get_by_role("alert")).to_contain_text("Retention cannot exceed 90 days")
     assert_accessible(page, "the policy form with a refused retention")
     assert AgencyPolicy.objects.count() == versions_before
 
     page.get_by_role("spinbutton", name="Retention days", exact=True).fill("21")
-    page.get_by_role("button", name="Put the new version in force").click()
+    page.get_by_role("button", name="Save the change").click()
     expect(page.get_by_role("status")).to_contain_text("The new policy version is in force")
     new = AgencyPolicy.objects.latest("id")
     in_force = re.compile(rf"Version {new.pk}, in force since .*, set by Alex Hart")
@@ -62,6 +65,71 @@ def test_administrator_changes_the_retention_and_the_new_version_is_in_force(pag
     public = new_page()
     public.goto(f"{live_server.url}/portal/")
     expect(public.get_by_text(re.compile(r"permanently deleted after\s+21 days"))).to_be_visible()
+
+
+LONGER = "Board resolution 2026-20: keep reads 45 days for burglary series"
+
+
+@pytest.mark.rule("RET-1")
+@pytest.mark.rule("RPT-4")
+def test_a_longer_retention_is_proposed_commented_and_approved_by_the_chief(new_page, live_server):
+    administrator = UserFactory(role=Role.ADMINISTRATOR)
+    chief = UserFactory(role=Role.CHIEF)
+    if not AgencyPolicy.objects.exists():
+        AgencyPolicy.objects.create(change_reason="Initial policy from the department's general order.")
+    in_force = current_policy()
+
+    # The administrator asks for 45 days: it loosens, so nothing changes yet and a proposal is made.
+    admin_page = new_page()
+    browser_sign_in(admin_page, live_server, administrator)
+    admin_page.goto(f"{live_server.url}/policy/edit/")
+    retention = admin_page.get_by_role("spinbutton", name="Retention days", exact=True)
+    says = admin_page.get_by_text(re.compile(r"Raising it is proposed for public comment"))
+    expect(says.first).to_be_visible()
+    retention.fill("45")
+    admin_page.get_by_label("Why the policy is changing").fill(LONGER)
+    admin_page.get_by_role("button", name="Save the change").click()
+    expect(admin_page.get_by_role("status")).to_contain_text("proposed for public comment")
+    expect(admin_page.locator("#value-retention_days").get_by_role("cell").first).to_have_text("30")
+    proposal = PolicyChangeProposal.objects.get()
+    assert current_policy().pk == in_force.pk and proposal.changes == {"retention_days": 45}
+    assert_accessible(admin_page, "the policy page with a proposal waiting")
+
+    # The portal shows the change, before and after, and takes a comment.
+    public = new_page()
+    public.goto(f"{live_server.url}/portal/policy/")
+    public.get_by_role("link", name=f"See the change {proposal.pk} and comment").click()
+    row = public.get_by_role("row").filter(has_text="Retention days")
+    expect(row).to_contain_text("30")
+    expect(row).to_contain_text("45")
+    public.get_by_label("Your comment").fill("Forty-five days is too long for a burglary series.")
+    public.get_by_role("button", name="Send comment").click()
+    expect(public.get_by_role("status")).to_contain_text("Your comment has been received")
+    assert_accessible(public, "a proposed change on the portal")
+
+    # The Chief sees it waiting, cannot approve it during the period, and approves it after.
+    chief_page = new_page()
+    browser_sign_in(chief_page, live_server, chief)
+    chief_page.goto(f"{live_server.url}/reports/policy-text/")
+    chief_page.get_by_role("link", name=f"Proposal {proposal.pk}").click()
+    expect(chief_page.get_by_text("Forty-five days is too long")).to_be_visible()
+    assert_accessible(chief_page, "a proposed change waiting for the Chief")
+    approve = chief_page.get_by_role("button", name="Approve (after the comment period)")
+    approve.click()
+    expect(chief_page.get_by_role("status")).to_contain_text("cannot be approved before it ends")
+    assert current_policy().retention_days == in_force.retention_days
+    end_comment_period(proposal)
+    chief_page.get_by_label("Note").fill("Comments read; the board's resolution stands.")
+    approve.click()
+    expect(chief_page.get_by_role("status")).to_contain_text("Approved: the change is in force.")
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.APPROVED and current_policy().retention_days == 45
+
+    chief_page.goto(f"{live_server.url}/policy/")
+    expect(chief_page.locator("#value-retention_days").get_by_role("cell").first).to_have_text("45")
+    expect(chief_page.get_by_role("row").filter(has_text=LONGER)).to_contain_text("retention_days")
+    public.goto(f"{live_server.url}/portal/")
+    expect(public.get_by_text(re.compile(r"permanently deleted after\s+45 days"))).to_be_visible()
 
 
 POLICY_TEXT = ("# Purpose\nPlate reads serve listed purposes only.\n"
