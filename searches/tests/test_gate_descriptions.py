@@ -12,6 +12,7 @@ from core.errors import PolicyDenied
 from policy.models import AgencyPolicy
 from policy.roles import Role
 from searches.models import Justification
+from searches.services import outside_justification_check
 from searches.tests.factories import open_justification
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +155,20 @@ def test_the_agency_extends_the_vocabulary_in_the_policy(officer):
         with pytest.raises(PolicyDenied) as refused:
             open_justification(officer, description=description)
         assert refused.value.purpose_code == code
+
+
+@pytest.mark.rule("USE-1", "USE-3", "SHR-4")
+@pytest.mark.parametrize(("description", "why"), REFUSED)
+def test_partner_searches_and_requests_pass_the_same_gate(description, why):
+    # Tried: the same texts as an outside agency's description (partner API search, written request).
+    with pytest.raises(PolicyDenied) as refused:
+        outside_justification_check(purpose="violent_crime", case_number="PD-2026-0042",
+                                    description=description)
+    assert refused.value.code == ("vague_description" if why == "vague" else "prohibited_purpose")
+
+
+@pytest.mark.rule("USE-1", "SHR-4")
+@pytest.mark.parametrize("description", ACCEPTED[:8])
+def test_partner_descriptions_of_a_case_pass(description):
+    assert outside_justification_check(purpose="violent_crime", case_number="PD-2026-0042",
+                                       description=description) == "Violent crime investigation"
