@@ -142,13 +142,12 @@ def test_invisible_and_punctuation_tricks_still_name_immigration(text):
 @pytest.mark.rule("USE-3")
 def test_the_agency_extends_the_vocabulary_in_the_policy(officer):
     """A term, a target and a place the agency adds to the policy JSON are refused like the defaults."""
-    policy = AgencyPolicy.objects.order_by("-id").first()
-    purposes = policy.prohibited_purposes
+    purposes = AgencyPolicy().prohibited_purposes
     by_code = {purpose["code"]: purpose for purpose in purposes}
     by_code["immigration"]["terms"].append("operation homecoming")
     by_code["protected_class"]["targets"].append("rastafarian")
     by_code["first_amendment"]["places"].append("tenants association")
-    AgencyPolicy.objects.filter(pk=policy.pk).update(prohibited_purposes=purposes)
+    AgencyPolicy.objects.create(prohibited_purposes=purposes)  # the newest version is in force
     for description, code in [("Operation Homec0ming vehicle list, blue Ford", "immigration"),
                               ("Driver is Rastafarian, locate his Toyota", "protected_class"),
                               ("Everyone who attended the tenants association", "first_amendment")]:
