@@ -31,6 +31,7 @@ from searches.models import (
 
 # How long the Chief's approval of an other-felony request lets its author search for that case.
 FELONY_APPROVAL_DAYS = 30
+DESCRIPTION_MAX_LENGTH = 1000
 
 
 def _require_user(actor: Actor):
@@ -133,11 +134,15 @@ def justification_open(*, actor: Actor, purpose: str, case_number: str, descript
     query = {"felony_request": felony_request_id}
     if len(purpose) > 64:  # a hand-edited purpose: the auditor sees all of it
         query["purpose_submitted"] = purpose[:1000]
-    fields = {"purpose": purpose[:64], "case_number": case_number[:64], "description": description,
-              "query": query}
+    fields = {"purpose": purpose[:64], "case_number": case_number[:64],
+              "description": description[:DESCRIPTION_MAX_LENGTH * 2], "query": query}
     with refusals_recorded(actor=actor, action=actions.JUSTIFICATION_STATED, **fields):
         user = _require_user(actor)
         ensure_alpr_access(user)
+        if len(description) > DESCRIPTION_MAX_LENGTH:  # the form's textarea allows no more
+            raise PolicyDenied(f"A description has at most {DESCRIPTION_MAX_LENGTH} characters. This attempt "
+                               "has been flagged for the auditor.", code="description_too_long",
+                               field="description", flag_for_audit=True)
         policy = current_policy()
         _refuse_prohibited(policy, description, purpose.replace("_", " "))
         if user.can(Capability.SEARCH_PLATES):

@@ -85,17 +85,17 @@ def _submitted_id(value: str) -> int | str | None:
 @capability_required(*SEARCHERS)
 @require_POST
 def justification_start(request):
-    """State a justification. The purpose and the felony request go to the service as submitted, not
-    as the form cleaned them: a value that is not on the list (a hand-edited form) is refused there,
-    recorded as submitted and flagged for the auditor, rather than silently dropped here."""
+    """State a justification. The fields go to the service as submitted, not as the form cleaned them:
+    a value that is not on the list or longer than the form allows (a hand-edited form) is refused
+    there, recorded as submitted and flagged for the auditor, rather than silently dropped here."""
     form = _justification_form(request, request.POST)
     form.is_valid()
-    data = form.cleaned_data
+    submitted = request.POST
     try:
         justification = services.justification_open(
-            actor=Actor.for_request(request), purpose=request.POST.get("purpose", ""),
-            case_number=data.get("case_number", ""), description=data.get("description", ""),
-            felony_request_id=_submitted_id(request.POST.get("felony_request", "")))
+            actor=Actor.for_request(request), purpose=submitted.get("purpose", ""),
+            case_number=submitted.get("case_number", ""), description=submitted.get("description", ""),
+            felony_request_id=_submitted_id(submitted.get("felony_request", "")))
     except ApplicationError as error:
         form_error(form, error)
         return render(request, "searches/justification.html", {"form": form}, status=error.status_code)

@@ -58,3 +58,15 @@ def test_a_felony_request_that_is_not_yours_is_refused_and_flagged(officer_clien
     event = _stated(officer_client.user)
     assert (event.outcome, event.flagged) == (Outcome.REFUSED, True)
     assert event.query["felony_request"] == (int(value) if value.isdigit() else value)
+
+
+@pytest.mark.rule("USE-1")
+def test_a_description_longer_than_the_form_allows_is_refused_recorded_and_flagged(officer_client):
+    # Tried: the textarea's maxlength removed in the browser; the form used to drop the whole text and
+    # the refusal ("describe what you are looking for") recorded an empty description.
+    description = "Armed robbery at the pharmacy on Oak, silver Honda. " * 30
+    response = _justify(officer_client, description=description)
+    assert response.status_code == 403 and b"at most 1000 characters" in response.content
+    assert not Justification.objects.exists()
+    event = _stated(officer_client.user)
+    assert (event.outcome, event.flagged, event.description) == (Outcome.REFUSED, True, description.strip())
