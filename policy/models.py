@@ -183,6 +183,9 @@ class AgencyPolicy(models.Model):
             errors["permitted_purposes"] = "A prohibited purpose cannot also be permitted."
         if self.felony_exception_purpose and self.felony_exception_purpose not in permitted:
             errors["felony_exception_purpose"] = "The felony-exception purpose must be a permitted purpose."
+        malformed = vocabulary.malformed(self.prohibited_purposes)
+        if malformed:
+            errors["prohibited_purposes"] = malformed
         missing = set(defaults.PROHIBITED_CODES) - prohibited
         if missing:
             errors["prohibited_purposes"] = "These prohibited purposes cannot be removed: " + ", ".join(

@@ -25,6 +25,7 @@ from anyascii import anyascii
 from confusable_homoglyphs import confusables
 from rapidfuzz.distance import OSA
 
+VOCABULARY_KEYS = ("terms", "targets", "places")
 # Digits and signs that stand in for letters inside a word ("imm1gration", "@bortion").
 _LOOK_ALIKE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
                              "!": "i", "|": "i", "l": "i"})
@@ -208,6 +209,20 @@ class _Text:
 def _prepared(text: str) -> _Text:
     tokens = skeleton_tokens(text)
     return _Text(tokens=tokens, joined=" ".join(tokens))
+
+
+def malformed(purposes: list[dict]) -> str | None:
+    """Say what is wrong with the vocabulary lists of `purposes`, if anything.
+
+    A string where a list belongs would be read letter by letter, and every text naming an "i" refused.
+    """
+    for purpose in purposes:
+        for key in VOCABULARY_KEYS:
+            words = purpose.get(key, [])
+            if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+                name = purpose.get("code") or "a prohibited purpose"
+                return f"The {key} of {name} must be a list of words."
+    return None
 
 
 def purpose_named_in(text: str, purposes: list[dict]) -> dict | None:

@@ -8,9 +8,6 @@ from django.db import migrations
 
 from policy import defaults
 
-_LISTS = ("terms", "targets", "places")
-
-
 def _merged(entries: list[dict], additions: list[dict]) -> list[dict]:
     """Return `entries` with each default purpose's missing words appended (and missing purposes added)."""
     merged = [dict(entry) for entry in entries]
@@ -20,7 +17,7 @@ def _merged(entries: list[dict], additions: list[dict]) -> list[dict]:
         if entry is None:
             merged.append(dict(addition))
             continue
-        for key in _LISTS:
+        for key in ("terms", "targets", "places"):
             present = list(entry.get(key, []))
             present += [word for word in addition.get(key, []) if word not in present]
             if present:

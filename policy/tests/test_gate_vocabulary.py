@@ -19,3 +19,16 @@ def test_the_new_defaults_are_added_and_agency_terms_are_kept():
     assert "gay" in merged["protected_class"]["targets"] and "mosque" in merged["first_amendment"]["places"]
     assert set(defaults.PROHIBITED_CODES) | {"personal"} <= set(merged)
     assert agency[0]["terms"] == ["ice", "operation x"]  # the stored rows are not edited in place
+
+
+@pytest.mark.rule("USE-3")
+@pytest.mark.parametrize("bad", ["ice", ["ice", ""], ["ice", 3]])
+def test_a_vocabulary_list_that_is_not_a_list_of_words_is_refused(bad):
+    from django.core.exceptions import ValidationError
+
+    from policy.models import AgencyPolicy
+
+    purposes = defaults.prohibited_purposes()
+    purposes[1]["terms"] = bad  # a string would be read letter by letter
+    with pytest.raises(ValidationError, match="terms of immigration must be a list of words"):
+        AgencyPolicy(prohibited_purposes=purposes).clean()
