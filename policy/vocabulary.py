@@ -61,8 +61,11 @@ _ATTEND = ("attend", "attends", "attended", "attending", "attendee", "attendees"
 _NEAR = ("present", "came from", "coming from", "leaving", "left", "entering", "parked at", "parking at",
          "outside", "around", "near", "at", "in", "from")
 _PARTICIPANTS = ("attendees", "members", "goers", "congregants", "participants", "crowd")
-_DETERMINERS = r"(?:(?:the|a|an|this|that|these|those|his|her|their|its|our|local|nearby|downtown|new|" \
-               r"same|weekly|friday|sunday|saturday|big|main|\w+s) ){0,3}"
+_HEDGES = ("a", "an", "probably", "possibly", "openly", "very", "clearly", "obviously")
+_PREPOSITIONS = ("at", "to", "of", "in", "on", "for", "with")
+_DETERMINERS = ("the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "our",
+                "local", "nearby", "downtown", "new", "same", "weekly", "friday", "sunday", "saturday", "big",
+                "main")
 
 
 def fold(text: str) -> str:
@@ -179,11 +182,10 @@ def _alternation(phrases) -> str:
 @lru_cache(maxsize=64)
 def _targeting_patterns(targets: tuple[str, ...]) -> tuple[re.Pattern, ...]:
     """Patterns of a text singling people out by a protected class: "driver is gay", "muslim drivers"."""
-    who = _alternation(targets)
-    copula = _alternation(_COPULAS)
+    who, copula, hedges = _alternation(targets), _alternation(_COPULAS), _alternation(_HEDGES)
     return tuple(re.compile(pattern) for pattern in (
-        rf"\b{_alternation(_SUBJECTS)} (?:\w+ )?{copula} (?:(?:a|an|probably|possibly|openly|very) )*{who}\b",
-        rf"\b{_alternation(_BECAUSE)} (?:\w+ ){{0,3}}?{copula} (?:(?:a|an|probably|possibly) )*{who}\b",
+        rf"\b{_alternation(_SUBJECTS)} (?:\w+ )?{copula} (?:{hedges} )*{who}\b",
+        rf"\b{_alternation(_BECAUSE)} (?:\w+ ){{0,3}}?{copula} (?:{hedges} )*{who}\b",
         rf"\b{who} {_alternation(_GROUP_NOUNS)}\b",
     ))
 
@@ -192,23 +194,13 @@ def _targeting_patterns(targets: tuple[str, ...]) -> tuple[re.Pattern, ...]:
 def _activity_patterns(places: tuple[str, ...]) -> tuple[re.Pattern, ...]:
     """Patterns of a text after the people at a lawful activity: "everyone who attended the mosque"."""
     where = _alternation(places)
+    # Up to three determiners or possessives ("the local", "sunday's"): "\w+s" is a possessive's word.
+    before = rf"(?:{_alternation(_PREPOSITIONS)} )?(?:(?:{_alternation(_DETERMINERS)}|\w+s) ){{0,3}}"
     return tuple(re.compile(pattern) for pattern in (
-        rf"\b{_alternation(_ATTEND)} (?:(?:at|to|of|in|on|for|with) )?{_DETERMINERS}{where}\b",
-        rf"\b{_alternation(_GROUPS)} (?:\w+ ){{0,4}}?{_alternation(_ATTEND + _NEAR)} (?:(?:at|to|of|in|on) )?"
-        rf"{_DETERMINERS}{where}\b",
+        rf"\b{_alternation(_ATTEND)} {before}{where}\b",
+        rf"\b{_alternation(_GROUPS)} (?:\w+ ){{0,4}}?{_alternation(_ATTEND + _NEAR)} {before}{where}\b",
         rf"\b{where} {_alternation(_PARTICIPANTS)}\b",
     ))
-
-
-@dataclass(frozen=True)
-class _Text:
-    tokens: list[str]
-    joined: str
-
-
-def _prepared(text: str) -> _Text:
-    tokens = skeleton_tokens(text)
-    return _Text(tokens=tokens, joined=" ".join(tokens))
 
 
 def malformed(purposes: list[dict]) -> str | None:
@@ -227,15 +219,14 @@ def malformed(purposes: list[dict]) -> str | None:
 
 def purpose_named_in(text: str, purposes: list[dict]) -> dict | None:
     """Return the first of `purposes` that `text` names, targets or goes after, or None."""
-    prepared = _prepared(text)
-    if not prepared.tokens:
-        return None
-    for purpose in purposes:
-        if _names_term(prepared.tokens, purpose.get("terms", [])):
+    tokens = skeleton_tokens(text)
+    joined = " ".join(tokens)
+    for purpose in purposes if tokens else ():
+        if _names_term(tokens, purpose.get("terms", [])):
             return purpose
         targets, places = tuple(purpose.get("targets", [])), tuple(purpose.get("places", []))
-        if targets and any(p.search(prepared.joined) for p in _targeting_patterns(targets)):
+        if targets and any(pattern.search(joined) for pattern in _targeting_patterns(targets)):
             return purpose
-        if places and any(p.search(prepared.joined) for p in _activity_patterns(places)):
+        if places and any(pattern.search(joined) for pattern in _activity_patterns(places)):
             return purpose
     return None

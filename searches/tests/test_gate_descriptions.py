@@ -50,6 +50,7 @@ ACCEPTED = [
     "Sexual assault suspect drove a black Lexus with tinted windows",
     "Stolen motorcycle, orange KTM taken from a garage on Scoville",
     "Home invasion on Euclid, suspects fled in a champagne Toyota Sienna",
+    "Robbery suspect seen leaving the local mosque lot in a grey van",  # a place, not its worshippers
 ]
 
 # (description, why it is refused: a prohibited purpose's code, or "vague" for no case at all)
@@ -87,6 +88,8 @@ REFUSED = [
     ("She looks lesbian, list her vehicles", "protected_class"),
     ("Find Muslim drivers in the east side neighborhood", "protected_class"),
     ("Everyone who attended the mosque on Friday", "first_amendment"),
+    ("He attended the local mosque, find his car", "first_amendment"),
+    ("He is probably gay, locate the car he drives", "protected_class"),
     ("All cars parked at the synagogue during services", "first_amendment"),
     ("Members of the union meeting at the hall on Lake", "first_amendment"),
     ("Prot3sters at the village hall last night", "first_amendment"),
