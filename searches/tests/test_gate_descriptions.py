@@ -174,3 +174,19 @@ def test_partner_searches_and_requests_pass_the_same_gate(description, why):
 def test_partner_descriptions_of_a_case_pass(description):
     assert outside_justification_check(purpose="violent_crime", case_number="PD-2026-0042",
                                        description=description) == "Violent crime investigation"
+
+
+ISSUE_12_EXAMPLES = ["investigation 26-004512", "see case 26-004512", "asdf qwer zxcv",
+                     "lorem ipsum dolor sit amet", "Just checking something for a friend", "I.C.E.", "I C E",
+                     "\uff29\uff23\uff25",
+                     "imm1gration hold", "overstayed visa", "Homeland Security Investigations request",
+                     "repro health clinic", "driver is gay", "everyone who attended the mosque"]
+
+
+@pytest.mark.rule("USE-1", "USE-3")
+@pytest.mark.parametrize("description", ISSUE_12_EXAMPLES)
+def test_the_issues_examples_verbatim_are_refused(officer, description):
+    # Tried: each text the issue reports as accepted, exactly as written there.
+    with pytest.raises(PolicyDenied):
+        open_justification(officer, description=description)
+    assert _refusal().outcome == Outcome.REFUSED and not Justification.objects.exists()
