@@ -2,6 +2,8 @@ from audit.actions import register
 
 AUDIT_LOG_VIEWED = register("audit.log_viewed", "Audit log viewed", category="audit")
 AUDIT_LOG_EXPORTED = register("audit.log_exported", "Audit log exported", category="audit")
+UNUSUAL_SEARCHES_VIEWED = register("audit.unusual_searches_viewed",
+                                   "Searches that passed the gate but look unusual viewed", category="audit")
 AUDIT_CHAIN_VERIFIED = register("audit.chain_verified", "Audit chain verified", category="audit")
 REQUEST_REFUSED = register("request.refused", "Request refused", category="access")
 # Written only by `manage.py bench_audit`, which refuses to run on a database holding any other event.

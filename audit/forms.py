@@ -19,6 +19,9 @@ class AuditFilterForm(forms.Form):
     outcome = forms.ChoiceField(required=False, choices=[("", "Any"), *Outcome.choices])
     case_number = forms.CharField(required=False, max_length=64, label="Case number")
     flagged = forms.ChoiceField(required=False, choices=_FLAGGED)
+    justification = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1,
+                                       label="Justification #",
+                                       help_text="The entries of one search justification.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,5 +43,5 @@ class AuditFilterForm(forms.Form):
             date_from=data.get("date_from"), date_to=data.get("date_to"),
             person=data.get("person", "").strip(), action=data.get("action", ""),
             outcome=data.get("outcome", ""), case_number=data.get("case_number", "").strip(),
-            flagged=flagged,
+            flagged=flagged, justification=data.get("justification"),
         )

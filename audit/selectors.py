@@ -4,16 +4,21 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.fields.json import KT
+from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
-from audit.audit_actions import AUDIT_LOG_EXPORTED, AUDIT_LOG_VIEWED
+from audit.audit_actions import AUDIT_LOG_EXPORTED, AUDIT_LOG_VIEWED, UNUSUAL_SEARCHES_VIEWED
 from audit.context import Actor
-from audit.models import AuditEvent
+from audit.models import AuditEvent, Outcome
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import PolicyDenied
 from policy.roles import Capability
+from policy.selectors import current_policy
+from searches import audit_actions as search_actions
+from searches.models import Justification, JustificationKind
 
 EXPORT_COLUMNS = (
     "id", "occurred_at", "actor_type", "actor_label", "actor_user_id", "action", "outcome", "purpose",
@@ -31,6 +36,7 @@ class AuditFilters:
     outcome: str = ""
     case_number: str = ""
     flagged: bool | None = None
+    justification: int | None = None
 
     def as_query(self) -> dict:
         """Return the filters that were set, JSON-ready, for the audit entry of this reading."""
@@ -63,6 +69,9 @@ def _filtered(filters: AuditFilters) -> QuerySet[AuditEvent]:
         events = events.filter(case_number=filters.case_number)
     if filters.flagged is not None:
         events = events.filter(flagged=filters.flagged)
+    if filters.justification:
+        events = events.filter(Q(query__justification=filters.justification)
+                               | Q(targets__contains=[f"justification:{filters.justification}"]))
     return events
 
 
@@ -107,3 +116,94 @@ def _cell(value) -> str:
     text = str(value)
     # Spreadsheet formula injection: a cell must never start a formula in the auditor's tool.
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# How far back the auditor's page looks for searches that passed the gate but look unusual.
+UNUSUAL_WINDOW_DAYS = 30
+UNUSUAL_LIMIT = 100
+_SEARCH_ACTIONS = (search_actions.PLATE_SEARCHED, search_actions.CANVASS_SEARCHED, search_actions.READ_VIEWED,
+                   search_actions.READ_IMAGE_VIEWED, search_actions.READ_DOWNLOADED)
+_READ_OPENED = (search_actions.READ_VIEWED, search_actions.READ_IMAGE_VIEWED)
+
+
+@dataclass(frozen=True)
+class UnusualSearch:
+    """A justification that passed the gate, with what makes its searches worth a look."""
+
+    justification: Justification
+    plates: int
+    reads_opened: int
+    off_hours_actions: int
+    reasons: tuple[str, ...]
+
+
+def _allowed_under_justification(actions, since: dt.datetime) -> QuerySet[AuditEvent]:
+    return (AuditEvent.objects.filter(action__in=[action.code for action in actions], outcome=Outcome.ALLOWED,
+                                      occurred_at__gte=since)
+            .annotate(justification_id=KT("query__justification")).exclude(justification_id=None)
+            .values("justification_id"))
+
+
+def _off_hours(start: int, end: int) -> list[int]:
+    """The local hours from `start` up to `end`, across midnight when start > end ("22 to 6")."""
+    if start <= end:
+        return list(range(start, end))
+    return [*range(start, 24), *range(0, end)]
+
+
+def _counts_by_justification(since: dt.datetime, off_hours: list[int]) -> dict[int, dict[str, int]]:
+    """Per justification id: distinct plates searched, distinct reads opened, actions in off hours."""
+    counts: dict[int, dict[str, int]] = {}
+    queries = {
+        "plates": _allowed_under_justification([search_actions.PLATE_SEARCHED], since)
+        .annotate(n=Count(KT("query__plate"), distinct=True)),
+        "reads_opened": _allowed_under_justification(_READ_OPENED, since)
+        .annotate(n=Count(KT("query__read_id"), distinct=True)),
+        "off_hours": _allowed_under_justification(_SEARCH_ACTIONS, since)
+        .annotate(hour=ExtractHour("occurred_at", tzinfo=timezone.get_current_timezone()))
+        .filter(hour__in=off_hours).values("justification_id").annotate(n=Count("id")),
+    }
+    for name, rows in queries.items():
+        for row in rows.values_list("justification_id", "n"):
+            if str(row[0]).isdigit():
+                counts.setdefault(int(row[0]), {})[name] = row[1]
+    return counts
+
+
+def _reasons(counts: dict[str, int], policy) -> tuple[str, ...]:
+    reasons = []
+    if counts.get("plates", 0) > policy.unusual_plates_per_justification:
+        reasons.append(f"{counts['plates']} plates searched (more than "
+                       f"{policy.unusual_plates_per_justification})")
+    if counts.get("reads_opened", 0) > policy.unusual_reads_opened_per_justification:
+        reasons.append(f"{counts['reads_opened']} reads opened (more than "
+                       f"{policy.unusual_reads_opened_per_justification})")
+    if counts.get("off_hours"):
+        reasons.append(f"{counts['off_hours']} search(es) or view(s) between "
+                       f"{policy.off_hours_start:02d}:00 and {policy.off_hours_end:02d}:00")
+    return tuple(reasons)
+
+
+@enforces("AUD-1", "USE-1")
+def unusual_searches(*, actor: Actor) -> list[UnusualSearch]:
+    """Return recent case searches that passed the gate but look unusual, newest first; audited.
+
+    Unusual, by the policy's thresholds: more plates searched or reads opened under one justification
+    than usual, or searching in off hours. The gate cannot see intent; these are for a person to review.
+    """
+    with refusals_recorded(actor=actor, action=UNUSUAL_SEARCHES_VIEWED):
+        _require_reader(actor)
+    policy = current_policy()
+    since = timezone.now() - dt.timedelta(days=UNUSUAL_WINDOW_DAYS)
+    counts = _counts_by_justification(since, _off_hours(policy.off_hours_start, policy.off_hours_end))
+    reasons = {pk: found for pk, found in ((pk, _reasons(c, policy)) for pk, c in counts.items()) if found}
+    justifications = (Justification.objects.filter(pk__in=reasons, kind=JustificationKind.CASE)
+                      .select_related("user").order_by("-created_at")[:UNUSUAL_LIMIT])
+    rows = [UnusualSearch(justification=j, plates=counts[j.pk].get("plates", 0),
+                          reads_opened=counts[j.pk].get("reads_opened", 0),
+                          off_hours_actions=counts[j.pk].get("off_hours", 0), reasons=reasons[j.pk])
+            for j in justifications]
+    audit_record(actor=actor, action=UNUSUAL_SEARCHES_VIEWED, result_count=len(rows),
+                 query={"days": UNUSUAL_WINDOW_DAYS},
+                 targets=[f"justification:{row.justification.pk}" for row in rows])
+    return rows

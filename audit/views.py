@@ -1,4 +1,5 @@
-"""The auditor's pages: the filtered log, its CSV export and chain verification.
+"""The auditor's pages: the filtered log, the searches that look unusual, the CSV export and chain
+verification.
 
 Thin: parse the filters, call `audit.selectors` / `audit.services`, which refuse (audited) anyone
 whose role may not read the log and audit every reading.
@@ -35,11 +36,14 @@ def _no_store(response):
 def log(request):
     form = AuditFilterForm(request.GET or None)
     events = selectors.audit_log_search(actor=Actor.for_request(request), filters=form.filters())
+    # Before the page is counted: its own audit entry must not shift the page's rows.
+    unusual = selectors.unusual_searches(actor=Actor.for_request(request))
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return _no_store(render(request, "audit/log.html", {
-        "form": form, "page": page, "query": query.urlencode(), "head": chain_head()}))
+        "form": form, "page": page, "query": query.urlencode(), "head": chain_head(), "unusual": unusual,
+        "unusual_days": selectors.UNUSUAL_WINDOW_DAYS}))
 
 
 @require_GET

@@ -19,24 +19,43 @@ PROHIBITED_CODES = ("traffic", "immigration", "reproductive_health", "protected_
 
 
 def prohibited_purposes() -> list[dict]:
+    """The prohibited purposes and their vocabulary (how `policy.vocabulary` reads it is explained there).
+
+    `terms` name the purpose anywhere; `targets` (protected classes) are refused only when a text singles
+    people out by them; `places` (lawful activities) only when a text is after the people taking part.
+    Words that also describe a suspect (skin colour, "male") are not targets: see the README's limits.
+    """
     return [
         {
             "code": "traffic",
             "label": "Traffic enforcement",
             "terms": ["traffic enforcement", "traffic violation", "speeding", "parking ticket",
-                      "unpaid tickets", "expired registration", "citation"],
+                      "unpaid tickets", "expired registration", "citation", "moving violation",
+                      "parking violation", "parking tickets", "red light violation", "ran a red light",
+                      "expired plates", "expired tags", "unpaid tolls"],
         },
         {
             "code": "immigration",
             "label": "Immigration enforcement",
-            "terms": ["immigration", "immigrant", "ice", "deportation", "deport", "undocumented",
-                      "illegal alien", "border patrol", "visa status", "customs and border"],
+            "terms": ["immigration", "immigrant", "immigrants", "ice", "deportation", "deport", "deported",
+                      "undocumented", "illegal alien", "illegal aliens", "illegal immigrant", "border patrol",
+                      "visa status", "customs and border", "hsi", "homeland security investigations",
+                      "department of homeland security", "dhs", "cbp", "customs and border protection",
+                      "enforcement and removal", "removal proceedings", "overstayed visa", "overstayed",
+                      "visa overstay", "overstay", "expired visa", "green card", "asylum", "asylum seeker",
+                      "refugee status", "immigration status", "citizenship status", "not a citizen",
+                      "non citizen", "noncitizen", "no papers", "without papers", "la migra", "287g",
+                      "immigration detainer", "immigration hold", "alien registration"],
         },
         {
             "code": "reproductive_health",
             "label": "Reproductive health care",
-            "terms": ["abortion", "reproductive", "planned parenthood", "pregnancy",
-                      "family planning", "contraception"],
+            "terms": ["abortion", "abortions", "reproductive", "repro", "planned parenthood", "pregnancy",
+                      "family planning", "contraception", "birth control", "abortion pill", "mifepristone",
+                      "misoprostol", "terminate a pregnancy", "terminated her pregnancy", "ivf",
+                      "fertility clinic", "obgyn", "ob gyn", "gynecologist", "womens health clinic",
+                      "women s health clinic"],
+            "places": ["clinic", "health clinic", "health center", "womens clinic"],
         },
         {
             "code": "protected_class",
@@ -46,7 +65,15 @@ def prohibited_purposes() -> list[dict]:
                       "worshippers", "congregants", "mosque attendees", "synagogue attendees",
                       "church attendees", "members of the mosque", "members of the church",
                       "members of the synagogue", "members of the temple", "gender identity",
-                      "sexual orientation", "disability", "national origin"],
+                      "sexual orientation", "disability", "national origin", "sexuality"],
+            # Not skin colour nor disability: witnesses describe suspects and families describe missing
+            # people by them, and a text cannot tell that from targeting (README, known limits).
+            "targets": ["gay", "lesbian", "bisexual", "homosexual", "queer", "transgender", "trans",
+                        "transsexual", "nonbinary", "non binary", "intersex", "lgbt", "lgbtq", "muslim",
+                        "moslem", "islamic", "jewish", "jew", "catholic", "protestant", "evangelical",
+                        "mormon", "sikh", "hindu", "buddhist", "atheist", "pagan", "arab", "middle eastern",
+                        "foreigner", "foreigners", "immigrant", "mexican", "somali", "syrian", "afghan",
+                        "iraqi", "iranian", "haitian", "guatemalan", "honduran", "venezuelan", "chinese"],
         },
         {
             "code": "first_amendment",
@@ -54,7 +81,24 @@ def prohibited_purposes() -> list[dict]:
             # "march" alone is also a month; the phrases and "marchers" are not.
             "terms": ["protest", "protester", "protesters", "protestors", "rally", "demonstration",
                       "demonstrators", "protest march", "marchers", "vigil", "picket", "union meeting",
-                      "political meeting", "journalist"],
+                      "political meeting", "journalist", "journalists", "activist", "activists",
+                      "picket line", "boycott", "petition drive", "town hall meeting", "campaign rally",
+                      "political party", "pride parade", "pride march"],
+            "places": ["mosque", "masjid", "church", "synagogue", "temple", "gurdwara", "chapel", "cathedral",
+                       "prayer service", "friday prayers", "worship service", "mass", "bible study",
+                       "protest", "rally", "demonstration", "union meeting", "union hall",
+                       "town hall", "city council meeting", "school board meeting", "political meeting",
+                       "campaign event", "press conference", "newsroom", "pride", "parade", "vigil"],
+        },
+        {
+            "code": "personal",
+            "label": "Personal use (anything but a department case)",
+            "terms": ["for a friend", "for my friend", "friend asked", "favor for", "favour for",
+                      "personal reasons", "personal reason", "personal use", "personal matter",
+                      "personal business", "out of curiosity", "just curious", "curiosity", "for fun",
+                      "my ex", "ex girlfriend", "ex boyfriend", "ex wife", "ex husband", "my girlfriend",
+                      "my boyfriend", "my landlord", "my tenant", "my daughter s boyfriend",
+                      "my son s girlfriend", "private investigator", "debt collector"],
         },
     ]
 
@@ -64,7 +108,13 @@ def vague_descriptions() -> list[str]:
     return ["investigation", "inv", "invest", "investigate", "per supervisor", "n/a", "na", "none",
             "test", "testing", "check", "plate check", "follow up", "followup", "see case",
             "see report", "case", "same", "misc", "other", "ongoing", "info", "lookup",
-            "search", "query", "as directed", "per sgt", "per lt", "suspect", "suspicious"]
+            "search", "query", "as directed", "per sgt", "per lt", "suspect", "suspicious",
+            # Filler: words that fill a form without saying anything about a case.
+            "just checking", "checking", "just looking", "looking", "something", "anything", "stuff",
+            "things", "thing", "whatever", "random", "routine", "routine check", "general", "verify",
+            "verification", "confirm", "quick", "real quick", "needed", "need", "want", "wanted", "asap",
+            "tbd", "placeholder", "dummy", "sample", "example", "lorem ipsum", "lorem", "ipsum", "dolor",
+            "sit amet", "amet", "blah", "asdf", "qwerty", "xxx", "abc", "foo", "foobar", "etc"]
 
 
 # Case number (e.g. 26-004512) or CAD run number (e.g. CAD-2611220042).

@@ -16,7 +16,7 @@ from django.utils import timezone
 from alpr.plates import MIN_KNOWN_RUN
 from core.compliance import enforces
 from core.net import address_in_networks
-from policy import defaults
+from policy import defaults, vocabulary
 
 MAX_RETENTION_DAYS = 90  # Oak Park GO 4-68 VI: no configuration may keep reads longer.
 MIN_AUDIT_RETENTION_DAYS = 730  # AUD-3: audit entries are kept at least two years.
@@ -184,6 +184,9 @@ class AgencyPolicy(models.Model):
             errors["permitted_purposes"] = "A prohibited purpose cannot also be permitted."
         if self.felony_exception_purpose and self.felony_exception_purpose not in permitted:
             errors["felony_exception_purpose"] = "The felony-exception purpose must be a permitted purpose."
+        malformed = vocabulary.malformed(self.prohibited_purposes)
+        if malformed:
+            errors["prohibited_purposes"] = malformed
         missing = set(defaults.PROHIBITED_CODES) - prohibited
         if missing:
             errors["prohibited_purposes"] = "These prohibited purposes cannot be removed: " + ", ".join(
@@ -207,19 +210,14 @@ class AgencyPolicy(models.Model):
         return any(p["code"] == code for p in self.permitted_purposes)
 
     def prohibited_purpose_named_in(self, text: str) -> dict | None:
-        """Return the prohibited purpose whose terms appear in `text` as whole words, if any."""
-        padded = f" {_words(text)} "
-        for purpose in self.prohibited_purposes:
-            if any(f" {_words(term)} " in padded for term in purpose.get("terms", [])):
-                return purpose
-        return None
+        """Return the prohibited purpose that `text` names, targets or goes after, if any (USE-3).
+
+        Spelling tricks do not hide a term; see `policy.vocabulary` for how the text is compared.
+        """
+        return vocabulary.purpose_named_in(text, self.prohibited_purposes)
 
     def network_is_trusted(self, address: str) -> bool:
         return not self.restrict_to_trusted_networks or address_in_networks(address, self.trusted_networks)
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def _valid_network(network: str) -> bool:

@@ -31,6 +31,7 @@ from searches.models import (
 
 # How long the Chief's approval of an other-felony request lets its author search for that case.
 FELONY_APPROVAL_DAYS = 30
+DESCRIPTION_MAX_LENGTH = 1000
 
 
 def _require_user(actor: Actor):
@@ -103,8 +104,13 @@ def _usable_felony_request(*, user, felony_request_id, case_number: str) -> Felo
         raise PolicyDenied("\u201cOther significant felony\u201d needs a written request approved by "
                            "the Chief. Choose your approved request, or submit one.",
                            code="felony_request_required", field="felony_request")
-    request = FelonyExceptionRequest.objects.filter(pk=felony_request_id, requested_by=user).first()
-    if request is None or not request.usable_at(timezone.now()):
+    request = (FelonyExceptionRequest.objects.filter(pk=felony_request_id).first()
+               if isinstance(felony_request_id, int) else None)
+    if request is None or request.requested_by_id != user.pk:
+        raise PolicyDenied("That is not one of your other-felony requests. This attempt has been flagged "
+                           "for the auditor.", code="felony_request_foreign", field="felony_request",
+                           flag_for_audit=True)
+    if not request.usable_at(timezone.now()):
         raise PolicyDenied("That other-felony request is not approved by the Chief, or its approval "
                            "has lapsed.", code="felony_request_not_approved", field="felony_request")
     if request.case_number != case_number:
@@ -115,7 +121,7 @@ def _usable_felony_request(*, user, felony_request_id, case_number: str) -> Felo
 
 @enforces("USE-1", "USE-2", "USE-3", "USE-4")
 def justification_open(*, actor: Actor, purpose: str, case_number: str, description: str,
-                       felony_request_id: int | None = None) -> Justification:
+                       felony_request_id: int | str | None = None) -> Justification:
     """State why you are searching; return the justification that covers follow-up searches.
 
     Officers, dispatchers, analysts and detectives need a permitted purpose, a case or CAD run number
@@ -125,11 +131,18 @@ def justification_open(*, actor: Actor, purpose: str, case_number: str, descript
     purpose = (purpose or "").strip()
     case_number = (case_number or "").strip().upper()
     description = (description or "").strip()
-    fields = {"purpose": purpose[:64], "case_number": case_number[:64], "description": description,
-              "query": {"felony_request": felony_request_id}}
+    query = {"felony_request": felony_request_id}
+    if len(purpose) > 64:  # a hand-edited purpose: the auditor sees all of it
+        query["purpose_submitted"] = purpose[:1000]
+    fields = {"purpose": purpose[:64], "case_number": case_number[:64],
+              "description": description[:DESCRIPTION_MAX_LENGTH * 2], "query": query}
     with refusals_recorded(actor=actor, action=actions.JUSTIFICATION_STATED, **fields):
         user = _require_user(actor)
         ensure_alpr_access(user)
+        if len(description) > DESCRIPTION_MAX_LENGTH:  # the form's textarea allows no more
+            raise PolicyDenied(f"A description has at most {DESCRIPTION_MAX_LENGTH} characters. This attempt "
+                               "has been flagged for the auditor.", code="description_too_long",
+                               field="description", flag_for_audit=True)
         policy = current_policy()
         _refuse_prohibited(policy, description, purpose.replace("_", " "))
         if user.can(Capability.SEARCH_PLATES):

@@ -76,18 +76,26 @@ def home(request):
         "outcomes": selectors.outcomes_of(justification)}))
 
 
+def _submitted_id(value: str) -> int | str | None:
+    """Return a submitted id as a number, or as typed when it is not one (the service refuses it)."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else (value[:64] or None)
+
+
 @capability_required(*SEARCHERS)
 @require_POST
 def justification_start(request):
+    """State a justification. The fields go to the service as submitted, not as the form cleaned them:
+    a value that is not on the list or longer than the form allows (a hand-edited form) is refused
+    there, recorded as submitted and flagged for the auditor, rather than silently dropped here."""
     form = _justification_form(request, request.POST)
     form.is_valid()
-    data = form.cleaned_data
+    submitted = request.POST
     try:
-        felony = data.get("felony_request")
         justification = services.justification_open(
-            actor=Actor.for_request(request), purpose=data.get("purpose", ""),
-            case_number=data.get("case_number", ""), description=data.get("description", ""),
-            felony_request_id=felony.pk if felony else None)
+            actor=Actor.for_request(request), purpose=submitted.get("purpose", ""),
+            case_number=submitted.get("case_number", ""), description=submitted.get("description", ""),
+            felony_request_id=_submitted_id(submitted.get("felony_request", "")))
     except ApplicationError as error:
         form_error(form, error)
         return render(request, "searches/justification.html", {"form": form}, status=error.status_code)

@@ -125,7 +125,7 @@ def test_a_partner_search_for_immigration_enforcement_is_refused_flagged_and_rev
     [
         ("a vague reason", {"description": "investigation"}, "vague_description"),
         ("no case number", {"case_number": ""}, None),
-        ("a purpose we do not permit", {"purpose": "curiosity"}, "purpose_not_permitted"),
+        ("a purpose we do not permit", {"purpose": "neighbourhood_watch"}, "purpose_not_permitted"),
         ("the Chief-only felony exception", {"purpose": "other_felony"}, "felony_exception_outside"),
     ],
 )

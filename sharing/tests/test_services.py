@@ -260,7 +260,7 @@ def test_only_the_administrator_reviews_and_every_decision_needs_a_reason(admini
     [
         ("no plate", {"plates": " , "}, "plate"),
         ("a vague description", {"description": "investigation"}, "does not say"),
-        ("a purpose we do not permit", {"purpose": "curiosity"}, "permitted purposes"),
+        ("a purpose we do not permit", {"purpose": "neighbourhood_watch"}, "permitted purposes"),
         ("the other-felony exception", {"purpose": "other_felony"}, "not open to outside agencies"),
         (
             "a window longer than retention",
