@@ -36,6 +36,8 @@ def second_camera(db):
         longitude="-87.794200",
         location_description="Madison St at Oak Park Ave",
         kind=CameraKind.TRAILER,
+        status=CameraStatus.ACTIVE,
+        installed_on=timezone.localdate() - timedelta(days=200),
     )
 
 
