@@ -1,6 +1,7 @@
 """A camera uploads only once its installation is approved by the Chief and its public notice has run
 (CAM-2): registering it and issuing its key is not enough."""
 import io
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -9,15 +10,20 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from alpr.models import Camera, CameraStatus, PlateRead
-from alpr.services import camera_set_status
+from alpr.services import camera_create, camera_credential_rotate, camera_set_status
 from audit.context import Actor
 from audit.models import AuditEvent
 from conftest import UserFactory
-from core.errors import PolicyDenied
+from core.errors import ApplicationError, PolicyDenied
 from ingest.tests.conftest import UPLOAD_URL, stored_files
 from policy.roles import Role
 from reports.models import CameraPlacementRequest
-from reports.services.cameras import placement_decide, placement_request, placements_apply_due
+from reports.services.cameras import (
+    placement_decide,
+    placement_record_prior,
+    placement_request,
+    placements_apply_due,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +120,30 @@ def test_the_administrator_cannot_activate_a_camera_whose_installation_has_not_t
     assert camera.status == CameraStatus.PENDING
     refusal = AuditEvent.objects.get(action="camera.status_changed")
     assert refusal.outcome == "refused"
+
+
+@pytest.mark.rule("CAM-2")
+def test_a_camera_registered_before_installations_were_enforced_uploads_once_the_chief_records_it(
+        client, photo):
+    # A camera made live by the old `--create` is pending since the migration, and refused at upload;
+    # the Chief records its installation, approved on paper long ago, and it is in service again.
+    camera = camera_create(actor=Actor.system("old installer"), name=NAME)
+    key = camera_credential_rotate(actor=Actor.system("old installer"), camera_id=camera.pk).key
+    assert _upload(client, key, photo).status_code == 401
+    chief = Actor.for_user(UserFactory(role=Role.CHIEF))
+    fields = {"camera_name": NAME, "latitude": "41.888100", "longitude": "-87.803000",
+              "location_description": "Lake St at Harlem Ave, NE corner",
+              "justification": "Installed in 2024 on the crime analysis of memo 24-09 (stolen vehicles).",
+              "nondiscrimination": "Weighed in 2024 against the census tracts, on paper: memo 24-09."}
+    placement = placement_record_prior(actor=chief, approved_on=timezone.localdate() - timedelta(days=400),
+                                       **fields)
+    camera.refresh_from_db()
+    assert placement.camera_id == camera.pk and camera.status == CameraStatus.ACTIVE
+    assert camera.location_description == "Lake St at Harlem Ave, NE corner"
+    assert _upload(client, key, photo).status_code == 202
+    with pytest.raises(ApplicationError, match="recorded already"):
+        placement_record_prior(actor=chief, approved_on=timezone.localdate() - timedelta(days=400), **fields)
+    too_recent = timezone.localdate() - timedelta(days=1)
+    with pytest.raises(ApplicationError, match="public notice"):
+        placement_record_prior(actor=chief, approved_on=too_recent, **{**fields, "camera_name": "Other"})
+    assert not Camera.objects.filter(name="Other").exists()

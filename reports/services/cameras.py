@@ -83,9 +83,10 @@ def placement_request(
 def _placement_create(
     *, actor: Actor, kind: str, latitude, longitude, location_description: str, justification: str,
     nondiscrimination: str, camera_id: int | None, camera_name: str, camera_kind: str, heading: int | None,
-    earliest_effective_on: date | None,
+    earliest_effective_on: date | None, registered: Camera | None = None,
 ) -> CameraPlacementRequest:
-    """Check a placement request's fields and store it, pending, with its audit row."""
+    """Check a placement request's fields and store it, pending, with its audit row. `registered`: the
+    camera of an installation that predates this system, already in the registry under its name."""
     if kind not in PlacementKind.values:
         raise ApplicationError("Choose installation or relocation.", field="kind")
     latitude = _coordinate(latitude, "latitude", 90)
@@ -118,10 +119,12 @@ def _placement_create(
         camera_name = camera_name.strip()
         if not camera_name:
             raise ApplicationError("Name the new camera.", field="camera_name")
-        if Camera.objects.filter(name__iexact=camera_name).exists():
+        others = Camera.objects.filter(name__iexact=camera_name)
+        if others.exclude(pk=registered.pk if registered else None).exists():
             raise ApplicationError("A camera with that name exists already.", field="camera_name")
         if camera_kind not in CameraKind.values:
             raise ApplicationError("Choose a camera type from the list.", field="camera_kind")
+        camera = registered
     with transaction.atomic():
         placement = CameraPlacementRequest.objects.create(
             kind=kind,
@@ -260,7 +263,11 @@ def _apply(placement: CameraPlacementRequest, actor: Actor) -> None:
 
 
 def _installed_camera(placement: CameraPlacementRequest, actor: Actor) -> Camera:
-    """The installation's camera (registered now, or earlier by the installer), put in service."""
+    """The installation's camera (registered now, or earlier), at the installation's place, in service."""
+    if placement.camera_id:
+        Camera.objects.filter(pk=placement.camera_id).update(
+            latitude=placement.latitude, longitude=placement.longitude,
+            location_description=placement.location_description, updated_at=timezone.now())
     camera_id = placement.camera_id or _register(placement, actor).pk
     return camera_enter_service(actor=actor, camera_id=camera_id, installed_on=placement.effective_on)
 
@@ -313,6 +320,8 @@ def placement_record_prior(
 ) -> CameraPlacementRequest:
     """The Chief records an installation approved before this system (on paper) whose public notice has
     run, and the camera goes into service: for cameras installed before the software and for the demo.
+    A camera already in the registry under `camera_name` (registered before installations were
+    enforced, and refused at upload since) is the one put in service.
 
     The notice period is the policy's, counted from `approved_on`, and must have ended by today; the
     audit row says the approval is recorded after the fact.
@@ -330,7 +339,8 @@ def placement_record_prior(
                 actor=actor, kind=PlacementKind.INSTALL, latitude=latitude, longitude=longitude,
                 location_description=location_description, justification=justification,
                 nondiscrimination=nondiscrimination, camera_id=None, camera_name=camera_name,
-                camera_kind=camera_kind, heading=heading, earliest_effective_on=None)
+                camera_kind=camera_kind, heading=heading, earliest_effective_on=None,
+                registered=_not_yet_installed(camera_name))
             placement.status, placement.decided_by = PlacementStatus.APPROVED, actor.user
             placement.decided_at, placement.decision_note = timezone.now(), f"approved on {approved_on}"
             placement.notice_from, placement.effective_on = approved_on, effective_on
@@ -341,6 +351,19 @@ def placement_record_prior(
                          description=f"approved on {approved_on}, in effect since {effective_on}")
             _apply(placement, Actor.system("camera placement scheduler"))
         return placement
+
+
+def _not_yet_installed(name: str) -> Camera | None:
+    """The registered camera of that name with no installation in effect, if any (a retired camera or
+    one installed already is not installed again)."""
+    camera = Camera.objects.filter(name__iexact=name.strip()).first()
+    if camera is None:
+        return None
+    installed = camera.placement_requests.filter(kind=PlacementKind.INSTALL, status=PlacementStatus.DONE)
+    if camera.status == CameraStatus.RETIRED or installed.exists():
+        raise ApplicationError("That camera's installation is recorded already, or it is retired.",
+                               field="camera_name")
+    return camera
 
 
 @enforces("CAM-4")
