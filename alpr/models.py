@@ -21,6 +21,9 @@ class CameraKind(models.TextChoices):
 
 
 class CameraStatus(models.TextChoices):
+    # Registered, but its installation has not taken effect: the Chief's approval and the public notice
+    # come first (CAM-2). Its credential is refused at upload (ingest/auth.py).
+    PENDING = "pending", "Awaiting approval and public notice"
     ACTIVE = "active", "Active"
     INACTIVE = "inactive", "Inactive"
     RETIRED = "retired", "Retired"
@@ -37,13 +40,20 @@ class Camera(models.Model):
         null=True, blank=True, help_text="Direction the camera faces, degrees clockwise from north.")
     direction = models.CharField(max_length=40, blank=True, help_text="E.g. 'northbound lanes'.")
     kind = models.CharField(max_length=16, choices=CameraKind.choices, default=CameraKind.FIXED)
-    status = models.CharField(max_length=16, choices=CameraStatus.choices, default=CameraStatus.ACTIVE)
-    installed_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=CameraStatus.choices, default=CameraStatus.PENDING)
+    installed_on = models.DateField(
+        null=True, blank=True, help_text="The day its approved installation took effect (CAM-2).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # Only an installation that took effect puts a camera in service (reports.services.cameras).
+            models.CheckConstraint(
+                condition=~models.Q(status="active") | models.Q(installed_on__isnull=False),
+                name="camera_active_only_once_installed"),
+        ]
 
     def __str__(self) -> str:
         return self.name

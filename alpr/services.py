@@ -6,7 +6,7 @@ and the action is audited under that label.
 """
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +16,7 @@ from alpr.models import Camera, CameraCredential, CameraKind, CameraStatus
 from audit.context import Actor
 from audit.models import ActorType
 from audit.services import audit_record, refusals_recorded
+from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.roles import Capability
 
@@ -48,9 +49,10 @@ def _locked_camera(camera_id: int) -> Camera:
 
 def camera_create(
     *, actor: Actor, name: str, latitude=None, longitude=None, location_description: str = "",
-    heading: int | None = None, direction: str = "", kind: str = CameraKind.FIXED, installed_on=None,
+    heading: int | None = None, direction: str = "", kind: str = CameraKind.FIXED,
 ) -> Camera:
-    """Register a camera (active, without credentials)."""
+    """Register a camera, pending and without credentials: it goes into service only when its approved
+    installation takes effect after the public notice (CAM-2, ``camera_enter_service``)."""
     with refusals_recorded(actor=actor, action=actions.CAMERA_CREATED, targets=[f"camera-name:{name}"]):
         _require_camera_manager(actor)
         name = name.strip()
@@ -66,15 +68,32 @@ def camera_create(
             camera = Camera.objects.create(
                 name=name, latitude=latitude, longitude=longitude,
                 location_description=location_description, heading=heading, direction=direction,
-                kind=kind, installed_on=installed_on,
+                kind=kind, status=CameraStatus.PENDING,
             )
             audit_record(actor=actor, action=actions.CAMERA_CREATED, targets=[f"camera:{camera.pk}"],
                          description=name)
         return camera
 
 
+@enforces("CAM-2")
+def camera_enter_service(*, actor: Actor, camera_id: int, installed_on: date) -> Camera:
+    """Put a camera in service on the day its approved installation takes effect. Called by the placement
+    scheduler (``reports.services.cameras``) once the Chief's approval and the public notice are done."""
+    if actor.kind != ActorType.SYSTEM:
+        raise PolicyDenied("Only an installation taking effect puts a camera in service.")
+    with transaction.atomic():
+        camera = _locked_camera(camera_id)
+        camera.status, camera.installed_on = CameraStatus.ACTIVE, installed_on
+        camera.save(update_fields=["status", "installed_on", "updated_at"])
+        audit_record(actor=actor, action=actions.CAMERA_STATUS_CHANGED, targets=[f"camera:{camera.pk}"],
+                     description=f"active: installation in effect on {installed_on}")
+    return camera
+
+
+@enforces("CAM-2")
 def camera_set_status(*, actor: Actor, camera_id: int, status: str, reason: str) -> Camera:
-    """Activate, deactivate or retire a camera; only active cameras may upload."""
+    """Deactivate, reactivate or retire a camera; only active cameras may upload. A camera whose
+    installation has not taken effect cannot be activated here: only its placement does that."""
     with refusals_recorded(actor=actor, action=actions.CAMERA_STATUS_CHANGED,
                            targets=[f"camera:{camera_id}"]):
         _require_camera_manager(actor)
@@ -82,6 +101,9 @@ def camera_set_status(*, actor: Actor, camera_id: int, status: str, reason: str)
             raise ApplicationError("Choose a status from the list.", field="status")
         with transaction.atomic():
             camera = _locked_camera(camera_id)
+            if status == CameraStatus.ACTIVE and camera.installed_on is None:
+                raise PolicyDenied("This camera's installation has not taken effect: it goes into service "
+                                   "after the Chief's approval and the public notice (CAM-2).")
             camera.status = status
             camera.save(update_fields=["status", "updated_at"])
             audit_record(actor=actor, action=actions.CAMERA_STATUS_CHANGED, targets=[f"camera:{camera.pk}"],

@@ -6,13 +6,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from alpr.models import Camera
-from alpr.services import camera_create
 from audit.context import Actor
 from hotlists.models import HotlistEntry
 from hotlists.services import hotlist_entry_add
 from ingest.services import EdgeReading, read_accept
 from ingest.synthetic import plate_box, plate_photo
 from ingest.validation import check_image
+from reports.services.cameras import placement_record_prior
 
 CAMERAS = [
     ("Harlem Ave at North Ave", "41.909700", "-87.806400", "Southbound lanes, fixed pole", 180),
@@ -20,6 +20,10 @@ CAMERAS = [
     ("Roosevelt Rd at Austin Blvd", "41.866100", "-87.774300", "Westbound lanes, fixed pole", 270),
     ("Chicago Ave at Ridgeland Ave", "41.895600", "-87.785300", "Northbound lanes, traffic signal", 0),
 ]
+DEMO_JUSTIFICATION = ("Demo: the district's crime analysis showed repeated vehicle thefts and armed "
+                      "robberies along this corridor.")
+DEMO_NONDISCRIMINATION = ("Demo: the placement was weighed against the district's population and the "
+                          "other cameras, so no community is watched more than the crime data supports.")
 # Plates that pass every camera a few times, so searches find something.
 FREQUENT = ["7ABC123", "DL4821", "KRN5562", "B58207", "ZX9Q14"]
 HOTLIST_PLATE = "KRN5562"
@@ -27,21 +31,26 @@ READS_PER_CAMERA = 12
 DAYS = 5
 
 
-def seed_alpr_data(*, admin, detective) -> str:
+def seed_alpr_data(*, chief, detective) -> str:
     """Create the demo cameras, reads and hotlist entry if missing; return a short summary."""
-    admin_actor = Actor.for_user(admin)
-    cameras = [_camera(admin_actor, *row) for row in CAMERAS]
+    chief_actor = Actor.for_user(chief)
+    cameras = [_camera(chief_actor, *row) for row in CAMERAS]
     _hotlist_entry(Actor.for_user(detective))
     reads = sum(_reads(camera, seed) for seed, camera in enumerate(cameras))
     return f"{len(cameras)} cameras, {reads} new reads"
 
 
-def _camera(actor, name, latitude, longitude, description, heading) -> Camera:
+def _camera(chief, name, latitude, longitude, description, heading) -> Camera:
+    """A camera installed long ago: the Chief records its approval, dated with its public notice run
+    (CAM-2), and the camera goes into service as a placement taking effect does."""
     existing = Camera.objects.filter(name=name).first()
-    return existing or camera_create(
-        actor=actor, name=name, latitude=Decimal(latitude), longitude=Decimal(longitude),
-        location_description=description, heading=heading,
-        installed_on=timezone.localdate() - timedelta(days=400))
+    if existing is not None:
+        return existing
+    placement = placement_record_prior(
+        actor=chief, approved_on=timezone.localdate() - timedelta(days=400), camera_name=name,
+        latitude=Decimal(latitude), longitude=Decimal(longitude), location_description=description,
+        heading=heading, justification=DEMO_JUSTIFICATION, nondiscrimination=DEMO_NONDISCRIMINATION)
+    return placement.camera
 
 
 def _reads(camera: Camera, seed: int) -> int:

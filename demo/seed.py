@@ -32,7 +32,7 @@ def seed_demo() -> str:
         account_create(actor=admin_actor, email="kowens@police.example.org", password=DEMO_PASSWORD,
                        **PENDING)
     detective = User.objects.get(role=Role.DETECTIVE, username__in=[p["username"] for p in STAFF])
-    alpr_summary = seed_alpr_data(admin=admin, detective=detective)
+    alpr_summary = seed_alpr_data(chief=chief, detective=detective)
     return (f"{User.objects.count()} people, {alpr_summary}, {seed_districts(admin=admin)}, "
             f"{seed_sharing_data(admin=admin)}")
 

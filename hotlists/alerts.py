@@ -98,9 +98,11 @@ def _summary(view: AlertView) -> dict:
 def alerts_poll(*, actor: Actor, after_id: int) -> dict:
     """Return new unverified alerts (id above `after_id`, from the last minutes) for the live banner.
 
-    Each delivery of alerts to a screen is one audit entry; an empty poll writes none.
+    Each delivery of alerts to a screen is one audit entry, written with the read of the alerts; an
+    empty poll writes none. A refused poll (role, training) is recorded.
     """
-    require_alert_verifier(actor)
+    with refusals_recorded(actor=actor, action=actions.ALERTS_DELIVERED, query={"after": after_id}):
+        require_alert_verifier(actor)
     now = timezone.now()
     unverified = _shown(Alert.objects.filter(verification_outcome=""))
     # Ids are taken before commit, so a lower id can become visible after a higher one: the screen
@@ -109,27 +111,31 @@ def alerts_poll(*, actor: Actor, after_id: int) -> dict:
               .values_list("id", flat=True).first() or 0)
     fresh = (unverified.filter(pk__gt=after_id, created_at__gte=now - POLL_WINDOW)
              .select_related("entry", "camera").order_by("entry__priority", "id")[:POLL_LIMIT])
-    views = with_reads(fresh)
-    if views:
-        audit_record(actor=actor, action=actions.ALERTS_DELIVERED, purpose=PURPOSE,
-                     targets=[t for view in views for t in _alert_targets(view.alert)],
-                     result_count=len(views))
+    with transaction.atomic():
+        views = with_reads(fresh)
+        if views:
+            audit_record(actor=actor, action=actions.ALERTS_DELIVERED, purpose=PURPOSE,
+                         targets=[t for view in views for t in _alert_targets(view.alert)],
+                         result_count=len(views))
     return {"latest": max(after_id, stable), "unverified": unverified.count(),
             "alerts": [_summary(v) for v in views]}
 
 
 def alert_list(*, actor: Actor, only_open: bool = True, days: int = 7, limit: int = 100) -> list[AlertView]:
-    """Return the inbox: recent alerts (open ones, or all), newest first; one audit entry."""
-    with refusals_recorded(actor=actor, action=actions.ALERT_LIST_VIEWED):
+    """Return the inbox: recent alerts (open ones, or all), newest first; one audit entry naming every
+    alert, read and entry shown, written with the read of them."""
+    query = {"only_open": only_open, "days": days}
+    with refusals_recorded(actor=actor, action=actions.ALERT_LIST_VIEWED, query=query):
         require_alert_verifier(actor)
     alerts = _shown(Alert.objects.filter(created_at__gte=timezone.now() - timedelta(days=days)))
     if only_open:
         alerts = alerts.exclude(verification_outcome__in=[o for o in VerificationOutcome.values
                                                           if o != VerificationOutcome.CONFIRMED])
         alerts = alerts.filter(action="")
-    views = with_reads(alerts.select_related("entry", "camera", "verified_by")[:limit])
-    audit_record(actor=actor, action=actions.ALERT_LIST_VIEWED, purpose=PURPOSE, result_count=len(views),
-                 query={"only_open": only_open, "days": days})
+    with transaction.atomic():
+        views = with_reads(alerts.select_related("entry", "camera", "verified_by")[:limit])
+        audit_record(actor=actor, action=actions.ALERT_LIST_VIEWED, purpose=PURPOSE, result_count=len(views),
+                     query=query, targets=[t for view in views for t in _alert_targets(view.alert)])
     return views
 
 

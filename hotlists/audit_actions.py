@@ -4,6 +4,10 @@ HOTLIST_CREATED = register("hotlist.created", "Hotlist created", category="hotli
 ENTRY_ADDED = register("hotlist.entry_added", "Hotlist entry added", category="hotlist")
 ENTRY_EDITED = register("hotlist.entry_edited", "Hotlist entry edited", category="hotlist")
 ENTRY_DEACTIVATED = register("hotlist.entry_deactivated", "Hotlist entry deactivated", category="hotlist")
+ENTRIES_LISTED = register("hotlist.entries_listed", "Hotlist entries listed", category="hotlist",
+                          touches_alpr_data=True)
+ENTRY_VIEWED = register("hotlist.entry_viewed", "Hotlist entry opened", category="hotlist",
+                        touches_alpr_data=True)
 IMPORT_RUN = register("hotlist.imported", "Hotlist file imported", category="hotlist")
 READ_MATCHED = register("hotlist.read_matched", "Read matched a hotlist entry (alert raised)",
                         category="hotlist", touches_alpr_data=True)

@@ -26,11 +26,12 @@ VERIFY = Capability.VERIFY_ALERTS
 def hotlist_index(request):
     """The lists and their live entries: read-only for alert-verifying roles, editable for editors."""
     include_inactive = request.GET.get("show") == "all"
-    entries = selectors.hotlist_entries(search=request.GET.get("q", ""), include_inactive=include_inactive,
-                                        hotlist_id=request.GET.get("list") or None)
+    query = request.GET.get("q", "")
+    entries = selectors.hotlist_entries_list(actor=Actor.for_request(request), search=query,
+                                             hotlist_id=request.GET.get("list", ""),
+                                             include_inactive=include_inactive)
     return render(request, "hotlists/index.html", {
-        "hotlists": selectors.hotlists_with_counts(), "entries": entries[:200], "query": request.GET.get("q",
-                                                                                                         ""),
+        "hotlists": selectors.hotlists_with_counts(), "entries": entries, "query": query,
         "include_inactive": include_inactive, "deactivate_form": DeactivateForm(),
         "can_edit": request.user.can(EDIT)})
 
@@ -57,7 +58,7 @@ def entry_add(request):
 @capability_required(EDIT)
 @require_http_methods(["GET", "POST"])
 def entry_edit(request, entry_id: int):
-    entry = selectors.entry_get(entry_id)
+    entry = selectors.entry_view(actor=Actor.for_request(request), entry_id=entry_id)
     if entry is None:
         raise NotFound("No such hotlist entry.")
     initial = {"plate_pattern": entry.plate_pattern, "state": entry.state, "reason": entry.reason,

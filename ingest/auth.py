@@ -33,41 +33,64 @@ def camera_actor(camera: Camera, request=None) -> Actor:
                  client_ip=client_ip(request) if request is not None else "")
 
 
-def _credential(key_id: str) -> CameraCredential | None:
-    """Load a credential and its camera in one query (raw SQL, prepared: this runs on every upload)."""
+def _credential(key_id: str) -> tuple[CameraCredential, bool] | None:
+    """Load a credential, its camera and whether the camera's installation is in effect, in one query
+    (raw SQL, prepared: this runs on every upload).
+
+    In effect means an installation placement approved by the Chief whose public notice has run and
+    which took effect (reports.CameraPlacementRequest, CAM-2): a camera registered ahead of it, or
+    made active by hand, is still refused.
+    """
     with connection.cursor() as cursor:
         ensure_prepared(cursor, "alpr_ingest_credential", """
-            SELECT k.id, k.secret_hash, k.revoked_at, c.id, c.name, c.status
+            SELECT k.id, k.secret_hash, k.revoked_at, c.id, c.name, c.status,
+                   EXISTS (SELECT 1 FROM reports_cameraplacementrequest p
+                           WHERE p.camera_id = c.id AND p.kind = 'install' AND p.status = 'done'
+                             AND p.decided_by_id IS NOT NULL AND p.effective_on <= $2)
             FROM alpr_cameracredential k JOIN alpr_camera c ON c.id = k.camera_id
             WHERE k.key_id = $1
-            """, types=("text",))
-        cursor.execute("EXECUTE alpr_ingest_credential (%s)", [key_id])
+            """, types=("text", "date"))
+        cursor.execute("EXECUTE alpr_ingest_credential (%s, %s)", [key_id, timezone.localdate()])
         row = cursor.fetchone()
     if row is None:
         return None
-    credential_id, secret_hash, revoked_at, camera_id, name, status = row
+    credential_id, secret_hash, revoked_at, camera_id, name, status, installed = row
     camera = Camera(id=camera_id, name=name, status=status)
     credential = CameraCredential(id=credential_id, key_id=key_id, secret_hash=secret_hash,
                                   revoked_at=revoked_at, camera=camera)
-    return credential
+    return credential, installed
 
 
-@enforces("ING-1", "ING-3")
+def _refusal(credential: CameraCredential, installed: bool) -> tuple[str, str] | None:
+    """Why a known credential may not upload now (for the audit row, for the camera), or None."""
+    camera = credential.camera
+    if not credential.is_valid_at(timezone.now()):
+        return "revoked credential", "These camera credentials are revoked."
+    if camera.status == CameraStatus.PENDING or (camera.status == CameraStatus.ACTIVE and not installed):
+        return ("installation not in effect",
+                "This camera is not in service yet: its installation needs the Chief's approval and the "
+                "public notice period before it may upload (CAM-2).")
+    if camera.status != CameraStatus.ACTIVE:
+        return f"camera {camera.status}", "This camera is not active."
+    return None
+
+
+@enforces("ING-1", "ING-3", "CAM-2")
 def authenticate_camera(request) -> Camera:
     """Return the camera whose live credential signs `request`, or raise `CameraAuthFailed` (401)."""
     match = _HEADER.match(request.headers.get("Authorization", "").strip())
     if not match:
         raise CameraAuthFailed("Camera credentials required: 'Authorization: Camera <key_id>:<secret>'.")
     key_id, secret = match.group(2).lower(), match.group(3).lower()
-    credential = _credential(key_id)
-    if credential is None or not credential.secret_matches(secret):
+    found = _credential(key_id)
+    if found is None or not found[0].secret_matches(secret):
         logger.warning("camera upload with an unknown key id or wrong secret from %s", client_ip(request))
         raise CameraAuthFailed("Unknown camera credentials.")
-    camera = credential.camera
-    revoked = not credential.is_valid_at(timezone.now())
-    if revoked or camera.status != CameraStatus.ACTIVE:
-        why = "revoked credential" if revoked else f"camera {camera.status}"
-        audit_record(actor=camera_actor(camera, request), action=actions.CAMERA_AUTH_REFUSED,
+    credential, installed = found
+    refusal = _refusal(credential, installed)
+    if refusal is not None:
+        why, message = refusal
+        audit_record(actor=camera_actor(credential.camera, request), action=actions.CAMERA_AUTH_REFUSED,
                      outcome=Outcome.REFUSED, reason=why, targets=[f"credential:{key_id}"])
-        raise CameraAuthFailed("These camera credentials are revoked or the camera is not active.")
-    return camera
+        raise CameraAuthFailed(message)
+    return credential.camera

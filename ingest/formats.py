@@ -1,5 +1,5 @@
-"""Camera formats we accept unchanged: the OpenALPR agent's `alpr_group` and Plate Recognizer's
-snapshot response."""
+"""Camera formats we accept unchanged: the OpenALPR agent's `alpr_group` (Plate Recognizer's snapshot
+request is plain multipart, read in ingest/views.py)."""
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -92,22 +92,3 @@ def parse_openalpr_group(group: dict) -> OpenAlprGroup:
         latitude=parse_decimal(group.get("gps_latitude"), field="gps_latitude", low=-90, high=90),
         longitude=parse_decimal(group.get("gps_longitude"), field="gps_longitude", low=-180, high=180),
     )
-
-
-def platerecognizer_result(plate: dict) -> dict:
-    """One of our plate dicts in Plate Recognizer's `results[]` shape."""
-    x, y, w, h = (int(v) for v in plate["box"])
-    state = plate.get("state")
-    score = round(float(plate["confidence"]), 3)
-    return {
-        "plate": normalise_plate(plate["text"]).lower(),
-        "score": score,
-        # Our localiser has no separate detection score; the reading's confidence stands in.
-        "dscore": score,
-        "box": {"xmin": x, "ymin": y, "xmax": x + w, "ymax": y + h},
-        "candidates": [
-            {"plate": normalise_plate(c["text"]).lower(), "score": round(float(c["confidence"]), 3)}
-            for c in plate.get("candidates") or []
-        ],
-        "region": {"code": f"us-{state.lower()}" if state else "us", "score": score if state else 0.0},
-    }

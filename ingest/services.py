@@ -211,12 +211,14 @@ def queue_recognition(read_id: int) -> bool:
     return True
 
 
-def camera_read_status(*, camera: Camera, read_id: int) -> PlateRead:
-    """Return one of `camera`'s own reads (a camera sees its own upload receipts and nothing else)."""
-    read = PlateRead.system_objects.filter(pk=read_id, camera_id=camera.pk).first()
-    if read is None:
+def camera_read_status(*, camera: Camera, read_id: int) -> str:
+    """Return the processing status of one of `camera`'s own reads, and nothing of what was read: the
+    status column alone is loaded, so no plate can slip into a camera's receipt (ingest/views.py)."""
+    status = PlateRead.system_objects.filter(pk=read_id, camera_id=camera.pk).values_list(
+        "status", flat=True).first()
+    if status is None:
         raise NotFound("This camera has no read with that id.")
-    return read
+    return status
 
 
 # --- Recognition ---------------------------------------------------------------------------------

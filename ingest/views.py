@@ -3,6 +3,12 @@
 Plain Django views rather than DRF: these are machine endpoints on the hot path (200 uploads a
 second on two cores), and they return nothing but a camera's own upload receipts. Every refusal is a
 JSON body ``{"error": code, "detail": message[, "field": name]}`` and stores nothing.
+
+A receipt says that an upload was accepted and how far its processing has got, never what was read:
+no plate, state, candidates, confidence, box or crop, not even of the photo just sent. A camera is a
+device, not a person with a purpose and a case number: plate text goes only to a person's justified,
+audited request (USE-1, AUD-1), and a copied camera key must not turn the endpoints into a plate
+reader or a way to read back what a camera saw.
 """
 import json
 import logging
@@ -17,13 +23,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from alpr.models import ReadSource, ReadStatus
+from alpr.models import ReadSource
 from core.errors import ApplicationError
 from ingest import services
 from ingest.auth import authenticate_camera
 from ingest.conf import setting
 from ingest.errors import BadUpload, RateLimited, UploadTooLarge
-from ingest.formats import parse_openalpr_group, platerecognizer_result
+from ingest.formats import parse_openalpr_group
 from ingest.ratelimit import check_camera_rate
 from ingest.validation import (
     check_capture_window,
@@ -101,13 +107,17 @@ def _file_field(request, name: str) -> bytes:
     return upload.read()
 
 
+def _status_url(request, read_id: int) -> str:
+    return request.build_absolute_uri(reverse("camera_api:read_status", args=[read_id]))
+
+
 def _receipt(request, accepted: services.Accepted) -> JsonResponse:
     read = accepted.read
     return JsonResponse(
         {
             "read_id": read.pk,
             "status": read.status,
-            "status_url": request.build_absolute_uri(reverse("camera_api:read_status", args=[read.pk])),
+            "status_url": _status_url(request, read.pk),
             "duplicate": not accepted.created,
         },
         status=202 if accepted.created else 200,
@@ -137,11 +147,8 @@ def upload_read(request):
 def read_status(request, read_id: int):
     """GET /api/v1/cameras/reads/<id>/: the status of one of this camera's own uploads."""
     camera = authenticate_camera(request)
-    read = services.camera_read_status(camera=camera, read_id=read_id)
-    body = {"read_id": read.pk, "status": read.status}
-    if read.status == ReadStatus.DONE:
-        body.update(plate=read.plate, confidence=read.confidence, state=read.state)
-    return JsonResponse(body)
+    status = services.camera_read_status(camera=camera, read_id=read_id)
+    return JsonResponse({"read_id": read_id, "status": status})
 
 
 def _json_body(request, limit: int) -> dict:
@@ -175,7 +182,12 @@ def openalpr_webhook(request):
 
 @camera_endpoint("POST")
 def platerecognizer_snapshot(request):
-    """POST /v1/plate-reader/: Plate Recognizer-compatible; recognises now and stores the read."""
+    """POST /v1/plate-reader/: Plate Recognizer-compatible upload; stores the read and queues it.
+
+    Plate Recognizer answers with the plates it read; we answer in its shape with no results (see the
+    module docstring: a camera gets no plate text back) and with our receipt fields, so its clients
+    keep working as uploaders.
+    """
     started = time.perf_counter()
     camera = authenticate_camera(request)
     check_camera_rate(camera.pk)
@@ -189,21 +201,19 @@ def platerecognizer_snapshot(request):
         filename = "upload"
         photo = decode_base64_image(request.POST.get("upload"), what="upload")
     accepted = services.read_accept(camera=camera, photo=photo, captured_at=captured_at,
-                                    source=ReadSource.PLATERECOGNIZER, queue=False)
-    plates = services.read_recognize(read_id=accepted.read.pk)
-    if plates is None:
-        # Recognition failed here; the read is stored and the worker tries again.
-        services.queue_recognition(accepted.read.pk)
-        plates = []
+                                    source=ReadSource.PLATERECOGNIZER)
+    read = accepted.read
     return JsonResponse(
         {
             "processing_time": round((time.perf_counter() - started) * 1000, 1),
-            "results": [platerecognizer_result(plate) for plate in plates],
+            "results": [],
             "filename": filename,
             "version": 1,
             "camera_id": request.POST.get("camera_id") or None,
             "timestamp": captured_at.isoformat(),
-            "read_id": accepted.read.pk,
+            "read_id": read.pk,
+            "status": read.status,
+            "status_url": _status_url(request, read.pk),
         },
         status=201,
     )

@@ -16,6 +16,14 @@ PLACEMENT_DECIDED = register(
     "camera.placement_decided", "Camera placement approved or denied", category="camera"
 )
 PLACEMENT_APPLIED = register("camera.placement_applied", "Camera placement took effect", category="camera")
+PLACEMENT_CAMERA_REGISTERED = register(
+    "camera.placement_camera_registered", "Camera of an approved installation registered before it takes "
+    "effect", category="camera"
+)
+PLACEMENT_PRIOR_RECORDED = register(
+    "camera.placement_prior_recorded", "Installation approved before the system recorded by the Chief",
+    category="camera"
+)
 CAMERA_COST_RECORDED = register("camera.cost_recorded", "Camera cost recorded", category="camera")
 # Districts and where cameras stand in them (RPT-1, disparate impact)
 DISTRICT_SAVED = register(

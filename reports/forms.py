@@ -16,7 +16,7 @@ class PlacementRequestForm(forms.Form):
     camera = forms.ModelChoiceField(
         label="Camera to move",
         required=False,
-        queryset=Camera.objects.exclude(status=CameraStatus.RETIRED),
+        queryset=Camera.objects.exclude(status__in=[CameraStatus.RETIRED, CameraStatus.PENDING]),
         help_text="For a relocation.",
     )
     camera_name = forms.CharField(

@@ -38,6 +38,10 @@ def placement_notices():
     )
 
 
+def placement_get(placement_id: int) -> CameraPlacementRequest | None:
+    return CameraPlacementRequest.objects.select_related("camera").filter(pk=placement_id).first()
+
+
 def recent_placements(limit: int = 10):
     return (
         CameraPlacementRequest.objects.filter(status=PlacementStatus.DONE)
@@ -88,7 +92,8 @@ def districts_with_cameras():
     """Every district with the number of cameras in service assigned to it."""
     return District.objects.annotate(
         cameras=Count(
-            "camera_assignments", filter=~Q(camera_assignments__camera__status=CameraStatus.RETIRED)
+            "camera_assignments",
+            filter=~Q(camera_assignments__camera__status__in=[CameraStatus.RETIRED, CameraStatus.PENDING]),
         )
     ).order_by("name")
 

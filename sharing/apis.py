@@ -16,8 +16,8 @@ from alpr import access
 from alpr.models import Camera
 from alpr.selectors import SearchMode
 from policy.selectors import current_policy
-from retention.models import ErroneousDataNotification
 from sharing.auth import PartnerKeyAuthentication, PartnerUser, partner_actor
+from sharing.services import notices as notice_services
 from sharing.services import requests as request_services
 
 
@@ -183,9 +183,7 @@ class NoticesView(PartnerView):
 
     @extend_schema(responses=NoticesOutput)
     def get(self, request):
-        notices = ErroneousDataNotification.objects.filter(agency_ori=self.person.agency.ori).order_by(
-            "-created_at"
-        )
+        notices = notice_services.notices_for_partner(actor=self.actor(), person_id=self.person.pk)
         return Response(
             {
                 "notices": [
@@ -194,7 +192,7 @@ class NoticesView(PartnerView):
                         "message": notice.message,
                         "created_at": notice.created_at.isoformat(),
                     }
-                    for notice in notices[:200]
+                    for notice in notices
                 ]
             }
         )

@@ -37,6 +37,8 @@ RECORDS_REQUEST_ROUTED = register(
 RECORDS_REQUEST_CLOSED = register(
     "sharing.records_request_closed", "Records request closed", category="sharing"
 )
+NOTICES_READ = register("sharing.erroneous_notices_read", "Erroneous-data notices read by a partner",
+                        category="sharing", touches_alpr_data=True)
 NOTICE_DELIVERED = register(
     "sharing.erroneous_notice_delivered", "Erroneous-data notice delivered", category="sharing"
 )

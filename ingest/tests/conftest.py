@@ -1,11 +1,18 @@
+from datetime import timedelta
+
 import pytest
 import redis
+from django.utils import timezone
 
 from alpr.models import Camera
-from alpr.services import camera_create, camera_credential_rotate
+from alpr.services import camera_credential_rotate
 from audit.context import Actor
+from conftest import UserFactory
 from ingest.conf import setting
 from ingest.synthetic import plate_photo
+from policy.roles import Role
+from reports import conf as reports_conf
+from reports.services.cameras import placement_record_prior
 
 UPLOAD_URL = "/api/v1/cameras/reads/"
 
@@ -34,14 +41,27 @@ class CameraWithKey:
         return {"HTTP_AUTHORIZATION": f"Camera {self.key}"}
 
 
+def install_camera(name: str, *, chief=None) -> Camera:
+    """A camera in service: its installation approved by the Chief, its public notice run (CAM-2)."""
+    chief = chief or UserFactory(role=Role.CHIEF)
+    placement = placement_record_prior(
+        actor=Actor.for_user(chief), camera_name=name,
+        approved_on=timezone.localdate() - timedelta(days=reports_conf.camera_notice_days() + 1),
+        latitude="41.888100", longitude="-87.803000", location_description="Test pole, northbound lanes",
+        justification="Test: repeated vehicle thefts reported along this corridor last quarter.",
+        nondiscrimination="Test: weighed against the district's population and the other cameras.")
+    return placement.camera
+
+
 @pytest.fixture
 def make_camera(db):
     counter = iter(range(1, 10_000))
+    chief = UserFactory(role=Role.CHIEF)
 
     def make(name: str | None = None) -> CameraWithKey:
-        actor = Actor.system("test installer")
-        camera = camera_create(actor=actor, name=name or f"Test camera {next(counter)}")
-        return CameraWithKey(camera, camera_credential_rotate(actor=actor, camera_id=camera.pk).key)
+        camera = install_camera(name or f"Test camera {next(counter)}", chief=chief)
+        key = camera_credential_rotate(actor=Actor.system("test installer"), camera_id=camera.pk).key
+        return CameraWithKey(camera, key)
 
     return make
 

@@ -5,19 +5,19 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from alpr.models import Camera, CameraCredential, PlateRead, ReadStatus
+from alpr.models import CameraCredential, PlateRead, ReadStatus
 from ingest.synthetic import plate_photo
+from ingest.tests.conftest import install_camera
 
 pytestmark = pytest.mark.django_db
 
 
 def test_camera_credentials_creates_rotates_and_prints_the_key_once():
+    camera = install_camera("North gate")
     out = StringIO()
-    call_command("camera_credentials", "North gate", "--create", "--latitude", "41.88",
-                 "--longitude", "-87.8", stdout=out, stderr=StringIO())
+    call_command("camera_credentials", "North gate", "--rotate", stdout=out, stderr=StringIO())
     key = out.getvalue().strip()
     key_id, secret = key.split(":")
-    camera = Camera.objects.get(name="North gate")
     assert CameraCredential.objects.get(key_id=key_id, camera=camera).secret_matches(secret)
     out = StringIO()
     call_command("camera_credentials", "North gate", "--rotate", stdout=out, stderr=StringIO())

@@ -186,7 +186,7 @@ def district_placement(period: Period) -> list[DistrictPlacement]:
     assigned = dict(CameraDistrict.objects.values_list("camera_id", "district_id"))
     for camera in Camera.objects.order_by("name"):
         place = places.get(assigned.get(camera.pk), unplaced)
-        if camera.status != CameraStatus.RETIRED:
+        if camera.status not in (CameraStatus.RETIRED, CameraStatus.PENDING):
             place.cameras.append(camera.name)
         place.reads += reads.get(camera.pk, 0)
     rows = list(places.values())

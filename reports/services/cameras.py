@@ -2,7 +2,10 @@
 
 The Camera row belongs to ``alpr``; a relocation updates its location here because the move is this
 app's decision, and records the old and new place in ``CameraLocationHistory``. A new installation
-is registered through ``alpr.services.camera_create``.
+is registered through ``alpr.services.camera_create`` (pending), either when it takes effect or
+earlier, by the installer once the Chief has approved it (``placement_register_camera``), and goes
+into service (``alpr.services.camera_enter_service``) only when it takes effect. Ingest refuses a
+camera's key until then (``ingest.auth``).
 """
 
 from datetime import date, timedelta
@@ -12,11 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from alpr.models import Camera, CameraKind, CameraStatus
-from alpr.services import camera_create
+from alpr.services import camera_create, camera_enter_service
 from audit.context import Actor
+from audit.models import ActorType
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
-from core.errors import ApplicationError, NotFound
+from core.errors import ApplicationError, NotFound, PolicyDenied
 from reports import audit_actions as actions
 from reports import conf, permissions
 from reports.models import (
@@ -68,65 +72,82 @@ def placement_request(
         require(
             actor, permissions.REQUEST_PLACEMENT, "Only the system administrator requests camera placements."
         )
-        if kind not in PlacementKind.values:
-            raise ApplicationError("Choose installation or relocation.", field="kind")
-        latitude = _coordinate(latitude, "latitude", 90)
-        longitude = _coordinate(longitude, "longitude", 180)
-        if not location_description.strip():
-            raise ApplicationError("Describe the location for the public.", field="location_description")
-        if len(justification.strip()) < MIN_JUSTIFICATION:
-            raise ApplicationError(
-                "Give the crime analysis that justifies this placement "
-                f"(at least {MIN_JUSTIFICATION} characters).",
-                field="justification",
-            )
-        if len(nondiscrimination.strip()) < MIN_JUSTIFICATION:
-            raise ApplicationError(
-                "Record how the placement was considered for disparate impact "
-                f"(at least {MIN_JUSTIFICATION} characters).",
-                field="nondiscrimination",
-            )
-        if heading is not None and not 0 <= heading < 360:
-            raise ApplicationError("Heading is in degrees, 0 to 359.", field="heading")
-        camera = None
-        if kind == PlacementKind.RELOCATE:
-            camera = Camera.objects.filter(pk=camera_id).first() if camera_id else None
-            if camera is None:
-                raise ApplicationError("Choose the camera to move.", field="camera")
-            if camera.status == CameraStatus.RETIRED:
-                raise ApplicationError("A retired camera is not moved.", field="camera")
-            camera_name = ""
-        else:
-            camera_name = camera_name.strip()
-            if not camera_name:
-                raise ApplicationError("Name the new camera.", field="camera_name")
-            if Camera.objects.filter(name__iexact=camera_name).exists():
-                raise ApplicationError("A camera with that name exists already.", field="camera_name")
-            if camera_kind not in CameraKind.values:
-                raise ApplicationError("Choose a camera type from the list.", field="camera_kind")
-        with transaction.atomic():
-            placement = CameraPlacementRequest.objects.create(
-                kind=kind,
-                camera=camera,
-                camera_name=camera_name,
-                camera_kind=camera_kind,
-                latitude=latitude,
-                longitude=longitude,
-                location_description=location_description.strip(),
-                heading=heading,
-                justification=justification.strip(),
-                nondiscrimination=nondiscrimination.strip(),
-                requested_by=actor.user,
-                requested_at=timezone.now(),
-                earliest_effective_on=earliest_effective_on,
-            )
-            audit_record(
-                actor=actor,
-                action=actions.PLACEMENT_REQUESTED,
-                targets=[f"placement:{placement.pk}"],
-                description=f"{placement.get_kind_display()}: {placement.subject}",
-            )
-        return placement
+        return _placement_create(
+            actor=actor, kind=kind, latitude=latitude, longitude=longitude,
+            location_description=location_description, justification=justification,
+            nondiscrimination=nondiscrimination, camera_id=camera_id, camera_name=camera_name,
+            camera_kind=camera_kind, heading=heading, earliest_effective_on=earliest_effective_on,
+        )
+
+
+def _placement_create(
+    *, actor: Actor, kind: str, latitude, longitude, location_description: str, justification: str,
+    nondiscrimination: str, camera_id: int | None, camera_name: str, camera_kind: str, heading: int | None,
+    earliest_effective_on: date | None, registered: Camera | None = None,
+) -> CameraPlacementRequest:
+    """Check a placement request's fields and store it, pending, with its audit row. `registered`: the
+    camera of an installation that predates this system, already in the registry under its name."""
+    if kind not in PlacementKind.values:
+        raise ApplicationError("Choose installation or relocation.", field="kind")
+    latitude = _coordinate(latitude, "latitude", 90)
+    longitude = _coordinate(longitude, "longitude", 180)
+    if not location_description.strip():
+        raise ApplicationError("Describe the location for the public.", field="location_description")
+    if len(justification.strip()) < MIN_JUSTIFICATION:
+        raise ApplicationError(
+            "Give the crime analysis that justifies this placement "
+            f"(at least {MIN_JUSTIFICATION} characters).",
+            field="justification",
+        )
+    if len(nondiscrimination.strip()) < MIN_JUSTIFICATION:
+        raise ApplicationError(
+            "Record how the placement was considered for disparate impact "
+            f"(at least {MIN_JUSTIFICATION} characters).",
+            field="nondiscrimination",
+        )
+    if heading is not None and not 0 <= heading < 360:
+        raise ApplicationError("Heading is in degrees, 0 to 359.", field="heading")
+    camera = None
+    if kind == PlacementKind.RELOCATE:
+        camera = Camera.objects.filter(pk=camera_id).first() if camera_id else None
+        if camera is None:
+            raise ApplicationError("Choose the camera to move.", field="camera")
+        if camera.status in (CameraStatus.RETIRED, CameraStatus.PENDING):
+            raise ApplicationError("Only an installed camera is moved.", field="camera")
+        camera_name = ""
+    else:
+        camera_name = camera_name.strip()
+        if not camera_name:
+            raise ApplicationError("Name the new camera.", field="camera_name")
+        others = Camera.objects.filter(name__iexact=camera_name)
+        if others.exclude(pk=registered.pk if registered else None).exists():
+            raise ApplicationError("A camera with that name exists already.", field="camera_name")
+        if camera_kind not in CameraKind.values:
+            raise ApplicationError("Choose a camera type from the list.", field="camera_kind")
+        camera = registered
+    with transaction.atomic():
+        placement = CameraPlacementRequest.objects.create(
+            kind=kind,
+            camera=camera,
+            camera_name=camera_name,
+            camera_kind=camera_kind,
+            latitude=latitude,
+            longitude=longitude,
+            location_description=location_description.strip(),
+            heading=heading,
+            justification=justification.strip(),
+            nondiscrimination=nondiscrimination.strip(),
+            requested_by=actor.user,
+            requested_at=timezone.now(),
+            earliest_effective_on=earliest_effective_on,
+        )
+        audit_record(
+            actor=actor,
+            action=actions.PLACEMENT_REQUESTED,
+            targets=[f"placement:{placement.pk}"],
+            description=f"{placement.get_kind_display()}: {placement.subject}",
+        )
+    return placement
 
 
 def _locked(placement_id: int) -> CameraPlacementRequest:
@@ -206,16 +227,7 @@ def placements_apply_due(*, today: date | None = None) -> list[CameraPlacementRe
 def _apply(placement: CameraPlacementRequest, actor: Actor) -> None:
     now = timezone.now()
     if placement.kind == PlacementKind.INSTALL:
-        camera = camera_create(
-            actor=actor,
-            name=placement.camera_name,
-            latitude=placement.latitude,
-            longitude=placement.longitude,
-            location_description=placement.location_description,
-            heading=placement.heading,
-            kind=placement.camera_kind,
-            installed_on=placement.effective_on,
-        )
+        camera = _installed_camera(placement, actor)
         previous = (None, None, "")
     else:
         camera = Camera.objects.select_for_update().get(pk=placement.camera_id)
@@ -248,6 +260,110 @@ def _apply(placement: CameraPlacementRequest, actor: Actor) -> None:
         targets=[f"placement:{placement.pk}", f"camera:{camera.pk}"],
         description=f"{placement.get_kind_display()}: {camera.name} at {placement.location_description}",
     )
+
+
+def _installed_camera(placement: CameraPlacementRequest, actor: Actor) -> Camera:
+    """The installation's camera (registered now, or earlier), at the installation's place, in service."""
+    if placement.camera_id:
+        Camera.objects.filter(pk=placement.camera_id).update(
+            latitude=placement.latitude, longitude=placement.longitude,
+            location_description=placement.location_description, updated_at=timezone.now())
+    camera_id = placement.camera_id or _register(placement, actor).pk
+    return camera_enter_service(actor=actor, camera_id=camera_id, installed_on=placement.effective_on)
+
+
+def _register(placement: CameraPlacementRequest, actor: Actor) -> Camera:
+    return camera_create(
+        actor=actor,
+        name=placement.camera_name,
+        latitude=placement.latitude,
+        longitude=placement.longitude,
+        location_description=placement.location_description,
+        heading=placement.heading,
+        kind=placement.camera_kind,
+    )
+
+
+@enforces("CAM-2")
+def placement_register_camera(*, actor: Actor, placement_id: int) -> Camera:
+    """Register the camera of an approved installation ahead of its effective date, so the installer can
+    configure its key: the camera stays pending, and its key is refused at upload, until the
+    installation takes effect after the public notice (``placements_apply_due``)."""
+    with refusals_recorded(actor=actor, action=actions.PLACEMENT_CAMERA_REGISTERED,
+                           targets=[f"placement:{placement_id}"]):
+        if actor.kind != ActorType.SYSTEM:  # the installer at the server's console (camera_credentials)
+            require(actor, permissions.REQUEST_PLACEMENT, "Only the system administrator registers cameras.")
+        with transaction.atomic():
+            placement = _locked(placement_id)
+            if placement.kind != PlacementKind.INSTALL:
+                raise ApplicationError("That placement request is a relocation, not an installation.")
+            if placement.camera_id:
+                raise ApplicationError(f"This installation's camera is registered already: "
+                                       f"{placement.camera.name!r}.")
+            if placement.status != PlacementStatus.APPROVED:
+                raise PolicyDenied("A camera is registered only for an installation the Chief has approved "
+                                   f"(this request is {placement.get_status_display().lower()}).")
+            camera = _register(placement, actor)
+            placement.camera = camera
+            placement.save(update_fields=["camera"])
+            audit_record(actor=actor, action=actions.PLACEMENT_CAMERA_REGISTERED,
+                         targets=[f"placement:{placement.pk}", f"camera:{camera.pk}"],
+                         description=f"{camera.name}: in service from {placement.effective_on}")
+        return camera
+
+
+@enforces("CAM-2")
+def placement_record_prior(
+    *, actor: Actor, approved_on: date, camera_name: str, latitude, longitude, location_description: str,
+    justification: str, nondiscrimination: str, camera_kind: str = CameraKind.FIXED,
+    heading: int | None = None,
+) -> CameraPlacementRequest:
+    """The Chief records an installation approved before this system (on paper) whose public notice has
+    run, and the camera goes into service: for cameras installed before the software and for the demo.
+    A camera already in the registry under `camera_name` (registered before installations were
+    enforced, and refused at upload since) is the one put in service.
+
+    The notice period is the policy's, counted from `approved_on`, and must have ended by today; the
+    audit row says the approval is recorded after the fact.
+    """
+    with refusals_recorded(actor=actor, action=actions.PLACEMENT_PRIOR_RECORDED,
+                           targets=[f"camera-name:{camera_name}"]):
+        require(actor, permissions.APPROVE_PLACEMENT, "Only the Chief records an approved installation.")
+        effective_on = approved_on + timedelta(days=conf.camera_notice_days())
+        if effective_on > timezone.localdate():
+            raise ApplicationError(f"The public notice of an installation approved on {approved_on} runs "
+                                   f"until {effective_on}: request it and approve it instead.",
+                                   field="approved_on")
+        with transaction.atomic():
+            placement = _placement_create(
+                actor=actor, kind=PlacementKind.INSTALL, latitude=latitude, longitude=longitude,
+                location_description=location_description, justification=justification,
+                nondiscrimination=nondiscrimination, camera_id=None, camera_name=camera_name,
+                camera_kind=camera_kind, heading=heading, earliest_effective_on=None,
+                registered=_not_yet_installed(camera_name))
+            placement.status, placement.decided_by = PlacementStatus.APPROVED, actor.user
+            placement.decided_at, placement.decision_note = timezone.now(), f"approved on {approved_on}"
+            placement.notice_from, placement.effective_on = approved_on, effective_on
+            placement.save(update_fields=["status", "decided_by", "decided_at", "decision_note",
+                                          "notice_from", "effective_on"])
+            audit_record(actor=actor, action=actions.PLACEMENT_PRIOR_RECORDED,
+                         targets=[f"placement:{placement.pk}"],
+                         description=f"approved on {approved_on}, in effect since {effective_on}")
+            _apply(placement, Actor.system("camera placement scheduler"))
+        return placement
+
+
+def _not_yet_installed(name: str) -> Camera | None:
+    """The registered camera of that name with no installation in effect, if any (a retired camera or
+    one installed already is not installed again)."""
+    camera = Camera.objects.filter(name__iexact=name.strip()).first()
+    if camera is None:
+        return None
+    installed = camera.placement_requests.filter(kind=PlacementKind.INSTALL, status=PlacementStatus.DONE)
+    if camera.status == CameraStatus.RETIRED or installed.exists():
+        raise ApplicationError("That camera's installation is recorded already, or it is retired.",
+                               field="camera_name")
+    return camera
 
 
 @enforces("CAM-4")

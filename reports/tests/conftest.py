@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from alpr import partitions
-from alpr.models import Camera, CameraKind, PlateRead, ReadStatus
+from alpr.models import Camera, CameraKind, CameraStatus, PlateRead, ReadStatus
 from audit.context import Actor
 from audit.models import ActorType, AuditEvent
 from hotlists.models import Alert, Hotlist, HotlistEntry
@@ -23,6 +23,7 @@ def camera(db):
         longitude="-87.806100",
         location_description="North Ave at Harlem Ave, eastbound",
         kind=CameraKind.FIXED,
+        status=CameraStatus.ACTIVE,
         installed_on=timezone.localdate() - timedelta(days=400),
     )
 
@@ -35,6 +36,8 @@ def second_camera(db):
         longitude="-87.794200",
         location_description="Madison St at Oak Park Ave",
         kind=CameraKind.TRAILER,
+        status=CameraStatus.ACTIVE,
+        installed_on=timezone.localdate() - timedelta(days=200),
     )
 
 

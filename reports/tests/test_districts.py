@@ -3,10 +3,13 @@ to them; every change is audited; nobody else may."""
 
 import pytest
 
+from alpr.models import CameraStatus
+from alpr.services import camera_create
 from audit.models import AuditEvent
 from core.errors import ApplicationError, PolicyDenied
 from policy.roles import Role
 from reports.models import CameraDistrict, District
+from reports.selectors import districts_with_cameras
 from reports.services.districts import camera_district_assign, district_save
 from reports.tests.conftest import actor
 
@@ -130,3 +133,16 @@ def test_the_districts_page_enters_a_district_and_assigns_a_camera(people, camer
 @pytest.mark.parametrize("role", [Role.OVERSIGHT, Role.CHIEF, Role.OFFICER])
 def test_the_districts_page_is_the_administrators(people, role, make_verified_client):
     assert make_verified_client(user=people[role]).get("/reports/districts/").status_code == 403
+
+
+@pytest.mark.rule("CAM-2")
+def test_a_camera_awaiting_its_installation_is_not_counted_in_service(people, camera):
+    # Tried: a camera registered for an installation whose notice still runs, assigned to a district,
+    # was counted among the district's cameras in service.
+    admin = people[Role.ADMINISTRATOR]
+    beat_11 = _save(admin)
+    pending = camera_create(actor=actor(admin), name="Lake St at Harlem Ave")
+    for each in (camera, pending):
+        camera_district_assign(actor=actor(admin), camera_id=each.pk, district_id=beat_11.pk)
+    [district] = districts_with_cameras()
+    assert pending.status == CameraStatus.PENDING and district.cameras == 1

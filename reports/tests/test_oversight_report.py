@@ -232,7 +232,8 @@ def month_of_use(people, user_factory, camera, second_camera, hotlist_entry):
         updated_at=timezone.now(),
         updated_by=admin,
     )
-    third = Camera.objects.create(name="Roosevelt at Austin")
+    third = Camera.objects.create(name="Roosevelt at Austin", status=CameraStatus.ACTIVE,
+                                  installed_on=timezone.localdate() - timedelta(days=90))
     retired = Camera.objects.create(name="Old trailer", status=CameraStatus.RETIRED)
     for cam, district in [(camera, beat_11), (second_camera, beat_12), (retired, beat_12)]:
         CameraDistrict.objects.create(

@@ -200,9 +200,7 @@ def test_a_partner_certifies_deletion_of_its_own_release_only(client, partner, a
     assert own.deletion_certified_at is not None and person.full_name in own.deletion_certified_by
 
 
-@pytest.mark.rule("RET-5")
-def test_a_partner_reads_the_erroneous_data_notices_for_its_own_agency_only(client, partner):
-    person, key = partner
+def _notices(person):
     from retention.models import ErroneousFlag, ErrorKind, FlagStatus
 
     read = create_read(make_camera(), plate="ABC1234", age=timedelta(hours=1))
@@ -214,7 +212,7 @@ def test_a_partner_reads_the_erroneous_data_notices_for_its_own_agency_only(clie
         flagged_by=person.agency.declarations.get().recorded_by,
         status=FlagStatus.CONFIRMED,
     )
-    ErroneousDataNotification.objects.create(
+    ours = ErroneousDataNotification.objects.create(
         flag=flag,
         read_id=read.pk,
         agency_name=person.agency.name,
@@ -224,8 +222,33 @@ def test_a_partner_reads_the_erroneous_data_notices_for_its_own_agency_only(clie
     ErroneousDataNotification.objects.create(
         flag=flag, read_id=read.pk, agency_name="Other PD", agency_ori="IL9999999", message="Not for you."
     )
+    return ours
+
+
+@pytest.mark.rule("RET-5")
+@pytest.mark.rule("AUD-1")
+def test_a_partner_reads_the_erroneous_data_notices_for_its_own_agency_only(client, partner):
+    # Tried: a partner reads its notices; the listing of reads left no audit row.
+    person, key = partner
+    ours = _notices(person)
     body = client.get("/partner/api/v1/notices/", HTTP_AUTHORIZATION=f"Partner {key}").json()
     assert [notice["message"] for notice in body["notices"]] == ["Read is a misread."]
+    [row] = AuditEvent.objects.filter(action="sharing.erroneous_notices_read")
+    assert row.outcome == Outcome.ALLOWED and row.actor_type == ActorType.AGENCY and row.result_count == 1
+    assert row.targets == [f"agency:{person.agency.ori}", f"notification:{ours.pk}", f"read:{ours.read_id}"]
+
+
+@pytest.mark.rule("SHR-4")
+@pytest.mark.rule("AUD-1")
+def test_an_agency_without_a_declaration_in_force_reads_no_notices(client, partner):
+    # Tried: the agency's declaration lapses; its key still listed the reads named in its notices.
+    person, key = partner
+    _notices(person)
+    person.agency.declarations.all().delete()
+    response = client.get("/partner/api/v1/notices/", HTTP_AUTHORIZATION=f"Partner {key}")
+    assert response.status_code == 403 and b"misread" not in response.content
+    [row] = AuditEvent.objects.filter(action="sharing.erroneous_notices_read")
+    assert row.outcome == Outcome.REFUSED and row.targets == [f"partner-person:{person.pk}"]
 
 
 def test_the_partner_api_publishes_its_openapi_schema(client):

@@ -7,12 +7,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from alpr.services import camera_create, camera_credential_rotate
+from alpr.services import camera_credential_rotate
 from audit.context import Actor
 from conftest import UserFactory
 from hotlists.models import Alert, HotlistEntry
 from ingest.services import read_recognize
 from ingest.synthetic import plate_photo
+from ingest.tests.conftest import install_camera
 from ingest.tests.fake_recognizer import FAKE_TEXT
 from policy.roles import Role
 from tests.browser.conftest import assert_accessible, browser_sign_in
@@ -44,7 +45,7 @@ def test_detective_lists_a_plate_and_the_officer_sees_the_alert_and_verifies_it(
     detective = UserFactory(role=Role.DETECTIVE)
     officer = UserFactory(role=Role.OFFICER)
     installer = Actor.system("test installer")
-    camera = camera_create(actor=installer, name="Harlem Ave & Lake St NB")
+    camera = install_camera("Harlem Ave & Lake St NB")
     camera_key = camera_credential_rotate(actor=installer, camera_id=camera.pk).key
 
     # The officer is on shift with the alert inbox open.

@@ -2,9 +2,10 @@
 and assigns a camera to it (RPT-1); a member of the oversight board opens the compliance matrix and finds a
 rule, where it is enforced and the tests that prove it (META-1)."""
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from alpr.models import Camera
+from alpr.models import Camera, CameraStatus
 from audit.models import AuditEvent, Outcome
 from conftest import UserFactory
 from core.views import _matrix as running_matrix
@@ -21,7 +22,8 @@ SHARES = {"White": "52.5", "Black or African American": "21.0", "Hispanic or Lat
 @pytest.mark.rule("RPT-1")
 def test_administrator_enters_a_district_and_assigns_a_camera_to_it(page, live_server):
     administrator = UserFactory(role=Role.ADMINISTRATOR)
-    camera = Camera.objects.create(name="North Ave at Harlem", location_description="NE corner")
+    camera = Camera.objects.create(name="North Ave at Harlem", location_description="NE corner",
+                                   status=CameraStatus.ACTIVE, installed_on=timezone.localdate())
     browser_sign_in(page, live_server, administrator)
     page.get_by_role("link", name="Reports", exact=True).click()
     page.get_by_role("navigation", name="Oversight").get_by_role("link", name="Districts").click()

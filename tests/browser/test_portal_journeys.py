@@ -13,7 +13,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from alpr.models import Camera
+from alpr.models import Camera, CameraStatus
 from audit.context import Actor
 from audit.models import AuditEvent
 from conftest import UserFactory
@@ -45,6 +45,7 @@ def camera(db):
         latitude="41.909300",
         longitude="-87.806100",
         location_description="North Ave at Harlem Ave",
+        status=CameraStatus.ACTIVE,
         installed_on=timezone.localdate(),
     )
 

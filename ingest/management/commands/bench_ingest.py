@@ -35,7 +35,7 @@ from django.db import connections
 from django.utils import timezone
 
 from alpr.models import Camera, PlateRead
-from alpr.services import camera_create, camera_credential_rotate
+from alpr.services import camera_credential_rotate
 from audit.context import Actor
 from ingest import broker as ingest_broker
 from ingest.synthetic import plate_photo
@@ -201,12 +201,28 @@ class Command(BaseCommand):
         ensure_partitions(today - timedelta(days=current_policy().retention_days), today + timedelta(days=2))
 
     def _cameras(self, count: int) -> list[str]:
+        """Cameras in service: each installation recorded by the database's Chief as approved before its
+        notice period (CAM-2), as the demo's are; a camera merely registered is refused at upload."""
+        from accounts.models import User
+        from policy.roles import Role
+        from reports import conf
+        from reports.services.cameras import placement_record_prior
+
+        chief = User.objects.filter(role=Role.CHIEF).first()
+        if chief is None:
+            raise CommandError("The bench needs the Chief's account to install its cameras (run seed_demo).")
         actor = Actor.system("manage.py bench_ingest")
+        approved_on = timezone.localdate() - timedelta(days=conf.camera_notice_days() + 1)
         keys = []
         run = uuid.uuid4().hex[:6]
         for number in range(count):
-            camera = camera_create(actor=actor, name=f"Bench camera {run}-{number + 1:02d}")
-            keys.append(camera_credential_rotate(actor=actor, camera_id=camera.pk).key)
+            placement = placement_record_prior(
+                actor=Actor.for_user(chief), approved_on=approved_on,
+                camera_name=f"Bench camera {run}-{number + 1:02d}",
+                latitude=0, longitude=0, location_description="Benchmark (no such place)",
+                justification="Benchmark of the ingest path; this camera exists only in the bench database.",
+                nondiscrimination="Benchmark of the ingest path; no place and no community is involved.")
+            keys.append(camera_credential_rotate(actor=actor, camera_id=placement.camera_id).key)
         return keys
 
     def _cpu_per_upload(self, key: str, count: int) -> dict:

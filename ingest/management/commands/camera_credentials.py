@@ -1,22 +1,28 @@
 """Issue, rotate, revoke or list a camera's API credentials (for installers at the server console).
 
-    manage.py camera_credentials "Lake & Harlem NB" --create --latitude 41.888 --longitude -87.803
+    manage.py camera_credentials "Lake & Harlem NB" --create --placement 12
     manage.py camera_credentials "Lake & Harlem NB" --rotate [--overlap-hours 24]
     manage.py camera_credentials "Lake & Harlem NB" --revoke KEY_ID --reason "camera stolen"
     manage.py camera_credentials "Lake & Harlem NB"          # list key ids
 
 The new key is printed once, as ``<key_id>:<secret>``; only its HMAC is stored.
+
+``--create`` registers the camera of an installation the Chief has approved (the placement request's
+number, from Cameras → Placement requests) and issues its first key. The camera is not in service,
+and its key is refused at upload, until the installation takes effect after the public notice
+(CAM-2); a camera already put in service by its placement gets its first key with ``--rotate``.
 """
 import getpass
 from datetime import timedelta
-from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
-from alpr.models import Camera, CameraKind
-from alpr.services import camera_create, camera_credential_revoke, camera_credential_rotate
+from alpr.models import Camera, CameraStatus
+from alpr.services import camera_credential_revoke, camera_credential_rotate
 from audit.context import Actor
 from core.errors import ApplicationError
+from reports.selectors import placement_get
+from reports.services.cameras import placement_register_camera
 
 
 class Command(BaseCommand):
@@ -26,26 +32,22 @@ class Command(BaseCommand):
         parser.add_argument("camera_name")
         action = parser.add_mutually_exclusive_group()
         action.add_argument("--create", action="store_true",
-                            help="Register the camera and issue its first key.")
+                            help="Register the camera of an approved installation (--placement) and issue "
+                                 "its first key.")
         action.add_argument("--rotate", action="store_true", help="Issue a new key; old keys stop working.")
         action.add_argument("--revoke", metavar="KEY_ID", help="Revoke one key at once.")
         parser.add_argument("--overlap-hours", type=float, default=0.0,
                             help="With --rotate: keep old keys working this long (max 168).")
         parser.add_argument("--reason", default="", help="With --revoke: why.")
-        parser.add_argument("--latitude", type=Decimal)
-        parser.add_argument("--longitude", type=Decimal)
-        parser.add_argument("--description", default="", help="With --create: where the camera is.")
-        parser.add_argument("--kind", default=CameraKind.FIXED, choices=CameraKind.values)
+        parser.add_argument("--placement", type=int, metavar="ID",
+                            help="With --create: the number of the installation request the Chief approved.")
 
     def handle(self, *args, **options):
         actor = Actor.system(f"manage.py camera_credentials (console user {getpass.getuser()})")
         name = options["camera_name"]
         try:
             if options["create"]:
-                camera = camera_create(actor=actor, name=name, latitude=options["latitude"],
-                                       longitude=options["longitude"],
-                                       location_description=options["description"], kind=options["kind"])
-                self._print_key(camera_credential_rotate(actor=actor, camera_id=camera.pk).key)
+                self._create(actor, name, options["placement"])
                 return
             camera = Camera.objects.filter(name=name).first()
             if camera is None:
@@ -63,6 +65,19 @@ class Command(BaseCommand):
                 self._list(camera)
         except ApplicationError as error:
             raise CommandError(error.message) from None
+
+    def _create(self, actor: Actor, name: str, placement_id: int | None) -> None:
+        if placement_id is None:
+            raise CommandError("A camera is installed on an approved placement request: give --placement ID "
+                               "(Cameras → Request a placement, then the Chief's approval).")
+        placement = placement_get(placement_id)
+        if placement is None or placement.camera_name.lower() != name.strip().lower():
+            raise CommandError(f"No installation request {placement_id} for a camera named {name!r}.")
+        camera = placement_register_camera(actor=actor, placement_id=placement_id)
+        self._print_key(camera_credential_rotate(actor=actor, camera_id=camera.pk).key)
+        if camera.status == CameraStatus.PENDING:
+            self.stderr.write(f"The camera may upload from {placement.effective_on}, when the public notice "
+                              "of its installation has run; its key is refused until then.")
 
     def _list(self, camera: Camera) -> None:
         for credential in camera.credentials.all():

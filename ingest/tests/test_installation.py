@@ -1,0 +1,149 @@
+"""A camera uploads only once its installation is approved by the Chief and its public notice has run
+(CAM-2): registering it and issuing its key is not enough."""
+import io
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from alpr.models import Camera, CameraStatus, PlateRead
+from alpr.services import camera_create, camera_credential_rotate, camera_set_status
+from audit.context import Actor
+from audit.models import AuditEvent
+from conftest import UserFactory
+from core.errors import ApplicationError, PolicyDenied
+from ingest.tests.conftest import UPLOAD_URL, stored_files
+from policy.roles import Role
+from reports.models import CameraPlacementRequest
+from reports.services.cameras import (
+    placement_decide,
+    placement_record_prior,
+    placement_request,
+    placements_apply_due,
+)
+
+pytestmark = pytest.mark.django_db
+
+NAME = "Lake St at Harlem Ave"
+
+
+def _installation(*, approve: bool = True) -> CameraPlacementRequest:
+    placement = placement_request(
+        actor=Actor.for_user(UserFactory(role=Role.ADMINISTRATOR)), kind="install", camera_name=NAME,
+        latitude="41.888100", longitude="-87.803000", location_description="Lake St at Harlem Ave, NE corner",
+        justification="Eleven stolen-vehicle recoveries passed this corner in 2025; analysis memo 25-31.",
+        nondiscrimination="Commercial corner; coverage checked against census tracts, none over-represented.")
+    if approve:
+        placement = placement_decide(actor=Actor.for_user(UserFactory(role=Role.CHIEF)),
+                                     placement_id=placement.pk, approve=True)
+    return placement
+
+
+def _create(placement_id: int | None = None) -> str:
+    out, err = StringIO(), StringIO()
+    args = ["--placement", str(placement_id)] if placement_id else []
+    call_command("camera_credentials", NAME, "--create", *args, stdout=out, stderr=err)
+    return out.getvalue().strip()
+
+
+def _upload(client, key: str, photo: bytes):
+    data = {"captured_at": timezone.now().isoformat(), "photo": io.BytesIO(photo)}
+    return client.post(UPLOAD_URL, data, HTTP_AUTHORIZATION=f"Camera {key}")
+
+
+@pytest.mark.rule("CAM-2")
+def test_camera_credentials_create_needs_an_installation_the_chief_approved():
+    # Tried: `camera_credentials NAME --create` alone (it used to register a live camera at once), and
+    # with the number of an installation still waiting for the Chief. Neither registers a camera.
+    with pytest.raises(CommandError, match="--placement"):
+        _create()
+    pending = _installation(approve=False)
+    with pytest.raises(CommandError, match="approved"):
+        _create(pending.pk)
+    assert not Camera.objects.exists()
+    refusal = AuditEvent.objects.get(action="camera.placement_camera_registered")
+    assert refusal.outcome == "refused" and refusal.targets == [f"placement:{pending.pk}"]
+
+
+@pytest.mark.rule("CAM-2")
+@pytest.mark.rule("ING-3")
+def test_a_camera_registered_during_its_notice_is_refused_until_the_installation_takes_effect(
+        client, photo, media_root):
+    # Tried: the installer registers the camera of an approved installation and configures its key the
+    # same day, while the public notice runs; the camera uploads at once.
+    placement = _installation()
+    key = _create(placement.pk)
+    camera = Camera.objects.get(name=NAME)
+    assert camera.status == CameraStatus.PENDING and camera.installed_on is None
+    refused = _upload(client, key, photo)
+    assert refused.status_code == 401 and "public notice" in refused.json()["detail"]
+    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    audit = AuditEvent.objects.get(action="ingest.camera_auth_refused")
+    assert audit.outcome == "refused" and audit.reason == "installation not in effect"
+    portal = client.get("/portal/cameras/").content.decode()
+    assert NAME in portal and "Awaiting approval and public notice" in portal  # not shown as in service
+    # The notice runs out (dated back here, as time would) and the daily task applies the installation.
+    today = timezone.localdate()
+    CameraPlacementRequest.objects.filter(pk=placement.pk).update(
+        notice_from=today - (placement.effective_on - placement.notice_from), effective_on=today)
+    assert [p.pk for p in placements_apply_due()] == [placement.pk]
+    camera.refresh_from_db()
+    assert camera.status == CameraStatus.ACTIVE and camera.installed_on == today
+    assert _upload(client, key, photo).status_code == 202
+
+
+@pytest.mark.rule("CAM-2")
+def test_a_camera_made_active_by_hand_without_an_installation_is_refused(client, photo):
+    # Tried: the camera's row is switched to active behind the services' back (the shell, SQL) with no
+    # installation approved: ingest looks at the placement itself, not only at the camera's status.
+    placement = _installation()
+    key = _create(placement.pk)
+    Camera.objects.filter(name=NAME).update(status=CameraStatus.ACTIVE, installed_on=timezone.localdate())
+    response = _upload(client, key, photo)
+    assert response.status_code == 401 and "Chief's approval" in response.json()["detail"]
+    assert PlateRead.system_objects.count() == 0
+
+
+@pytest.mark.rule("CAM-2")
+def test_the_administrator_cannot_activate_a_camera_whose_installation_has_not_taken_effect():
+    # Tried: the administrator sets a registered camera active through the camera service.
+    placement = _installation()
+    _create(placement.pk)
+    camera = Camera.objects.get(name=NAME)
+    admin = Actor.for_user(UserFactory(role=Role.ADMINISTRATOR))
+    with pytest.raises(PolicyDenied, match="public notice"):
+        camera_set_status(actor=admin, camera_id=camera.pk, status=CameraStatus.ACTIVE, reason="installed")
+    camera.refresh_from_db()
+    assert camera.status == CameraStatus.PENDING
+    refusal = AuditEvent.objects.get(action="camera.status_changed")
+    assert refusal.outcome == "refused"
+
+
+@pytest.mark.rule("CAM-2")
+def test_a_camera_registered_before_installations_were_enforced_uploads_once_the_chief_records_it(
+        client, photo):
+    # A camera made live by the old `--create` is pending since the migration, and refused at upload;
+    # the Chief records its installation, approved on paper long ago, and it is in service again.
+    camera = camera_create(actor=Actor.system("old installer"), name=NAME)
+    key = camera_credential_rotate(actor=Actor.system("old installer"), camera_id=camera.pk).key
+    assert _upload(client, key, photo).status_code == 401
+    chief = Actor.for_user(UserFactory(role=Role.CHIEF))
+    fields = {"camera_name": NAME, "latitude": "41.888100", "longitude": "-87.803000",
+              "location_description": "Lake St at Harlem Ave, NE corner",
+              "justification": "Installed in 2024 on the crime analysis of memo 24-09 (stolen vehicles).",
+              "nondiscrimination": "Weighed in 2024 against the census tracts, on paper: memo 24-09."}
+    placement = placement_record_prior(actor=chief, approved_on=timezone.localdate() - timedelta(days=400),
+                                       **fields)
+    camera.refresh_from_db()
+    assert placement.camera_id == camera.pk and camera.status == CameraStatus.ACTIVE
+    assert camera.location_description == "Lake St at Harlem Ave, NE corner"
+    assert _upload(client, key, photo).status_code == 202
+    with pytest.raises(ApplicationError, match="recorded already"):
+        placement_record_prior(actor=chief, approved_on=timezone.localdate() - timedelta(days=400), **fields)
+    too_recent = timezone.localdate() - timedelta(days=1)
+    with pytest.raises(ApplicationError, match="public notice"):
+        placement_record_prior(actor=chief, approved_on=too_recent, **{**fields, "camera_name": "Other"})
+    assert not Camera.objects.filter(name="Other").exists()
