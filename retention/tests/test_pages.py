@@ -41,7 +41,7 @@ def test_others_holds_are_hidden_and_auditors_cannot_place(make_verified_client,
     assert other.get(reverse("retention:hold_detail", args=[hold.pk])).status_code == 404
     admin = make_verified_client(Role.ADMINISTRATOR)
     page = admin.get(reverse("retention:hold_detail", args=[hold.pk]))
-    # The administrator reviews and releases holds; the reads' plates are shown only under a case justification.
+    # The administrator reviews and releases holds; the reads' plates show only under a case justification.
     assert page.status_code == 200 and read.plate not in page.content.decode()
     auditor = make_verified_client(Role.AUDITOR)
     assert auditor.get(reverse("retention:hold_place")).status_code == 403
