@@ -368,26 +368,27 @@ def _evidence_package_create():
     return create
 
 
-def _check_stated_reason(text: str, *, what: str, example: str, code: str, field: str,
+def _check_stated_reason(text: str, *, label: str, ask: str, code: str, field: str,
                          vague: tuple[str, ...]) -> None:
-    """Refuse a reason that names a prohibited purpose (flagged) or says nothing specific."""
+    """Refuse a reason that names a prohibited purpose (flagged) or says nothing specific; `ask` says
+    what a good one looks like."""
     policy = current_policy()
     named = policy.prohibited_purpose_named_in(text)
     if named:
         raise PolicyDenied(f"ALPR data may never be used for {named['label'].lower()}. This request has "
                            "been refused and flagged for the auditor.", code="prohibited_purpose",
                            field=field, flag_for_audit=True)
-    problem = description_problem(description=text, purpose_label=what,
+    problem = description_problem(description=text, purpose_label=label,
                                   vague_descriptions=[*policy.vague_descriptions, *vague],
                                   min_length=policy.description_min_length)
     if problem:
-        raise PolicyDenied(f"State what the {what} is for, e.g. \u201c{example}\u201d. " + problem,
-                           code=code, field=field)
+        raise PolicyDenied(f"{ask} {problem}", code=code, field=field)
 
 
 def _check_download_purpose(purpose: str) -> None:
-    _check_stated_reason(purpose, what="evidence download", example="evidence for the robbery case, for the "
-                         "prosecutor", code="download_purpose", field="purpose",
+    _check_stated_reason(purpose, label="evidence download", code="download_purpose", field="purpose",
+                         ask="State what the download is for, e.g. \u201cevidence for the robbery case, for "
+                             "the prosecutor\u201d.",
                          vague=("evidence", "download", "save", "for evidence"))
 
 
@@ -624,8 +625,9 @@ def plate_reads_hold(*, actor: Actor, justification, reason: str, read_ids=(), p
     with refusals_recorded(actor=actor, action=retention_actions.HOLD_PLACED, query=query,
                            **_justification_fields(justification)):
         _require_evidence_role(_checked_user(actor, justification, kind=JustificationKind.CASE))
-        _check_stated_reason(reason, what="evidence hold", code="hold_reason", field="reason",
-                             example="getaway car of the Oak Street robbery, for the trial",
+        _check_stated_reason(reason, label="evidence hold", code="hold_reason", field="reason",
+                             ask="Say why the case needs these reads kept, e.g. \u201cgetaway car of the "
+                                 "Oak Street robbery, for the trial\u201d.",
                              vague=("evidence", "hold", "keep", "kept", "retain", "case"))
         if not read_ids and not plate:
             raise ApplicationError("Choose the reads to hold, or a plate and a time window.",
