@@ -10,32 +10,24 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.decorators import capability_required
 from accounts.views._forms import form_error
 from alpr import access
 from audit.context import Actor
 from audit.services import refusals_recorded
 from core.errors import ApplicationError, NotYours, PolicyDenied
+from policy.roles import ALPR_DATA_CAPABILITIES, Capability
 from retention import audit_actions as actions
 from retention import selectors, services
 from retention.forms import FlagForm, HoldForm, PackageForm, ReleaseForm, ReviewForm
 from retention.models import ErroneousDataNotification, FlagStatus
-from retention.permissions import (
-    is_retention_manager,
-    may_handle_evidence,
-    may_place_evidence,
-    may_see_reads,
-    require_retention_manager,
-)
+from retention.permissions import is_retention_manager, may_place_evidence, require_retention_manager
 from retention.services.evidence import MANIFEST, evidence_root
 from searches.selectors import open_justification
 from searches.views import SESSION_KEY
 
-
-def _require(request, allowed: bool, message: str, action) -> None:
-    """Refuse (audited as refused under `action`) unless `allowed`."""
-    with refusals_recorded(actor=Actor.for_request(request), action=action, query={"path": request.path}):
-        if not allowed:
-            raise PolicyDenied(message)
+# Holds and packages: investigators, and administrators who review holds and release data (permissions).
+EVIDENCE_ROLES = (Capability.HANDLE_EVIDENCE, Capability.MANAGE_RETENTION)
 
 
 def _guarded(request, check, *args, action) -> Actor:
@@ -53,10 +45,9 @@ def _justification(request):
 
 # ---- Evidence holds (RET-2)
 
+@capability_required(*EVIDENCE_ROLES, message="Your role does not place or review evidence holds.")
 def holds_list(request):
     user = request.user
-    _require(request, may_handle_evidence(user), "Your role does not place or review evidence holds.",
-             actions.HOLD_VIEWED)
     holds = selectors.holds_visible_to(user)
     return render(request, "retention/holds_list.html", {
         "active": holds.filter(released_at__isnull=True),
@@ -64,11 +55,10 @@ def holds_list(request):
         "sees_all": is_retention_manager(user), "may_place": may_place_evidence(user)})
 
 
+@capability_required(Capability.HANDLE_EVIDENCE, message="Your role does not place evidence holds.")
 @require_http_methods(["GET", "POST"])
 def hold_place(request):
     """A hold is placed under the open justification: its case number, and its gate (``alpr.access``)."""
-    _require(request, may_place_evidence(request.user), "Your role does not place evidence holds.",
-             actions.HOLD_PLACED)
     justification = _justification(request)
     form = HoldForm(request.POST or None, initial={"read_ids": request.GET.get("read", "")})
     if request.method == "POST" and form.is_valid():
@@ -95,10 +85,9 @@ def _hold_reads(request, actor: Actor, hold):
     return access.hold_reads_list(actor=actor, justification=justification, hold=hold)
 
 
+@capability_required(*EVIDENCE_ROLES, message="Your role does not review evidence holds.")
 def hold_detail(request, hold_id: int):
     actor = Actor.for_request(request)
-    _require(request, may_handle_evidence(request.user), "Your role does not review evidence holds.",
-             actions.HOLD_VIEWED)
     with refusals_recorded(actor=actor, action=actions.HOLD_VIEWED, targets=[f"hold:{hold_id}"]):
         hold = selectors.holds_visible_to(request.user).filter(pk=hold_id).first()
         if hold is None:
@@ -123,19 +112,18 @@ def hold_release(request, hold_id: int):
 
 # ---- Evidence packages (RET-4)
 
+@capability_required(*EVIDENCE_ROLES, Capability.READ_AUDIT_LOG,
+                     message="Your role does not reach evidence packages.")
 def packages_list(request):
     user = request.user
-    _require(request, may_handle_evidence(user) or user.can("read_audit_log"),
-             "Your role does not reach evidence packages.", actions.EVIDENCE_PACKAGE_VIEWED)
     return render(request, "retention/packages_list.html", {
         "packages": selectors.packages_visible_to(user)[:200], "may_create": may_place_evidence(user)})
 
 
+@capability_required(Capability.HANDLE_EVIDENCE, message="Your role does not export evidence.")
 @require_http_methods(["GET", "POST"])
 def package_create(request):
     """An export is a download through the access layer: the open justification, the policy's caps."""
-    _require(request, may_place_evidence(request.user), "Your role does not export evidence.",
-             actions.EVIDENCE_PACKAGE_CREATED)
     justification = _justification(request)
     form = PackageForm(request.POST or None, initial={"read_ids": request.GET.get("read", "")})
     if request.method == "POST" and form.is_valid():
@@ -228,9 +216,8 @@ def flag_read(request, read_id: int):
                   status=400 if form.errors else 200)
 
 
+@capability_required(*ALPR_DATA_CAPABILITIES, message="Your role does not reach plate reads.")
 def my_flags(request):
-    _require(request, may_see_reads(request.user), "Your role does not reach plate reads.",
-             actions.READ_FLAGGED)
     return render(request, "retention/my_flags.html", {"flags": selectors.flags_by(request.user)[:100]})
 
 
