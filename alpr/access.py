@@ -359,13 +359,12 @@ def plate_read_image(*, actor: Actor, justification, read_id: int, kind: str,
 
 # --- downloads (USE-7) -----------------------------------------------------------------------------
 
-def _evidence_package_create():
+def _retention_service(name: str):
+    """Return one of retention's writes. Imported when called: retention's services are imported by
+    the sharing services this module uses, so importing them at the top would be circular."""
     from retention import services as retention_services
 
-    create = getattr(retention_services, "evidence_package_create", None)
-    if create is None:
-        raise ApplicationError("The evidence store is not available yet.", code="evidence_unavailable")
-    return create
+    return getattr(retention_services, name)
 
 
 def _check_stated_reason(text: str, *, label: str, ask: str, code: str, field: str,
@@ -424,7 +423,7 @@ def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str,
             raise PolicyDenied(f"Downloads are per record: at most {policy.download_cap_per_request} "
                                "read(s) per request.", code="download_cap_request")
         _check_download_purpose(purpose)
-        create = _evidence_package_create()
+        create = _retention_service("evidence_package_create")
         with transaction.atomic():
             # One download at a time per person, so two requests cannot both squeeze under the cap.
             User.objects.select_for_update().filter(pk=user.pk).first()
@@ -570,14 +569,6 @@ def _alpr_actions():
 
 
 # --- evidence holds and erroneous-read flags (RET-2, RET-5) ----------------------------------------
-
-def _retention_service(name: str):
-    """Return one of retention's writes. Imported when called: retention's services are imported by
-    the sharing services this module uses, so importing them at the top would be circular."""
-    from retention import services as retention_services
-
-    return getattr(retention_services, name)
-
 
 def _hold_window(since: datetime | None, until: datetime | None) -> Window:
     """Return a plate hold's window, or raise a clear error: both ends given, the end no later than
