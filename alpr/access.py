@@ -33,6 +33,8 @@ from core.errors import ApplicationError, NotFound, PolicyDenied, ProhibitedPurp
 from policy.defaults import SHARING_MISUSE_CODES
 from policy.roles import Capability
 from policy.selectors import current_policy
+from retention import audit_actions as retention_actions
+from retention import selectors as retention_selectors
 from searches import audit_actions as actions
 from searches.checks import description_problem
 from searches.models import Download, Justification, JustificationKind
@@ -357,29 +359,43 @@ def plate_read_image(*, actor: Actor, justification, read_id: int, kind: str,
 
 # --- downloads (USE-7) -----------------------------------------------------------------------------
 
-def _evidence_package_create():
+def _retention_service(name: str):
+    """Return one of retention's writes. Imported when called: retention's services are imported by
+    the sharing services this module uses, so importing them at the top would be circular."""
     from retention import services as retention_services
 
-    create = getattr(retention_services, "evidence_package_create", None)
-    if create is None:
-        raise ApplicationError("The evidence store is not available yet.", code="evidence_unavailable")
-    return create
+    return getattr(retention_services, name)
 
 
-def _check_download_purpose(purpose: str) -> None:
+def _check_stated_reason(text: str, *, label: str, ask: str, code: str, field: str,
+                         vague: tuple[str, ...]) -> None:
+    """Refuse a reason that names a prohibited purpose (flagged) or says nothing specific; `ask` says
+    what a good one looks like."""
     policy = current_policy()
-    named = policy.prohibited_purpose_named_in(purpose)
+    named = policy.prohibited_purpose_named_in(text)
     if named:
         raise PolicyDenied(f"ALPR data may never be used for {named['label'].lower()}. This request has "
                            "been refused and flagged for the auditor.", code="prohibited_purpose",
-                           field="purpose", flag_for_audit=True)
-    problem = description_problem(description=purpose, purpose_label="evidence download",
-                                  vague_descriptions=[*policy.vague_descriptions, "evidence", "download",
-                                                      "save", "for evidence"],
+                           field=field, flag_for_audit=True)
+    problem = description_problem(description=text, purpose_label=label,
+                                  vague_descriptions=[*policy.vague_descriptions, *vague],
                                   min_length=policy.description_min_length)
     if problem:
-        raise PolicyDenied("State what the download is for, e.g. \u201cevidence for the robbery case, "
-                           "for the prosecutor\u201d. " + problem, code="download_purpose", field="purpose")
+        raise PolicyDenied(f"{ask} {problem}", code=code, field=field)
+
+
+def _check_download_purpose(purpose: str) -> None:
+    _check_stated_reason(purpose, label="evidence download", code="download_purpose", field="purpose",
+                         ask="State what the download is for, e.g. \u201cevidence for the robbery case, for "
+                             "the prosecutor\u201d.",
+                         vague=("evidence", "download", "save", "for evidence"))
+
+
+def _require_evidence_role(user) -> None:
+    """Holds and exports are booked by the investigator who writes the report (policy.roles)."""
+    if not user.can(Capability.HANDLE_EVIDENCE):
+        raise PolicyDenied("Your role does not place evidence holds or export evidence.",
+                           code="evidence_role")
 
 
 @enforces("USE-7")
@@ -399,6 +415,7 @@ def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str,
                            targets=[f"read:{read_id}" for read_id in read_ids],
                            **_justification_fields(justification)):
         user = _checked_user(actor, justification, kind=JustificationKind.CASE)
+        _require_evidence_role(user)
         policy = current_policy()
         if not read_ids:
             raise ApplicationError("Choose the read to download.")
@@ -406,7 +423,7 @@ def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str,
             raise PolicyDenied(f"Downloads are per record: at most {policy.download_cap_per_request} "
                                "read(s) per request.", code="download_cap_request")
         _check_download_purpose(purpose)
-        create = _evidence_package_create()
+        create = _retention_service("evidence_package_create")
         with transaction.atomic():
             # One download at a time per person, so two requests cannot both squeeze under the cap.
             User.objects.select_for_update().filter(pk=user.pk).first()
@@ -549,3 +566,124 @@ def _alpr_actions():
     from audit.actions import all_actions
 
     return [action for action in all_actions() if action.touches_alpr_data]
+
+
+# --- evidence holds and erroneous-read flags (RET-2, RET-5) ----------------------------------------
+
+def _hold_window(since: datetime | None, until: datetime | None) -> Window:
+    """Return a plate hold's window, or raise a clear error: both ends given, the end no later than
+    now (a hold keeps reads that exist, it is not a watch list), the start within retention."""
+    now = timezone.now()
+    retention_days = current_policy().retention_days
+    if since is None or until is None:
+        raise ApplicationError("A plate hold needs the start and the end of its time window.",
+                               field="window_start")
+    if until > now:
+        raise ApplicationError("A hold keeps reads that exist: its window ends no later than now.",
+                               field="window_end")
+    if since >= until:
+        raise ApplicationError("The start of the time window must be before its end.", field="window_start")
+    if since < now - timedelta(days=retention_days):
+        raise ApplicationError(f"The window starts within the retention period (the last {retention_days} "
+                               "days): older reads are gone.", field="window_start")
+    return Window(since=since, until=until)
+
+
+def _hold_plate_reads(*, actor: Actor, justification, plate: str, window: Window, query: dict) -> list:
+    """List a plate's reads in the window for a hold: a search, audited with the reads as targets."""
+    rows = selectors.reads_by_plate(query=plate, mode=SearchMode.EXACT, since=window.since,
+                                    until=window.until, limit=selectors.COUNT_CAP).rows
+    audit_record(actor=actor, action=actions.PLATE_SEARCHED, query={**query, **_window_query(window)},
+                 result_count=len(rows), targets=_read_targets(rows), **justification.audit_fields())
+    return rows
+
+
+@enforces("RET-2", "USE-1", "USE-3", "AUD-1")
+def plate_reads_hold(*, actor: Actor, justification, reason: str, read_ids=(), plate: str = "",
+                     since: datetime | None = None, until: datetime | None = None):
+    """Place an evidence hold for the case of `justification`; return the hold.
+
+    The hold covers reads opened under the justification (each is an audited view), and/or every
+    read of `plate` in a past window within retention. Selecting a plate's reads is a search: the
+    same gate, role and audit entry (the reads listed are its targets). The hold's case number is the
+    justification's; its reason is checked like a search's description (prohibited purposes flagged).
+    """
+    read_ids = sorted({int(read_id) for read_id in read_ids or ()})
+    plate = plates.normalize_plate(plate or "")
+    reason = (reason or "").strip()
+    query = {"plate": plate, "read_ids": read_ids[:100], "for_hold": True,
+             "justification": getattr(justification, "pk", None)}
+    with refusals_recorded(actor=actor, action=retention_actions.HOLD_PLACED, query=query,
+                           **_justification_fields(justification)):
+        _require_evidence_role(_checked_user(actor, justification, kind=JustificationKind.CASE))
+        _check_stated_reason(reason, label="evidence hold", code="hold_reason", field="reason",
+                             ask="Say why the case needs these reads kept, e.g. \u201cgetaway car of the "
+                                 "Oak Street robbery, for the trial\u201d.",
+                             vague=("evidence", "hold", "keep", "kept", "retain", "case"))
+        if not read_ids and not plate:
+            raise ApplicationError("Choose the reads to hold, or a plate and a time window.",
+                                   field="read_ids")
+        window = _hold_window(since, until) if plate else None
+        with transaction.atomic():
+            for read_id in read_ids:
+                plate_read_get(actor=actor, justification=justification, read_id=read_id)
+            if plate:
+                _hold_plate_reads(actor=actor, justification=justification, plate=plate, window=window,
+                                  query=query)
+            return _retention_service("hold_place")(
+                actor=actor, case_number=justification.case_number, reason=reason, read_ids=read_ids,
+                plate=plate, window_start=window.since if window else None,
+                window_end=window.until if window else None)
+
+
+@enforces("RET-2", "AUD-1")
+def hold_reads_list(*, actor: Actor, justification, hold) -> list:
+    """Return the reads `hold` keeps, to someone whose open justification is for the hold's case."""
+    query = {"hold": hold.pk, "justification": getattr(justification, "pk", None)}
+    with refusals_recorded(actor=actor, action=retention_actions.HOLD_VIEWED, query=query,
+                           targets=[f"hold:{hold.pk}"], **_justification_fields(justification)):
+        _checked_user(actor, justification, kind=JustificationKind.CASE)
+        if justification.case_number != hold.case_number:
+            raise PolicyDenied(f"The reads of this hold are shown under a justification for case "
+                               f"{hold.case_number}.", code="outside_case")
+        with transaction.atomic():
+            reads = retention_selectors.hold_reads(hold)
+            audit_record(actor=actor, action=retention_actions.HOLD_VIEWED, query=query,
+                         result_count=len(reads), targets=[f"hold:{hold.pk}", *_read_targets(reads)],
+                         **justification.audit_fields())
+    return reads
+
+
+@enforces("RET-5", "AUD-1")
+def plate_read_flag(*, actor: Actor, justification, read_id: int, kind: str, note: str,
+                    suggested_plate: str = ""):
+    """Flag as erroneous a read the person may open under `justification` (the opening is audited)."""
+    query = {"kind": kind, "note": note, "justification": getattr(justification, "pk", None)}
+    with (refusals_recorded(actor=actor, action=retention_actions.READ_FLAGGED, targets=[f"read:{read_id}"],
+                            query=query, **_justification_fields(justification)),
+          transaction.atomic()):
+        plate_read_get(actor=actor, justification=justification, read_id=read_id)
+        return _retention_service("read_flag_erroneous")(
+            actor=actor, read_id=read_id, kind=kind, note=note, suggested_plate=suggested_plate)
+
+
+@enforces("RET-5", "AUD-1")
+def flagged_reads_list(*, actor: Actor, justification, read_ids) -> dict:
+    """Return {read id: summary} of flagged reads for the administrator reviewing the flags.
+
+    The reviewer needs the plate as read, the camera and the time to judge a flag; they see them
+    under an audit justification (training checked), and the listing is an audit entry.
+    """
+    read_ids = sorted({int(read_id) for read_id in read_ids})
+    query = {"read_ids": read_ids[:100], "justification": getattr(justification, "pk", None)}
+    with refusals_recorded(actor=actor, action=retention_actions.FLAGGED_READS_LISTED, query=query,
+                           **_justification_fields(justification)):
+        user = _checked_user(actor, justification, kind=JustificationKind.AUDIT)
+        if not user.can(Capability.MANAGE_RETENTION):
+            raise PolicyDenied("Only the system administrator reviews erroneous-read flags.")
+        with transaction.atomic():
+            summaries = retention_selectors.read_summaries(read_ids)
+            audit_record(actor=actor, action=retention_actions.FLAGGED_READS_LISTED, query=query,
+                         result_count=len(summaries), targets=_read_targets(summaries.values()),
+                         **justification.audit_fields())
+    return summaries

@@ -48,6 +48,16 @@ class NotFound(ApplicationError):
     code = "not_found"
 
 
+class NotYours(PolicyDenied):
+    """A refusal answered as "not found", so the answer does not tell whether the object exists.
+
+    Audited as refused (it is a `PolicyDenied`), shown as a 404.
+    """
+
+    status_code = 404
+    code = "not_found"
+
+
 def api_exception_handler(exc, context):
     """Map application errors to JSON responses; leave the rest to DRF."""
     if isinstance(exc, ApplicationError):

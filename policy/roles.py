@@ -23,6 +23,7 @@ class Role(models.TextChoices):
 class Capability(models.TextChoices):
     SEARCH_PLATES = "search_plates", "Search plate reads for a case"
     CREATE_HOTLIST = "create_hotlist", "Create internal hotlist entries"
+    HANDLE_EVIDENCE = "handle_evidence", "Place evidence holds and export evidence for a case"
     VERIFY_ALERTS = "verify_alerts", "Receive and verify hotlist alerts"
     AUDIT_QUERY = "audit_query", "Run administrative and audit queries"
     READ_AUDIT_LOG = "read_audit_log", "Read and export the audit log"
@@ -43,12 +44,15 @@ class Capability(models.TextChoices):
 
 
 _QUERY = {Capability.SEARCH_PLATES, Capability.VERIFY_ALERTS}
+# Evidence is booked by the end user who writes the investigative report (Oak Park GO 4-68 VI: "the
+# officer's/analyst's investigative report"; Highland Park 427): not dispatchers, not administrators.
+_INVESTIGATE = _QUERY | {Capability.HANDLE_EVIDENCE}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.OFFICER: frozenset(_QUERY),
+    Role.OFFICER: frozenset(_INVESTIGATE),
     Role.DISPATCHER: frozenset(_QUERY),
-    Role.ANALYST: frozenset(_QUERY | {Capability.CREATE_HOTLIST}),
-    Role.DETECTIVE: frozenset(_QUERY | {Capability.CREATE_HOTLIST}),
+    Role.ANALYST: frozenset(_INVESTIGATE | {Capability.CREATE_HOTLIST}),
+    Role.DETECTIVE: frozenset(_INVESTIGATE | {Capability.CREATE_HOTLIST}),
     Role.ADMINISTRATOR: frozenset(
         {
             Capability.AUDIT_QUERY,

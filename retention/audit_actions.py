@@ -21,6 +21,8 @@ EVIDENCE_ORPHANS_REMOVED = register("retention.evidence_orphans_removed",
                                     category="retention")
 READ_FLAGGED = register("retention.read_flagged", "Read flagged as erroneous", category="retention",
                         touches_alpr_data=True)
+FLAGGED_READS_LISTED = register("retention.flagged_reads_listed", "Flagged reads listed for review",
+                                category="retention", touches_alpr_data=True)
 FLAG_REVIEWED = register("retention.flag_reviewed", "Erroneous-read flag reviewed", category="retention",
                          touches_alpr_data=True)
 READ_SHARE_REGISTERED = register("retention.read_share_registered", "Read registered as shared",

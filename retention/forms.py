@@ -3,7 +3,6 @@ import re
 
 from django import forms
 
-from policy.selectors import current_policy
 from retention.models import ErrorKind
 
 
@@ -21,13 +20,15 @@ class ReadIdsField(forms.CharField):
 
 
 class HoldForm(forms.Form):
-    case_number = forms.CharField(label="Case number", max_length=64)
+    """The case number, purpose and description are those of the justification open at the search gate."""
+
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}),
                              help_text="Why these reads must be kept past the retention period.")
     read_ids = ReadIdsField(label="Read numbers", required=False,
-                            help_text="The reads to keep, separated by commas.")
+                            help_text="The reads to keep (opened for this case), separated by commas.")
     plate = forms.CharField(label="Plate", max_length=16, required=False,
-                            help_text="Or keep every read of one plate in a time window.")
+                            help_text="Or keep every read of one plate in a past window within retention: "
+                                      "a search, audited like one.")
     window_start = forms.DateTimeField(label="Window start", required=False,
                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     window_end = forms.DateTimeField(label="Window end", required=False,
@@ -39,17 +40,14 @@ class ReleaseForm(forms.Form):
 
 
 class PackageForm(forms.Form):
+    """The case number, purpose and description are those of the justification open at the search gate."""
+
     read_ids = ReadIdsField(label="Read numbers", help_text="The reads to export, separated by commas.")
-    purpose = forms.ChoiceField(label="Purpose")
-    case_number = forms.CharField(label="Case number", max_length=64)
-    description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.CharField(label="What the export is for", max_length=500,
+                              widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text="For example: evidence for the robbery case, for the prosecutor.")
     recipient = forms.CharField(label="Recipient", max_length=200, required=False,
                                 help_text="Who receives the package, e.g. the State's Attorney's office.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        purposes = current_policy().permitted_purposes
-        self.fields["purpose"].choices = [(p["code"], p["label"]) for p in purposes]
 
 
 class FlagForm(forms.Form):

@@ -15,15 +15,27 @@ def is_retention_manager(user) -> bool:
     return bool(user) and user.can(Capability.MANAGE_RETENTION)
 
 
+def may_place_evidence(user) -> bool:
+    """Place holds and export evidence: the investigators who book evidence (``policy.roles``)."""
+    return bool(user) and user.can(Capability.HANDLE_EVIDENCE)
+
+
 def may_handle_evidence(user) -> bool:
-    """Place holds and create evidence packages: those who search for cases, and administrators."""
-    return bool(user) and (user.can(Capability.SEARCH_PLATES) or is_retention_manager(user))
+    """Reach holds and packages: investigators, and administrators who review holds and release data."""
+    return may_place_evidence(user) or is_retention_manager(user)
+
+
+def require_evidence_placer(actor: Actor) -> None:
+    """Raise `PolicyDenied` unless `actor` may place holds."""
+    if actor.kind != ActorType.USER or not may_place_evidence(actor.user):
+        raise PolicyDenied("Your role does not place evidence holds.")
+    ensure_alpr_access(actor.user)
 
 
 def require_evidence_handler(actor: Actor) -> None:
-    """Raise `PolicyDenied` unless `actor` may place holds and package evidence."""
+    """Raise `PolicyDenied` unless `actor` may package evidence (an export, or a sharing release)."""
     if actor.kind != ActorType.USER or not may_handle_evidence(actor.user):
-        raise PolicyDenied("Only officers who search plates, and administrators, handle evidence.")
+        raise PolicyDenied("Only investigators, and administrators releasing data, handle evidence.")
     ensure_alpr_access(actor.user)
 
 

@@ -57,9 +57,9 @@ def _summaries(reads: QuerySet) -> list[ReadSummary]:
     return [ReadSummary(r.pk, r.captured_at, r.camera.name, r.plate, r.pk in erroneous) for r in rows]
 
 
-def read_summary(read_id: int) -> ReadSummary | None:
-    found = _summaries(PlateRead.system_objects.filter(pk=read_id))
-    return found[0] if found else None
+def read_summaries(read_ids) -> dict[int, ReadSummary]:
+    """Return {id: summary} of the reads among `read_ids` still stored. Called by ``alpr.access``."""
+    return {summary.id: summary for summary in _summaries(PlateRead.system_objects.filter(pk__in=read_ids))}
 
 
 def holds_visible_to(user) -> QuerySet:
@@ -69,7 +69,9 @@ def holds_visible_to(user) -> QuerySet:
 
 
 def hold_reads(hold: EvidenceHold) -> list[ReadSummary]:
-    """Return the reads a hold covers that still exist (specific reads, then the plate window)."""
+    """Return the reads a hold covers that still exist (specific reads, then the plate window).
+
+    Called by ``alpr.access.hold_reads_list``, which checks the justification and audits."""
     ids = list(hold.held_reads.values_list("read_id", flat=True))
     condition = Q(pk__in=ids)
     if hold.plate:

@@ -8,8 +8,10 @@
 from retention.services.erroneous import flag_review, read_flag_erroneous, read_share_register
 from retention.services.evidence import (
     evidence_orphans_remove,
+    evidence_package_check,
     evidence_package_create,
     evidence_package_download,
+    evidence_package_get,
     evidence_package_verify,
 )
 from retention.services.holds import hold_place, hold_release, hold_reviews_remind
@@ -17,8 +19,10 @@ from retention.services.purge import reads_purge_expired
 
 __all__ = [
     "evidence_orphans_remove",
+    "evidence_package_check",
     "evidence_package_create",
     "evidence_package_download",
+    "evidence_package_get",
     "evidence_package_verify",
     "flag_review",
     "hold_place",

@@ -43,17 +43,15 @@ from audit.context import Actor
 from audit.models import Outcome
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
-from core.errors import ApplicationError, NotFound, PolicyDenied
+from core.errors import ApplicationError, NotFound, NotYours, PolicyDenied
 from policy.selectors import current_policy
 from retention import audit_actions as actions
 from retention.models import ErroneousRead, EvidencePackage
 from retention.permissions import is_retention_manager, require_evidence_handler
+from retention.selectors import packages_visible_to
 
 MANIFEST = "manifest.json"
 CUSTODY = "custody.json"
-# A package is evidence for a case, not a bulk export (USE-7): the caller's download caps apply
-# first; this is the hard ceiling whatever they are.
-MAX_READS_PER_PACKAGE = 25
 FORMAT_VERSION = 1
 # A package's transaction lasts seconds; an hour leaves a wide margin before a directory without a
 # row is taken for an orphan.
@@ -132,9 +130,6 @@ def _validate_request(read_ids, purpose: str, case_number: str, description: str
     ids = sorted({int(read_id) for read_id in read_ids})
     if not ids:
         raise ApplicationError("Choose at least one read.", field="read_ids")
-    if len(ids) > MAX_READS_PER_PACKAGE:
-        raise PolicyDenied(
-            f"A package holds at most {MAX_READS_PER_PACKAGE} reads; mass export is not allowed.")
     return ids
 
 
@@ -160,17 +155,19 @@ def _write_package(staging: Path, reads: list[PlateRead], erroneous: set[int], c
     return len(files) + 1
 
 
-@enforces("RET-4")
+@enforces("RET-4", "SHR-6")
 def evidence_package_create(
     *, actor: Actor, read_ids: list[int], purpose: str, case_number: str, description: str,
     recipient: str = "",
 ) -> EvidencePackage:
     """Write an evidence package of `read_ids` to the evidence store; record its manifest hash; audit it.
 
-    The caller (a download or a sharing release) has already applied its own purpose and cap rules;
-    this checks the actor may handle evidence, that every read exists, and refuses prohibited purposes.
+    Called only by the access layer's download (``alpr.access.plate_reads_download``: justification,
+    the policy's caps, retention) and by the sharing release (``plate_reads_for_release``), which
+    select the reads; this checks the actor may handle evidence, that every read exists and is this
+    department's own (SHR-6), and refuses prohibited purposes.
     """
-    targets = [f"read:{read_id}" for read_id in read_ids][:MAX_READS_PER_PACKAGE + 1]
+    targets = [f"read:{read_id}" for read_id in read_ids][:100]
     with refusals_recorded(actor=actor, action=actions.EVIDENCE_PACKAGE_CREATED, targets=targets,
                            purpose=purpose[:64], case_number=case_number[:64], description=description):
         require_evidence_handler(actor)
@@ -180,6 +177,9 @@ def evidence_package_create(
         missing = sorted(set(ids) - {read.pk for read in reads})
         if missing:
             raise NotFound(f"No such read: {', '.join(map(str, missing))}.")
+        if any(read.origin_agency for read in reads):
+            raise PolicyDenied("Reads received from other agencies are never exported (SHR-6).",
+                               code="received_read")
         erroneous = set(ErroneousRead.objects.filter(read_id__in=ids).values_list("read_id", flat=True))
         package = EvidencePackage(created_by=actor.user, created_by_label=actor.label,
                                   purpose=purpose.strip(), case_number=case_number.strip()[:64],
@@ -308,6 +308,33 @@ def evidence_package_verify(*, actor: Actor, reference: str) -> Verification:
     return result
 
 
+# --- Opening a package ---------------------------------------------------------------------------
+
+def _visible_package(*, actor: Actor, package_id: int, action) -> EvidencePackage:
+    """Return the package if `actor` may see it; a package that is not theirs, or does not exist, is
+    a refusal recorded under `action` and answered as "not found"."""
+    with refusals_recorded(actor=actor, action=action, targets=[f"evidence-package-id:{package_id}"]):
+        package = packages_visible_to(actor.user).filter(pk=package_id).first() if actor.user else None
+        if package is None:
+            raise NotYours("No such evidence package, or it is not yours to see.")
+    return package
+
+
+@enforces("RET-4")
+def evidence_package_get(*, actor: Actor, package_id: int) -> EvidencePackage:
+    """Return a package for its page (its creator, administrators, auditors); the view is audited."""
+    package = _visible_package(actor=actor, package_id=package_id, action=actions.EVIDENCE_PACKAGE_VIEWED)
+    audit_record(actor=actor, action=actions.EVIDENCE_PACKAGE_VIEWED, case_number=package.case_number,
+                 targets=[f"evidence-package:{package.uuid}"])
+    return package
+
+
+def evidence_package_check(*, actor: Actor, package_id: int) -> tuple[EvidencePackage, "Verification"]:
+    """Verify a package its viewer may see (see ``evidence_package_verify``)."""
+    package = _visible_package(actor=actor, package_id=package_id, action=actions.EVIDENCE_PACKAGE_VERIFIED)
+    return package, evidence_package_verify(actor=actor, reference=str(package.uuid))
+
+
 # --- Handing a package over -----------------------------------------------------------------------
 
 def package_archive(package: EvidencePackage) -> bytes:
@@ -338,7 +365,7 @@ def evidence_package_download(*, actor: Actor, package_id: int) -> tuple[Evidenc
         package = EvidencePackage.objects.filter(pk=package_id).first()
         mine = package is not None and package.created_by_id == actor.user.pk
         if package is None or not (mine or is_retention_manager(actor.user)):
-            raise NotFound("No such evidence package, or it is not yours to hand over.")
+            raise NotYours("No such evidence package, or it is not yours to hand over.")
         archive = package_archive(package)
         audit_record(actor=actor, action=actions.EVIDENCE_PACKAGE_DOWNLOADED, case_number=package.case_number,
                      targets=[f"evidence-package:{package.uuid}", *(f"read:{i}" for i in package.read_ids)],

@@ -20,11 +20,10 @@ from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.selectors import current_policy
 from retention import audit_actions as actions
 from retention.models import EvidenceHold, HeldRead
-from retention.permissions import is_retention_manager, require_evidence_handler
+from retention.permissions import is_retention_manager, require_evidence_placer
 
 # Serialises hold placement with the purge of a day (see the module docstring).
 RETENTION_LOCK = 0x52_45_54_4E  # "RETN"
-MAX_WINDOW = timedelta(days=366)
 
 
 def take_retention_lock() -> None:
@@ -48,8 +47,9 @@ def _validate(case_number: str, reason: str, read_ids, plate: str, window_start,
         if not window_start or not window_end or window_start >= window_end:
             raise ApplicationError("A plate hold needs a window whose start is before its end.",
                                    field="window_start")
-        if window_end - window_start > MAX_WINDOW:
-            raise ApplicationError("A plate hold covers at most a year.", field="window_end")
+        if window_end > timezone.now():
+            raise ApplicationError("A hold keeps reads that exist: its window ends no later than now.",
+                                   field="window_end")
 
 
 @enforces("RET-2")
@@ -63,7 +63,7 @@ def hold_place(
     targets = [*(f"read:{read_id}" for read_id in ids[:100]), *([f"plate:{plate}"] if plate else [])]
     with refusals_recorded(actor=actor, action=actions.HOLD_PLACED, case_number=case_number[:64],
                            description=reason, targets=targets):
-        require_evidence_handler(actor)
+        require_evidence_placer(actor)
         _validate(case_number, reason, ids, plate, window_start, window_end)
         with transaction.atomic():
             take_retention_lock()

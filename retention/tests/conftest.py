@@ -3,6 +3,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from alpr import partitions, storage
@@ -55,3 +56,17 @@ def make_read(camera):
 
 def actor_of(user) -> Actor:
     return Actor.for_user(user, client_ip="10.0.0.5")
+
+
+CASE_DESCRIPTION = "Armed robbery at the Oak Street pharmacy, suspect fled in a silver Honda sedan"
+
+
+def justify(client, *, case_number: str = "26-004512", description: str = CASE_DESCRIPTION,
+            purpose: str = "violent_crime") -> None:
+    """State a justification at the search gate, as the person would before holds, exports and flags.
+
+    For an auditor or administrator the gate opens an audit justification (purpose is ignored).
+    """
+    response = client.post(reverse("searches:justification_start"), {
+        "purpose": purpose, "case_number": case_number, "description": description})
+    assert response.status_code == 302, response.content.decode()[:500]

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from audit.models import AuditEvent, Outcome
-from core.errors import ApplicationError, NotFound, PolicyDenied
+from core.errors import ApplicationError, NotFound, NotYours, PolicyDenied
 from policy.roles import Role
 from retention.models import EvidencePackage
 from retention.services import evidence_package_create, evidence_package_verify
@@ -128,8 +128,10 @@ def test_a_package_is_handed_over_as_a_zip_of_its_verified_files(detective, offi
     event = AuditEvent.objects.get(action="retention.evidence_package_downloaded", outcome=Outcome.ALLOWED)
     assert f"read:{package.read_ids[0]}" in event.targets
 
-    with pytest.raises(NotFound):  # another officer's package is not theirs to hand over
+    with pytest.raises(NotYours):  # another officer's package is not theirs to hand over: a 404, refused
         evidence_package_download(actor=actor_of(officer), package_id=package.pk)
+    refused = AuditEvent.objects.get(action="retention.evidence_package_downloaded", actor_user=officer)
+    assert refused.outcome == Outcome.REFUSED and refused.targets == [f"evidence-package-id:{package.pk}"]
     (_dir(package) / "custody.json").write_text("{}")
     with pytest.raises(ApplicationError, match="no longer matches its manifest"):
         evidence_package_download(actor=actor_of(detective), package_id=package.pk)

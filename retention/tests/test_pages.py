@@ -9,17 +9,20 @@ from audit.models import AuditEvent
 from policy.roles import Role
 from retention.models import ErroneousFlag, EvidenceHold, EvidencePackage, FlagStatus
 from retention.services import hold_place
-from retention.tests.conftest import actor_of
+from retention.tests.conftest import actor_of, justify
+
+EXPORT_PURPOSE = "Evidence for the prosecutor in the Oak Street robbery case"
 
 
 @pytest.mark.rule("RET-2")
 def test_detective_places_views_and_releases_a_hold_through_the_pages(make_verified_client, make_read):
     read = make_read(plate="ABC1234")
     client = make_verified_client(Role.DETECTIVE)
+    justify(client, case_number="26-004512")  # a hold is placed under the justification, for its case
     page = client.get(reverse("retention:hold_place") + f"?read={read.pk}")
     assert page.status_code == 200 and str(read.pk) in page.content.decode()
     response = client.post(reverse("retention:hold_place"), {
-        "case_number": "26-004512", "reason": "Shooting suspect vehicle", "read_ids": str(read.pk)})
+        "reason": "Suspect vehicle of the Oak Street shooting, for the trial", "read_ids": str(read.pk)})
     hold = EvidenceHold.objects.get()
     assert response.status_code == 302 and response.url == reverse("retention:hold_detail", args=[hold.pk])
     detail = client.get(response.url).content.decode()
@@ -27,7 +30,7 @@ def test_detective_places_views_and_releases_a_hold_through_the_pages(make_verif
     assert AuditEvent.objects.filter(action="retention.hold_viewed", actor_user=client.user).exists()
     client.post(reverse("retention:hold_release", args=[hold.pk]), {"reason": "Case closed"})
     hold.refresh_from_db()
-    assert not hold.is_active
+    assert not hold.is_active and hold.case_number == "26-004512"
 
 
 def test_others_holds_are_hidden_and_auditors_cannot_place(make_verified_client, make_read, user_factory):
@@ -37,7 +40,9 @@ def test_others_holds_are_hidden_and_auditors_cannot_place(make_verified_client,
     other = make_verified_client(Role.OFFICER)
     assert other.get(reverse("retention:hold_detail", args=[hold.pk])).status_code == 404
     admin = make_verified_client(Role.ADMINISTRATOR)
-    assert admin.get(reverse("retention:hold_detail", args=[hold.pk])).status_code == 200
+    page = admin.get(reverse("retention:hold_detail", args=[hold.pk]))
+    # The administrator reviews and releases holds; the reads' plates show only under a case justification.
+    assert page.status_code == 200 and read.plate not in page.content.decode()
     auditor = make_verified_client(Role.AUDITOR)
     assert auditor.get(reverse("retention:hold_place")).status_code == 403
 
@@ -46,10 +51,11 @@ def test_others_holds_are_hidden_and_auditors_cannot_place(make_verified_client,
 def test_export_and_verify_through_the_pages(make_verified_client, make_read):
     read = make_read()
     client = make_verified_client(Role.DETECTIVE)
+    justify(client)  # an export is a download under the justification
     response = client.post(reverse("retention:package_create"), {
-        "read_ids": str(read.pk), "purpose": "violent_crime", "case_number": "26-004512",
-        "description": "Robbery getaway car", "recipient": "Cook County SAO"})
+        "read_ids": str(read.pk), "purpose": EXPORT_PURPOSE, "recipient": "Cook County SAO"})
     package = EvidencePackage.objects.get()
+    assert package.case_number == "26-004512"
     assert response.status_code == 302
     detail = client.get(response.url).content.decode()
     assert package.manifest_sha256 in detail and "custody.json" in detail
@@ -62,15 +68,25 @@ def test_export_and_verify_through_the_pages(make_verified_client, make_read):
 def test_flag_form_and_review_queue(make_verified_client, make_read):
     read = make_read(plate="ABC1234", captured_at=timezone.now() - timedelta(hours=1))
     officer = make_verified_client(Role.OFFICER)
+    justify(officer)  # the read is shown, and flagged, under the justification it was opened under
     url = reverse("retention:flag_read", args=[read.pk])
     assert "ABC1234" in officer.get(url).content.decode()
-    officer.post(url, {"kind": "misread", "note": "Photo shows ABC1284", "suggested_plate": "ABC1284"})
+    assert AuditEvent.objects.filter(action="read.viewed", actor_user=officer.user,
+                                     targets=[f"read:{read.pk}"]).exists()
+    officer.post(url, {"kind": "misread", "note": "Photo shows the second last digit as an 8",
+                       "suggested_plate": "ABC1284"})
     flag = ErroneousFlag.objects.get()
     assert officer.get(reverse("retention:flags_queue")).status_code == 403
     records = make_verified_client(Role.RECORDS)
     assert records.get(url).status_code == 403
     admin = make_verified_client(Role.ADMINISTRATOR)
-    assert "Photo shows ABC1284" in admin.get(reverse("retention:flags_queue")).content.decode()
+    queue = admin.get(reverse("retention:flags_queue")).content.decode()
+    assert "second last digit" in queue and "ABC1234" not in queue and "ABC1284" not in queue
+    justify(admin, case_number="", description="Monthly review of the erroneous-read flags")
+    queue = admin.get(reverse("retention:flags_queue")).content.decode()
+    assert "ABC1234" in queue and "ABC1284" in queue  # under the audit justification, audited
+    listed = AuditEvent.objects.get(action="retention.flagged_reads_listed", actor_user=admin.user)
+    assert listed.targets == [f"read:{read.pk}"] and listed.purpose == "audit_query"
     admin.post(reverse("retention:flag_review", args=[flag.pk]),
                {"decision": "confirm", "note": "Agreed", "corrected_plate": "ABC1284"})
     flag.refresh_from_db()
@@ -81,9 +97,9 @@ def test_flag_form_and_review_queue(make_verified_client, make_read):
 @pytest.mark.rule("RET-4")
 def test_the_package_page_offers_its_zip_to_its_creator(make_verified_client, make_read):
     client = make_verified_client(Role.DETECTIVE)
+    justify(client)
     response = client.post(reverse("retention:package_create"), {
-        "read_ids": str(make_read(plate="ABC1234").pk), "purpose": "violent_crime",
-        "case_number": "26-004512", "description": "Robbery at 100 Main St, for the prosecutor",
+        "read_ids": str(make_read(plate="ABC1234").pk), "purpose": EXPORT_PURPOSE,
         "recipient": "Cook County SAO"})
     package = EvidencePackage.objects.get()
     detail = client.get(response.url).content.decode()

@@ -22,7 +22,7 @@ from core.errors import ApplicationError, NotFound, PolicyDenied, ProhibitedPurp
 from policy.defaults import SHARING_MISUSE_CODES
 from policy.selectors import current_policy
 from retention.services import evidence_package_create, read_share_register
-from retention.services.evidence import MAX_READS_PER_PACKAGE, package_archive
+from retention.services.evidence import package_archive
 from searches.services import outside_justification_check
 from sharing import audit_actions as actions
 from sharing.models import (
@@ -43,6 +43,9 @@ from sharing.selectors import agency_block_reason, valid_declaration
 from sharing.services.agencies import agency_revoke_for_misuse
 
 MAX_PLATES_PER_REQUEST = 10
+# A release is evidence for a case, not a bulk export: more matching reads than this and the agency
+# is asked to narrow its request.
+MAX_READS_PER_RELEASE = 25
 
 
 def parse_plates(text) -> list[str]:
@@ -285,7 +288,7 @@ def request_release(*, actor: Actor, request_id: int) -> SharingRequest:
                 case_number=request.case_number,
                 description=request.description,
                 reference=f"sharing-request:{request.pk}",
-                limit=MAX_READS_PER_PACKAGE,
+                limit=MAX_READS_PER_RELEASE,
             )
             if not rows:
                 raise ApplicationError(

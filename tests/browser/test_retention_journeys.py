@@ -1,5 +1,6 @@
 """Retention in a real browser: a detective places an evidence hold, exports and verifies an evidence
-package; an officer flags an erroneous read and the administrator confirms it (RET-2, RET-4, RET-5)."""
+package; an officer flags an erroneous read and the administrator confirms it (RET-2, RET-4, RET-5).
+Each first states a justification at the search gate: holds, exports and flags are made under it."""
 import re
 
 import pytest
@@ -22,6 +23,20 @@ from tests.browser.conftest import assert_accessible, browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+CASE_DESCRIPTION = "Armed robbery at the Oak Street pharmacy, suspect fled in a silver Honda sedan"
+
+
+def state_justification(page, live_server, *, case_number: str = "26-004512") -> None:
+    """State a case justification at the search gate (for an auditor or administrator: an audit one)."""
+    page.goto(f"{live_server.url}/search/")
+    purpose = page.get_by_role("combobox", name="Purpose", exact=True)
+    if purpose.count():
+        purpose.select_option(label="Violent crime investigation")
+        page.get_by_label("Case number or CAD run number").fill(case_number)
+    page.get_by_label("Description").fill(CASE_DESCRIPTION)
+    page.get_by_role("button", name=re.compile("Continue")).click()
+    expect(page.get_by_role("status")).to_contain_text("Justification recorded")
+
 
 @pytest.fixture(autouse=True)
 def _isolated_storage(settings, tmp_path):
@@ -41,10 +56,11 @@ def test_detective_places_an_evidence_hold(page, live_server, camera):
     detective = UserFactory(role=Role.DETECTIVE)
     read = create_read(camera, plate="ABC1234")
     browser_sign_in(page, live_server, detective)
+    state_justification(page, live_server, case_number="26-004512")
     page.goto(f"{live_server.url}/retention/holds/new/?read={read.pk}")
     expect(page.get_by_label("Read numbers")).to_have_value(str(read.pk))
+    expect(page.get_by_text("Under your justification")).to_contain_text("26-004512")
     assert_accessible(page, "the evidence hold form")
-    page.get_by_label("Case number").fill("26-004512")
     page.get_by_label("Reason").fill("Vehicle seen leaving the shooting on Oak Street")
     page.get_by_role("button", name="Place the hold").click()
     expect(page.get_by_role("heading", name=re.compile(r"Evidence hold \d+"))).to_be_visible()
@@ -53,6 +69,7 @@ def test_detective_places_an_evidence_hold(page, live_server, camera):
     expect(page.get_by_role("cell", name="ABC1234")).to_be_visible()
     assert_accessible(page, "an evidence hold")
     assert list(hold.held_reads.values_list("read_id", flat=True)) == [read.pk]
+    assert hold.case_number == "26-004512"
     assert AuditEvent.objects.filter(action="retention.hold_placed", actor_user=detective).exists()
 
 
@@ -61,11 +78,10 @@ def test_detective_exports_evidence_and_verifies_the_package(page, live_server, 
     detective = UserFactory(role=Role.DETECTIVE)
     read = create_read(camera, plate="XYZ9876")
     browser_sign_in(page, live_server, detective)
+    state_justification(page, live_server)
     page.goto(f"{live_server.url}/retention/evidence/new/?read={read.pk}")
     assert_accessible(page, "the evidence package form")
-    page.get_by_label("Purpose").select_option(label="Violent crime investigation")
-    page.get_by_label("Case number").fill("26-004512")
-    page.get_by_label("Description").fill("Photo of the getaway car for the prosecutor")
+    page.get_by_label("What the export is for").fill("Photo of the getaway car for the prosecutor")
     page.get_by_label("Recipient").fill("Cook County State's Attorney")
     page.get_by_role("button", name="Create the package").click()
     expect(page.get_by_role("heading", name=re.compile(r"Evidence package \d+"))).to_be_visible()
@@ -93,6 +109,7 @@ def test_officer_flags_a_read_and_the_administrator_confirms_it(page, new_page, 
     read_share_register(actor=Actor.system("sharing"), read_id=read.pk, agency_name="Berwyn PD",
                         agency_ori="IL0160100")
     browser_sign_in(page, live_server, officer)
+    state_justification(page, live_server)
     page.goto(f"{live_server.url}/retention/reads/{read.pk}/flag/")
     expect(page.get_by_role("heading", name="Report an erroneous read")).to_be_visible()
     assert_accessible(page, "the erroneous-read form")
@@ -106,7 +123,9 @@ def test_officer_flags_a_read_and_the_administrator_confirms_it(page, new_page, 
 
     admin_page = new_page()
     browser_sign_in(admin_page, live_server, administrator)
+    state_justification(admin_page, live_server)  # an audit justification: the queue then shows the reads
     admin_page.goto(f"{live_server.url}/retention/flags/")
+    expect(admin_page.get_by_text("8BC1234")).to_be_visible()
     assert_accessible(admin_page, "the error reports")
     admin_page.get_by_label("Confirm the error").check()
     expect(admin_page.get_by_label("Corrected plate")).to_have_value("BBC1234")

@@ -16,6 +16,7 @@ from retention.models import EvidenceHold
 from retention.services import hold_place, reads_purge_expired
 from retention.tests.conftest import create_read
 from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.test_retention_journeys import state_justification
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,6 +38,7 @@ def test_detective_releases_a_hold_and_the_purge_then_deletes_its_read(page, liv
     assert PlateRead.system_objects.filter(pk=kept.pk).exists()  # the hold keeps it
 
     browser_sign_in(page, live_server, detective)
+    state_justification(page, live_server, case_number="26-004512")  # the hold's reads show under its case
     page.get_by_role("link", name="Evidence", exact=True).click()
     page.get_by_role("table", name="Holds in force").get_by_role("link", name=f"Hold {hold.pk}").click()
     expect(page.get_by_role("heading", name=f"Evidence hold {hold.pk}")).to_be_visible()
