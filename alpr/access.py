@@ -49,6 +49,8 @@ CANVASS_DEFAULT_WINDOW = timedelta(hours=2)
 CANVASS_MIN_RADIUS_M = 10
 MIN_ONE_EDIT_LENGTH = 4
 IMAGE_KINDS = ("crop", "full")
+# A window may end this far past our clock: the asking clock (a browser, a partner's server) may run ahead.
+CLOCK_SKEW = timedelta(minutes=2)
 AUDIT_LOOKUP_LIMIT = 200
 
 
@@ -147,11 +149,19 @@ def _checked_user(actor: Actor, justification, *, kind: str):
 
 
 def _window(since: datetime | None, until: datetime | None, *, default: timedelta,
-            widest: timedelta | None = None) -> Window:
-    """Return the time window to search: never in the future, and older than retention only for
-    reads an evidence hold keeps (they are kept so the case can still use them)."""
+            widest: timedelta | None = None, with_held: bool = True) -> Window:
+    """Return the time window to search, or raise a clear error on the field at fault.
+
+    A window must end by now (clocks may differ by `CLOCK_SKEW`), start before it ends, and reach
+    into retention. The part of a window older than retention is cut, but for the reads an evidence
+    hold keeps (`with_held`; they are kept so the case can still use them): a window wholly older
+    than retention is an error unless such reads lie in it.
+    """
     now = timezone.now()
-    oldest = now - timedelta(days=current_policy().retention_days)
+    for name, moment in (("since", since), ("until", until)):
+        if moment is not None and moment > now + CLOCK_SKEW:
+            raise ApplicationError("The time window cannot reach into the future: there are no reads "
+                                   "there yet.", field=name)
     until = min(until or now, now)
     since = since or until - default
     if since >= until:
@@ -160,6 +170,12 @@ def _window(since: datetime | None, until: datetime | None, *, default: timedelt
         hours = int(widest.total_seconds() // 3600)
         raise ApplicationError(f"A canvass covers at most {hours} hour{'s' if hours != 1 else ''}.",
                                field="since")
+    retention_days = current_policy().retention_days
+    oldest = now - timedelta(days=retention_days)
+    if until <= oldest and not (with_held and selectors.held_reads_exist(since, until)):
+        raise ApplicationError(f"Reads are kept {retention_days} days: this window ends before "
+                               f"{timezone.localtime(oldest):%Y-%m-%d %H:%M}, and nothing in it is kept.",
+                               field="until")
     return Window(since=max(since, oldest), until=until, held_since=since if since < oldest else None)
 
 
@@ -514,7 +530,7 @@ def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, ca
             query["agency"] = person.agency.ori
             outside_justification_check(purpose=purpose, case_number=case_number, description=description)
             normalized, mode = _plate_query(plate, mode)
-            window = _window(since, until, default=DEFAULT_WINDOW)
+            window = _window(since, until, default=DEFAULT_WINDOW, with_held=False)
             number, per_page = _page_bounds(page, per_page)
             query.update(plate=normalized, mode=mode, since=window.since.isoformat(),
                          until=window.until.isoformat(), window_clamped=window.clamped, per_page=per_page)
@@ -552,7 +568,7 @@ def plate_reads_for_release(*, actor: Actor, plates_asked: list[str], since: dat
         if user is None or not user.can(Capability.REVIEW_SHARING):
             raise PolicyDenied("Only the system administrator or a designee releases data to other agencies.")
         ensure_alpr_access(user)
-        window = _window(since, until, default=DEFAULT_WINDOW)
+        window = _window(since, until, default=DEFAULT_WINDOW, with_held=False)
         query.update(since=window.since.isoformat(), until=window.until.isoformat())
         rows = []
         with transaction.atomic():

@@ -173,6 +173,12 @@ def _held_read_ids(since: datetime, until: datetime) -> list[int]:
                                                 captured_at__lt=until).values_list("pk", flat=True))
 
 
+def held_reads_exist(since: datetime, until: datetime) -> bool:
+    """Return whether an active evidence hold keeps a read captured in [since, until)."""
+    return since < until and PlateRead.system_objects.filter(
+        held_reads_condition(), captured_at__gte=since, captured_at__lt=until).exists()
+
+
 def _branches(where: str, params: dict, *, since: datetime, until: datetime,
               held_since: datetime | None) -> list[str]:
     """Return the WHERE clause of each part of a search, to be joined by UNION ALL.
