@@ -37,7 +37,7 @@ from retention import audit_actions as retention_actions
 from retention import selectors as retention_selectors
 from searches import audit_actions as actions
 from searches.checks import description_problem
-from searches.models import Download, Justification, JustificationKind
+from searches.models import Download, Justification, JustificationKind, JustificationRead
 from searches.services import outside_justification_check
 from sharing.selectors import partner_person_for_search
 from sharing.services.agencies import agency_revoke_for_misuse
@@ -51,6 +51,8 @@ CANVASS_DEFAULT_WINDOW = timedelta(hours=2)
 CANVASS_MIN_RADIUS_M = 10
 MIN_ONE_EDIT_LENGTH = 4
 IMAGE_KINDS = ("crop", "full")
+# A window may end this far past our clock: the asking clock (a browser, a partner's server) may run ahead.
+CLOCK_SKEW = timedelta(minutes=2)
 AUDIT_LOOKUP_LIMIT = 200
 
 
@@ -149,11 +151,19 @@ def _checked_user(actor: Actor, justification, *, kind: str):
 
 
 def _window(since: datetime | None, until: datetime | None, *, default: timedelta,
-            widest: timedelta | None = None) -> Window:
-    """Return the time window to search: never in the future, and older than retention only for
-    reads an evidence hold keeps (they are kept so the case can still use them)."""
+            widest: timedelta | None = None, with_held: bool = True) -> Window:
+    """Return the time window to search, or raise a clear error on the field at fault.
+
+    A window must end by now (clocks may differ by `CLOCK_SKEW`), start before it ends, and reach
+    into retention. The part of a window older than retention is cut, but for the reads an evidence
+    hold keeps (`with_held`; they are kept so the case can still use them): a window wholly older
+    than retention is an error unless such reads lie in it.
+    """
     now = timezone.now()
-    oldest = now - timedelta(days=current_policy().retention_days)
+    for name, moment in (("since", since), ("until", until)):
+        if moment is not None and moment > now + CLOCK_SKEW:
+            raise ApplicationError("The time window cannot reach into the future: there are no reads "
+                                   "there yet.", field=name)
     until = min(until or now, now)
     since = since or until - default
     if since >= until:
@@ -162,6 +172,12 @@ def _window(since: datetime | None, until: datetime | None, *, default: timedelt
         hours = int(widest.total_seconds() // 3600)
         raise ApplicationError(f"A canvass covers at most {hours} hour{'s' if hours != 1 else ''}.",
                                field="since")
+    retention_days = current_policy().retention_days
+    oldest = now - timedelta(days=retention_days)
+    if until <= oldest and not (with_held and selectors.held_reads_exist(since, until)):
+        raise ApplicationError(f"Reads are kept {retention_days} days: this window ends before "
+                               f"{timezone.localtime(oldest):%Y-%m-%d %H:%M}, and nothing in it is kept.",
+                               field="until")
     return Window(since=max(since, oldest), until=until, held_since=since if since < oldest else None)
 
 
@@ -183,6 +199,14 @@ def _page_bounds(page: int, per_page: int) -> tuple[int, int]:
 
 def _read_targets(rows) -> list[str]:
     return [f"read:{row.id}" for row in rows]
+
+
+def _reads_listed(justification: Justification, rows) -> None:
+    """Put the reads a search shows in its justification's read scope, in the search's transaction."""
+    now = timezone.now()
+    JustificationRead.objects.bulk_create(
+        [JustificationRead(justification=justification, read_id=row.id, listed_at=now) for row in rows],
+        update_conflicts=True, unique_fields=["justification", "read_id"], update_fields=["listed_at"])
 
 
 # --- searches --------------------------------------------------------------------------------------
@@ -230,6 +254,7 @@ def plate_reads_search(*, actor: Actor, justification, plate: str, mode: str = S
                 offset=(number - 1) * per_page)
             audit_record(actor=actor, action=actions.PLATE_SEARCHED, query=query, result_count=result.total,
                          targets=_read_targets(result.rows), **justification.audit_fields())
+            _reads_listed(justification, result.rows)
     return SearchResults(page=result, number=number, per_page=per_page, window=window, query=query)
 
 
@@ -255,6 +280,7 @@ def plate_reads_canvass(*, actor: Actor, justification, latitude: float, longitu
                                           offset=(number - 1) * per_page)
             audit_record(actor=actor, action=actions.CANVASS_SEARCHED, query=query, result_count=result.total,
                          targets=_read_targets(result.rows), **justification.audit_fields())
+            _reads_listed(justification, result.rows)
     return SearchResults(page=result, number=number, per_page=per_page, window=window, query=query)
 
 
@@ -299,15 +325,58 @@ def audit_action_touches_reads(code: str) -> bool:
         return False
 
 
-def _visible_read(*, actor: Actor, justification, read_id: int, audit_event_id) -> tuple[PlateRead, dict]:
-    """Check the justification (or the audit scope) and return the read plus extra audit query."""
+def _read_scope(*, user, justification: Justification, read_id: int) -> str:
+    """Return why `read_id` is in the justification's read scope, or refuse.
+
+    A read opens under a case justification only when a search under it listed the read, when it is
+    the read of an alert the person receives, or when an evidence hold for the same case keeps it.
+    No other read opens, whatever its number; the refusal is the same whether the read exists or not.
+    """
+    if selectors.read_listed_under(justification_id=justification.pk, read_id=read_id):
+        return "listed"
+    if user.can(Capability.VERIFY_ALERTS) and selectors.read_of_alert(read_id):
+        return "alert"
+    if selectors.read_held_for_case(read_id=read_id, case_number=justification.case_number):
+        return "held"
+    raise PolicyDenied("This read is not in the results of a search under your justification, nor an alert "
+                       f"you receive, nor held for case {justification.case_number}. Search for it first.",
+                       code="outside_read_scope")
+
+
+def _read_opened(*, justification: Justification, read_id: int) -> None:
+    """Count `read_id` as opened under `justification` (once per read), or refuse past the policy's cap."""
+    # One opening at a time per justification, so two requests cannot both squeeze under the cap.
+    Justification.objects.select_for_update().filter(pk=justification.pk).first()
+    if selectors.read_opened_under(justification_id=justification.pk, read_id=read_id):
+        return
+    cap = current_policy().read_opens_per_justification
+    if selectors.reads_opened_count(justification.pk) >= cap:
+        raise PolicyDenied(f"You have opened {cap} read{'s' if cap != 1 else ''} under this justification, "
+                           "the most the policy allows. State a new justification to open more; the "
+                           "auditor sees this refusal.",
+                           code="read_open_cap", flag_for_audit=True)
+    JustificationRead.objects.bulk_create(
+        [JustificationRead(justification=justification, read_id=read_id, opened_at=timezone.now())],
+        update_conflicts=True, unique_fields=["justification", "read_id"], update_fields=["opened_at"])
+
+
+def _visible_read(*, actor: Actor, justification, read_id: int, audit_event_id,
+                  opening: bool) -> tuple[PlateRead, dict]:
+    """Check the justification and the read's scope (or the audit scope); return the read and audit extras.
+
+    `opening` counts the read against ``read_opens_per_justification``: its detail page and its full
+    photo do, the plate crop (the thumbnail of a results row) does not.
+    """
     extra = {}
     if isinstance(justification, Justification) and justification.kind == JustificationKind.AUDIT:
         user = _checked_user(actor, justification, kind=JustificationKind.AUDIT)
         event = _audit_scope_event(user=user, audit_event_id=audit_event_id, read_id=read_id)
         extra["audit_event"] = event.pk
     else:
-        _checked_user(actor, justification, kind=JustificationKind.CASE)
+        user = _checked_user(actor, justification, kind=JustificationKind.CASE)
+        extra["scope"] = _read_scope(user=user, justification=justification, read_id=read_id)
+        if opening:
+            _read_opened(justification=justification, read_id=read_id)
     oldest = timezone.now() - timedelta(days=current_policy().retention_days)
     read = selectors.read_by_id(read_id, since=oldest)
     if read is None:
@@ -324,7 +393,7 @@ def plate_read_get(*, actor: Actor, justification, read_id: int,
                             **_justification_fields(justification)),
           transaction.atomic()):
         read, extra = _visible_read(actor=actor, justification=justification, read_id=read_id,
-                                    audit_event_id=audit_event_id)
+                                    audit_event_id=audit_event_id, opening=True)
         audit_record(actor=actor, action=actions.READ_VIEWED, query={**query, **extra, "plate": read.plate},
                      result_count=1, targets=[f"read:{read.pk}"], **justification.audit_fields())
     return read
@@ -341,7 +410,7 @@ def plate_read_image(*, actor: Actor, justification, read_id: int, kind: str,
             raise NotFound("No such image.")
         with transaction.atomic():
             read, extra = _visible_read(actor=actor, justification=justification, read_id=read_id,
-                                        audit_event_id=audit_event_id)
+                                        audit_event_id=audit_event_id, opening=kind == "full")
             relative = read.crop_path if kind == "crop" else read.image_path
             try:
                 content = storage.read_bytes(relative) if relative else None
@@ -434,6 +503,7 @@ def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str,
                                    "per person per day).", code="download_cap_day")
             oldest = timezone.now() - timedelta(days=policy.retention_days)
             for read_id in read_ids:
+                _read_scope(user=user, justification=justification, read_id=read_id)
                 if selectors.read_by_id(read_id, since=oldest) is None:
                     raise NotFound(f"No such read: {read_id}.")
             package = create(actor=actor, read_ids=read_ids, purpose=purpose,
@@ -477,7 +547,7 @@ def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, ca
             query["agency"] = person.agency.ori
             outside_justification_check(purpose=purpose, case_number=case_number, description=description)
             normalized, mode = _plate_query(plate, mode)
-            window = _window(since, until, default=DEFAULT_WINDOW)
+            window = _window(since, until, default=DEFAULT_WINDOW, with_held=False)
             number, per_page = _page_bounds(page, per_page)
             query.update(plate=normalized, mode=mode, since=window.since.isoformat(),
                          until=window.until.isoformat(), window_clamped=window.clamped, per_page=per_page)
@@ -515,7 +585,7 @@ def plate_reads_for_release(*, actor: Actor, plates_asked: list[str], since: dat
         if user is None or not user.can(Capability.REVIEW_SHARING):
             raise PolicyDenied("Only the system administrator or a designee releases data to other agencies.")
         ensure_alpr_access(user)
-        window = _window(since, until, default=DEFAULT_WINDOW)
+        window = _window(since, until, default=DEFAULT_WINDOW, with_held=False)
         query.update(since=window.since.isoformat(), until=window.until.isoformat())
         rows = []
         with transaction.atomic():

@@ -120,6 +120,33 @@ class _AccessLayerOnlyManager(models.Manager):
         )
 
 
+class _JoinGuardQuerySet(models.QuerySet):
+    """The queryset of PlateRead's *base* manager, which Django uses behind the scenes: to follow a
+    relation to a read (``held_read.read``, ``prefetch_related("read")``), to reload an instance
+    (``refresh_from_db``, a deferred field), to validate a foreign key, and to save an instance.
+
+    Saving still works (``save()`` INSERTs and UPDATEs through ``_insert``/``_update``); anything
+    that would bring read rows or facts about them back raises, so a relation from another model is
+    no way around ``PlateRead.objects``. Joins in a query (``values("read__plate")``) build SQL
+    without any manager: ``alpr/tests/test_access_boundary.py`` keeps them out of the code.
+    """
+
+    def _closed(self, *args, **kwargs):
+        raise AccessLayerRequired(
+            "Following a relation to a plate read is closed (it goes through PlateRead's base manager): use "
+            "alpr.access, or PlateRead.system_objects in an internal process named in "
+            "alpr/tests/test_access_boundary.py."
+        )
+
+    _fetch_all = iterator = aiterator = count = acount = exists = aexists = aggregate = aaggregate = _closed
+    in_bulk = ain_bulk = contains = acontains = explain = aexplain = update = aupdate = delete = _closed
+    adelete = _closed
+
+
+class _JoinGuardManager(models.Manager.from_queryset(_JoinGuardQuerySet)):
+    """PlateRead's base manager (``Meta.base_manager_name``): see ``_JoinGuardQuerySet``."""
+
+
 class SystemReadManager(models.Manager):
     """Plate reads for internal system processes only (ingest, purge, matching, the access layer).
 
@@ -134,9 +161,9 @@ class PlateRead(models.Model):
     ``alpr.partitions.ensure_partitions``; there is no default partition. The database primary key is
     (id, captured_at) because PostgreSQL requires the partition key in every unique constraint;
     ``id`` alone is still unique (one identity sequence) and Django addresses rows by it.
-    A foreign key from another table TO PlateRead must therefore be declared with
-    ``db_constraint=False`` (PostgreSQL cannot reference a partial key), and the purge is responsible
-    for what such rows point at.
+    Another model never has a foreign key TO PlateRead: it points at ``ReadReference`` (the read's id
+    only), with ``db_constraint=False`` (PostgreSQL cannot reference a partial key), and the purge is
+    responsible for what such rows point at.
 
     Images are files under MEDIA_ROOT laid out by the same UTC day
     (``reads/YYYY/MM/DD/<uuid>-full.jpg`` and ``-crop.jpg``) so a day's images go with its partition.
@@ -145,7 +172,8 @@ class PlateRead(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     uuid = models.UUIDField(default=uuid.uuid4, editable=False)
-    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="reads")
+    # No reverse relation: ``Camera.objects.filter(reads__plate=...)`` would join to reads unguarded.
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="+")
     captured_at = models.DateTimeField(help_text="When the camera took the photo (UTC).")
     received_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now, help_text="Last change of processing status.")
@@ -179,8 +207,10 @@ class PlateRead(models.Model):
 
     objects = _AccessLayerOnlyManager()
     system_objects = SystemReadManager()
+    join_guard = _JoinGuardManager()
 
     class Meta:
+        base_manager_name = "join_guard"
         # The table and its indexes are created by raw SQL in migration 0001 (a partitioned table);
         # these declarations keep Django's model state in step with it.
         indexes = [
@@ -207,3 +237,26 @@ class PlateRead(models.Model):
         if self.box_x is None:
             return None
         return [self.box_x, self.box_y, self.box_w, self.box_h]
+
+
+class ReadReference(models.Model):
+    """What another model's foreign key to a plate read points at: the read's id, and nothing else.
+
+    Records about reads (holds, flags, shares) declare ``ForeignKey(ReadReference, ...)``, not a key
+    to PlateRead: the same table, but only its id is mapped, so ``HeldRead.objects.values("read__plate")``
+    or ``filter(read__plate=...)`` is an error (no such field), not a join that reads plates around
+    the access layer. Unmanaged: the table is PlateRead's. Its managers are closed like PlateRead's.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+
+    objects = _AccessLayerOnlyManager()
+    join_guard = _JoinGuardManager()
+
+    class Meta:
+        managed = False
+        db_table = PlateRead._meta.db_table
+        base_manager_name = "join_guard"
+
+    def __str__(self) -> str:
+        return f"read {self.pk}"

@@ -29,8 +29,10 @@ from psycopg.pq import TransactionStatus
 
 from alpr import plates
 from alpr.models import Camera, PlateRead, ReadStatus
-from retention.models import ErroneousRead
-from retention.selectors import held_reads_condition
+from hotlists.models import Alert
+from retention.models import ErroneousRead, EvidenceHold, HeldRead
+from retention.selectors import erroneous_read_ids, held_reads_condition
+from searches.models import JustificationRead
 
 EARTH_RADIUS_M = 6_371_008.8
 # Counting stops here: the exact size of a huge result is not worth a slow query, and nobody pages
@@ -169,6 +171,12 @@ def _held_read_ids(since: datetime, until: datetime) -> list[int]:
         return []
     return list(PlateRead.system_objects.filter(held_reads_condition(), captured_at__gte=since,
                                                 captured_at__lt=until).values_list("pk", flat=True))
+
+
+def held_reads_exist(since: datetime, until: datetime) -> bool:
+    """Return whether an active evidence hold keeps a read captured in [since, until)."""
+    return since < until and PlateRead.system_objects.filter(
+        held_reads_condition(), captured_at__gte=since, captured_at__lt=until).exists()
 
 
 def _branches(where: str, params: dict, *, since: datetime, until: datetime,
@@ -313,3 +321,38 @@ def read_by_id(read_id: int, *, since: datetime) -> PlateRead | None:
     return (PlateRead.system_objects.select_related("camera")
             .filter(Q(captured_at__gte=since) | held_reads_condition(), pk=read_id, status=ReadStatus.DONE)
             .exclude(origin_agency__gt="").first())
+
+
+# --- the read scope of a justification (see ``alpr.access``, single reads) -----------------------------
+
+def read_listed_under(*, justification_id: int, read_id: int) -> bool:
+    """Return whether a search under the justification listed `read_id` in its results."""
+    return JustificationRead.objects.filter(justification_id=justification_id, read_id=read_id,
+                                            listed_at__isnull=False).exists()
+
+
+def read_of_alert(read_id: int) -> bool:
+    """Return whether `read_id` raised an alert that is still shown (its read not confirmed erroneous)."""
+    return Alert.objects.filter(read_id=read_id).exclude(read_id__in=erroneous_read_ids()).exists()
+
+
+def read_held_for_case(*, read_id: int, case_number: str) -> bool:
+    """Return whether an active evidence hold for `case_number` covers `read_id`, by id or plate window."""
+    if not case_number:
+        return False
+    holds = EvidenceHold.objects.filter(released_at__isnull=True, case_number__iexact=case_number)
+    condition = Q(pk__in=HeldRead.objects.filter(hold__in=holds).values("read_id"))
+    for plate, start, end in holds.exclude(plate="").values_list("plate", "window_start", "window_end"):
+        condition |= Q(plate=plate, captured_at__gte=start, captured_at__lt=end)
+    return PlateRead.system_objects.filter(condition, pk=read_id).exists()
+
+
+def read_opened_under(*, justification_id: int, read_id: int) -> bool:
+    return JustificationRead.objects.filter(justification_id=justification_id, read_id=read_id,
+                                            opened_at__isnull=False).exists()
+
+
+def reads_opened_count(justification_id: int) -> int:
+    """Return how many distinct reads were opened under the justification."""
+    return JustificationRead.objects.filter(justification_id=justification_id,
+                                            opened_at__isnull=False).count()

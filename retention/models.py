@@ -1,8 +1,9 @@
 """Retention records: purge runs, evidence holds, evidence packages, erroneous-data flags.
 
 Plate reads live in a partitioned table (see ``alpr.models.PlateRead``), so nothing here has a
-database foreign key to them: references are ``ForeignKey(..., db_constraint=False)`` carrying the
-read's ``captured_at`` beside it (the partition key), and the purge decides what happens to them.
+database foreign key to them: references are ``ForeignKey(ReadReference, db_constraint=False)`` (the
+read's id only: no query here can join to a read's plate) carrying the read's ``captured_at`` beside
+it (the partition key), and the purge decides what happens to them.
 None of these tables is purged with the reads: they are records about reads, not reads (AUD-3).
 """
 import uuid
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from alpr.models import PlateRead
+from alpr.models import ReadReference
 
 
 class PurgeStatus(models.TextChoices):
@@ -91,7 +92,8 @@ class HeldRead(models.Model):
     """One specific read covered by a hold (a through table to the partitioned reads)."""
 
     hold = models.ForeignKey(EvidenceHold, on_delete=models.PROTECT, related_name="held_reads")
-    read = models.ForeignKey(PlateRead, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    read = models.ForeignKey(ReadReference, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")
     captured_at = models.DateTimeField(help_text="The read's capture time: its partition.")
 
     class Meta:
@@ -148,7 +150,8 @@ class FlagStatus(models.TextChoices):
 class ErroneousFlag(models.Model):
     """A report that a read is wrong, and the administrator's review of it (RET-5)."""
 
-    read = models.ForeignKey(PlateRead, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    read = models.ForeignKey(ReadReference, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")
     read_captured_at = models.DateTimeField()
     kind = models.CharField(max_length=16, choices=ErrorKind.choices)
     note = models.TextField()
@@ -178,7 +181,7 @@ class ErroneousRead(models.Model):
     ``retention.selectors.exclude_erroneous``.
     """
 
-    read = models.OneToOneField(PlateRead, on_delete=models.DO_NOTHING, db_constraint=False,
+    read = models.OneToOneField(ReadReference, on_delete=models.DO_NOTHING, db_constraint=False,
                                 related_name="+", primary_key=True)
     captured_at = models.DateTimeField()
     flag = models.ForeignKey(ErroneousFlag, on_delete=models.PROTECT, related_name="+")
@@ -191,7 +194,8 @@ class ErroneousRead(models.Model):
 class ReadShare(models.Model):
     """Read X went to agency Y: registered by the sharing code, so a confirmed error reaches Y."""
 
-    read = models.ForeignKey(PlateRead, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    read = models.ForeignKey(ReadReference, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")
     captured_at = models.DateTimeField()
     agency_name = models.CharField(max_length=200)
     agency_ori = models.CharField(max_length=16, blank=True)

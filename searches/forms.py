@@ -3,8 +3,7 @@ audit, so nothing here refuses a search (a refusal must reach the audit log)."""
 from django import forms
 
 from alpr import plates
-from alpr.access import CANVASS_MIN_RADIUS_M, canvass_windows
-from alpr.selectors import SearchMode
+from alpr.access import CANVASS_MIN_RADIUS_M, SearchMode, canvass_windows
 from policy.selectors import current_policy
 from searches import selectors
 from searches.models import OutcomeKind

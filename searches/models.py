@@ -136,3 +136,25 @@ class Download(models.Model):
 
     def __str__(self) -> str:
         return f"read {self.read_id} by {self.user_id}"
+
+
+class JustificationRead(models.Model):
+    """A read reached under one justification: listed in one of its search results, opened, or both.
+
+    The read scope of ``alpr.access``: a read opens under a justification that listed it (or as an
+    alert's read, or held for the same case), and at most ``read_opens_per_justification`` distinct
+    reads open under one justification. Written by the access layer in the transaction of the search
+    or opening it records. ``read_id`` is a plain integer: reads live in a partitioned table.
+    """
+
+    justification = models.ForeignKey(Justification, on_delete=models.PROTECT, related_name="reads_reached")
+    read_id = models.BigIntegerField()
+    listed_at = models.DateTimeField(null=True, blank=True, help_text="When a search last listed it.")
+    opened_at = models.DateTimeField(null=True, blank=True, help_text="When it was first opened.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["justification", "read_id"],
+                                               name="searches_justification_read_once")]
+
+    def __str__(self) -> str:
+        return f"read {self.read_id} under justification {self.justification_id}"

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import capability_required
 from accounts.views._forms import form_error
 from alpr import access
-from alpr.selectors import Area, SearchMode
+from alpr.access import Area, SearchMode
 from audit.context import Actor
 from core.errors import ApplicationError, PolicyDenied
 from policy.roles import Capability

@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alpr import access
+from alpr.access import SearchMode
 from alpr.models import Camera
-from alpr.selectors import SearchMode
 from policy.selectors import current_policy
 from sharing.auth import PartnerKeyAuthentication, PartnerUser, partner_actor
 from sharing.services import notices as notice_services

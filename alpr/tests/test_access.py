@@ -10,7 +10,7 @@ from alpr.plates import MatchKind
 from alpr.selectors import COUNT_CAP, Area, SearchMode, haversine_m
 from audit.models import AuditEvent, Outcome
 from conftest import UserFactory
-from core.errors import ApplicationError, NotFound, PolicyDenied
+from core.errors import ApplicationError, PolicyDenied
 from policy.roles import Role
 from searches import services
 from searches.tests.factories import DESCRIPTION, actor, make_camera, make_read, open_justification
@@ -130,8 +130,9 @@ def test_the_time_window_is_capped_at_retention_and_defaults_to_seven_days(offic
     assert len(results.rows) == 2
     assert timezone.now() - results.window.since <= timedelta(days=30, seconds=5)
     assert _last("search.plate").query["window_clamped"] is True
-    with pytest.raises(NotFound):
+    with pytest.raises(PolicyDenied) as refused:  # no search listed it: it is out of the read scope
         access.plate_read_get(actor=actor(officer), justification=justification, read_id=old.pk)
+    assert refused.value.code == "outside_read_scope"
 
 
 def test_only_finished_reads_of_this_department_are_searchable(officer, justification, camera):
@@ -215,6 +216,7 @@ def test_results_are_paginated_and_never_in_bulk(officer, justification, camera)
 @pytest.mark.rule("AUD-1")
 def test_each_read_view_and_image_view_is_audited(officer, justification, camera):
     read = make_read(camera=camera, plate="ABC1234")
+    _search(officer, justification, "ABC1234")
     got = access.plate_read_get(actor=actor(officer), justification=justification, read_id=read.pk)
     assert got.pk == read.pk and got.camera == camera
     event = _last("read.viewed")
@@ -299,6 +301,8 @@ def test_a_download_needs_a_stated_purpose_and_respects_the_caps(officer, justif
     from policy.models import AgencyPolicy
 
     reads = [make_read(camera=camera, plate=f"ABC12{n:02d}") for n in range(3)]
+    for read in reads:
+        _search(officer, justification, read.plate)
     download = lambda ids, purpose="Evidence for the prosecutor in the armed robbery case": (  # noqa: E731
         access.plate_reads_download(actor=actor(officer), justification=justification, read_ids=ids,
                                     purpose=purpose))

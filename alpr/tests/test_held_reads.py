@@ -87,9 +87,10 @@ def test_a_plate_window_hold_keeps_its_reads_findable(officer, justification, re
 @pytest.mark.rule("RET-2")
 def test_a_released_hold_returns_its_reads_to_retention(officer, justification, reads):
     hold = _hold(officer, reads["held"].pk)
+    assert _found(officer, justification) == [reads["recent"].pk, reads["held"].pk]
     hold_release(actor=actor(officer), hold_id=hold.pk, reason="Case closed")
     assert _found(officer, justification) == [reads["recent"].pk]
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound):  # listed by the search before the release, gone from retention since
         access.plate_read_get(actor=actor(officer), justification=justification, read_id=reads["held"].pk)
 
 
@@ -138,8 +139,9 @@ def test_a_held_read_past_retention_opens_with_its_images_and_downloads(officer,
                                           purpose="Evidence for the prosecutor in the armed robbery case")
     assert package.read_ids == [reads["held"].pk]
     for opening in (access.plate_read_get, lambda **kw: access.plate_read_image(kind="crop", **kw)):
-        with pytest.raises(NotFound):
+        with pytest.raises(PolicyDenied) as refused:  # neither held for the case nor listed by a search
             opening(actor=actor(officer), justification=justification, read_id=reads["unheld"].pk)
+        assert refused.value.code == "outside_read_scope"
 
 
 @pytest.mark.rule("RET-2")

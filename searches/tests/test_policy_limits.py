@@ -3,25 +3,16 @@ import pytest
 
 from audit.models import AuditEvent, Outcome
 from policy.models import AgencyPolicy
-from policy.roles import Role
-from searches.tests.factories import DESCRIPTION
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def officer_client(make_verified_client):
-    client = make_verified_client(Role.OFFICER)
-    client.post("/search/justification/", {"purpose": "violent_crime", "case_number": "26-004512",
-                                           "description": DESCRIPTION})
-    return client
-
-
 @pytest.mark.rule("USE-5")
 @pytest.mark.rule("USE-6")
-def test_the_search_forms_state_the_limits_in_force(officer_client):
+def test_the_search_forms_state_the_limits_in_force(justified_client):
     def pages():
-        return [officer_client.get("/search/", query).content.decode() for query in ({}, {"tab": "canvass"})]
+        return [justified_client.get("/search/", query).content.decode()
+                for query in ({}, {"tab": "canvass"})]
 
     plate, canvass = pages()
     assert "at least 3 known characters in a row" in plate
@@ -34,9 +25,9 @@ def test_the_search_forms_state_the_limits_in_force(officer_client):
 
 
 @pytest.mark.rule("USE-6")
-def test_a_canvass_radius_past_the_policy_is_refused_and_audited(officer_client):
+def test_a_canvass_radius_past_the_policy_is_refused_and_audited(justified_client):
     AgencyPolicy.objects.create(canvass_max_radius_m=400)
-    response = officer_client.get("/search/canvass/", {"latitude": "41.885", "longitude": "-87.785",
+    response = justified_client.get("/search/canvass/", {"latitude": "41.885", "longitude": "-87.785",
                                                        "radius_m": "900"})
     assert response.status_code == 400 and "between 10 and 400 metres" in response.content.decode()
     refused = AuditEvent.objects.get(action="search.canvass", outcome=Outcome.FAILED)
