@@ -170,7 +170,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "accounts.api_auth.UserTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsVerifiedActiveUser"],
