@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.QueryStringMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Camera uploads (namespace camera_api) stop here: the browser middleware below is not for them.
     "ingest.middleware.CameraEndpointMiddleware",
