@@ -12,11 +12,15 @@ justification that has searched nothing, anonymous, the camera and the partner.
 ``values`` maps URL kwarg names (or "url name.kwarg") to the ids to fill paths with (tests/urlwalk.py).
 """
 import base64
+import copy
 import hashlib
+import io
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -25,6 +29,7 @@ from alpr import partitions, storage
 from alpr.models import Camera, PlateRead, ReadStatus
 from alpr.services import camera_create, camera_credential_rotate
 from audit.context import Actor
+from audit.models import AuditEvent, Outcome
 from conftest import UserFactory, sign_in
 from hotlists.models import Alert, Hotlist, HotlistEntry, ImportRun, ImportStatus, MatchKind
 from hotlists.services import set_match_keys
@@ -77,6 +82,15 @@ class Secret:
 
 
 @dataclass
+class Sent:
+    """A response, its whole body (streams, ZIP members and headers included) and what it audited."""
+
+    status: int
+    body: bytes
+    audited: set[str]  # the targets of the allowed audit rows the request wrote
+
+
+@dataclass
 class Context:
     label: str
     client: Client
@@ -88,6 +102,32 @@ class Context:
         if secret.read_id in self.released:
             return True
         return bool(secret.alert_id and self.user and self.user.can(Capability.VERIFY_ALERTS))
+
+    def send(self, method: str, path: str, **kwargs) -> Sent:
+        """Send one request in a savepoint rolled back afterwards, and give the client its cookies back:
+        one request's writes (a sign-out, a suspension, an audit row) reach no other request."""
+        cookies = copy.deepcopy(self.client.cookies)
+        with transaction.atomic():
+            since_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+            response = getattr(self.client, method)(path, **kwargs, **self.headers)
+            sent = Sent(response.status_code, _body(response), _audited_targets(since_id))
+            transaction.set_rollback(True)
+        self.client.cookies = cookies
+        return sent
+
+
+def _body(response) -> bytes:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            content += b"".join(archive.read(name) for name in archive.namelist())
+    return content + "\n".join(f"{k}: {v}" for k, v in response.items()).encode()
+
+
+def _audited_targets(since_id: int) -> set[str]:
+    rows = (AuditEvent.objects.filter(id__gt=since_id, outcome=Outcome.ALLOWED)
+            .values_list("targets", flat=True))
+    return {target for targets in rows for target in targets or ()}
 
 
 @dataclass
