@@ -88,6 +88,13 @@ class Sent:
     status: int
     body: bytes
     audited: set[str]  # the targets of the allowed audit rows the request wrote
+    location: str = ""
+
+    @property
+    def refused(self) -> bool:
+        """Turned away by the gate or a permission check, before the view read anything."""
+        return self.status in (401, 403, 405) or self.location.startswith(("/accounts/login/",
+                                                                            "/accounts/verify/"))
 
 
 @dataclass
@@ -110,7 +117,8 @@ class Context:
         with transaction.atomic():
             since_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
             response = getattr(self.client, method)(path, **kwargs, **self.headers)
-            sent = Sent(response.status_code, _body(response), _audited_targets(since_id))
+            sent = Sent(response.status_code, _body(response), _audited_targets(since_id),
+                        response.get("Location", ""))
             transaction.set_rollback(True)
         self.client.cookies = cookies
         return sent
