@@ -132,7 +132,7 @@ def account_suspend(*, actor: Actor, user_id: int, reason: str) -> User:
 
 @enforces("ACC-6")
 def account_separate(*, actor: Actor, user_id: int, reason: str) -> User:
-    """Disable a separated employee in one action, ending sessions and API tokens (ACC-6)."""
+    """Disable a separated employee in one action, ending their sessions (ACC-6)."""
     return _disable(actor, user_id, reason, AccountStatus.SEPARATED, AccountDecision.Kind.SEPARATED,
                     actions.ACCOUNT_SEPARATED)
 

@@ -1,6 +1,6 @@
 """More account journeys in a real browser: the administrator creates an account (a generic login name is
-refused) and records training (ACC-1, ACC-5); separates a leaving employee, whose open session and API
-token end at once (ACC-6); releases a locked login name, whose owner then signs in (ACC-4); changes a role,
+refused) and records training (ACC-1, ACC-5); separates a leaving employee, whose open session
+ends at once (ACC-6); releases a locked login name, whose owner then signs in (ACC-4); changes a role,
 which returns the account to the Chief (ACC-7). The Chief suspends and reinstates a user (ACC-8). A user
 changes their password (a reused one is refused) and signs in with it and a backup code (ACC-3, ACC-4)."""
 import re
