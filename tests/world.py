@@ -40,8 +40,8 @@ from reports.services.cameras import placement_request
 from reports.services.policy_docs import policy_doc_draft
 from reports.services.portal import complaint_submit
 from reports.services.reports import report_generate, report_sign_off
-from retention.models import ErrorKind
-from retention.services import erroneous, evidence, holds
+from retention.models import ErroneousFlag, ErrorKind, EvidenceHold, HeldRead
+from retention.services import evidence
 from searches import services as search_services
 from searches.views import SESSION_KEY
 from sharing.models import RequestStatus
@@ -229,14 +229,19 @@ def _alerting(read: PlateRead, camera: Camera, values: dict) -> Alert:
 
 
 def _evidence(act: dict[str, Actor], reads: dict[str, PlateRead], values: dict) -> None:
+    """A hold and a flag as their services leave them (the rows only: how a hold is placed or a read
+    flagged is for those services' own tests), a package with its files, a felony-exception request."""
     detective = act[Role.DETECTIVE]
-    hold = holds.hold_place(actor=detective, case_number="26-100001", reason="Robbery evidence",
-                            read_ids=[reads["held"].pk])
+    held, flagged = reads["held"], reads["flagged"]
+    hold = EvidenceHold.objects.create(case_number="26-100001", reason="Robbery evidence",
+                                       placed_by=detective.user)
+    HeldRead.objects.create(hold=hold, read_id=held.pk, captured_at=held.captured_at)
+    flag = ErroneousFlag.objects.create(read_id=flagged.pk, read_captured_at=flagged.captured_at,
+                                        kind=ErrorKind.MISREAD, note="The 8 is a B",
+                                        plate_before=flagged.plate, flagged_by=act[Role.OFFICER].user)
     package = evidence.evidence_package_create(
         actor=detective, read_ids=[reads["packaged"].pk], purpose="violent_crime", case_number="26-100002",
         description=DESCRIPTION)
-    flag = erroneous.read_flag_erroneous(actor=act[Role.OFFICER], read_id=reads["flagged"].pk,
-                                         kind=ErrorKind.MISREAD, note="The 8 is a B")
     felony = search_services.felony_request_create(
         actor=detective, case_number="26-100003", offense="Arson of an occupied building",
         description="Arson of an occupied building on Main St, a grey van seen leaving")
