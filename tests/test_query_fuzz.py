@@ -33,7 +33,8 @@ NASTY = "'; DROP TABLE audit_auditevent; -- ＩＣＥ 🚗 \u202e ñ " + "x" * 2
 JUNK = ("\x00", "abc", "-1", "99999999999999999999", "2026-13-45", "1e309", NASTY)
 # Alone, each parameter gets the values that break parsing most often.
 JUNK_ALONE = ("abc", "99999999999999999999", "2026-13-45")
-CONTEXTS = ("anonymous", "partner", *Role.values, "detective+justification", "auditor+justification")
+CONTEXTS = ("anonymous", "camera", "partner", *Role.values, "detective+justification",
+            "auditor+justification")
 APPS = ("accounts", "alpr", "audit", "core", "hotlists", "ingest", "policy", "reports", "retention",
         "searches", "sharing")
 _READS = re.compile(r"(?:request\.GET|query_params)\.get(?:list)?\(\s*[\"'](\w+)")

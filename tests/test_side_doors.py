@@ -81,6 +81,8 @@ def test_no_plate_image_or_crop_leaves_by_a_side_door(world, label):
 def test_the_world_has_plates_images_and_the_walk_uses_its_ids(world):
     # Guards the proof itself: an empty world or unresolvable paths would make every run pass.
     assert len({secret.plate for secret in world.secrets if secret.plate}) == 6
+    every_read = set(PlateRead.system_objects.values_list("pk", flat=True))
+    assert every_read == {secret.read_id for secret in world.secrets}  # every read of the database
     paths = {endpoint.path for endpoint in endpoints(world.values)}
     assert not [path for path in paths if path.startswith("UNRESOLVABLE")]
     for secret in world.secrets:
