@@ -25,8 +25,6 @@ ACCOUNT_DISABLED_INACTIVE = register("account.disabled_inactive", "Account disab
                                      category="account")
 ROLE_CHANGED = register("account.role_changed", "Role changed", category="account")
 TRAINING_RECORDED = register("account.training_recorded", "Training recorded", category="account")
-API_TOKEN_ISSUED = register("account.api_token_issued", "API token issued", category="account")
-API_TOKEN_REVOKED = register("account.api_token_revoked", "API token revoked", category="account")
 TRAINING_REMINDER_SENT = register("account.training_reminder_sent", "Training renewal reminder sent",
                                   category="account")
 PAGE_REFUSED = register("auth.page_refused", "Page refused: the role lacks the capability", category="auth")

@@ -90,8 +90,3 @@ class PasswordChangeForm(forms.Form):
         if data.get("new") and data.get("new") != data.get("new_confirm"):
             self.add_error("new_confirm", "The two new passwords differ.")
         return data
-
-
-class ApiTokenForm(forms.Form):
-    name = forms.CharField(label="Where the token will be used", max_length=80,
-                           help_text="For example: patrol laptop report script.")

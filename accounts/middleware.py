@@ -2,8 +2,9 @@
 
 Deny by default: a URL is served to a session only if it is public, or the session belongs to an
 active account that passed the second factor, has not timed out, and (when the policy says so)
-comes from a trusted network. API requests with a token are checked by DRF's default permission
-(`accounts.permissions`), the other half of the same rule.
+comes from a trusted network. No header opens it: the only credentials that skip it are the camera
+and partner keys of the public machine namespaces, checked by their own views. DRF's default
+permission (`accounts.permissions`) is the same rule for API views.
 """
 from urllib.parse import urlencode
 
@@ -59,8 +60,6 @@ class AccessGateMiddleware:
     def __call__(self, request):
         if is_public(request):
             return self.get_response(request)
-        if _wants_json(request) and request.headers.get("Authorization", "").startswith("Token "):
-            return self.get_response(request)  # DRF's default permission decides.
         refusal = self._refusal(request)
         return refusal or self.get_response(request)
 

@@ -1,8 +1,5 @@
 """People who use the system: one account per named person, with a lifecycle the Chief controls."""
-import hmac
-from hashlib import sha256
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
@@ -139,28 +136,6 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.started_at:%Y-%m-%d %H:%M}"
-
-
-class ApiToken(models.Model):
-    """A personal API token, issued only to a session that passed MFA; stored as a hash."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=80)
-    prefix = models.CharField(max_length=8)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
-
-    @staticmethod
-    def hash_key(key: str) -> str:
-        return hmac.new(settings.SECRET_KEY.encode(), key.encode(), sha256).hexdigest()
 
 
 class TrainingReminder(models.Model):

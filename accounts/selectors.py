@@ -6,7 +6,7 @@ from axes.models import AccessAttempt
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from accounts.models import AccountDecision, AccountStatus, ApiToken, TrainingKind, TrainingRecord, User
+from accounts.models import AccountDecision, AccountStatus, TrainingKind, TrainingRecord, User
 from core.compliance import enforces
 from core.errors import PolicyDenied
 from policy.roles import LEADS_ROLES, Capability, role_reaches_alpr_data
@@ -154,7 +154,3 @@ def locked_out_accounts() -> list[Lockout]:
     users = {u.username: u for u in User.objects.filter(username__in=[row["username"] for row in rows])}
     return [Lockout(row["username"], users.get(row["username"]), row["failures"], row["last_attempt"])
             for row in rows]
-
-
-def api_tokens_of(user: User):
-    return ApiToken.objects.filter(user=user)

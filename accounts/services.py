@@ -1,5 +1,4 @@
 """Account lifecycle, training, passwords and tokens. Each write is audited in its own transaction."""
-import secrets
 from datetime import date
 
 from axes.utils import reset as axes_reset
@@ -16,7 +15,6 @@ from accounts.identity import ensure_named_person
 from accounts.models import (
     AccountDecision,
     AccountStatus,
-    ApiToken,
     PasswordHistory,
     TrainingKind,
     TrainingRecord,
@@ -134,7 +132,7 @@ def account_suspend(*, actor: Actor, user_id: int, reason: str) -> User:
 
 @enforces("ACC-6")
 def account_separate(*, actor: Actor, user_id: int, reason: str) -> User:
-    """Disable a separated employee in one action, ending sessions and API tokens (ACC-6)."""
+    """Disable a separated employee in one action, ending their sessions (ACC-6)."""
     return _disable(actor, user_id, reason, AccountStatus.SEPARATED, AccountDecision.Kind.SEPARATED,
                     actions.ACCOUNT_SEPARATED)
 
@@ -149,7 +147,7 @@ def _disable(actor, user_id, reason, status, kind, action) -> User:
                 raise PolicyDenied("You cannot do this to your own account.")
             user.status, user.status_reason, user.status_changed_at = status, reason, timezone.now()
             user.save(update_fields=["status", "status_reason", "status_changed_at"])
-            ended = end_sessions_and_tokens(user)
+            ended = end_sessions(user)
             _decide(user, kind, actor, reason)
             audit_record(actor=actor, action=action, targets=[f"user:{user.pk}"], description=reason,
                          result_count=ended)
@@ -190,7 +188,7 @@ def account_change_role(*, actor: Actor, user_id: int, role: str, reason: str) -
             user.role, user.status, user.status_changed_at = role, AccountStatus.PENDING, timezone.now()
             user.status_reason = f"Role changed from {previous} to {role}: {reason}"
             user.save(update_fields=["role", "status", "status_reason", "status_changed_at"])
-            end_sessions_and_tokens(user)
+            end_sessions(user)
             _decide(user, AccountDecision.Kind.ROLE_CHANGED, actor, user.status_reason)
             audit_record(actor=actor, action=actions.ROLE_CHANGED, targets=[f"user:{user.pk}"],
                          description=reason, query={"from": previous, "to": role})
@@ -212,7 +210,7 @@ def accounts_disable_inactive(*, actor: Actor) -> int:
             user.status, user.status_changed_at = AccountStatus.INACTIVE, timezone.now()
             user.status_reason = "No sign-in within the inactivity period."
             user.save(update_fields=["status", "status_reason", "status_changed_at"])
-            end_sessions_and_tokens(user)
+            end_sessions(user)
             _decide(user, AccountDecision.Kind.DISABLED_INACTIVE, actor, user.status_reason)
             audit_record(actor=actor, action=actions.ACCOUNT_DISABLED_INACTIVE, targets=[f"user:{user.pk}"])
             disabled += 1
@@ -220,13 +218,12 @@ def accounts_disable_inactive(*, actor: Actor) -> int:
 
 
 @enforces("ACC-6")
-def end_sessions_and_tokens(user: User) -> int:
-    """End every session and revoke every API token of `user`; return how many were ended."""
+def end_sessions(user: User) -> int:
+    """End every session of `user`; return how many were ended."""
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(user=user).delete()
-    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    return len(keys) + revoked
+    return len(keys)
 
 
 @enforces("ACC-5")
@@ -264,32 +261,6 @@ def password_change(*, actor: Actor, current: str, new: str) -> None:
             user.save(update_fields=["password", "must_change_password"])
             PasswordHistory.objects.create(user=user, password=user.password)
             audit_record(actor=actor, action=actions.PASSWORD_CHANGED, targets=[f"user:{user.pk}"])
-
-
-def api_token_issue(*, actor: Actor, name: str) -> str:
-    """Issue a personal API token and return its key, which is shown once and stored only hashed."""
-    with refusals_recorded(actor=actor, action=actions.API_TOKEN_ISSUED):
-        if not actor.user or not actor.user.is_usable:
-            raise PolicyDenied("Only an active account can hold an API token.")
-        if not name.strip():
-            raise ApplicationError("Name the token after where it will be used.", field="name")
-        key = secrets.token_urlsafe(32)
-        with transaction.atomic():
-            token = ApiToken.objects.create(user=actor.user, name=name.strip()[:80], prefix=key[:8],
-                                            key_hash=ApiToken.hash_key(key))
-            audit_record(actor=actor, action=actions.API_TOKEN_ISSUED, targets=[f"token:{token.pk}"])
-        return key
-
-
-def api_token_revoke(*, actor: Actor, token_id: int) -> None:
-    """Revoke one of the actor's own tokens; it stops working at once."""
-    with (refusals_recorded(actor=actor, action=actions.API_TOKEN_REVOKED, targets=[f"token:{token_id}"]),
-          transaction.atomic()):
-        revoked = ApiToken.objects.filter(pk=token_id, user=actor.user, revoked_at__isnull=True).update(
-            revoked_at=timezone.now())
-        if not revoked:
-            raise NotFound("No such active token.")
-        audit_record(actor=actor, action=actions.API_TOKEN_REVOKED, targets=[f"token:{token_id}"])
 
 
 def lockout_release(*, actor: Actor, username: str) -> int:

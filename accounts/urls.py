@@ -13,8 +13,6 @@ urlpatterns = [
     path("me/", me.me, name="me"),
     path("me/password/", me.password_change, name="password_change"),
     path("me/backup-codes/", me.backup_codes_regenerate, name="backup_codes"),
-    path("me/tokens/", me.token_issue, name="token_issue"),
-    path("me/tokens/<int:token_id>/revoke/", me.token_revoke, name="token_revoke"),
     # People administration
     path("people/", people.people_list, name="people"),
     path("people/new/", people.account_create, name="account_create"),

@@ -1,6 +1,27 @@
+from urllib.parse import unquote
+
+from django.core.exceptions import BadRequest
 from django.shortcuts import render
 
 from core.errors import ApplicationError
+
+
+class QueryStringMiddleware:
+    """Refuse a query string with a NUL character: 400, before any view parses it.
+
+    No page takes a NUL on purpose, and PostgreSQL refuses one in a text value, so a NUL that reached
+    a query (a filter, a search box) ended as a server error. Placed first, it covers every URL, the
+    camera and partner endpoints included; the raw query string is decoded only when it holds a "%".
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "%" in query and "\x00" in unquote(query):
+            raise BadRequest("The address holds a NUL character.")
+        return self.get_response(request)
 
 
 class ApplicationErrorMiddleware:

@@ -103,7 +103,7 @@ def test_suspend_is_one_click_and_a_confirmation_with_a_reason(make_verified_cli
     page = admin.get(f"/accounts/people/{violator.pk}/").content.decode()
     assert f"/accounts/people/{violator.pk}/suspend/" in page
     confirm = admin.get(f"/accounts/people/{violator.pk}/suspend/")
-    assert b"Every session and API token" in confirm.content
+    assert b"Every session of this person ends" in confirm.content
     assert admin.post(f"/accounts/people/{violator.pk}/suspend/", {"reason": ""}).status_code == 400
     response = admin.post(f"/accounts/people/{violator.pk}/suspend/", {"reason": "Personal search"},
                           follow=True)

@@ -1,12 +1,12 @@
-"""Each person's own account: password, training status, backup codes, API tokens (ACC-3 to ACC-5)."""
+"""Each person's own account: password, training status, backup codes (ACC-3 to ACC-5)."""
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts import mfa, selectors, services
-from accounts.forms import ApiTokenForm, CodeForm, PasswordChangeForm
+from accounts.forms import CodeForm, PasswordChangeForm
 from accounts.views._forms import form_error
 from audit.context import Actor
 from core.errors import ApplicationError
@@ -17,8 +17,6 @@ def _me_context(request, **extra) -> dict:
     return {
         "states": selectors.training_states(user),
         "blockers": selectors.training_blockers(user),
-        "tokens": selectors.api_tokens_of(user),
-        "token_form": extra.pop("token_form", None) or ApiTokenForm(),
         "backup_codes_left": mfa.backup_codes_remaining(user),
         **extra,
     }
@@ -63,25 +61,3 @@ def backup_codes_regenerate(request):
             return render(request, "accounts/backup_codes.html", {"codes": codes, "back_to_account": True})
     return render(request, "accounts/backup_codes_regenerate.html", {"form": form},
                   status=400 if form.errors else 200)
-
-
-@require_POST
-def token_issue(request):
-    form = ApiTokenForm(request.POST)
-    if form.is_valid():
-        try:
-            key = services.api_token_issue(actor=Actor.for_request(request), name=form.cleaned_data["name"])
-        except ApplicationError as error:
-            form_error(form, error)
-        else:
-            # Rendered, not redirected: the key must appear once and never in a URL or the session.
-            return render(request, "accounts/token_issued.html",
-                          {"key": key, "name": form.cleaned_data["name"]})
-    return render(request, "accounts/me.html", _me_context(request, token_form=form), status=400)
-
-
-@require_POST
-def token_revoke(request, token_id: int):
-    services.api_token_revoke(actor=Actor.for_request(request), token_id=token_id)
-    messages.success(request, "The token is revoked; it stops working at once.")
-    return redirect("accounts:me")

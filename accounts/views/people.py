@@ -100,20 +100,20 @@ LIFECYCLE = {
         "service": services.account_suspend,
         "capability": Capability.SUSPEND_USERS,
         "title": "Suspend access",
-        "consequence": "Every session and API token of this person ends at once, and the account reaches "
+        "consequence": "Every session of this person ends at once, and the account reaches "
                        "nothing until the Chief reinstates it.",
         "button": "Suspend now",
         "danger": True,
-        "done": "Access suspended. Open sessions and API tokens have ended.",
+        "done": "Access suspended. Open sessions have ended.",
     },
     "separate": {
         "service": services.account_separate,
         "capability": Capability.SUSPEND_USERS,
         "title": "Separate from the department",
-        "consequence": "The account is disabled for good, and every session and API token ends at once.",
+        "consequence": "The account is disabled for good, and every session ends at once.",
         "button": "Separate now",
         "danger": True,
-        "done": "The employee is separated. Open sessions and API tokens have ended.",
+        "done": "The employee is separated. Open sessions have ended.",
     },
     "reinstate": {
         "service": services.account_reinstate,

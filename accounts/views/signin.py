@@ -1,4 +1,6 @@
 """Sign-in pages. Thin: parse the form, call `accounts.events` / `accounts.mfa`, render."""
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,8 +15,9 @@ from policy.selectors import current_policy
 
 
 def _next_url(request, default="home"):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    """The page to go on to: a path on this site only (a bare word is not a URL name to resolve)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default
 
@@ -38,7 +41,7 @@ def login_view(request):
         step = "accounts:verify" if mfa.has_confirmed_totp(user) else "accounts:mfa_setup"
         response = redirect(step)
         if context["next"]:
-            response["Location"] += f"?next={context['next']}"
+            response["Location"] += "?" + urlencode({"next": context["next"]})
         return response
     return render(request, "accounts/login.html", context)
 

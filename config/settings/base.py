@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.QueryStringMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Camera uploads (namespace camera_api) stop here: the browser middleware below is not for them.
     "ingest.middleware.CameraEndpointMiddleware",
@@ -172,7 +173,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "accounts.api_auth.UserTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsVerifiedActiveUser"],

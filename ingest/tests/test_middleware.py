@@ -10,7 +10,7 @@ from accounts.middleware import AccessGateMiddleware
 from ingest.middleware import camera_prefixes
 from ingest.synthetic import plate_photo
 from ingest.tests.conftest import UPLOAD_URL
-from tests.test_url_gate import endpoints
+from tests.urlwalk import endpoints
 
 pytestmark = pytest.mark.django_db
 

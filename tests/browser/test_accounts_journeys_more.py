@@ -1,6 +1,6 @@
 """More account journeys in a real browser: the administrator creates an account (a generic login name is
-refused) and records training (ACC-1, ACC-5); separates a leaving employee, whose open session and API
-token end at once (ACC-6); releases a locked login name, whose owner then signs in (ACC-4); changes a role,
+refused) and records training (ACC-1, ACC-5); separates a leaving employee, whose open session
+ends at once (ACC-6); releases a locked login name, whose owner then signs in (ACC-4); changes a role,
 which returns the account to the Chief (ACC-7). The Chief suspends and reinstates a user (ACC-8). A user
 changes their password (a reused one is refused) and signs in with it and a backup code (ACC-3, ACC-4)."""
 import re
@@ -10,8 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.mfa import backup_codes_issue
-from accounts.models import AccountStatus, ApiToken, TrainingRecord, User, UserSession
-from accounts.services import api_token_issue
+from accounts.models import AccountStatus, TrainingRecord, User, UserSession
 from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from conftest import PASSWORD, UserFactory, confirmed_totp
@@ -80,12 +79,11 @@ def test_administrator_creates_an_account_and_records_its_training(page, live_se
 
 
 @pytest.mark.rule("ACC-6")
-def test_a_separated_employee_loses_their_session_and_token_at_once(new_page, live_server):
+def test_a_separated_employee_loses_their_session_at_once(new_page, live_server):
     administrator = UserFactory(role=Role.ADMINISTRATOR)
     leaving = UserFactory(role=Role.ANALYST, full_name="Avery Kim")
     analyst_page = new_page()
     browser_sign_in(analyst_page, live_server, leaving)
-    api_token_issue(actor=Actor.for_user(leaving), name="Crime-analysis notebook")
 
     admin_page = new_page()
     browser_sign_in(admin_page, live_server, administrator)
@@ -102,7 +100,6 @@ def test_a_separated_employee_loses_their_session_and_token_at_once(new_page, li
     leaving.refresh_from_db()
     assert leaving.status == AccountStatus.SEPARATED
     assert not UserSession.objects.filter(user=leaving).exists()
-    assert ApiToken.objects.get(user=leaving).revoked_at is not None
     analyst_page.get_by_role("link", name="Policy").click()  # the next click finds the session gone
     _on_login_page(analyst_page)
     assert AuditEvent.objects.filter(action="account.separated", actor_user=administrator,

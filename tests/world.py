@@ -1,0 +1,299 @@
+"""One rich world of every kind of object the URLs take an id of, for the cross-app tests.
+
+Seven reads with distinctive plates (QZX7781…) and image and crop bytes, each in a different relation:
+plain, an alert's, held, in an evidence package, flagged as erroneous, released to a partner agency,
+uploaded by the camera whose key the tests hold. Around them: a hotlist entry (a partial plate that
+names no read), an import, a hold, packages, a flag, a felony-exception request, an agency with a
+declaration, a partner person and key, a released written request, a records request, a report signed
+off with a discrepancy notice, a camera placement, a district, a policy text and a complaint; and a
+signed-in client (password and TOTP) per role, per searching or auditing role with an open
+justification that has searched nothing, anonymous, the camera and the partner.
+
+``values`` maps URL kwarg names (or "url name.kwarg") to the ids to fill paths with (tests/urlwalk.py).
+"""
+import base64
+import copy
+import hashlib
+import io
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import User
+from alpr import partitions, storage
+from alpr.models import Camera, PlateRead, ReadStatus
+from alpr.services import camera_create, camera_credential_rotate
+from audit.context import Actor
+from audit.models import AuditEvent, Outcome
+from conftest import UserFactory, sign_in
+from hotlists.models import Alert, Hotlist, HotlistEntry, ImportRun, ImportStatus, MatchKind
+from hotlists.services import set_match_keys
+from policy.roles import Capability, Role
+from reports.models import ComplaintKind, DiscrepancyNotice, District
+from reports.periods import previous_month
+from reports.services.cameras import placement_request
+from reports.services.policy_docs import policy_doc_draft
+from reports.services.portal import complaint_submit
+from reports.services.reports import report_generate, report_sign_off
+from retention.models import ErroneousFlag, ErrorKind, EvidenceHold, HeldRead
+from retention.services import evidence
+from searches import services as search_services
+from searches.views import SESSION_KEY
+from sharing.models import RequestStatus
+from sharing.services import agencies
+from sharing.services import requests as sharing_requests
+from sharing.tests.conftest import (
+    AgencyFactory,
+    DeclarationFactory,
+    PartnerPersonFactory,
+    RecordsRequestFactory,
+    SharingRequestFactory,
+)
+
+DESCRIPTION = "Armed robbery at the Oak Street pharmacy, suspect fled in a silver Honda sedan"
+# A case number no hold, package or search of the world uses: its justification has nothing in scope.
+UNUSED_CASE = "26-777777"
+SEARCHING_ROLES = (Role.OFFICER, Role.DISPATCHER, Role.ANALYST, Role.DETECTIVE)
+AUDITING_ROLES = (Role.ADMINISTRATOR, Role.AUDITOR)
+CONTEXTS = ("anonymous", "camera", "partner", *Role.values,
+            *(f"{role}+justification" for role in (*SEARCHING_ROLES, *AUDITING_ROLES)))
+
+
+@dataclass
+class Secret:
+    """What of one read may not leave: its plate (unless typed in elsewhere), its image and its crop."""
+
+    read_id: int
+    plate: str | None
+    images: list[bytes]
+    alert_id: int | None = None
+
+    def found_in(self, body: bytes) -> list[str]:
+        found = [f"plate {self.plate}"] if self.plate and self.plate.encode() in body.upper() else []
+        for kind, image in zip(("image", "crop"), self.images, strict=True):
+            if image[4:36] in body or base64.b64encode(image) in body:
+                found.append(kind)
+        return found
+
+
+@dataclass
+class Sent:
+    """A response, its whole body (streams, ZIP members and headers included) and what it audited."""
+
+    status: int
+    body: bytes
+    audited: set[str]  # the targets of the allowed audit rows the request wrote
+    location: str = ""
+
+    @property
+    def refused(self) -> bool:
+        """Turned away by the gate or a permission check, before the view read anything."""
+        return self.status in (401, 403, 405) or self.location.startswith(("/accounts/login/",
+                                                                            "/accounts/verify/"))
+
+
+@dataclass
+class Context:
+    label: str
+    client: Client
+    user: User | None = None
+    headers: dict = field(default_factory=dict)
+    released: set[int] = field(default_factory=set)  # reads released to this partner agency
+
+    def in_scope(self, secret: Secret) -> bool:
+        if secret.read_id in self.released:
+            return True
+        return bool(secret.alert_id and self.user and self.user.can(Capability.VERIFY_ALERTS))
+
+    def send(self, method: str, path: str, **kwargs) -> Sent:
+        """Send one request in a savepoint rolled back afterwards, and give the client its cookies back:
+        one request's writes (a sign-out, a suspension, an audit row) reach no other request."""
+        cookies = copy.deepcopy(self.client.cookies)
+        with transaction.atomic():
+            since_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+            response = getattr(self.client, method)(path, **kwargs, **self.headers)
+            sent = Sent(response.status_code, _body(response), _audited_targets(since_id),
+                        response.get("Location", ""))
+            transaction.set_rollback(True)
+        self.client.cookies = cookies
+        return sent
+
+
+def _body(response) -> bytes:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            content += b"".join(archive.read(name) for name in archive.namelist())
+    return content + "\n".join(f"{k}: {v}" for k, v in response.items()).encode()
+
+
+def _audited_targets(since_id: int) -> set[str]:
+    rows = (AuditEvent.objects.filter(id__gt=since_id, outcome=Outcome.ALLOWED)
+            .values_list("targets", flat=True))
+    return {target for targets in rows for target in targets or ()}
+
+
+@dataclass
+class World:
+    secrets: list[Secret]
+    values: dict
+    contexts: dict[str, Context]
+
+
+def _image(plate: str, kind: str) -> bytes:
+    """A distinctive JPEG-framed blob: 128 bytes no page can produce by accident."""
+    digest = hashlib.sha256(f"side-door {plate} {kind}".encode()).digest()
+    return b"\xff\xd8\xff\xe0" + digest * 4 + b"\xff\xd9"
+
+
+def _read(camera: Camera, plate: str, *, hours_ago: float = 3) -> PlateRead:
+    captured_at = timezone.now() - timedelta(hours=hours_ago)
+    day = storage.utc_day(captured_at)
+    partitions.ensure_partitions(day, day)
+    read_uuid = uuid.uuid4()
+    paths = {}
+    for kind in ("full", "crop"):
+        paths[kind] = storage.read_image_name(captured_at, read_uuid, kind)
+        storage.write_durably(paths[kind], _image(plate, kind))
+    return PlateRead.system_objects.create(
+        uuid=read_uuid, camera=camera, plate=plate, state="IL", confidence=0.93, captured_at=captured_at,
+        image_path=paths["full"], crop_path=paths["crop"], status=ReadStatus.DONE,
+        idempotency_key=uuid.uuid4().hex, candidates=[{"text": plate, "confidence": 0.93}])
+
+
+def _signed_in(user: User) -> Client:
+    return sign_in(Client(raise_request_exception=False), user)
+
+
+def build_world() -> World:
+    people = {role: UserFactory(role=role) for role in Role.values}
+    act = {role: Actor.for_user(user, client_ip="10.0.0.9") for role, user in people.items()}
+    values = {"user_id": [people[Role.DETECTIVE].pk], "kind": ["full", "crop"],
+              "file_format": ["html", "pdf", "csv"], "action": ["open-comment", "approve", "review"],
+              "version": [1]}
+    reads, street, camera_key = _reads()
+    values["read_id"] = [read.pk for read in reads.values()]
+    alert = _alerting(reads["alert"], street, values)
+    _evidence(act, reads, values)
+    partner_key = _sharing(act[Role.ADMINISTRATOR], reads["released"], values)
+    _oversight(act[Role.ADMINISTRATOR], values)
+    secrets = [Secret(read.pk, None if name == "released" else read.plate,
+                      [_image(read.plate, "full"), _image(read.plate, "crop")],
+                      alert.pk if name == "alert" else None) for name, read in reads.items()]
+    contexts = {
+        "anonymous": Context("anonymous", Client(raise_request_exception=False)),
+        "camera": Context("camera", Client(raise_request_exception=False),
+                          headers={"HTTP_AUTHORIZATION": f"Camera {camera_key}"}),
+        "partner": Context("partner", Client(raise_request_exception=False),
+                           headers={"HTTP_AUTHORIZATION": f"Partner {partner_key}"},
+                           released={reads["released"].pk}),
+    }
+    for role, user in people.items():
+        contexts[role] = Context(role, _signed_in(user), user)
+    for role in (*SEARCHING_ROLES, *AUDITING_ROLES):
+        contexts[f"{role}+justification"] = _justified(role)
+    return World(secrets, values, contexts)
+
+
+def _reads() -> tuple[dict[str, PlateRead], Camera, str]:
+    """The reads, by their relation; the street camera; the key of the camera that uploaded one."""
+    system = Actor.system("side-door test installer")
+    street = camera_create(actor=system, name="Side door Lake St", latitude=41.88, longitude=-87.78)
+    uploader = camera_create(actor=system, name="Side door Harlem Ave", latitude=41.89, longitude=-87.80)
+    camera_key = camera_credential_rotate(actor=system, camera_id=uploader.pk).key
+    reads = {name: _read(street, plate) for name, plate in (
+        ("plain", "QZX7781"), ("alert", "QZX7782"), ("held", "QZX7783"), ("packaged", "QZX7784"),
+        ("flagged", "QZX7785"), ("released", "QZX7786"))}
+    reads["camera"] = _read(uploader, "QZX7787", hours_ago=1)
+    return reads, street, camera_key
+
+
+def _alerting(read: PlateRead, camera: Camera, values: dict) -> Alert:
+    """A partial-plate hotlist entry (it names no read's plate), an alert on `read`, an import."""
+    hotlist = Hotlist.objects.create(name="Side door internal")
+    wanted = HotlistEntry(hotlist=hotlist, plate_pattern="QZX77*", reason="Stolen in a burglary",
+                          case_number="26-100000", expires_at=timezone.now() + timedelta(days=30))
+    set_match_keys(wanted)
+    wanted.save()
+    alert = Alert.objects.create(read_id=read.pk, read_captured_at=read.captured_at, camera=camera,
+                                 entry=wanted, match_kind=MatchKind.WILDCARD, created_at=read.captured_at)
+    run = ImportRun.objects.create(source=hotlist.source, hotlist=hotlist, file_name="ncic.txt",
+                                   sha256="0" * 64, started_at=timezone.now(), status=ImportStatus.ACCEPTED)
+    values.update(entry_id=[wanted.pk], alert_id=[alert.pk], run_id=[run.pk])
+    return alert
+
+
+def _evidence(act: dict[str, Actor], reads: dict[str, PlateRead], values: dict) -> None:
+    """A hold and a flag as their services leave them (the rows only: how a hold is placed or a read
+    flagged is for those services' own tests), a package with its files, a felony-exception request."""
+    detective = act[Role.DETECTIVE]
+    held, flagged = reads["held"], reads["flagged"]
+    hold = EvidenceHold.objects.create(case_number="26-100001", reason="Robbery evidence",
+                                       placed_by=detective.user)
+    HeldRead.objects.create(hold=hold, read_id=held.pk, captured_at=held.captured_at)
+    flag = ErroneousFlag.objects.create(read_id=flagged.pk, read_captured_at=flagged.captured_at,
+                                        kind=ErrorKind.MISREAD, note="The 8 is a B",
+                                        plate_before=flagged.plate, flagged_by=act[Role.OFFICER].user)
+    package = evidence.evidence_package_create(
+        actor=detective, read_ids=[reads["packaged"].pk], purpose="violent_crime", case_number="26-100002",
+        description=DESCRIPTION)
+    felony = search_services.felony_request_create(
+        actor=detective, case_number="26-100003", offense="Arson of an occupied building",
+        description="Arson of an occupied building on Main St, a grey van seen leaving")
+    values.update({"hold_id": [hold.pk], "package_id": [package.pk], "flag_id": [flag.pk],
+                   "searches:felony_decide.request_id": [felony.pk]})
+
+
+def _sharing(administrator: Actor, read: PlateRead, values: dict) -> str:
+    """An agency that receives `read` through a released written request; return its person's key."""
+    agency = AgencyFactory(sharing_enabled=True)
+    declaration = DeclarationFactory(agency=agency)
+    partner = PartnerPersonFactory(agency=agency)
+    credential, partner_key = agencies.credential_issue(actor=administrator, person_id=partner.pk)
+    released = SharingRequestFactory(agency=agency, plates=[read.plate], status=RequestStatus.APPROVED,
+                                     decided_by=administrator.user, decided_at=timezone.now(),
+                                     window_start=timezone.now() - timedelta(days=1))
+    released = sharing_requests.request_release(actor=administrator, request_id=released.pk)
+    values["package_id"].append(released.package_id)
+    values.update(request_id=[released.pk], request_uuid=[released.uuid], agency_id=[agency.pk],
+                  declaration_id=[declaration.pk], person_id=[partner.pk], credential_id=[credential.pk],
+                  records_request_id=[RecordsRequestFactory().pk])
+    return partner_key
+
+
+def _oversight(administrator: Actor, values: dict) -> None:
+    report = report_generate(actor=administrator, kind="monthly_audit", period=previous_month())
+    sign_off = report_sign_off(actor=administrator, report_id=report.pk, review_note="Reviewed",
+                               discrepancies="One search without an outcome")
+    placement = placement_request(
+        actor=administrator, kind="install", latitude="41.9", longitude="-87.7",
+        location_description="Madison St at Austin Blvd",
+        justification="Eleven armed robberies on this corridor in six months, per the crime analysis",
+        nondiscrimination="Placed by the crime data of the corridor, not by who lives near it",
+        camera_name="Side door Madison")
+    district = District.objects.create(name="Side door district", population=1000, source="2020 Census",
+                                       updated_at=timezone.now(), updated_by=administrator.user)
+    document = policy_doc_draft(actor=administrator, title="ALPR policy", text="The policy text.")
+    complaint = complaint_submit(actor=Actor.system("portal"), kind=ComplaintKind.ERROR,
+                                 description="My plate was misread at Lake St last week")
+    values.update(report_id=[report.pk], notice_id=[DiscrepancyNotice.objects.get(sign_off=sign_off).pk],
+                  placement_id=[placement.pk], district_id=[district.pk], document_id=[document.pk],
+                  complaint_id=[complaint.pk])
+
+
+def _justified(role: str) -> Context:
+    """A fresh person of `role` with an open justification that has searched nothing."""
+    user = UserFactory(role=role)
+    justification = search_services.justification_open(
+        actor=Actor.for_user(user, client_ip="10.0.0.9"), purpose="violent_crime",
+        case_number=UNUSED_CASE, description=DESCRIPTION)
+    client = _signed_in(user)
+    session = client.session
+    session[SESSION_KEY] = justification.pk
+    session.save()
+    return Context(f"{role}+justification", client, user)
