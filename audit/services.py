@@ -18,6 +18,18 @@ from policy.roles import Capability
 
 
 @enforces("AUD-1")
+def _storable(value):
+    """Return `value` with NUL characters shown as U+FFFD: PostgreSQL stores no NUL in text or jsonb,
+    and a tampered input must still be recorded as submitted, not turn the record into a server error."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(item) for item in value]
+    return value
+
+
 def audit_record(
     *,
     actor: Actor,
@@ -44,12 +56,12 @@ def audit_record(
         actor_label=actor.label,
         action=action.code,
         outcome=outcome,
-        purpose=purpose,
-        case_number=case_number,
-        description=description,
-        reason=reason,
-        targets=[str(target) for target in targets],
-        query=query or {},
+        purpose=_storable(purpose),
+        case_number=_storable(case_number),
+        description=_storable(description),
+        reason=_storable(reason),
+        targets=[_storable(str(target)) for target in targets],
+        query=_storable(query or {}),
         result_count=result_count,
         client_ip=actor.client_ip,
         session_ref=actor.session_ref,

@@ -73,3 +73,14 @@ def test_a_new_connection_prepares_the_statement_again():
     second = _record(description="second connection")
     assert second.pk > first.pk
     assert seal_pending() == 2 and verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_a_nul_in_what_was_submitted_is_recorded_visibly_not_a_server_error():
+    # Tried: a NUL character hand-typed into a description, a query value, a query key and a target.
+    event = _record(description="robbery\x00 suspect", query={"plate\x00": ["AB\x00C"]},
+                    targets=["read:\x001"])
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.description == "robbery\ufffd suspect"
+    assert stored.query == {"plate\ufffd": ["AB\ufffdC"]}
+    assert stored.targets == ["read:\ufffd1"]
