@@ -108,9 +108,11 @@ class AccessGateMiddleware:
         return render(request, "error.html", {"message": message, "code": "untrusted_network"}, status=403)
 
     def _to_login(self, request, message: str = ""):
+        # Kept for the next page even when a background request (an alert poll) was the one to find
+        # the session over: the person still learns why they were signed out.
+        if message:
+            messages.warning(request, message)
         if _wants_json(request):
             return JsonResponse({"error": "not_authenticated", "detail": message or "Sign in first."},
                                 status=401)
-        if message:
-            messages.warning(request, message)
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")

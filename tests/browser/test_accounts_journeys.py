@@ -115,7 +115,8 @@ def test_five_failed_passwords_lock_the_account(page, live_server):
 
 @pytest.mark.rule("ACC-9")
 def test_the_idle_timeout_signs_the_user_out(page, live_server):
-    user = UserFactory()
+    # An auditor: no alert poll runs in the background, whose session write could race the aging below.
+    user = UserFactory(role=Role.AUDITOR)
     browser_sign_in(page, live_server, user)
     # Age the server-side session: its last activity was 31 minutes ago.
     session = SessionStore(session_key=UserSession.objects.get(user=user).session_key)
