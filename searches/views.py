@@ -197,7 +197,8 @@ def read_detail(request, read_id: int):
         raise
     return _no_store(render(request, "searches/read_detail.html", {
         "justification": justification, "read": read, "event_id": event_id,
-        "download_form": DownloadForm(), "can_download": not justification.is_audit,
+        "download_form": DownloadForm(),
+        "can_download": not justification.is_audit and request.user.can(Capability.HANDLE_EVIDENCE),
         "policy": current_policy()}))
 
 

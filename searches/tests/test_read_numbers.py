@@ -4,7 +4,8 @@ import pytest
 
 from audit.models import AuditEvent, Outcome
 from policy.models import AgencyPolicy
-from searches.tests.factories import make_camera, make_read
+from policy.roles import Role
+from searches.tests.factories import DESCRIPTION, make_camera, make_read
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +51,18 @@ def test_the_read_page_says_when_the_cap_is_reached(justified_client):
     assert justified_client.get(f"/search/reads/{second.pk}/image/crop/").status_code == 200  # thumbnail
     event = AuditEvent.objects.filter(action="read.viewed").latest("id")
     assert event.outcome == Outcome.REFUSED and event.flagged
+
+
+@pytest.mark.rule("USE-7")
+@pytest.mark.parametrize(("role", "offered"), [(Role.OFFICER, True), (Role.DISPATCHER, False)])
+def test_the_read_page_offers_the_download_only_to_those_who_handle_evidence(make_verified_client, role,
+                                                                             offered):
+    # Tried: a dispatcher (who may search but not book evidence) opening a read it searched.
+    client = make_verified_client(role)
+    client.post("/search/justification/", {"purpose": "violent_crime", "case_number": "26-004512",
+                                           "description": DESCRIPTION})
+    read = make_read(camera=make_camera("Lake & Harlem"), plate="ABC1234")
+    client.get("/search/plates/", {"plate": "ABC1234"})
+    page = client.get(f"/search/reads/{read.pk}/")
+    assert page.status_code == 200 and b"ABC1234" in page.content
+    assert (b"Download as evidence" in page.content) is offered
