@@ -310,11 +310,13 @@ def _canvass_area(latitude, longitude, radius_m, *, widest_m: int) -> Area:
 def _audit_scope_event(*, user, audit_event_id, read_id: int) -> AuditEvent:
     """Return the audit entry under review that makes `read_id` visible to an auditor, or refuse."""
     event = AuditEvent.objects.filter(pk=audit_event_id).first() if audit_event_id else None
-    if (event is None or event.actor_user_id == user.pk
+    # Only an access that happened names a read: a refused or failed attempt names whatever id was
+    # tried, so citing one would open any read.
+    if (event is None or event.actor_user_id == user.pk or event.outcome != Outcome.ALLOWED
             or not audit_action_touches_reads(event.action)
             or f"read:{read_id}" not in (event.targets or [])):
         raise PolicyDenied("Outside audit scope: an auditor opens a read only from an audit entry of "
-                           "someone else's access that names it.", code="outside_audit_scope")
+                           "someone else's allowed access that names it.", code="outside_audit_scope")
     return event
 
 

@@ -341,3 +341,25 @@ def test_a_read_confirmed_erroneous_no_longer_matches_a_search(officer, justific
     for mode in (SearchMode.EXACT, SearchMode.MISREAD, SearchMode.PARTIAL):
         plate = "ABC123?" if mode == SearchMode.PARTIAL else "ABC1234"
         assert [row.id for row in _search(officer, justification, plate, mode).rows] == [right.pk], mode
+
+
+@pytest.mark.rule("USE-4")
+def test_an_auditor_cannot_open_a_read_by_citing_a_refused_attempt(officer, camera):
+    # Tried: an officer with no justification asks for read N (refused, and the refusal names read:N);
+    # the auditor then cites that refusal to open read N and its photo.
+    read = make_read(camera=camera, plate="ABC1234")
+    with pytest.raises(PolicyDenied):
+        access.plate_read_get(actor=actor(officer), justification=None, read_id=read.pk)
+    attempt = _last("read.viewed")
+    assert attempt.outcome == Outcome.REFUSED and f"read:{read.pk}" in attempt.targets
+    auditor = UserFactory(role=Role.AUDITOR)
+    audit = services.justification_open(actor=actor(auditor), purpose="", case_number="",
+                                        description="Quarterly review of searches made on case 26-004512")
+    with pytest.raises(PolicyDenied) as refused:
+        access.plate_read_get(actor=actor(auditor), justification=audit, read_id=read.pk,
+                              audit_event_id=attempt.pk)
+    assert refused.value.code == "outside_audit_scope"
+    with pytest.raises(PolicyDenied):
+        access.plate_read_image(actor=actor(auditor), justification=audit, read_id=read.pk, kind="full",
+                                audit_event_id=attempt.pk)
+    assert _last("read.viewed").outcome == Outcome.REFUSED
