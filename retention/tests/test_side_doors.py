@@ -251,13 +251,17 @@ def test_the_flags_queue_shows_no_read_without_an_audit_justification(make_verif
 
 # --- refusals are audited as refused; someone else's package is a refused 404 ---------------------------
 
+def _package(actor, read) -> EvidencePackage:
+    return evidence_package_create(actor=actor, read_ids=[read.pk], purpose="violent_crime",
+                                   case_number="26-004512", description=EXPORT_PURPOSE)
+
+
 @pytest.mark.rule("RET-4")
 @pytest.mark.rule("AUD-1")
 def test_someone_elses_package_or_a_missing_one_is_a_refused_404(make_verified_client, make_read, detective):
-    package = evidence_package_create(actor=actor_of(detective), read_ids=[make_read().pk],
-                                      purpose="violent_crime", case_number="26-004512",
-                                      description=EXPORT_PURPOSE)
+    package = _package(actor_of(detective), make_read())
     other = make_verified_client(Role.DETECTIVE)
+    justify(other)  # for the same case: the ZIP is still only its creator's
     # Tried: another detective's package (its page, verification and ZIP), and an id that does not exist.
     tried = (("package_detail", package.pk, "evidence_package_viewed"),
              ("package_download", package.pk, "evidence_package_downloaded"),
@@ -313,3 +317,45 @@ def test_the_retention_writes_that_take_reads_are_called_only_through_the_access
     assert _callers(write) <= WRITES_BEHIND_THE_ACCESS_LAYER[write], (
         f"{write} takes reads the caller chose: call it through alpr.access, which checks the justification, "
         "the policy's caps and the retention window, and audits")
+
+
+# --- a package's ZIP is ALPR data: its creator's, under a justification for its case --------------------
+
+@pytest.mark.rule("RET-4")
+@pytest.mark.rule("USE-1")
+@pytest.mark.rule("AUD-1")
+def test_a_packages_zip_needs_its_creators_justification_for_its_case(make_verified_client, make_read):
+    client = make_verified_client(Role.DETECTIVE)
+    package = _package(actor_of(client.user), make_read())
+    url = reverse("retention:package_download", args=[package.pk])
+    # Tried: the creator's download with no justification open (the page handed out the ZIP).
+    response = client.get(url)
+    assert response.status_code == 403 and response.content[:2] != b"PK"
+    assert _refused("retention.evidence_package_downloaded", client.user).case_number == ""
+    # Tried: under a justification for another case.
+    justify(client, case_number="26-009999")
+    response = client.get(url)
+    assert response.status_code == 403 and "26-004512" in response.content.decode()
+    assert _refused("retention.evidence_package_downloaded", client.user).case_number == "26-009999"
+    justify(client, case_number="26-004512")
+    response = client.get(url)
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    handed = AuditEvent.objects.get(action="retention.evidence_package_downloaded", outcome=Outcome.ALLOWED)
+    assert handed.case_number == "26-004512" and f"read:{package.read_ids[0]}" in handed.targets
+
+
+@pytest.mark.rule("RET-4")
+@pytest.mark.rule("SHR-1")
+def test_the_administrator_gets_no_packages_zip_from_the_page(make_verified_client, make_read, detective):
+    package = _package(actor_of(detective), make_read())
+    admin = make_verified_client(Role.ADMINISTRATOR)
+    url = reverse("retention:package_download", args=[package.pk])
+    # Tried: the administrator's download, without and with an (audit) justification open.
+    for _ in range(2):
+        response = admin.get(url)
+        assert response.status_code in (403, 404) and response.content[:2] != b"PK"
+        assert _refused("retention.evidence_package_downloaded", admin.user)
+        justify(admin, case_number="", description="Monthly review of the evidence packages")
+    assert url not in admin.get(reverse("retention:package_detail", args=[package.pk])).content.decode()
+    assert not AuditEvent.objects.filter(action="retention.evidence_package_downloaded",
+                                         outcome=Outcome.ALLOWED).exists()
