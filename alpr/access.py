@@ -29,7 +29,7 @@ from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
-from core.errors import ApplicationError, NotFound, PolicyDenied, ProhibitedPurpose
+from core.errors import ApplicationError, NotFound, NotYours, PolicyDenied, ProhibitedPurpose
 from policy.defaults import SHARING_MISUSE_CODES
 from policy.roles import Capability
 from policy.selectors import current_policy
@@ -759,3 +759,32 @@ def flagged_reads_list(*, actor: Actor, justification, read_ids) -> dict:
                          result_count=len(summaries), targets=_read_targets(summaries.values()),
                          **justification.audit_fields())
     return summaries
+
+
+@enforces("RET-4", "USE-7", "AUD-1")
+def evidence_package_zip(*, actor: Actor, justification, package_id: int):
+    """Return a package and its ZIP (plates, photos, crops: ALPR data) to the person who created it,
+    under their open case justification for the package's case; the hand-over is an audit entry.
+
+    No one else gets the ZIP from here: a package released to a partner agency is handed over
+    through the sharing partner API, not downloaded by the administrator.
+    """
+    query = {"justification": getattr(justification, "pk", None)}
+    with refusals_recorded(actor=actor, action=retention_actions.EVIDENCE_PACKAGE_DOWNLOADED, query=query,
+                           targets=[f"evidence-package-id:{package_id}"],
+                           **_justification_fields(justification)):
+        user = _checked_user(actor, justification, kind=JustificationKind.CASE)
+        _require_evidence_role(user)
+        with transaction.atomic():
+            package = retention_selectors.package_created_by(user=user, package_id=package_id)
+            if package is None:
+                raise NotYours("No such evidence package, or it is not yours to hand over.")
+            if package.case_number != justification.case_number:
+                raise PolicyDenied(f"This package is handed over under a justification for case "
+                                   f"{package.case_number}.", code="outside_case")
+            archive = _retention_service("package_archive")(package)
+            targets = [f"evidence-package:{package.uuid}", *(f"read:{i}" for i in package.read_ids)]
+            audit_record(actor=actor, action=retention_actions.EVIDENCE_PACKAGE_DOWNLOADED,
+                         query={**query, "manifest_sha256": package.manifest_sha256, "bytes": len(archive)},
+                         targets=targets, **justification.audit_fields())
+    return package, archive

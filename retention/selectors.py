@@ -105,6 +105,11 @@ def packages_visible_to(user) -> QuerySet:
     return packages.filter(created_by=user)
 
 
+def package_created_by(*, user, package_id: int) -> EvidencePackage | None:
+    """Return the package `package_id` if `user` created it, else None."""
+    return EvidencePackage.objects.filter(pk=package_id, created_by=user).first()
+
+
 def flags_queue() -> QuerySet:
     return (ErroneousFlag.objects.filter(status=FlagStatus.OPEN).select_related("flagged_by")
             .order_by("flagged_at"))

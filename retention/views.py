@@ -165,13 +165,13 @@ def package_detail(request, package_id: int):
     return render(request, "retention/package_detail.html", {
         "package": package, "files": _manifest_files(package), "custody": _custody(package),
         "location": evidence_root() / package.directory,
-        "may_download": package.created_by_id == request.user.pk or is_retention_manager(request.user)})
+        "may_download": package.created_by_id == request.user.pk})
 
 
 def package_download(request, package_id: int):
     """The package as a ZIP, to hand over (e.g. to the prosecutor or a receiving agency); audited."""
-    package, archive = services.evidence_package_download(actor=Actor.for_request(request),
-                                                          package_id=package_id)
+    package, archive = access.evidence_package_zip(
+        actor=Actor.for_request(request), justification=_justification(request), package_id=package_id)
     response = HttpResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{Path(package.directory).name}.zip"'
     response["Cache-Control"] = "no-store"

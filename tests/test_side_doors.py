@@ -7,8 +7,10 @@ entries, imports, requests, reports, agencies, cameras…), no response may carr
 full image or the crop of any read in the database, unless
 
 * the read is in the requester's scope: the read of an alert the person may see (a role that verifies
-  alerts), or, for a partner agency, a read released to it; a justification that has searched nothing
-  (the "with justification" runs) puts no read in scope; and
+  alerts), or, for a partner agency, a read released to it, or, for the administrator reviewing
+  erroneous-read flags under an audit justification, a flagged read (the flag is someone else's
+  recorded action on it, USE-4); a case justification that has searched nothing (the "with
+  justification" runs) puts no read in scope; and
 * this very request wrote an allowed audit row naming it (``read:<id>`` or ``alert:<id>`` of its
   alert) in its own transaction.
 

@@ -43,6 +43,7 @@ from reports.services.reports import report_generate, report_sign_off
 from retention.models import ErroneousFlag, ErrorKind, EvidenceHold, HeldRead
 from retention.services import evidence
 from searches import services as search_services
+from searches.models import JustificationKind
 from searches.views import SESSION_KEY
 from sharing.models import RequestStatus
 from sharing.services import agencies
@@ -72,6 +73,7 @@ class Secret:
     plate: str | None
     images: list[bytes]
     alert_id: int | None = None
+    flagged: bool = False  # the subject of someone's erroneous-read flag
 
     def found_in(self, body: bytes) -> list[str]:
         found = [f"plate {self.plate}"] if self.plate and self.plate.encode() in body.upper() else []
@@ -104,10 +106,13 @@ class Context:
     user: User | None = None
     headers: dict = field(default_factory=dict)
     released: set[int] = field(default_factory=set)  # reads released to this partner agency
+    audit_justified: bool = False  # an audit justification is open (auditor, administrator)
 
     def in_scope(self, secret: Secret) -> bool:
         if secret.read_id in self.released:
             return True
+        if secret.flagged and self.audit_justified and self.user.can(Capability.MANAGE_RETENTION):
+            return True  # the reviewer judging a flag: the flag is someone else's recorded action (USE-4)
         return bool(secret.alert_id and self.user and self.user.can(Capability.VERIFY_ALERTS))
 
     def send(self, method: str, path: str, **kwargs) -> Sent:
@@ -184,7 +189,8 @@ def build_world() -> World:
     _oversight(act[Role.ADMINISTRATOR], values)
     secrets = [Secret(read.pk, None if name == "released" else read.plate,
                       [_image(read.plate, "full"), _image(read.plate, "crop")],
-                      alert.pk if name == "alert" else None) for name, read in reads.items()]
+                      alert.pk if name == "alert" else None, flagged=name == "flagged")
+               for name, read in reads.items()]
     contexts = {
         "anonymous": Context("anonymous", Client(raise_request_exception=False)),
         "camera": Context("camera", Client(raise_request_exception=False),
@@ -296,4 +302,5 @@ def _justified(role: str) -> Context:
     session = client.session
     session[SESSION_KEY] = justification.pk
     session.save()
-    return Context(f"{role}+justification", client, user)
+    return Context(f"{role}+justification", client, user,
+                   audit_justified=justification.kind == JustificationKind.AUDIT)

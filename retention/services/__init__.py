@@ -10,9 +10,9 @@ from retention.services.evidence import (
     evidence_orphans_remove,
     evidence_package_check,
     evidence_package_create,
-    evidence_package_download,
     evidence_package_get,
     evidence_package_verify,
+    package_archive,
 )
 from retention.services.holds import hold_place, hold_release, hold_reviews_remind
 from retention.services.purge import reads_purge_expired
@@ -21,13 +21,13 @@ __all__ = [
     "evidence_orphans_remove",
     "evidence_package_check",
     "evidence_package_create",
-    "evidence_package_download",
     "evidence_package_get",
     "evidence_package_verify",
     "flag_review",
     "hold_place",
     "hold_release",
     "hold_reviews_remind",
+    "package_archive",
     "read_flag_erroneous",
     "read_share_register",
     "reads_purge_expired",

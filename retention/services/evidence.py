@@ -47,7 +47,7 @@ from core.errors import ApplicationError, NotFound, NotYours, PolicyDenied
 from policy.selectors import current_policy
 from retention import audit_actions as actions
 from retention.models import ErroneousRead, EvidencePackage
-from retention.permissions import is_retention_manager, require_evidence_handler
+from retention.permissions import require_evidence_handler
 from retention.selectors import packages_visible_to
 
 MANIFEST = "manifest.json"
@@ -354,23 +354,6 @@ def package_archive(package: EvidencePackage) -> bytes:
             if path.is_file():
                 archive.write(path, f"{directory.name}/{path.relative_to(directory).as_posix()}")
     return buffer.getvalue()
-
-
-@enforces("RET-4")
-def evidence_package_download(*, actor: Actor, package_id: int) -> tuple[EvidencePackage, bytes]:
-    """Return a package and its ZIP for whoever created it or the administrator; audited."""
-    with refusals_recorded(actor=actor, action=actions.EVIDENCE_PACKAGE_DOWNLOADED,
-                           targets=[f"evidence-package-id:{package_id}"]):
-        require_evidence_handler(actor)
-        package = EvidencePackage.objects.filter(pk=package_id).first()
-        mine = package is not None and package.created_by_id == actor.user.pk
-        if package is None or not (mine or is_retention_manager(actor.user)):
-            raise NotYours("No such evidence package, or it is not yours to hand over.")
-        archive = package_archive(package)
-        audit_record(actor=actor, action=actions.EVIDENCE_PACKAGE_DOWNLOADED, case_number=package.case_number,
-                     targets=[f"evidence-package:{package.uuid}", *(f"read:{i}" for i in package.read_ids)],
-                     query={"manifest_sha256": package.manifest_sha256, "bytes": len(archive)})
-    return package, archive
 
 
 # --- Orphaned directories ------------------------------------------------------------------------

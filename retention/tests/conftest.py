@@ -70,3 +70,11 @@ def justify(client, *, case_number: str = "26-004512", description: str = CASE_D
     response = client.post(reverse("searches:justification_start"), {
         "purpose": purpose, "case_number": case_number, "description": description})
     assert response.status_code == 302, response.content.decode()[:500]
+
+
+def search_plate(client, plate: str, **params) -> str:
+    """Search `plate` on the search page under the justification the person stated, as they would before
+    opening, holding, exporting or flagging one of its reads: only a read a search listed is in scope."""
+    response = client.get(reverse("searches:plate_results"), {"plate": plate, **params})
+    assert response.status_code == 200, response.content.decode()[:500]
+    return response.content.decode()

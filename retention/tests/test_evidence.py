@@ -116,22 +116,26 @@ def test_a_package_is_handed_over_as_a_zip_of_its_verified_files(detective, offi
     import io
     import zipfile
 
-    from retention.services import evidence_package_download
+    from alpr.access import evidence_package_zip
+    from searches.tests.factories import open_justification
 
     package = _package(detective, [make_read(plate="ABC1234")])
-    _, archive = evidence_package_download(actor=actor_of(detective), package_id=package.pk)
+    justification = open_justification(detective)  # for the package's case, 26-004512
+    _, archive = evidence_package_zip(actor=actor_of(detective), justification=justification,
+                                      package_id=package.pk)
     names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
     prefix = Path(package.directory).name
     assert f"{prefix}/{MANIFEST}" in names and f"{prefix}/custody.json" in names
     assert {name.split("/", 1)[1] for name in names} == {MANIFEST, *json.loads(
         (_dir(package) / MANIFEST).read_text())["files"]}
     event = AuditEvent.objects.get(action="retention.evidence_package_downloaded", outcome=Outcome.ALLOWED)
-    assert f"read:{package.read_ids[0]}" in event.targets
+    assert f"read:{package.read_ids[0]}" in event.targets and event.case_number == "26-004512"
 
     with pytest.raises(NotYours):  # another officer's package is not theirs to hand over: a 404, refused
-        evidence_package_download(actor=actor_of(officer), package_id=package.pk)
+        evidence_package_zip(actor=actor_of(officer), justification=open_justification(officer),
+                             package_id=package.pk)
     refused = AuditEvent.objects.get(action="retention.evidence_package_downloaded", actor_user=officer)
     assert refused.outcome == Outcome.REFUSED and refused.targets == [f"evidence-package-id:{package.pk}"]
     (_dir(package) / "custody.json").write_text("{}")
     with pytest.raises(ApplicationError, match="no longer matches its manifest"):
-        evidence_package_download(actor=actor_of(detective), package_id=package.pk)
+        evidence_package_zip(actor=actor_of(detective), justification=justification, package_id=package.pk)

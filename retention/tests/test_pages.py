@@ -9,7 +9,7 @@ from audit.models import AuditEvent
 from policy.roles import Role
 from retention.models import ErroneousFlag, EvidenceHold, EvidencePackage, FlagStatus
 from retention.services import hold_place
-from retention.tests.conftest import actor_of, justify
+from retention.tests.conftest import actor_of, justify, search_plate
 
 EXPORT_PURPOSE = "Evidence for the prosecutor in the Oak Street robbery case"
 
@@ -19,6 +19,7 @@ def test_detective_places_views_and_releases_a_hold_through_the_pages(make_verif
     read = make_read(plate="ABC1234")
     client = make_verified_client(Role.DETECTIVE)
     justify(client, case_number="26-004512")  # a hold is placed under the justification, for its case
+    assert "ABC1234" in search_plate(client, "ABC1234")  # only a read the search listed can be held
     page = client.get(reverse("retention:hold_place") + f"?read={read.pk}")
     assert page.status_code == 200 and str(read.pk) in page.content.decode()
     response = client.post(reverse("retention:hold_place"), {
@@ -52,6 +53,7 @@ def test_export_and_verify_through_the_pages(make_verified_client, make_read):
     read = make_read()
     client = make_verified_client(Role.DETECTIVE)
     justify(client)  # an export is a download under the justification
+    search_plate(client, read.plate)  # of reads a search under it listed
     response = client.post(reverse("retention:package_create"), {
         "read_ids": str(read.pk), "purpose": EXPORT_PURPOSE, "recipient": "Cook County SAO"})
     package = EvidencePackage.objects.get()
@@ -69,6 +71,7 @@ def test_flag_form_and_review_queue(make_verified_client, make_read):
     read = make_read(plate="ABC1234", captured_at=timezone.now() - timedelta(hours=1))
     officer = make_verified_client(Role.OFFICER)
     justify(officer)  # the read is shown, and flagged, under the justification it was opened under
+    search_plate(officer, "ABC1234")  # after a search under it listed the read
     url = reverse("retention:flag_read", args=[read.pk])
     assert "ABC1234" in officer.get(url).content.decode()
     assert AuditEvent.objects.filter(action="read.viewed", actor_user=officer.user,
@@ -98,8 +101,10 @@ def test_flag_form_and_review_queue(make_verified_client, make_read):
 def test_the_package_page_offers_its_zip_to_its_creator(make_verified_client, make_read):
     client = make_verified_client(Role.DETECTIVE)
     justify(client)
+    read = make_read(plate="ABC1234")
+    search_plate(client, "ABC1234")
     response = client.post(reverse("retention:package_create"), {
-        "read_ids": str(make_read(plate="ABC1234").pk), "purpose": EXPORT_PURPOSE,
+        "read_ids": str(read.pk), "purpose": EXPORT_PURPOSE,
         "recipient": "Cook County SAO"})
     package = EvidencePackage.objects.get()
     detail = client.get(response.url).content.decode()

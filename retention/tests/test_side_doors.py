@@ -16,7 +16,7 @@ from policy.models import AgencyPolicy
 from policy.roles import Role
 from retention.models import ErroneousFlag, EvidenceHold, EvidencePackage
 from retention.services import evidence_package_create
-from retention.tests.conftest import CASE_DESCRIPTION, actor_of, justify
+from retention.tests.conftest import CASE_DESCRIPTION, actor_of, justify, search_plate
 from searches.tests.factories import open_justification
 
 EXPORT_PURPOSE = "Evidence for the prosecutor in the Oak Street robbery case"
@@ -140,6 +140,7 @@ def test_a_holds_reads_are_shown_only_under_a_justification_for_its_case(make_ve
     read = make_read(plate="ABC1234", age=timedelta(hours=2))
     client = make_verified_client(Role.DETECTIVE)
     justify(client, case_number="26-004512")
+    search_plate(client, "ABC1234")  # a hold by read id keeps reads a search under the justification listed
     client.post(reverse("retention:hold_place"), {"reason": HOLD_REASON, "read_ids": str(read.pk)})
     url = reverse("retention:hold_detail", args=[EvidenceHold.objects.get().pk])
     assert "ABC1234" in client.get(url).content.decode()
@@ -174,6 +175,7 @@ def test_exports_obey_the_policys_caps_per_request_and_per_day(make_verified_cli
     reads = [make_read(plate=f"ABC12{n:02d}", age=timedelta(hours=2)) for n in range(4)]
     client = make_verified_client(Role.DETECTIVE)
     justify(client)
+    assert all(read.plate in search_plate(client, "ABC12*") for read in reads)  # the reads are in scope
     # Tried: two reads in one package (the page allowed 25; the policy's cap is 1 per request).
     response = _export(client, reads[:2])
     assert response.status_code == 400 and "per request" in response.content.decode()
@@ -191,13 +193,19 @@ def test_exports_obey_the_policys_caps_per_request_and_per_day(make_verified_cli
 @pytest.mark.rule("SHR-6")
 @pytest.mark.rule("RET-1")
 def test_received_reads_and_reads_past_retention_are_not_exported(make_verified_client, make_read, detective):
-    received = make_read(age=timedelta(hours=2), origin_agency="IL0160000")
-    expired = make_read(age=timedelta(days=40))
+    received = make_read(plate="ABC1234", age=timedelta(hours=2), origin_agency="IL0160000")
+    expired = make_read(plate="XYZ9876", age=timedelta(days=3))
     client = make_verified_client(Role.DETECTIVE)
     justify(client)
-    for read in (received, expired):  # tried: each through the export page
-        response = _export(client, [read])
-        assert response.status_code == 400 and "No such read" in response.content.decode()
+    # A search lists no read another agency sent us, so no justification ever reaches one.
+    assert reverse("searches:read_detail", args=[received.pk]) not in search_plate(client, "ABC1234")
+    response = _export(client, [received])  # tried: the received read's id through the export page
+    assert response.status_code == 400 and "not in the results of a search" in response.content.decode()
+    # The search lists the other read; then the policy shortens retention and it is past it.
+    assert "XYZ9876" in search_plate(client, "XYZ9876")
+    AgencyPolicy.objects.create(retention_days=1)  # the newest version is in force
+    response = _export(client, [expired])  # tried: the listed read, now past retention
+    assert response.status_code == 400 and "No such read" in response.content.decode()
     assert not EvidencePackage.objects.exists()
     # The evidence store refuses a received read whoever calls it.
     with pytest.raises(PolicyDenied, match="SHR-6"):
@@ -229,7 +237,9 @@ def test_the_flag_page_without_a_justification_shows_no_plate_and_is_refused(rol
 def test_the_flags_queue_shows_no_read_without_an_audit_justification(make_verified_client, make_read,
                                                                       officer):
     read = make_read(plate="ABC1234", age=timedelta(hours=2))
-    access.plate_read_flag(actor=actor_of(officer), justification=open_justification(officer),
+    justification = open_justification(officer)
+    access.plate_reads_search(actor=actor_of(officer), justification=justification, plate="ABC1234")
+    access.plate_read_flag(actor=actor_of(officer), justification=justification,
                            read_id=read.pk, kind="wrong_camera", note="The photo is from Lake Street")
     admin = make_verified_client(Role.ADMINISTRATOR)
     # Tried: the reviewer's queue with no justification open.
@@ -241,13 +251,17 @@ def test_the_flags_queue_shows_no_read_without_an_audit_justification(make_verif
 
 # --- refusals are audited as refused; someone else's package is a refused 404 ---------------------------
 
+def _package(actor, read) -> EvidencePackage:
+    return evidence_package_create(actor=actor, read_ids=[read.pk], purpose="violent_crime",
+                                   case_number="26-004512", description=EXPORT_PURPOSE)
+
+
 @pytest.mark.rule("RET-4")
 @pytest.mark.rule("AUD-1")
 def test_someone_elses_package_or_a_missing_one_is_a_refused_404(make_verified_client, make_read, detective):
-    package = evidence_package_create(actor=actor_of(detective), read_ids=[make_read().pk],
-                                      purpose="violent_crime", case_number="26-004512",
-                                      description=EXPORT_PURPOSE)
+    package = _package(actor_of(detective), make_read())
     other = make_verified_client(Role.DETECTIVE)
+    justify(other)  # for the same case: the ZIP is still only its creator's
     # Tried: another detective's package (its page, verification and ZIP), and an id that does not exist.
     tried = (("package_detail", package.pk, "evidence_package_viewed"),
              ("package_download", package.pk, "evidence_package_downloaded"),
@@ -303,3 +317,45 @@ def test_the_retention_writes_that_take_reads_are_called_only_through_the_access
     assert _callers(write) <= WRITES_BEHIND_THE_ACCESS_LAYER[write], (
         f"{write} takes reads the caller chose: call it through alpr.access, which checks the justification, "
         "the policy's caps and the retention window, and audits")
+
+
+# --- a package's ZIP is ALPR data: its creator's, under a justification for its case --------------------
+
+@pytest.mark.rule("RET-4")
+@pytest.mark.rule("USE-1")
+@pytest.mark.rule("AUD-1")
+def test_a_packages_zip_needs_its_creators_justification_for_its_case(make_verified_client, make_read):
+    client = make_verified_client(Role.DETECTIVE)
+    package = _package(actor_of(client.user), make_read())
+    url = reverse("retention:package_download", args=[package.pk])
+    # Tried: the creator's download with no justification open (the page handed out the ZIP).
+    response = client.get(url)
+    assert response.status_code == 403 and response.content[:2] != b"PK"
+    assert _refused("retention.evidence_package_downloaded", client.user).case_number == ""
+    # Tried: under a justification for another case.
+    justify(client, case_number="26-009999")
+    response = client.get(url)
+    assert response.status_code == 403 and "26-004512" in response.content.decode()
+    assert _refused("retention.evidence_package_downloaded", client.user).case_number == "26-009999"
+    justify(client, case_number="26-004512")
+    response = client.get(url)
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    handed = AuditEvent.objects.get(action="retention.evidence_package_downloaded", outcome=Outcome.ALLOWED)
+    assert handed.case_number == "26-004512" and f"read:{package.read_ids[0]}" in handed.targets
+
+
+@pytest.mark.rule("RET-4")
+@pytest.mark.rule("SHR-1")
+def test_the_administrator_gets_no_packages_zip_from_the_page(make_verified_client, make_read, detective):
+    package = _package(actor_of(detective), make_read())
+    admin = make_verified_client(Role.ADMINISTRATOR)
+    url = reverse("retention:package_download", args=[package.pk])
+    # Tried: the administrator's download, without and with an (audit) justification open.
+    for _ in range(2):
+        response = admin.get(url)
+        assert response.status_code in (403, 404) and response.content[:2] != b"PK"
+        assert _refused("retention.evidence_package_downloaded", admin.user)
+        justify(admin, case_number="", description="Monthly review of the evidence packages")
+    assert url not in admin.get(reverse("retention:package_detail", args=[package.pk])).content.decode()
+    assert not AuditEvent.objects.filter(action="retention.evidence_package_downloaded",
+                                         outcome=Outcome.ALLOWED).exists()

@@ -38,6 +38,14 @@ def state_justification(page, live_server, *, case_number: str = "26-004512") ->
     expect(page.get_by_role("status")).to_contain_text("Justification recorded")
 
 
+def search_plate(page, read) -> None:
+    """Search the read's plate on the search page: a read is held, exported or flagged once a search
+    under the justification listed it."""
+    page.get_by_label("Plate", exact=True).fill(read.plate)
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.get_by_role("link", name=re.compile(f"Open read {read.pk}"))).to_be_visible()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -57,6 +65,7 @@ def test_detective_places_an_evidence_hold(page, live_server, camera):
     read = create_read(camera, plate="ABC1234")
     browser_sign_in(page, live_server, detective)
     state_justification(page, live_server, case_number="26-004512")
+    search_plate(page, read)
     page.goto(f"{live_server.url}/retention/holds/new/?read={read.pk}")
     expect(page.get_by_label("Read numbers")).to_have_value(str(read.pk))
     expect(page.get_by_text("Under your justification")).to_contain_text("26-004512")
@@ -79,6 +88,7 @@ def test_detective_exports_evidence_and_verifies_the_package(page, live_server, 
     read = create_read(camera, plate="XYZ9876")
     browser_sign_in(page, live_server, detective)
     state_justification(page, live_server)
+    search_plate(page, read)
     page.goto(f"{live_server.url}/retention/evidence/new/?read={read.pk}")
     assert_accessible(page, "the evidence package form")
     page.get_by_label("What the export is for").fill("Photo of the getaway car for the prosecutor")
@@ -110,6 +120,7 @@ def test_officer_flags_a_read_and_the_administrator_confirms_it(page, new_page, 
                         agency_ori="IL0160100")
     browser_sign_in(page, live_server, officer)
     state_justification(page, live_server)
+    search_plate(page, read)
     page.goto(f"{live_server.url}/retention/reads/{read.pk}/flag/")
     expect(page.get_by_role("heading", name="Report an erroneous read")).to_be_visible()
     assert_accessible(page, "the erroneous-read form")
