@@ -331,18 +331,20 @@ def _read_scope(*, user, justification: Justification, read_id: int) -> str:
     """Return why `read_id` is in the justification's read scope, or refuse.
 
     A read opens under a case justification only when a search under it listed the read, when it is
-    the read of an alert the person receives, or when an evidence hold for the same case keeps it.
-    No other read opens, whatever its number; the refusal is the same whether the read exists or not.
+    the read of an alert the person receives, or when a hold the person placed for the justification's
+    case keeps it (the placer, not whoever types the same case number: a colleague on the case
+    searches for the held read, which lists it). No other read opens, whatever its number; the
+    refusal is the same whether the read exists or not.
     """
     if selectors.read_listed_under(justification_id=justification.pk, read_id=read_id):
         return "listed"
     if user.can(Capability.VERIFY_ALERTS) and selectors.read_of_alert(read_id):
         return "alert"
-    if selectors.read_held_for_case(read_id=read_id, case_number=justification.case_number):
+    if selectors.read_held_by(read_id=read_id, placed_by_id=user.pk, case_number=justification.case_number):
         return "held"
     raise PolicyDenied("This read is not in the results of a search under your justification, nor an alert "
-                       f"you receive, nor held for case {justification.case_number}. Search for it first.",
-                       code="outside_read_scope")
+                       f"you receive, nor held by a hold you placed for case {justification.case_number}. "
+                       "Search for it first.", code="outside_read_scope")
 
 
 def _read_opened(*, justification: Justification, read_id: int) -> None:
@@ -710,11 +712,15 @@ def plate_reads_hold(*, actor: Actor, justification, reason: str, read_ids=(), p
 
 @enforces("RET-2", "AUD-1")
 def hold_reads_list(*, actor: Actor, justification, hold) -> list:
-    """Return the reads `hold` keeps, to someone whose open justification is for the hold's case."""
+    """Return the reads `hold` keeps, to the person who placed it, under their open justification for the
+    hold's case (as a single held read opens: see ``_read_scope``)."""
     query = {"hold": hold.pk, "justification": getattr(justification, "pk", None)}
     with refusals_recorded(actor=actor, action=retention_actions.HOLD_VIEWED, query=query,
                            targets=[f"hold:{hold.pk}"], **_justification_fields(justification)):
-        _checked_user(actor, justification, kind=JustificationKind.CASE)
+        user = _checked_user(actor, justification, kind=JustificationKind.CASE)
+        if hold.placed_by_id != user.pk:
+            raise PolicyDenied("The reads of a hold are listed to the person who placed it; search for the "
+                               "reads you need under your own justification.", code="outside_hold_scope")
         if justification.case_number != hold.case_number:
             raise PolicyDenied(f"The reads of this hold are shown under a justification for case "
                                f"{hold.case_number}.", code="outside_case")

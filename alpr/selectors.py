@@ -336,11 +336,17 @@ def read_of_alert(read_id: int) -> bool:
     return Alert.objects.filter(read_id=read_id).exclude(read_id__in=erroneous_read_ids()).exists()
 
 
-def read_held_for_case(*, read_id: int, case_number: str) -> bool:
-    """Return whether an active evidence hold for `case_number` covers `read_id`, by id or plate window."""
+def read_held_by(*, read_id: int, placed_by_id: int, case_number: str) -> bool:
+    """Return whether an active evidence hold that `placed_by_id` placed for `case_number` covers
+    `read_id`, by id or by its plate window.
+
+    The placer is who the hold binds to: a case number is typed by whoever states a justification,
+    so it alone opens nothing (another officer's justification for the same case number does not).
+    """
     if not case_number:
         return False
-    holds = EvidenceHold.objects.filter(released_at__isnull=True, case_number__iexact=case_number)
+    holds = EvidenceHold.objects.filter(released_at__isnull=True, placed_by_id=placed_by_id,
+                                        case_number__iexact=case_number)
     condition = Q(pk__in=HeldRead.objects.filter(hold__in=holds).values("read_id"))
     for plate, start, end in holds.exclude(plate="").values_list("plate", "window_start", "window_end"):
         condition |= Q(plate=plate, captured_at__gte=start, captured_at__lt=end)
