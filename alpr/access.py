@@ -36,9 +36,8 @@ from policy.selectors import current_policy
 from retention import audit_actions as retention_actions
 from retention import selectors as retention_selectors
 from searches import audit_actions as actions
-from searches.checks import description_problem
 from searches.models import Download, Justification, JustificationKind, JustificationRead
-from searches.services import outside_justification_check
+from searches.services import outside_justification_check, stated_reason_check
 from sharing.selectors import partner_person_for_search
 from sharing.services.agencies import agency_revoke_for_misuse
 from sharing.services.partner import partner_search_record
@@ -440,28 +439,11 @@ def _retention_service(name: str):
     return getattr(retention_services, name)
 
 
-def _check_stated_reason(text: str, *, label: str, ask: str, code: str, field: str,
-                         vague: tuple[str, ...]) -> None:
-    """Refuse a reason that names a prohibited purpose (flagged) or says nothing specific; `ask` says
-    what a good one looks like."""
-    policy = current_policy()
-    named = policy.prohibited_purpose_named_in(text)
-    if named:
-        raise PolicyDenied(f"ALPR data may never be used for {named['label'].lower()}. This request has "
-                           "been refused and flagged for the auditor.", code="prohibited_purpose",
-                           field=field, flag_for_audit=True)
-    problem = description_problem(description=text, purpose_label=label,
-                                  vague_descriptions=[*policy.vague_descriptions, *vague],
-                                  min_length=policy.description_min_length)
-    if problem:
-        raise PolicyDenied(f"{ask} {problem}", code=code, field=field)
-
-
 def _check_download_purpose(purpose: str) -> None:
-    _check_stated_reason(purpose, label="evidence download", code="download_purpose", field="purpose",
-                         ask="State what the download is for, e.g. \u201cevidence for the robbery case, for "
-                             "the prosecutor\u201d.",
-                         vague=("evidence", "download", "save", "for evidence"))
+    stated_reason_check(purpose, label="evidence download", code="download_purpose", field="purpose",
+                        ask="State what the download is for, e.g. \u201cevidence for the robbery case, for "
+                            "the prosecutor\u201d.",
+                        vague=("evidence", "download", "save", "for evidence"))
 
 
 def _require_evidence_role(user) -> None:
@@ -685,15 +667,15 @@ def plate_reads_hold(*, actor: Actor, justification, reason: str, read_ids=(), p
     read_ids = sorted({int(read_id) for read_id in read_ids or ()})
     plate = plates.normalize_plate(plate or "")
     reason = (reason or "").strip()
-    query = {"plate": plate, "read_ids": read_ids[:100], "for_hold": True,
+    query = {"plate": plate, "read_ids": read_ids[:100], "for_hold": True, "reason": reason[:1000],
              "justification": getattr(justification, "pk", None)}
     with refusals_recorded(actor=actor, action=retention_actions.HOLD_PLACED, query=query,
                            **_justification_fields(justification)):
         _require_evidence_role(_checked_user(actor, justification, kind=JustificationKind.CASE))
-        _check_stated_reason(reason, label="evidence hold", code="hold_reason", field="reason",
-                             ask="Say why the case needs these reads kept, e.g. \u201cgetaway car of the "
-                                 "Oak Street robbery, for the trial\u201d.",
-                             vague=("evidence", "hold", "keep", "kept", "retain", "case"))
+        stated_reason_check(reason, label="evidence hold", code="hold_reason", field="reason",
+                            ask="Say why the case needs these reads kept, e.g. \u201cgetaway car of the "
+                                "Oak Street robbery, for the trial\u201d.",
+                            vague=("evidence", "hold", "keep", "kept", "retain", "case"))
         if not read_ids and not plate:
             raise ApplicationError("Choose the reads to hold, or a plate and a time window.",
                                    field="read_ids")

@@ -22,10 +22,10 @@ from hotlists import patterns
 from hotlists.models import Hotlist, HotlistEntry, HotlistSource, Priority
 from policy.roles import Capability
 from policy.selectors import current_policy
+from searches.services import stated_reason_check
 
 DEFAULT_INTERNAL_LIST = "Internal hotlist"
 STATE_CODE = re.compile(r"^[A-Z]{2}$")
-MIN_REASON_LENGTH = 8
 
 
 def max_entry_days() -> int:
@@ -77,18 +77,16 @@ def _clean_entry_fields(*, plate_pattern, state, reason, case_number, expires_at
     """Validate what a person types for an entry; RET-6: reason, case number and expiry are required."""
     reason = (reason or "").strip()
     case_number = (case_number or "").strip().upper()
-    if len(reason) < MIN_REASON_LENGTH:
-        raise ApplicationError("State the reason for the entry (what the vehicle is wanted for).",
-                               field="reason")
+    stated_reason_check(reason, label="hotlist entry", code="hotlist_reason", field="reason",
+                        ask="Say what the vehicle is wanted for, in which incident, e.g. \u201cstolen in the "
+                            "burglary at 100 Main St\u201d.",
+                        vague=("hotlist", "entry", "wanted", "plate", "case"))
     if not case_number:
         raise ApplicationError("A hotlist entry needs a case number.", field="case_number")
     policy = current_policy()
     if not re.fullmatch(policy.case_number_pattern, case_number):
         raise ApplicationError(f"Enter the case number as the department writes it, e.g. "
                                f"{policy.case_number_example}.", field="case_number")
-    if policy.prohibited_purpose_named_in(reason):
-        raise PolicyDenied("The reason names a purpose the policy prohibits.", field="reason",
-                           flag_for_audit=True)
     if expires_at is None:
         raise ApplicationError("A hotlist entry needs an expiry.", field="expires_at")
     now = timezone.now()
@@ -140,6 +138,7 @@ def hotlist_entry_add(
 ) -> HotlistEntry:
     """Add an entry to an internal hotlist (the default one unless `hotlist_id`)."""
     with refusals_recorded(actor=actor, action=actions.ENTRY_ADDED, case_number=str(case_number or "")[:40],
+                           description=str(reason or ""),
                            targets=[f"plate-pattern:{patterns.normalise_pattern(plate_pattern)}"]):
         require_hotlist_editor(actor)
         fields = _clean_entry_fields(plate_pattern=plate_pattern, state=state, reason=reason,
@@ -177,7 +176,8 @@ def hotlist_entry_edit(
     state: str = "", priority: int = Priority.NORMAL, vehicle_description: str = "",
 ) -> HotlistEntry:
     """Change an active internal entry; the audit row keeps the before and after."""
-    with refusals_recorded(actor=actor, action=actions.ENTRY_EDITED, targets=[f"hotlist-entry:{entry_id}"]):
+    with refusals_recorded(actor=actor, action=actions.ENTRY_EDITED, description=str(reason or ""),
+                           targets=[f"hotlist-entry:{entry_id}"]):
         require_hotlist_editor(actor)
         fields = _clean_entry_fields(plate_pattern=plate_pattern, state=state, reason=reason,
                                      case_number=case_number, expires_at=expires_at, priority=priority)

@@ -40,14 +40,39 @@ def _require_user(actor: Actor):
     return actor.user
 
 
-def _refuse_prohibited(policy, *texts: str) -> None:
+def _refuse_prohibited(policy, *texts: str, field: str = "description") -> None:
     """Refuse, and flag for the auditor, a request that names a prohibited purpose (USE-3)."""
     for text in texts:
         named = policy.prohibited_purpose_named_in(text or "")
         if named:
             raise ProhibitedPurpose(
                 f"ALPR data may never be used for {named['label'].lower()}. This request has been "
-                "refused and flagged for the auditor.", purpose_code=named["code"], field="description")
+                "refused and flagged for the auditor.", purpose_code=named["code"], field=field)
+
+
+def submitted_purpose(purpose: str) -> dict:
+    """Return what an audit entry keeps of a purpose longer than its column (a hand-edited form): all of
+    it, in the entry's query, so the auditor sees what was tried."""
+    return {"purpose_submitted": purpose[:1000]} if len(purpose) > 64 else {}
+
+
+@enforces("USE-1", "USE-3")
+def stated_reason_check(text: str, *, label: str, ask: str, code: str, field: str,
+                        vague: tuple[str, ...] = ()) -> None:
+    """Refuse a stated reason (a hold's, a hotlist entry's, a download's) as a search's description is.
+
+    One gate everywhere: a prohibited purpose, however spelled, is refused and flagged
+    (`ProhibitedPurpose`); text that does not describe a case (a case number, filler, keyboard mash,
+    the policy's vague descriptions and the words in `vague` that say nothing for this kind of reason)
+    is refused with `ask`, which says what a good one looks like.
+    """
+    policy = current_policy()
+    _refuse_prohibited(policy, text, field=field)
+    problem = description_problem(description=text, purpose_label=label,
+                                  vague_descriptions=[*policy.vague_descriptions, *vague],
+                                  min_length=policy.description_min_length)
+    if problem:
+        raise PolicyDenied(f"{ask} {problem}", code=code, field=field)
 
 
 def _check_case_number(policy, case_number: str) -> None:
@@ -86,9 +111,10 @@ def outside_justification_check(*, purpose: str, case_number: str, description: 
     if not purpose or not policy.is_permitted_purpose(purpose):
         raise PolicyDenied("Choose one of the permitted purposes.", code="purpose_not_permitted",
                            field="purpose", flag_for_audit=bool(purpose))
-    if purpose == policy.felony_exception_purpose:
+    if purpose == policy.felony_exception_purpose:  # not on an outside agency's list: tried by hand
         raise PolicyDenied("The other-felony exception is not open to outside agencies; ask for data under "
-                           "a permitted purpose.", code="felony_exception_outside", field="purpose")
+                           "a permitted purpose.", code="felony_exception_outside", field="purpose",
+                           flag_for_audit=True)
     if not case_number:
         raise PolicyDenied("A case number is required.", code="case_number_required", field="case_number")
     if not OUTSIDE_CASE_NUMBER.fullmatch(case_number.upper()):
@@ -131,9 +157,7 @@ def justification_open(*, actor: Actor, purpose: str, case_number: str, descript
     purpose = (purpose or "").strip()
     case_number = (case_number or "").strip().upper()
     description = (description or "").strip()
-    query = {"felony_request": felony_request_id}
-    if len(purpose) > 64:  # a hand-edited purpose: the auditor sees all of it
-        query["purpose_submitted"] = purpose[:1000]
+    query = {"felony_request": felony_request_id, **submitted_purpose(purpose)}
     fields = {"purpose": purpose[:64], "case_number": case_number[:64],
               "description": description[:DESCRIPTION_MAX_LENGTH * 2], "query": query}
     with refusals_recorded(actor=actor, action=actions.JUSTIFICATION_STATED, **fields):

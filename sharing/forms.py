@@ -82,13 +82,16 @@ class AskerForm(forms.Form):
 
 
 class SharingRequestForm(forms.Form):
-    agency = forms.ModelChoiceField(label="Requesting agency", queryset=Agency.objects.none(),
-                                    empty_label="Choose…",
-                                    help_text="Register the agency first if it is not listed.")
+    """A written request as the administrator copies it. The agency and the purpose are offered as lists
+    but parsed as text: a value that is not on a list (a hand-edited form) goes to the service as
+    submitted, which refuses it and records it (flagged, for a purpose), instead of the form dropping it."""
+
+    agency = forms.CharField(label="Requesting agency", widget=forms.Select,
+                             help_text="Register the agency first if it is not listed.")
     requester_name = forms.CharField(label="Requesting person", max_length=200)
     requester_title = forms.CharField(label="Their title or rank", max_length=200, required=False)
     requester_email = forms.EmailField(label="Their e-mail")
-    purpose = forms.ChoiceField(label="Purpose")
+    purpose = forms.CharField(label="Purpose", widget=forms.Select)
     case_number = forms.CharField(label="Their case number", max_length=64)
     description = forms.CharField(label="What the data is for", widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text="As the written request states it: the incident, not just the "
@@ -101,12 +104,18 @@ class SharingRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(status=AgencyStatus.ACTIVE).order_by("name")
+        agencies = Agency.objects.filter(status=AgencyStatus.ACTIVE).order_by("name")
+        self.fields["agency"].widget.choices = [("", "Choose…"), *((a.pk, a.name) for a in agencies)]
         policy = current_policy()
         # An outside agency may not cite the other-felony exception; the service refuses it anyway.
-        self.fields["purpose"].choices = [("", "Choose…")] + [
+        self.fields["purpose"].widget.choices = [("", "Choose…")] + [
             (p["code"], p["label"]) for p in policy.permitted_purposes
             if p["code"] != policy.felony_exception_purpose]
+
+    def agency_id(self) -> int | None:
+        """The agency chosen, as an id; None for a value no agency can have (the service refuses it)."""
+        value = self.cleaned_data["agency"]
+        return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 class RecordsRequestForm(forms.Form):

@@ -23,7 +23,7 @@ from policy.defaults import SHARING_MISUSE_CODES
 from policy.selectors import current_policy
 from retention.services import evidence_package_create, read_share_register
 from retention.services.evidence import package_archive
-from searches.services import outside_justification_check
+from searches.services import outside_justification_check, submitted_purpose
 from sharing import audit_actions as actions
 from sharing.models import (
     Agency,
@@ -103,7 +103,7 @@ def request_receive(
             actor=actor,
             action=actions.REQUEST_RECEIVED,
             targets=[f"agency-id:{agency_id}"],
-            query={"plates": plates},
+            query={"plates": plates, **submitted_purpose(purpose)},
             **fields,
         ):
             require_sharing_reviewer(actor)

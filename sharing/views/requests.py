@@ -50,7 +50,7 @@ def request_new_agency(request):
         data = form.cleaned_data
         try:
             received = request_services.request_receive(
-                actor=Actor.for_request(request), agency_id=data["agency"].pk,
+                actor=Actor.for_request(request), agency_id=form.agency_id(),
                 requester_name=data["requester_name"], requester_title=data["requester_title"],
                 requester_email=data["requester_email"], purpose=data["purpose"],
                 case_number=data["case_number"], description=data["description"], plates=data["plates"],
