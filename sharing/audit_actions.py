@@ -21,7 +21,11 @@ REQUEST_DECIDED = register(
 REQUEST_RELEASED = register(
     "sharing.request_released", "Data released to an agency", category="sharing", touches_alpr_data=True
 )
-REQUEST_VIEWED = register("sharing.request_viewed", "Sharing request viewed", category="sharing")
+# A request names the plates an agency asks for: plate data, so its listing and its page are audited.
+REQUEST_VIEWED = register("sharing.request_viewed", "Sharing request viewed", category="sharing",
+                          touches_alpr_data=True)
+REQUESTS_LISTED = register("sharing.requests_listed", "Sharing requests listed", category="sharing",
+                           touches_alpr_data=True)
 DELETION_CERTIFIED = register(
     "sharing.deletion_certified", "Recipient certified deletion", category="sharing"
 )

@@ -1,14 +1,24 @@
 """Reads of the sharing records. ``agency_block_reason`` is the one answer to "may this agency
-receive anything now?" that every release and partner search asks."""
+receive anything now?" that every release and partner search asks.
+
+A written request names the plates an agency asks for: plate data. The reviewer sees requests only
+through ``sharing_requests_list`` and ``sharing_request_view``, which check the role and the training
+(ACC-5) and write one audit row naming every request shown (AUD-1), in the transaction that reads them.
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from accounts.selectors import ensure_alpr_access
+from audit.context import Actor
+from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
-from core.errors import PolicyDenied
+from core.errors import NotFound, PolicyDenied
+from sharing import audit_actions as actions
 from sharing.models import (
     Agency,
     AgencyStatus,
@@ -20,6 +30,7 @@ from sharing.models import (
     RequestStatus,
     SharingRequest,
 )
+from sharing.permissions import require_sharing_reviewer
 
 
 @dataclass(frozen=True)
@@ -139,6 +150,42 @@ def pending_requests():
         .select_related("agency")
         .order_by("received_at")
     )
+
+
+def _require_trained_reviewer(actor: Actor) -> None:
+    require_sharing_reviewer(actor)
+    ensure_alpr_access(actor.user)
+
+
+@enforces("AUD-1", "ACC-5")
+def sharing_requests_list(*, actor: Actor) -> tuple[list[SharingRequest], list[SharingRequest]]:
+    """Return the requests waiting for a decision or a release (oldest first) and the latest requests
+    (newest first), to a reviewer with current training; one audit row names every request shown."""
+    with refusals_recorded(actor=actor, action=actions.REQUESTS_LISTED):
+        _require_trained_reviewer(actor)
+        with transaction.atomic():
+            queue, recent = list(pending_requests()), list(recent_requests())
+            shown = list(dict.fromkeys(ask.pk for ask in [*queue, *recent]))
+            audit_record(actor=actor, action=actions.REQUESTS_LISTED, result_count=len(shown),
+                         targets=[f"sharing-request:{pk}" for pk in shown])
+    return queue, recent
+
+
+@enforces("AUD-1", "ACC-5")
+def sharing_request_view(*, actor: Actor, request_id: int) -> SharingRequest:
+    """Return one request for its page, to a reviewer with current training; the viewing is audited."""
+    with refusals_recorded(actor=actor, action=actions.REQUEST_VIEWED,
+                           targets=[f"sharing-request:{request_id}"]):
+        _require_trained_reviewer(actor)
+        with transaction.atomic():
+            ask = (SharingRequest.objects.select_related("agency", "recorded_by", "decided_by", "package")
+                   .filter(pk=request_id).first())
+            if ask is None:
+                raise NotFound("No such request.")
+            audit_record(actor=actor, action=actions.REQUEST_VIEWED, purpose=ask.purpose,
+                         case_number=ask.case_number, targets=[f"agency:{ask.agency.ori}",
+                                                               f"sharing-request:{ask.pk}"])
+    return ask
 
 
 def awaiting_certification():

@@ -1,15 +1,13 @@
 """Written requests from law-enforcement agencies: review, release, deletion certificates (SHR-1, SHR-2)."""
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.views._forms import form_error
 from audit.context import Actor
-from audit.services import audit_record
 from core.errors import ApplicationError
 from policy.selectors import current_policy
-from sharing import audit_actions as actions
 from sharing import selectors
 from sharing.forms import (
     AskerForm,
@@ -17,18 +15,15 @@ from sharing.forms import (
     DecisionForm,
     SharingRequestForm,
 )
-from sharing.models import (
-    SharingRequest,
-)
 from sharing.services import requests as request_services
 from sharing.views._common import reviewer_only
 
 
 @reviewer_only
 def requests_queue(request):
+    queue, recent = selectors.sharing_requests_list(actor=Actor.for_request(request))
     return render(request, "sharing/requests_queue.html", {
-        "queue": selectors.pending_requests(), "recent": selectors.recent_requests(),
-        "overdue": selectors.overdue_requests().count()})
+        "queue": queue, "recent": recent, "overdue": selectors.overdue_requests().count()})
 
 
 @reviewer_only
@@ -65,50 +60,41 @@ def request_new_agency(request):
                   status=400 if form.errors else 200)
 
 
-def _request_context(ask: SharingRequest, **forms) -> dict:
-    today = timezone.localdate()
-    return {
+def _detail_page(request, request_id: int, *, status: int = 200, **forms):
+    """Render a request's page; reading the request is audited (``sharing_request_view``)."""
+    ask = selectors.sharing_request_view(actor=Actor.for_request(request), request_id=request_id)
+    return render(request, "sharing/request_detail.html", {
         "ask": ask,
         "purpose_label": current_policy().purpose_label(ask.purpose),
         "declaration": selectors.valid_declaration(ask.agency),
         "blocked": selectors.agency_block_reason(ask.agency),
-        "overdue": ask.is_overdue_on(today),
+        "overdue": ask.is_overdue_on(timezone.localdate()),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "certify_form": forms.get("certify_form") or CertifyForm(),
-    }
-
-
-def _sharing_request(request_id: int) -> SharingRequest:
-    return get_object_or_404(SharingRequest.objects.select_related("agency", "recorded_by", "decided_by",
-                                                                   "package"), pk=request_id)
+    }, status=status)
 
 
 @reviewer_only
 def request_detail(request, request_id: int):
-    ask = _sharing_request(request_id)
-    audit_record(actor=Actor.for_request(request), action=actions.REQUEST_VIEWED, case_number=ask.case_number,
-                 targets=[f"agency:{ask.agency.ori}", f"sharing-request:{ask.pk}"])
-    return render(request, "sharing/request_detail.html", _request_context(ask))
+    return _detail_page(request, request_id)
 
 
 @reviewer_only
 @require_POST
 def request_decide(request, request_id: int):
-    ask = _sharing_request(request_id)
     form = DecisionForm(request.POST)
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
-            request_services.request_decide(actor=Actor.for_request(request), request_id=ask.pk,
+            request_services.request_decide(actor=Actor.for_request(request), request_id=request_id,
                                             approve=approve, reason=form.cleaned_data["reason"])
         except ApplicationError as error:
             form_error(form, error)
         else:
-            messages.success(request, f"Request {ask.pk} approved: release it when ready." if approve
-                             else f"Request {ask.pk} denied. The decision stays on file.")
-            return redirect("sharing:request_detail", request_id=ask.pk)
-    return render(request, "sharing/request_detail.html", _request_context(ask, decision_form=form),
-                  status=400)
+            messages.success(request, f"Request {request_id} approved: release it when ready." if approve
+                             else f"Request {request_id} denied. The decision stays on file.")
+            return redirect("sharing:request_detail", request_id=request_id)
+    return _detail_page(request, request_id, decision_form=form, status=400)
 
 
 @reviewer_only
@@ -128,19 +114,17 @@ def request_release(request, request_id: int):
 @reviewer_only
 @require_POST
 def deletion_certify(request, request_id: int):
-    ask = _sharing_request(request_id)
     form = CertifyForm(request.POST)
     if form.is_valid():
         try:
-            request_services.deletion_certify(actor=Actor.for_request(request), request_id=ask.pk,
+            request_services.deletion_certify(actor=Actor.for_request(request), request_id=request_id,
                                               certified_by=form.cleaned_data["certified_by"])
         except ApplicationError as error:
             form_error(form, error)
         else:
-            messages.success(request, f"Deletion certificate for request {ask.pk} recorded.")
-            return redirect("sharing:request_detail", request_id=ask.pk)
-    return render(request, "sharing/request_detail.html", _request_context(ask, certify_form=form),
-                  status=400)
+            messages.success(request, f"Deletion certificate for request {request_id} recorded.")
+            return redirect("sharing:request_detail", request_id=request_id)
+    return _detail_page(request, request_id, certify_form=form, status=400)
 
 
 @reviewer_only
