@@ -12,6 +12,7 @@ plate reads; they look up in the audit log who searched or viewed a plate or cas
 (`audit_trail_lookup`), and may open a read only when it appears in the targets of an audit entry
 of someone else's access to ALPR data that they are reviewing (`audit_event_id`).
 """
+import math
 import mimetypes
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,7 +30,14 @@ from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
-from core.errors import ApplicationError, NotFound, NotYours, PolicyDenied, ProhibitedPurpose
+from core.errors import (
+    ApplicationError,
+    NotFound,
+    NotYours,
+    PolicyDenied,
+    ProhibitedPurpose,
+    TooManyRequests,
+)
 from policy.defaults import SHARING_MISUSE_CODES
 from policy.roles import Capability
 from policy.selectors import current_policy
@@ -38,7 +46,7 @@ from retention import selectors as retention_selectors
 from searches import audit_actions as actions
 from searches.models import Download, Justification, JustificationKind, JustificationRead
 from searches.services import outside_justification_check, stated_reason_check
-from sharing.selectors import partner_person_for_search
+from sharing.selectors import partner_person_for_search, partner_search_wait
 from sharing.services.agencies import agency_revoke_for_misuse
 from sharing.services.partner import partner_search_record
 
@@ -538,6 +546,7 @@ def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, ca
             query.update(plate=normalized, mode=mode, since=window.since.isoformat(),
                          until=window.until.isoformat(), window_clamped=window.clamped, per_page=per_page)
             with transaction.atomic():
+                _partner_search_allowed(person)
                 result = selectors.reads_by_plate(query=normalized, mode=mode, since=window.since,
                                                   until=window.until, limit=per_page,
                                                   offset=(number - 1) * per_page)
@@ -552,6 +561,17 @@ def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, ca
                                      purpose_label=refused.purpose_code.replace("_", " "))
         raise
     return SearchResults(page=result, number=number, per_page=per_page, window=window, query=query)
+
+
+def _partner_search_allowed(person) -> None:
+    """Refuse (429, flagged) a partner person's search past the policy's ``partner_searches_per_hour``."""
+    per_hour = current_policy().partner_searches_per_hour
+    wait = partner_search_wait(person, per_hour=per_hour)
+    if wait:
+        searches = f"{per_hour} partner search{'es' if per_hour != 1 else ''}"
+        raise TooManyRequests(f"At most {searches} per person per hour (the policy of this department). Try "
+                              f"again in {math.ceil(wait / 60)} minute(s); the auditor sees this refusal.",
+                              retry_after=wait, flag_for_audit=True)
 
 
 @enforces("SHR-1", "SHR-6", "AUD-1")

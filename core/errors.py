@@ -43,6 +43,18 @@ class ProhibitedPurpose(PolicyDenied):
         self.purpose_code = purpose_code
 
 
+class TooManyRequests(PolicyDenied):
+    """A limit of the policy on how often something may be done was reached: refused (and audited as
+    refused); the answer says when to try again (``Retry-After``)."""
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, flag_for_audit: bool = False):
+        super().__init__(message, flag_for_audit=flag_for_audit)
+        self.retry_after = max(1, int(retry_after))
+
+
 class NotFound(ApplicationError):
     status_code = 404
     code = "not_found"
@@ -64,5 +76,8 @@ def api_exception_handler(exc, context):
         body = {"error": exc.code, "detail": exc.message}
         if exc.field:
             body["field"] = exc.field
-        return Response(body, status=exc.status_code)
+        response = Response(body, status=exc.status_code)
+        if isinstance(exc, TooManyRequests):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     return exception_handler(exc, context)

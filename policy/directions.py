@@ -123,6 +123,7 @@ DIRECTIONS: dict[str, Direction] = {
     # Sharing (SHR-1 to SHR-4)
     "share_deletion_days": HIGHER_LOOSENS,
     "declaration_max_days": HIGHER_LOOSENS,
+    "partner_searches_per_hour": HIGHER_LOOSENS,
     "share_reminder_days": NEVER_LOOSENS,  # when a reminder is sent; the deadline itself is unchanged
     # Transparency (RPT-4, CAM-2, USE-9)
     "policy_comment_days": LOWER_LOOSENS,

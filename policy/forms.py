@@ -63,6 +63,9 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
     "declaration_max_days": ("A sharing declaration is valid at most this long after it is signed; then "
                              "the agency signs a new one or receives nothing.",
                              "625 ILCS 5/2-130; Oak Park VII.I"),
+    "partner_searches_per_hour": ("A person of a partner agency runs at most this many searches through the "
+                                  "partner API in any hour; the next is refused (429), recorded and flagged "
+                                  "for the auditor.", "Oak Park GO 4-68 VII.F; ACLU-IL guidelines"),
     "share_reminder_days": ("The recipient's contact is reminded this many days before a deletion "
                             "certificate is due.", "—"),
     "policy_comment_days": ("A new policy text is open for public comment this long before the Chief may put "
@@ -95,7 +98,8 @@ SCALAR_FIELDS = [
     "leads_certification_days", "training_reminder_days", "session_idle_minutes", "session_absolute_hours",
     "lockout_failures", "lockout_window_minutes", "password_min_length", "password_history_count",
     "restrict_to_trusted_networks", "system_use_notice", "policy_comment_days", "camera_notice_days",
-    "hold_review_days", "share_deletion_days", "declaration_max_days", "share_reminder_days",
+    "hold_review_days", "share_deletion_days", "declaration_max_days", "partner_searches_per_hour",
+    "share_reminder_days",
 ]
 
 

@@ -30,6 +30,8 @@ MIN_CANVASS_RADIUS_M, MAX_CANVASS_RADIUS_M = 100, 5000
 # Fewer known characters than the indexes use (alpr.plates.MIN_KNOWN_RUN) match a large share of all
 # reads; more than this leaves too little for a partially reported plate (USE-5).
 MAX_PARTIAL_PLATE_KNOWN = 6
+# A partner agency's person searches for their own cases, a few plates an hour; more is harvesting.
+MAX_PARTNER_SEARCHES_PER_HOUR = 200
 
 
 @enforces("RET-1", "AUD-3", "ACC-4", "ACC-9", "USE-2", "USE-3", "USE-5", "USE-6", "USE-9")
@@ -126,6 +128,10 @@ class AgencyPolicy(models.Model):
     declaration_max_days = models.PositiveSmallIntegerField(
         default=365, validators=[MinValueValidator(1), MaxValueValidator(730)],
         help_text="A sharing declaration is valid at most this many days after it is signed.")
+    partner_searches_per_hour = models.PositiveSmallIntegerField(
+        "partner searches per person per hour (at most)", default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PARTNER_SEARCHES_PER_HOUR)],
+        help_text="A person of a partner agency runs at most this many searches through the API in an hour.")
     share_reminder_days = models.PositiveSmallIntegerField(
         default=7, validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="The recipient is reminded this many days before its deletion certificate is due.")
@@ -168,6 +174,11 @@ class AgencyPolicy(models.Model):
                                    partial_plate_min_known__gte=MIN_KNOWN_RUN,
                                    partial_plate_min_known__lte=MAX_PARTIAL_PLATE_KNOWN),
                 name="search_limits_in_bounds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(partner_searches_per_hour__gte=1,
+                                   partner_searches_per_hour__lte=MAX_PARTNER_SEARCHES_PER_HOUR),
+                name="partner_search_rate_in_bounds",
             ),
         ]
 

@@ -6,8 +6,9 @@ through ``sharing_requests_list`` and ``sharing_request_view``, which check the 
 (ACC-5) and write one audit row naming every request shown (AUD-1), in the transaction that reads them.
 """
 
+import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count
@@ -31,6 +32,9 @@ from sharing.models import (
     SharingRequest,
 )
 from sharing.permissions import require_sharing_reviewer
+
+# The window of the policy's ``partner_searches_per_hour``.
+PARTNER_SEARCH_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,22 @@ def partner_person_for_search(person_id: int) -> PartnerPerson:
     if blocked:
         raise PolicyDenied(blocked, code="agency_blocked")
     return person
+
+
+@enforces("SHR-5", "USE-7")
+def partner_search_wait(person: PartnerPerson, *, per_hour: int) -> int:
+    """Return the seconds until `person` may run another partner search, 0 when they may now.
+
+    At most `per_hour` searches that ran (``PartnerSearch`` rows) in any hour, a sliding window. Locks
+    the person's row for the caller's transaction: two searches at once cannot both take the last place.
+    """
+    PartnerPerson.objects.select_for_update().filter(pk=person.pk).first()
+    now = timezone.now()
+    recent = list(PartnerSearch.objects.filter(person=person, searched_at__gt=now - PARTNER_SEARCH_WINDOW)
+                  .order_by("-searched_at").values_list("searched_at", flat=True)[:per_hour])
+    if len(recent) < per_hour:
+        return 0
+    return math.ceil((recent[-1] + PARTNER_SEARCH_WINDOW - now).total_seconds())
 
 
 def agencies_with_access(*, day: date | None = None) -> list[str]:

@@ -11,6 +11,7 @@ import factory
 import pytest
 from django.utils import timezone
 
+from audit.context import Actor
 from conftest import UserFactory
 from policy.roles import Role
 from retention.models import EvidencePackage
@@ -23,6 +24,7 @@ from sharing.models import (
     RequestStatus,
     SharingRequest,
 )
+from sharing.services import agencies
 
 
 @pytest.fixture(autouse=True)
@@ -102,6 +104,16 @@ class SharingRequestFactory(factory.django.DjangoModelFactory):
     window_end = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
     recorded_by = factory.SubFactory(UserFactory, role=Role.ADMINISTRATOR)
     status = RequestStatus.PENDING
+
+
+@pytest.fixture
+def partner(administrator):
+    """A person of an agency with a declaration in force and sharing on, and their key."""
+    agency = AgencyFactory(sharing_enabled=True)
+    DeclarationFactory(agency=agency)
+    person = PartnerPersonFactory(agency=agency)
+    _, key = agencies.credential_issue(actor=Actor.for_user(administrator), person_id=person.pk)
+    return person, key
 
 
 class RecordsRequestFactory(factory.django.DjangoModelFactory):

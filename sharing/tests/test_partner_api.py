@@ -30,16 +30,6 @@ GOOD_SEARCH = {
 }
 
 
-@pytest.fixture
-def partner(administrator):
-    """A person of an agency with a declaration in force and sharing on, and their key."""
-    agency = AgencyFactory(sharing_enabled=True)
-    DeclarationFactory(agency=agency)
-    person = PartnerPersonFactory(agency=agency)
-    _, key = agencies.credential_issue(actor=Actor.for_user(administrator), person_id=person.pk)
-    return person, key
-
-
 def _search(client, key, **overrides):
     return client.post(
         SEARCH_URL,
