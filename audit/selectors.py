@@ -3,15 +3,16 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
 from audit.audit_actions import AUDIT_LOG_EXPORTED, AUDIT_LOG_VIEWED, UNUSUAL_SEARCHES_VIEWED
 from audit.context import Actor
-from audit.models import AuditEvent, Outcome
+from audit.models import ActorType, AuditEvent, Outcome
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import PolicyDenied
@@ -128,13 +129,23 @@ _READ_OPENED = (search_actions.READ_VIEWED, search_actions.READ_IMAGE_VIEWED)
 
 @dataclass(frozen=True)
 class UnusualSearch:
-    """A justification that passed the gate, with what makes its searches worth a look."""
+    """Searches under one stated reason that passed the gate, with what makes them worth a look.
 
-    justification: Justification
+    The reason is a staff justification (`justification`), or, for a partner agency's person, which
+    states purpose, case number and description with every search, that person's searches for one case.
+    """
+
+    who: str
+    purpose: str
+    case_number: str
+    stated_at: dt.datetime
     plates: int
     reads_opened: int
     off_hours_actions: int
     reasons: tuple[str, ...]
+    log_filter: str  # the audit log's query string that lists these searches' entries
+    target: str  # how the auditor's reading of this list names it
+    justification: Justification | None = None
 
 
 def _allowed_under_justification(actions, since: dt.datetime) -> QuerySet[AuditEvent]:
@@ -184,26 +195,66 @@ def _reasons(counts: dict[str, int], policy) -> tuple[str, ...]:
     return tuple(reasons)
 
 
+def _staff_rows(counts: dict[int, dict[str, int]], policy) -> list[UnusualSearch]:
+    reasons = {pk: found for pk, found in ((pk, _reasons(c, policy)) for pk, c in counts.items()) if found}
+    justifications = (Justification.objects.filter(pk__in=reasons, kind=JustificationKind.CASE)
+                      .select_related("user").order_by("-created_at")[:UNUSUAL_LIMIT])
+    return [UnusualSearch(who=str(j.user), purpose=j.purpose_label, case_number=j.case_number,
+                          stated_at=j.created_at, plates=counts[j.pk].get("plates", 0),
+                          reads_opened=counts[j.pk].get("reads_opened", 0),
+                          off_hours_actions=counts[j.pk].get("off_hours", 0), reasons=reasons[j.pk],
+                          log_filter=urlencode({"justification": j.pk}), target=f"justification:{j.pk}",
+                          justification=j)
+            for j in justifications]
+
+
+def _partner_searches(since: dt.datetime) -> QuerySet[AuditEvent]:
+    """Partner searches that ran since `since`, by the partner person and the case they searched for."""
+    return (AuditEvent.objects.filter(action=search_actions.PLATE_SEARCHED.code, outcome=Outcome.ALLOWED,
+                                      actor_type=ActorType.AGENCY, occurred_at__gte=since)
+            .annotate(person_id=KT("query__partner_person")).exclude(person_id=None)
+            .values("person_id", "case_number"))
+
+
+def _partner_rows(since: dt.datetime, off_hours: list[int], policy) -> list[UnusualSearch]:
+    """The partner people's searches for one case, on the criteria of a staff justification (USE-1)."""
+    searches = _partner_searches(since)
+    off = {(row["person_id"], row["case_number"]): row["n"] for row in searches
+           .annotate(hour=ExtractHour("occurred_at", tzinfo=timezone.get_current_timezone()))
+           .filter(hour__in=off_hours).values("person_id", "case_number").annotate(n=Count("id"))}
+    rows = []
+    for group in searches.annotate(plates=Count(KT("query__plate"), distinct=True), first=Min("occurred_at"),
+                                   who=Max("actor_label"), purpose_code=Max("purpose")):
+        key = (group["person_id"], group["case_number"])
+        counts = {"plates": group["plates"], "off_hours": off.get(key, 0)}
+        reasons = _reasons(counts, policy)
+        if reasons:
+            rows.append(UnusualSearch(
+                who=group["who"], purpose=policy.purpose_label(group["purpose_code"]),
+                case_number=group["case_number"], stated_at=group["first"], plates=group["plates"],
+                reads_opened=0, off_hours_actions=counts["off_hours"], reasons=reasons,
+                log_filter=urlencode({"person": group["who"], "case_number": group["case_number"]}),
+                target=f"partner-person:{group['person_id']}"))
+    return rows
+
+
 @enforces("AUD-1", "USE-1")
 def unusual_searches(*, actor: Actor) -> list[UnusualSearch]:
-    """Return recent case searches that passed the gate but look unusual, newest first; audited.
+    """Return recent searches that passed the gate but look unusual, newest first; audited.
 
     Unusual, by the policy's thresholds: more plates searched or reads opened under one justification
-    than usual, or searching in off hours. The gate cannot see intent; these are for a person to review.
+    than usual, or searching in off hours. A partner agency's person is judged the same way, their
+    searches for one case standing for a justification (they open no single reads). The gate cannot
+    see intent; these are for a person to review.
     """
     with refusals_recorded(actor=actor, action=UNUSUAL_SEARCHES_VIEWED):
         _require_reader(actor)
     policy = current_policy()
     since = timezone.now() - dt.timedelta(days=UNUSUAL_WINDOW_DAYS)
-    counts = _counts_by_justification(since, _off_hours(policy.off_hours_start, policy.off_hours_end))
-    reasons = {pk: found for pk, found in ((pk, _reasons(c, policy)) for pk, c in counts.items()) if found}
-    justifications = (Justification.objects.filter(pk__in=reasons, kind=JustificationKind.CASE)
-                      .select_related("user").order_by("-created_at")[:UNUSUAL_LIMIT])
-    rows = [UnusualSearch(justification=j, plates=counts[j.pk].get("plates", 0),
-                          reads_opened=counts[j.pk].get("reads_opened", 0),
-                          off_hours_actions=counts[j.pk].get("off_hours", 0), reasons=reasons[j.pk])
-            for j in justifications]
+    off_hours = _off_hours(policy.off_hours_start, policy.off_hours_end)
+    rows = [*_staff_rows(_counts_by_justification(since, off_hours), policy),
+            *_partner_rows(since, off_hours, policy)]
+    rows = sorted(rows, key=lambda row: row.stated_at, reverse=True)[:UNUSUAL_LIMIT]
     audit_record(actor=actor, action=UNUSUAL_SEARCHES_VIEWED, result_count=len(rows),
-                 query={"days": UNUSUAL_WINDOW_DAYS},
-                 targets=[f"justification:{row.justification.pk}" for row in rows])
+                 query={"days": UNUSUAL_WINDOW_DAYS}, targets=list(dict.fromkeys(row.target for row in rows)))
     return rows
