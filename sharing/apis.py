@@ -135,7 +135,11 @@ def _camera_places(rows) -> dict[int, dict]:
 class SearchView(PartnerView):
     """Search this department's own reads by plate (SHR-5, SHR-6)."""
 
-    @extend_schema(request=SearchInput, responses=SearchOutput)
+    @extend_schema(request=SearchInput, responses={
+        200: SearchOutput,
+        429: OpenApiResponse(description="More searches in the last hour than the policy's "
+                                         "partner_searches_per_hour: refused and recorded; Retry-After says "
+                                         "when to try again.")})
     def post(self, request):
         data = SearchInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -78,3 +78,9 @@ def test_searches_the_gate_refused_do_not_use_up_the_limit(client, partner, limi
     for _ in range(3):
         assert _search(client, key, description="investigation").status_code == 403
     assert [_search(client, key).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_the_schema_tells_integrators_about_the_429(client):
+    schema = client.get("/partner/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    refused = schema["paths"]["/partner/api/v1/searches/"]["post"]["responses"]["429"]
+    assert "partner_searches_per_hour" in refused["description"]
