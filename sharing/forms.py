@@ -105,7 +105,7 @@ class SharingRequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         agencies = Agency.objects.filter(status=AgencyStatus.ACTIVE).order_by("name")
-        self.fields["agency"].widget.choices = [("", "Choose…"), *((a.pk, a.name) for a in agencies)]
+        self.fields["agency"].widget.choices = [("", "Choose…"), *((a.pk, str(a)) for a in agencies)]
         policy = current_policy()
         # An outside agency may not cite the other-felony exception; the service refuses it anyway.
         self.fields["purpose"].widget.choices = [("", "Choose…")] + [
