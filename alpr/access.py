@@ -9,8 +9,10 @@ the action rolls back.
 
 Audit scope (USE-4): auditors and administrators hold an *audit* justification. They never search
 plate reads; they look up in the audit log who searched or viewed a plate or case
-(`audit_trail_lookup`), and may open a read only when it appears in the targets of an audit entry
-of someone else's access to ALPR data that they are reviewing (`audit_event_id`).
+(`audit_trail_lookup`), read the log with the plate text its entries carry
+(`audit_log_page_with_plates`, `audit_log_export_with_plates`; without the justification the log
+withholds it, ``audit.disclosure``), and may open a read only when it appears in the targets of an
+audit entry of someone else's access to ALPR data that they are reviewing (`audit_event_id`).
 """
 import math
 import mimetypes
@@ -25,9 +27,13 @@ from accounts.selectors import ensure_alpr_access
 from alpr import plates, selectors, storage
 from alpr.models import PlateRead
 from alpr.selectors import Area, ResultPage, SearchMode
+from audit import selectors as audit_selectors
 from audit.actions import get as audit_action
+from audit.audit_actions import AUDIT_LOG_EXPORTED, AUDIT_LOG_VIEWED
 from audit.context import Actor
+from audit.disclosure import Disclosure
 from audit.models import AuditEvent, Outcome
+from audit.selectors import AuditFilters
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import (
@@ -642,6 +648,36 @@ def _alpr_actions():
     from audit.actions import all_actions
 
     return [action for action in all_actions() if action.touches_alpr_data]
+
+
+def _audit_log_with_plates(read, action, *, actor: Actor, justification, filters, **kwargs):
+    """Check the reader's audit justification (open, theirs, training current) and run `read` of the
+    audit log with leave to show its plate text, in one transaction with the reading's audit entry."""
+    query = {**filters.as_query(), "justification": getattr(justification, "pk", None), "plates_shown": True}
+    with (refusals_recorded(actor=actor, action=action, query=query, **_justification_fields(justification)),
+          transaction.atomic()):
+        user = _checked_user(actor, justification, kind=JustificationKind.AUDIT)
+        if not user.can(Capability.READ_AUDIT_LOG):
+            raise PolicyDenied("Only auditors and the system administrator read the audit log.")
+        disclosure = Disclosure(justification_id=justification.pk, audit_fields=justification.audit_fields())
+        return read(actor=actor, filters=filters, disclosure=disclosure, **kwargs)
+
+
+@enforces("USE-4", "AUD-1", "ACC-5")
+def audit_log_page_with_plates(*, actor: Actor, justification, filters: AuditFilters, number=1):
+    """Return a page of the audit log with the plate text its entries carry (the plate searched, the
+    plate of a read viewed, a flag's plates), to an auditor or the administrator under an open audit
+    justification. The listing is an audit entry naming the entries shown and the reads they name."""
+    return _audit_log_with_plates(audit_selectors.audit_log_page, AUDIT_LOG_VIEWED, actor=actor,
+                                  justification=justification, filters=filters, number=number)
+
+
+@enforces("USE-4", "AUD-1", "ACC-5")
+def audit_log_export_with_plates(*, actor: Actor, justification, filters: AuditFilters):
+    """Return the audit log's CSV rows with their plate text, under an open audit justification; the
+    export is an audit entry naming every read the exported entries name."""
+    return _audit_log_with_plates(audit_selectors.audit_log_export, AUDIT_LOG_EXPORTED, actor=actor,
+                                  justification=justification, filters=filters)
 
 
 # --- evidence holds and erroneous-read flags (RET-2, RET-5) ----------------------------------------

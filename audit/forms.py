@@ -43,5 +43,5 @@ class AuditFilterForm(forms.Form):
             date_from=data.get("date_from"), date_to=data.get("date_to"),
             person=data.get("person", "").strip(), action=data.get("action", ""),
             outcome=data.get("outcome", ""), case_number=data.get("case_number", "").strip(),
-            flagged=flagged, justification=data.get("justification"),
+            flagged=flagged, entries_of_justification=data.get("justification"),
         )

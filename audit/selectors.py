@@ -1,10 +1,16 @@
-"""Reading the audit log: only for roles that may, and every reading is itself audited (AUD-1)."""
+"""Reading the audit log: only for roles that may, and every reading is itself audited (AUD-1).
+
+The log's plate-bearing fields are shown only under an open audit justification (``audit.disclosure``,
+USE-4): the functions here withhold them unless ``alpr.access`` hands them a `Disclosure`.
+"""
 import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
+from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.functions import ExtractHour
@@ -12,6 +18,7 @@ from django.utils import timezone
 
 from audit.audit_actions import AUDIT_LOG_EXPORTED, AUDIT_LOG_VIEWED, UNUSUAL_SEARCHES_VIEWED
 from audit.context import Actor
+from audit.disclosure import Disclosure, reads_named, shown_event, shown_fields
 from audit.models import ActorType, AuditEvent, Outcome
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
@@ -21,6 +28,7 @@ from policy.selectors import current_policy
 from searches import audit_actions as search_actions
 from searches.models import Justification, JustificationKind
 
+PAGE_SIZE = 50
 EXPORT_COLUMNS = (
     "id", "occurred_at", "actor_type", "actor_label", "actor_user_id", "action", "outcome", "purpose",
     "case_number", "description", "reason", "targets", "query", "result_count", "client_ip", "session_ref",
@@ -37,7 +45,7 @@ class AuditFilters:
     outcome: str = ""
     case_number: str = ""
     flagged: bool | None = None
-    justification: int | None = None
+    entries_of_justification: int | None = None
 
     def as_query(self) -> dict:
         """Return the filters that were set, JSON-ready, for the audit entry of this reading."""
@@ -70,41 +78,74 @@ def _filtered(filters: AuditFilters) -> QuerySet[AuditEvent]:
         events = events.filter(case_number=filters.case_number)
     if filters.flagged is not None:
         events = events.filter(flagged=filters.flagged)
-    if filters.justification:
-        events = events.filter(Q(query__justification=filters.justification)
-                               | Q(targets__contains=[f"justification:{filters.justification}"]))
+    if filters.entries_of_justification:
+        justification_id = filters.entries_of_justification
+        events = events.filter(Q(query__justification=justification_id)
+                               | Q(targets__contains=[f"justification:{justification_id}"]))
     return events
 
 
-@enforces("AUD-1")
-def audit_log_search(*, actor: Actor, filters: AuditFilters) -> QuerySet[AuditEvent]:
-    """Return the events matching `filters`, newest first; the reading is audited with its count."""
-    query = filters.as_query()
-    with refusals_recorded(actor=actor, action=AUDIT_LOG_VIEWED, query=query):
+def _reading(filters: AuditFilters, disclosure: Disclosure | None) -> tuple[dict, dict]:
+    """Return the query and the justification fields of the audit entry of a reading of the log."""
+    if disclosure is None:
+        return filters.as_query(), {}
+    return ({**filters.as_query(), "justification": disclosure.justification_id, "plates_shown": True},
+            disclosure.audit_fields)
+
+
+@enforces("AUD-1", "USE-4")
+def audit_log_page(*, actor: Actor, filters: AuditFilters, number=1,
+                   disclosure: Disclosure | None = None) -> Page:
+    """Return page `number` of the events matching `filters`, newest first, as the reader may see them.
+
+    Without `disclosure` the plate-bearing fields are withheld. The reading is an audit entry in the
+    transaction that reads the page: the filters and the count; with plates shown, also the
+    justification, the entries shown and the reads they name.
+    """
+    query, fields = _reading(filters, disclosure)
+    with refusals_recorded(actor=actor, action=AUDIT_LOG_VIEWED, query=query, **fields):
         _require_reader(actor)
     events = _filtered(filters).select_related("actor_user").order_by("-occurred_at", "-id")
-    audit_record(actor=actor, action=AUDIT_LOG_VIEWED, query=query, result_count=events.count())
-    return events
+    with transaction.atomic():
+        page = Paginator(events, PAGE_SIZE).get_page(number)
+        disclosed = disclosure is not None
+        page.object_list = [shown_event(event, disclosed=disclosed) for event in page.object_list]
+        targets = ([*(f"audit-event:{event.pk}" for event in page), *reads_named(e.targets for e in page)]
+                   if disclosed else ())
+        audit_record(actor=actor, action=AUDIT_LOG_VIEWED, query=query, result_count=page.paginator.count,
+                     targets=targets, **fields)
+    return page
 
 
-@enforces("AUD-1")
-def audit_log_export(*, actor: Actor, filters: AuditFilters) -> Iterator[list[str]]:
-    """Return the CSV rows (header first) of the events matching `filters`, oldest first, streamed.
+@enforces("AUD-1", "USE-4")
+def audit_log_export(*, actor: Actor, filters: AuditFilters,
+                     disclosure: Disclosure | None = None) -> Iterator[list[str]]:
+    """Return the CSV rows (header first) of the events matching `filters`, oldest first, streamed, as
+    the reader may see them (plate-bearing fields withheld without `disclosure`).
 
-    The export is audited, with its row count, before the first row leaves.
+    The export is audited before the first row leaves, with its row count and the last event it
+    reaches (``through_event``: later events, its own entry included, are not in it); with plates
+    shown, also the justification and every read the exported entries name.
     """
-    query = filters.as_query()
-    with refusals_recorded(actor=actor, action=AUDIT_LOG_EXPORTED, query=query):
+    query, fields = _reading(filters, disclosure)
+    with refusals_recorded(actor=actor, action=AUDIT_LOG_EXPORTED, query=query, **fields):
         _require_reader(actor)
-    events = _filtered(filters).order_by("occurred_at", "id")
-    audit_record(actor=actor, action=AUDIT_LOG_EXPORTED, query=query, result_count=events.count())
-    return _csv_rows(events)
+    with transaction.atomic():
+        last = AuditEvent.objects.aggregate(last=Max("id"))["last"] or 0
+        events = _filtered(filters).filter(id__lte=last)
+        targets = reads_named(events.values_list("targets", flat=True).iterator(chunk_size=2000)) \
+            if disclosure else ()
+        audit_record(actor=actor, action=AUDIT_LOG_EXPORTED, query={**query, "through_event": last},
+                     result_count=events.count(), targets=targets, **fields)
+    return _csv_rows(events.order_by("occurred_at", "id"), disclosed=disclosure is not None)
 
 
-def _csv_rows(events: QuerySet[AuditEvent]) -> Iterator[list[str]]:
+def _csv_rows(events: QuerySet[AuditEvent], *, disclosed: bool) -> Iterator[list[str]]:
     yield list(EXPORT_COLUMNS)
     for values in events.values_list(*EXPORT_COLUMNS).iterator(chunk_size=2000):
-        yield [_cell(value) for value in values]
+        row = dict(zip(EXPORT_COLUMNS, values, strict=True))
+        row = shown_fields(row, action=row["action"], disclosed=disclosed)
+        yield [_cell(row[column]) for column in EXPORT_COLUMNS]
 
 
 def _cell(value) -> str:
@@ -113,7 +154,7 @@ def _cell(value) -> str:
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat(timespec="milliseconds")
     if isinstance(value, list | dict):
-        return json.dumps(value, sort_keys=True)
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
     text = str(value)
     # Spreadsheet formula injection: a cell must never start a formula in the auditor's tool.
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

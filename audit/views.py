@@ -2,22 +2,24 @@
 verification.
 
 Thin: parse the filters, call `audit.selectors` / `audit.services`, which refuse (audited) anyone
-whose role may not read the log and audit every reading.
+whose role may not read the log and audit every reading. Under the reader's open audit justification
+(stated at the search gate) the log is read through ``alpr.access``, which shows the plate text its
+entries carry; without one it is withheld (``audit.disclosure``, USE-4).
 """
 import csv
 
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from alpr import access
 from audit import selectors, services
 from audit.chain import chain_head
 from audit.context import Actor
 from audit.forms import AuditFilterForm
-
-PAGE_SIZE = 50
+from searches.selectors import open_justification
+from searches.views import SESSION_KEY
 
 
 class _Echo:
@@ -32,24 +34,40 @@ def _no_store(response):
     return response
 
 
+def _audit_justification(request):
+    """The audit justification the reader opened at the search gate, if it is still open."""
+    justification = open_justification(user=request.user, justification_id=request.session.get(SESSION_KEY))
+    return justification if justification is not None and justification.is_audit else None
+
+
+def _read_log(request, form, justification, plain, with_plates, **kwargs):
+    """Read the log with `with_plates` under the reader's audit justification, else with `plain`."""
+    filters = form.filters()
+    actor = Actor.for_request(request)
+    if justification is None:
+        return plain(actor=actor, filters=filters, **kwargs)
+    return with_plates(actor=actor, justification=justification, filters=filters, **kwargs)
+
+
 @require_GET
 def log(request):
     form = AuditFilterForm(request.GET or None)
-    events = selectors.audit_log_search(actor=Actor.for_request(request), filters=form.filters())
-    # Before the page is counted: its own audit entry must not shift the page's rows.
+    justification = _audit_justification(request)
+    page = _read_log(request, form, justification, selectors.audit_log_page,
+                     access.audit_log_page_with_plates, number=request.GET.get("page"))
     unusual = selectors.unusual_searches(actor=Actor.for_request(request))
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return _no_store(render(request, "audit/log.html", {
-        "form": form, "page": page, "query": query.urlencode(), "head": chain_head(), "unusual": unusual,
-        "unusual_days": selectors.UNUSUAL_WINDOW_DAYS}))
+        "form": form, "page": page, "query": query.urlencode(),
+        "head": chain_head(), "unusual": unusual, "unusual_days": selectors.UNUSUAL_WINDOW_DAYS,
+        "justification": justification}))
 
 
 @require_GET
 def export(request):
-    form = AuditFilterForm(request.GET or None)
-    rows = selectors.audit_log_export(actor=Actor.for_request(request), filters=form.filters())
+    rows = _read_log(request, AuditFilterForm(request.GET or None), _audit_justification(request),
+                     selectors.audit_log_export, access.audit_log_export_with_plates)
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv")
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")

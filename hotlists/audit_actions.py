@@ -9,6 +9,8 @@ ENTRIES_LISTED = register("hotlist.entries_listed", "Hotlist entries listed", ca
 ENTRY_VIEWED = register("hotlist.entry_viewed", "Hotlist entry opened", category="hotlist",
                         touches_alpr_data=True)
 IMPORT_RUN = register("hotlist.imported", "Hotlist file imported", category="hotlist")
+IMPORT_VIEWED = register("hotlist.import_viewed", "Hotlist import report opened (its rejected rows)",
+                         category="hotlist", touches_alpr_data=True)
 READ_MATCHED = register("hotlist.read_matched", "Read matched a hotlist entry (alert raised)",
                         category="hotlist", touches_alpr_data=True)
 ALERTS_DELIVERED = register("hotlist.alerts_delivered", "Alerts delivered to an officer's screen",

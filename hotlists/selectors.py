@@ -2,7 +2,9 @@
 
 Hotlist entries are plate data: a person sees them only through ``hotlist_entries_list`` and
 ``entry_view``, which check the role and the training (ACC-5) and write one audit row naming every
-entry shown (AUD-1), in the transaction that reads them.
+entry shown (AUD-1), in the transaction that reads them. So are the rejected rows of an import (the
+file's own text, plates included): an import's report opens through ``import_run_view``, the same way,
+to the person who imported the file.
 """
 from django.db import transaction
 from django.db.models import Count, Q
@@ -12,7 +14,7 @@ from accounts.selectors import ensure_alpr_access
 from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
-from core.errors import ApplicationError, PolicyDenied
+from core.errors import ApplicationError, NotYours, PolicyDenied
 from hotlists import audit_actions as actions
 from hotlists.models import Alert, AlertAction, Hotlist, HotlistEntry, ImportRun, VerificationOutcome
 from policy.roles import Capability
@@ -129,5 +131,25 @@ def import_runs(limit: int = 100):
     return ImportRun.objects.select_related("hotlist", "imported_by")[:limit]
 
 
-def import_run_get(run_id: int) -> ImportRun | None:
-    return ImportRun.objects.select_related("hotlist", "imported_by").filter(pk=run_id).first()
+def import_run_openable(user, run: ImportRun) -> bool:
+    """Whether `user` may open `run`'s report: their own import, or the scheduled folder's (no person
+    imported it; the department's lists are kept by every hotlist editor)."""
+    return run.imported_by_id is None or run.imported_by_id == user.pk
+
+
+@enforces("AUD-1", "ACC-5")
+def import_run_view(*, actor: Actor, run_id: int) -> ImportRun:
+    """Return an import's report, its rejected rows included, to whom may open it (hotlist editors with
+    current training; see `import_run_openable`); audited with the rows shown. Another person's
+    import, or none, is refused alike (audited)."""
+    with refusals_recorded(actor=actor, action=actions.IMPORT_VIEWED, targets=[f"import:{run_id}"]):
+        _require_entry_reader(actor, (Capability.CREATE_HOTLIST,))
+        with transaction.atomic():
+            run = ImportRun.objects.select_related("hotlist").filter(pk=run_id).first()
+            if run is None or not import_run_openable(actor.user, run):
+                raise NotYours("No such import, or its report is not yours to open: it shows the rows of "
+                               "the file as they were imported.")
+            hotlist = [f"hotlist:{run.hotlist_id}"] if run.hotlist_id else []
+            audit_record(actor=actor, action=actions.IMPORT_VIEWED, purpose=PURPOSE,
+                         targets=[f"import:{run.pk}", *hotlist], result_count=len(run.rejected_rows))
+        return run

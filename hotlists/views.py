@@ -112,15 +112,14 @@ def import_list(request):
             form_error(form, error)
         else:
             return redirect("hotlists:import_detail", run_id=run.pk)
-    return render(request, "hotlists/imports.html", {"form": form, "runs": selectors.import_runs()},
+    runs = [(run, selectors.import_run_openable(request.user, run)) for run in selectors.import_runs()]
+    return render(request, "hotlists/imports.html", {"form": form, "runs": runs},
                   status=400 if form.errors else 200)
 
 
 @capability_required(EDIT)
 def import_detail(request, run_id: int):
-    run = selectors.import_run_get(run_id)
-    if run is None:
-        raise NotFound("No such import.")
+    run = selectors.import_run_view(actor=Actor.for_request(request), run_id=run_id)
     return render(request, "hotlists/import_detail.html", {"run": run})
 
 

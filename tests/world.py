@@ -1,17 +1,22 @@
 """One rich world of every kind of object the URLs take an id of, for the cross-app tests.
 
-Seven reads with distinctive plates (QZX7781…) and image and crop bytes, each in a different relation:
-plain, an alert's, held, in an evidence package, flagged as erroneous, released to a partner agency,
-uploaded by the camera whose key the tests hold. Around them: a hotlist entry (a partial plate that
-names no read), an import, a hold, packages, a flag, a felony-exception request, an agency with a
-declaration, a partner person and key, a released written request, a records request, a report signed
-off with a discrepancy notice, a camera placement, a district, a policy text and a complaint; and a
-signed-in client (password and TOTP) per role, per searching or auditing role with an open
-justification that has searched nothing, anonymous, the camera and the partner.
+Eight reads with distinctive plates (QZX7781…) and image and crop bytes, each in a different relation:
+plain (searched for and opened by a detective), an alert's, held, in an evidence package, flagged as
+erroneous, flagged and the flag reviewed, released to a partner agency, uploaded by the camera whose
+key the tests hold. Around them: a hotlist entry (a partial plate that names no read), an analyst's
+import whose rejected row names a plate of its own, a hold, packages, flags, a felony-exception
+request, an agency with a declaration, a partner person and key, a released written request, a records
+request, a report signed off with a discrepancy notice, a camera placement, a district, a policy text
+and a complaint; audit entries that carry plates (the search, the opening, a refused opening, the
+flag's review); and a signed-in client (password and TOTP) per role, per searching or auditing role
+with an open justification that has searched nothing, anonymous, the camera and the partner.
 
-``values`` maps URL kwarg names (or "url name.kwarg") to the ids to fill paths with (tests/urlwalk.py).
+``values`` maps URL kwarg names (or "url name.kwarg") to the ids to fill paths with (tests/urlwalk.py);
+``queries`` maps URL names to query strings to send as well (``?event=`` of the audit entries that name
+reads, the audit log's filters).
 """
 import base64
+import contextlib
 import copy
 import hashlib
 import io
@@ -21,17 +26,20 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
-from alpr import partitions, storage
+from alpr import access, partitions, storage
 from alpr.models import Camera, PlateRead, ReadStatus
 from alpr.services import camera_create, camera_credential_rotate
+from audit.actions import all_actions
 from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from conftest import UserFactory, sign_in
-from hotlists.models import Alert, Hotlist, HotlistEntry, ImportRun, ImportStatus, MatchKind
+from core.errors import PolicyDenied
+from hotlists.models import Alert, Hotlist, HotlistEntry, HotlistSource, ImportRun, ImportStatus, MatchKind
 from hotlists.services import set_match_keys
 from policy.roles import Capability, Role
 from reports.models import ComplaintKind, DiscrepancyNotice, District
@@ -40,6 +48,7 @@ from reports.services.cameras import placement_request
 from reports.services.policy_docs import policy_doc_draft
 from reports.services.portal import complaint_submit
 from reports.services.reports import report_generate, report_sign_off
+from retention import services as retention_services
 from retention.models import ErroneousFlag, ErrorKind, EvidenceHold, HeldRead
 from retention.services import evidence
 from searches import services as search_services
@@ -65,19 +74,33 @@ CONTEXTS = ("anonymous", "camera", "partner", *Role.values,
             *(f"{role}+justification" for role in (*SEARCHING_ROLES, *AUDITING_ROLES)))
 
 
+# The plate of the import's rejected row: the file's own text, no read's.
+IMPORTED_PLATE = "QZX7799"
+
+
 @dataclass
 class Secret:
-    """What of one read may not leave: its plate (unless typed in elsewhere), its image and its crop."""
+    """What of one read may not leave: its plate (unless typed in elsewhere), its image and its crop.
 
-    read_id: int
+    Or, with `import_id`, the plate in the rejected row of an import (no read, no image)."""
+
+    read_id: int | None
     plate: str | None
     images: list[bytes]
     alert_id: int | None = None
     flagged: bool = False  # the subject of someone's erroneous-read flag
+    import_id: int | None = None
+    importer_id: int | None = None  # who imported the file: the one who may open its report
+
+    @property
+    def names(self) -> set[str]:
+        """The audit targets of which one, written by the request that showed it, accounts for it."""
+        return {f"{kind}:{pk}" for kind, pk in (("read", self.read_id), ("alert", self.alert_id),
+                                                 ("import", self.import_id)) if pk is not None}
 
     def found_in(self, body: bytes) -> list[str]:
         found = [f"plate {self.plate}"] if self.plate and self.plate.encode() in body.upper() else []
-        for kind, image in zip(("image", "crop"), self.images, strict=True):
+        for kind, image in zip(("image", "crop"), self.images, strict=True) if self.images else ():
             if image[4:36] in body or base64.b64encode(image) in body:
                 found.append(kind)
         return found
@@ -107,10 +130,16 @@ class Context:
     headers: dict = field(default_factory=dict)
     released: set[int] = field(default_factory=set)  # reads released to this partner agency
     audit_justified: bool = False  # an audit justification is open (auditor, administrator)
+    # Reads named by someone else's allowed access to ALPR data in the audit log: the audit scope (USE-4).
+    audit_named: frozenset[int] = frozenset()
 
     def in_scope(self, secret: Secret) -> bool:
+        if secret.import_id is not None:
+            return self.user is not None and self.user.pk == secret.importer_id
         if secret.read_id in self.released:
             return True
+        if self.audit_justified and secret.read_id in self.audit_named:
+            return True  # the auditor reading the log, or opening a read from an entry that names it
         if secret.flagged and self.audit_justified and self.user.can(Capability.MANAGE_RETENTION):
             return True  # the reviewer judging a flag: the flag is someone else's recorded action (USE-4)
         return bool(secret.alert_id and self.user and self.user.can(Capability.VERIFY_ALERTS))
@@ -148,6 +177,7 @@ class World:
     secrets: list[Secret]
     values: dict
     contexts: dict[str, Context]
+    queries: dict[str, list[dict]] = field(default_factory=dict)
 
 
 def _image(plate: str, kind: str) -> bytes:
@@ -184,13 +214,17 @@ def build_world() -> World:
     reads, street, camera_key = _reads()
     values["read_id"] = [read.pk for read in reads.values()]
     alert = _alerting(reads["alert"], street, values)
+    run = _import(people[Role.ANALYST], values)
     _evidence(act, reads, values)
+    queries = _audit_trail(act[Role.ADMINISTRATOR], reads, values)
     partner_key = _sharing(act[Role.ADMINISTRATOR], reads["released"], values)
     _oversight(act[Role.ADMINISTRATOR], values)
     secrets = [Secret(read.pk, None if name == "released" else read.plate,
                       [_image(read.plate, "full"), _image(read.plate, "crop")],
-                      alert.pk if name == "alert" else None, flagged=name == "flagged")
+                      alert.pk if name == "alert" else None, flagged=name in ("flagged", "reviewed"))
                for name, read in reads.items()]
+    secrets.append(Secret(None, IMPORTED_PLATE, [], import_id=run.pk, importer_id=run.imported_by_id))
+    audit_named = _audit_named()
     contexts = {
         "anonymous": Context("anonymous", Client(raise_request_exception=False)),
         "camera": Context("camera", Client(raise_request_exception=False),
@@ -202,8 +236,8 @@ def build_world() -> World:
     for role, user in people.items():
         contexts[role] = Context(role, _signed_in(user), user)
     for role in (*SEARCHING_ROLES, *AUDITING_ROLES):
-        contexts[f"{role}+justification"] = _justified(role)
-    return World(secrets, values, contexts)
+        contexts[f"{role}+justification"] = _justified(role, audit_named)
+    return World(secrets, values, contexts, queries)
 
 
 def _reads() -> tuple[dict[str, PlateRead], Camera, str]:
@@ -214,13 +248,13 @@ def _reads() -> tuple[dict[str, PlateRead], Camera, str]:
     camera_key = camera_credential_rotate(actor=system, camera_id=uploader.pk).key
     reads = {name: _read(street, plate) for name, plate in (
         ("plain", "QZX7781"), ("alert", "QZX7782"), ("held", "QZX7783"), ("packaged", "QZX7784"),
-        ("flagged", "QZX7785"), ("released", "QZX7786"))}
+        ("flagged", "QZX7785"), ("released", "QZX7786"), ("reviewed", "QZX7788"))}
     reads["camera"] = _read(uploader, "QZX7787", hours_ago=1)
     return reads, street, camera_key
 
 
 def _alerting(read: PlateRead, camera: Camera, values: dict) -> Alert:
-    """A partial-plate hotlist entry (it names no read's plate), an alert on `read`, an import."""
+    """A partial-plate hotlist entry (it names no read's plate), an alert on `read`."""
     hotlist = Hotlist.objects.create(name="Side door internal")
     wanted = HotlistEntry(hotlist=hotlist, plate_pattern="QZX77*", reason="Stolen in a burglary",
                           case_number="26-100000", expires_at=timezone.now() + timedelta(days=30))
@@ -228,10 +262,61 @@ def _alerting(read: PlateRead, camera: Camera, values: dict) -> Alert:
     wanted.save()
     alert = Alert.objects.create(read_id=read.pk, read_captured_at=read.captured_at, camera=camera,
                                  entry=wanted, match_kind=MatchKind.WILDCARD, created_at=read.captured_at)
-    run = ImportRun.objects.create(source=hotlist.source, hotlist=hotlist, file_name="ncic.txt",
-                                   sha256="0" * 64, started_at=timezone.now(), status=ImportStatus.ACCEPTED)
-    values.update(entry_id=[wanted.pk], alert_id=[alert.pk], run_id=[run.pk])
+    values.update(entry_id=[wanted.pk], alert_id=[alert.pk])
     return alert
+
+
+def _import(importer: User, values: dict) -> ImportRun:
+    """An analyst's import whose rejected row names a plate: its report is theirs to open."""
+    hotlist = Hotlist.objects.create(name="Side door imported", source=HotlistSource.CSV)
+    run = ImportRun.objects.create(
+        source=hotlist.source, hotlist=hotlist, file_name="case.csv", sha256="0" * 64,
+        started_at=timezone.now(), status=ImportStatus.ACCEPTED, rows_total=2, rows_accepted=1,
+        rows_rejected=1, rejected_rows=[{"line": 3, "reason": "No description (the reason for the entry).",
+                                         "text": f"{IMPORTED_PLATE},,IL,26-100000"}],
+        imported_by=importer, imported_by_label=importer.audit_label)
+    values["run_id"] = [run.pk]
+    return run
+
+
+def _audit_trail(administrator: Actor, reads: dict[str, PlateRead], values: dict) -> dict[str, list[dict]]:
+    """Audit entries that carry plates, written by the services themselves: a detective searches the
+    plain read's plate and opens the read, tries to open the held one (refused: it names the id tried),
+    and the administrator rejects a flag on the reviewed read (the flag's plate before). Return the
+    query strings that walk them: ``?event=`` of each, the audit log's filters."""
+    searcher = Actor.for_user(UserFactory(role=Role.DETECTIVE), client_ip="10.0.0.9")
+    justification = search_services.justification_open(
+        actor=searcher, purpose="violent_crime", case_number="26-100004", description=DESCRIPTION)
+    plain, held, reviewed = reads["plain"], reads["held"], reads["reviewed"]
+    access.plate_reads_search(actor=searcher, justification=justification, plate=plain.plate)
+    access.plate_read_get(actor=searcher, justification=justification, read_id=plain.pk)
+    with contextlib.suppress(PolicyDenied):
+        access.plate_read_get(actor=searcher, justification=justification, read_id=held.pk)
+    flag = ErroneousFlag.objects.create(read_id=reviewed.pk, read_captured_at=reviewed.captured_at,
+                                        kind=ErrorKind.MISREAD, note="The 8 is a B",
+                                        plate_before=reviewed.plate, flagged_by=searcher.user)
+    retention_services.flag_review(actor=administrator, flag_id=flag.pk, confirm=False,
+                                   note="The photo shows the plate as read")
+    values["flag_id"].append(flag.pk)
+    naming = Q()
+    for read in (plain, held, reviewed):
+        naming |= Q(targets__contains=[f"read:{read.pk}"])
+    events = [{"event": pk} for pk in AuditEvent.objects.filter(
+        naming, actor_user__in=[searcher.user, administrator.user]).values_list("pk", flat=True)]
+    filters = [{}, {"action": "read.viewed"}, {"action": "search.plate"},
+               {"action": "retention.flag_reviewed"}, {"justification": justification.pk}]
+    return {"searches:read_detail": events, "searches:read_image": events, "audit:log": filters,
+            "audit:export": filters,
+            # By case number: a plate in the query string would come back as the form's own input.
+            "searches:audit_lookup": [{"case_number": justification.case_number}]}
+
+
+def _audit_named() -> frozenset[int]:
+    """The reads named by allowed audit entries of access to ALPR data: what an auditor may open (USE-4)."""
+    touching = [action.code for action in all_actions() if action.touches_alpr_data]
+    targets = AuditEvent.objects.filter(outcome=Outcome.ALLOWED, action__in=touching).values_list("targets",
+                                                                                                   flat=True)
+    return frozenset(int(target[5:]) for row in targets for target in row or () if target.startswith("read:"))
 
 
 def _evidence(act: dict[str, Actor], reads: dict[str, PlateRead], values: dict) -> None:
@@ -292,7 +377,7 @@ def _oversight(administrator: Actor, values: dict) -> None:
                   complaint_id=[complaint.pk])
 
 
-def _justified(role: str) -> Context:
+def _justified(role: str, audit_named: frozenset[int]) -> Context:
     """A fresh person of `role` with an open justification that has searched nothing."""
     user = UserFactory(role=role)
     justification = search_services.justification_open(
@@ -302,5 +387,6 @@ def _justified(role: str) -> Context:
     session = client.session
     session[SESSION_KEY] = justification.pk
     session.save()
-    return Context(f"{role}+justification", client, user,
-                   audit_justified=justification.kind == JustificationKind.AUDIT)
+    audit = justification.kind == JustificationKind.AUDIT
+    return Context(f"{role}+justification", client, user, audit_justified=audit,
+                   audit_named=audit_named if audit else frozenset())

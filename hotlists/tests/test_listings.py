@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import TrainingRecord
 from core.errors import PolicyDenied
-from hotlists import alerts, services
+from hotlists import alerts, imports, services
 from hotlists.matching import read_match_hotlists
 from hotlists.tests.conftest import act_as, audit_rows, in_days
 from policy.roles import Role
@@ -96,3 +96,68 @@ def test_a_refused_alert_poll_is_recorded(detective, user_factory, make_read):
         alerts.alerts_poll(actor=act_as(lapsed), after_id=0)
     [row] = audit_rows("hotlist.alerts_delivered")
     assert row.outcome == "refused" and row.actor_user == lapsed
+
+
+# --- import reports: the rejected rows are the file's own text, plates included ---------------------
+
+REJECTED_PLATE = "QRS4471"
+
+
+def _import_with_a_rejected_row(actor, settings):
+    """A CSV import of three rows, one rejected for its missing description (its text names the plate)."""
+    settings.HOTLIST_IMPORT_MAX_REJECTED_SHARE = 0.5
+    data = ("Plate Number,Description,State/Province,Case Number\n"
+            "7ABC123,Stolen in burglary at 100 Main St,IL,26-004512\n"
+            f"{REJECTED_PLATE},,IL,26-004512\n"
+            "KRN5562,Robbery getaway car,IL,26-004512\n").encode()
+    return imports.hotlist_import(actor=actor, source="csv", file_name="case.csv", data=data)
+
+
+@pytest.mark.rule("AUD-1")
+def test_an_import_report_opens_for_its_importer_and_is_audited_with_the_rows_shown(
+        detective, make_verified_client, settings):
+    run = _import_with_a_rejected_row(act_as(detective), settings)
+    assert run.rows_rejected == 1
+    response = make_verified_client(user=detective).get(f"/hotlists/imports/{run.pk}/")
+    assert response.status_code == 200 and REJECTED_PLATE.encode() in response.content
+    [row] = audit_rows("hotlist.import_viewed")
+    assert (row.actor_user, row.outcome, row.result_count) == (detective, "allowed", 1)
+    assert row.targets == [f"import:{run.pk}", f"hotlist:{run.hotlist_id}"]
+
+
+@pytest.mark.rule("AUD-1")
+def test_another_persons_import_report_is_refused_as_not_found_and_audited(
+        detective, analyst, make_verified_client, settings):
+    # Tried: an analyst opens a detective's import report by its number; it showed the rejected rows.
+    run = _import_with_a_rejected_row(act_as(detective), settings)
+    other = make_verified_client(user=analyst)
+    response = other.get(f"/hotlists/imports/{run.pk}/")
+    assert response.status_code == 404 and REJECTED_PLATE.encode() not in response.content
+    missing = other.get(f"/hotlists/imports/{run.pk + 1000}/")
+    assert missing.status_code == 404
+    refused = audit_rows("hotlist.import_viewed")
+    assert [(r.actor_user, r.outcome, r.targets) for r in refused] == [
+        (analyst, "refused", [f"import:{run.pk}"]), (analyst, "refused", [f"import:{run.pk + 1000}"])]
+    history = other.get("/hotlists/imports/")
+    assert b"case.csv" in history.content and f"/hotlists/imports/{run.pk}/".encode() not in history.content
+
+
+@pytest.mark.rule("ACC-5")
+def test_an_importer_whose_training_lapsed_is_refused_the_report(detective, make_verified_client, settings):
+    # Tried: the importer's training lapsed, then they opened their own report.
+    run = _import_with_a_rejected_row(act_as(detective), settings)
+    TrainingRecord.objects.filter(user=detective).delete()
+    response = make_verified_client(user=detective).get(f"/hotlists/imports/{run.pk}/")
+    assert response.status_code == 403 and REJECTED_PLATE.encode() not in response.content
+    [row] = audit_rows("hotlist.import_viewed")
+    assert row.outcome == "refused"
+
+
+@pytest.mark.rule("AUD-1")
+def test_the_folder_imports_report_opens_for_every_hotlist_editor(analyst, make_verified_client, settings):
+    run = _import_with_a_rejected_row(imports.FOLDER_ACTOR, settings)
+    editor = make_verified_client(user=analyst)
+    assert f"/hotlists/imports/{run.pk}/".encode() in editor.get("/hotlists/imports/").content
+    assert REJECTED_PLATE.encode() in editor.get(f"/hotlists/imports/{run.pk}/").content
+    [row] = audit_rows("hotlist.import_viewed")
+    assert (row.actor_user, row.outcome) == (analyst, "allowed")

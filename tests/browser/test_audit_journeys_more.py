@@ -1,5 +1,6 @@
 """The auditor's journey in a real browser: filter the audit log by person and flag, export what the filter
-shows as CSV, and verify the hash chain; each reading of the log is itself logged (AUD-1, AUD-2)."""
+shows as CSV, and verify the hash chain; each reading of the log is itself logged (AUD-1, AUD-2). The
+plates in the log show only under an audit justification (USE-4)."""
 import contextlib
 import csv
 import io
@@ -7,6 +8,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
+from alpr.access import plate_read_get, plate_reads_search
 from audit.chain import chain_head
 from audit.context import Actor
 from audit.models import AuditEvent, Outcome
@@ -14,6 +16,7 @@ from conftest import UserFactory
 from core.errors import PolicyDenied
 from policy.roles import Role
 from searches.services import justification_open
+from searches.tests.factories import make_camera, make_read, open_justification
 from tests.browser.conftest import assert_accessible, browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,3 +82,40 @@ def test_auditor_filters_the_log_exports_it_and_verifies_the_chain(page, live_se
     assert exported_row.result_count == 1 and exported_row.query.get("flagged") is True
     verified = mine.get(action="audit.chain_verified")
     assert verified.outcome == Outcome.ALLOWED and not verified.flagged
+
+
+@pytest.mark.rule("USE-4")
+def test_auditor_sees_the_plates_of_the_log_only_after_stating_an_audit_justification(page, live_server):
+    auditor = UserFactory(role=Role.AUDITOR)
+    detective = UserFactory(role=Role.DETECTIVE, full_name="Jordan Brooks")
+    read = make_read(camera=make_camera("Harlem & North"), plate="KRN5562")
+    justification = open_justification(detective)
+    plate_reads_search(actor=Actor.for_user(detective), justification=justification, plate="KRN5562")
+    plate_read_get(actor=Actor.for_user(detective), justification=justification, read_id=read.pk)
+
+    browser_sign_in(page, live_server, auditor)
+    page.get_by_role("link", name="Audit log").click()
+    filters = page.get_by_role("search", name="Filter the audit log")
+    filters.get_by_label("Action").select_option(value="read.viewed")
+    filters.get_by_role("button", name="Filter").click()
+    events = page.get_by_role("table", name="Audit events matching the filter, newest first")
+    row = events.get_by_role("row").filter(has_text="Jordan Brooks")
+    expect(row).to_contain_text("[plate withheld")
+    expect(row).not_to_contain_text("KRN5562")
+    assert_accessible(page, "the audit log with its plates withheld")
+
+    page.get_by_role("link", name="search gate").click()
+    page.get_by_label("Description").fill("Monthly audit of November: the reads opened by detectives")
+    page.get_by_role("button", name="Continue to search").click()
+    page.get_by_role("link", name="Audit log").click()
+    filters = page.get_by_role("search", name="Filter the audit log")
+    filters.get_by_label("Action").select_option(value="read.viewed")
+    filters.get_by_role("button", name="Filter").click()
+    expect(page.get_by_text("shown under your audit justification")).to_be_visible()
+    events = page.get_by_role("table", name="Audit events matching the filter, newest first")
+    expect(events.get_by_role("row").filter(has_text="Jordan Brooks")).to_contain_text("KRN5562")
+    assert_accessible(page, "the audit log with its plates under an audit justification")
+
+    listings = AuditEvent.objects.filter(actor_user=auditor, action="audit.log_viewed").order_by("id")
+    assert [listing.query.get("plates_shown", False) for listing in listings][-1] is True
+    assert f"read:{read.pk}" in listings.last().targets

@@ -1,0 +1,100 @@
+"""What of the audit log a reader sees (USE-4, AUD-1).
+
+The log's plate-bearing fields are ALPR data. An event of an action that may name a plate (the
+registry's ``names_plates``) carries it in its description (a justification's or a flag's words, a
+hotlist entry), its query (the plate searched, a read's plate as viewed, a flag's plate before and
+after) or a target that is not an id (``plate:``, ``plate-pattern:``). Those fields are shown only to a
+reader under an open audit justification: ``alpr.access`` checks it and hands the audit selectors a
+`Disclosure`, and the listing's audit row carries the justification. Otherwise they are withheld; what
+is left is who, when, which action, the outcome, purpose, case number, the reason of a refusal (the
+system's own words), the ids of the targets, the numbers of the query and the result count.
+"""
+import json
+import re
+from dataclasses import dataclass
+
+from audit import actions
+from audit.models import AuditEvent
+
+WITHHELD = "[plate withheld — open an audit justification]"
+# The fields of an event that may carry plate text.
+PLATE_FIELDS = ("description", "targets", "query")
+_ID = re.compile(r"\d{1,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """Leave to show the log's plate text: made by ``alpr.access`` once it has checked an audit
+    justification, whose purpose, case number and description the listing's audit row carries."""
+
+    justification_id: int
+    audit_fields: dict
+
+
+@dataclass(frozen=True)
+class ShownEvent:
+    """An event as its reader sees it: the event's own fields, but for the plate-bearing ones as shown."""
+
+    event: AuditEvent
+    description: str
+    targets: list
+    query: dict
+
+    def __getattr__(self, name):
+        return getattr(self.event, name)
+
+    @property
+    def query_text(self) -> str:
+        return json.dumps(self.query, sort_keys=True, ensure_ascii=False) if self.query else ""
+
+
+def names_plates(code: str) -> bool:
+    """Whether events of action `code` may carry plate text (an unregistered action may)."""
+    try:
+        return actions.get(code).names_plates
+    except KeyError:
+        return True
+
+
+def _is_number(value) -> bool:
+    return value is None or isinstance(value, bool | int | float)
+
+
+def _withheld_query(value):
+    """Keep the query's keys and its numbers (ids, counts, flags); withhold every text in it."""
+    if isinstance(value, dict):
+        return {key: _withheld_query(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return value if all(isinstance(item, int) for item in value) else WITHHELD
+    return value if _is_number(value) else WITHHELD
+
+
+def _withheld_target(target) -> str:
+    """Keep a target that names an object by its id (``read:12``); withhold one that names it by text."""
+    kind, _, value = str(target).partition(":")
+    return target if "plate" not in kind and _ID.fullmatch(value) else f"{kind}:{WITHHELD}"
+
+
+_WITHHOLD = {
+    "description": lambda text: WITHHELD if text else text,
+    "targets": lambda targets: [_withheld_target(target) for target in targets or ()],
+    "query": _withheld_query,
+}
+
+
+def shown_fields(fields: dict, *, action: str, disclosed: bool) -> dict:
+    """Return `fields` of an event of `action` (any of PLATE_FIELDS among them) as the reader sees them."""
+    if disclosed or not names_plates(action):
+        return fields
+    return {name: _WITHHOLD[name](value) if name in _WITHHOLD else value for name, value in fields.items()}
+
+
+def shown_event(event: AuditEvent, *, disclosed: bool) -> ShownEvent:
+    fields = {name: getattr(event, name) for name in PLATE_FIELDS}
+    return ShownEvent(event, **shown_fields(fields, action=event.action, disclosed=disclosed))
+
+
+def reads_named(targets_of_events) -> list[str]:
+    """Return the ``read:<id>`` targets of the events, once each, in order: the reads a listing names."""
+    return list(dict.fromkeys(target for targets in targets_of_events for target in targets or ()
+                              if str(target).startswith("read:")))
