@@ -68,10 +68,13 @@ from sharing.tests.conftest import (
 DESCRIPTION = "Armed robbery at the Oak Street pharmacy, suspect fled in a silver Honda sedan"
 # A case number no hold, package or search of the world uses: its justification has nothing in scope.
 UNUSED_CASE = "26-777777"
+# The case of the world's hold: another detective stating it opens none of the hold's reads (RET-2).
+HOLD_CASE = "26-100001"
 SEARCHING_ROLES = (Role.OFFICER, Role.DISPATCHER, Role.ANALYST, Role.DETECTIVE)
 AUDITING_ROLES = (Role.ADMINISTRATOR, Role.AUDITOR)
 CONTEXTS = ("anonymous", "camera", "partner", *Role.values,
-            *(f"{role}+justification" for role in (*SEARCHING_ROLES, *AUDITING_ROLES)))
+            *(f"{role}+justification" for role in (*SEARCHING_ROLES, *AUDITING_ROLES)),
+            f"{Role.DETECTIVE}+hold-case")
 
 
 # The plate of the import's rejected row: the file's own text, no read's.
@@ -237,6 +240,8 @@ def build_world() -> World:
         contexts[role] = Context(role, _signed_in(user), user)
     for role in (*SEARCHING_ROLES, *AUDITING_ROLES):
         contexts[f"{role}+justification"] = _justified(role, audit_named)
+    contexts[f"{Role.DETECTIVE}+hold-case"] = _justified(Role.DETECTIVE, audit_named, case_number=HOLD_CASE,
+                                                         label=f"{Role.DETECTIVE}+hold-case")
     return World(secrets, values, contexts, queries)
 
 
@@ -324,7 +329,7 @@ def _evidence(act: dict[str, Actor], reads: dict[str, PlateRead], values: dict) 
     flagged is for those services' own tests), a package with its files, a felony-exception request."""
     detective = act[Role.DETECTIVE]
     held, flagged = reads["held"], reads["flagged"]
-    hold = EvidenceHold.objects.create(case_number="26-100001", reason="Robbery evidence",
+    hold = EvidenceHold.objects.create(case_number=HOLD_CASE, reason="Robbery evidence",
                                        placed_by=detective.user)
     HeldRead.objects.create(hold=hold, read_id=held.pk, captured_at=held.captured_at)
     flag = ErroneousFlag.objects.create(read_id=flagged.pk, read_captured_at=flagged.captured_at,
@@ -377,16 +382,20 @@ def _oversight(administrator: Actor, values: dict) -> None:
                   complaint_id=[complaint.pk])
 
 
-def _justified(role: str, audit_named: frozenset[int]) -> Context:
-    """A fresh person of `role` with an open justification that has searched nothing."""
+def _justified(role: str, audit_named: frozenset[int], *, case_number: str = UNUSED_CASE,
+               label: str = "") -> Context:
+    """A fresh person of `role` with an open justification for `case_number` that has searched nothing.
+
+    With the hold's case number, they are the colleague who states the case of a hold they did not place:
+    its reads are not theirs to open by id (the held-read scope binds to the hold's placer)."""
     user = UserFactory(role=role)
     justification = search_services.justification_open(
         actor=Actor.for_user(user, client_ip="10.0.0.9"), purpose="violent_crime",
-        case_number=UNUSED_CASE, description=DESCRIPTION)
+        case_number=case_number, description=DESCRIPTION)
     client = _signed_in(user)
     session = client.session
     session[SESSION_KEY] = justification.pk
     session.save()
     audit = justification.kind == JustificationKind.AUDIT
-    return Context(f"{role}+justification", client, user, audit_justified=audit,
+    return Context(label or f"{role}+justification", client, user, audit_justified=audit,
                    audit_named=audit_named if audit else frozenset())
