@@ -109,6 +109,8 @@ class Replay:
         self.later(start_of(day, 7), publish_audit_chain_head)
         if day.day == 1:
             self._month_begins(day)
+        elif index == 0:  # the month's costs, from the day the history begins
+            self.later(start_of(day, 9), lambda: self.department.record_costs(self.cameras))
         self.later(start_of(day, 7, 30), self.department.keep_hotlist_current)
         for camera in self.cameras:
             self._camera_day(day, camera)

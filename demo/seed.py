@@ -31,7 +31,7 @@ from reports.periods import previous_month, quarter_of
 HISTORY_DAYS = 35
 # How much of the last whole quarter the history covers, so its report has figures.
 QUARTER_TAIL_DAYS = 14
-OTHERS_PER_CAMERA = 6
+OTHERS_PER_CAMERA = 4
 
 
 @dataclass(frozen=True)

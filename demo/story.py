@@ -64,6 +64,7 @@ SEXES = [choice for choice in Sex.values if choice != Sex.NOT_RECORDED]
 
 POLICY_TITLE = "Automated License Plate Reader (ALPR) Policy"
 POLICY_SUMMARY = "First published version of the department's ALPR policy, for public comment."
+# {retention_days} is filled in from the policy in force when the text is drafted.
 POLICY_TEXT = """\
 1. Purpose. The department uses automated license plate readers (ALPR) only to investigate violent
 crime, stolen vehicles and stolen plates, and missing or endangered persons, and, with the Chief's
@@ -78,8 +79,8 @@ recognition and collects no audio.
 system refuses a search without them and records every search, view and download in an audit log that
 cannot be altered.
 
-4. Retention. Reads are deleted automatically after 30 days unless an evidence hold keeps them for a
-case; holds are reviewed regularly and released when no longer needed.
+4. Retention. Reads are deleted automatically after {retention_days} days unless an evidence hold keeps
+them for a case; holds are reviewed regularly and released when no longer needed.
 
 5. Alerts. A hotlist alert is verified against the photo, the issuing state and the vehicle before any
 officer acts on it.

@@ -211,7 +211,8 @@ class Department:
 
     def publish_policy_draft(self) -> None:
         actor = self.actor("ahart")
-        document = policy_doc_draft(actor=actor, title=POLICY_TITLE, text=POLICY_TEXT,
+        text = POLICY_TEXT.format(retention_days=current_policy().retention_days)
+        document = policy_doc_draft(actor=actor, title=POLICY_TITLE, text=text,
                                     summary_of_changes=POLICY_SUMMARY)
         policy_doc_open_comment(actor=actor, document_id=document.pk)
 

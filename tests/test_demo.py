@@ -41,6 +41,12 @@ def demo_settings(settings, tmp_path):
     settings.SHARING_DOCUMENTS_ROOT = tmp_path / "documents"
 
 
+@pytest.fixture(autouse=True)
+def quick_pdf(monkeypatch):
+    """WeasyPrint takes seconds per report; these tests read the HTML and the figures."""
+    monkeypatch.setattr("reports.services.reports.render_pdf", lambda html: b"%PDF-1.7 stub for tests")
+
+
 def _seed(size: HistorySize = SHORT, today: datetime = TODAY) -> str:
     with time_machine.travel(today, tick=True):
         return seed_demo(size)
@@ -104,6 +110,12 @@ def test_the_seeded_history_is_built_once_and_its_reports_have_figures_and_its_c
     assert {TODAY.date() - timedelta(days=n) for n in range(5)} <= days
     report = verify_chain()
     assert report.ok and report.rows == AuditEvent.objects.count()
+
+    # The next day's run replays that day only, and generates no report twice.
+    reports = Report.objects.count()
+    assert "1 day(s) of history replayed" in _seed(today=TODAY + timedelta(days=1))
+    assert last_replayed_day() == TODAY.date() + timedelta(days=1) and Report.objects.count() == reports
+    assert verify_chain().ok
 
 
 @pytest.mark.django_db
