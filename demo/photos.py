@@ -20,9 +20,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from alpr import storage
 from alpr.models import Camera, PlateRead
-from ingest.services import EdgeReading, read_accept, read_recognize
+from ingest.services import EdgeReading, plate_crop_jpeg, read_accept, read_recognize
 from ingest.synthetic import plate_box, plate_photo
 from ingest.validation import CheckedImage, check_image
 
@@ -57,8 +56,7 @@ class Traffic:
         if vehicle.reading is None:
             accepted = read_accept(camera=camera, photo=vehicle.photo, captured_at=captured_at,
                                    idempotency_key=key, queue=False)
-            read_recognize(read_id=accepted.read.pk)
-            vehicle.reading = _reading_of(PlateRead.system_objects.get(pk=accepted.read.pk))
+            vehicle.reading = _reading_of(vehicle.photo, read_recognize(read_id=accepted.read.pk) or [])
             return accepted.read
         return read_accept(camera=camera, photo=vehicle.photo, captured_at=captured_at,
                            idempotency_key=key, edge=vehicle.reading).read
@@ -86,9 +84,15 @@ def _random_plate(rng: random.Random) -> str:
     return f"{rng.randint(100, 999)}{rng.choice('ABCDEFGHJKLMN')}{rng.randint(100, 999)}"
 
 
-def _reading_of(read: PlateRead) -> EdgeReading:
-    """What the pipeline stored for a read, to send with the same photo next time."""
-    box = [read.box_x, read.box_y, read.box_w, read.box_h] if read.box_w else None
-    crop = check_image(storage.read_bytes(read.crop_path), what="crop") if read.crop_path else None
-    return EdgeReading(plate=read.plate, confidence=read.confidence, candidates=read.candidates,
-                       state=read.state, box=box, crop=crop)
+def _reading_of(photo: CheckedImage, plates: list[dict]) -> EdgeReading:
+    """What the pipeline read in a photo (best plate first), to send with the same photo next time; a
+    photo in which it found no plate passes again as a read without a plate, as it was stored."""
+    if not plates:
+        return EdgeReading(plate="", confidence=None)
+    best = plates[0]
+    crop = plate_crop_jpeg(photo.data, best["box"])
+    return EdgeReading(plate=best["text"], confidence=float(best["confidence"]),
+                       candidates=best.get("candidates") or [best],
+                       state=str(best.get("state") or "")[:8] or None,
+                       box=[int(value) for value in best["box"]],
+                       crop=check_image(crop, what="crop") if crop else None)

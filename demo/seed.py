@@ -9,13 +9,13 @@ records request). Idempotent: a second run finds everything, replays only the da
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Sum
 from django.test import override_settings
 from django.utils import timezone
 
 from accounts.bootstrap import agency_bootstrap
 from accounts.models import TrainingKind, User
 from accounts.services import account_approve, account_create, training_record
-from alpr.models import PlateRead
 from audit.context import Actor
 from demo.alpr_data import seed_cameras
 from demo.clock import at
@@ -26,6 +26,7 @@ from demo.photos import traffic
 from demo.sharing_data import seed_agencies, seed_waiting_requests
 from demo.workday import Department
 from reports.periods import previous_month, quarter_of
+from retention.models import PurgeRun
 
 # At least this much history: longer than the retention period, so the purge has run on it.
 HISTORY_DAYS = 35
@@ -72,8 +73,9 @@ def seed_demo(size: HistorySize = HistorySize()) -> str:
                               others_per_camera=size.others_per_camera)
         _waiting_for_the_tour(department)
     origin = "real photos read by the pipeline" if vehicles.real_photos else "generated photos"
+    purged = PurgeRun.objects.aggregate(rows=Sum("rows_deleted"))["rows"] or 0
     return (f"{User.objects.count()} people, {len(cameras)} cameras, {days} day(s) of history replayed "
-            f"({vehicles.uploads} uploads, {origin}), {PlateRead.system_objects.count()} reads kept")
+            f"({vehicles.uploads} uploads, {origin}); {purged} reads purged past the retention period")
 
 
 def _found_department() -> tuple[Department, list]:

@@ -17,8 +17,10 @@ from audit.chain import verify_chain
 from audit.models import AuditEvent
 from demo.history import last_replayed_day
 from demo.people import current_demo_code
+from demo.photos import REAL_PHOTOS, traffic
 from demo.seed import HistorySize, history_first_day, seed_demo
 from hotlists.models import Alert
+from ingest import services as ingest_services
 from policy.roles import Role
 from reports.metrics import usage_over
 from reports.models import CameraDistrict, CameraPlacementRequest, District, PlacementStatus, Report
@@ -132,6 +134,28 @@ def test_a_history_longer_than_the_retention_period_was_purged_nightly_but_the_h
     assert old.exists() and set(old.values_list("plate", flat=True)) == {hold.plate}
     september = usage_over(month(2026, 9))
     assert september.reads_purged > 0 and september.reads > 0
+
+
+@pytest.mark.django_db
+@pytest.mark.rule("ING-1")
+@pytest.mark.skipif(not REAL_PHOTOS.is_dir(), reason="no real benchmark photos beside the repository")
+def test_a_real_photo_is_recognised_by_the_pipeline_once_and_its_reading_sent_with_it_again(monkeypatch):
+    calls = []
+    recognise = ingest_services.recognize_photo
+    monkeypatch.setattr(ingest_services, "recognize_photo", lambda data: calls.append(1) or recognise(data))
+    vehicles = traffic(use_real_photos=True, limit=1)
+    [vehicle] = vehicles.others
+    camera = Camera.objects.create(name="Harlem Ave at North Ave", status=CameraStatus.ACTIVE,
+                                   installed_on=date(2025, 1, 1))
+    now = timezone.now()
+    first = vehicles.pass_camera(vehicle, camera, now - timedelta(hours=2))
+    again = vehicles.pass_camera(vehicle, camera, now - timedelta(hours=1))
+    assert len(calls) == 1 and vehicles.real_photos
+    first, again = (PlateRead.system_objects.get(pk=read.pk) for read in (first, again))
+    assert first.status == again.status == "done" and first.plate == again.plate
+    assert first.processing_ms is not None and again.processing_ms is None  # only the first was recognised
+    assert (again.box_x, again.box_w) == (first.box_x, first.box_w)
+    assert bool(again.crop_path) == bool(first.crop_path)
 
 
 def test_the_history_reaches_back_over_the_last_whole_month_and_into_the_last_quarter():
