@@ -40,7 +40,6 @@ from reports.tasks import (
 )
 from retention.tasks import purge_expired_reads
 
-REPLAYER = "demo seeding"
 # The cameras' day: first and last passage (agency time).
 TRAFFIC_HOURS = (5, 23)
 NAMED_PASS_CHANCE = 0.3  # each named vehicle passes each camera on a day with this chance
@@ -67,6 +66,8 @@ class Step:
 
 @dataclass
 class Replay:
+    """Replays days: each day's steps on a timeline, run in time order with the clock at each one."""
+
     department: Department
     cameras: list[Camera]
     traffic: Traffic
@@ -153,21 +154,21 @@ class Replay:
         for number in range(2):
             case = CASES[(index * 2 + number) % len(CASES)]
             hour = 9 + 3 * number + self.rng.randint(0, 2)
-            self.later(start_of(day, hour, self.rng.randint(0, 59)), self._search(case, day, index))
+            self.later(start_of(day, hour, self.rng.randint(0, 59)), self._search(case, day, number))
         attempt = REFUSED_ATTEMPTS[index % len(REFUSED_ATTEMPTS)]
         if index % 2 == 1:
             self.later(start_of(day, 14, self.rng.randint(0, 59)),
-                       lambda: self.department.refused_attempt(attempt, case_number=_case_number(day, 90)))
+                       lambda: self.department.refused_attempt(attempt, case_number=_case_number(day, 9)))
 
-    def _search(self, case: Case, day: date, index: int) -> Callable[[], None]:
+    def _search(self, case: Case, day: date, serial: int) -> Callable[[], None]:
         def work() -> None:
-            self.department.search_case(case, case_number=_case_number(day, index % 40), rng=self.rng)
+            self.department.search_case(case, case_number=_case_number(day, serial), rng=self.rng)
         return work
 
 
 def _case_number(day: date, serial: int) -> str:
-    """A case number in the agency's format (yy-nnnnnn), one per case and day."""
-    return f"{day:%y}-{4000 + day.timetuple().tm_yday * 10 + serial % 10:06d}"
+    """A case number in the agency's format (yy-nnnnnn), one per case of the day (serial 0 to 9)."""
+    return f"{day:%y}-{4000 + day.timetuple().tm_yday * 10 + serial:06d}"
 
 
 def replay_history(*, department: Department, cameras: list[Camera], traffic: Traffic, first_day: date,
