@@ -61,7 +61,7 @@ from sharing.services.requests import deletion_certify, request_decide, request_
 # inactivity rule (ACC-6) then sees them as the active people they are.
 SIGN_IN_EVERY = timedelta(days=14)
 HOTLIST_ENTRY_DAYS = 30
-CANVASS_RADIUS_M = 400
+CANVASS_RADIUS_M = 400  # the analyst's choice, within the policy's widest canvass
 FELONY_CASE = "26-004590"
 PARTNER_CASE = "RPD-26-00388"
 PARTNER_SEARCH_CASE = "RPD-26-00417"
@@ -109,9 +109,10 @@ class Department:
         if case.plate:
             return access.plate_reads_search(actor=actor, justification=justification, plate=case.plate)
         camera = Camera.objects.order_by("name").first()
+        radius = min(CANVASS_RADIUS_M, current_policy().canvass_max_radius_m)
         return access.plate_reads_canvass(actor=actor, justification=justification,
                                           latitude=float(camera.latitude), longitude=float(camera.longitude),
-                                          radius_m=CANVASS_RADIUS_M)
+                                          radius_m=radius)
 
     def refused_attempt(self, attempt: Attempt, *, case_number: str) -> None:
         """A justification the policy refuses (the refusal, and any flag, are the audit's record)."""
