@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: run test setup lint check-deploy bench-audit bench-ingest bench-recognition train-recognizer demo-code
+.PHONY: run test setup lint check-deploy bench-audit bench-ingest bench-recognition train-recognizer demo-code banner
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -38,3 +38,7 @@ train-recognizer: ## Retrain the plate reader (needs torch; never run in CI)
 
 demo-code: ## Print the current authenticator code of a demo account: make demo-code USER=oreyes
 	@$(PY) manage.py demo_code $(USER)
+
+banner: ## Print the demo's address, logins and current codes again (while `make run` runs)
+	@DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} bash -c 'source scripts/app-database-url.sh \
+		&& $(PY) manage.py seed_demo --print-logins --url "http://127.0.0.1:$${PORT:-8000}/"'

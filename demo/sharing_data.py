@@ -1,5 +1,6 @@
-"""Demo partner agencies: one with a declaration in force, one without; a written request and a
-public-records request waiting for review. Made through the sharing services, so the audit log is real."""
+"""Demo partner agencies: one with a declaration in force and its detective, one without; a written
+request and a public-records request waiting for review. Made through the sharing services, so the audit
+log is real."""
 
 from datetime import timedelta
 
@@ -7,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from audit.context import Actor
-from sharing.models import Agency, AgencyKind, RecordsRequest
+from sharing.models import Agency, AgencyKind, PartnerPerson, RecordsRequest, SharingRequest
 from sharing.services import agencies, requests
 from sharing.services.agencies import ATTESTATIONS
 
@@ -25,6 +26,7 @@ PARTNER = {
     "contact_email": "records@riverside-pd.example.org",
     "contact_phone": "708-555-0142",
 }
+WAITING_CASE = "RPD-26-00417"  # the request the tour approves and releases
 UNDECLARED = {
     "name": "Lake County Sheriff (Indiana)",
     "ori": "IN0450000",
@@ -35,7 +37,8 @@ UNDECLARED = {
 }
 
 
-def seed_sharing_data(*, admin) -> str:
+def seed_agencies(*, admin) -> PartnerPerson:
+    """The partner agency with its declaration in force and its detective, and the undeclared one."""
     actor = Actor.for_user(admin)
     partner = Agency.objects.filter(ori=PARTNER["ori"]).first()
     if partner is None:
@@ -59,6 +62,16 @@ def seed_sharing_data(*, admin) -> str:
             badge_number="R-214",
             email="sortiz@riverside-pd.example.org",
         )
+    if not Agency.objects.filter(ori=UNDECLARED["ori"]).exists():
+        agencies.agency_register(actor=actor, **UNDECLARED)
+    return PartnerPerson.objects.get(agency=partner, badge_number="R-214")
+
+
+def seed_waiting_requests(*, admin) -> str:
+    """What waits for the tour today: Riverside's written request, a public-records request."""
+    actor = Actor.for_user(admin)
+    partner = Agency.objects.get(ori=PARTNER["ori"])
+    if not SharingRequest.objects.filter(case_number=WAITING_CASE).exists():
         requests.request_receive(
             actor=actor,
             agency_id=partner.pk,
@@ -66,14 +79,12 @@ def seed_sharing_data(*, admin) -> str:
             requester_title="Detective",
             requester_email="sortiz@riverside-pd.example.org",
             purpose="violent_crime",
-            case_number="RPD-26-00417",
+            case_number=WAITING_CASE,
             description="Carjacking at gunpoint on North Avenue; the stolen grey SUV was seen heading east",
             plates="7ABC123",
             window_start=timezone.now() - timedelta(days=4),
             window_end=timezone.now(),
         )
-    if not Agency.objects.filter(ori=UNDECLARED["ori"]).exists():
-        agencies.agency_register(actor=actor, **UNDECLARED)
     if not RecordsRequest.objects.exists():
         requests.records_request_receive(
             actor=actor,

@@ -241,7 +241,7 @@ def read_recognize(*, read_id: int) -> list[dict] | None:
     try:
         photo = storage.read_bytes(read.image_path)
         plates = recognize_photo(photo)
-        crop = _crop_jpeg(photo, plates[0]["box"]) if plates else None
+        crop = plate_crop_jpeg(photo, plates[0]["box"]) if plates else None
     except Exception as error:
         logger.exception("recognition of read %s failed", read_id)
         _record_failure(read_id, f"{type(error).__name__}: {error}")
@@ -318,8 +318,9 @@ def _give_up(read: PlateRead, error: str) -> None:
                  description=f"after {read.attempts} attempts")
 
 
-def _crop_jpeg(photo: bytes, box) -> bytes | None:
-    """Cut the plate (with a small margin) out of the photo, as a JPEG."""
+def plate_crop_jpeg(photo: bytes, box) -> bytes | None:
+    """Cut the plate (with a small margin) out of the photo, as a JPEG: the crop recognition stores, and
+    the one the demo sends with a photo it had recognised before (demo/photos.py)."""
     x, y, w, h = (int(v) for v in box)
     with Image.open(io.BytesIO(photo)) as image:
         margin_x, margin_y = round(w * CROP_MARGIN), round(h * CROP_MARGIN)

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Start the whole system: web server, Celery worker and scheduler, with demo data. Ctrl-C stops all.
+# Their logs go to var/log/ (web.log, worker.log, scheduler.log), so the sign-in banner printed last stays
+# on screen; `make banner` prints it again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.local}
@@ -8,7 +10,10 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.local}
 source scripts/app-database-url.sh
 PORT=${PORT:-8000}
 VENV=.venv
+LOGS=var/log
+mkdir -p "$LOGS"
 
+printf '\033[1m==> %s\033[0m\n' "Loading the demo department and replaying its history (a minute or two the first time)"
 "$VENV/bin/python" manage.py seed_demo
 
 pids=()
@@ -22,11 +27,22 @@ stop() {
 trap stop INT TERM
 
 "$VENV/bin/gunicorn" config.wsgi --bind "127.0.0.1:$PORT" --workers 3 --access-logfile - \
-  --env DJANGO_SETTINGS_MODULE="$DJANGO_SETTINGS_MODULE" & pids+=($!)
-"$VENV/bin/celery" -A config worker --loglevel INFO --concurrency 2 & pids+=($!)
-"$VENV/bin/celery" -A config beat --loglevel INFO --pidfile= & pids+=($!)
+  --env DJANGO_SETTINGS_MODULE="$DJANGO_SETTINGS_MODULE" >>"$LOGS/web.log" 2>&1 & pids+=($!)
+"$VENV/bin/celery" -A config worker --loglevel INFO --concurrency 2 >>"$LOGS/worker.log" 2>&1 & pids+=($!)
+"$VENV/bin/celery" -A config beat --loglevel INFO --pidfile= >>"$LOGS/scheduler.log" 2>&1 & pids+=($!)
 
-sleep 2
+# The banner once the web server answers, so the address it prints works when it is read.
+"$VENV/bin/python" - "http://127.0.0.1:$PORT/portal/" <<'PY' || echo "The web server has not answered yet: see $LOGS/web.log"
+import sys, time, urllib.request
+for _ in range(60):
+    try:
+        urllib.request.urlopen(sys.argv[1], timeout=2)
+        break
+    except OSError:
+        time.sleep(1)
+else:
+    sys.exit(1)
+PY
 "$VENV/bin/python" manage.py seed_demo --print-logins --url "http://127.0.0.1:$PORT/"
 # If any of the three stops, stop the others too.
 wait -n "${pids[@]}"

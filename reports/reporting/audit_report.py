@@ -3,6 +3,7 @@
 Built from the audit log alone. Flags raised for the administrator's review:
 - a refused attempt (the policy said no);
 - an event flagged for audit (e.g. a vague or prohibited reason given);
+- a partner agency's person refused or flagged at the partner API (listed under their agency);
 - the same plate searched REPEAT_PLATE_THRESHOLD times or more by one person without a case number;
 - activity outside the person's normal hours: the hours of day in which they acted during the
   BASELINE_DAYS before the month, or, with too little history, the agency's default working hours.
@@ -13,11 +14,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import AccountStatus, User
 from audit import actions as registry
-from audit.models import AuditEvent, Outcome
+from audit.models import ActorType, AuditEvent, Outcome
 from core.compliance import enforces
 from policy.selectors import current_policy
 from reports import conf
@@ -151,17 +153,12 @@ def audit_activity(period: Period) -> AuditActivity:
             person.views += is_view(code)
             person.downloads += is_download(code)
             person.alerts_verified += is_alert_verification(code)
-        when = timezone.localtime(event["occurred_at"])
-        if event["outcome"] == Outcome.REFUSED:
-            person.refused += 1
-            flags.append(
-                [person.label, FLAG_REFUSED, f"{when:%Y-%m-%d %H:%M}", _label(code), event["reason"]]
-            )
-        if event["flagged"]:
-            person.flagged += 1
-            flags.append([person.label, FLAG_AUDIT, f"{when:%Y-%m-%d %H:%M}", _label(code), event["reason"]])
-        if when.hour not in hours[person.user.pk][0]:
+        person.refused += event["outcome"] == Outcome.REFUSED
+        person.flagged += event["flagged"]
+        flags += _event_flags(person.label, event)
+        if timezone.localtime(event["occurred_at"]).hour not in hours[person.user.pk][0]:
             person.off_hours += 1
+    flags += _partner_flags(period)
 
     for (user_pk, plate), found in sorted(plate_searches.items(), key=lambda item: item[1][0]["id"]):
         if len(found) >= REPEAT_PLATE_THRESHOLD:
@@ -188,6 +185,27 @@ def audit_activity(period: Period) -> AuditActivity:
                 ]
             )
     return AuditActivity(sorted(people.values(), key=lambda p: (-p.events, p.label)), flags, len(events))
+
+
+def _event_flags(label: str, event: dict) -> list[list]:
+    """The flags one audit event raises: refused by the policy, flagged for audit, or both."""
+    when = f"{timezone.localtime(event['occurred_at']):%Y-%m-%d %H:%M}"
+    raised = [FLAG_REFUSED] if event["outcome"] == Outcome.REFUSED else []
+    raised += [FLAG_AUDIT] if event["flagged"] else []
+    return [[label, flag, when, _label(event["action"]), event["reason"]] for flag in raised]
+
+
+def _partner_flags(period: Period) -> list[list]:
+    """Refused or flagged attempts by partner agencies' people (SHR-4, SHR-5): the partner API audits
+    them under the agency, not under an account of ours, so the loop over people never sees them."""
+    events = (
+        AuditEvent.objects.filter(occurred_at__gte=period.start, occurred_at__lt=period.end,
+                                  actor_type=ActorType.AGENCY)
+        .filter(Q(outcome=Outcome.REFUSED) | Q(flagged=True))
+        .order_by("occurred_at", "id")
+        .values("actor_label", *_FIELDS)
+    )
+    return [flag for event in events for flag in _event_flags(event["actor_label"], event)]
 
 
 def _label(code: str) -> str:
@@ -313,8 +331,9 @@ def _content(period: Period, people: list[PersonActivity], flags: list[list], to
             ),
             Section(
                 "Policy adherence",
-                "Refused attempts, reasons flagged as vague or prohibited, repeated "
-                "searches of one plate without a case number, and use outside a person's normal hours.",
+                "Refused attempts (partner agencies' included), reasons flagged as vague or prohibited, "
+                "repeated searches of one plate without a case number, and use outside a person's "
+                "normal hours.",
                 [flag_table],
             ),
         ],

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
+from alpr.audit_actions import CAMERA_STATUS_CHANGED
 from alpr.models import Camera, CameraStatus
 from audit.models import ActorType, AuditEvent, Outcome
 from hotlists.models import CONTACT_ACTIONS, Alert, AlertAction, RaceEthnicity, Sex, VerificationOutcome
@@ -169,6 +170,30 @@ def stop_demographics(period: Period) -> StopDemographics:
     )
 
 
+def cameras_in_service(period: Period) -> set[int]:
+    """Ids of the cameras in service at some time in the period: installed (the placement took effect,
+    CAM-2) by its last day, and neither retired when it began nor put back in service during it.
+    When a camera was retired is known from the audited status changes, the only record of it."""
+    installed = Camera.objects.filter(installed_on__lte=period.last).values_list("pk", flat=True)
+    retired_at_start: dict[int, bool] = {}
+    reactivated: set[int] = set()
+    changes = AuditEvent.objects.filter(
+        action=CAMERA_STATUS_CHANGED.code, outcome=Outcome.ALLOWED, occurred_at__lt=period.end
+    ).order_by("occurred_at", "id").values_list("occurred_at", "description", "targets")
+    for occurred_at, description, targets in changes:
+        for camera_id in _camera_ids(targets):
+            if occurred_at < period.start:
+                retired_at_start[camera_id] = description.startswith(f"{CameraStatus.RETIRED}:")
+            elif description.startswith(f"{CameraStatus.ACTIVE}:"):
+                reactivated.add(camera_id)
+    return {camera_id for camera_id in installed
+            if not retired_at_start.get(camera_id) or camera_id in reactivated}
+
+
+def _camera_ids(targets: list[str]) -> list[int]:
+    return [int(target.removeprefix("camera:")) for target in targets if target.startswith("camera:")]
+
+
 @dataclass
 class DistrictPlacement:
     name: str
@@ -184,9 +209,10 @@ def district_placement(period: Period) -> list[DistrictPlacement]:
     places = {d.pk: DistrictPlacement(d.name, d) for d in District.objects.order_by("name")}
     unplaced = DistrictPlacement(NOT_IN_A_DISTRICT, None)
     assigned = dict(CameraDistrict.objects.values_list("camera_id", "district_id"))
+    in_service = cameras_in_service(period)
     for camera in Camera.objects.order_by("name"):
         place = places.get(assigned.get(camera.pk), unplaced)
-        if camera.status not in (CameraStatus.RETIRED, CameraStatus.PENDING):
+        if camera.pk in in_service:
             place.cameras.append(camera.name)
         place.reads += reads.get(camera.pk, 0)
     rows = list(places.values())

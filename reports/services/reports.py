@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from datetime import timedelta
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -31,7 +32,7 @@ def report_generate(*, actor: Actor, kind: str, period: Period) -> Report:
     """Build a report for the period and store it, with each file's SHA-256, as a new version.
 
     Never edits a stored report: generating again for the same period adds version n+1. The period is
-    a whole month or quarter, as the kind's cadence says.
+    a whole month or quarter, as the kind's cadence says, and it has ended (no provisional reports).
     """
     with refusals_recorded(
         actor=actor, action=actions.REPORT_GENERATED, query={"kind": kind, "period": period.slug}
@@ -47,8 +48,12 @@ def report_generate(*, actor: Actor, kind: str, period: Period) -> Report:
                 f"This report covers a whole {'quarter' if report_kind.cadence == 'quarterly' else 'month'}.",
                 field="period",
             )
-        if period.first > timezone.localdate():
-            raise ApplicationError("That period has not started yet.", field="period")
+        if period.end > timezone.now():
+            # A report is a record the board relies on and the administrator signs off: figures of a
+            # period still running would change after it is stored, so there is none until it ends.
+            raise ApplicationError(
+                f"{period.label} has not ended yet: its report can be generated from "
+                f"{period.last + timedelta(days=1):%Y-%m-%d}.", field="period")
         content = report_kind.build(period)
         now = timezone.now()
         with transaction.atomic():

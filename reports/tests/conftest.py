@@ -1,6 +1,6 @@
 """Fixtures of the reports app's tests: cameras, plate reads, alerts, seeded audit events."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 from uuid import uuid4
 
@@ -24,7 +24,7 @@ def camera(db):
         location_description="North Ave at Harlem Ave, eastbound",
         kind=CameraKind.FIXED,
         status=CameraStatus.ACTIVE,
-        installed_on=timezone.localdate() - timedelta(days=400),
+        installed_on=date(2024, 6, 1),  # before every period the tests report on
     )
 
 
@@ -37,7 +37,7 @@ def second_camera(db):
         location_description="Madison St at Oak Park Ave",
         kind=CameraKind.TRAILER,
         status=CameraStatus.ACTIVE,
-        installed_on=timezone.localdate() - timedelta(days=200),
+        installed_on=date(2025, 6, 1),
     )
 
 

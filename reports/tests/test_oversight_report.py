@@ -8,7 +8,7 @@ by calling the report's own functions.
 import csv
 import io
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -233,7 +233,7 @@ def month_of_use(people, user_factory, camera, second_camera, hotlist_entry):
         updated_by=admin,
     )
     third = Camera.objects.create(name="Roosevelt at Austin", status=CameraStatus.ACTIVE,
-                                  installed_on=timezone.localdate() - timedelta(days=90))
+                                  installed_on=date(2026, 2, 1))
     retired = Camera.objects.create(name="Old trailer", status=CameraStatus.RETIRED)
     for cam, district in [(camera, beat_11), (second_camera, beat_12), (retired, beat_12)]:
         CameraDistrict.objects.create(
