@@ -29,7 +29,14 @@ from ingest import services
 from ingest.auth import authenticate_camera
 from ingest.conf import setting
 from ingest.errors import BadUpload, RateLimited, UploadTooLarge
-from ingest.formats import parse_openalpr_group
+from ingest.formats import (
+    OPENALPR_FRAME,
+    OPENALPR_HEARTBEAT,
+    openalpr_kind,
+    parse_openalpr_group,
+    parse_openalpr_heartbeat,
+)
+from ingest.health import camera_heartbeat_seen, camera_upload_seen
 from ingest.ratelimit import check_camera_rate
 from ingest.validation import (
     check_capture_window,
@@ -166,11 +173,22 @@ def _json_body(request, limit: int) -> dict:
 
 @camera_endpoint("POST")
 def openalpr_webhook(request):
-    """POST /api/v1/cameras/openalpr/: an OpenALPR agent's `alpr_group`, read on the edge."""
+    """POST /api/v1/cameras/openalpr/: what an OpenALPR agent posts (ingest/formats.py): a group is
+    stored as a read; a heartbeat and a frame's results are acknowledged with 200."""
     camera = authenticate_camera(request)
     check_camera_rate(camera.pk)
-    group = _json_body(request, setting("INGEST_MAX_UPLOAD_BYTES") * 2)
-    parsed = parse_openalpr_group(group)
+    document = _json_body(request, setting("INGEST_MAX_UPLOAD_BYTES") * 2)
+    kind = openalpr_kind(document)
+    if kind == OPENALPR_HEARTBEAT:
+        heartbeat = parse_openalpr_heartbeat(document)
+        camera_heartbeat_seen(camera.pk, agent_version=heartbeat.agent_version, streaming=heartbeat.streaming)
+        return JsonResponse({"data_type": kind, "recorded": True, "streaming": heartbeat.streaming})
+    if kind == OPENALPR_FRAME:
+        camera_upload_seen(camera.pk)
+        return JsonResponse({"data_type": kind, "stored": False,
+                             "detail": "Single-frame results are not stored: the agent's plate group "
+                                       "(alpr_group) of the same pass is. Keep plate groups enabled."})
+    parsed = parse_openalpr_group(document)
     check_capture_window(parsed.captured_at, field="epoch_start")
     accepted = services.read_accept(
         camera=camera, photo=parsed.vehicle, captured_at=parsed.captured_at,
