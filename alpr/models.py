@@ -78,6 +78,10 @@ class CameraCredential(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by_label = models.CharField(max_length=200, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    source_network = models.CharField(
+        max_length=49, blank=True,
+        help_text="A CIDR network: the credential is accepted only from it, and from it without a key "
+                  "(an on-premises Plate Recognizer SDK client sends none).")
 
     class Meta:
         ordering = ["-created_at"]

@@ -26,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from alpr.models import ReadSource
 from core.errors import ApplicationError
 from ingest import services
-from ingest.auth import authenticate_camera
+from ingest.auth import address_upload_record, authenticate_camera, authenticate_camera_or_address
 from ingest.conf import setting
 from ingest.errors import BadUpload, RateLimited, UploadTooLarge
 from ingest.formats import (
@@ -202,12 +202,15 @@ def openalpr_webhook(request):
 def platerecognizer_snapshot(request):
     """POST /v1/plate-reader/: Plate Recognizer-compatible upload; stores the read and queues it.
 
+    Signed with ``Authorization: Token``, or keyless from a bound source address as Plate Recognizer's
+    own client sends to an on-premises SDK (ingest/auth.py).
+
     Plate Recognizer answers with the plates it read; we answer in its shape with no results (see the
     module docstring: a camera gets no plate text back) and with our receipt fields, so its clients
     keep working as uploaders.
     """
     started = time.perf_counter()
-    camera = authenticate_camera(request)
+    camera, bound_key_id = authenticate_camera_or_address(request)
     check_camera_rate(camera.pk)
     timestamp = request.POST.get("timestamp")
     captured_at = parse_captured_at(timestamp, field="timestamp") if timestamp else timezone.now()
@@ -221,6 +224,8 @@ def platerecognizer_snapshot(request):
     accepted = services.read_accept(camera=camera, photo=photo, captured_at=captured_at,
                                     source=ReadSource.PLATERECOGNIZER)
     read = accepted.read
+    if bound_key_id is not None:
+        address_upload_record(camera, request, key_id=bound_key_id, read_id=read.pk)
     return JsonResponse(
         {
             "processing_time": round((time.perf_counter() - started) * 1000, 1),
