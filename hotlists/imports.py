@@ -51,7 +51,8 @@ openalpr_hotlist_import project's LEADS parser, ``parsers/il_leads.py``, sample 
      20    -  tagged fields ``TAG/value``: VYR vehicle year (two digits), VMA make, VMO model, VST
               style, VCO colour, DOT date of theft (MMDDYY), LDS the LEADS record number
 
-The LEADS record number is the entry's case number (a row without one is rejected). A WANTED or
+The LEADS record number is the entry's case number (a row without one is rejected); a WANTED or
+MISSING record may carry it untagged from column 82, where the published parser reads it. A WANTED or
 MISSING record's name, sex, race and date of birth (columns 20-77) are not copied into the list: the
 alert names the LEADS record, and the officer who verifies it checks the person in LEADS (USE-8).
 LEADS extracts carry no expiry: the entries expire with the import (``HOTLIST_IMPORT_VALID_HOURS``).
@@ -121,6 +122,8 @@ NCIC_MIN_LENGTH = 39  # through the plate state
 LEADS_COLUMNS = [("plate", 0, 8), ("state", 8, 10), ("plate_type", 10, 12), ("record_type", 12, 19)]
 LEADS_TAGS_FROM = 19
 LEADS_TAG = re.compile(r"\b([A-Z]{3})/(\S*)")
+LEADS_PERSON_NUMBER_FROM = 81
+LEADS_RECORD_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 CSV_HEADER = ["plate number", "description", "state/province"]
 CSV_OPTIONAL = ["case number", "expires"]
 DEFAULT_LIST_NAMES = {HotlistSource.NCIC: "NCIC hot file", HotlistSource.LEADS: "LEADS list"}
@@ -283,6 +286,17 @@ def _two_digit_year(value: str) -> int | None:
     return year if year <= timezone.now().year + 1 else year - 100
 
 
+def _leads_record_number(line: str, tags: dict[str, str], *, person: bool) -> str:
+    """The ``LDS/`` tag; a person's record may instead carry the bare number from column 82, where the
+    published parser reads it."""
+    number = tags.get("LDS") or (line[LEADS_PERSON_NUMBER_FROM:].strip() if person else "")
+    if not number:
+        raise RowRejected("No LEADS record number (LDS/).")
+    if not LEADS_RECORD_NUMBER.match(number):
+        raise RowRejected(f"LEADS record number {number[:40]!r} is not letters and digits.")
+    return number
+
+
 def _leads_entry(line: str, expires_at: datetime) -> HotlistEntry:
     row = _fields(line.upper(), LEADS_COLUMNS)
     record_type = row["record_type"]
@@ -290,15 +304,13 @@ def _leads_entry(line: str, expires_at: datetime) -> HotlistEntry:
         raise RowRejected(f"Unknown record type {record_type!r} (STOLEN, WANTED or MISSING, columns 13-19).")
     code, label, priority = LEADS_RECORD_TYPES[record_type]
     tags = dict(LEADS_TAG.findall(line.upper()[LEADS_TAGS_FROM:]))
-    record_number = tags.get("LDS", "")
-    if not record_number:
-        raise RowRejected("No LEADS record number (LDS/).")
+    record_number = _leads_record_number(line.upper(), tags, person=record_type != "STOLEN")
     vehicle = {"vehicle_year": _two_digit_year(tags.get("VYR", "")), "vehicle_make": tags.get("VMA", "")[:4],
                "vehicle_model": tags.get("VMO", "")[:3], "vehicle_style": tags.get("VST", "")[:2],
                "vehicle_colour": tags.get("VCO", "")[:7]} if record_type == "STOLEN" else {}
     return HotlistEntry(
         plate_pattern=_plate(row["plate"], wildcards=False), state=_state(row["state"]),
-        reason=f"LEADS {record_type}: {label}", case_number=record_number[:40], expires_at=expires_at,
+        reason=f"LEADS {record_type}: {label}", case_number=record_number, expires_at=expires_at,
         priority=priority, parse_code=code, plate_type=row["plate_type"][:2],
         entry_date=_date(tags.get("DOT", ""), "Date of theft", "%m%d%y", "MMDDYY"), **vehicle,
     )

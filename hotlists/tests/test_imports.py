@@ -39,10 +39,11 @@ def leads_stolen(plate="7ABC123", state="IL", plate_type="PC", year="19", make="
             f"VCO/{colour:8}DOT/{theft:7}LDS/{number}")
 
 
-def leads_person(record_type: str, plate="WNT1234", number="W26A0002") -> str:
-    """A WANTED or MISSING record: name, sex, race and birth date in columns 20-77, then LDS/."""
+def leads_person(record_type: str, plate="WNT1234", number="W26A0002", tag="LDS/") -> str:
+    """A WANTED or MISSING record: name, sex, race and birth date in columns 20-77, then the number from
+    column 82 (the published parser reads it there), tagged LDS/ or not."""
     person = "DOE, JOHN Q           M W 19800101"
-    return f"{plate:8}IL{'PC':2}{record_type:7}{person:58}LDS/{number}"
+    return f"{plate:8}IL{'PC':2}{record_type:7}{person:58}{tag:4}{number}"
 
 
 def ncic_file(*lines) -> bytes:
@@ -183,26 +184,29 @@ def test_a_malformed_file_changes_nothing(detective, data):
 def test_a_leads_extract_takes_stolen_wanted_and_missing_records_and_reports_the_rest(detective, settings):
     settings.HOTLIST_IMPORT_MAX_REJECTED_SHARE = 0.5
     data = "\n".join([leads_stolen(), leads_person("WANTED", plate="WNT1234", number="W26A0002"),
-                      leads_person("MISSING", plate="MSS1234", number="M26A0003"),
+                      leads_person("MISSING", plate="MSS1234", number="M26A0003", tag=""),
                       leads_stolen(plate="NOLDS12", number=""),
                       leads_stolen(plate="ABC1234").replace("STOLEN", "TOWED "),
                       leads_stolen(plate="DOT1234", theft="133126"),
                       leads_stolen(plate="ABC1235", number="V26A0005"),
+                      leads_person("WANTED", plate="BAD1234", number="W26 A0009", tag=""),
                       leads_stolen(plate="ABC1236", number="V26A0006")])
     run = hotlist_import(actor=act_as(detective), source="leads", file_name="ISPLITH.TXT",
                          data=data.encode())
-    assert (run.status, run.rows_total, run.rows_accepted, run.rows_rejected) == ("accepted", 8, 5, 3)
+    assert (run.status, run.rows_total, run.rows_accepted, run.rows_rejected) == ("accepted", 9, 5, 4)
     assert [(r["line"], r["reason"]) for r in run.rejected_rows] == [
         (4, "No LEADS record number (LDS/)."),
         (5, "Unknown record type 'TOWED' (STOLEN, WANTED or MISSING, columns 13-19)."),
-        (6, "Date of theft '133126' is not a date (MMDDYY).")]
+        (6, "Date of theft '133126' is not a date (MMDDYY)."),
+        (8, "LEADS record number 'W26 A0009' is not letters and digits.")]
     wanted = HotlistEntry.objects.get(plate_pattern="WNT1234")
     assert (wanted.case_number, wanted.priority, wanted.parse_code, wanted.reason) == (
         "W26A0002", 1, "W", "LEADS WANTED: Wanted person")
     # The person's name and birth date stay in LEADS: the entry names the record, not the person.
     assert "DOE" not in f"{wanted.reason} {wanted.vehicle_description} {wanted.case_number}"
     assert wanted.vehicle_make == "" and wanted.vehicle_year is None
-    assert HotlistEntry.objects.get(plate_pattern="MSS1234").reason == "LEADS MISSING: Missing person"
+    missing = HotlistEntry.objects.get(plate_pattern="MSS1234")
+    assert (missing.reason, missing.case_number) == ("LEADS MISSING: Missing person", "M26A0003")
     assert HotlistEntry.objects.get(plate_pattern="7ABC123").vehicle_year == 2019
 
 
