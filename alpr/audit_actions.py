@@ -8,3 +8,6 @@ CAMERA_CREDENTIAL_ROTATED = register("camera.credential_rotated", "Camera API cr
                                      category="camera")
 CAMERA_CREDENTIAL_REVOKED = register("camera.credential_revoked", "Camera API credential revoked",
                                      category="camera")
+CAMERA_CREDENTIAL_BOUND = register("camera.credential_bound",
+                                   "Camera API credential bound to a source network (or unbound)",
+                                   category="camera")

@@ -43,6 +43,11 @@ class Camera(models.Model):
     status = models.CharField(max_length=16, choices=CameraStatus.choices, default=CameraStatus.PENDING)
     installed_on = models.DateField(
         null=True, blank=True, help_text="The day its approved installation took effect (CAM-2).")
+    # Health: when the camera was last heard from (ingest.health). Uploads mark it at most once a minute
+    # per process; an agent's heartbeat marks it each time.
+    last_upload_at = models.DateTimeField(null=True, blank=True)
+    last_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    agent_version = models.CharField(max_length=40, blank=True, help_text="As its last heartbeat said.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -73,6 +78,10 @@ class CameraCredential(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by_label = models.CharField(max_length=200, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    source_network = models.CharField(
+        max_length=49, blank=True,
+        help_text="A CIDR network: the credential is accepted only from it, and from it without a key "
+                  "(an on-premises Plate Recognizer SDK client sends none).")
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,6 +4,7 @@ A system actor (``Actor.system``) stands for an operator at the server's console
 running ``manage.py camera_credentials``: whoever has a shell on the server administers it anyway,
 and the action is audited under that label.
 """
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,6 +24,9 @@ from policy.roles import Capability
 KEY_ID_BYTES = 8  # 16 hex characters
 SECRET_BYTES = 24  # 48 hex characters
 MAX_OVERLAP = timedelta(days=7)
+# The broadest network a credential may be bound to: a camera's own subnet, never a whole network
+# (a bound credential is accepted from it without its key).
+NARROWEST_BINDING_PREFIX = {4: 24, 6: 64}
 
 
 @dataclass(frozen=True)
@@ -111,12 +115,12 @@ def camera_set_status(*, actor: Actor, camera_id: int, status: str, reason: str)
         return camera
 
 
-def _new_credential(camera: Camera, actor: Actor) -> IssuedCredential:
+def _new_credential(camera: Camera, actor: Actor, source_network: str = "") -> IssuedCredential:
     key_id = secrets.token_hex(KEY_ID_BYTES)
     secret = secrets.token_hex(SECRET_BYTES)
     credential = CameraCredential.objects.create(
         camera=camera, key_id=key_id, secret_hash=CameraCredential.hash_secret(secret),
-        created_by_label=actor.label,
+        created_by_label=actor.label, source_network=source_network,
     )
     return IssuedCredential(credential, f"{key_id}:{secret}")
 
@@ -127,7 +131,8 @@ def camera_credential_rotate(
     """Issue a new credential; the camera's other live credentials stop working after `overlap`.
 
     With no overlap the old keys stop at once; an overlap (up to a week) lets the installer
-    reconfigure the camera before its old key dies. Also issues a camera's first credential.
+    reconfigure the camera before its old key dies. Also issues a camera's first credential. The new key
+    keeps the source network the camera's current key is bound to (an SDK client sends no key at all).
     """
     with refusals_recorded(actor=actor, action=actions.CAMERA_CREDENTIAL_ROTATED,
                            targets=[f"camera:{camera_id}"]):
@@ -145,7 +150,8 @@ def camera_credential_rotate(
                 if credential.revoked_at is None or credential.revoked_at > ends:
                     credential.revoked_at = ends
                     credential.save(update_fields=["revoked_at"])
-            issued = _new_credential(camera, actor)
+            network = next((c.source_network for c in retired if c.source_network), "")
+            issued = _new_credential(camera, actor, network)
             audit_record(
                 actor=actor,
                 action=actions.CAMERA_CREDENTIAL_ROTATED if retired else actions.CAMERA_CREDENTIAL_ISSUED,
@@ -173,4 +179,59 @@ def camera_credential_revoke(*, actor: Actor, key_id: str, reason: str) -> Camer
             audit_record(actor=actor, action=actions.CAMERA_CREDENTIAL_REVOKED,
                          targets=[f"camera:{credential.camera_id}", f"credential:{key_id}"],
                          description=reason)
+        return credential
+
+
+def _checked_network(network: str) -> str:
+    """The network in its canonical form ("10.20.30.40" -> "10.20.30.40/32"), or an error saying why not."""
+    try:
+        parsed = ipaddress.ip_network(network.strip(), strict=False)
+    except ValueError:
+        raise ApplicationError("Enter an address or a network, e.g. 10.20.30.40 or 10.20.30.0/28.",
+                               field="network") from None
+    if parsed.prefixlen < NARROWEST_BINDING_PREFIX[parsed.version]:
+        raise ApplicationError(f"Bind to the camera's own address or subnet: at most a "
+                               f"/{NARROWEST_BINDING_PREFIX[parsed.version]} network.", field="network")
+    return str(parsed)
+
+
+def _overlapping_credential(camera: Camera, network: str) -> CameraCredential | None:
+    """A live credential of another camera bound to a network that overlaps `network`."""
+    now = timezone.now()
+    wanted = ipaddress.ip_network(network)
+    others = CameraCredential.objects.exclude(camera=camera).exclude(source_network="")
+    return next((c for c in others.select_related("camera") if c.is_valid_at(now)
+                 and ipaddress.ip_network(c.source_network).version == wanted.version
+                 and ipaddress.ip_network(c.source_network).overlaps(wanted)), None)
+
+
+@enforces("ING-1", "ING-3")
+def camera_credential_bind_network(*, actor: Actor, key_id: str, network: str) -> CameraCredential:
+    """Bind a credential to a source network, or unbind it (`network` empty).
+
+    A bound credential is accepted only from that network, and from it even without its key, as its
+    camera: an on-premises Plate Recognizer SDK client sends no key (ingest/auth.py). Two cameras' live
+    credentials cannot share an address, or a keyless request could not say whose it is.
+    """
+    with refusals_recorded(actor=actor, action=actions.CAMERA_CREDENTIAL_BOUND,
+                           targets=[f"credential:{key_id}"]):
+        _require_camera_manager(actor)
+        canonical = _checked_network(network) if network.strip() else ""
+        with transaction.atomic():
+            try:
+                credential = CameraCredential.objects.select_for_update().select_related("camera").get(
+                    key_id=key_id)
+            except CameraCredential.DoesNotExist:
+                raise NotFound("No such credential.") from None
+            if not credential.is_valid_at(timezone.now()):
+                raise ApplicationError("This credential is revoked.")
+            clash = canonical and _overlapping_credential(credential.camera, canonical)
+            if clash:
+                raise ApplicationError(f"{clash.source_network} is bound to the camera {clash.camera.name!r} "
+                                       "already: two cameras cannot share an address.", field="network")
+            credential.source_network = canonical
+            credential.save(update_fields=["source_network"])
+            audit_record(actor=actor, action=actions.CAMERA_CREDENTIAL_BOUND,
+                         targets=[f"camera:{credential.camera_id}", f"credential:{key_id}"],
+                         description=f"bound to {canonical}" if canonical else "unbound")
         return credential

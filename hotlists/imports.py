@@ -1,4 +1,4 @@
-"""Importing hotlist files: the NCIC hot file, a LEADS-style list and CSV; uploaded or from a folder.
+"""Importing hotlist files: the NCIC hot file, an Illinois LEADS extract and CSV; uploaded or from a folder.
 
 An accepted file *replaces* the previous version of the same list in one transaction: matching sees
 either the old list or the new one, never a mix. A rejected file changes nothing. Every file offered
@@ -12,34 +12,50 @@ A file is rejected as a whole when it is not text, is larger than ``HOTLIST_IMPO
 no acceptable row, or when more than ``HOTLIST_IMPORT_MAX_REJECTED_SHARE`` (default 0.2) of its rows
 are rejected: a wrong or truncated file must not silently empty a list.
 
-NCIC hot file (fixed width, one record a line, columns 1-based; trailing columns may be absent)::
+NCIC hot file (the state's extract of NCIC hot records, e.g. ``VEHEXTRT.txt``; fixed width, one record
+a line, columns 1-based; trailing columns may be absent). The layout is the one the openalpr_hotlist_import
+project's NCIC parser reads (``parsers/ncic.py``, sample record
+``V123456789LA057020020190509AB123456  CA2009MC2009YAMACYLMCBLK``)::
 
     col  len  field
-      1    1  parse code: V stolen vehicle, P stolen plate, F felony vehicle, W wanted person,
-              M missing person, A Amber alert (others are rejected)
-      2   10  NIC (NCIC number)
-     12    9  ORI (originating agency)
-     21    8  entry date, YYYYMMDD
-     29    8  plate (LIC), left-justified
-     37    2  plate state (LIS)
-     39    4  plate year (LIY), may be blank
-     43    2  plate type (LIT), e.g. PC
-     45    4  vehicle year (VYR)
-     49    4  vehicle make (VMA)
-     53    3  vehicle model (VMO)
-     56    2  vehicle style (VST)
-     58    7  vehicle colour (VCO), e.g. BLK/WHI
+      1   10  NIC (NCIC number); its first letter is the record type (below)
+     11    9  ORI (originating agency)
+     20    8  entry date, YYYYMMDD
+     28   10  plate (LIC), left-justified
+     38    2  plate state (LIS); a zero is read as the letter O ("0H" is Ohio)
+     40    4  plate year (LIY), may be blank
+     44    2  plate type (LIT), e.g. PC
+     46    4  vehicle year (VYR)
+     50    4  vehicle make (VMA)
+     54    3  vehicle model (VMO)
+     57    2  vehicle style (VST)
+     59    7  vehicle colour (VCO), e.g. BLK/WHI
 
-LEADS-style list (fixed width)::
+A first line that does not begin as a NIC does (a letter, then a digit) is the extract's header and
+is not a row. Record types
+imported: V stolen vehicle, P stolen plate, R stolen Canadian vehicle, F felony vehicle, W wanted
+person, M missing person, A Amber alert. The NCIC file's other published types (C supervised release,
+H protection order, K protective interest, L violent person, T gang/terrorist member, X sex offender)
+are registries and protective records rather than a vehicle to stop: each such row is reported as not
+imported, and does not count towards the malformed share below.
+
+Illinois LEADS extract (``ISPLITH.TXT``; fixed width then tagged fields; the layout of the
+openalpr_hotlist_import project's LEADS parser, ``parsers/il_leads.py``, sample record
+``660JEM  WIPCSTOLEN VYR/05 VMA/DODG VMO/MAG VST/4D VCO/RED     DOT/010315 LDS/V16A0661``)::
 
     col  len  field
-      1   10  plate, left-justified (? and * allowed for partial plates)
-     11    2  plate state
-     13    2  category: SV stolen vehicle, SP stolen plate, FV felony vehicle, WP wanted person,
-              MP missing person, AA Amber alert
-     15    8  expiry date YYYYMMDD (the entry matches through the end of that day, UTC)
-     23   20  case or record number
-     43   40  remarks (vehicle description)
+      1    8  plate, left-justified
+      9    2  plate state
+     11    2  plate type (LIT), e.g. PC
+     13    7  record type: STOLEN (vehicle), WANTED (person), MISSING (person)
+     20    -  tagged fields ``TAG/value``: VYR vehicle year (two digits), VMA make, VMO model, VST
+              style, VCO colour, DOT date of theft (MMDDYY), LDS the LEADS record number
+
+The LEADS record number is the entry's case number (a row without one is rejected); a WANTED or
+MISSING record may carry it untagged from column 82, where the published parser reads it. A WANTED or
+MISSING record's name, sex, race and date of birth (columns 20-77) are not copied into the list: the
+alert names the LEADS record, and the officer who verifies it checks the person in LEADS (USE-8).
+LEADS extracts carry no expiry: the entries expire with the import (``HOTLIST_IMPORT_VALID_HOURS``).
 
 CSV: a header row ``Plate Number,Description,State/Province``, optionally followed by the columns
 ``Case Number`` and ``Expires`` (YYYY-MM-DD). Rows without a case number take the file's (given on
@@ -77,35 +93,42 @@ from policy.selectors import current_policy
 
 logger = logging.getLogger(__name__)
 
-NCIC_PARSE_CODES = {
+NCIC_RECORD_TYPES = {
     "V": ("Stolen vehicle", Priority.NORMAL),
     "P": ("Stolen plate", Priority.NORMAL),
+    "R": ("Stolen Canadian vehicle", Priority.NORMAL),
     "F": ("Felony vehicle", Priority.HIGH),
     "W": ("Wanted person", Priority.HIGH),
     "M": ("Missing person", Priority.HIGH),
     "A": ("Amber alert", Priority.HIGH),
 }
-LEADS_CATEGORIES = {
-    "SV": ("Stolen vehicle", Priority.NORMAL),
-    "SP": ("Stolen plate", Priority.NORMAL),
-    "FV": ("Felony vehicle", Priority.HIGH),
-    "WP": ("Wanted person", Priority.HIGH),
-    "MP": ("Missing person", Priority.HIGH),
-    "AA": ("Amber alert", Priority.HIGH),
+# Published NCIC record types that are registries or protective records, not a vehicle to stop.
+NCIC_NOT_IMPORTED = {
+    "C": "Supervised release", "H": "Protection order", "K": "Protective interest", "L": "Violent person",
+    "T": "Gang/terrorist member", "X": "Sex offender",
+}
+# LEADS record type -> (the NCIC record type of the same meaning, label, priority).
+LEADS_RECORD_TYPES = {
+    "STOLEN": ("V", "Stolen vehicle", Priority.NORMAL),
+    "WANTED": ("W", "Wanted person", Priority.HIGH),
+    "MISSING": ("M", "Missing person", Priority.HIGH),
 }
 # (name, start, end) with 0-based, end-exclusive offsets.
-NCIC_COLUMNS = [("parse_code", 0, 1), ("nic", 1, 11), ("ori", 11, 20), ("entry_date", 20, 28),
-                ("plate", 28, 36), ("state", 36, 38), ("plate_year", 38, 42), ("plate_type", 42, 44),
-                ("vehicle_year", 44, 48), ("vehicle_make", 48, 52), ("vehicle_model", 52, 55),
-                ("vehicle_style", 55, 57), ("vehicle_colour", 57, 64)]
-NCIC_MIN_LENGTH = 38  # through the plate state
-LEADS_COLUMNS = [("plate", 0, 10), ("state", 10, 12), ("category", 12, 14), ("expires", 14, 22),
-                 ("case_number", 22, 42), ("remarks", 42, 82)]
-LEADS_MIN_LENGTH = 42
+NCIC_COLUMNS = [("nic", 0, 10), ("ori", 10, 19), ("entry_date", 19, 27), ("plate", 27, 37),
+                ("state", 37, 39), ("plate_year", 39, 43), ("plate_type", 43, 45), ("vehicle_year", 45, 49),
+                ("vehicle_make", 49, 53), ("vehicle_model", 53, 56), ("vehicle_style", 56, 58),
+                ("vehicle_colour", 58, 65)]
+NCIC_MIN_LENGTH = 39  # through the plate state
+LEADS_COLUMNS = [("plate", 0, 8), ("state", 8, 10), ("plate_type", 10, 12), ("record_type", 12, 19)]
+LEADS_TAGS_FROM = 19
+LEADS_TAG = re.compile(r"\b([A-Z]{3})/(\S*)")
+LEADS_PERSON_NUMBER_FROM = 81
+LEADS_RECORD_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 CSV_HEADER = ["plate number", "description", "state/province"]
 CSV_OPTIONAL = ["case number", "expires"]
 DEFAULT_LIST_NAMES = {HotlistSource.NCIC: "NCIC hot file", HotlistSource.LEADS: "LEADS list"}
 NIC_PATTERN = re.compile(r"^[A-Z]\d{9}$")
+NCIC_RECORD_START = re.compile(r"^[A-Za-z]\d")
 ORI_PATTERN = re.compile(r"^[A-Z]{2}[A-Z0-9]{7}$")
 MAX_REPORTED_REJECTIONS = 1000
 
@@ -115,11 +138,11 @@ def _setting(name: str, default):
 
 
 class RowRejected(Exception):
-    pass
+    """A malformed row: reported, and counted towards HOTLIST_IMPORT_MAX_REJECTED_SHARE."""
 
 
-class FileRejected(Exception):
-    pass
+class RowNotImported(RowRejected):
+    """A well-formed row of a kind this importer does not take: reported, not counted as malformed."""
 
 
 @dataclass
@@ -127,9 +150,22 @@ class ParsedFile:
     entries: list[HotlistEntry] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
     rows: int = 0
+    not_imported: int = 0
 
     def reject(self, line: int, reason: str, text: str) -> None:
         self.rejected.append({"line": line, "reason": reason, "text": text[:120]})
+
+    @property
+    def malformed(self) -> int:
+        return len(self.rejected) - self.not_imported
+
+
+class FileRejected(Exception):
+    """The file as a whole is unusable; `parsed` holds what its rows gave, for the report."""
+
+    def __init__(self, message: str, parsed: ParsedFile | None = None):
+        super().__init__(message)
+        self.parsed = parsed
 
 
 # --- parsing ------------------------------------------------------------------------------------
@@ -144,14 +180,14 @@ def _text_lines(data: bytes) -> list[str]:
     return text.splitlines()
 
 
-def _date(value: str, what: str) -> date | None:
+def _date(value: str, what: str, layout: str = "%Y%m%d", shown: str = "YYYYMMDD") -> date | None:
     value = value.strip()
     if not value:
         return None
     try:
-        return datetime.strptime(value, "%Y%m%d").date()
+        return datetime.strptime(value, layout).date()
     except ValueError:
-        raise RowRejected(f"{what} {value!r} is not a date (YYYYMMDD).") from None
+        raise RowRejected(f"{what} {value!r} is not a date ({shown}).") from None
 
 
 def _year(value: str, what: str) -> int | None:
@@ -187,6 +223,11 @@ def _state(value: str) -> str:
     return state
 
 
+def _ncic_state(value: str) -> str:
+    """NCIC extracts write some states' O as a zero ("0H" for Ohio): a state code has no digits."""
+    return _state(value.replace("0", "O"))
+
+
 def _end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
@@ -195,23 +236,31 @@ def _fields(line: str, columns) -> dict[str, str]:
     return {name: line[start:end].strip() for name, start, end in columns}
 
 
+def _ncic_record_type(nic: str) -> tuple[str, str, int]:
+    """The record type (the NIC's first letter), its label and priority; raise for other rows."""
+    if not NIC_PATTERN.match(nic):
+        raise RowRejected(f"NIC {nic!r} is not a letter and nine digits.")
+    code = nic[0]
+    if code in NCIC_NOT_IMPORTED:
+        raise RowNotImported(f"Record type {code} ({NCIC_NOT_IMPORTED[code]}) is not imported: not a "
+                             "vehicle to stop.")
+    if code not in NCIC_RECORD_TYPES:
+        raise RowRejected(f"Unknown record type {code!r} (the NIC's first letter).")
+    return code, *NCIC_RECORD_TYPES[code]
+
+
 def _ncic_entry(line: str, expires_at: datetime) -> HotlistEntry:
     if len(line.rstrip()) < NCIC_MIN_LENGTH:
         raise RowRejected(f"Record too short ({len(line.rstrip())} characters; the plate state ends at "
                           f"column {NCIC_MIN_LENGTH}).")
     row = _fields(line, NCIC_COLUMNS)
-    code = row["parse_code"].upper()
-    if code not in NCIC_PARSE_CODES:
-        raise RowRejected(f"Unknown parse code {code!r}.")
-    label, priority = NCIC_PARSE_CODES[code]
     nic = row["nic"].upper()
-    if not NIC_PATTERN.match(nic):
-        raise RowRejected(f"NIC {nic!r} is not a letter and nine digits.")
+    code, label, priority = _ncic_record_type(nic)
     ori = row["ori"].upper()
     if ori and not ORI_PATTERN.match(ori):
         raise RowRejected(f"ORI {ori!r} is not a nine-character agency identifier.")
     return HotlistEntry(
-        plate_pattern=_plate(row["plate"], wildcards=False), state=_state(row["state"]),
+        plate_pattern=_plate(row["plate"], wildcards=False), state=_ncic_state(row["state"]),
         reason=f"NCIC {code}: {label}", case_number=nic, expires_at=expires_at, priority=priority,
         parse_code=code, nic=nic, ori=ori, entry_date=_date(row["entry_date"], "Entry date"),
         plate_year=_year(row["plate_year"], "Plate year"), plate_type=row["plate_type"].upper(),
@@ -221,38 +270,64 @@ def _ncic_entry(line: str, expires_at: datetime) -> HotlistEntry:
     )
 
 
+def _ncic_header(line: str) -> bool:
+    """Whether the extract's first line is its header rather than a record: it does not begin as a NIC
+    does (a letter then a digit), so a first record with a mangled NIC is still reported, not skipped."""
+    return not NCIC_RECORD_START.match(line)
+
+
+def _two_digit_year(value: str) -> int | None:
+    """A LEADS vehicle year ("05"): this century unless that would be after next year."""
+    if not value:
+        return None
+    if not (len(value) == 2 and value.isdigit()):
+        raise RowRejected(f"Vehicle year {value!r} is not two digits.")
+    year = 2000 + int(value)
+    return year if year <= timezone.now().year + 1 else year - 100
+
+
+def _leads_record_number(line: str, tags: dict[str, str], *, person: bool) -> str:
+    """The ``LDS/`` tag; a person's record may instead carry the bare number from column 82, where the
+    published parser reads it."""
+    number = tags.get("LDS") or (line[LEADS_PERSON_NUMBER_FROM:].strip() if person else "")
+    if not number:
+        raise RowRejected("No LEADS record number (LDS/).")
+    if not LEADS_RECORD_NUMBER.match(number):
+        raise RowRejected(f"LEADS record number {number[:40]!r} is not letters and digits.")
+    return number
+
+
 def _leads_entry(line: str, expires_at: datetime) -> HotlistEntry:
-    if len(line.rstrip()) < LEADS_MIN_LENGTH:
-        raise RowRejected(f"Record too short ({len(line.rstrip())} characters; the case number ends at "
-                          f"column {LEADS_MIN_LENGTH}).")
-    row = _fields(line, LEADS_COLUMNS)
-    category = row["category"].upper()
-    if category not in LEADS_CATEGORIES:
-        raise RowRejected(f"Unknown category {category!r}.")
-    label, priority = LEADS_CATEGORIES[category]
-    if not row["case_number"]:
-        raise RowRejected("No case or record number.")
-    expires_on = _date(row["expires"], "Expiry")
-    if expires_on is not None:
-        expires_at = _end_of_day(expires_on)
-        if expires_at <= timezone.now():
-            raise RowRejected(f"Expired on {expires_on:%Y-%m-%d}.")
+    row = _fields(line.upper(), LEADS_COLUMNS)
+    record_type = row["record_type"]
+    if record_type not in LEADS_RECORD_TYPES:
+        raise RowRejected(f"Unknown record type {record_type!r} (STOLEN, WANTED or MISSING, columns 13-19).")
+    code, label, priority = LEADS_RECORD_TYPES[record_type]
+    tags = dict(LEADS_TAG.findall(line.upper()[LEADS_TAGS_FROM:]))
+    record_number = _leads_record_number(line.upper(), tags, person=record_type != "STOLEN")
+    vehicle = {"vehicle_year": _two_digit_year(tags.get("VYR", "")), "vehicle_make": tags.get("VMA", "")[:4],
+               "vehicle_model": tags.get("VMO", "")[:3], "vehicle_style": tags.get("VST", "")[:2],
+               "vehicle_colour": tags.get("VCO", "")[:7]} if record_type == "STOLEN" else {}
     return HotlistEntry(
-        plate_pattern=_plate(row["plate"], wildcards=True), state=_state(row["state"]),
-        reason=f"LEADS {category}: {label}", case_number=row["case_number"].upper()[:40],
-        expires_at=expires_at, priority=priority, parse_code=category,
-        vehicle_description=row["remarks"][:200],
+        plate_pattern=_plate(row["plate"], wildcards=False), state=_state(row["state"]),
+        reason=f"LEADS {record_type}: {label}", case_number=record_number, expires_at=expires_at,
+        priority=priority, parse_code=code, plate_type=row["plate_type"][:2],
+        entry_date=_date(tags.get("DOT", ""), "Date of theft", "%m%d%y", "MMDDYY"), **vehicle,
     )
 
 
-def _parse_fixed_width(lines: list[str], build, expires_at: datetime) -> ParsedFile:
+def _parse_fixed_width(lines: list[str], build, expires_at: datetime, *, header=None) -> ParsedFile:
+    """Build an entry from each non-blank line; `header(line)` says whether line 1 is a header."""
     parsed = ParsedFile()
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        if not line.strip() or (number == 1 and header is not None and header(line)):
             continue
         parsed.rows += 1
         try:
             parsed.entries.append(build(line, expires_at))
+        except RowNotImported as why:
+            parsed.not_imported += 1
+            parsed.reject(number, str(why), line)
         except RowRejected as why:
             parsed.reject(number, str(why), line)
     return parsed
@@ -326,7 +401,7 @@ def parse_file(source: str, data: bytes, *, expires_at: datetime, case_number: s
         raise FileRejected("The file is too large.")
     lines = _text_lines(data)
     if source == HotlistSource.NCIC:
-        parsed = _parse_fixed_width(lines, _ncic_entry, expires_at)
+        parsed = _parse_fixed_width(lines, _ncic_entry, expires_at, header=_ncic_header)
     elif source == HotlistSource.LEADS:
         parsed = _parse_fixed_width(lines, _leads_entry, expires_at)
     elif source == HotlistSource.CSV:
@@ -335,11 +410,11 @@ def parse_file(source: str, data: bytes, *, expires_at: datetime, case_number: s
         raise FileRejected("Unknown list format.")
     _drop_duplicates(parsed)
     if not parsed.entries:
-        raise FileRejected("No row could be imported." if parsed.rows else "The file holds no rows.")
+        raise FileRejected("No row could be imported." if parsed.rows else "The file holds no rows.", parsed)
     share = _setting("HOTLIST_IMPORT_MAX_REJECTED_SHARE", 0.2)
-    if parsed.rows and len(parsed.rejected) / parsed.rows > share:
-        raise FileRejected(f"{len(parsed.rejected)} of {parsed.rows} rows are malformed (more than "
-                           f"{share:.0%}); is this the right format? Nothing was changed.")
+    if parsed.malformed / parsed.rows > share:
+        raise FileRejected(f"{parsed.malformed} of {parsed.rows} rows are malformed (more than "
+                           f"{share:.0%}); is this the right format? Nothing was changed.", parsed)
     return parsed
 
 
@@ -393,11 +468,12 @@ def hotlist_import(
     try:
         parsed = parse_file(source, data, expires_at=valid_until, case_number=case_number)
     except FileRejected as why:
-        return _record_rejection(actor, run, str(why))
+        return _record_rejection(actor, run, str(why), why.parsed)
     name = _list_name(source, list_name, file_name)
     existing = Hotlist.objects.filter(name=name).first()
     if existing is not None and existing.source != source:
-        return _record_rejection(actor, run, f"The list {name!r} is a {existing.get_source_display()} list.")
+        return _record_rejection(actor, run, f"The list {name!r} is a {existing.get_source_display()} list.",
+                                 parsed)
     with transaction.atomic():
         hotlist, _ = Hotlist.objects.get_or_create(
             name=name, defaults={"source": source, "created_by_label": actor.label})
@@ -405,10 +481,7 @@ def hotlist_import(
         hotlist = Hotlist.objects.select_for_update().get(pk=hotlist.pk)
         run.hotlist = hotlist
         run.status = ImportStatus.ACCEPTED
-        run.rows_total = parsed.rows
-        run.rows_accepted = len(parsed.entries)
-        run.rows_rejected = len(parsed.rejected)
-        run.rejected_rows = parsed.rejected[:MAX_REPORTED_REJECTIONS]
+        _count_rows(run, parsed)
         run.finished_at = timezone.now()
         run.save()
         _replace_entries(hotlist, run, parsed.entries, actor)
@@ -419,8 +492,19 @@ def hotlist_import(
     return run
 
 
-def _record_rejection(actor: Actor, run: ImportRun, error: str) -> ImportRun:
+def _count_rows(run: ImportRun, parsed: ParsedFile) -> None:
+    """The run's counts and rejected rows. Of a rejected file, "accepted" counts the rows that passed
+    their checks (none of them was imported): the report shows which rows sank the file."""
+    run.rows_total = parsed.rows
+    run.rows_accepted = len(parsed.entries)
+    run.rows_rejected = len(parsed.rejected)
+    run.rejected_rows = parsed.rejected[:MAX_REPORTED_REJECTIONS]
+
+
+def _record_rejection(actor: Actor, run: ImportRun, error: str, parsed: ParsedFile | None) -> ImportRun:
     with transaction.atomic():
+        if parsed is not None:
+            _count_rows(run, parsed)
         run.status = ImportStatus.REJECTED
         run.error = error
         run.finished_at = timezone.now()

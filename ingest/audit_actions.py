@@ -5,3 +5,7 @@ CAMERA_AUTH_REFUSED = register("ingest.camera_auth_refused", "Camera upload refu
                                "inactive camera or installation not in effect", category="ingest")
 READ_RECOGNITION_FAILED = register("ingest.read_failed", "Plate read given up after repeated failures",
                                    category="ingest", touches_alpr_data=True)
+# An upload that its source address alone authenticated is, though: the address stands in for a key.
+CAMERA_ADDRESS_UPLOAD = register("ingest.address_upload",
+                                 "Camera upload accepted on its bound source address alone (no key: an "
+                                 "on-premises Plate Recognizer SDK client)", category="ingest")

@@ -4,7 +4,13 @@ Header forms (the key is ``<key_id>:<secret>`` as printed by ``manage.py camera_
     Authorization: Camera <key_id>:<secret>      (our upload API and the OpenALPR webhook)
     Authorization: Token <key_id>:<secret>       (Plate Recognizer-compatible clients)
     Authorization: Token <key_id><secret>        (the same, for clients that refuse a colon)
+
+A credential bound to a source network (``camera_credentials --bind``) is accepted only from it. From
+it, the Plate Recognizer-compatible endpoint also takes a request with no ``Authorization`` at all, as
+that credential's camera: Plate Recognizer's own client (``plate_recognition.py --sdk-url``) sends no
+key to an on-premises SDK. Each such upload is audited as the camera, naming the address.
 """
+import ipaddress
 import logging
 import re
 
@@ -17,7 +23,7 @@ from audit.context import Actor
 from audit.models import ActorType, Outcome
 from audit.services import audit_record
 from core.compliance import enforces
-from core.net import client_ip
+from core.net import address_in_networks, client_ip
 from ingest import audit_actions as actions
 from ingest.errors import CameraAuthFailed
 from ingest.prepared import ensure_prepared
@@ -43,7 +49,7 @@ def _credential(key_id: str) -> tuple[CameraCredential, bool] | None:
     """
     with connection.cursor() as cursor:
         ensure_prepared(cursor, "alpr_ingest_credential", """
-            SELECT k.id, k.secret_hash, k.revoked_at, c.id, c.name, c.status,
+            SELECT k.id, k.secret_hash, k.revoked_at, k.source_network, c.id, c.name, c.status,
                    EXISTS (SELECT 1 FROM reports_cameraplacementrequest p
                            WHERE p.camera_id = c.id AND p.kind = 'install' AND p.status = 'done'
                              AND p.decided_by_id IS NOT NULL AND p.effective_on <= $2)
@@ -54,11 +60,28 @@ def _credential(key_id: str) -> tuple[CameraCredential, bool] | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    credential_id, secret_hash, revoked_at, camera_id, name, status, installed = row
+    credential_id, secret_hash, revoked_at, source_network, camera_id, name, status, installed = row
     camera = Camera(id=camera_id, name=name, status=status)
     credential = CameraCredential(id=credential_id, key_id=key_id, secret_hash=secret_hash,
-                                  revoked_at=revoked_at, camera=camera)
+                                  revoked_at=revoked_at, source_network=source_network, camera=camera)
     return credential, installed
+
+
+def _key_ids_bound_to(address: str) -> list[str]:
+    """The live credentials bound to a network holding `address`, newest first (one camera's, normally;
+    two during a rotation's overlap)."""
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT k.key_id, k.camera_id FROM alpr_cameracredential k
+            WHERE k.source_network <> '' AND (k.revoked_at IS NULL OR k.revoked_at > now())
+              AND family(%s::inet) = family(k.source_network::cidr) AND %s::inet <<= k.source_network::cidr
+            ORDER BY k.created_at DESC""", [address, address])
+        rows = cursor.fetchall()
+    return [key_id for key_id, _ in rows] if len({camera for _, camera in rows}) == 1 else []
 
 
 def _refusal(credential: CameraCredential, installed: bool) -> tuple[str, str] | None:
@@ -75,6 +98,24 @@ def _refusal(credential: CameraCredential, installed: bool) -> tuple[str, str] |
     return None
 
 
+def _outside_network(credential: CameraCredential, address: str) -> tuple[str, str] | None:
+    if credential.source_network and not address_in_networks(address, [credential.source_network]):
+        return (f"outside its bound network {credential.source_network} (from {address or 'unknown'})",
+                "These camera credentials are accepted only from the camera's own network.")
+    return None
+
+
+def _accepted(credential: CameraCredential, installed: bool, request) -> Camera:
+    """The credential's camera, or an audited refusal (CameraAuthFailed) saying why not."""
+    refusal = _refusal(credential, installed) or _outside_network(credential, client_ip(request))
+    if refusal is not None:
+        why, message = refusal
+        audit_record(actor=camera_actor(credential.camera, request), action=actions.CAMERA_AUTH_REFUSED,
+                     outcome=Outcome.REFUSED, reason=why, targets=[f"credential:{credential.key_id}"])
+        raise CameraAuthFailed(message)
+    return credential.camera
+
+
 @enforces("ING-1", "ING-3", "CAM-2")
 def authenticate_camera(request) -> Camera:
     """Return the camera whose live credential signs `request`, or raise `CameraAuthFailed` (401)."""
@@ -86,11 +127,28 @@ def authenticate_camera(request) -> Camera:
     if found is None or not found[0].secret_matches(secret):
         logger.warning("camera upload with an unknown key id or wrong secret from %s", client_ip(request))
         raise CameraAuthFailed("Unknown camera credentials.")
-    credential, installed = found
-    refusal = _refusal(credential, installed)
-    if refusal is not None:
-        why, message = refusal
-        audit_record(actor=camera_actor(credential.camera, request), action=actions.CAMERA_AUTH_REFUSED,
-                     outcome=Outcome.REFUSED, reason=why, targets=[f"credential:{key_id}"])
-        raise CameraAuthFailed(message)
-    return credential.camera
+    return _accepted(*found, request)
+
+
+@enforces("ING-1", "ING-3", "CAM-2")
+def authenticate_camera_or_address(request) -> tuple[Camera, str | None]:
+    """Like `authenticate_camera`; a request with no ``Authorization`` at all is its camera's when it
+    comes from a network a live credential is bound to. Return the camera, and that credential's key id
+    when the address alone authenticated it (the upload is then audited: `address_upload_record`)."""
+    if request.headers.get("Authorization", "").strip():
+        return authenticate_camera(request), None
+    address = client_ip(request)
+    key_ids = _key_ids_bound_to(address)
+    found = _credential(key_ids[0]) if key_ids else None
+    if found is None:
+        logger.warning("keyless camera upload from %s, which no credential is bound to", address)
+        raise CameraAuthFailed("Camera credentials required: 'Authorization: Token <key_id>:<secret>', "
+                               "or a credential bound to this address.")
+    return _accepted(*found, request), key_ids[0]
+
+
+def address_upload_record(camera: Camera, request, *, key_id: str, read_id: int) -> None:
+    """Audit an upload its address alone authenticated, as the camera whose credential is bound to it."""
+    audit_record(actor=camera_actor(camera, request), action=actions.CAMERA_ADDRESS_UPLOAD,
+                 targets=[f"camera:{camera.pk}", f"credential:{key_id}", f"read:{read_id}"],
+                 description=f"keyless upload from {client_ip(request)}")

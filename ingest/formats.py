@@ -1,5 +1,16 @@
-"""Camera formats we accept unchanged: the OpenALPR agent's `alpr_group` (Plate Recognizer's snapshot
-request is plain multipart, read in ingest/views.py)."""
+"""Camera formats we accept unchanged: what an OpenALPR agent posts to its webhook (Plate Recognizer's
+snapshot request is plain multipart, read in ingest/views.py).
+
+An agent posts three kinds of document to one address, told apart by ``data_type``:
+
+- ``alpr_group``: one vehicle's pass, its frames grouped (the best plate, candidates, crops): stored as a
+  read. The recorded payload of a real agent is in ingest/tests/fixtures/.
+- ``heartbeat``: once a minute, the agent's health and its video streams: recorded as the camera's last
+  contact (and the agent's version) when a stream is up; nothing else is kept.
+- ``alpr_results``: the plates of one frame. Acknowledged, not stored: the group of the same pass is, and
+  storing each frame too would keep the same vehicle several times over.
+"""
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -13,6 +24,16 @@ from ingest.validation import (
     normalise_plate,
     parse_decimal,
 )
+
+OPENALPR_GROUP, OPENALPR_HEARTBEAT, OPENALPR_FRAME = "alpr_group", "heartbeat", "alpr_results"
+OPENALPR_KINDS = (OPENALPR_GROUP, OPENALPR_HEARTBEAT, OPENALPR_FRAME)
+AGENT_VERSION = re.compile(r"^[\x21-\x7e]{1,40}$")
+
+
+@dataclass(frozen=True)
+class OpenAlprHeartbeat:
+    agent_version: str
+    streaming: bool  # a video stream is up (or the agent lists none)
 
 
 @dataclass(frozen=True)
@@ -52,10 +73,30 @@ def _box(coordinates) -> list[int] | None:
     return [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)]
 
 
+def openalpr_kind(document: dict) -> str:
+    """The document's `data_type` (a group when absent, as the first agents sent); raise for others."""
+    kind = document.get("data_type", OPENALPR_GROUP)
+    if kind not in OPENALPR_KINDS:
+        raise BadUpload(f"data_type must be one of {', '.join(OPENALPR_KINDS)}.", field="data_type")
+    return kind
+
+
+def parse_openalpr_heartbeat(heartbeat: dict) -> OpenAlprHeartbeat:
+    """The agent's version (``agent_version``, or ``openalpr_version`` of older agents; may be absent)
+    and whether any of its video streams is up."""
+    version = heartbeat.get("agent_version") or heartbeat.get("openalpr_version") or ""
+    if version and not (isinstance(version, str) and AGENT_VERSION.match(version)):
+        raise BadUpload("agent_version must be up to 40 printable characters.", field="agent_version")
+    streams = heartbeat.get("video_streams")
+    if streams is None:
+        return OpenAlprHeartbeat(version, streaming=True)
+    if not isinstance(streams, list) or not all(isinstance(stream, dict) for stream in streams):
+        raise BadUpload("video_streams must be a list of objects.", field="video_streams")
+    return OpenAlprHeartbeat(version, streaming=any(stream.get("is_streaming") is True for stream in streams))
+
+
 def parse_openalpr_group(group: dict) -> OpenAlprGroup:
     """Check and convert an `alpr_group` document; raise `BadUpload` for anything malformed."""
-    if group.get("data_type", "alpr_group") != "alpr_group":
-        raise BadUpload("Only OpenALPR 'alpr_group' documents are accepted.", field="data_type")
     plate = normalise_plate(group.get("best_plate_number"))
     if not isinstance(group.get("best_plate_number"), str) or not plate:
         raise BadUpload("best_plate_number is required.", field="best_plate_number")

@@ -31,6 +31,7 @@ from core.errors import NotFound
 from ingest import audit_actions as actions
 from ingest.broker import send_recognition
 from ingest.conf import setting
+from ingest.health import camera_upload_seen
 from ingest.prepared import ensure_prepared
 from ingest.recognition import recognize_photo
 from ingest.validation import CheckedImage, normalise_plate
@@ -84,6 +85,7 @@ def read_accept(
     except BaseException:
         storage.delete_quietly(*written)
         raise
+    camera_upload_seen(camera.pk)
     if duplicate is not None:
         storage.delete_quietly(*written)
         return Accepted(duplicate, created=False)

@@ -26,10 +26,17 @@ from django.views.decorators.csrf import csrf_exempt
 from alpr.models import ReadSource
 from core.errors import ApplicationError
 from ingest import services
-from ingest.auth import authenticate_camera
+from ingest.auth import address_upload_record, authenticate_camera, authenticate_camera_or_address
 from ingest.conf import setting
 from ingest.errors import BadUpload, RateLimited, UploadTooLarge
-from ingest.formats import parse_openalpr_group
+from ingest.formats import (
+    OPENALPR_FRAME,
+    OPENALPR_HEARTBEAT,
+    openalpr_kind,
+    parse_openalpr_group,
+    parse_openalpr_heartbeat,
+)
+from ingest.health import camera_heartbeat_seen, camera_upload_seen
 from ingest.ratelimit import check_camera_rate
 from ingest.validation import (
     check_capture_window,
@@ -166,11 +173,22 @@ def _json_body(request, limit: int) -> dict:
 
 @camera_endpoint("POST")
 def openalpr_webhook(request):
-    """POST /api/v1/cameras/openalpr/: an OpenALPR agent's `alpr_group`, read on the edge."""
+    """POST /api/v1/cameras/openalpr/: what an OpenALPR agent posts (ingest/formats.py): a group is
+    stored as a read; a heartbeat and a frame's results are acknowledged with 200."""
     camera = authenticate_camera(request)
     check_camera_rate(camera.pk)
-    group = _json_body(request, setting("INGEST_MAX_UPLOAD_BYTES") * 2)
-    parsed = parse_openalpr_group(group)
+    document = _json_body(request, setting("INGEST_MAX_UPLOAD_BYTES") * 2)
+    kind = openalpr_kind(document)
+    if kind == OPENALPR_HEARTBEAT:
+        heartbeat = parse_openalpr_heartbeat(document)
+        camera_heartbeat_seen(camera.pk, agent_version=heartbeat.agent_version, streaming=heartbeat.streaming)
+        return JsonResponse({"data_type": kind, "recorded": True, "streaming": heartbeat.streaming})
+    if kind == OPENALPR_FRAME:
+        camera_upload_seen(camera.pk)
+        return JsonResponse({"data_type": kind, "stored": False,
+                             "detail": "Single-frame results are not stored: the agent's plate group "
+                                       "(alpr_group) of the same pass is. Keep plate groups enabled."})
+    parsed = parse_openalpr_group(document)
     check_capture_window(parsed.captured_at, field="epoch_start")
     accepted = services.read_accept(
         camera=camera, photo=parsed.vehicle, captured_at=parsed.captured_at,
@@ -184,12 +202,15 @@ def openalpr_webhook(request):
 def platerecognizer_snapshot(request):
     """POST /v1/plate-reader/: Plate Recognizer-compatible upload; stores the read and queues it.
 
+    Signed with ``Authorization: Token``, or keyless from a bound source address as Plate Recognizer's
+    own client sends to an on-premises SDK (ingest/auth.py).
+
     Plate Recognizer answers with the plates it read; we answer in its shape with no results (see the
     module docstring: a camera gets no plate text back) and with our receipt fields, so its clients
     keep working as uploaders.
     """
     started = time.perf_counter()
-    camera = authenticate_camera(request)
+    camera, bound_key_id = authenticate_camera_or_address(request)
     check_camera_rate(camera.pk)
     timestamp = request.POST.get("timestamp")
     captured_at = parse_captured_at(timestamp, field="timestamp") if timestamp else timezone.now()
@@ -203,6 +224,8 @@ def platerecognizer_snapshot(request):
     accepted = services.read_accept(camera=camera, photo=photo, captured_at=captured_at,
                                     source=ReadSource.PLATERECOGNIZER)
     read = accepted.read
+    if bound_key_id is not None:
+        address_upload_record(camera, request, key_id=bound_key_id, read_id=read.pk)
     return JsonResponse(
         {
             "processing_time": round((time.perf_counter() - started) * 1000, 1),

@@ -128,6 +128,7 @@ DIRECTIONS: dict[str, Direction] = {
     # Transparency (RPT-4, CAM-2, USE-9)
     "policy_comment_days": LOWER_LOOSENS,
     "camera_notice_days": LOWER_LOOSENS,
+    "camera_silent_minutes": HIGHER_LOOSENS,  # a camera may be silent longer before it is flagged
     "collected": ANY_CHANGE_LOOSENS,
     "never_collected": ANY_CHANGE_LOOSENS,
 }

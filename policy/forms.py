@@ -72,6 +72,9 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
                             "it in force. At least 14 days.", "ACLU-IL guidelines"),
     "camera_notice_days": ("A camera installation or move is announced on the public portal this long before "
                            "it takes effect.", "Oak Park GO 4-68 V; ACLU-IL guidelines"),
+    "camera_silent_minutes": ("A camera in service that has sent neither a read nor a heartbeat for this "
+                              "many minutes is flagged to the administrator and shown on the portal as out "
+                              "of service. Between 5 and 1440.", "—"),
     "read_opens_per_justification": ("At most this many single reads are opened under one justification; "
                                      "more is refused.", "Oak Park GO 4-68 VIII; ACLU-IL guidelines"),
     "unusual_plates_per_justification": ("The auditor is shown a justification under which more plates than "
@@ -98,6 +101,7 @@ SCALAR_FIELDS = [
     "leads_certification_days", "training_reminder_days", "session_idle_minutes", "session_absolute_hours",
     "lockout_failures", "lockout_window_minutes", "password_min_length", "password_history_count",
     "restrict_to_trusted_networks", "system_use_notice", "policy_comment_days", "camera_notice_days",
+    "camera_silent_minutes",
     "hold_review_days", "share_deletion_days", "declaration_max_days", "partner_searches_per_hour",
     "share_reminder_days",
 ]

@@ -142,6 +142,10 @@ class AgencyPolicy(models.Model):
     camera_notice_days = models.PositiveSmallIntegerField(
         default=14, validators=[MinValueValidator(1)],
         help_text="Days a camera installation or move is announced on the portal before it takes effect.")
+    camera_silent_minutes = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(5), MaxValueValidator(1440)],
+        help_text="A camera in service that has neither uploaded nor sent a heartbeat for this long is "
+                  "flagged to the administrator and shown as out of service on the portal.")
     collected = models.JSONField(default=defaults.collected)
     never_collected = models.JSONField(default=defaults.never_collected)
 

@@ -26,6 +26,14 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_health_marks():
+    """Each test sees its cameras' first upload as the first of the minute (ingest.health)."""
+    from ingest import health
+
+    health._upload_marked.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_counters():
     client = redis.Redis.from_url(setting("INGEST_REDIS_URL"))
     for key in client.scan_iter("ingest:rate:*"):

@@ -30,6 +30,24 @@ def test_camera_credentials_creates_rotates_and_prints_the_key_once():
         call_command("camera_credentials", "No such camera", "--rotate")
 
 
+def test_camera_credentials_binds_a_key_to_the_cameras_address_and_unbinds_it(make_camera):
+    cam = make_camera("East gate")
+    key_id = cam.key.split(":")[0]
+    out = StringIO()
+    call_command("camera_credentials", "East gate", "--bind", key_id, "--network", "10.20.30.40", stdout=out)
+    assert out.getvalue().strip() == f"{key_id} bound to 10.20.30.40/32."
+    listing = StringIO()
+    call_command("camera_credentials", "East gate", stdout=listing)
+    assert "from 10.20.30.40/32 only" in listing.getvalue()
+    # Tried: a whole department network, and no network at all. Both refused; the binding stays.
+    for network in (["--network", "10.0.0.0/8"], []):
+        with pytest.raises(CommandError):
+            call_command("camera_credentials", "East gate", "--bind", key_id, *network, stdout=StringIO())
+    assert CameraCredential.objects.get(key_id=key_id).source_network == "10.20.30.40/32"
+    call_command("camera_credentials", "East gate", "--bind", key_id, "--network", "", stdout=out)
+    assert CameraCredential.objects.get(key_id=key_id).source_network == ""
+
+
 def test_ingest_folder_uploads_through_the_same_checks(tmp_path, cam, media_root):
     (tmp_path / "a.jpg").write_bytes(plate_photo())
     (tmp_path / "b.png").write_bytes(plate_photo(image_format="PNG"))

@@ -87,7 +87,7 @@ BAD_GROUPS = {
                  "best_plate": {"plate_crop_jpeg": base64.b64encode(b"\xff\xd8\xff").decode()}},
     "bad coordinates": {**alpr_group(), "best_plate": {"coordinates": [{"x": "left"}]}},
     "bad candidates": alpr_group(candidates=[{"confidence": 3}]),
-    "other data type": alpr_group(data_type="heartbeat"),
+    "other data type": alpr_group(data_type="alpr_alert"),
 }
 
 

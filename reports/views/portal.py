@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from alpr.cameras import cameras_silent
 from audit.context import Actor
 from core.compliance import enforces
 from core.errors import ApplicationError
@@ -78,6 +79,7 @@ def cameras(request):
         {
             **_common(),
             "cameras": devices,
+            "out_of_service": _out_of_service(),
             "points": camera_points(devices, notices),
             "map_width": WIDTH,
             "map_height": HEIGHT,
@@ -288,12 +290,21 @@ def complaint_status(request):
 # Open data (RPT-3): the same figures and the camera list as CSV and JSON.
 
 
+OUT_OF_SERVICE = "Out of service"
+
+
+def _out_of_service() -> set[int]:
+    """Cameras in service but silent longer than the policy allows (alpr.cameras): shown as out of service."""
+    return set(cameras_silent().values_list("pk", flat=True))
+
+
 def _camera_rows() -> list[dict]:
+    silent = _out_of_service()
     return [
         {
             "name": camera.name,
             "type": camera.get_kind_display(),
-            "status": camera.get_status_display(),
+            "status": OUT_OF_SERVICE if camera.pk in silent else camera.get_status_display(),
             "latitude": str(camera.latitude) if camera.latitude is not None else "",
             "longitude": str(camera.longitude) if camera.longitude is not None else "",
             "location": camera.location_description,

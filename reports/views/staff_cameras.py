@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import capability_required
-from alpr.models import Camera
+from alpr.cameras import cameras_with_health
 from audit.context import Actor
 from core.errors import ApplicationError
+from policy.selectors import current_policy
 from reports import conf, permissions
 from reports.forms import CostForm, PlacementDecisionForm, PlacementRequestForm
 from reports.models import CameraCost, CameraLocationHistory, CameraPlacementRequest, PlacementStatus
@@ -22,11 +23,14 @@ _REGISTRY_READERS = (permissions.REQUEST_PLACEMENT, permissions.APPROVE_PLACEMEN
 def registry(request):
     costs = CameraCost.objects.select_related("camera").order_by("-incurred_on")
     totals = costs.values("kind").annotate(total=Sum("amount")).order_by("kind")
+    cameras = cameras_with_health()
     return render(
         request,
         "reports/cameras.html",
         {
-            "cameras": Camera.objects.order_by("name"),
+            "cameras": cameras,
+            "silent_count": sum(camera.silent for camera in cameras),
+            "silent_minutes": current_policy().camera_silent_minutes,
             "requests": CameraPlacementRequest.objects.select_related("camera", "requested_by", "decided_by")[
                 :100
             ],

@@ -96,16 +96,18 @@ def test_officer_verifies_an_alert_and_records_the_arrest_with_the_person_percei
     assert AuditEvent.objects.filter(action="hotlist.alert_image_viewed", actor_user=officer).exists()
 
 
-def leads_line(plate: str, case: str, remarks: str) -> str:
-    """One row of a LEADS-style fixed-width list: plate, state, category, expiry, case, remarks."""
-    return f"{plate:10}IL{'SV':2}{'20991231':8}{case:20}{remarks:40}"
+def leads_line(plate: str, number: str, make: str, colour: str) -> str:
+    """One STOLEN record of an Illinois LEADS extract, laid out as the published sample record
+    (openalpr_hotlist_import, parsers/il_leads.py): plate, state, plate type, record type, tagged fields."""
+    return (f"{plate:8}ILPCSTOLEN VYR/19 VMA/{make:5}VMO/FOC VST/4D VCO/{colour:8}DOT/011026 "
+            f"LDS/{number}")
 
 
 @pytest.mark.rule("ING-2")
 def test_detective_imports_a_leads_list_and_its_plates_match_on_arrival(page, live_server, camera):
     detective = UserFactory(role=Role.DETECTIVE)
-    data = "\r\n".join([leads_line("5TRK882", "26-004600", "White box truck, ladder rack"),
-                        leads_line("9QRS555", "26-004601", "Red Ford Focus, rear damage")]) + "\r\n"
+    data = "\r\n".join([leads_line("5TRK882", "V26A4600", "ISU", "WHI"),
+                        leads_line("9QRS555", "V26A4601", "FORD", "RED")]) + "\r\n"
 
     browser_sign_in(page, live_server, detective)
     page.get_by_role("link", name="Hotlists", exact=True).click()
@@ -129,9 +131,9 @@ def test_detective_imports_a_leads_list_and_its_plates_match_on_arrival(page, li
     # A camera reads one of the imported plates: the detective's open page announces the alert.
     read = arrive(camera, "9QRS555")
     alert = Alert.objects.get(read_id=read.pk)
-    assert alert.entry.case_number == "26-004601"
+    assert alert.entry.case_number == "V26A4601"
     banner = page.locator(".alert-banner").filter(has_text="Hotlist alert: 9QRS555")
     expect(banner).to_be_visible()
     banner.get_by_role("link", name="Verify now").click()
     expect(page.get_by_role("heading", name="Verify before acting")).to_be_visible()
-    expect(page.get_by_text("Red Ford Focus, rear damage")).to_be_visible()
+    expect(page.get_by_text("2019 FORD FOC 4D RED")).to_be_visible()
