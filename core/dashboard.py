@@ -82,8 +82,10 @@ def counted(selector: Callable[[], int], summary: str = "") -> Callable[[Viewer]
 
 def _alerts(viewer: Viewer) -> TileState:
     waiting = alerts.alerts_waiting_counts()
-    summary = (f"Raised in the last {alerts.INBOX_DAYS} days and not yet checked against the image."
-               f" {waiting['to_act']} confirmed alert(s) wait for the action taken.")
+    to_act = waiting["to_act"]
+    summary = f"Raised in the last {alerts.INBOX_DAYS} days and not yet checked against the image."
+    if to_act:
+        summary += f" Also {to_act} confirmed alert{'s' if to_act > 1 else ''} without the action taken."
     return TileState(count=waiting["to_verify"], summary=summary)
 
 
@@ -97,10 +99,10 @@ def _justification(viewer: Viewer) -> TileState:
 
 def _searches(viewer: Viewer) -> TileState:
     lines = tuple(
-        TileLine(f"{timezone.localtime(search.created_at):%Y-%m-%d %H:%M} · case {search.case_number} · "
-                 f"{search.purpose_label}",
+        TileLine(f"Case {search.case_number}, {search.purpose_label}",
                  url="" if search.outcome_count else reverse("searches:outcome_for", args=[search.pk]),
-                 note="outcome recorded" if search.outcome_count else "record what it led to")
+                 note=f"{timezone.localtime(search.created_at):%Y-%m-%d %H:%M}, "
+                      + ("outcome recorded" if search.outcome_count else "record what it led to"))
         for search in searches.recent_searches(user=viewer.user))
     return TileState(count=searches.outcomes_to_record_count(user=viewer.user), lines=lines,
                      summary=f"Your searches of the last {searches.RECENT_SEARCH_DAYS} days that ended "
@@ -156,41 +158,54 @@ TILES: tuple[Tile, ...] = (
     Tile("searches", "Outcomes to record", Capability.SEARCH_PLATES, _searches, "searches:home",
          "Start a new search", "Every search of yours has its outcome.", alpr_data=True),
     # The Chief's decisions
-    Tile("accounts", "Accounts waiting", Capability.APPROVE_USERS, counted(accounts.pending_account_count),
+    Tile("accounts", "Accounts waiting", Capability.APPROVE_USERS,
+         counted(accounts.pending_account_count,
+                 "New accounts and changed roles reach nothing until you decide."),
          "accounts:approvals", "Decide on pending accounts", "No account is waiting."),
     Tile("felony", "Other-felony searches waiting", Capability.APPROVE_FELONY_EXCEPTIONS,
-         counted(searches.felony_request_pending_count), "searches:felony_requests",
-         "Decide on felony-exception searches", "No request is waiting."),
+         counted(searches.felony_request_pending_count,
+                 "Written requests to search for another significant felony, each waiting for you."),
+         "searches:felony_requests", "Decide on felony-exception searches", "No request is waiting."),
     Tile("placements", "Camera placements waiting", Capability.APPROVE_RELOCATIONS,
-         counted(reports.placements_pending_count), "reports:placement_queue", "Decide on placements",
-         "No installation or move is waiting."),
-    Tile("policy-changes", "Rule changes waiting", Capability.APPROVE_POLICY_TEXT, _policy_changes,
+         counted(reports.placements_pending_count,
+                 "Installations and moves, with their crime analysis and nondiscrimination review."),
+         "reports:placement_queue", "Decide on placements", "No installation or move is waiting."),
+    Tile("policy-changes", "Policy changes waiting", Capability.APPROVE_POLICY_TEXT, _policy_changes,
          "reports:policy_docs", "Review the proposals", "Nothing waits for your decision."),
+    # Shown to those the sign-off sends discrepancies to (reports.services.reports._notify_chiefs).
     Tile("discrepancies", "Audit discrepancies", Capability.APPROVE_RELOCATIONS, _discrepancies,
          "reports:index", "Read the discrepancies", "No unread discrepancy."),
     # The administrator's queue
-    Tile("lockouts", "Locked out", Capability.MANAGE_USERS, counted(accounts.locked_out_count),
+    Tile("lockouts", "Locked out", Capability.MANAGE_USERS,
+         counted(accounts.locked_out_count,
+                 "Login names locked after too many failed sign-ins, until released."),
          "accounts:lockouts", "Release lockouts", "No one is locked out."),
     Tile("training", "Training expiring", Capability.MANAGE_USERS, _training, "accounts:people",
          "Open the list of people", "No training expires soon."),
     Tile("sign-off", "Reports to sign off", Capability.SIGN_OFF_AUDIT,
-         counted(reports.reports_to_sign_off_count), "reports:index", "Sign off the audit report",
+         counted(reports.reports_to_sign_off_count,
+                 "Monthly audit reports to review; discrepancies go to the Chief."),
+         "reports:index", "Sign off the audit report",
          "Every audit report is signed off."),
     Tile("error-flags", "Reads flagged as erroneous", Capability.MANAGE_RETENTION,
-         counted(retention.open_flag_count), "retention:flags_queue", "Review flagged reads",
+         counted(retention.open_flag_count,
+                 "Reads someone flagged as wrong, waiting to be confirmed or rejected."),
+         "retention:flags_queue", "Review flagged reads",
          "No flag is waiting."),
     Tile("certificates", "Deletion certificates overdue", Capability.REVIEW_SHARING,
          counted(sharing.overdue_certificate_count,
                  "Agencies past the date to certify deletion receive nothing more until they do."),
          "sharing:certificates", "Chase the certificates", "No certificate is overdue."),
     Tile("records", "Records requests open", Capability.HANDLE_RECORDS_REQUESTS,
-         counted(sharing.open_records_request_count), "sharing:records_requests", "Answer open requests",
+         counted(sharing.open_records_request_count, "Public-records requests waiting for an answer."),
+         "sharing:records_requests", "Answer open requests",
          "No request is open."),
     # Oversight (auditor, board, and the Chief and administrator too)
     Tile("flags", "New flags", Capability.READ_AUDIT_LOG, _flags, "audit:log", "Review the flagged entries",
          "Nothing flagged since your last review."),
     Tile("complaints", "Complaints open", Capability.HANDLE_COMPLAINTS,
-         counted(reports.complaints_open_count), "reports:complaints", "Track them to resolution",
+         counted(reports.complaints_open_count, "Reports from the public and staff not yet resolved."),
+         "reports:complaints", "Track them to resolution",
          "No complaint is open."),
     Tile("latest-reports", "Latest reports", Capability.READ_REPORTS, _latest_reports, "reports:index",
          "All reports", "No report has been generated yet."),

@@ -136,7 +136,7 @@ def test_alerts_to_verify_are_the_inbox_open_and_unverified_ones(make_verified_c
     AlertFactory(verification_outcome=VerificationOutcome.MISREAD)  # closed
     response = start_page(make_verified_client(Role.DISPATCHER))
     assert figure(response, "alerts") == 2
-    assert "1 confirmed alert(s) wait for the action taken" in tile_html(response, "alerts")
+    assert "Also 1 confirmed alert without the action taken." in tile_html(response, "alerts")
     assert f'href="{reverse("hotlists:alerts")}"' in tile_html(response, "alerts")
 
 
