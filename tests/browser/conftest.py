@@ -79,11 +79,11 @@ def browser_submit_password(page, live_server, user, *, password: str = PASSWORD
 def nav_go(page, name: str) -> None:
     """Follow the main menu's link `name`, opening the group it is in first (a click, like a person)."""
     menu = page.get_by_role("navigation", name="Main")
-    link = menu.get_by_role("link", name=name, exact=True, include_hidden=True)
-    group = menu.locator("details").filter(has=link)
+    group = menu.locator("details").filter(has=page.get_by_role("link", name=name, exact=True,
+                                                                include_hidden=True))
     if group.count() and group.get_attribute("open") is None:
         group.locator("summary").click()
-    link.click()
+    menu.get_by_role("link", name=name, exact=True).click()
 
 
 def browser_sign_in(page, live_server, user, *, password: str = PASSWORD) -> None:
