@@ -37,17 +37,27 @@ class TrainingState:
         return not self.expired and self.expires_on <= timezone.localdate() + timedelta(days=days)
 
 
-def training_states(user: User) -> list[TrainingState]:
-    """Return the trainings `user` needs, each with its latest completion and expiry (ACC-5)."""
-    policy = current_policy()
-    validity = {
+def _validity_days(policy) -> dict[str, int]:
+    """How long each kind of training stays valid under `policy` (ACC-5)."""
+    return {
         TrainingKind.ALPR_TRAINING: policy.training_validity_days,
         TrainingKind.POLICY_SIGNOFF: policy.policy_signoff_validity_days,
         TrainingKind.LEADS_CERTIFICATION: policy.leads_certification_days,
     }
+
+
+def _needed_training(role: str) -> list[str]:
+    """The trainings a person of `role` must hold: LEADS certification only for alert verifiers."""
     needed = [TrainingKind.ALPR_TRAINING, TrainingKind.POLICY_SIGNOFF]
-    if user.role in LEADS_ROLES:
+    if role in LEADS_ROLES:
         needed.append(TrainingKind.LEADS_CERTIFICATION)
+    return needed
+
+
+def training_states(user: User, *, policy=None) -> list[TrainingState]:
+    """Return the trainings `user` needs, each with its latest completion and expiry (ACC-5)."""
+    validity = _validity_days(policy or current_policy())
+    needed = _needed_training(user.role)
     latest = {}
     for record in TrainingRecord.objects.filter(user=user, kind__in=needed).order_by("kind", "-completed_on"):
         latest.setdefault(record.kind, record.completed_on)
@@ -75,8 +85,9 @@ def training_blockers(user: User) -> list[str]:
 
 
 def training_reminders(user: User) -> list[TrainingState]:
-    days = current_policy().training_reminder_days
-    return [state for state in training_states(user) if state.expires_within(days)]
+    policy = current_policy()
+    return [state for state in training_states(user, policy=policy)
+            if state.expires_within(policy.training_reminder_days)]
 
 
 @enforces("ACC-5")
@@ -154,3 +165,58 @@ def locked_out_accounts() -> list[Lockout]:
     users = {u.username: u for u in User.objects.filter(username__in=[row["username"] for row in rows])}
     return [Lockout(row["username"], users.get(row["username"]), row["failures"], row["last_attempt"])
             for row in rows]
+
+
+# Counts for the start pages (core.dashboard): numbers and names of staff, never ALPR data.
+
+
+def pending_account_count() -> int:
+    return pending_accounts().count()
+
+
+def locked_out_count() -> int:
+    """How many login names are locked out now: the number of rows `locked_out_accounts` lists."""
+    limit = current_policy().lockout_failures
+    return (AccessAttempt.objects.values("username").annotate(failures=Max("failures_since_start"))
+            .filter(failures__gte=limit).count())
+
+
+@dataclass(frozen=True)
+class ExpiringTraining:
+    user_id: int
+    full_name: str
+    label: str
+    expires_on: date
+
+
+@dataclass(frozen=True)
+class TrainingExpiring:
+    window_days: int  # the policy's reminder window
+    trainings: list[ExpiringTraining]  # soonest first
+
+    @property
+    def people(self) -> int:
+        return len({training.user_id for training in self.trainings})
+
+
+@enforces("ACC-5")
+def training_expiring() -> TrainingExpiring:
+    """Return the trainings of active people that expire within the policy's reminder window: renewed
+    in time, they never block anyone (one already expired is that person's blocker)."""
+    policy = current_policy()
+    validity = _validity_days(policy)
+    today = timezone.localdate()
+    last_day = today + timedelta(days=policy.training_reminder_days)
+    rows = (TrainingRecord.objects.filter(user__status=AccountStatus.ACTIVE)
+            .values("user_id", "user__full_name", "user__role", "kind").annotate(latest=Max("completed_on"))
+            .order_by())
+    expiring = []
+    for row in rows:
+        if row["kind"] not in _needed_training(row["user__role"]):
+            continue
+        expires_on = row["latest"] + timedelta(days=validity[row["kind"]])
+        if today <= expires_on <= last_day:
+            expiring.append(ExpiringTraining(row["user_id"], row["user__full_name"],
+                                             TrainingKind(row["kind"]).label, expires_on))
+    return TrainingExpiring(policy.training_reminder_days,
+                            sorted(expiring, key=lambda item: (item.expires_on, item.full_name)))

@@ -59,6 +59,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["action", "occurred_at"], name="audit_event_action_idx"),
             models.Index(fields=["case_number"], name="audit_event_case_idx"),
             models.Index(fields=["txid", "id"], name="audit_event_txid_idx"),
+            # Partial: only flagged rows pay for it. Counts the auditor's new flags (start page).
+            models.Index(fields=["occurred_at"], name="audit_event_flagged_idx",
+                         condition=models.Q(flagged=True)),
         ]
 
     def __str__(self) -> str:

@@ -299,3 +299,26 @@ def unusual_searches(*, actor: Actor) -> list[UnusualSearch]:
     audit_record(actor=actor, action=UNUSUAL_SEARCHES_VIEWED, result_count=len(rows),
                  query={"days": UNUSUAL_WINDOW_DAYS}, targets=list(dict.fromkeys(row.target for row in rows)))
     return rows
+
+
+@dataclass(frozen=True)
+class FlagsSinceReview:
+    """Entries flagged for the auditor since this reader last read the flagged entries."""
+
+    count: int
+    last_review: dt.datetime | None  # None: this reader has never read them
+
+
+def flags_since_last_review(*, user) -> FlagsSinceReview:
+    """Count the flagged entries written after `user` last read the log filtered to flagged entries.
+
+    A number for the start page: reading the entries themselves stays on the audited log page, and
+    that reading (``audit.log_viewed`` with ``flagged``) is what moves the mark.
+    """
+    last_review = (AuditEvent.objects.filter(actor_user=user, action=AUDIT_LOG_VIEWED.code,
+                                             outcome=Outcome.ALLOWED, query__flagged=True)
+                   .order_by("-occurred_at").values_list("occurred_at", flat=True).first())
+    flagged = AuditEvent.objects.filter(flagged=True)
+    if last_review is not None:
+        flagged = flagged.filter(occurred_at__gt=last_review)
+    return FlagsSinceReview(count=flagged.count(), last_review=last_review)

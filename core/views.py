@@ -7,7 +7,9 @@ from django.shortcuts import render
 from accounts.decorators import capability_required
 from accounts.selectors import training_blockers, training_reminders
 from core.compliance import build_matrix
+from core.dashboard import Viewer, dashboard
 from policy.roles import Capability
+from searches.views import SESSION_KEY as JUSTIFICATION_SESSION_KEY
 
 
 def health(request):
@@ -18,10 +20,14 @@ def health(request):
 
 
 def home(request):
+    """The start page: what blocks the person, what to renew, and the work waiting for them."""
     user = request.user
+    blockers = training_blockers(user)
+    viewer = Viewer(user=user, justification_id=request.session.get(JUSTIFICATION_SESSION_KEY))
     return render(request, "home.html", {
-        "blockers": training_blockers(user),
+        "blockers": blockers,
         "reminders": training_reminders(user),
+        "tiles": dashboard(viewer, blocked=bool(blockers)),
     })
 
 

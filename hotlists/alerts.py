@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from retention.selectors import erroneous_read_ids
 PURPOSE = "alert verification"
 POLL_WINDOW = timedelta(minutes=10)  # a screen opened later sees older alerts in the inbox, not as pop-ups
 POLL_LIMIT = 20
+INBOX_DAYS = 7  # the inbox lists the alerts of the last week
 STABLE_AFTER = timedelta(seconds=5)
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 # Which comparison a negative outcome rests on: the officer must have recorded it as not matching.
@@ -121,7 +123,8 @@ def alerts_poll(*, actor: Actor, after_id: int) -> dict:
             "alerts": [_summary(v) for v in views]}
 
 
-def alert_list(*, actor: Actor, only_open: bool = True, days: int = 7, limit: int = 100) -> list[AlertView]:
+def alert_list(*, actor: Actor, only_open: bool = True, days: int = INBOX_DAYS,
+               limit: int = 100) -> list[AlertView]:
     """Return the inbox: recent alerts (open ones, or all), newest first; one audit entry naming every
     alert, read and entry shown, written with the read of them."""
     query = {"only_open": only_open, "days": days}
@@ -137,6 +140,15 @@ def alert_list(*, actor: Actor, only_open: bool = True, days: int = 7, limit: in
         audit_record(actor=actor, action=actions.ALERT_LIST_VIEWED, purpose=PURPOSE, result_count=len(views),
                      query=query, targets=[t for view in views for t in _alert_targets(view.alert)])
     return views
+
+
+def alerts_waiting_counts() -> dict[str, int]:
+    """Count the inbox's open alerts: ``to_verify`` (not verified yet) and ``to_act`` (confirmed, no
+    action recorded). Numbers only, for the start page; the alerts open in the audited inbox."""
+    recent = _shown(Alert.objects.filter(created_at__gte=timezone.now() - timedelta(days=INBOX_DAYS)))
+    return recent.aggregate(
+        to_verify=Count("id", filter=Q(verification_outcome="")),
+        to_act=Count("id", filter=Q(verification_outcome=VerificationOutcome.CONFIRMED, action="")))
 
 
 def alert_get(*, actor: Actor, alert_id: int) -> AlertView:

@@ -1,3 +1,4 @@
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from policy.models import AgencyPolicy, PolicyChangeProposal, ProposalStatus
@@ -26,3 +27,11 @@ def policy_changes_published():
 def policy_change_get(proposal_id: int) -> PolicyChangeProposal | None:
     return (PolicyChangeProposal.objects.select_related("proposed_by", "decided_by", "policy")
             .filter(pk=proposal_id).first())
+
+
+def policy_changes_waiting_counts() -> dict[str, int]:
+    """Proposed changes not yet decided: ``ready`` (public comment has ended: the Chief decides) and
+    ``in_comment`` (the public may still comment). Counts for the start page."""
+    closed = Q(comment_closes_at__lte=timezone.now())
+    return policy_changes_waiting().aggregate(ready=Count("id", filter=closed),
+                                              in_comment=Count("id", filter=~closed))

@@ -3,21 +3,26 @@
 Nothing here returns a plate, an image or a person to the portal.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from alpr.models import Camera, CameraStatus
 from reports.models import (
     CameraPlacementRequest,
+    Complaint,
+    ComplaintStatus,
     Contact,
     ContactRole,
+    DiscrepancyNotice,
     District,
     PlacementStatus,
     PolicyDocument,
     PolicyStatus,
     PublishedChainHead,
+    Report,
     SecurityIncident,
 )
+from reports.reporting import registry
 
 
 def public_cameras():
@@ -105,3 +110,43 @@ def district_get(district_id: int) -> District | None:
 def cameras_with_districts():
     """Every camera, with the district it is assigned to (``camera.district_assignment``), if any."""
     return Camera.objects.select_related("district_assignment__district").order_by("name")
+
+
+# Counts and titles for the start pages (core.dashboard): no report content, never ALPR data.
+
+
+def placements_pending_count() -> int:
+    return CameraPlacementRequest.objects.filter(status=PlacementStatus.PENDING).count()
+
+
+def policy_texts_waiting_counts() -> dict[str, int]:
+    """Policy text versions out for comment: ``ready`` (the period has ended: the Chief may approve
+    them) and ``in_comment`` (the public may still comment)."""
+    closed = Q(comment_closes_at__lte=timezone.now())
+    return PolicyDocument.objects.filter(status=PolicyStatus.COMMENT).aggregate(
+        ready=Count("id", filter=closed), in_comment=Count("id", filter=~closed))
+
+
+def reports_to_sign_off_count() -> int:
+    """Reports of a kind that is signed off (the monthly audit, AUD-5) whose newest version is not."""
+    kinds = [kind.code for kind in registry.all_kinds() if kind.sign_off_capability]
+    newer = Report.objects.filter(kind=OuterRef("kind"), period_start=OuterRef("period_start"),
+                                  version__gt=OuterRef("version"))
+    return (Report.objects.filter(kind__in=kinds, sign_off__isnull=True).exclude(Exists(newer)).count())
+
+
+def discrepancies_unread_count(*, chief) -> int:
+    """Discrepancy notices from a monthly audit's sign-off sent to `chief` and not yet marked read."""
+    return DiscrepancyNotice.objects.filter(chief=chief, acknowledged_at__isnull=True).count()
+
+
+def latest_reports() -> list[Report]:
+    """The newest version of the newest period of each kind of report, by title."""
+    newest = (Report.objects.only("id", "kind", "title", "period_start", "version", "generated_at")
+              .order_by("kind", "-period_start", "-version").distinct("kind"))
+    return sorted(newest, key=lambda report: report.title)
+
+
+def complaints_open_count() -> int:
+    open_statuses = [ComplaintStatus.RECEIVED, ComplaintStatus.INVESTIGATING]
+    return Complaint.objects.filter(status__in=open_statuses).count()

@@ -126,3 +126,8 @@ def flags_by(user) -> QuerySet:
 
 def purge_runs() -> QuerySet:
     return PurgeRun.objects.all()
+
+
+def open_flag_count() -> int:
+    """Erroneous-read flags waiting for the administrator's review (RET-5): a count for the start page."""
+    return ErroneousFlag.objects.filter(status=FlagStatus.OPEN).count()

@@ -1,8 +1,22 @@
 """Reads of the search workflow's own records (never plate reads: those go through ``alpr.access``)."""
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from alpr.models import Camera
-from searches.models import FelonyExceptionRequest, FelonyRequestStatus, Justification, SearchOutcome
+from searches.models import (
+    FelonyExceptionRequest,
+    FelonyRequestStatus,
+    Justification,
+    JustificationKind,
+    SearchOutcome,
+)
+
+# How far back a searcher's start page asks what their searches led to: a month, the period of the
+# oversight report the outcomes feed. Older searches can still be given an outcome.
+RECENT_SEARCH_DAYS = 30
+RECENT_SEARCHES_SHOWN = 5
 
 
 def open_justification(*, user, justification_id) -> Justification | None:
@@ -43,3 +57,32 @@ def searchable_cameras():
 
 def outcomes_of(justification: Justification):
     return SearchOutcome.objects.filter(justification=justification)
+
+
+def felony_request_pending_count() -> int:
+    return FelonyExceptionRequest.objects.filter(status=FelonyRequestStatus.PENDING).count()
+
+
+def own_case_justification(*, user, justification_id: int) -> Justification | None:
+    """Return `user`'s own case justification `justification_id` (open or ended), else None."""
+    return Justification.objects.filter(pk=justification_id, user=user, kind=JustificationKind.CASE).first()
+
+
+def _recent_case_justifications(user):
+    since = timezone.now() - timedelta(days=RECENT_SEARCH_DAYS)
+    return Justification.objects.filter(user=user, kind=JustificationKind.CASE, created_at__gte=since)
+
+
+def recent_searches(*, user) -> list[Justification]:
+    """Return `user`'s latest case justifications of the last month, newest first, each with
+    ``outcome_count``: what the start page lists (purpose and case number, never a plate)."""
+    return list(_recent_case_justifications(user).annotate(outcome_count=Count("outcomes"))
+                .order_by("-created_at", "-id")[:RECENT_SEARCHES_SHOWN])
+
+
+def outcomes_to_record_count(*, user) -> int:
+    """How many of `user`'s ended case justifications of the last month have no outcome recorded."""
+    now = timezone.now()
+    ended = Q(closed_at__isnull=False) | Q(expires_at__lte=now)
+    return (_recent_case_justifications(user).filter(ended)
+            .exclude(Exists(SearchOutcome.objects.filter(justification=OuterRef("pk")))).count())

@@ -14,6 +14,7 @@ urlpatterns = [
     path("reads/<int:read_id>/image/<str:kind>/", views.read_image, name="read_image"),
     path("reads/<int:read_id>/download/", views.read_download, name="read_download"),
     path("outcome/", views.outcome_record, name="outcome_record"),
+    path("outcome/<int:justification_id>/", views.outcome_for, name="outcome_for"),
     path("felony/", views.felony_requests, name="felony_requests"),
     path("felony/<int:request_id>/decide/", views.felony_decide, name="felony_decide"),
     path("audit/", views.audit_lookup, name="audit_lookup"),

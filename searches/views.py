@@ -15,7 +15,7 @@ from accounts.views._forms import form_error
 from alpr import access
 from alpr.access import Area, SearchMode
 from audit.context import Actor
-from core.errors import ApplicationError, PolicyDenied
+from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.roles import Capability
 from policy.selectors import current_policy
 from searches import selectors, services
@@ -251,6 +251,25 @@ def outcome_record(request):
     else:
         messages.error(request, "Choose what the search led to.")
     return redirect("searches:home")
+
+
+@capability_required(Capability.SEARCH_PLATES)
+@require_http_methods(["GET", "POST"])
+def outcome_for(request, justification_id: int):
+    """Record what an earlier search of one's own led to (the start page links here)."""
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # The service refuses (and records the refusal of) someone else's search or an audit query.
+        services.outcome_record(actor=Actor.for_request(request), justification_id=justification_id,
+                                outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"])
+        messages.success(request, "Outcome recorded. Thank you: it feeds the oversight reports.")
+        return redirect("home")
+    justification = selectors.own_case_justification(user=request.user, justification_id=justification_id)
+    if justification is None:
+        raise NotFound("No such search of yours.")
+    return render(request, "searches/outcome.html", {
+        "justification": justification, "form": form, "outcomes": selectors.outcomes_of(justification)},
+        status=400 if form.errors else 200)
 
 
 @capability_required(Capability.SEARCH_PLATES, Capability.APPROVE_FELONY_EXCEPTIONS)

@@ -226,3 +226,12 @@ def open_records_requests():
 
 def closed_records_requests(limit: int = 50):
     return RecordsRequest.objects.filter(status=RecordsRequestStatus.CLOSED).order_by("-closed_at")[:limit]
+
+
+def overdue_certificate_count() -> int:
+    """Released requests whose recipient has not certified the deletion by its date (SHR-2)."""
+    return overdue_requests().count()
+
+
+def open_records_request_count() -> int:
+    return open_records_requests().count()

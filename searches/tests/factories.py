@@ -3,13 +3,16 @@ import io
 import uuid
 from datetime import timedelta
 
+import factory
 from django.utils import timezone
 from PIL import Image
 
 from alpr import partitions, storage
 from alpr.models import Camera, PlateRead, ReadStatus
 from audit.context import Actor
+from conftest import UserFactory
 from searches import services
+from searches.models import Justification
 
 DESCRIPTION = "Armed robbery at the Oak Street pharmacy, suspect fled in a silver Honda sedan"
 
@@ -52,3 +55,18 @@ def open_justification(user, *, purpose="violent_crime", case_number="26-004512"
 
 def actor(user) -> Actor:
     return Actor.for_user(user, client_ip="10.1.2.3")
+
+
+class JustificationFactory(factory.django.DjangoModelFactory):
+    """A case justification stated two hours ago, ended an hour later (pass expires_at to keep it open)."""
+
+    class Meta:
+        model = Justification
+
+    user = factory.SubFactory(UserFactory)
+    purpose = "stolen_vehicle"
+    purpose_label = "Stolen vehicle or plate"
+    case_number = factory.Sequence(lambda n: f"26-{n:06d}")
+    description = "Silver sedan taken from the Oak Street lot overnight"
+    created_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
+    expires_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))

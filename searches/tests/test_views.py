@@ -79,7 +79,8 @@ def test_no_endpoint_returns_reads_in_bulk():
     searches = next(p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "searches")
     assert {p.name for p in searches.url_patterns} == {
         "home", "justification_start", "justification_end", "plate_results", "canvass_results", "read_detail",
-        "read_image", "read_download", "outcome_record", "felony_requests", "felony_decide", "audit_lookup"}
+        "read_image", "read_download", "outcome_record", "felony_requests", "felony_decide", "audit_lookup",
+        "outcome_for"}  # one's own ended search and its outcomes: no read at all
 
 
 @pytest.mark.rule("USE-7")

@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     assert_keyboard_usable,
     browser_sign_in,
     browser_submit_password,
+    nav_go,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,7 +61,7 @@ def test_sign_in_with_password_notice_and_totp(page, live_server):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=f"Welcome, {user.full_name}")).to_be_visible()
     assert_accessible(page, "the home page")
-    page.get_by_role("link", name="My account").click()
+    nav_go(page, "My account")
     expect(page.get_by_role("heading", name="My account")).to_be_visible()
     assert_accessible(page, "my account")
 
@@ -84,7 +85,7 @@ def test_the_chief_approves_a_pending_user_who_then_signs_in(new_page, live_serv
 
     chief_page = new_page()
     browser_sign_in(chief_page, live_server, chief)
-    chief_page.get_by_role("link", name="Approvals").click()
+    nav_go(chief_page, "Approvals")
     assert_accessible(chief_page, "approvals")
     row = chief_page.get_by_role("row").filter(has_text="Ravi Okafor")
     row.get_by_label("Reason for Ravi Okafor").fill("Transferred from patrol; training on file")
@@ -122,7 +123,7 @@ def test_the_idle_timeout_signs_the_user_out(page, live_server):
     session = SessionStore(session_key=UserSession.objects.get(user=user).session_key)
     session[SESSION_LAST_SEEN] -= 31 * 60
     session.save()
-    page.get_by_role("link", name="My account").click()
+    nav_go(page, "My account")
     _on_login_page(page)
     expect(page.get_by_role("status")).to_contain_text("No activity for 30 minutes")
     page.goto(f"{live_server.url}/accounts/me/")
@@ -136,7 +137,7 @@ def test_a_suspended_user_is_thrown_out_on_the_next_click(page, live_server):
     browser_sign_in(page, live_server, user)
     services.account_suspend(actor=Actor.for_user(admin), user_id=user.pk,
                              reason="Searched a relative's plate")
-    page.get_by_role("link", name="Policy").click()
+    nav_go(page, "Policy")
     _on_login_page(page)
     browser_submit_password(page, live_server, user)
     expect(page.get_by_role("alert")).to_contain_text("suspended")

@@ -15,7 +15,7 @@ from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from conftest import PASSWORD, UserFactory, confirmed_totp
 from policy.roles import Role
-from tests.browser.conftest import assert_accessible, browser_sign_in, browser_submit_password
+from tests.browser.conftest import assert_accessible, browser_sign_in, browser_submit_password, nav_go
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def _on_login_page(page) -> None:
 def test_administrator_creates_an_account_and_records_its_training(page, live_server):
     administrator = UserFactory(role=Role.ADMINISTRATOR, full_name="Alex Hart")
     browser_sign_in(page, live_server, administrator)
-    page.get_by_role("link", name="People", exact=True).click()
+    nav_go(page, "People")
     page.get_by_role("link", name="Create an account").click()
     page.get_by_label("Full name (first and last)").fill("Kai Owens")
     page.get_by_label("Employee or badge ID").fill("PO-3317")
@@ -87,7 +87,7 @@ def test_a_separated_employee_loses_their_session_at_once(new_page, live_server)
 
     admin_page = new_page()
     browser_sign_in(admin_page, live_server, administrator)
-    admin_page.get_by_role("link", name="People", exact=True).click()
+    nav_go(admin_page, "People")
     admin_page.get_by_role("search", name="Filter people").get_by_label("Name, badge or login").fill("Avery")
     admin_page.get_by_role("button", name="Filter").click()
     admin_page.get_by_role("link", name="Avery Kim").click()
@@ -100,7 +100,7 @@ def test_a_separated_employee_loses_their_session_at_once(new_page, live_server)
     leaving.refresh_from_db()
     assert leaving.status == AccountStatus.SEPARATED
     assert not UserSession.objects.filter(user=leaving).exists()
-    analyst_page.get_by_role("link", name="Policy").click()  # the next click finds the session gone
+    nav_go(analyst_page, "Policy")  # the next click finds the session gone
     _on_login_page(analyst_page)
     assert AuditEvent.objects.filter(action="account.separated", actor_user=administrator,
                                      targets=[f"user:{leaving.pk}"]).exists()
@@ -118,7 +118,7 @@ def test_administrator_releases_a_locked_login_name(new_page, live_server):
 
     admin_page = new_page()
     browser_sign_in(admin_page, live_server, administrator)
-    admin_page.get_by_role("link", name="Locked accounts").click()
+    nav_go(admin_page, "Locked accounts")
     row = admin_page.get_by_role("row").filter(has_text=locked.username)
     expect(row).to_contain_text(locked.full_name)
     assert_accessible(admin_page, "the locked accounts")
@@ -149,12 +149,12 @@ def test_a_role_change_returns_the_account_to_the_chief(new_page, live_server):
     expect(admin_page.get_by_role("status").first).to_contain_text("pending until the Chief approves it")
     analyst.refresh_from_db()
     assert (analyst.role, analyst.status) == (Role.DETECTIVE, AccountStatus.PENDING)
-    analyst_page.get_by_role("link", name="My account").click()  # the session ended with the change
+    nav_go(analyst_page, "My account")  # the session ended with the change
     _on_login_page(analyst_page)
 
     chief_page = new_page()
     browser_sign_in(chief_page, live_server, chief)
-    chief_page.get_by_role("link", name="Approvals").click()
+    nav_go(chief_page, "Approvals")
     row = chief_page.get_by_role("row").filter(has_text="Avery Kim")
     expect(row).to_contain_text("Detective")
     expect(row).to_contain_text("Role changed from analyst to detective")
@@ -176,18 +176,18 @@ def test_the_chief_suspends_a_user_and_later_reinstates_them(new_page, live_serv
 
     chief_page = new_page()
     browser_sign_in(chief_page, live_server, chief)
-    chief_page.get_by_role("link", name="People", exact=True).click()
+    nav_go(chief_page, "People")
     chief_page.get_by_role("link", name="Oscar Reyes").click()
     chief_page.get_by_role("link", name="Suspend…").click()
     chief_page.get_by_label("Reason").fill("Searched a neighbour's plate with no case (IA 26-07)")
     chief_page.get_by_role("button", name="Suspend now").click()
     expect(chief_page.get_by_role("status").first).to_contain_text("Access suspended")
-    officer_page.get_by_role("link", name="Search", exact=True).click()
+    nav_go(officer_page, "Search")
     _on_login_page(officer_page)
     browser_submit_password(officer_page, live_server, officer)
     expect(officer_page.get_by_role("alert")).to_contain_text("suspended")
 
-    chief_page.get_by_role("link", name="Approvals").click()
+    nav_go(chief_page, "Approvals")
     chief_page.get_by_role("link", name="Reinstate Oscar Reyes…").click()
     chief_page.get_by_label("Reason").fill("Internal affairs closed 26-07 with retraining on file")
     chief_page.get_by_role("button", name="Reinstate").click()
@@ -208,7 +208,7 @@ def test_a_user_changes_their_password_and_signs_in_with_it_and_a_backup_code(pa
     dispatcher = UserFactory(role=Role.DISPATCHER, full_name="Dana Patel")
     browser_sign_in(page, live_server, dispatcher)
     codes = backup_codes_issue(actor=Actor.for_user(dispatcher))
-    page.get_by_role("link", name="My account").click()
+    nav_go(page, "My account")
     expect(page.get_by_text(f"You have {len(codes)} unused backup codes")).to_be_visible()
     page.get_by_role("link", name="Change my password").click()
     page.get_by_label("Current password").fill(PASSWORD)
@@ -233,7 +233,7 @@ def test_a_user_changes_their_password_and_signs_in_with_it_and_a_backup_code(pa
     page.get_by_label("Six-digit code").fill(codes[0])  # lost phone: a backup code, once
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("heading", name="Welcome, Dana Patel")).to_be_visible()
-    page.get_by_role("link", name="My account").click()
+    nav_go(page, "My account")
     expect(page.get_by_text(f"You have {len(codes) - 1} unused backup codes")).to_be_visible()
     changes = AuditEvent.objects.filter(action="account.password_changed", actor_user=dispatcher)
     assert sorted(changes.values_list("outcome", flat=True)) == sorted([Outcome.ALLOWED, Outcome.FAILED])

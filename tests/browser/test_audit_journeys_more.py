@@ -17,7 +17,7 @@ from core.errors import PolicyDenied
 from policy.roles import Role
 from searches.services import justification_open
 from searches.tests.factories import make_camera, make_read, open_justification
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in, nav_go
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ def test_auditor_filters_the_log_exports_it_and_verifies_the_chain(page, live_se
     flagged = AuditEvent.objects.get(actor_user=officer, flagged=True)
 
     browser_sign_in(page, live_server, auditor)
-    page.get_by_role("link", name="Audit log").click()
+    nav_go(page, "Audit log")
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
     filters = page.get_by_role("search", name="Filter the audit log")
     filters.get_by_label("Person").fill("Oscar Reyes")

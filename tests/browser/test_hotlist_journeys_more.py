@@ -18,7 +18,7 @@ from ingest.services import EdgeReading, read_accept
 from ingest.synthetic import plate_photo
 from ingest.validation import check_image
 from policy.roles import Role
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in, nav_go
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +54,7 @@ def test_officer_verifies_an_alert_and_records_the_arrest_with_the_person_percei
     alert = Alert.objects.get(read_id=read.pk)
 
     browser_sign_in(page, live_server, officer)
-    page.get_by_role("link", name="Alerts", exact=True).click()
+    nav_go(page, "Alerts")
     row = page.get_by_role("row").filter(has_text="Stolen in a burglary at 100 Main St")
     expect(row).to_contain_text("Harlem & Lake NB")
     row.get_by_role("link").click()
@@ -110,7 +110,7 @@ def test_detective_imports_a_leads_list_and_its_plates_match_on_arrival(page, li
                         leads_line("9QRS555", "V26A4601", "FORD", "RED")]) + "\r\n"
 
     browser_sign_in(page, live_server, detective)
-    page.get_by_role("link", name="Hotlists", exact=True).click()
+    nav_go(page, "Hotlists")
     page.get_by_role("link", name="Imports").click()
     expect(page.get_by_role("heading", name="Import a hotlist file")).to_be_visible()
     page.get_by_label("Format").select_option(label="LEADS list")

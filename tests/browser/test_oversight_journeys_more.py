@@ -12,7 +12,7 @@ from core.views import _matrix as running_matrix
 from hotlists.models import RaceEthnicity
 from policy.roles import Role
 from reports.models import CameraDistrict, District
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in, nav_go
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def test_administrator_enters_a_district_and_assigns_a_camera_to_it(page, live_s
     camera = Camera.objects.create(name="North Ave at Harlem", location_description="NE corner",
                                    status=CameraStatus.ACTIVE, installed_on=timezone.localdate())
     browser_sign_in(page, live_server, administrator)
-    page.get_by_role("link", name="Reports", exact=True).click()
+    nav_go(page, "Reports")
     page.get_by_role("navigation", name="Oversight").get_by_role("link", name="Districts").click()
     expect(page.get_by_role("heading", name="Districts and camera placement")).to_be_visible()
     expect(page.get_by_role("table", name="The district of each camera").get_by_role(
@@ -77,7 +77,7 @@ def test_a_board_member_finds_a_rule_in_the_compliance_matrix(page, live_server)
     # The matrix this process serves (built once from the source; the same one the page shows).
     matrix = {row.rule.id: row for row in running_matrix()}
     browser_sign_in(page, live_server, board)
-    page.get_by_role("link", name="Compliance").click()
+    nav_go(page, "Compliance")
     expect(page.get_by_role("heading", name="Compliance matrix")).to_be_visible()
     proven = sum(1 for row in matrix.values() if row.tests)
     expect(page.get_by_text(f"{proven} of {len(matrix)}")).to_be_visible()

@@ -18,7 +18,7 @@ from policy.roles import Role
 from policy.selectors import current_policy
 from policy.tests.test_proposals import end_comment_period
 from reports.models import PolicyDocument, PolicyStatus
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in, nav_go
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,7 @@ def test_administrator_changes_the_retention_and_the_new_version_is_in_force(pag
         AgencyPolicy.objects.create(change_reason="Initial policy from the department's general order.")
     versions_before = AgencyPolicy.objects.count()
     browser_sign_in(page, live_server, administrator)
-    page.get_by_role("link", name="Policy", exact=True).click()
+    nav_go(page, "Policy")
     expect(page.get_by_role("heading", name="The ALPR policy in force")).to_be_visible()
     retention = page.locator("#value-retention_days")
     expect(retention).to_contain_text(str(current_policy().retention_days))
@@ -143,7 +143,7 @@ def test_a_policy_text_is_published_for_comment_then_approved_by_the_chief(new_p
 
     admin_page = new_page()
     browser_sign_in(admin_page, live_server, administrator)
-    admin_page.get_by_role("link", name="Reports", exact=True).click()
+    nav_go(admin_page, "Reports")
     admin_page.get_by_role("link", name="Policy text").click()
     admin_page.get_by_label("Title").fill("ALPR policy, 2027 revision")
     admin_page.get_by_label("Policy text").fill(POLICY_TEXT)

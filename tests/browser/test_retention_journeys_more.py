@@ -15,7 +15,7 @@ from policy.roles import Role
 from retention.models import EvidenceHold
 from retention.services import hold_place, reads_purge_expired
 from retention.tests.conftest import create_read
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in, nav_go
 from tests.browser.test_retention_journeys import state_justification
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,7 +39,7 @@ def test_detective_releases_a_hold_and_the_purge_then_deletes_its_read(page, liv
 
     browser_sign_in(page, live_server, detective)
     state_justification(page, live_server, case_number="26-004512")  # the hold's reads show under its case
-    page.get_by_role("link", name="Evidence", exact=True).click()
+    nav_go(page, "Evidence")
     page.get_by_role("table", name="Holds in force").get_by_role("link", name=f"Hold {hold.pk}").click()
     expect(page.get_by_role("heading", name=f"Evidence hold {hold.pk}")).to_be_visible()
     expect(page.get_by_role("table", name="Reads this hold keeps")).to_contain_text("HLD4040")

@@ -15,7 +15,7 @@ from policy.roles import Role
 from searches.models import FelonyExceptionRequest, FelonyRequestStatus, Justification
 from searches.services import felony_request_create
 from searches.tests.factories import make_camera, make_read, open_justification
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in, nav_go
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +38,7 @@ def test_the_chief_approves_an_other_felony_request_and_the_detective_searches_u
 
     detective_page = new_page()
     browser_sign_in(detective_page, live_server, detective)
-    detective_page.get_by_role("link", name="Search", exact=True).click()
+    nav_go(detective_page, "Search")
     detective_page.get_by_role("link", name="Request the Chief's approval for an other-felony search").click()
     detective_page.get_by_label("Case number").fill("26-004512")
     detective_page.get_by_label("Felony under investigation").fill(OFFENSE)
@@ -51,7 +51,7 @@ def test_the_chief_approves_an_other_felony_request_and_the_detective_searches_u
 
     chief_page = new_page()
     browser_sign_in(chief_page, live_server, chief)
-    chief_page.get_by_role("link", name="Felony requests").click()
+    nav_go(chief_page, "Felony requests")
     waiting = chief_page.get_by_role("article").filter(has_text=OFFENSE)
     expect(waiting).to_contain_text(WHY)
     expect(waiting).to_contain_text("Jordan Brooks")
@@ -119,7 +119,7 @@ def test_dispatcher_searches_a_partial_plate_a_misread_and_a_canvass_then_record
     lookalike = make_read(camera=austin, plate="KRT5562")
     make_read(camera=harlem, plate="XYZ9876")
     browser_sign_in(page, live_server, dispatcher)
-    page.get_by_role("link", name="Search", exact=True).click()
+    nav_go(page, "Search")
     _justify(page, case_number="CAD-2611220042",
              description="Grey Toyota Camry stolen from 300 Lake St overnight; the owner recalls KR and 5562")
 
@@ -174,7 +174,7 @@ def test_administrator_looks_up_who_searched_a_plate_without_a_case_number(page,
     plate_reads_search(actor=Actor.for_user(detective), justification=justification, plate="KRN5562")
 
     browser_sign_in(page, live_server, administrator)
-    page.get_by_role("link", name="Search", exact=True).click()
+    nav_go(page, "Search")
     expect(page.get_by_label("Audit reference (optional)")).to_be_visible()
     page.get_by_label("Description").fill("Monthly audit of November: who searched the plate KRN5562")
     page.get_by_role("button", name="Continue to search").click()

@@ -21,7 +21,7 @@ from sharing.tests.conftest import (
     RecordsRequestFactory,
     SharingRequestFactory,
 )
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in, nav_go
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +50,7 @@ def test_administrator_records_approves_and_releases_an_agency_request(page, liv
     read = create_read(camera, plate="ABC1234", captured_at=timezone.now() - timedelta(days=1))
     browser_sign_in(page, live_server, administrator)
 
-    page.get_by_role("link", name="Sharing", exact=True).click()
+    nav_go(page, "Sharing")
     expect(page.get_by_role("heading", name="Requests from other agencies")).to_be_visible()
     page.get_by_role("link", name="Record a request").click()
     # Who is asking, answered with the keyboard alone.
@@ -105,7 +105,7 @@ def test_a_revoked_agency_leaves_the_portal_list(page, new_page, live_server):
 
     admin_page = new_page()
     browser_sign_in(admin_page, live_server, administrator)
-    admin_page.get_by_role("link", name="Sharing", exact=True).click()
+    nav_go(admin_page, "Sharing")
     admin_page.get_by_role("link", name="Agencies").click()
     admin_page.get_by_role("link", name="Cicero Police Department").click()
     admin_page.get_by_role("link", name="Revoke access").click()
@@ -153,7 +153,7 @@ def test_sharing_pages_pass_the_accessibility_check(page, new_page, live_server,
 
     records = new_page()
     browser_sign_in(records, live_server, UserFactory(role=Role.RECORDS))
-    records.get_by_role("link", name="Records requests").click()
+    nav_go(records, "Records requests")
     expect(records.get_by_role("heading", name="Records requests", exact=True)).to_be_visible()
     assert_accessible(records)
     item = RecordsRequest.objects.get()

@@ -28,7 +28,7 @@ from sharing.models import (
 from sharing.selectors import agency_block_reason
 from sharing.services.requests import request_decide, request_receive, request_release
 from sharing.tests.conftest import AgencyFactory, DeclarationFactory
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in, nav_go
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +51,7 @@ def test_a_public_records_request_goes_to_the_records_supervisor_who_closes_it(n
 
     admin = new_page()
     browser_sign_in(admin, live_server, administrator)
-    admin.get_by_role("link", name="Sharing", exact=True).click()
+    nav_go(admin, "Sharing")
     admin.get_by_role("link", name="Record a request").click()
     admin.get_by_label(re.compile(r"^Someone outside law enforcement")).check()
     admin.get_by_role("button", name="Continue").click()
@@ -70,7 +70,7 @@ def test_a_public_records_request_goes_to_the_records_supervisor_who_closes_it(n
 
     records = new_page()
     browser_sign_in(records, live_server, supervisor)
-    records.get_by_role("link", name="Records requests").click()
+    nav_go(records, "Records requests")
     request_box = records.get_by_role("region", name=f"Request {item.pk} from Jamie Ortiz, Wednesday Journal")
     expect(request_box).to_contain_text("plate 4KLM221, in May")
     request_box.get_by_role("button", name=f"Close request {item.pk}").click()  # no response yet
@@ -119,7 +119,7 @@ def _fill_declaration(page, *, leave_out: str | None = None) -> None:
 def test_administrator_registers_an_agency_records_its_declaration_and_issues_a_key(page, live_server):
     administrator = UserFactory(role=Role.ADMINISTRATOR)
     browser_sign_in(page, live_server, administrator)
-    page.get_by_role("link", name="Sharing", exact=True).click()
+    nav_go(page, "Sharing")
     page.get_by_role("link", name="Agencies", exact=True).click()
     page.get_by_role("link", name="Register an agency").click()
     page.get_by_label("Agency name").fill("Riverside Police Department")
@@ -211,7 +211,7 @@ def test_an_overdue_deletion_certificate_blocks_the_agency_until_it_is_recorded(
     SharingRequest.objects.filter(pk=ask.pk).update(delete_by=timezone.localdate() - timedelta(days=3))
 
     browser_sign_in(page, live_server, administrator)
-    page.get_by_role("link", name="Sharing", exact=True).click()
+    nav_go(page, "Sharing")
     page.get_by_role("link", name="Agencies", exact=True).click()
     row = page.get_by_role("row").filter(has_text="Riverside Police Department")
     expect(row).to_contain_text("Blocked")

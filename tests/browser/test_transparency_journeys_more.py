@@ -24,7 +24,7 @@ from reports.models import (
 )
 from reports.periods import previous_month
 from reports.services.portal import complaint_submit
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in, nav_go
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +40,7 @@ def test_administrator_signs_off_the_monthly_audit_and_the_chief_reads_the_discr
 
     admin_page = new_page()
     browser_sign_in(admin_page, live_server, administrator)
-    admin_page.get_by_role("link", name="Reports", exact=True).click()
+    nav_go(admin_page, "Reports")
     generate = admin_page.get_by_role("region", name="Generate a report now")
     generate.get_by_label("Report").select_option(label="Monthly audit of system use")
     generate.get_by_label("Month").fill(period.slug)
@@ -58,7 +58,7 @@ def test_administrator_signs_off_the_monthly_audit_and_the_chief_reads_the_discr
 
     chief_page = new_page()
     browser_sign_in(chief_page, live_server, chief)
-    chief_page.get_by_role("link", name="Reports", exact=True).click()
+    nav_go(chief_page, "Reports")
     notices = chief_page.get_by_role("region", name="Discrepancies reported to you")
     expect(notices).to_contain_text(DISCREPANCY)
     notices.get_by_role("button", name="Mark as read").click()
@@ -79,7 +79,7 @@ def test_a_complaint_is_investigated_resolved_and_its_author_reads_the_outcome(n
 
     staff = new_page()
     browser_sign_in(staff, live_server, auditor)
-    staff.get_by_role("link", name="Complaints", exact=True).click()
+    nav_go(staff, "Complaints")
     staff.get_by_role("link", name=complaint.reference).click()
     expect(staff.get_by_text("mosque car park")).to_be_visible()
     staff.get_by_label("New status").select_option(label="Under investigation")
@@ -112,7 +112,7 @@ def test_administrator_records_a_security_incident_and_the_portal_publishes_its_
     today = timezone.localdate()
     admin_page = new_page()
     browser_sign_in(admin_page, live_server, administrator)
-    admin_page.get_by_role("link", name="Reports", exact=True).click()
+    nav_go(admin_page, "Reports")
     admin_page.get_by_role("link", name="Security incidents").click()
     admin_page.get_by_label("Title").fill("Camera credential exposed")
     admin_page.get_by_label("Occurred on").fill((today - timedelta(days=3)).isoformat())
@@ -141,7 +141,7 @@ def test_administrator_records_a_cameras_cost(page, live_server):
     administrator = UserFactory(role=Role.ADMINISTRATOR)
     camera = Camera.objects.create(name="North Ave at Harlem", location_description="NE corner")
     browser_sign_in(page, live_server, administrator)
-    page.get_by_role("link", name="Cameras", exact=True).click()
+    nav_go(page, "Cameras")
     page.get_by_role("link", name="Record a cost").click()
     page.get_by_label("Camera", exact=True).select_option(label="North Ave at Harlem")
     page.get_by_label("Kind of cost").select_option(label="Maintenance")
