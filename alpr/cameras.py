@@ -37,6 +37,11 @@ def cameras_silent(now: datetime | None = None) -> QuerySet:
             .filter(silent_since__lt=silence_cutoff(now)).order_by("silent_since", "name"))
 
 
+def silent_camera_count() -> int:
+    """How many cameras in service are silent now: the administrator's start page counts them."""
+    return cameras_silent().count()
+
+
 def cameras_with_health(now: datetime | None = None) -> list[Camera]:
     """Every camera with ``last_contact_at`` and ``silent`` (in service and silent too long)."""
     cutoff = silence_cutoff(now)

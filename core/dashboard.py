@@ -3,9 +3,7 @@
 A tile is shown to whoever holds its capability (``policy.roles``), so a role never sees work it may
 not do. Its figure comes from a selector of the app that owns the data. Tiles hold counts, staff
 names, case numbers and report titles, never a plate or a read: their links lead into the pages that
-check the justification and write the audit entry. Adding a tile is one entry in ``TILES``, e.g.
-``Tile("cameras-silent", "Cameras silent", Capability.MANAGE_CAMERAS, counted(silent_camera_count),
-"reports:cameras", "See the cameras", "Every camera has reported.")``.
+check the justification and write the audit entry. Adding a tile is one entry in ``TILES``.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts import selectors as accounts
+from alpr import cameras
 from audit import selectors as audit
 from hotlists import alerts
 from policy import selectors as policy
@@ -182,6 +181,11 @@ TILES: tuple[Tile, ...] = (
          "accounts:lockouts", "Release lockouts", "No one is locked out."),
     Tile("training", "Training expiring", Capability.MANAGE_USERS, _training, "accounts:people",
          "Open the list of people", "No training expires soon."),
+    Tile("cameras-silent", "Cameras silent", Capability.MANAGE_CAMERAS,
+         counted(cameras.silent_camera_count,
+                 "Cameras in service with no upload or heartbeat for longer than the policy allows; "
+                 "the portal shows them as out of service."),
+         "reports:cameras", "See the cameras", "Every camera in service has reported."),
     Tile("sign-off", "Reports to sign off", Capability.SIGN_OFF_AUDIT,
          counted(reports.reports_to_sign_off_count,
                  "Monthly audit reports to review; discrepancies go to the Chief."),

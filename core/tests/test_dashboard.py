@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountStatus, TrainingKind, TrainingRecord
+from alpr.tests.test_camera_health import in_service
 from audit.audit_actions import AUDIT_LOG_VIEWED
 from audit.models import ActorType, AuditEvent
 from conftest import UserFactory
@@ -29,6 +30,7 @@ from core.tests.factories import (
 from hotlists.models import VerificationOutcome
 from policy.models import PolicyChangeProposal
 from policy.roles import ROLE_CAPABILITIES, Role
+from policy.selectors import current_policy
 from reports.models import (
     Complaint,
     ComplaintStatus,
@@ -81,8 +83,8 @@ EXPECTED_TILES = {
     Role.ANALYST: {"alerts", "justification", "searches"},
     Role.DETECTIVE: {"alerts", "justification", "searches"},
     Role.CHIEF: {"accounts", "felony", "placements", "policy-changes", "discrepancies", "latest-reports"},
-    Role.ADMINISTRATOR: {"lockouts", "training", "sign-off", "error-flags", "certificates", "flags",
-                         "complaints", "latest-reports"},
+    Role.ADMINISTRATOR: {"lockouts", "training", "cameras-silent", "sign-off", "error-flags", "certificates",
+                         "flags", "complaints", "latest-reports"},
     Role.AUDITOR: {"flags", "complaints", "latest-reports"},
     Role.OVERSIGHT: {"latest-reports"},
     Role.RECORDS: {"records"},
@@ -277,9 +279,18 @@ def test_the_administrator_sees_lockouts_training_sign_offs_flags_and_certificat
     assert figure(response, "complaints") == 1
 
 
-def test_the_training_window_is_the_policys(make_verified_client):
-    from policy.selectors import current_policy
+def test_the_administrator_sees_how_many_cameras_in_service_are_silent(make_verified_client):
+    client = make_verified_client(Role.ADMINISTRATOR)
+    minutes = current_policy().camera_silent_minutes
+    in_service("Heard from", last_upload_at=timezone.now() - timedelta(minutes=minutes - 5))
+    in_service("Silent", last_heartbeat_at=timezone.now() - timedelta(minutes=minutes + 5))
+    in_service("Never heard from", installed_days_ago=2)
+    response = start_page(client)
+    assert figure(response, "cameras-silent") == 2
+    assert reverse("reports:cameras") in tile_html(response, "cameras-silent")
 
+
+def test_the_training_window_is_the_policys(make_verified_client):
     client = make_verified_client(Role.ADMINISTRATOR)
     person = UserFactory(role=Role.CHIEF)
     TrainingRecord.objects.filter(user=person, kind=TrainingKind.POLICY_SIGNOFF).update(
@@ -349,7 +360,7 @@ def test_a_dashboard_takes_a_handful_of_queries(role, make_verified_client, djan
         ReportFactory(period_start=date(2026, month, 1))
     client = make_verified_client(role)
     tiles = len([tile for tile in TILES if client.user.can(tile.capability)])
-    with django_assert_max_num_queries(tiles + 3):  # about one per tile, the policy for a few
+    with django_assert_max_num_queries(tiles + 4):  # about one per tile, the policy for a few
         dashboard(Viewer(client.user))
-    with django_assert_max_num_queries(12 + tiles + 3):  # the session, the gate, the training, the menu
+    with django_assert_max_num_queries(12 + tiles + 4):  # the session, the gate, the training, the menu
         start_page(client)
