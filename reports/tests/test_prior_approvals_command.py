@@ -66,7 +66,7 @@ def test_the_command_reports_each_refused_row_and_records_the_others(tmp_path, p
     # Tried: a row approved last week (its notice still running), and the whole file as an administrator.
     long_ago, last_week = days_ago(LONG_AGO).isoformat(), days_ago(7).isoformat()
     rows = _row(pending_camera.name, long_ago) + _row("Chicago Ave", last_week)
-    with pytest.raises(CommandError, match="1 of 2 recorded; not recorded: lines 3"):
+    with pytest.raises(CommandError, match="1 of 2 recorded; not recorded: line 3 "):
         _import(tmp_path, HEADER + rows, people[Role.CHIEF].username)
     assert not Camera.objects.filter(name="Chicago Ave").exists()
     pending_camera.refresh_from_db()

@@ -59,7 +59,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"line {line}: {placement.subject} in service since "
                                   f"{placement.effective_on} (placement {placement.pk})")
         if refused:
-            raise CommandError(f"{len(rows) - len(refused)} of {len(rows)} recorded; not recorded: lines "
+            lines = "line" if len(refused) == 1 else "lines"
+            raise CommandError(f"{len(rows) - len(refused)} of {len(rows)} recorded; not recorded: {lines} "
                                f"{', '.join(map(str, refused))} (each changed nothing).")
         self.stdout.write(f"{len(rows)} recorded.")
 
