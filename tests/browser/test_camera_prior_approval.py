@@ -28,7 +28,7 @@ def test_the_chief_records_the_earlier_approval_of_a_pending_camera(page, live_s
     browser_sign_in(page, live_server, chief)
     page.goto(f"{live_server.url}/reports/cameras/")
     page.get_by_role("navigation", name="Oversight").get_by_role("link", name="Placement approvals").click()
-    expect(page.get_by_role("heading", name="Cameras approved before this system")).to_be_visible()
+    expect(page.get_by_role("heading", name="Cameras installed before this system")).to_be_visible()
     page.get_by_role("link", name=f"Record its earlier approval ({NAME})").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Record the earlier approval of {NAME}")
     expect(page.get_by_label("Location, as the public will read it")).to_have_value("Lake & Harlem")
