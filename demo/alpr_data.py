@@ -35,5 +35,7 @@ def _camera(chief, name, latitude, longitude, description, heading) -> Camera:
     placement = placement_record_prior(
         actor=chief, approved_on=timezone.localdate() - timedelta(days=400), camera_name=name,
         latitude=Decimal(latitude), longitude=Decimal(longitude), location_description=description,
-        heading=heading, justification=DEMO_JUSTIFICATION, nondiscrimination=DEMO_NONDISCRIMINATION)
+        heading=heading, justification=DEMO_JUSTIFICATION, nondiscrimination=DEMO_NONDISCRIMINATION,
+        approved_by="Demo: the Chief of Police at the time", approval_document="Demo: installation memo",
+        public_notice="Demo: the village website and the board meeting")
     return placement.camera

@@ -11,17 +11,9 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class PlacementRequestForm(forms.Form):
-    kind = forms.ChoiceField(label="Request", choices=PlacementKind.choices, widget=forms.RadioSelect)
-    camera = forms.ModelChoiceField(
-        label="Camera to move",
-        required=False,
-        queryset=Camera.objects.exclude(status__in=[CameraStatus.RETIRED, CameraStatus.PENDING]),
-        help_text="For a relocation.",
-    )
-    camera_name = forms.CharField(
-        label="Name of the new camera", required=False, max_length=100, help_text="For a new installation."
-    )
+class PlacementFieldsForm(forms.Form):
+    """Where a camera stands and why: the fields every placement record has (CAM-2, CAM-3)."""
+
     camera_kind = forms.ChoiceField(label="Camera type", choices=CameraKind.choices, initial=CameraKind.FIXED)
     latitude = forms.DecimalField(
         label="Latitude", max_digits=9, decimal_places=6, min_value=-90, max_value=90
@@ -46,12 +38,63 @@ class PlacementRequestForm(forms.Form):
         help_text="How the placement affects neighbourhoods and communities, and why it does not "
         "concentrate surveillance on any group.",
     )
+
+
+class PlacementRequestForm(PlacementFieldsForm):
+    field_order = ["kind", "camera", "camera_name"]
+
+    kind = forms.ChoiceField(label="Request", choices=PlacementKind.choices, widget=forms.RadioSelect)
+    camera = forms.ModelChoiceField(
+        label="Camera to move",
+        required=False,
+        queryset=Camera.objects.exclude(status__in=[CameraStatus.RETIRED, CameraStatus.PENDING]),
+        help_text="For a relocation.",
+    )
+    camera_name = forms.CharField(
+        label="Name of the new camera", required=False, max_length=100, help_text="For a new installation."
+    )
     earliest_effective_on = forms.DateField(
         label="Preferred date (optional)",
         required=False,
         widget=DateInput,
         help_text="The move happens no sooner than the public notice period after approval.",
     )
+
+
+class PriorApprovalForm(PlacementFieldsForm):
+    """An installation approved before this system, as the department's records show it (CAM-2)."""
+
+    field_order = ["approved_on", "approved_by", "approval_document", "notice_from", "public_notice"]
+
+    approved_on = forms.DateField(label="Date of the approval", widget=DateInput)
+    approved_by = forms.CharField(
+        label="Approved by", max_length=200, help_text="Name and title, e.g. 'Chief R. Alvarez'."
+    )
+    approval_document = forms.CharField(
+        label="Approval document",
+        max_length=300,
+        help_text="The reference of the signed approval (memo, order or board minutes) and where it is "
+        "filed.",
+    )
+    notice_from = forms.DateField(
+        label="Public notice from (optional)",
+        required=False,
+        widget=DateInput,
+        help_text="The first day the public was told. Empty: the day of the approval.",
+    )
+    public_notice = forms.CharField(
+        label="How the public was notified",
+        max_length=300,
+        help_text="Where the installation was announced, e.g. 'Village website and board meeting of "
+        "March 4, 2024'.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["justification"].help_text = "The crime analysis the approval rested on."
+        self.fields["nondiscrimination"].help_text = (
+            "How the placement was weighed against disparate impact when it was approved."
+        )
 
 
 class PlacementDecisionForm(forms.Form):

@@ -15,6 +15,7 @@ from reports.models import (
     ContactRole,
     DiscrepancyNotice,
     District,
+    PlacementKind,
     PlacementStatus,
     PolicyDocument,
     PolicyStatus,
@@ -41,6 +42,22 @@ def placement_notices():
         .select_related("camera")
         .order_by("effective_on", "pk")
     )
+
+
+# An installation in one of these states is under way or in effect: its camera is not installed again.
+INSTALLATION_UNDER_WAY = [PlacementStatus.PENDING, PlacementStatus.APPROVED, PlacementStatus.DONE]
+
+
+def installations_under_way():
+    return CameraPlacementRequest.objects.filter(
+        kind=PlacementKind.INSTALL, status__in=INSTALLATION_UNDER_WAY)
+
+
+def cameras_awaiting_installation():
+    """Pending cameras with no installation requested, approved or in effect: cameras registered before
+    installations were enforced, whose earlier approval the Chief may record (CAM-2)."""
+    under_way = installations_under_way().filter(camera=OuterRef("pk"))
+    return Camera.objects.filter(status=CameraStatus.PENDING).exclude(Exists(under_way)).order_by("name")
 
 
 def placement_get(placement_id: int) -> CameraPlacementRequest | None:

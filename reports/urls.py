@@ -19,6 +19,11 @@ urlpatterns = [
         staff_cameras.placement_decision,
         name="placement_decide",
     ),
+    path(
+        "cameras/<int:camera_id>/prior-approval/",
+        staff_cameras.prior_approval,
+        name="prior_approval",
+    ),
     path("cameras/costs/new/", staff_cameras.cost_new, name="cost_new"),
     path("districts/", staff_districts.districts, name="districts"),
     path("districts/<int:district_id>/", staff_districts.district_edit, name="district_edit"),

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything the system needs on a Debian machine, idempotently: system packages,
 # PostgreSQL and Redis (only if none is running), the virtualenv, the database and migrations.
+# The database is the one DATABASE_URL names (the owner's URL, as the settings read it), so a machine
+# may hold several: each checkout creates and migrates its own.
 # Usage: scripts/setup.sh [--for-tests]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,9 +11,16 @@ SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-eng chromium fonts-liberation fonts
                  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b postgresql-client redis-tools)
 VENV=.venv
 PYTHON=${PYTHON:-python3}
-DB_NAME=${ALPR_DB_NAME:-alpr}
-PG_HOST=${PGHOST:-127.0.0.1}
-PG_USER=${PGUSER:-postgres}
+DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/alpr}  # config/settings/base.py's default
+# postgres://[user[:password]@]host[:port]/name[?options]
+if ! [[ $DATABASE_URL =~ ^[a-z]+://(([^:@/]*)(:([^@/]*))?@)?([^:/?]*)(:([0-9]+))?/([^?]+) ]]; then
+  echo "DATABASE_URL is not a postgres://user@host:port/name URL: $DATABASE_URL" >&2; exit 1
+fi
+PG_USER=${BASH_REMATCH[2]:-postgres}
+PG_HOST=${BASH_REMATCH[5]:-127.0.0.1}
+export PGPORT=${BASH_REMATCH[7]:-5432}
+[ -z "${BASH_REMATCH[4]}" ] || export PGPASSWORD=${BASH_REMATCH[4]}
+DB_NAME=${BASH_REMATCH[8]}
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

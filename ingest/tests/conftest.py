@@ -57,7 +57,8 @@ def install_camera(name: str, *, chief=None) -> Camera:
         approved_on=timezone.localdate() - timedelta(days=reports_conf.camera_notice_days() + 1),
         latitude="41.888100", longitude="-87.803000", location_description="Test pole, northbound lanes",
         justification="Test: repeated vehicle thefts reported along this corridor last quarter.",
-        nondiscrimination="Test: weighed against the district's population and the other cameras.")
+        nondiscrimination="Test: weighed against the district's population and the other cameras.",
+        approved_by="Test: the Chief", approval_document="Test memo", public_notice="Test: the portal")
     return placement.camera
 
 

@@ -134,7 +134,9 @@ def test_a_camera_registered_before_installations_were_enforced_uploads_once_the
     fields = {"camera_name": NAME, "latitude": "41.888100", "longitude": "-87.803000",
               "location_description": "Lake St at Harlem Ave, NE corner",
               "justification": "Installed in 2024 on the crime analysis of memo 24-09 (stolen vehicles).",
-              "nondiscrimination": "Weighed in 2024 against the census tracts, on paper: memo 24-09."}
+              "nondiscrimination": "Weighed in 2024 against the census tracts, on paper: memo 24-09.",
+              "approved_by": "Chief R. Alvarez", "approval_document": "Memo 24-09",
+              "public_notice": "Village website, March 2024"}
     placement = placement_record_prior(actor=chief, approved_on=timezone.localdate() - timedelta(days=400),
                                        **fields)
     camera.refresh_from_db()

@@ -58,6 +58,14 @@ class CameraPlacementRequest(models.Model):
     notice_from = models.DateField(null=True, blank=True, help_text="First day of the public notice.")
     effective_on = models.DateField(null=True, blank=True, help_text="When the placement takes effect.")
     applied_at = models.DateTimeField(null=True, blank=True)
+    # An installation approved before this system, recorded by the Chief (placement_record_prior): the
+    # original approval and public notice, as the department's records show them. Empty otherwise.
+    prior_approved_on = models.DateField(null=True, blank=True, help_text="Date of the original approval.")
+    prior_approved_by = models.CharField(max_length=200, blank=True, help_text="Who approved, and as what.")
+    prior_approval_document = models.CharField(
+        max_length=300, blank=True, help_text="Reference of the approval document (memo, minutes...).")
+    prior_public_notice = models.CharField(
+        max_length=300, blank=True, help_text="Where and how the public was notified.")
 
     class Meta:
         ordering = ["-requested_at"]
@@ -80,6 +88,16 @@ class CameraPlacementRequest(models.Model):
                 ),
                 name="placement_notice_before_effect",
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(prior_approved_on__isnull=True, prior_approved_by="",
+                             prior_approval_document="", prior_public_notice="")
+                    | models.Q(prior_approved_on__isnull=False, prior_approved_by__gt="",
+                               prior_approval_document__gt="", prior_public_notice__gt="",
+                               notice_from__gte=models.F("prior_approved_on"))
+                ),
+                name="placement_prior_approval_complete",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -88,6 +106,11 @@ class CameraPlacementRequest(models.Model):
     @property
     def subject(self) -> str:
         return self.camera.name if self.camera_id else self.camera_name
+
+    @property
+    def recorded_after_the_fact(self) -> bool:
+        """An approval given before this system and recorded in it later (placement_record_prior)."""
+        return self.prior_approved_on is not None
 
 
 class CameraLocationHistory(models.Model):

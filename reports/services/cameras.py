@@ -31,6 +31,7 @@ from reports.models import (
     PlacementKind,
     PlacementStatus,
 )
+from reports.selectors import installations_under_way
 from reports.services._common import require
 
 MIN_JUSTIFICATION = 40  # characters: a crime analysis, not a word
@@ -312,58 +313,122 @@ def placement_register_camera(*, actor: Actor, placement_id: int) -> Camera:
         return camera
 
 
-@enforces("CAM-2")
+@enforces("CAM-2", "CAM-3")
 def placement_record_prior(
-    *, actor: Actor, approved_on: date, camera_name: str, latitude, longitude, location_description: str,
-    justification: str, nondiscrimination: str, camera_kind: str = CameraKind.FIXED,
-    heading: int | None = None,
+    *, actor: Actor, approved_on: date, approved_by: str, approval_document: str, public_notice: str,
+    latitude, longitude, location_description: str, justification: str, nondiscrimination: str,
+    camera_id: int | None = None, camera_name: str = "", camera_kind: str = CameraKind.FIXED,
+    heading: int | None = None, notice_from: date | None = None,
 ) -> CameraPlacementRequest:
     """The Chief records an installation approved before this system (on paper) whose public notice has
-    run, and the camera goes into service: for cameras installed before the software and for the demo.
-    A camera already in the registry under `camera_name` (registered before installations were
-    enforced, and refused at upload since) is the one put in service.
+    run, and the camera goes into service: for cameras installed before the software, and the demo's.
 
-    The notice period is the policy's, counted from `approved_on`, and must have ended by today; the
-    audit row says the approval is recorded after the fact.
+    The camera is a pending one of the registry (`camera_id`, or `camera_name` naming it: registered
+    before installations were enforced, and refused at upload since), or one not registered yet, which
+    is registered under `camera_name`. The record keeps who approved it, when, the approval document and
+    where the public was told; the notice is the policy's period from `notice_from` (the approval's day
+    if not given) and must have ended by today. The audit row says it is recorded after the fact.
     """
-    with refusals_recorded(actor=actor, action=actions.PLACEMENT_PRIOR_RECORDED,
-                           targets=[f"camera-name:{camera_name}"]):
+    target = f"camera:{camera_id}" if camera_id is not None else f"camera-name:{camera_name}"
+    with refusals_recorded(actor=actor, action=actions.PLACEMENT_PRIOR_RECORDED, targets=[target]):
         require(actor, permissions.APPROVE_PLACEMENT, "Only the Chief records an approved installation.")
-        effective_on = approved_on + timedelta(days=conf.camera_notice_days())
-        if effective_on > timezone.localdate():
-            raise ApplicationError(f"The public notice of an installation approved on {approved_on} runs "
-                                   f"until {effective_on}: request it and approve it instead.",
-                                   field="approved_on")
+        prior = _prior_approval(approved_on=approved_on, approved_by=approved_by, public_notice=public_notice,
+                                approval_document=approval_document, notice_from=notice_from)
         with transaction.atomic():
+            camera = _camera_to_install(camera_id, camera_name)
             placement = _placement_create(
                 actor=actor, kind=PlacementKind.INSTALL, latitude=latitude, longitude=longitude,
                 location_description=location_description, justification=justification,
-                nondiscrimination=nondiscrimination, camera_id=None, camera_name=camera_name,
-                camera_kind=camera_kind, heading=heading, earliest_effective_on=None,
-                registered=_not_yet_installed(camera_name))
+                nondiscrimination=nondiscrimination, camera_id=None,
+                camera_name=camera.name if camera else camera_name, camera_kind=camera_kind,
+                heading=heading, earliest_effective_on=None, registered=camera)
+            for field, value in prior.items():
+                setattr(placement, field, value)
             placement.status, placement.decided_by = PlacementStatus.APPROVED, actor.user
-            placement.decided_at, placement.decision_note = timezone.now(), f"approved on {approved_on}"
-            placement.notice_from, placement.effective_on = approved_on, effective_on
-            placement.save(update_fields=["status", "decided_by", "decided_at", "decision_note",
-                                          "notice_from", "effective_on"])
+            placement.decided_at = timezone.now()
+            placement.decision_note = f"approved on {approved_on} by {placement.prior_approved_by}"
+            placement.save(update_fields=["status", "decided_by", "decided_at", "decision_note", *prior])
             audit_record(actor=actor, action=actions.PLACEMENT_PRIOR_RECORDED,
-                         targets=[f"placement:{placement.pk}"],
-                         description=f"approved on {approved_on}, in effect since {effective_on}")
+                         targets=[f"placement:{placement.pk}", *([f"camera:{camera.pk}"] if camera else [])],
+                         description=_prior_description(placement))
             _apply(placement, Actor.system("camera placement scheduler"))
         return placement
 
 
-def _not_yet_installed(name: str) -> Camera | None:
-    """The registered camera of that name with no installation in effect, if any (a retired camera or
-    one installed already is not installed again)."""
-    camera = Camera.objects.filter(name__iexact=name.strip()).first()
-    if camera is None:
-        return None
-    installed = camera.placement_requests.filter(kind=PlacementKind.INSTALL, status=PlacementStatus.DONE)
-    if camera.status == CameraStatus.RETIRED or installed.exists():
-        raise ApplicationError("That camera's installation is recorded already, or it is retired.",
-                               field="camera_name")
+# ALPR cameras came into US policing in the 2000s: an approval dated earlier is a typing error.
+EARLIEST_PRIOR_APPROVAL = date(2000, 1, 1)
+PRIOR_TEXTS = {  # argument: (field of the record, what to ask for when it is missing)
+    "approved_by": ("prior_approved_by", "Say who approved the installation, with their title."),
+    "approval_document": ("prior_approval_document",
+                          "Give the reference of the approval document (memo, minutes, order)."),
+    "public_notice": ("prior_public_notice", "Say where and when the public was notified."),
+}
+
+
+def _prior_approval(*, approved_on, approved_by: str, approval_document: str, public_notice: str,
+                    notice_from) -> dict:
+    """Check the facts of an earlier approval and return them as the placement's fields."""
+    today = timezone.localdate()
+    if not isinstance(approved_on, date) or not EARLIEST_PRIOR_APPROVAL <= approved_on <= today:
+        raise ApplicationError(f"Enter the approval's date, from {EARLIEST_PRIOR_APPROVAL} to today.",
+                               field="approved_on")
+    notice_from = approved_on if notice_from is None else notice_from
+    if not isinstance(notice_from, date) or not approved_on <= notice_from <= today:
+        raise ApplicationError("The public notice starts on or after the approval, and not after today.",
+                               field="notice_from")
+    effective_on = notice_from + timedelta(days=conf.camera_notice_days())
+    if effective_on > today:
+        raise ApplicationError(
+            f"The public notice that started on {notice_from} runs until {effective_on}: request the "
+            "installation and approve it instead, and the notice runs on the portal.",
+            field="notice_from" if notice_from != approved_on else "approved_on")
+    fields = {"prior_approved_on": approved_on, "notice_from": notice_from, "effective_on": effective_on}
+    values = {"approved_by": approved_by, "approval_document": approval_document,
+              "public_notice": public_notice}
+    for argument, (field, missing) in PRIOR_TEXTS.items():
+        value = (values[argument] or "").strip()
+        limit = CameraPlacementRequest._meta.get_field(field).max_length
+        if not value or len(value) > limit:
+            raise ApplicationError(missing if not value else f"At most {limit} characters.", field=argument)
+        fields[field] = value
+    return fields
+
+
+def _camera_to_install(camera_id: int | None, camera_name: str) -> Camera | None:
+    """The registered camera whose earlier approval is recorded, locked; None for a camera not registered
+    yet. Only a pending camera with no installation requested, approved or in effect qualifies: an
+    installation under way takes effect through its own approval and notice."""
+    field = "camera" if camera_id is not None else "camera_name"
+    if camera_id is not None:
+        camera = Camera.objects.select_for_update().filter(pk=camera_id).first()
+        if camera is None:
+            raise ApplicationError("No such camera.", field=field)
+    else:
+        name = camera_name.strip()
+        if installations_under_way().filter(camera__isnull=True, camera_name__iexact=name).exists():
+            raise ApplicationError("An installation of a camera by that name is requested or approved "
+                                   "already: it takes effect through the approval queue.", field=field)
+        camera = Camera.objects.select_for_update().filter(name__iexact=name).first()
+        if camera is None:
+            return None
+    installation = installations_under_way().filter(camera=camera).first()
+    if installation is not None:
+        raise ApplicationError(
+            f"The installation of {camera.name} is recorded already (in effect since "
+            f"{installation.effective_on})." if installation.status == PlacementStatus.DONE else
+            f"An installation of {camera.name} is {installation.get_status_display().lower()}: it takes "
+            "effect through the approval queue.", field=field)
+    if camera.status != CameraStatus.PENDING:
+        raise ApplicationError(f"{camera.name} is {camera.get_status_display().lower()}: only a camera "
+                               "awaiting its installation has an earlier approval recorded.", field=field)
     return camera
+
+
+def _prior_description(placement: CameraPlacementRequest) -> str:
+    return (f"{placement.subject}: approved on {placement.prior_approved_on} by "
+            f"{placement.prior_approved_by} ({placement.prior_approval_document}); public notice from "
+            f"{placement.notice_from}: {placement.prior_public_notice}; recorded after the fact, in effect "
+            f"since {placement.effective_on}")
 
 
 @enforces("CAM-4")

@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from alpr import partitions
 from alpr.models import Camera, CameraKind, CameraStatus, PlateRead, ReadStatus
+from alpr.services import camera_create
 from audit.context import Actor
 from audit.models import ActorType, AuditEvent
 from hotlists.models import Alert, Hotlist, HotlistEntry
 from policy.roles import Role
+from reports.models import CameraLocationHistory, CameraPlacementRequest
 
 
 @pytest.fixture
@@ -124,3 +126,43 @@ def raise_alert(entry, camera, when, *, outcome="", action="", race="", sex="", 
 
 
 _read_ids = count(900_000)
+
+
+# Cameras installed before the system, and the record of their earlier approval (CAM-2)
+PRIOR_RECORDED = "camera.placement_prior_recorded"
+LONG_AGO = 400  # days: an approval whose public notice ran long ago
+
+
+def days_ago(days: int) -> date:
+    return timezone.localdate() - timedelta(days=days)
+
+
+def prior_approval(**overrides) -> dict:
+    """A complete record of an installation approved long ago, as the service takes it."""
+    return {
+        "approved_on": days_ago(LONG_AGO),
+        "approved_by": "Chief R. Alvarez",
+        "approval_document": "Memo 24-09, filed with the Village Clerk",
+        "public_notice": "Village website and board meeting of March 4, 2024",
+        "latitude": "41.888100",
+        "longitude": "-87.803000",
+        "location_description": "Lake St at Harlem Ave, NE corner",
+        "justification": "Installed in 2024 on the crime analysis of memo 24-09 (stolen vehicles).",
+        "nondiscrimination": "Weighed in 2024 against the census tracts, on paper: memo 24-09.",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def pending_camera(db):
+    """A camera registered before installations were enforced: pending, refused at upload."""
+    return camera_create(actor=Actor.system("old installer"), name="Lake St at Harlem Ave",
+                         latitude="41.888000", longitude="-87.803100", location_description="Lake & Harlem")
+
+
+def assert_still_pending(camera, *, placements: int = 0) -> None:
+    """The camera is as it was: pending, not installed, and no placement or location was recorded."""
+    camera.refresh_from_db()
+    assert camera.status == CameraStatus.PENDING and camera.installed_on is None
+    assert CameraPlacementRequest.objects.count() == placements
+    assert not CameraLocationHistory.objects.exists()

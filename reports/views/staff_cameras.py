@@ -11,9 +11,15 @@ from audit.context import Actor
 from core.errors import ApplicationError
 from policy.selectors import current_policy
 from reports import conf, permissions
-from reports.forms import CostForm, PlacementDecisionForm, PlacementRequestForm
+from reports.forms import CostForm, PlacementDecisionForm, PlacementRequestForm, PriorApprovalForm
 from reports.models import CameraCost, CameraLocationHistory, CameraPlacementRequest, PlacementStatus
-from reports.services.cameras import camera_cost_record, placement_decide, placement_request
+from reports.selectors import cameras_awaiting_installation
+from reports.services.cameras import (
+    camera_cost_record,
+    placement_decide,
+    placement_record_prior,
+    placement_request,
+)
 from reports.views._helpers import form_error
 
 _REGISTRY_READERS = (permissions.REQUEST_PLACEMENT, permissions.APPROVE_PLACEMENT, permissions.READ_REPORTS)
@@ -79,6 +85,7 @@ def placement_queue(request):
             "pending": [
                 (placement, PlacementDecisionForm(prefix=f"p{placement.pk}")) for placement in pending
             ],
+            "awaiting_installation": cameras_awaiting_installation(),
             "notice_days": conf.camera_notice_days(),
         },
     )
@@ -111,6 +118,52 @@ def placement_decision(request, placement_id: int):
     else:
         messages.error(request, "Choose approve or deny.")
     return redirect("reports:placement_queue")
+
+
+@capability_required(
+    permissions.APPROVE_PLACEMENT, message="Only the Chief records an installation approved earlier."
+)
+@require_http_methods(["GET", "POST"])
+def prior_approval(request, camera_id: int):
+    """Record the earlier approval of a pending camera's installation; it goes into service (CAM-2).
+
+    The form opens only for a camera awaiting its installation; what is submitted goes to the service
+    whatever the camera, so a refusal there is recorded."""
+    if request.method == "GET":
+        camera = get_object_or_404(cameras_awaiting_installation(), pk=camera_id)
+    else:
+        camera = get_object_or_404(Camera, pk=camera_id)
+    form = PriorApprovalForm(request.POST or None, initial=_placement_initial(camera))
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = placement_record_prior(
+                actor=Actor.for_request(request), camera_id=camera.pk, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Recorded. {placement.subject} is in service, installed on "
+                f"{placement.effective_on:%B %-d, %Y}, and listed on the public portal.",
+            )
+            return redirect("reports:placement_queue")
+    return render(
+        request,
+        "reports/prior_approval_form.html",
+        {"form": form, "camera": camera, "notice_days": conf.camera_notice_days()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _placement_initial(camera: Camera) -> dict:
+    return {
+        "camera_kind": camera.kind,
+        "latitude": camera.latitude,
+        "longitude": camera.longitude,
+        "location_description": camera.location_description,
+        "heading": camera.heading,
+    }
 
 
 @capability_required(permissions.RECORD_COSTS, message="Only the system administrator records costs.")

@@ -221,7 +221,9 @@ class Command(BaseCommand):
                 camera_name=f"Bench camera {run}-{number + 1:02d}",
                 latitude=0, longitude=0, location_description="Benchmark (no such place)",
                 justification="Benchmark of the ingest path; this camera exists only in the bench database.",
-                nondiscrimination="Benchmark of the ingest path; no place and no community is involved.")
+                nondiscrimination="Benchmark of the ingest path; no place and no community is involved.",
+                approved_by="Benchmark", approval_document="Benchmark (no approval)",
+                public_notice="Benchmark (no notice)")
             keys.append(camera_credential_rotate(actor=actor, camera_id=placement.camera_id).key)
         return keys
 
