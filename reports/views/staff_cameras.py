@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import capability_required
 from alpr.cameras import cameras_with_health
+from alpr.models import Camera
 from audit.context import Actor
 from core.errors import ApplicationError
 from policy.selectors import current_policy
