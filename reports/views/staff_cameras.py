@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import capability_required
 from alpr.models import Camera
 from audit.context import Actor
+from core.dates import day_text
 from core.errors import ApplicationError
 from reports import conf, permissions
 from reports.forms import CostForm, PlacementDecisionForm, PlacementRequestForm
@@ -100,7 +101,7 @@ def placement_decision(request, placement_id: int):
                 messages.success(
                     request,
                     f"Approved. The public notice is on the portal; it takes effect on "
-                    f"{decided.effective_on:%B %-d, %Y}.",
+                    f"{day_text(decided.effective_on)}.",
                 )
             else:
                 messages.success(request, "Denied.")
