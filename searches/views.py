@@ -74,8 +74,12 @@ def home(request):
     tab = "canvass" if request.GET.get("tab") == "canvass" else "plate"
     return _no_store(render(request, "searches/search.html", {
         "justification": justification, "tab": tab, "plate_form": PlateSearchForm(),
-        "canvass_form": CanvassForm(), "outcome_form": OutcomeForm(),
+        "canvass_form": CanvassForm(), "outcome_form": OutcomeForm(), **_canvass_map(tab),
         "outcomes": selectors.outcomes_of(justification)}))
+
+
+def _canvass_map(tab: str) -> dict:
+    return {"canvass_map": selectors.canvass_map()} if tab == "canvass" else {}
 
 
 def _submitted_id(value: str) -> int | str | None:
@@ -167,7 +171,7 @@ def _results_page(request, form, search, *, tab: str):
     forms = {"plate_form": PlateSearchForm(), "canvass_form": CanvassForm(), f"{tab}_form": form}
     return _no_store(render(request, "searches/search.html", {
         "justification": justification, "tab": tab, **forms, "results": results,
-        "outcome_form": OutcomeForm(),
+        "outcome_form": OutcomeForm(), **_canvass_map(tab),
         "outcomes": selectors.outcomes_of(justification) if justification else [],
         "page_url": _page_url(request, f"searches:{tab}_results")},
         status=400 if form.errors else 200))
