@@ -58,9 +58,10 @@ def test_typed_or_clicked_coordinates_win_over_the_camera(officer, harlem):
     assert (query["latitude"], query["longitude"]) == (41.885, -87.785)
 
 
-def test_an_unknown_camera_is_refused_and_nothing_is_searched(officer, harlem):
-    """Tried: a camera id that does not exist, with no coordinates."""
-    response = officer.get("/search/canvass/", {"camera": "999999", "radius_m": "300"})
+@pytest.mark.parametrize("camera", ["999999", "99999999999999999999999", "-1", "harlem", "1e3"])
+def test_an_unknown_camera_is_refused_and_nothing_is_searched(officer, harlem, camera):
+    """Tried: camera ids that do not exist or are not ids, with no coordinates."""
+    response = officer.get("/search/canvass/", {"camera": camera, "radius_m": "300"})
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert not _canvasses(officer).exists()
