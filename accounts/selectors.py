@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import AccountDecision, AccountStatus, TrainingKind, TrainingRecord, User
 from core.compliance import enforces
+from core.dates import day_text
 from core.errors import PolicyDenied
 from policy.roles import LEADS_ROLES, Capability, role_reaches_alpr_data
 from policy.selectors import current_policy
@@ -78,7 +79,7 @@ def training_blockers(user: User) -> list[str]:
     if not role_reaches_alpr_data(user.role):
         return []
     return [
-        f"{state.label}: expired on {state.expires_on:%B %-d, %Y}. Renew it to regain access."
+        f"{state.label}: expired on {day_text(state.expires_on)}. Renew it to regain access."
         if state.expires_on else f"{state.label}: not on record. Complete it to gain access."
         for state in training_states(user) if state.expired
     ]

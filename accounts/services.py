@@ -25,6 +25,7 @@ from accounts.models import (
 from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
+from core.dates import day_text
 from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.roles import Capability, Role
 from policy.selectors import current_policy
@@ -301,9 +302,9 @@ def training_reminders_send(*, actor: Actor) -> int:
 
 def _send_reminder(user: User, state) -> None:
     send_mail(
-        subject=f"Renew your {state.label} before {state.expires_on:%B %-d, %Y}",
+        subject=f"Renew your {state.label} before {day_text(state.expires_on)}",
         message=(
-            f"{user.full_name},\n\nYour {state.label} expires on {state.expires_on:%B %-d, %Y}. "
+            f"{user.full_name},\n\nYour {state.label} expires on {day_text(state.expires_on)}. "
             "After that date the ALPR system blocks your access to ALPR data until it is renewed. "
             "Ask the system administrator to record the renewal once you have completed it.\n"
         ),

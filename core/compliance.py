@@ -23,6 +23,7 @@ REQUIREMENTS = ROOT / "docs" / "REQUIREMENTS.md"
 SKIPPED_DIRS = {".venv", "venv", "node_modules", ".git", "__pycache__", "staticfiles", "var", "static",
                 "templates", "docs", "scripts", ".ci", ".pytest_cache", ".ruff_cache"}
 _RULE_ROW = re.compile(r"^\|\s*([A-Z]{2,5}-\d+)\s*\|(.+)\|\s*([^|]*?)\s*\|\s*$")
+_AREA_HEADING = re.compile(r"^##\s+([A-Z]{2,5})\b:?\s*(.*)$")
 
 
 def enforces(*rule_ids: str) -> Callable[[T], T]:
@@ -67,6 +68,41 @@ def parse_rules(text: str) -> list[Rule]:
         if match:
             rules.append(Rule(match[1], match[2].strip(), match[3].strip()))
     return rules
+
+
+@dataclass
+class Area:
+    """The rules of one section of the requirements (ACC, USE, …), for a page that folds each."""
+
+    code: str
+    title: str
+    rows: list[MatrixRow]
+
+    @property
+    def proven(self) -> int:
+        return sum(1 for row in self.rows if row.tests)
+
+    @property
+    def unproven(self) -> list[str]:
+        return [row.rule.id for row in self.rows if not row.tests]
+
+    @property
+    def unmarked(self) -> list[str]:
+        return [row.rule.id for row in self.rows if not row.enforced_in]
+
+
+def matrix_areas(rows: list[MatrixRow], requirements: Path = REQUIREMENTS) -> list[Area]:
+    """Group `rows` by the prefix of their rule ID, titled and ordered as the requirements' sections."""
+    titles = {}
+    for line in requirements.read_text(encoding="utf-8").splitlines():
+        match = _AREA_HEADING.match(line.strip())
+        if match:
+            titles[match[1]] = match[2].strip()
+    areas: dict[str, Area] = {code: Area(code, title, []) for code, title in titles.items()}
+    for row in rows:
+        code = row.rule.id.split("-")[0]
+        areas.setdefault(code, Area(code, "", [])).rows.append(row)
+    return [area for area in areas.values() if area.rows]
 
 
 @enforces("META-1")

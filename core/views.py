@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from accounts.decorators import capability_required
 from accounts.selectors import training_blockers, training_reminders
-from core.compliance import build_matrix
+from core.compliance import build_matrix, matrix_areas
 from core.dashboard import Viewer, dashboard
 from policy.roles import Capability
 from searches.views import SESSION_KEY as JUSTIFICATION_SESSION_KEY
@@ -43,4 +43,4 @@ def compliance(request):
     """The compliance matrix (META-1): each rule, where the code enforces it, which tests prove it."""
     rows = _matrix()
     return render(request, "compliance.html", {
-        "rows": rows, "proven": sum(1 for row in rows if row.tests), "total": len(rows)})
+        "areas": matrix_areas(rows), "proven": sum(1 for row in rows if row.tests), "total": len(rows)})

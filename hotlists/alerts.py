@@ -125,7 +125,7 @@ def alerts_poll(*, actor: Actor, after_id: int) -> dict:
 
 def alert_list(*, actor: Actor, only_open: bool = True, days: int = INBOX_DAYS,
                limit: int = 100) -> list[AlertView]:
-    """Return the inbox: recent alerts (open ones, or all), newest first; one audit entry naming every
+    """Return the inbox: recent alerts (open ones, or all), newest read first; one audit entry naming every
     alert, read and entry shown, written with the read of them."""
     query = {"only_open": only_open, "days": days}
     with refusals_recorded(actor=actor, action=actions.ALERT_LIST_VIEWED, query=query):
@@ -136,7 +136,9 @@ def alert_list(*, actor: Actor, only_open: bool = True, days: int = INBOX_DAYS,
                                                           if o != VerificationOutcome.CONFIRMED])
         alerts = alerts.filter(action="")
     with transaction.atomic():
-        views = with_reads(alerts.select_related("entry", "camera", "verified_by")[:limit])
+        # Newest read first: the inbox shows the read's time, and a camera's backlog raises alerts late.
+        views = with_reads(alerts.select_related("entry", "camera", "verified_by")
+                           .order_by("-read_captured_at", "-id")[:limit])
         audit_record(actor=actor, action=actions.ALERT_LIST_VIEWED, purpose=PURPOSE, result_count=len(views),
                      query=query, targets=[t for view in views for t in _alert_targets(view.alert)])
     return views

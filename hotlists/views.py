@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import capability_required
 from accounts.views._forms import form_error
 from audit.context import Actor
+from core.dates import day_text
 from core.errors import ApplicationError, NotFound
 from hotlists import alerts, imports, selectors, services
 from hotlists.forms import ActionForm, DeactivateForm, EntryForm, ImportForm, VerifyForm, end_of_local_day
@@ -49,7 +50,7 @@ def entry_add(request):
             form_error(form, error)
         else:
             messages.success(request, f"{entry.plate_pattern} is on the hotlist until "
-                                      f"{entry.expires_at:%B %-d, %Y}. New reads are matched against it.")
+                                      f"{day_text(entry.expires_at)}. New reads are matched against it.")
             return redirect("hotlists:index")
     return render(request, "hotlists/entry_form.html", {"form": form, "entry": None},
                   status=400 if form.errors else 200)

@@ -31,6 +31,26 @@ def _entry_text(entry) -> str:
     return f"{text}, words: {', '.join(terms)}" if terms else text
 
 
+# A list of short words reads best on one line; sentences and purposes read best as a list.
+_INLINE_WORD_LENGTH = 40
+
+
+def value_entries(value) -> dict | None:
+    """Return a list value as entries for a page, or None for a value that is not a list.
+
+    {"inline": bool, "entries": [{"label", "code", "terms"}]}: purposes keep their code and their words;
+    plain strings are labels. Short words are shown inline, longer texts as a bulleted list.
+    """
+    if not isinstance(value, list):
+        return None
+    entries = [{"label": entry.get("label", ""), "code": entry.get("code", ""),
+                "terms": entry.get("terms", [])}
+               if isinstance(entry, dict) else {"label": str(entry), "code": "", "terms": []}
+               for entry in value]
+    inline = all(not entry["code"] and len(entry["label"]) <= _INLINE_WORD_LENGTH for entry in entries)
+    return {"inline": inline, "entries": entries}
+
+
 def change_rows(proposal: PolicyChangeProposal, *, public: bool = False) -> list[dict]:
     """Return one row per proposed value: its label, the value before and the value proposed."""
     return [{"name": name, "label": field_label(name),

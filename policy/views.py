@@ -15,7 +15,7 @@ from audit.context import Actor
 from core.errors import ApplicationError
 from policy.forms import EXPLANATIONS, DecisionForm, PolicyForm
 from policy.models import AgencyPolicy
-from policy.presentation import change_rows, field_label
+from policy.presentation import change_rows, field_label, value_entries
 from policy.roles import Capability, Role, capability_table
 from policy.selectors import current_policy, policy_change_get, policy_changes_waiting
 from policy.services import (
@@ -33,7 +33,7 @@ _PROPOSAL_READERS = (Capability.MANAGE_RETENTION, Capability.APPROVE_POLICY_TEXT
 def _values(policy: AgencyPolicy) -> list[dict]:
     field_labels = {field.name: field.verbose_name for field in AgencyPolicy._meta.fields}
     return [{"name": name, "label": field_labels[name].capitalize(), "value": getattr(policy, name),
-             "explanation": explanation, "source": source}
+             "list": value_entries(getattr(policy, name)), "explanation": explanation, "source": source}
             for name, (explanation, source) in EXPLANATIONS.items()]
 
 
@@ -43,7 +43,7 @@ def _versions() -> list[dict]:
     rows, before = [], None
     for version in versions:
         values = {k: v for k, v in model_to_dict(version).items() if k in EXPLANATIONS}
-        changed = sorted(k for k in values if before is not None and before[k] != values[k])
+        changed = sorted(field_label(k) for k in values if before is not None and before[k] != values[k])
         rows.append({"policy": version, "changed": changed})
         before = values
     return rows[::-1]

@@ -5,6 +5,7 @@ from django import forms
 from alpr.models import Camera, CameraKind, CameraStatus
 from hotlists.models import RaceEthnicity
 from reports.models import ComplaintKind, ComplaintStatus, ContactRole, CostKind, District, PlacementKind
+from reports.periods import ended_months
 
 
 class DateInput(forms.DateInput):
@@ -191,13 +192,16 @@ class GenerateReportForm(forms.Form):
     kind = forms.ChoiceField(label="Report")
     month = forms.CharField(
         label="Month",
-        widget=forms.TextInput(attrs={"type": "month"}),
-        help_text="YYYY-MM. For the quarterly metrics, any month of the quarter.",
+        widget=forms.Select,
+        help_text="For the quarterly metrics, any month of the quarter.",
     )
 
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(kind.code, kind.title) for kind in kinds]
+        months = ended_months()
+        self.fields["month"].widget.choices = [(period.slug, period.label) for period in months]
+        self.fields["month"].initial = months[0].slug
 
     def clean_month(self):
         value = self.cleaned_data["month"]

@@ -5,6 +5,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from policy.selectors import current_policy
+
 
 @dataclass(frozen=True)
 class Period:
@@ -71,6 +73,13 @@ def recent_months(count: int, today: date | None = None) -> list[Period]:
         periods.append(month(year, number))
         year, number = (year - 1, 12) if number == 1 else (year, number - 1)
     return periods
+
+
+def ended_months(today: date | None = None) -> list[Period]:
+    """The months that have ended and that the audit log still covers (its retention is policy),
+    newest first: the months a report can be generated for."""
+    covered = current_policy().audit_retention_days // 31
+    return recent_months(covered + 1, today)[1:]
 
 
 def quarter_number(day: date) -> int:

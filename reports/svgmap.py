@@ -1,4 +1,8 @@
-"""An offline map of the cameras: their coordinates projected onto an SVG, no tile server needed."""
+"""An offline map of the cameras: their coordinates projected onto an SVG, no tile server needed.
+
+The portal draws it for the public; the canvass form draws it to pick a point (searches), turning a
+click back into coordinates with the same `Frame` (static/searches/canvass-map.js inverts it).
+"""
 
 import math
 from dataclasses import dataclass
@@ -6,6 +10,7 @@ from dataclasses import dataclass
 WIDTH = 640
 HEIGHT = 420
 MARGIN = 40
+EARTH_RADIUS_M = 6_371_000
 
 
 @dataclass(frozen=True)
@@ -25,21 +30,48 @@ def _mercator_y(latitude: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
 
 
+@dataclass(frozen=True)
+class Frame:
+    """A north-up Mercator fit of places into the drawing: x = offset_x + (longitude in radians − min_x)
+    × scale; y = HEIGHT − offset_y − (Mercator y − min_y) × scale."""
+
+    min_x: float
+    min_y: float
+    scale: float
+    offset_x: float
+    offset_y: float
+
+    @classmethod
+    def fit(cls, places: list[tuple[float, float]], *, min_span_m: float = 0.0) -> "Frame":
+        """Fit (latitude, longitude) pairs, keeping the aspect ratio; a span narrower than `min_span_m`
+        metres is widened around its centre (one camera still gets a neighbourhood around it)."""
+        xs = [math.radians(lon) for _, lon in places]
+        ys = [_mercator_y(lat) for lat, _ in places]
+        mid_latitude = math.radians(sum(lat for lat, _ in places) / len(places))
+        least = max(min_span_m / (EARTH_RADIUS_M * math.cos(mid_latitude)), 1e-6)
+        min_x, span_x = _widened(min(xs), max(xs), least)
+        min_y, span_y = _widened(min(ys), max(ys), least)
+        scale = min((WIDTH - 2 * MARGIN) / span_x, (HEIGHT - 2 * MARGIN) / span_y)
+        return cls(min_x, min_y, scale, (WIDTH - scale * span_x) / 2, (HEIGHT - scale * span_y) / 2)
+
+    def xy(self, latitude: float, longitude: float) -> tuple[float, float]:
+        return (round(self.offset_x + (math.radians(longitude) - self.min_x) * self.scale, 1),
+                round(HEIGHT - self.offset_y - (_mercator_y(latitude) - self.min_y) * self.scale, 1))
+
+
+def _widened(low: float, high: float, least: float) -> tuple[float, float]:
+    """Return (start, span) of [low, high], widened about its centre to at least `least`."""
+    if high - low >= least:
+        return low, high - low
+    return (low + high) / 2 - least / 2, least
+
+
 def project(places: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """Fit (latitude, longitude) pairs into the drawing, north up, keeping the aspect ratio."""
     if not places:
         return []
-    xs = [math.radians(lon) for _, lon in places]
-    ys = [_mercator_y(lat) for lat, _ in places]
-    span_x = max(max(xs) - min(xs), 1e-6)
-    span_y = max(max(ys) - min(ys), 1e-6)
-    scale = min((WIDTH - 2 * MARGIN) / span_x, (HEIGHT - 2 * MARGIN) / span_y)
-    offset_x = (WIDTH - scale * span_x) / 2
-    offset_y = (HEIGHT - scale * span_y) / 2
-    return [
-        (round(offset_x + (x - min(xs)) * scale, 1), round(HEIGHT - offset_y - (y - min(ys)) * scale, 1))
-        for x, y in zip(xs, ys, strict=True)
-    ]
+    frame = Frame.fit(places)
+    return [frame.xy(lat, lon) for lat, lon in places]
 
 
 def camera_points(cameras, pending=()) -> list[MapPoint]:

@@ -164,8 +164,12 @@ def package_detail(request, package_id: int):
     package = services.evidence_package_get(actor=Actor.for_request(request), package_id=package_id)
     return render(request, "retention/package_detail.html", {
         "package": package, "files": _manifest_files(package), "custody": _custody(package),
-        "location": evidence_root() / package.directory,
-        "may_download": package.created_by_id == request.user.pk})
+        "archive_name": _archive_name(package), "may_download": package.created_by_id == request.user.pk})
+
+
+def _archive_name(package) -> str:
+    """The name the package downloads under; where the evidence store keeps it is the server's business."""
+    return f"{Path(package.directory).name}.zip"
 
 
 def package_download(request, package_id: int):
@@ -173,7 +177,7 @@ def package_download(request, package_id: int):
     package, archive = access.evidence_package_zip(
         actor=Actor.for_request(request), justification=_justification(request), package_id=package_id)
     response = HttpResponse(archive, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{Path(package.directory).name}.zip"'
+    response["Content-Disposition"] = f'attachment; filename="{_archive_name(package)}"'
     response["Cache-Control"] = "no-store"
     return response
 

@@ -94,8 +94,12 @@ class PlateSearchForm(forms.Form):
 
 
 class CanvassForm(forms.Form):
+    camera = forms.ModelChoiceField(
+        label="Around a camera", required=False, queryset=None, empty_label="(a point of your own)",
+        help_text="Its place is the centre of the canvass, unless you give a latitude and longitude.")
     latitude = forms.FloatField(label="Latitude", required=False, min_value=-90, max_value=90,
-                                help_text="Decimal degrees, e.g. 41.885.")
+                                help_text="Decimal degrees, e.g. 41.885. Filled in when you pick a camera "
+                                          "or click the map.")
     longitude = forms.FloatField(label="Longitude", required=False, min_value=-180, max_value=180,
                                  help_text="Decimal degrees, e.g. -87.785.")
     radius_m = forms.IntegerField(label="Radius (metres)", required=False, initial=300,
@@ -113,6 +117,21 @@ class CanvassForm(forms.Form):
         self.fields["radius_m"].help_text = f"At most {policy.canvass_max_radius_m} metres."
         self.fields["since"].help_text = (f"Default: {_hours(default)} before the end. A canvass covers at "
                                           f"most {_hours(widest)}.")
+        self.fields["camera"].queryset = selectors.located_cameras()
+        self.fields["camera"].label_from_instance = _camera_place
+
+    def clean(self):
+        """A chosen camera gives the centre when no coordinates were typed (or filled in by the map)."""
+        data = super().clean()
+        camera = data.get("camera")
+        if camera and data.get("latitude") is None and data.get("longitude") is None:
+            data["latitude"], data["longitude"] = float(camera.latitude), float(camera.longitude)
+        return data
+
+
+def _camera_place(camera) -> str:
+    where = f" · {camera.location_description}" if camera.location_description else ""
+    return f"{camera.name}{where} ({float(camera.latitude):.5f}, {float(camera.longitude):.5f})"
 
 
 class DownloadForm(forms.Form):

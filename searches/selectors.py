@@ -1,10 +1,12 @@
 """Reads of the search workflow's own records (never plate reads: those go through ``alpr.access``)."""
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from alpr.models import Camera
+from reports.svgmap import HEIGHT, WIDTH, Frame
 from searches.models import (
     FelonyExceptionRequest,
     FelonyRequestStatus,
@@ -17,6 +19,9 @@ from searches.models import (
 # oversight report the outcomes feed. Older searches can still be given an outcome.
 RECENT_SEARCH_DAYS = 30
 RECENT_SEARCHES_SHOWN = 5
+
+# The canvass map shows at least this much ground, so one camera still has streets around it to click.
+CANVASS_MAP_MIN_SPAN_M = 3000
 
 
 def open_justification(*, user, justification_id) -> Justification | None:
@@ -86,3 +91,39 @@ def outcomes_to_record_count(*, user) -> int:
     ended = Q(closed_at__isnull=False) | Q(expires_at__lte=now)
     return (_recent_case_justifications(user).filter(ended)
             .exclude(Exists(SearchOutcome.objects.filter(justification=OuterRef("pk")))).count())
+
+
+def located_cameras():
+    """Cameras with coordinates: the places a canvass can start from (every location is public, CAM-1)."""
+    return searchable_cameras().exclude(latitude=None).exclude(longitude=None)
+
+
+@dataclass(frozen=True)
+class CameraSpot:
+    camera_id: int
+    name: str
+    description: str
+    latitude: float
+    longitude: float
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class CanvassMap:
+    """The cameras drawn on an SVG, and the projection the page's script inverts to turn a click into
+    coordinates."""
+
+    frame: Frame | None
+    spots: list[CameraSpot]
+    width: int = WIDTH
+    height: int = HEIGHT
+
+
+def canvass_map() -> CanvassMap:
+    cameras = [(c, float(c.latitude), float(c.longitude)) for c in located_cameras()]
+    if not cameras:
+        return CanvassMap(None, [])
+    frame = Frame.fit([(lat, lon) for _, lat, lon in cameras], min_span_m=CANVASS_MAP_MIN_SPAN_M)
+    return CanvassMap(frame, [CameraSpot(c.pk, c.name, c.location_description, lat, lon, *frame.xy(lat, lon))
+                              for c, lat, lon in cameras])

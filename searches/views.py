@@ -32,6 +32,8 @@ from searches.forms import (
 )
 
 SESSION_KEY = "search_justification"
+# The last results page (path and query) of this session, for the read page's "Back to results" link.
+RESULTS_KEY = "search_results_url"
 SEARCHERS = (Capability.SEARCH_PLATES, Capability.AUDIT_QUERY)
 # Refusals that mean "state your justification (again)": send the person back to the gate.
 _GATE_CODES = {"justification_required", "justification_expired", "justification_foreign"}
@@ -72,8 +74,12 @@ def home(request):
     tab = "canvass" if request.GET.get("tab") == "canvass" else "plate"
     return _no_store(render(request, "searches/search.html", {
         "justification": justification, "tab": tab, "plate_form": PlateSearchForm(),
-        "canvass_form": CanvassForm(), "outcome_form": OutcomeForm(),
+        "canvass_form": CanvassForm(), "outcome_form": OutcomeForm(), **_canvass_map(tab),
         "outcomes": selectors.outcomes_of(justification)}))
+
+
+def _canvass_map(tab: str) -> dict:
+    return {"canvass_map": selectors.canvass_map()} if tab == "canvass" else {}
 
 
 def _submitted_id(value: str) -> int | str | None:
@@ -160,10 +166,12 @@ def _results_page(request, form, search, *, tab: str):
             raise
         except ApplicationError as error:
             form_error(form, error)
+        else:
+            request.session[RESULTS_KEY] = {"justification": justification.pk, "url": request.get_full_path()}
     forms = {"plate_form": PlateSearchForm(), "canvass_form": CanvassForm(), f"{tab}_form": form}
     return _no_store(render(request, "searches/search.html", {
         "justification": justification, "tab": tab, **forms, "results": results,
-        "outcome_form": OutcomeForm(),
+        "outcome_form": OutcomeForm(), **_canvass_map(tab),
         "outcomes": selectors.outcomes_of(justification) if justification else [],
         "page_url": _page_url(request, f"searches:{tab}_results")},
         status=400 if form.errors else 200))
@@ -195,11 +203,21 @@ def read_detail(request, read_id: int):
         if error.code in _GATE_CODES:
             return _back_to_gate(request, error)
         raise
+    for_case = not justification.is_audit
     return _no_store(render(request, "searches/read_detail.html", {
         "justification": justification, "read": read, "event_id": event_id,
         "download_form": DownloadForm(),
-        "can_download": not justification.is_audit and request.user.can(Capability.HANDLE_EVIDENCE),
+        "can_download": for_case and request.user.can(Capability.HANDLE_EVIDENCE),
+        "can_flag": for_case and request.user.can(Capability.SEARCH_PLATES),
+        "results_url": _results_url(request, justification) if for_case else "",
         "policy": current_policy()}))
+
+
+def _results_url(request, justification) -> str:
+    """Return this session's last results page when it was searched under `justification`: going back
+    re-runs that search, so never under another justification than the one it was stated for."""
+    last = request.session.get(RESULTS_KEY) or {}
+    return last.get("url", "") if last.get("justification") == justification.pk else ""
 
 
 @capability_required(*SEARCHERS)

@@ -1,10 +1,16 @@
 """The administrator's and the Chief's pages drive the same audited services."""
-import pytest
+from datetime import timedelta
 
-from accounts.models import AccountStatus, User
+import pytest
+from django.utils import timezone
+
+from accounts.models import AccountStatus, TrainingKind, TrainingRecord, User
+from accounts.selectors import ensure_alpr_access
 from accounts.tests.helpers import audit_rows
 from conftest import PASSWORD, UserFactory
+from core.errors import PolicyDenied
 from policy.roles import Role
+from policy.selectors import current_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +158,37 @@ def test_the_chief_reinstates_from_the_queue(make_verified_client):
     chief.post(f"/accounts/people/{person.pk}/reinstate/", {"reason": "Cleared by review"})
     person.refresh_from_db()
     assert person.status == AccountStatus.ACTIVE
+
+
+@pytest.mark.rule("ACC-5")
+@pytest.mark.rule("ACC-2")
+def test_the_chief_sees_expired_training_before_approving_and_is_warned_after(make_verified_client):
+    """Tried: approving a detective whose ALPR training lapsed over a month ago. Approval is the Chief's
+    (ACC-2) and the training gate, not the approval, keeps the person from ALPR data (ACC-5): the queue
+    shows the lapse, approving says so, and the approved account still reaches no plate read."""
+    chief = make_verified_client(Role.CHIEF)
+    lapsed = UserFactory(full_name="Lee Lapsed Park", status=AccountStatus.PENDING, role=Role.DETECTIVE,
+                         trained=False)
+    completed = timezone.localdate() - timedelta(days=current_policy().training_validity_days + 35)
+    for kind in (TrainingKind.ALPR_TRAINING, TrainingKind.POLICY_SIGNOFF):
+        TrainingRecord.objects.create(user=lapsed, kind=kind, completed_on=completed, reference="Course",
+                                      recorded_by=chief.user)
+    current = UserFactory(full_name="Cam Current Diaz", status=AccountStatus.PENDING, role=Role.DETECTIVE)
+    queue = chief.get("/accounts/approvals/").content.decode()
+    lapsed_row = queue[queue.index("Lee Lapsed Park"):queue.index("</tr>", queue.index("Lee Lapsed Park"))]
+    expired_on = completed + timedelta(days=current_policy().training_validity_days)
+    assert "Blocks ALPR data" in lapsed_row and f"expired on {expired_on:%Y-%m-%d}" in lapsed_row
+    assert f'aria-describedby="training-{lapsed.pk}"' in lapsed_row
+    current_row = queue[queue.index("Cam Current Diaz"):queue.index("</tr>", queue.index("Cam Current Diaz"))]
+    assert "Current" in current_row and "Blocks ALPR data" not in current_row
+
+    response = chief.post(f"/accounts/people/{lapsed.pk}/decide/", {"decision": "approve", "reason": ""},
+                          follow=True)
+    assert "approved, but their training blocks all access to ALPR data" in response.content.decode()
+    lapsed.refresh_from_db()
+    assert lapsed.status == AccountStatus.ACTIVE
+    with pytest.raises(PolicyDenied, match="blocked"):
+        ensure_alpr_access(lapsed)
+    response = chief.post(f"/accounts/people/{current.pk}/decide/", {"decision": "approve", "reason": ""},
+                          follow=True)
+    assert "Cam Current Diaz&#x27;s account is approved." in response.content.decode()

@@ -22,7 +22,7 @@ from accounts.models import AccountStatus
 from accounts.views._forms import form_error
 from audit.context import Actor
 from core.errors import ApplicationError
-from policy.roles import Capability
+from policy.roles import Capability, role_reaches_alpr_data
 
 PEOPLE = selectors.PEOPLE_CAPABILITIES
 
@@ -170,10 +170,22 @@ def role_change(request, user_id: int):
 
 @capability_required(Capability.APPROVE_USERS)
 def approvals(request):
+    """The queue, each person with what their training still blocks (ACC-5): approval lets them sign
+    in, but the training gate keeps them from ALPR data until it is renewed, so the Chief sees it."""
     return render(request, "accounts/approvals.html", {
-        "pending": selectors.pending_accounts(),
+        "pending": [(person, selectors.training_blockers(person), role_reaches_alpr_data(person.role))
+                    for person in selectors.pending_accounts()],
         "reinstatable": selectors.reinstatable_accounts(),
     })
+
+
+def _say_approved(request, person) -> None:
+    blockers = selectors.training_blockers(person)
+    if not blockers:
+        messages.success(request, f"{person.full_name}'s account is approved.")
+        return
+    messages.warning(request, f"{person.full_name}'s account is approved, but their training blocks all "
+                              f"access to ALPR data until it is renewed (ACC-5): {' '.join(blockers)}")
 
 
 @require_POST
@@ -188,7 +200,7 @@ def account_decide(request, user_id: int):
     try:
         if form.cleaned_data["decision"] == "approve":
             person = services.account_approve(actor=actor, user_id=user_id, reason=reason)
-            messages.success(request, f"{person.full_name}'s account is approved.")
+            _say_approved(request, person)
         else:
             person = services.account_deny(actor=actor, user_id=user_id, reason=reason)
             messages.success(request, f"{person.full_name}'s account is denied.")

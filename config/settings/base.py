@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
             ],
+            "builtins": ["core.templatetags.dates"],
         },
     },
 ]
@@ -145,6 +146,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("AGENCY_TIME_ZONE", default="America/Chicago")
 USE_I18N = False
 USE_TZ = True
+# One way to write dates and times on every page (core/dates.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

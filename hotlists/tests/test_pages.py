@@ -92,3 +92,18 @@ def test_a_role_without_alerts_gets_no_feed_and_no_poll(make_verified_client):
     assert auditor.get("/hotlists/alerts/poll/").status_code == 403
     assert auditor.get("/hotlists/alerts/").status_code == 403
     assert auditor.get("/hotlists/").status_code == 403
+
+
+@pytest.mark.rule("USE-8")
+def test_the_inbox_lists_alerts_by_the_time_of_their_reads_newest_first(detective_client, officer_client,
+                                                                         make_read):
+    """A camera's backlog arrives late: the alert of the oldest read is raised last. The inbox shows the
+    read's time, so it sorts by it, not by when the match was made."""
+    add_entry(detective_client)
+    now = timezone.now()
+    arrivals = [now - timezone.timedelta(minutes=10), now - timezone.timedelta(minutes=1),
+                now - timezone.timedelta(minutes=30)]
+    alerts = [read_match_hotlists(make_read("7ABC123", when=when).pk)[0] for when in arrivals]
+    page = officer_client.get("/hotlists/alerts/").content.decode()
+    shown = [page.index(f"/hotlists/alerts/{alert.pk}/") for alert in alerts]
+    assert shown[1] < shown[0] < shown[2]

@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from django.utils.html import escape
 
 from audit.models import AuditEvent
 from policy.models import AgencyPolicy, PolicyChangeProposal
@@ -98,3 +99,22 @@ def test_the_edit_form_inputs_carry_the_policy_bounds(make_verified_client):
     page = make_verified_client(Role.ADMINISTRATOR).get("/policy/edit/").content.decode()
     retention_input = re.search(r'<input[^>]*name="retention_days"[^>]*>', page)[0]
     assert 'min="1"' in retention_input and 'max="90"' in retention_input
+
+
+def test_the_policy_page_shows_lists_as_lists_not_python(make_verified_client):
+    """Tried: every list value of the policy (purposes, vague words, what is and is never collected);
+    none may appear as a Python list or dict (`['No facial recognition…']`)."""
+    policy = current_policy()
+    page = make_verified_client(Role.OFFICER).get("/policy/").content.decode()
+    assert "[&#x27;" not in page and "{&#x27;" not in page and "['" not in page
+    never = page[page.index('id="value-never_collected"'):]
+    never = never[:never.index("</tr>")]
+    for sentence in policy.never_collected:
+        assert f"<li>{escape(sentence)}</li>" in never
+    prohibited = page[page.index('id="value-prohibited_purposes"'):]
+    prohibited = prohibited[:prohibited.index("</tr>")]
+    first = policy.prohibited_purposes[0]
+    assert f"<li>{escape(first['label'])} <code>{first['code']}</code>" in prohibited
+    assert escape(", ".join(first["terms"])) in prohibited
+    vague = page[page.index('id="value-vague_descriptions"'):]
+    assert escape(", ".join(policy.vague_descriptions)) in vague[:vague.index("</tr>")]

@@ -69,3 +69,23 @@ def test_the_camera_map_works_offline_and_uses_tiles_only_when_configured(client
     page = client.get("/portal/cameras/")
     assert b"portal-tiles.js" in page.content and b'data-lat="41.9093"' in page.content
     assert "img-src 'self' data: https://tile.example.org" in page["Content-Security-Policy"]
+
+
+def test_the_month_to_generate_is_chosen_from_a_list_of_ended_months(make_verified_client):
+    """The month was a bare `type=month` box (a tiny text box where browsers lack a month picker):
+    now a list of the months that have ended and that the audit log still covers, last month first."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from policy.selectors import current_policy
+
+    page = make_verified_client(Role.ADMINISTRATOR).get("/reports/").content.decode()
+    select = page[page.index('<select name="month"'):]
+    select = select[:select.index("</select>")]
+    today = timezone.localdate()
+    last_month = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
+    assert 'type="month"' not in page and 'for="id_month"' in page
+    assert f'<option value="{last_month:%Y-%m}" selected>{last_month:%B %Y}</option>' in select
+    assert f'value="{today:%Y-%m}"' not in select  # not ended
+    assert select.count("<option") == current_policy().audit_retention_days // 31

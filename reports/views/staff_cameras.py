@@ -9,6 +9,7 @@ from accounts.decorators import capability_required
 from alpr.cameras import cameras_with_health
 from alpr.models import Camera
 from audit.context import Actor
+from core.dates import day_text
 from core.errors import ApplicationError
 from policy.selectors import current_policy
 from reports import conf, permissions
@@ -112,7 +113,7 @@ def placement_decision(request, placement_id: int):
                 messages.success(
                     request,
                     f"Approved. The public notice is on the portal; it takes effect on "
-                    f"{decided.effective_on:%B %-d, %Y}.",
+                    f"{day_text(decided.effective_on)}.",
                 )
             else:
                 messages.success(request, "Denied.")

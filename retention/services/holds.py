@@ -16,6 +16,7 @@ from alpr.models import PlateRead
 from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
+from core.dates import day_text
 from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.selectors import current_policy
 from retention import audit_actions as actions
@@ -136,9 +137,10 @@ def _send_review_reminder(hold: EvidenceHold) -> None:
     send_mail(
         subject=f"Review evidence hold {hold.pk} (case {hold.case_number})",
         message=(
-            f"{hold.placed_by.full_name},\n\nThe evidence hold you placed on {hold.placed_at:%B %-d, %Y} "
-            f"for case {hold.case_number} keeps plate reads beyond the retention period. Review it: release "
-            "it in the ALPR system if the case no longer needs the reads.\n"
+            f"{hold.placed_by.full_name},\n\nThe evidence hold you placed on "
+            f"{day_text(hold.placed_at)} for case {hold.case_number} keeps plate reads "
+            "beyond the retention period. Review it: release it in the ALPR system if the case no longer "
+            "needs the reads.\n"
         ),
         from_email=None,
         recipient_list=[hold.placed_by.email],

@@ -113,3 +113,21 @@ def test_the_package_page_offers_its_zip_to_its_creator(make_verified_client, ma
     zipped = client.get(download)
     assert zipped.status_code == 200 and zipped["Content-Type"] == "application/zip"
     assert zipped.content[:2] == b"PK"
+
+
+@pytest.mark.rule("RET-4")
+def test_the_package_page_names_the_file_and_its_hash_never_the_server_path(
+        make_verified_client, make_read, settings):
+    client = make_verified_client(Role.DETECTIVE)
+    justify(client)
+    read = make_read(plate="ABC1234")
+    search_plate(client, "ABC1234")
+    response = client.post(reverse("retention:package_create"), {
+        "read_ids": str(read.pk), "purpose": EXPORT_PURPOSE, "recipient": "Cook County SAO"})
+    package = EvidencePackage.objects.get()
+    detail = client.get(response.url).content.decode()
+    assert str(settings.EVIDENCE_ROOT) not in detail and "Location" not in detail
+    name = f"{package.directory.rsplit('/', 1)[-1]}.zip"
+    assert f"<code>{name}</code>" in detail and package.manifest_sha256 in detail
+    zipped = client.get(reverse("retention:package_download", args=[package.pk]))
+    assert zipped["Content-Disposition"] == f'attachment; filename="{name}"'

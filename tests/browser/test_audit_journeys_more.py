@@ -51,7 +51,7 @@ def test_auditor_filters_the_log_exports_it_and_verifies_the_chain(page, live_se
     filters.get_by_role("button", name="Filter").click()
     expect(page.get_by_text("1 event match.")).to_be_visible()
     events = page.get_by_role("table", name="Audit events matching the filter, newest first")
-    row = events.get_by_role("row").filter(has_text="search.justification_stated")
+    row = events.get_by_role("row").filter(has_text="Search justification stated")
     expect(row).to_contain_text("(flagged)")
     expect(row).to_contain_text("Refused")
     expect(row).to_contain_text("10.20.0.7")

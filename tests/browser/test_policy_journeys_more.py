@@ -53,7 +53,7 @@ def test_administrator_changes_the_retention_and_the_new_version_is_in_force(pag
     expect(page.get_by_text(in_force)).to_be_visible()
     expect(retention.get_by_role("cell").first).to_have_text("21")
     history = page.get_by_role("row").filter(has_text=REASON)
-    expect(history).to_contain_text("retention_days")
+    expect(history).to_contain_text("Retention days")
     expect(history).to_contain_text("Alex Hart")
     assert_accessible(page, "the policy page with a new version")
 
@@ -127,7 +127,7 @@ def test_a_longer_retention_is_proposed_commented_and_approved_by_the_chief(new_
 
     chief_page.goto(f"{live_server.url}/policy/")
     expect(chief_page.locator("#value-retention_days").get_by_role("cell").first).to_have_text("45")
-    expect(chief_page.get_by_role("row").filter(has_text=LONGER)).to_contain_text("retention_days")
+    expect(chief_page.get_by_role("row").filter(has_text=LONGER)).to_contain_text("Retention days")
     public.goto(f"{live_server.url}/portal/")
     expect(public.get_by_text(re.compile(r"permanently deleted after\s+45 days"))).to_be_visible()
 

@@ -43,7 +43,7 @@ def test_administrator_signs_off_the_monthly_audit_and_the_chief_reads_the_discr
     nav_go(admin_page, "Reports")
     generate = admin_page.get_by_role("region", name="Generate a report now")
     generate.get_by_label("Report").select_option(label="Monthly audit of system use")
-    generate.get_by_label("Month").fill(period.slug)
+    generate.get_by_label("Month").select_option(period.slug)
     generate.get_by_role("button", name="Generate").click()
     report = Report.objects.get(kind="monthly_audit")
     expect(admin_page.get_by_role("heading", name=report.title)).to_be_visible()

@@ -1,0 +1,98 @@
+"""The read page's ways on: back to the results it came from, a hold, an erroneous-read report."""
+import re
+from html import unescape
+
+import pytest
+
+from audit.models import AuditEvent
+from policy.roles import Role
+from retention.models import ErroneousFlag
+from searches.tests.factories import DESCRIPTION, make_camera, make_read
+
+pytestmark = pytest.mark.django_db
+
+
+def _justify(client, case_number="26-004512"):
+    return client.post("/search/justification/", {"purpose": "violent_crime", "case_number": case_number,
+                                                   "description": DESCRIPTION})
+
+
+def _links(response) -> dict[str, str]:
+    """Return {link text: href} of the page's links."""
+    html = response.content.decode()
+    return {re.sub(r"<[^>]+>|\s+", " ", text).strip(): unescape(href)
+            for href, text in re.findall(r'<a href="([^"]*)"[^>]*>(.*?)</a>', html, flags=re.S)}
+
+
+@pytest.fixture
+def read():
+    return make_read(camera=make_camera("Lake & Harlem"), plate="ABC1234")
+
+
+def test_back_to_results_is_a_real_link_to_the_search_with_its_query(make_verified_client, read):
+    officer = make_verified_client(Role.OFFICER)
+    _justify(officer)
+    officer.get("/search/plates/", {"plate": "abc1234", "mode": "exact", "since": "2026-01-01T00:00"})
+    page = officer.get(f"/search/reads/{read.pk}/")
+    assert b"javascript:" not in page.content  # the site's CSP blocks javascript: URLs
+    back = _links(page)["Back to results"]
+    assert back == "/search/plates/?plate=abc1234&mode=exact&since=2026-01-01T00%3A00"
+    again = officer.get(back)
+    assert again.status_code == 200 and f"Open read {read.pk}".encode() in again.content
+
+
+def test_back_to_results_is_offered_only_under_the_justification_searched(make_verified_client, read):
+    """Going back re-runs the search, so only under the justification it was made under: here the
+    read is reopened under a new justification for the same case (a hold keeps it in that case's
+    scope) without a search, and the old search is not offered."""
+    officer = make_verified_client(Role.OFFICER)
+    _justify(officer)
+    officer.get("/search/canvass/", {"latitude": "41.885", "longitude": "-87.785", "radius_m": "300"})
+    assert _links(officer.get(f"/search/reads/{read.pk}/"))["Back to results"].startswith("/search/canvass/?")
+    placed = officer.post("/retention/holds/new/", {"reason": "Evidence for the robbery trial",
+                                                   "read_ids": str(read.pk)})
+    assert placed.status_code == 302
+    officer.post("/search/justification/end/")
+    _justify(officer)
+    page = officer.get(f"/search/reads/{read.pk}/")
+    assert page.status_code == 200 and "Back to results" not in _links(page)
+    assert "New search" in _links(page)
+
+
+@pytest.mark.rule("RET-2")
+@pytest.mark.rule("RET-5")
+def test_an_officer_gets_a_hold_and_an_error_report_from_the_read(make_verified_client, read):
+    officer = make_verified_client(Role.OFFICER)
+    _justify(officer)
+    officer.get("/search/plates/", {"plate": "ABC1234"})
+    links = _links(officer.get(f"/search/reads/{read.pk}/"))
+    hold = links[f"Place an evidence hold on read {read.pk}"]
+    assert hold == f"/retention/holds/new/?read={read.pk}"
+    assert f'value="{read.pk}"' in officer.get(hold).content.decode()  # the hold form starts with the read
+    report = links[f"Report read {read.pk} as erroneous"]
+    assert report == f"/retention/reads/{read.pk}/flag/?next=/search/reads/{read.pk}/"
+    sent = officer.post(report, {"kind": "misread", "note": "The crop shows ABC1284",
+                                 "suggested_plate": "ABC1284", "next": f"/search/reads/{read.pk}/"})
+    assert sent.status_code == 302 and sent["Location"] == f"/search/reads/{read.pk}/"
+    assert ErroneousFlag.objects.filter(read_id=read.pk, flagged_by=officer.user).exists()
+
+
+@pytest.mark.rule("RET-2")
+def test_the_read_offers_only_what_the_role_may_do(make_verified_client, read):
+    """A dispatcher searches and may report an error, but books no evidence (policy.roles); an
+    auditor opening the read for review gets neither."""
+    dispatcher = make_verified_client(Role.DISPATCHER)
+    _justify(dispatcher)
+    dispatcher.get("/search/plates/", {"plate": "ABC1234"})
+    links = _links(dispatcher.get(f"/search/reads/{read.pk}/"))
+    assert f"Report read {read.pk} as erroneous" in links
+    assert not any(text.startswith("Place an evidence hold") for text in links)
+    assert dispatcher.get(f"/retention/holds/new/?read={read.pk}").status_code == 403
+
+    auditor = make_verified_client(Role.AUDITOR)
+    auditor.post("/search/justification/", {"description": "Monthly review of searches on case 26-004512"})
+    event = AuditEvent.objects.filter(action="search.plate", actor_user=dispatcher.user).latest("id")
+    page = auditor.get(f"/search/reads/{read.pk}/?event={event.pk}")
+    assert page.status_code == 200
+    assert not any(text.startswith(("Place an evidence hold", "Report read", "Back to results"))
+                   for text in _links(page))
