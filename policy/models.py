@@ -30,6 +30,9 @@ MIN_CANVASS_RADIUS_M, MAX_CANVASS_RADIUS_M = 100, 5000
 # Fewer known characters than the indexes use (alpr.plates.MIN_KNOWN_RUN) match a large share of all
 # reads; more than this leaves too little for a partially reported plate (USE-5).
 MAX_PARTIAL_PLATE_KNOWN = 6
+# A partner network that has not answered in this long is shown as unavailable; the officer's page
+# waits for the slowest partner, so longer than this keeps an officer waiting for nothing.
+MAX_PARTNER_SEARCH_TIMEOUT_SECONDS = 30
 
 
 @enforces("RET-1", "AUD-3", "ACC-4", "ACC-9", "USE-2", "USE-3", "USE-5", "USE-6", "USE-9")
@@ -129,6 +132,11 @@ class AgencyPolicy(models.Model):
     share_reminder_days = models.PositiveSmallIntegerField(
         default=7, validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="The recipient is reminded this many days before its deletion certificate is due.")
+    partner_search_timeout_seconds = models.PositiveSmallIntegerField(
+        "partner networks: seconds to wait for each", default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PARTNER_SEARCH_TIMEOUT_SECONDS)],
+        help_text="A partner agency's network that has not answered an officer's search within this many "
+                  "seconds is shown as unavailable; the search goes on without it.")
     # Transparency (RPT-4, CAM-2, USE-9)
     policy_comment_days = models.PositiveSmallIntegerField(
         default=30, validators=[MinValueValidator(MIN_COMMENT_DAYS)],
@@ -168,6 +176,11 @@ class AgencyPolicy(models.Model):
                                    partial_plate_min_known__gte=MIN_KNOWN_RUN,
                                    partial_plate_min_known__lte=MAX_PARTIAL_PLATE_KNOWN),
                 name="search_limits_in_bounds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(partner_search_timeout_seconds__gte=1,
+                                   partner_search_timeout_seconds__lte=MAX_PARTNER_SEARCH_TIMEOUT_SECONDS),
+                name="partner_search_timeout_in_bounds",
             ),
         ]
 
