@@ -1,7 +1,10 @@
 """Configuring a partner agency's network for our officers' searches, and the keys it issued to our
 people: administrator only, audited, keys encrypted at rest and never shown again (Oak Park IX.1)."""
+import io
+
 import pytest
 from cryptography.fernet import Fernet
+from django.core.management import call_command
 from django.test import override_settings
 
 from audit.context import Actor
@@ -190,3 +193,19 @@ def test_an_officer_cannot_reach_the_network_pages(make_verified_client, agency)
     client = make_verified_client(Role.OFFICER)
     response = client.post(f"/sharing/agencies/{agency.pk}/network/", {"network-api_base_url": URL})
     assert response.status_code == 403 and not PartnerNetwork.objects.exists()
+
+
+def test_a_malformed_encryption_key_stops_the_start_and_the_rotation_command_is_audited(administrator, agency,
+                                                                                        officer):
+    with override_settings(PARTNER_KEY_ENCRYPTION_KEYS=["build-only"]):
+        assert [error.id for error in partner_keys.encryption_keys_check(None)] == ["sharing.E001"]
+    assert partner_keys.encryption_keys_check(None) == []
+
+    _configure(administrator, agency)
+    networks.partner_search_key_store(actor=_admin(administrator), agency_id=agency.pk, user_id=officer.pk,
+                                      key=KEY)
+    output = io.StringIO()
+    call_command("partner_keys_rotate", stdout=output)
+    assert "1 stored partner key(s)" in output.getvalue()
+    event = AuditEvent.objects.get(action="sharing.partner_search_keys_reencrypted")
+    assert (event.actor_label, event.result_count) == ("partner_keys_rotate", 1)
