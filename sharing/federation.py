@@ -30,7 +30,7 @@ SEARCH_PATH = "api/v1/searches/"
 MAX_ANSWER_BYTES = 1 << 20  # a page of at most 50 reads is a few kilobytes
 MAX_READS = 50  # the partner API's largest page
 MAX_MESSAGE = 300
-MAX_PARALLEL = 8
+MAX_PARALLEL = 32  # partners asked at once; more wait their turn within the same deadline
 
 
 class Status:
