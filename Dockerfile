@@ -11,7 +11,7 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v 0
+RUN DJANGO_SECRET_KEY=build-only ALPR_PARTNER_KEY_ENCRYPTION_KEYS=build-only python manage.py collectstatic --noinput -v 0
 
 RUN useradd --system --uid 10001 alpr && mkdir -p /data/media /data/evidence && chown -R alpr /data
 USER alpr

@@ -20,6 +20,7 @@ lint:
 
 check-deploy:
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	ALPR_PARTNER_KEY_ENCRYPTION_KEYS=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
 	DJANGO_ALLOWED_HOSTS=alpr.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 bench-audit:

@@ -52,6 +52,7 @@ from retention import selectors as retention_selectors
 from searches import audit_actions as actions
 from searches.models import Download, Justification, JustificationKind, JustificationRead
 from searches.services import outside_justification_check, stated_reason_check
+from sharing import federation
 from sharing.selectors import partner_person_for_search, partner_search_wait
 from sharing.services.agencies import agency_revoke_for_misuse
 from sharing.services.partner import partner_search_record
@@ -578,6 +579,60 @@ def _partner_search_allowed(person) -> None:
         raise TooManyRequests(f"At most {searches} per person per hour (the policy of this department). Try "
                               f"again in {math.ceil(wait / 60)} minute(s); the auditor sees this refusal.",
                               retry_after=wait, flag_for_audit=True)
+
+
+@dataclass(frozen=True)
+class FederatedResults:
+    """Our own page of results, and what each partner agency's network answered (shown, never stored)."""
+
+    local: SearchResults
+    partners: list
+
+
+def _partner_targets(outcomes) -> list[str]:
+    """Name each partner asked, and each of its reads shown, in a form no read of ours can take."""
+    return [target for outcome in outcomes for target in (
+        f"agency:{outcome.agency.ori}",
+        *(f"partner-read:{outcome.agency.ori}:{read.read_id}" for read in outcome.reads))]
+
+
+@enforces("USE-1", "AUD-1", "SHR-4", "SHR-6")
+def plate_reads_search_with_partners(*, actor: Actor, justification, plate: str,
+                                     mode: str = SearchMode.EXACT, since: datetime | None = None,
+                                     until: datetime | None = None, camera_ids=(), area: Area | None = None,
+                                     page: int = 1) -> FederatedResults:
+    """Search our reads and, in parallel, the networks of the partner agencies (Oak Park GO 4-68 IX.1).
+
+    Checked first, as our own search is (nothing leaves for a search we would refuse); each partner
+    then receives the same purpose, case number and description and applies its own gate. One audit
+    row names every partner asked, its outcome and count and the reads it showed, in the transaction
+    of our own search's row; when our search fails after the partners were asked, that row is still
+    written, as refused or failed, so no outbound search goes unrecorded.
+    """
+    query = {"plate": (plate or "").strip().upper()[:32], "mode": mode, "page": page,
+             "justification": getattr(justification, "pk", None)}
+    fields = _justification_fields(justification)
+    with refusals_recorded(actor=actor, action=actions.PARTNER_NETWORKS_SEARCHED, query=query, **fields):
+        _checked_user(actor, justification, kind=JustificationKind.CASE)
+        normalized, checked_mode = _plate_query(plate, mode)
+        window = _window(since, until, default=DEFAULT_WINDOW)
+        _page_bounds(page, PER_PAGE)
+        calls, skipped = federation.partner_calls(user=actor.user)
+    asked = federation.partners_search(calls, federation.PartnerQuery(
+        purpose=justification.purpose, case_number=justification.case_number,
+        description=justification.description, plate=normalized, mode=checked_mode, since=window.since,
+        until=window.until), timeout=current_policy().partner_search_timeout_seconds)
+    outcomes = asked + skipped
+    query.update(plate=normalized, mode=checked_mode, since=window.since.isoformat(),
+                 until=window.until.isoformat(), partners=[outcome.audit_entry() for outcome in outcomes])
+    with refusals_recorded(actor=actor, action=actions.PARTNER_NETWORKS_SEARCHED, query=query,
+                           targets=_partner_targets(outcomes), **fields), transaction.atomic():
+        local = plate_reads_search(actor=actor, justification=justification, plate=plate, mode=mode,
+                                   since=since, until=until, camera_ids=camera_ids, area=area, page=page)
+        audit_record(actor=actor, action=actions.PARTNER_NETWORKS_SEARCHED, query=query,
+                     result_count=sum(outcome.total for outcome in outcomes),
+                     targets=_partner_targets(outcomes), **fields)
+    return FederatedResults(local=local, partners=outcomes)
 
 
 @enforces("SHR-1", "SHR-6", "AUD-1")

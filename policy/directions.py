@@ -125,6 +125,9 @@ DIRECTIONS: dict[str, Direction] = {
     "declaration_max_days": HIGHER_LOOSENS,
     "partner_searches_per_hour": HIGHER_LOOSENS,
     "share_reminder_days": NEVER_LOOSENS,  # when a reminder is sent; the deadline itself is unchanged
+    # How long an officer's page waits for a partner's network: who may search, what they must state
+    # and what each partner lets them see are unchanged whatever it is (each partner enforces its own).
+    "partner_search_timeout_seconds": NEVER_LOOSENS,
     # Transparency (RPT-4, CAM-2, USE-9)
     "policy_comment_days": LOWER_LOOSENS,
     "camera_notice_days": LOWER_LOOSENS,

@@ -68,6 +68,10 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
                                   "for the auditor.", "Oak Park GO 4-68 VII.F; ACLU-IL guidelines"),
     "share_reminder_days": ("The recipient's contact is reminded this many days before a deletion "
                             "certificate is due.", "—"),
+    "partner_search_timeout_seconds": ("An officer's search of partner agencies' networks waits at most "
+                                       "this many seconds for each; a partner that has not answered is shown "
+                                       "as unavailable and the search goes on without it. At most 30.",
+                                       "Oak Park GO 4-68 IX.1"),
     "policy_comment_days": ("A new policy text is open for public comment this long before the Chief may put "
                             "it in force. At least 14 days.", "ACLU-IL guidelines"),
     "camera_notice_days": ("A camera installation or move is announced on the public portal this long before "
@@ -103,7 +107,7 @@ SCALAR_FIELDS = [
     "restrict_to_trusted_networks", "system_use_notice", "policy_comment_days", "camera_notice_days",
     "camera_silent_minutes",
     "hold_review_days", "share_deletion_days", "declaration_max_days", "partner_searches_per_hour",
-    "share_reminder_days",
+    "share_reminder_days", "partner_search_timeout_seconds",
 ]
 
 

@@ -32,6 +32,9 @@ MIN_CANVASS_RADIUS_M, MAX_CANVASS_RADIUS_M = 100, 5000
 MAX_PARTIAL_PLATE_KNOWN = 6
 # A partner agency's person searches for their own cases, a few plates an hour; more is harvesting.
 MAX_PARTNER_SEARCHES_PER_HOUR = 200
+# A partner network that has not answered in this long is shown as unavailable; the officer's page
+# waits for the slowest partner, so longer than this keeps an officer waiting for nothing.
+MAX_PARTNER_SEARCH_TIMEOUT_SECONDS = 30
 
 
 @enforces("RET-1", "AUD-3", "ACC-4", "ACC-9", "USE-2", "USE-3", "USE-5", "USE-6", "USE-9")
@@ -135,6 +138,11 @@ class AgencyPolicy(models.Model):
     share_reminder_days = models.PositiveSmallIntegerField(
         default=7, validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="The recipient is reminded this many days before its deletion certificate is due.")
+    partner_search_timeout_seconds = models.PositiveSmallIntegerField(
+        "partner networks: seconds to wait for each", default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PARTNER_SEARCH_TIMEOUT_SECONDS)],
+        help_text="A partner agency's network that has not answered an officer's search within this many "
+                  "seconds is shown as unavailable; the search goes on without it.")
     # Transparency (RPT-4, CAM-2, USE-9)
     policy_comment_days = models.PositiveSmallIntegerField(
         default=30, validators=[MinValueValidator(MIN_COMMENT_DAYS)],
@@ -183,6 +191,11 @@ class AgencyPolicy(models.Model):
                 condition=models.Q(partner_searches_per_hour__gte=1,
                                    partner_searches_per_hour__lte=MAX_PARTNER_SEARCHES_PER_HOUR),
                 name="partner_search_rate_in_bounds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(partner_search_timeout_seconds__gte=1,
+                                   partner_search_timeout_seconds__lte=MAX_PARTNER_SEARCH_TIMEOUT_SECONDS),
+                name="partner_search_timeout_in_bounds",
             ),
         ]
 

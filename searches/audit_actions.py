@@ -20,3 +20,5 @@ FELONY_REQUESTED = register("felony.requested", "Other-felony search requested",
 FELONY_DECIDED = register("felony.decided", "Other-felony search request decided", category="search")
 RELEASE_READS_SELECTED = register("search.sharing_release", "Reads selected for release to another agency",
                                   category="search", touches_alpr_data=True)
+PARTNER_NETWORKS_SEARCHED = register("search.partner_networks", "Plate search of partner agencies' networks",
+                                     category="search", touches_alpr_data=True)

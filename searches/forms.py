@@ -7,6 +7,7 @@ from alpr.access import CANVASS_MIN_RADIUS_M, SearchMode, canvass_windows
 from policy.selectors import current_policy
 from searches import selectors
 from searches.models import OutcomeKind
+from sharing import federation
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
@@ -81,10 +82,17 @@ class PlateSearchForm(forms.Form):
                                       max_value=180)
     near_radius_m = forms.IntegerField(label="Within (metres)", required=False,
                                        min_value=CANVASS_MIN_RADIUS_M, max_value=20000)
+    partners = forms.BooleanField(
+        label="Also search partner agencies' networks", required=False,
+        help_text="Each partner that agreed receives your purpose, case number and description and applies "
+                  "its own rules; it is searched by plate, match and time window (not by our cameras or "
+                  "an area), first page only.")
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not federation.searchable_networks().exists():
+            del self.fields["partners"]
         known = current_policy().partial_plate_min_known
         self.fields["plate"].help_text = (
             "Letters and digits. Partial plate: ? for one unknown character, * for several, with at least "

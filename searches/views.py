@@ -129,10 +129,14 @@ def _page_number(form) -> int:
 @require_GET
 def plate_results(request):
     def search(actor, justification, data, page):
-        return access.plate_reads_search(
-            actor=actor, justification=justification, plate=data["plate"],
-            mode=data["mode"] or SearchMode.EXACT, since=data["since"], until=data["until"],
-            camera_ids=[int(c) for c in data["cameras"]], area=_area(data), page=page)
+        """Our reads, and the partners' networks when asked (returned apart: theirs are never ours)."""
+        arguments = {"actor": actor, "justification": justification, "plate": data["plate"],
+                     "mode": data["mode"] or SearchMode.EXACT, "since": data["since"], "until": data["until"],
+                     "camera_ids": [int(c) for c in data["cameras"]], "area": _area(data), "page": page}
+        if not data.get("partners"):
+            return access.plate_reads_search(**arguments), None
+        found = access.plate_reads_search_with_partners(**arguments)
+        return found.local, found.partners
 
     return _results_page(request, PlateSearchForm(request.GET), search, tab="plate")
 
@@ -144,7 +148,7 @@ def canvass_results(request):
         return access.plate_reads_canvass(
             actor=actor, justification=justification, latitude=data["latitude"],
             longitude=data["longitude"], radius_m=data["radius_m"] or 300, since=data["since"],
-            until=data["until"], page=page)
+            until=data["until"], page=page), None
 
     return _results_page(request, CanvassForm(request.GET), search, tab="canvass")
 
@@ -156,10 +160,11 @@ def _results_page(request, form, search, *, tab: str):
     refusal is shown on the form.
     """
     justification = _justification(request)
-    results = None
+    results = partners = None
     if form.is_valid():
         try:
-            results = search(Actor.for_request(request), justification, form.cleaned_data, _page_number(form))
+            results, partners = search(Actor.for_request(request), justification, form.cleaned_data,
+                                       _page_number(form))
         except PolicyDenied as error:
             if error.code in _GATE_CODES:
                 return _back_to_gate(request, error)
@@ -170,7 +175,7 @@ def _results_page(request, form, search, *, tab: str):
             request.session[RESULTS_KEY] = {"justification": justification.pk, "url": request.get_full_path()}
     forms = {"plate_form": PlateSearchForm(), "canvass_form": CanvassForm(), f"{tab}_form": form}
     return _no_store(render(request, "searches/search.html", {
-        "justification": justification, "tab": tab, **forms, "results": results,
+        "justification": justification, "tab": tab, **forms, "results": results, "partners": partners,
         "outcome_form": OutcomeForm(), **_canvass_map(tab),
         "outcomes": selectors.outcomes_of(justification) if justification else [],
         "page_url": _page_url(request, f"searches:{tab}_results")},
@@ -178,9 +183,14 @@ def _results_page(request, form, search, *, tab: str):
 
 
 def _page_url(request, name: str) -> str:
-    """Return the results URL with every parameter but the page, ready for "&page=N"."""
+    """Return the results URL with every parameter but the page, ready for "&page=N".
+
+    Partner networks are searched with the first page only: paging through our reads does not send
+    the search to every partner again.
+    """
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("partners", None)
     return f"{reverse(name)}?{params.urlencode()}"
 
 

@@ -48,3 +48,16 @@ NOTICE_DELIVERED = register(
 )
 RELEASE_DOWNLOADED = register("sharing.release_downloaded", "Released package downloaded by the recipient",
                               category="sharing", touches_alpr_data=True)
+# Our officers searching partner agencies' networks (Oak Park GO 4-68 IX.1)
+PARTNER_NETWORK_CONFIGURED = register(
+    "sharing.partner_network_configured", "Partner agency's network configured for our searches",
+    category="sharing")
+PARTNER_SEARCH_KEY_STORED = register(
+    "sharing.partner_search_key_stored", "Key a partner agency issued to one of our people stored",
+    category="sharing")
+PARTNER_SEARCH_KEY_REMOVED = register(
+    "sharing.partner_search_key_removed", "Key a partner agency issued to one of our people removed",
+    category="sharing")
+PARTNER_SEARCH_KEYS_REENCRYPTED = register(
+    "sharing.partner_search_keys_reencrypted", "Stored partner keys encrypted again (key rotation)",
+    category="sharing")

@@ -14,8 +14,9 @@ from audit.services import audit_record
 from core.net import client_ip
 from sharing import audit_actions as actions
 from sharing.models import PartnerCredential, PartnerPerson
+from sharing.partner_keys import KEY_SHAPE
 
-_HEADER = re.compile(r"^Partner\s+([0-9a-f]{16}):([0-9a-f]{32,128})$", re.IGNORECASE)
+_HEADER = re.compile(rf"^Partner\s+{KEY_SHAPE}$", re.IGNORECASE)
 
 
 def partner_actor(person: PartnerPerson, request=None) -> Actor:

@@ -302,3 +302,56 @@ class PartnerSearch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.ori} search {self.searched_at:%Y-%m-%d}"
+
+
+class PartnerNetwork(models.Model):
+    """A partner agency's own ALPR network, searched by our officers through its partner API (Oak Park
+    GO 4-68 IX.1). Searched only while `searchable` (the agency agreed) and the agency may receive our
+    data: the search itself (a plate, the purpose, case number and description) goes to it."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.PROTECT, related_name="network")
+    api_base_url = models.URLField(
+        max_length=300, help_text="Where its partner API answers, e.g. https://alpr.riverside.example.gov/partner/"
+    )
+    searchable = models.BooleanField(
+        default=False, help_text="The agency agreed that our officers search its network."
+    )
+    configured_at = models.DateTimeField(default=timezone.now)
+    configured_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["agency__name"]
+
+    def __str__(self) -> str:
+        return f"network of {self.agency.name}"
+
+
+class PartnerSearchKey(models.Model):
+    """The key a partner agency issued to one of our people for its partner API.
+
+    It is that person's, never shared: only their own searches use it. The whole key is kept only
+    encrypted (``sharing.partner_keys``); its public key id is shown to tell keys apart. A removed key
+    keeps its row (who stored and removed it, when) but loses the encrypted key.
+    """
+
+    network = models.ForeignKey(PartnerNetwork, on_delete=models.PROTECT, related_name="keys")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="partner_search_keys")
+    key_id = models.CharField(max_length=32)
+    key_encrypted = models.TextField(blank=True)
+    stored_at = models.DateTimeField(default=timezone.now)
+    stored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["network", "user__full_name", "-stored_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "user"], condition=Q(removed_at__isnull=True),
+                                    name="sharing_one_partner_key_per_person"),
+            # A removed key keeps nothing that could still be used.
+            models.CheckConstraint(condition=Q(removed_at__isnull=True) | Q(key_encrypted=""),
+                                   name="sharing_removed_partner_key_is_wiped"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.network.agency.name}: {self.key_id}"

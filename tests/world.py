@@ -55,7 +55,7 @@ from searches import services as search_services
 from searches.models import JustificationKind
 from searches.views import SESSION_KEY
 from sharing.models import RequestStatus
-from sharing.services import agencies
+from sharing.services import agencies, networks
 from sharing.services import requests as sharing_requests
 from sharing.tests.conftest import (
     AgencyFactory,
@@ -222,6 +222,7 @@ def build_world() -> World:
     _evidence(act, reads, values)
     queries = _audit_trail(act[Role.ADMINISTRATOR], reads, values)
     partner_key = _sharing(act[Role.ADMINISTRATOR], reads["released"], values)
+    _partner_network(act[Role.ADMINISTRATOR], people[Role.OFFICER], values)
     _oversight(act[Role.ADMINISTRATOR], values)
     secrets = [Secret(read.pk, None if name == "released" else read.plate,
                       [_image(read.plate, "full"), _image(read.plate, "crop")],
@@ -361,6 +362,17 @@ def _sharing(administrator: Actor, read: PlateRead, values: dict) -> str:
                   declaration_id=[declaration.pk], person_id=[partner.pk], credential_id=[credential.pk],
                   records_request_id=[RecordsRequestFactory().pk])
     return partner_key
+
+
+def _partner_network(administrator: Actor, officer: User, values: dict) -> None:
+    """The released-to agency's network, searchable, at an address where nothing answers; a key for
+    the officer (the search page offers partners; the agency page lists the key)."""
+    agency_id = values["agency_id"][0]
+    networks.partner_network_configure(actor=administrator, agency_id=agency_id, searchable=True,
+                                       api_base_url="http://127.0.0.1:9/partner/")
+    stored = networks.partner_search_key_store(actor=administrator, agency_id=agency_id, user_id=officer.pk,
+                                               key="0123456789abcdef:" + "c3" * 24)
+    values["search_key_id"] = [stored.pk]
 
 
 def _oversight(administrator: Actor, values: dict) -> None:

@@ -163,6 +163,12 @@ EVIDENCE_ROOT = Path(env("ALPR_EVIDENCE_ROOT", default=str(BASE_DIR / "var" / "e
 SHARING_DOCUMENTS_ROOT = Path(env("ALPR_SHARING_DOCUMENTS_ROOT",
                                   default=str(BASE_DIR / "var" / "sharing-documents")))
 
+# Keys that partner agencies issued to our people for their partner APIs are stored encrypted with
+# these Fernet keys (sharing.partner_keys): the first encrypts, every one decrypts, so a new key is put
+# first and `manage.py partner_keys_rotate` re-encrypts before the old one is dropped. Kept outside the
+# database on purpose: a copy of the database alone does not give the keys away.
+PARTNER_KEY_ENCRYPTION_KEYS = env.list("ALPR_PARTNER_KEY_ENCRYPTION_KEYS", default=[])
+
 CELERY_BROKER_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True

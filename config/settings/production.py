@@ -13,3 +13,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Required: no default, as for the secret key (generate one with
+# python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())").
+PARTNER_KEY_ENCRYPTION_KEYS = env.list("ALPR_PARTNER_KEY_ENCRYPTION_KEYS")

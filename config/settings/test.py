@@ -4,6 +4,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 # No internet in the test environment; the common-password list still applies.
 os.environ.setdefault("ALPR_BREACHED_PASSWORD_CHECK", "false")
+os.environ.setdefault("ALPR_PARTNER_KEY_ENCRYPTION_KEYS", "JAZN92Ejwjmzal6-ZlAr3KV105IysQK-zLk6lJhHe-g=")
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import BASE_DIR, env

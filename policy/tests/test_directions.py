@@ -81,6 +81,7 @@ TIGHTEN = [
     ("case_number_example", "26-000001"),
     ("training_reminder_days", 10),
     ("share_reminder_days", 3),
+    ("partner_search_timeout_seconds", 20),
 ]
 
 

@@ -25,6 +25,7 @@ from sharing.models import (
 )
 from sharing.services import agencies as agency_services
 from sharing.views._common import back_to, reviewer_only
+from sharing.views.networks import network_context
 
 
 @reviewer_only
@@ -48,8 +49,9 @@ def agency_register(request):
     return render(request, "sharing/agency_register.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _agency_context(agency: Agency, *, person_form: PersonForm | None = None) -> dict:
+def agency_context(agency: Agency, *, person_form: PersonForm | None = None, **network_forms) -> dict:
     return {
+        **network_context(agency, **network_forms),
         "agency": agency,
         "declaration": selectors.valid_declaration(agency),
         "blocked": selectors.agency_block_reason(agency),
@@ -65,7 +67,7 @@ def _agency_context(agency: Agency, *, person_form: PersonForm | None = None) ->
 @reviewer_only
 def agency_detail(request, agency_id: int):
     agency = get_object_or_404(Agency, pk=agency_id)
-    return render(request, "sharing/agency_detail.html", _agency_context(agency))
+    return render(request, "sharing/agency_detail.html", agency_context(agency))
 
 
 @reviewer_only
@@ -129,7 +131,7 @@ def person_add(request, agency_id: int):
         else:
             messages.success(request, f"{person.full_name} added. Issue them their own key to search.")
             return redirect("sharing:agency_detail", agency_id=agency.pk)
-    return render(request, "sharing/agency_detail.html", _agency_context(agency, person_form=form),
+    return render(request, "sharing/agency_detail.html", agency_context(agency, person_form=form),
                   status=400)
 
 
