@@ -1,10 +1,11 @@
 """Selectors on the camera registry (no plate reads here): which cameras have gone silent.
 
 A camera in service is *silent* when neither an upload nor a heartbeat of its agent has reached us for
-longer than the policy's ``camera_silent_minutes``; one never heard from counts from the day its
-installation took effect. The administrator's registry flags it and the public portal shows it as out of
-service (ingest.health records the contacts). Only active cameras can be silent: a pending, inactive or
-retired camera is not in service anyway.
+longer than the policy's ``camera_silent_minutes``; one never heard from counts from the later of the
+day its installation took effect and the moment it went into service here (``in_service_since``: a
+camera whose earlier approval the Chief records today went into service today). The administrator's
+registry flags it and the public portal shows it as out of service (ingest.health records the contacts).
+Only active cameras can be silent: a pending, inactive or retired camera is not in service anyway.
 """
 from datetime import datetime, timedelta
 
@@ -21,7 +22,7 @@ def _with_last_contact(cameras: QuerySet) -> QuerySet:
     return cameras.annotate(
         last_contact_at=Greatest("last_upload_at", "last_heartbeat_at"),
         silent_since=Coalesce(Greatest("last_upload_at", "last_heartbeat_at"),
-                              Cast("installed_on", DateTimeField())),
+                              Greatest(Cast("installed_on", DateTimeField()), "in_service_since")),
     )
 
 

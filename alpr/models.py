@@ -47,6 +47,9 @@ class Camera(models.Model):
     # per process; an agent's heartbeat marks it each time.
     last_upload_at = models.DateTimeField(null=True, blank=True)
     last_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The moment it last went into service here: a camera never heard from is silent from then, not from
+    # its installation day (an installation approved before this system took effect long before).
+    in_service_since = models.DateTimeField(null=True, blank=True)
     agent_version = models.CharField(max_length=40, blank=True, help_text="As its last heartbeat said.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

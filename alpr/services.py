@@ -88,7 +88,8 @@ def camera_enter_service(*, actor: Actor, camera_id: int, installed_on: date) ->
     with transaction.atomic():
         camera = _locked_camera(camera_id)
         camera.status, camera.installed_on = CameraStatus.ACTIVE, installed_on
-        camera.save(update_fields=["status", "installed_on", "updated_at"])
+        camera.in_service_since = timezone.now()
+        camera.save(update_fields=["status", "installed_on", "in_service_since", "updated_at"])
         audit_record(actor=actor, action=actions.CAMERA_STATUS_CHANGED, targets=[f"camera:{camera.pk}"],
                      description=f"active: installation in effect on {installed_on}")
     return camera
@@ -108,8 +109,10 @@ def camera_set_status(*, actor: Actor, camera_id: int, status: str, reason: str)
             if status == CameraStatus.ACTIVE and camera.installed_on is None:
                 raise PolicyDenied("This camera's installation has not taken effect: it goes into service "
                                    "after the Chief's approval and the public notice (CAM-2).")
+            if status == CameraStatus.ACTIVE and camera.status != CameraStatus.ACTIVE:
+                camera.in_service_since = timezone.now()
             camera.status = status
-            camera.save(update_fields=["status", "updated_at"])
+            camera.save(update_fields=["status", "in_service_since", "updated_at"])
             audit_record(actor=actor, action=actions.CAMERA_STATUS_CHANGED, targets=[f"camera:{camera.pk}"],
                          description=f"{status}: {reason}".strip())
         return camera

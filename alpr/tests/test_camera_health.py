@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from alpr.cameras import cameras_silent
 from alpr.models import Camera, CameraStatus
-from alpr.services import camera_create
+from alpr.services import camera_create, camera_enter_service
 from audit.context import Actor
 from ingest import health
 from policy.roles import Role
@@ -63,6 +63,18 @@ def test_a_camera_just_in_service_is_not_silent_before_the_policys_time(fleet):
     midnight = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
     assert not cameras_silent(now=midnight + timedelta(minutes=59)).filter(name="Never heard from").exists()
     assert cameras_silent(now=midnight + timedelta(minutes=61)).filter(name="Never heard from").exists()
+
+
+def test_a_camera_installed_long_ago_is_silent_only_from_when_it_went_into_service_here(db):
+    """Tried: a camera whose earlier approval took effect 400 days ago goes into service today (the Chief
+    records that approval now); it has had no time to be heard from yet."""
+    camera = camera_create(actor=INSTALLER, name="Installed before the system")
+    camera_enter_service(actor=INSTALLER, camera_id=camera.pk,
+                         installed_on=timezone.localdate() - timedelta(days=400))
+    minutes = current_policy().camera_silent_minutes
+    assert not cameras_silent().filter(pk=camera.pk).exists()
+    later = timezone.now() + timedelta(minutes=minutes + 1)
+    assert cameras_silent(now=later).filter(pk=camera.pk).exists()
 
 
 def test_an_upload_marks_the_camera_at_most_once_a_minute(fleet, django_assert_num_queries):
