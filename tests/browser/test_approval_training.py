@@ -11,7 +11,7 @@ from accounts.models import AccountStatus, TrainingKind, TrainingRecord
 from conftest import UserFactory
 from policy.roles import Role
 from policy.selectors import current_policy
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in, nav_go
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,7 @@ def test_the_chief_sees_lapsed_training_and_is_told_what_approval_does_not_open(
         TrainingRecord.objects.create(user=lapsed, kind=kind, completed_on=completed, reference="Course",
                                       recorded_by=chief)
     browser_sign_in(page, live_server, chief)
-    page.get_by_role("link", name="Approvals").click()
+    nav_go(page, "Approvals")
     row = page.get_by_role("row").filter(has_text="Lee Park")
     expect(row.get_by_role("cell").filter(has_text="Blocks ALPR data")).to_contain_text(
         "Department-approved ALPR training: expired on")

@@ -94,7 +94,7 @@ def test_auditor_sees_the_plates_of_the_log_only_after_stating_an_audit_justific
     plate_read_get(actor=Actor.for_user(detective), justification=justification, read_id=read.pk)
 
     browser_sign_in(page, live_server, auditor)
-    page.get_by_role("link", name="Audit log").click()
+    nav_go(page, "Audit log")
     filters = page.get_by_role("search", name="Filter the audit log")
     filters.get_by_label("Action").select_option(value="read.viewed")
     filters.get_by_role("button", name="Filter").click()
@@ -107,7 +107,7 @@ def test_auditor_sees_the_plates_of_the_log_only_after_stating_an_audit_justific
     page.get_by_role("link", name="search gate").click()
     page.get_by_label("Description").fill("Monthly audit of November: the reads opened by detectives")
     page.get_by_role("button", name="Continue to search").click()
-    page.get_by_role("link", name="Audit log").click()
+    nav_go(page, "Audit log")
     filters = page.get_by_role("search", name="Filter the audit log")
     filters.get_by_label("Action").select_option(value="read.viewed")
     filters.get_by_role("button", name="Filter").click()
