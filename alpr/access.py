@@ -390,7 +390,7 @@ def _visible_read(*, actor: Actor, justification, read_id: int, audit_event_id,
     `opening` counts the read against ``read_opens_per_justification``: its detail page and its full
     photo do, the plate crop (the thumbnail of a results row) does not.
     """
-    extra = {}
+    extra, held_case = {}, None
     if isinstance(justification, Justification) and justification.kind == JustificationKind.AUDIT:
         user = _checked_user(actor, justification, kind=JustificationKind.AUDIT)
         event = _audit_scope_event(user=user, audit_event_id=audit_event_id, read_id=read_id)
@@ -400,8 +400,9 @@ def _visible_read(*, actor: Actor, justification, read_id: int, audit_event_id,
         extra["scope"] = _read_scope(user=user, justification=justification, read_id=read_id)
         if opening:
             _read_opened(justification=justification, read_id=read_id)
+        held_case = justification.case_number  # past retention, only its own case's holds keep a read
     oldest = timezone.now() - timedelta(days=current_policy().retention_days)
-    read = selectors.read_by_id(read_id, since=oldest)
+    read = selectors.read_by_id(read_id, since=oldest, held_case=held_case)
     if read is None:
         raise NotFound("No such read (it may have passed the retention period).")
     return read, extra
@@ -510,7 +511,7 @@ def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str,
             oldest = timezone.now() - timedelta(days=policy.retention_days)
             for read_id in read_ids:
                 _read_scope(user=user, justification=justification, read_id=read_id)
-                if selectors.read_by_id(read_id, since=oldest) is None:
+                if selectors.read_by_id(read_id, since=oldest, held_case=justification.case_number) is None:
                     raise NotFound(f"No such read: {read_id}.")
             package = create(actor=actor, read_ids=read_ids, purpose=purpose,
                              case_number=justification.case_number, description=justification.description,

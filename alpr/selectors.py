@@ -319,11 +319,12 @@ def _with_kind(row: ReadRow, kind) -> ReadRow:
     return ReadRow(**{**row.__dict__, "match_kind": kind})
 
 
-def read_by_id(read_id: int, *, since: datetime) -> PlateRead | None:
+def read_by_id(read_id: int, *, since: datetime, held_case: str | None = None) -> PlateRead | None:
     """Return one of this department's finished reads, with its camera: captured since `since`, or
-    earlier and kept by an active evidence hold (RET-2)."""
+    earlier and kept by an active evidence hold (RET-2); with `held_case`, a hold for that case."""
+    held = held_reads_condition(case_number=held_case)
     return (PlateRead.system_objects.select_related("camera")
-            .filter(Q(captured_at__gte=since) | held_reads_condition(), pk=read_id, status=ReadStatus.DONE)
+            .filter(Q(captured_at__gte=since) | held, pk=read_id, status=ReadStatus.DONE)
             .exclude(origin_agency__gt="").first())
 
 

@@ -10,6 +10,8 @@ from audit.context import Actor
 from audit.models import AuditEvent
 from conftest import UserFactory
 from core.errors import ApplicationError, NotFound, PolicyDenied
+from hotlists.matching import read_match_hotlists
+from hotlists.services import hotlist_entry_add
 from policy.roles import Role
 from retention.services import hold_place, hold_release
 from searches.tests.factories import actor, make_camera, make_read, open_justification
@@ -193,3 +195,20 @@ def test_held_reads_past_retention_are_found_only_under_a_justification_for_the_
     assert refused.value.field == "until"
     colleague_on_the_case = open_justification(UserFactory(role=Role.DETECTIVE))
     assert _found(colleague_on_the_case.user, colleague_on_the_case) == [reads["recent"].pk, reads["held"].pk]
+
+
+@pytest.mark.rule("RET-1", "RET-2", "USE-1")
+def test_another_case_cannot_open_a_held_read_past_retention_as_an_alert(officer, reads):
+    # Tried: the held read (past retention) raised an alert; an officer who verifies alerts opens it by
+    # number under a justification for another case. To that case the read is past retention.
+    _hold(officer, reads["held"].pk)
+    detective = UserFactory(role=Role.DETECTIVE)
+    hotlist_entry_add(actor=actor(detective), plate_pattern="ABC1234", case_number="26-004512",
+                      reason="Stolen in the Main St burglary", expires_at=timezone.now() + timedelta(days=30))
+    assert read_match_hotlists(reads["held"].pk)
+    other = UserFactory(role=Role.OFFICER)
+    unrelated = open_justification(other, case_number=OTHER_CASE)
+    with pytest.raises(NotFound):
+        access.plate_read_get(actor=actor(other), justification=unrelated, read_id=reads["held"].pk)
+    assert access.plate_read_get(actor=actor(officer), justification=open_justification(officer),
+                                 read_id=reads["held"].pk).pk == reads["held"].pk
