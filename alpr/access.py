@@ -73,11 +73,13 @@ AUDIT_LOOKUP_LIMIT = 200
 @dataclass(frozen=True)
 class Window:
     """A search's time window: every read in [since, until), where `since` is never older than
-    retention; when the request reached further back, also held reads from `held_since` (RET-2)."""
+    retention; when the request reached further back, also the reads the holds of the search's case
+    (`held_case`) keep from `held_since` (RET-2)."""
 
     since: datetime
     until: datetime
     held_since: datetime | None = None
+    held_case: str = ""
 
     @property
     def clamped(self) -> bool:
@@ -165,13 +167,14 @@ def _checked_user(actor: Actor, justification, *, kind: str):
 
 
 def _window(since: datetime | None, until: datetime | None, *, default: timedelta,
-            widest: timedelta | None = None, with_held: bool = True) -> Window:
+            widest: timedelta | None = None, held_case: str = "") -> Window:
     """Return the time window to search, or raise a clear error on the field at fault.
 
     A window must end by now (clocks may differ by `CLOCK_SKEW`), start before it ends, and reach
-    into retention. The part of a window older than retention is cut, but for the reads an evidence
-    hold keeps (`with_held`; they are kept so the case can still use them): a window wholly older
-    than retention is an error unless such reads lie in it.
+    into retention. The part of a window older than retention is cut, but for the reads the evidence
+    holds of case `held_case` keep (they are kept so that case can still use them; to any other case,
+    and to partners, they are past retention): a window wholly older than retention is an error
+    unless such reads lie in it.
     """
     now = timezone.now()
     for name, moment in (("since", since), ("until", until)):
@@ -188,11 +191,13 @@ def _window(since: datetime | None, until: datetime | None, *, default: timedelt
                                field="since")
     retention_days = current_policy().retention_days
     oldest = now - timedelta(days=retention_days)
-    if until <= oldest and not (with_held and selectors.held_reads_exist(since, until)):
+    held_kept = bool(held_case) and selectors.held_reads_exist(since, until, case_number=held_case)
+    if until <= oldest and not held_kept:
         raise ApplicationError(f"Reads are kept {retention_days} days: this window ends before "
                                f"{timezone.localtime(oldest):%Y-%m-%d %H:%M}, and nothing in it is kept.",
                                field="until")
-    return Window(since=max(since, oldest), until=until, held_since=since if since < oldest else None)
+    return Window(since=max(since, oldest), until=until, held_since=since if since < oldest else None,
+                  held_case=held_case)
 
 
 def _window_query(window: Window) -> dict:
@@ -258,14 +263,14 @@ def plate_reads_search(*, actor: Actor, justification, plate: str, mode: str = S
                            **_justification_fields(justification)):
         _checked_user(actor, justification, kind=JustificationKind.CASE)
         normalized, mode = _plate_query(plate, mode)
-        window = _window(since, until, default=DEFAULT_WINDOW)
+        window = _window(since, until, default=DEFAULT_WINDOW, held_case=justification.case_number)
         number, per_page = _page_bounds(page, per_page)
         query.update(plate=normalized, mode=mode, **_window_query(window), per_page=per_page)
         with transaction.atomic():
             result = selectors.reads_by_plate(
                 query=normalized, mode=mode, since=window.since, until=window.until,
-                held_since=window.held_since, camera_ids=camera_ids, area=area, limit=per_page,
-                offset=(number - 1) * per_page)
+                held_since=window.held_since, held_case=window.held_case, camera_ids=camera_ids, area=area,
+                limit=per_page, offset=(number - 1) * per_page)
             audit_record(actor=actor, action=actions.PLATE_SEARCHED, query=query, result_count=result.total,
                          targets=_read_targets(result.rows), **justification.audit_fields())
             _reads_listed(justification, result.rows)
@@ -285,12 +290,13 @@ def plate_reads_canvass(*, actor: Actor, justification, latitude: float, longitu
         policy = current_policy()
         area = _canvass_area(latitude, longitude, radius_m, widest_m=policy.canvass_max_radius_m)
         default, widest = canvass_windows(policy)
-        window = _window(since, until, default=default, widest=widest)
+        window = _window(since, until, default=default, widest=widest, held_case=justification.case_number)
         number, per_page = _page_bounds(page, per_page)
         query.update(**_window_query(window), per_page=per_page)
         with transaction.atomic():
             result = selectors.reads_near(area=area, since=window.since, until=window.until,
-                                          held_since=window.held_since, limit=per_page,
+                                          held_since=window.held_since, held_case=window.held_case,
+                                          limit=per_page,
                                           offset=(number - 1) * per_page)
             audit_record(actor=actor, action=actions.CANVASS_SEARCHED, query=query, result_count=result.total,
                          targets=_read_targets(result.rows), **justification.audit_fields())
@@ -385,7 +391,7 @@ def _visible_read(*, actor: Actor, justification, read_id: int, audit_event_id,
     `opening` counts the read against ``read_opens_per_justification``: its detail page and its full
     photo do, the plate crop (the thumbnail of a results row) does not.
     """
-    extra = {}
+    extra, held_case = {}, None
     if isinstance(justification, Justification) and justification.kind == JustificationKind.AUDIT:
         user = _checked_user(actor, justification, kind=JustificationKind.AUDIT)
         event = _audit_scope_event(user=user, audit_event_id=audit_event_id, read_id=read_id)
@@ -395,8 +401,9 @@ def _visible_read(*, actor: Actor, justification, read_id: int, audit_event_id,
         extra["scope"] = _read_scope(user=user, justification=justification, read_id=read_id)
         if opening:
             _read_opened(justification=justification, read_id=read_id)
+        held_case = justification.case_number  # past retention, only its own case's holds keep a read
     oldest = timezone.now() - timedelta(days=current_policy().retention_days)
-    read = selectors.read_by_id(read_id, since=oldest)
+    read = selectors.read_by_id(read_id, since=oldest, held_case=held_case)
     if read is None:
         raise NotFound("No such read (it may have passed the retention period).")
     return read, extra
@@ -505,7 +512,7 @@ def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str,
             oldest = timezone.now() - timedelta(days=policy.retention_days)
             for read_id in read_ids:
                 _read_scope(user=user, justification=justification, read_id=read_id)
-                if selectors.read_by_id(read_id, since=oldest) is None:
+                if selectors.read_by_id(read_id, since=oldest, held_case=justification.case_number) is None:
                     raise NotFound(f"No such read: {read_id}.")
             package = create(actor=actor, read_ids=read_ids, purpose=purpose,
                              case_number=justification.case_number, description=justification.description,
@@ -548,7 +555,7 @@ def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, ca
             query["agency"] = person.agency.ori
             outside_justification_check(purpose=purpose, case_number=case_number, description=description)
             normalized, mode = _plate_query(plate, mode)
-            window = _window(since, until, default=DEFAULT_WINDOW, with_held=False)
+            window = _window(since, until, default=DEFAULT_WINDOW)
             number, per_page = _page_bounds(page, per_page)
             query.update(plate=normalized, mode=mode, since=window.since.isoformat(),
                          until=window.until.isoformat(), window_clamped=window.clamped, per_page=per_page)
@@ -652,7 +659,7 @@ def plate_reads_for_release(*, actor: Actor, plates_asked: list[str], since: dat
         if user is None or not user.can(Capability.REVIEW_SHARING):
             raise PolicyDenied("Only the system administrator or a designee releases data to other agencies.")
         ensure_alpr_access(user)
-        window = _window(since, until, default=DEFAULT_WINDOW, with_held=False)
+        window = _window(since, until, default=DEFAULT_WINDOW)
         query.update(since=window.since.isoformat(), until=window.until.isoformat())
         rows = []
         with transaction.atomic():

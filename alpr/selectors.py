@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from psycopg.pq import TransactionStatus
 
 from alpr import plates
@@ -165,33 +165,33 @@ def _own_done_clause(params: dict) -> str:
             f"AND NOT EXISTS (SELECT 1 FROM {ErroneousRead._meta.db_table} e WHERE e.read_id = r.id)")
 
 
-def _held_read_ids(since: datetime, until: datetime) -> list[int]:
-    """Return the ids of reads captured in [since, until) that an active evidence hold keeps (RET-2)."""
-    if since >= until:
-        return []
-    return list(PlateRead.system_objects.filter(held_reads_condition(), captured_at__gte=since,
-                                                captured_at__lt=until).values_list("pk", flat=True))
+def _held_reads(since: datetime, until: datetime, case_number: str) -> QuerySet:
+    """Reads captured in [since, until) that an active evidence hold for `case_number` keeps (RET-2)."""
+    return PlateRead.system_objects.filter(held_reads_condition(case_number=case_number),
+                                           captured_at__gte=since, captured_at__lt=until)
 
 
-def held_reads_exist(since: datetime, until: datetime) -> bool:
-    """Return whether an active evidence hold keeps a read captured in [since, until)."""
-    return since < until and PlateRead.system_objects.filter(
-        held_reads_condition(), captured_at__gte=since, captured_at__lt=until).exists()
+def held_reads_exist(since: datetime, until: datetime, *, case_number: str) -> bool:
+    """Return whether an active evidence hold for `case_number` keeps a read captured in [since, until)."""
+    return since < until and _held_reads(since, until, case_number).exists()
 
 
 def _branches(where: str, params: dict, *, since: datetime, until: datetime,
-              held_since: datetime | None) -> list[str]:
+              held_since: datetime | None, held_case: str) -> list[str]:
     """Return the WHERE clause of each part of a search, to be joined by UNION ALL.
 
     The first part is `where` in [since, until): the normal window, one fast statement. When a
-    search reaches back past retention (`held_since` before `since`), the reads evidence holds keep
-    from `held_since` to `since` form a second part, by id: they are few, and asking for them apart
-    leaves the first part's plan as it is. Without such reads the search is the first part alone.
+    search reaches back past retention (`held_since` before `since`), the reads the evidence holds of
+    its case (`held_case`) keep from `held_since` to `since` form a second part, by id: they are few,
+    and asking for them apart leaves the first part's plan as it is. Without such reads the search is
+    the first part alone.
     """
     params.update(since=since, until=until)
     branches = [f"{where} AND r.captured_at >= %(since)s AND r.captured_at < %(until)s"]
     held_until = min(since, until)
-    held = _held_read_ids(held_since, held_until) if held_since else []
+    held = []
+    if held_since and held_case and held_since < held_until:
+        held = list(_held_reads(held_since, held_until, held_case).values_list("pk", flat=True))
     if held:
         params.update(held=held, held_since=held_since, held_until=held_until)
         branches.append(f"{where} AND r.id = ANY(%(held)s) AND r.captured_at >= %(held_since)s "
@@ -272,13 +272,14 @@ def _count(branches: list[str], params: dict) -> int:
 
 
 def reads_by_plate(*, query: str, mode: str, since: datetime, until: datetime,
-                   held_since: datetime | None = None, camera_ids: list[int] | None = None,
-                   area: Area | None = None, limit: int, offset: int = 0) -> ResultPage:
+                   held_since: datetime | None = None, held_case: str = "",
+                   camera_ids: list[int] | None = None, area: Area | None = None, limit: int,
+                   offset: int = 0) -> ResultPage:
     """Return one page of reads whose plate matches `query` under `mode`, newest first.
 
     `query` is a normalised plate, or a pattern for the partial mode; each row says how it matched.
     Reads captured in [since, until) match, and with `held_since` also those captured in
-    [held_since, since) that an evidence hold keeps.
+    [held_since, since) that an evidence hold for case `held_case` keeps.
     """
     params: dict = {}
     where = [_own_done_clause(params), _plate_clause(mode, query, params)]
@@ -287,7 +288,8 @@ def reads_by_plate(*, query: str, mode: str, since: datetime, until: datetime,
         where.append("r.camera_id = ANY(%(cameras)s)")
     if area is not None:
         where.append(_area_clause(area, params))
-    branches = _branches(" AND ".join(where), params, since=since, until=until, held_since=held_since)
+    branches = _branches(" AND ".join(where), params, since=since, until=until, held_since=held_since,
+                         held_case=held_case)
     page = _run(branches, params, limit=limit, offset=offset,
                 generic=mode not in (SearchMode.PARTIAL, SearchMode.MISREAD_EDIT))
     allow_edit = mode == SearchMode.MISREAD_EDIT
@@ -297,14 +299,16 @@ def reads_by_plate(*, query: str, mode: str, since: datetime, until: datetime,
 
 
 def reads_near(*, area: Area, since: datetime, until: datetime, held_since: datetime | None = None,
-               limit: int, offset: int = 0) -> ResultPage:
+               held_case: str = "", limit: int, offset: int = 0) -> ResultPage:
     """Return one page of reads inside `area` during [since, until), newest first (a canvass).
 
-    With `held_since`, also the reads inside `area` in [held_since, since) that an evidence hold keeps.
+    With `held_since`, also the reads inside `area` in [held_since, since) that an evidence hold for
+    case `held_case` keeps.
     """
     params: dict = {}
     where = " AND ".join([_own_done_clause(params), _area_clause(area, params)])
-    branches = _branches(where, params, since=since, until=until, held_since=held_since)
+    branches = _branches(where, params, since=since, until=until, held_since=held_since,
+                         held_case=held_case)
     # Not COALESCE: least() ignores NULLs, so the haversine of a missing position is not NULL.
     distance = (f"CASE WHEN r.latitude IS NOT NULL THEN {_haversine_sql('r.latitude', 'r.longitude')} "
                 f"ELSE {_haversine_sql('c.latitude', 'c.longitude')} END")
@@ -315,11 +319,12 @@ def _with_kind(row: ReadRow, kind) -> ReadRow:
     return ReadRow(**{**row.__dict__, "match_kind": kind})
 
 
-def read_by_id(read_id: int, *, since: datetime) -> PlateRead | None:
+def read_by_id(read_id: int, *, since: datetime, held_case: str | None = None) -> PlateRead | None:
     """Return one of this department's finished reads, with its camera: captured since `since`, or
-    earlier and kept by an active evidence hold (RET-2)."""
+    earlier and kept by an active evidence hold (RET-2); with `held_case`, a hold for that case."""
+    held = held_reads_condition(case_number=held_case)
     return (PlateRead.system_objects.select_related("camera")
-            .filter(Q(captured_at__gte=since) | held_reads_condition(), pk=read_id, status=ReadStatus.DONE)
+            .filter(Q(captured_at__gte=since) | held, pk=read_id, status=ReadStatus.DONE)
             .exclude(origin_agency__gt="").first())
 
 

@@ -2,6 +2,7 @@ from urllib.parse import unquote
 
 from django.core.exceptions import BadRequest
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from core.errors import ApplicationError
 
@@ -22,6 +23,25 @@ class QueryStringMiddleware:
         if "%" in query and "\x00" in unquote(query):
             raise BadRequest("The address holds a NUL character.")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Tell every cache not to keep a response: ``Cache-Control: no-store, private`` (AUD-1, USE-1).
+
+    Plate text, photos and crops leave only as an audited response to a justified request; a copy in
+    a browser's disk cache (the back button on a shared patrol-car laptop), a proxy or a CDN is a copy
+    no audit row covers and no purge removes. Set here once for every page, partial and API response
+    rather than view by view, where a new page would be cacheable until someone remembered. Static
+    files are served before this middleware and keep their own long-lived headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class ApplicationErrorMiddleware:

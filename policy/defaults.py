@@ -45,7 +45,8 @@ def prohibited_purposes() -> list[dict]:
                       "visa overstay", "overstay", "expired visa", "green card", "asylum", "asylum seeker",
                       "refugee status", "immigration status", "citizenship status", "not a citizen",
                       "non citizen", "noncitizen", "no papers", "without papers", "la migra", "287g",
-                      "immigration detainer", "immigration hold", "alien registration"],
+                      "immigration detainer", "immigration hold", "alien registration", "deporting",
+                      "deportations", "nonimmigrant"],
         },
         {
             "code": "reproductive_health",
@@ -54,7 +55,7 @@ def prohibited_purposes() -> list[dict]:
                       "family planning", "contraception", "birth control", "abortion pill", "mifepristone",
                       "misoprostol", "terminate a pregnancy", "terminated her pregnancy", "ivf",
                       "fertility clinic", "obgyn", "ob gyn", "gynecologist", "womens health clinic",
-                      "women s health clinic"],
+                      "women s health clinic", "gender affirming care", "gender affirming"],
             "places": ["clinic", "health clinic", "health center", "womens clinic"],
         },
         {
@@ -83,7 +84,9 @@ def prohibited_purposes() -> list[dict]:
                       "demonstrators", "protest march", "marchers", "vigil", "picket", "union meeting",
                       "political meeting", "journalist", "journalists", "activist", "activists",
                       "picket line", "boycott", "petition drive", "town hall meeting", "campaign rally",
-                      "political party", "pride parade", "pride march"],
+                      "political party", "pride parade", "pride march", "news reporter", "press reporter",
+                      "union organizer", "union organizers", "union organizing", "labor organizer",
+                      "black lives matter"],
             "places": ["mosque", "masjid", "church", "synagogue", "temple", "gurdwara", "chapel", "cathedral",
                        "prayer service", "friday prayers", "worship service", "mass", "bible study",
                        "protest", "rally", "demonstration", "union meeting", "union hall",
@@ -98,7 +101,8 @@ def prohibited_purposes() -> list[dict]:
                       "personal business", "out of curiosity", "just curious", "curiosity", "for fun",
                       "my ex", "ex girlfriend", "ex boyfriend", "ex wife", "ex husband", "my girlfriend",
                       "my boyfriend", "my landlord", "my tenant", "my daughter s boyfriend",
-                      "my son s girlfriend", "private investigator", "debt collector"],
+                      "my son s girlfriend", "private investigator", "debt collector", "my wife",
+                      "my husband", "my neighbor", "my neighbour", "as a favor", "as a favour"],
         },
     ]
 

@@ -13,8 +13,8 @@ grammar of targeting (the lead-in words below) is code, not configuration.
 Texts are folded before they are compared, so spelling tricks do not hide a term: Unicode NFKC,
 look-alike letters from other scripts (confusable-homoglyphs), accents and other scripts
 transliterated (anyascii), letters spaced or dotted apart ("I C E", "I.C.E."), look-alike digits
-inside words ("imm1gration"), words split in two ("immi gration") and one-letter misspellings of
-long words (rapidfuzz). Terms still match whole words only: "ice" is not found in "police".
+inside words ("imm1gration"), words split in pieces ("immi gration", "de-por-ta-tion") and one-letter
+misspellings of long words (rapidfuzz). Terms still match whole words only: "ice" is not found in "police".
 """
 import re
 import unicodedata
@@ -31,10 +31,11 @@ _LOOK_ALIKE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "
                              "!": "i", "|": "i", "l": "i"})
 # "l", "1", "|" and "!" all read as "i" in the skeleton: the same fold is applied to the terms.
 _TOKEN = re.compile(r"[a-z0-9@$!|]+")
-_JOIN_MIN = 5  # A term this long is found when written in two or three pieces ("immi gration").
+_JOIN_MIN = 5  # A term this long is found when written in pieces ("immi gration", "im-mi-gra-tion").
 # One edit (OSA: a swap of neighbours counts as one) on words of 9 letters or more, two from 12.
 # Shorter words have real neighbours one edit away ("speeding" and "spending", "protest" and "protect").
 _FUZZY_MIN, _FUZZY_TWO = 9, 12
+_FUZZY_EDITS_MAX = 2
 
 # The grammar of targeting. Subjects and lead-ins are English, not agency vocabulary.
 _SUBJECTS = ("driver", "drivers", "he", "she", "they", "owner", "owners", "person", "people", "guy", "man",
@@ -125,7 +126,7 @@ def _same_word(token: str, word: str) -> bool:
         return True
     if len(word) < _FUZZY_MIN or len(token) < _FUZZY_MIN - 1 or token[0] != word[0]:
         return False
-    allowed = 2 if len(word) >= _FUZZY_TWO else 1
+    allowed = _FUZZY_EDITS_MAX if len(word) >= _FUZZY_TWO else 1
     return OSA.distance(token, word, score_cutoff=allowed) <= allowed
 
 
@@ -136,6 +137,7 @@ class _Terms:
     by_first: dict[str, list[tuple[str, ...]]]  # each phrase under its first word
     compacts: frozenset[str]  # phrases run together ("homelandsecurity"), long enough to split
     long_words: dict[str, list[str]]  # words misspellings are looked for, by first letter
+    longest: int  # the length of the longest compact
 
     def words_in(self, token: str) -> set[str]:
         """Return the first words and compacts that `token` is (exactly, as a plural or misspelt)."""
@@ -154,7 +156,8 @@ def _terms(terms: tuple[str, ...]) -> _Terms:
     for word in set(by_first) | compacts:
         if len(word) >= _FUZZY_MIN:
             long_words.setdefault(word[0], []).append(word)
-    return _Terms(by_first=by_first, compacts=compacts, long_words=long_words)
+    return _Terms(by_first=by_first, compacts=compacts, long_words=long_words,
+                  longest=max(map(len, compacts), default=0))
 
 
 def _names_term(tokens: list[str], terms: list[str]) -> bool:
@@ -166,11 +169,20 @@ def _names_term(tokens: list[str], terms: list[str]) -> bool:
                 rest = tokens[start + 1:start + len(phrase)]
                 if len(rest) == len(phrase) - 1 and all(map(_same_word, rest, phrase[1:])):
                     return True
-        for size in (1, 2, 3):
-            if start + size <= len(tokens) and (
-                    vocabulary.words_in("".join(tokens[start:start + size])) & vocabulary.compacts):
-                return True
+        if any(vocabulary.words_in(run) & vocabulary.compacts for run in _runs(tokens, start, vocabulary)):
+            return True
     return False
+
+
+def _runs(tokens: list[str], start: int, vocabulary: _Terms):
+    """Yield the tokens from `start` run together, one, two, three… of them, while the run is no longer
+    than the longest compact term could be misspelt: "im mi gra tion" is found, in any number of pieces."""
+    run = ""
+    for token in tokens[start:]:
+        run += token
+        if len(run) > vocabulary.longest + _FUZZY_EDITS_MAX:
+            return
+        yield run
 
 
 def _alternation(phrases) -> str:

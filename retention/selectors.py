@@ -83,15 +83,20 @@ def active_holds() -> QuerySet:
     return EvidenceHold.objects.filter(released_at__isnull=True)
 
 
-def held_reads_condition() -> Q:
-    """Return a filter on PlateRead matching every read an active hold covers.
+def held_reads_condition(*, case_number: str | None = None) -> Q:
+    """Return a filter on PlateRead matching every read an active hold covers; with `case_number`,
+    only the reads the active holds of that case cover.
 
     For code that caps its time window at the retention period: held reads older than that are
     still stored, on purpose, and ``PlateRead.system_objects.filter(captured_at__gte=oldest) |
-    ...filter(held_reads_condition())`` keeps them findable.
+    ...filter(held_reads_condition())`` keeps them findable. A search finds them only for the case that
+    holds them (RET-2): to every other case they are past retention (RET-1).
     """
-    condition = Q(pk__in=HeldRead.objects.filter(hold__released_at__isnull=True).values("read_id"))
-    windows = active_holds().exclude(plate="").values_list("plate", "window_start", "window_end")
+    holds = active_holds()
+    if case_number is not None:
+        holds = holds.filter(case_number__iexact=case_number)
+    condition = Q(pk__in=HeldRead.objects.filter(hold__in=holds).values("read_id"))
+    windows = holds.exclude(plate="").values_list("plate", "window_start", "window_end")
     for plate, start, end in windows:
         condition |= Q(plate=plate, captured_at__gte=start, captured_at__lt=end)
     return condition

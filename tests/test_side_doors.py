@@ -21,6 +21,9 @@ crop of any read in the database, unless
 The plate in the rejected row of an analyst's import may leave only in that analyst's own view of the
 import's report, audited (``import:<id>``).
 
+A response that may show plate data (in scope and audited) must say ``Cache-Control: no-store``: a
+page a browser keeps on disk, or a proxy shares, is a copy of plate data outside the access layer.
+
 The public portal is walked like every other page: it is built to show no plate. Plates typed in as
 input elsewhere (a partner's written request names the plate it asks for) are not read data: the
 released read's plate is not looked for, its image and crop are. Responses are read whole: streamed
@@ -68,11 +71,15 @@ def _leaks(context: Context, method: str, path: str, kwargs: dict, secrets: list
     findings = [f"answered {sent.status}"] if sent.status >= 500 else []
     for secret in secrets:
         leaked = secret.found_in(sent.body)
+        names = " or ".join(sorted(secret.names))
         named = bool(secret.names & sent.audited)
         if leaked and not (context.in_scope(secret) and named):
             scope = "in scope" if context.in_scope(secret) else "not in scope"
             audit = "audited" if named else "no audit row names it"
-            findings.append(f"{' or '.join(sorted(secret.names))}: {', '.join(leaked)} ({scope}, {audit})")
+            findings.append(f"{names}: {', '.join(leaked)} ({scope}, {audit})")
+        elif leaked and sent.stored_by_caches:
+            findings.append(f"{names}: {', '.join(leaked)} may be kept by a cache "
+                            f"(Cache-Control: {sent.cache_control or 'none'})")
     return findings
 
 

@@ -117,6 +117,12 @@ class Sent:
     body: bytes
     audited: set[str]  # the targets of the allowed audit rows the request wrote
     location: str = ""
+    cache_control: str = ""
+
+    @property
+    def stored_by_caches(self) -> bool:
+        """May a browser's disk cache, a shared proxy or the back button keep this response?"""
+        return "no-store" not in self.cache_control
 
     @property
     def refused(self) -> bool:
@@ -155,7 +161,7 @@ class Context:
             since_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
             response = getattr(self.client, method)(path, **kwargs, **self.headers)
             sent = Sent(response.status_code, _body(response), _audited_targets(since_id),
-                        response.get("Location", ""))
+                        response.get("Location", ""), response.get("Cache-Control", ""))
             transaction.set_rollback(True)
         self.client.cookies = cookies
         return sent

@@ -9,7 +9,9 @@ from alpr.selectors import SearchMode
 from audit.context import Actor
 from audit.models import AuditEvent
 from conftest import UserFactory
-from core.errors import NotFound, PolicyDenied
+from core.errors import ApplicationError, NotFound, PolicyDenied
+from hotlists.matching import read_match_hotlists
+from hotlists.services import hotlist_entry_add
 from policy.roles import Role
 from retention.services import hold_place, hold_release
 from searches.tests.factories import actor, make_camera, make_read, open_justification
@@ -168,3 +170,45 @@ def test_partner_agencies_never_reach_held_reads_past_retention(client, officer,
         content_type="application/json", HTTP_AUTHORIZATION=f"Partner {key}")
     assert response.status_code == 200, response.content
     assert [row["read_id"] for row in response.json()["results"]] == [reads["recent"].pk]
+
+
+OTHER_CASE = "26-009999"
+
+
+@pytest.mark.rule("RET-1", "RET-2", "USE-1")
+def test_held_reads_past_retention_are_found_only_under_a_justification_for_the_hold_s_case(officer, reads):
+    # Tried: a second officer, under a justification for another case, searches the plate a year back,
+    # canvasses the camera's spot at the held read's hour, and asks for a window wholly past retention.
+    # The hold keeps the read for case 26-004512 alone; to everyone else it is past retention (RET-1).
+    _hold(officer, reads["held"].pk)
+    other = UserFactory(role=Role.DETECTIVE)
+    unrelated = open_justification(other, case_number=OTHER_CASE)
+    assert _found(other, unrelated) == [reads["recent"].pk]
+    then = reads["held"].captured_at
+    with pytest.raises(ApplicationError) as refused:  # as if nothing were kept in the hour
+        access.plate_reads_canvass(actor=actor(other), justification=unrelated, latitude=41.885,
+                                   longitude=-87.785, radius_m=300, since=then - timedelta(hours=1),
+                                   until=then + timedelta(hours=1))
+    assert refused.value.field == "until"
+    with pytest.raises(ApplicationError) as refused:
+        _found(other, unrelated, until=timezone.now() - timedelta(days=35))
+    assert refused.value.field == "until"
+    colleague_on_the_case = open_justification(UserFactory(role=Role.DETECTIVE))
+    assert _found(colleague_on_the_case.user, colleague_on_the_case) == [reads["recent"].pk, reads["held"].pk]
+
+
+@pytest.mark.rule("RET-1", "RET-2", "USE-1")
+def test_another_case_cannot_open_a_held_read_past_retention_as_an_alert(officer, reads):
+    # Tried: the held read (past retention) raised an alert; an officer who verifies alerts opens it by
+    # number under a justification for another case. To that case the read is past retention.
+    _hold(officer, reads["held"].pk)
+    detective = UserFactory(role=Role.DETECTIVE)
+    hotlist_entry_add(actor=actor(detective), plate_pattern="ABC1234", case_number="26-004512",
+                      reason="Stolen in the Main St burglary", expires_at=timezone.now() + timedelta(days=30))
+    assert read_match_hotlists(reads["held"].pk)
+    other = UserFactory(role=Role.OFFICER)
+    unrelated = open_justification(other, case_number=OTHER_CASE)
+    with pytest.raises(NotFound):
+        access.plate_read_get(actor=actor(other), justification=unrelated, read_id=reads["held"].pk)
+    assert access.plate_read_get(actor=actor(officer), justification=open_justification(officer),
+                                 read_id=reads["held"].pk).pk == reads["held"].pk

@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.QueryStringMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files keep their cache headers; every other response is never stored.
+    "core.middleware.NoStoreMiddleware",
     # Camera uploads (namespace camera_api) stop here: the browser middleware below is not for them.
     "ingest.middleware.CameraEndpointMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -80,6 +80,14 @@ REFUSED = [
     ("Immigraton status of the registered owner", "immigration"),  # misspelt
     ("Owner has no green card, find where he parks", "immigration"),
     ("Dep0rtation case, locate the registered owner", "immigration"),
+    ("Im-mi-gra-tion status of the registered owner", "immigration"),  # four pieces
+    ("De por ta tion case, locate the registered owner", "immigration"),
+    ("Owner is wanted for ab-or-ti-on, find the car", "reproductive_health"),
+    ("Check where my wife goes in the evenings", "personal"),
+    ("Look up this plate as a favor for the sergeant", "personal"),
+    ("Locate the union organizer's car before the vote", "first_amendment"),
+    ("Gender affirming care patient, find the vehicle", "reproductive_health"),
+    ("Deporting him next week, locate the car", "immigration"),
     ("Vehicle seen at the repro health clinic on Lake", "reproductive_health"),
     ("Woman drove to get an ab0rti0n, find the car", "reproductive_health"),
     ("Cars of everyone who visited the clinic on Friday", "reproductive_health"),
