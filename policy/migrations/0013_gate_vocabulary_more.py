@@ -14,7 +14,7 @@ _vocabulary = importlib.import_module("policy.migrations.0008_gate_vocabulary")
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policy', '0011_camera_silent_minutes'),
+        ('policy', '0012_partner_search_timeout'),
     ]
 
     operations = [migrations.RunPython(_vocabulary.add_vocabulary, migrations.RunPython.noop)]
