@@ -101,8 +101,8 @@ def signin_second_factor_passed(request, device) -> None:
 
 
 @enforces("ACC-3", "ACC-4")
-def signin_second_factor_failed(request, *, reason: str) -> bool:
-    """Audit a failed second factor and count it towards the lockout; return True if now locked.
+def signin_second_factor_failed(request, *, reason: str) -> None:
+    """Audit a failed second factor and count it towards the lockout; sign out at the limit.
 
     A wrong code and a passkey assertion that does not verify count alike.
     """
@@ -114,8 +114,6 @@ def signin_second_factor_failed(request, *, reason: str) -> bool:
         # The lockout itself is recorded by the lockout page (accounts.lockout), which
         # django-axes' middleware renders in place of this response.
         logout(request)
-        return True
-    return False
 
 
 def signin_enrolled_device(request, device) -> None:

@@ -17,9 +17,6 @@ from accounts.events import signin_second_factor_failed, signin_second_factor_pa
 from audit.context import Actor
 from core.errors import ApplicationError
 
-LOCKED_MESSAGE = ("Too many failed sign-in attempts. The account is locked until a system administrator "
-                  "releases it.")
-
 
 def script_config(request) -> dict:
     """What the library's scripts read from the page (element `otp_webauthn_config`)."""
@@ -59,9 +56,9 @@ class PasskeyVerificationComplete(views.CompleteCredentialAuthenticationView):
         signin_second_factor_passed(self.request, device)
 
     def handle_exception(self, exc):
-        counts = isinstance(exc, exceptions.OTPWebAuthnApiError) and self.request.user.is_authenticated
-        if counts and signin_second_factor_failed(self.request, reason=f"Passkey not accepted ({exc.code})."):
-            messages.error(self.request, LOCKED_MESSAGE)
+        """Count the failure; at the limit django-axes answers with its lockout page instead."""
+        if isinstance(exc, exceptions.OTPWebAuthnApiError) and self.request.user.is_authenticated:
+            signin_second_factor_failed(self.request, reason=f"Passkey not accepted ({exc.code}).")
         return super().handle_exception(exc)
 
 

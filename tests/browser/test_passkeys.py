@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from accounts.tests.helpers import audit_rows
 from conftest import UserFactory
 from policy.roles import Role
+from policy.selectors import current_policy
 from tests.browser.conftest import (
     assert_accessible,
     assert_keyboard_usable,
@@ -37,6 +38,48 @@ def add_virtual_authenticator(page) -> None:
     cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
         "protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
         "hasUserVerification": True, "isUserVerified": True, "automaticPresenceSimulation": True}})
+
+
+def register_passkey(page, live_server, user) -> WebAuthnCredential:
+    """Sign in with a code, register a passkey on My account by keyboard, sign out; return it."""
+    browser_sign_in(page, live_server, user)
+    page.goto(f"{live_server.url}/accounts/me/")
+    page.get_by_role("button", name="Register a passkey").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="Passkey registered")).to_be_visible()
+    return WebAuthnCredential.objects.get(user=user)
+
+
+@pytest.mark.rule("ACC-4")
+def test_passkeys_that_do_not_verify_lock_the_account(page, live_server, passkey_origin):
+    user = UserFactory(role=Role.OFFICER)
+    add_virtual_authenticator(page)
+    passkey = register_passkey(page, live_server, user)
+    page.get_by_role("button", name="Sign out").click()
+    policy = current_policy()
+    policy.lockout_failures = 3
+    policy.save()
+    # Tried: a passkey whose signature counter runs behind the server's, as a cloned one's would.
+    passkey.sign_count = 1_000_000
+    passkey.save(update_fields=["sign_count"])
+
+    browser_submit_password(page, live_server, user)
+    verify = page.get_by_role("button", name="Verify with a passkey")
+    status = page.locator("#passkey-verification-status-message")
+    for _ in range(2):
+        verify.click()
+        expect(status).to_have_attribute("data-status-enum", "server-error")
+        expect(status).to_have_attribute("aria-live", "assertive")  # read out at once
+        expect(verify).to_be_focused()  # focus back on the button, to try again or go on
+    assert_accessible(page, "the verify page after a failed passkey")
+    verify.click()
+    expect(page.get_by_role("heading", name="Account locked")).to_be_focused()
+    expect(page.get_by_role("alert")).to_contain_text("locked until a system administrator releases it")
+    page.goto(f"{live_server.url}/accounts/me/")
+    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()  # signed out
+    assert [row.outcome for row in audit_rows("auth.mfa_failed", actor_user=user)] == ["failed"] * 3
+    assert audit_rows("auth.locked_out")
+    assert not audit_rows("auth.mfa_ok", actor_user=user)[1:]  # only the code of the first sign-in
 
 
 @pytest.mark.rule("ACC-3")
