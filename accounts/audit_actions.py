@@ -28,3 +28,6 @@ TRAINING_RECORDED = register("account.training_recorded", "Training recorded", c
 TRAINING_REMINDER_SENT = register("account.training_reminder_sent", "Training renewal reminder sent",
                                   category="account")
 PAGE_REFUSED = register("auth.page_refused", "Page refused: the role lacks the capability", category="auth")
+PASSKEY_REGISTERED = register("auth.passkey_registered", "Passkey registered", category="auth")
+PASSKEY_RENAMED = register("auth.passkey_renamed", "Passkey renamed", category="auth")
+PASSKEY_REMOVED = register("auth.passkey_removed", "Passkey removed", category="auth")

@@ -85,19 +85,35 @@ def signin_second_factor(request, *, token: str) -> bool:
     token = token.strip().replace(" ", "")
     for device in devices_for_user(user, confirmed=True):
         if token and device.verify_token(token):
-            otp_login(request, device)
-            axes_reset(username=user.username)  # a complete sign-in forgets earlier failures
-            audit_record(actor=Actor.for_request(request), action=actions.MFA_OK,
-                         query={"method": device.__class__.__name__})
+            signin_second_factor_passed(request, device)
             return True
+    signin_second_factor_failed(request, reason="Wrong or reused code.")
+    return False
+
+
+@enforces("ACC-3", "ACC-4")
+def signin_second_factor_passed(request, device) -> None:
+    """Complete the sign-in with `device` (an authenticator code, a backup code or a passkey)."""
+    otp_login(request, device)
+    axes_reset(username=request.user.username)  # a complete sign-in forgets earlier failures
+    audit_record(actor=Actor.for_request(request), action=actions.MFA_OK,
+                 query={"method": device.__class__.__name__})
+
+
+@enforces("ACC-3", "ACC-4")
+def signin_second_factor_failed(request, *, reason: str) -> None:
+    """Audit a failed second factor and count it towards the lockout; sign out at the limit.
+
+    A wrong code and a passkey assertion that does not verify count alike.
+    """
+    user = request.user
     audit_record(actor=Actor.for_request(request), action=actions.MFA_FAILED, outcome=Outcome.FAILED,
-                 reason="Wrong or reused code.")
+                 reason=reason)
     user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=request)
     if AxesProxyHandler.is_locked(request, {"username": user.username}):
         # The lockout itself is recorded by the lockout page (accounts.lockout), which
         # django-axes' middleware renders in place of this response.
         logout(request)
-    return False
 
 
 def signin_enrolled_device(request, device) -> None:

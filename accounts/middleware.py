@@ -30,7 +30,8 @@ PUBLIC_URL_NAMES = {"accounts:login", "health"}
 # Reachable while a password set by someone else waits to be replaced (ACC-4).
 PASSWORD_CHANGE_URL_NAMES = {"accounts:password_change", "accounts:logout"}
 # Reachable after the password, before the second factor.
-HALF_SIGNED_IN_URL_NAMES = {"accounts:verify", "accounts:mfa_setup", "accounts:logout"}
+HALF_SIGNED_IN_URL_NAMES = {"accounts:verify", "accounts:mfa_setup", "accounts:logout",
+                            "accounts:passkey_verify_begin", "accounts:passkey_verify_complete"}
 
 
 def _url_name(request) -> tuple[str, set[str]]:

@@ -1,6 +1,7 @@
 from django.urls import path
+from django_otp_webauthn.views import BeginCredentialAuthenticationView, BeginCredentialRegistrationView
 
-from accounts.views import me, people, signin
+from accounts.views import me, passkeys, people, signin
 
 app_name = "accounts"
 
@@ -9,10 +10,20 @@ urlpatterns = [
     path("verify/", signin.verify_view, name="verify"),
     path("mfa/setup/", signin.mfa_setup_view, name="mfa_setup"),
     path("logout/", signin.logout_view, name="logout"),
+    # Passkeys: the JSON endpoints of django-otp-webauthn's scripts (a second factor only)
+    path("passkeys/verify/begin/", BeginCredentialAuthenticationView.as_view(), name="passkey_verify_begin"),
+    path("passkeys/verify/complete/", passkeys.PasskeyVerificationComplete.as_view(),
+         name="passkey_verify_complete"),
+    path("passkeys/register/begin/", BeginCredentialRegistrationView.as_view(),
+         name="passkey_register_begin"),
+    path("passkeys/register/complete/", passkeys.PasskeyRegistrationComplete.as_view(),
+         name="passkey_register_complete"),
     # Each person's own account
     path("me/", me.me, name="me"),
     path("me/password/", me.password_change, name="password_change"),
     path("me/backup-codes/", me.backup_codes_regenerate, name="backup_codes"),
+    path("me/passkeys/<int:passkey_id>/rename/", passkeys.passkey_rename, name="passkey_rename"),
+    path("me/passkeys/<int:passkey_id>/remove/", passkeys.passkey_remove, name="passkey_remove"),
     # People administration
     path("people/", people.people_list, name="people"),
     path("people/new/", people.account_create, name="account_create"),

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +45,19 @@ def test_production_settings_pass_deploy_checks():
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.rule("ACC-3")
+def test_passkeys_in_production_belong_to_the_sites_host_over_https():
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "WEBAUTHN_"))}
+    env = {**inherited, "DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_SECRET_KEY": "x" * 50,
+           "DJANGO_ALLOWED_HOSTS": ".example.gov,alpr.example.gov,alpr-backup.example.gov"}
+    show = ("import django; django.setup(); from django.conf import settings as s; print("
+            "s.OTP_WEBAUTHN_RP_ID, *s.OTP_WEBAUTHN_ALLOWED_ORIGINS, s.OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN)")
+    result = subprocess.run([sys.executable, "-c", show], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.stdout.split() == ["alpr.example.gov", "https://alpr.example.gov",
+                                     "https://alpr-backup.example.gov", "False"], result.stderr
 
 
 def test_servers_log_in_as_the_application_role_and_migrations_as_the_owner():

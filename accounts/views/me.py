@@ -1,13 +1,14 @@
-"""Each person's own account: password, training status, backup codes (ACC-3 to ACC-5)."""
+"""Each person's own account: password, training status, backup codes, passkeys (ACC-3 to ACC-5)."""
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts import mfa, selectors, services
+from accounts import mfa, passkeys, selectors, services
 from accounts.forms import CodeForm, PasswordChangeForm
 from accounts.views._forms import form_error
+from accounts.views.passkeys import script_config
 from audit.context import Actor
 from core.errors import ApplicationError
 
@@ -18,6 +19,8 @@ def _me_context(request, **extra) -> dict:
         "states": selectors.training_states(user),
         "blockers": selectors.training_blockers(user),
         "backup_codes_left": mfa.backup_codes_remaining(user),
+        "passkeys": passkeys.passkeys_of(user),
+        "passkey_config": script_config(request),
         **extra,
     }
 

@@ -6,9 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import mfa
+from accounts import mfa, passkeys
 from accounts.events import signin_enrolled_device, signin_password, signin_second_factor, signout
 from accounts.forms import CodeForm, SignInForm
+from accounts.views.passkeys import script_config
 from audit.context import Actor
 from core.errors import ApplicationError
 from policy.selectors import current_policy
@@ -59,7 +60,10 @@ def verify_view(request):
         if not request.user.is_authenticated:
             return render(request, "accounts/locked_out.html", status=403)
         form.add_error("token", "That code is wrong or was used already. Try the next code.")
-    return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request, "")})
+    context = {"form": form, "next": _next_url(request, "")}
+    if passkeys.has_passkey(request.user):
+        context["passkey_config"] = script_config(request)
+    return render(request, "accounts/verify.html", context)
 
 
 @require_http_methods(["GET", "POST"])

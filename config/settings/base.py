@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "django_celery_beat",
     "core",
@@ -143,6 +144,15 @@ AXES_VERBOSE = False
 # axes.W006 warns that locking by login name alone lets a caller rotate addresses; that is the
 # point here: CJIS 5.5.3 locks the *account* after 5 failures, whichever address they come from.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Passkeys (django-otp-webauthn) are a second factor only, never a way to skip the password.
+# The relying-party id is the host name the passkeys belong to (a domain, never an IP address:
+# browsers refuse those), and the origins are every address people open the site at: https, or
+# http://localhost for development (a bare http://127.0.0.1 cannot hold a passkey).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", default="localhost")
+OTP_WEBAUTHN_RP_NAME = env("WEBAUTHN_RP_NAME", default="ALPR")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("WEBAUTHN_ALLOWED_ORIGINS", default=["http://localhost:8000"])
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("AGENCY_TIME_ZONE", default="America/Chicago")
