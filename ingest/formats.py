@@ -67,7 +67,7 @@ def _box(coordinates) -> list[int] | None:
     try:
         xs = [int(point["x"]) for point in coordinates]
         ys = [int(point["y"]) for point in coordinates]
-    except (TypeError, KeyError, ValueError):
+    except (TypeError, KeyError, ValueError, OverflowError):
         raise BadUpload("best_plate.coordinates must be a list of {x, y} points.",
                         field="best_plate.coordinates") from None
     return [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)]

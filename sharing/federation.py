@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 
 from core.compliance import enforces
 from core.errors import ApplicationError
+from core.strict_json import strict_loads
 from sharing import partner_keys
 from sharing.models import AgencyStatus, PartnerNetwork, PartnerSearchKey
 from sharing.selectors import agency_block_reason
@@ -194,19 +195,13 @@ def _not_an_answer(agency: PartnerAgency) -> PartnerOutcome:
                           message="Its answer was not a partner search result.")
 
 
-def _refuse_constant(name: str):
-    raise ValueError(f"{name} is not JSON")
-
-
 def _decoded(raw: bytes):
     """The JSON of a partner's answer, None when it is none; ValueError when it is hostile (NaN or
-    Infinity, nesting deeper than Python recurses)."""
+    Infinity, nesting deeper than Python recurses: core.strict_json)."""
     try:
-        return json.loads(raw or b"null", parse_constant=_refuse_constant)
+        return strict_loads(raw or b"null")
     except json.JSONDecodeError:
         return None
-    except RecursionError:
-        raise ValueError("answer nested too deep") from None
 
 
 def _post(call: PartnerCall, query: PartnerQuery, deadline: float) -> tuple[int, object]:

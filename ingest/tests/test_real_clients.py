@@ -126,6 +126,20 @@ def test_a_malformed_heartbeat_is_refused_and_records_nothing(client, cam, chang
     assert (camera.last_heartbeat_at, camera.agent_version) == (None, "")
 
 
+@pytest.mark.rule("ING-3")
+def test_a_hostile_agent_document_is_a_clear_400_that_stores_nothing(client, cam, media_root):
+    # Tried: JSON nested deeper than Python recurses, and a group whose plate corner is Infinity or
+    # 1e400 (Python's decoder takes both; turning either into a pixel overflowed into a server error).
+    group = json.dumps(recorded_group())
+    corners = [group.replace('"coordinates": [', f'"coordinates": [{{"x": {x}, "y": 1}}, ', 1)
+               for x in ("Infinity", "1e400")]
+    assert group not in corners
+    for body in (b"[" * 200_000 + b"]" * 200_000, '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", *corners):
+        response = client.post(OPENALPR_URL, body, content_type="application/json", **cam.auth)
+        assert response.status_code == 400 and response.json()["detail"], response.content
+    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+
+
 def test_single_frame_results_are_acknowledged_not_stored(client, cam, media_root):
     # The agent's per-frame document, in the fields its webhook sends (OpenAlprWebhookProcessor's
     # SinglePlate): the group of the same pass is what becomes a read.
