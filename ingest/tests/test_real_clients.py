@@ -229,6 +229,23 @@ def test_the_keyless_request_from_any_other_address_is_refused_and_stores_nothin
     assert not AuditEvent.objects.filter(action="ingest.address_upload").exists()
 
 
+@pytest.mark.rule("ING-1")
+@pytest.mark.rule("ING-3")
+def test_a_keyless_request_from_a_bound_subnet_is_refused_only_the_cameras_own_address_needs_no_key(
+        client, cam, photo_path, media_root):
+    # Tried: a credential bound to a /24 the camera shares with the office's other devices; any of them
+    # sending the SDK client's keyless request would have uploaded reads as that camera.
+    bind(cam, "10.20.30.0/24")
+    for address in ("10.20.30.40", "10.20.30.200"):
+        response = replay(client, plate_recognition_request(photo_path), from_address=address)
+        assert response.status_code == 401 and "bound to this address" in response.json()["detail"]
+    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert not AuditEvent.objects.filter(action="ingest.address_upload").exists()
+    with_key = plate_recognition_request(photo_path, api_key=cam.key)
+    keyed = replay(client, with_key, from_address="10.20.30.200")
+    assert keyed.status_code == 201  # with its key the camera still uploads from anywhere in its subnet
+
+
 def test_a_keyless_request_is_refused_where_no_credential_is_bound(client, cam, photo_path, media_root):
     response = replay(client, plate_recognition_request(photo_path), from_address=CAMERA_ADDRESS)
     assert response.status_code == 401
