@@ -20,6 +20,7 @@ from datetime import datetime
 
 import httpx
 from django.conf import settings
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core.compliance import enforces
@@ -35,6 +36,7 @@ SEARCH_PATH = "api/v1/searches/"
 MAX_ANSWER_BYTES = 1 << 20  # a page of at most 50 reads is a few kilobytes
 MAX_READS = 50  # the partner API's largest page
 MAX_MESSAGE = 300
+MAX_READ_ID = 1 << 63  # a bigint primary key, as the partner API's reads have
 MAX_PARALLEL = 32  # partners asked at once; more wait their turn within the same deadline
 
 
@@ -265,10 +267,12 @@ def _reads(body) -> tuple[int, tuple[PartnerRead, ...]]:
 
 
 def _read(row) -> PartnerRead:
-    if not isinstance(row, dict) or not isinstance(row.get("read_id"), int):
+    """One read of a partner's answer; ValueError when it is not one: a read id that is no database id
+    (it names the read in our audit row), a time without its offset (shown as if it were ours)."""
+    if not isinstance(row, dict) or not _is_read_id(row.get("read_id")):
         raise ValueError("not a read")
     captured_at = parse_datetime(str(row.get("captured_at") or ""))
-    if captured_at is None or not isinstance(row.get("plate"), str):
+    if captured_at is None or timezone.is_naive(captured_at) or not isinstance(row.get("plate"), str):
         raise ValueError("not a read")
     confidence = _confidence(row.get("confidence"))
     camera = row.get("camera") if isinstance(row.get("camera"), dict) else {}
@@ -276,6 +280,10 @@ def _read(row) -> PartnerRead:
     return PartnerRead(read_id=row["read_id"], captured_at=captured_at, plate=row["plate"][:16],
                        state=str(row.get("state") or "")[:8],
                        confidence=confidence, camera=place)
+
+
+def _is_read_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < MAX_READ_ID
 
 
 def _confidence(value) -> float | None:
