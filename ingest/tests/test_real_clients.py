@@ -112,6 +112,22 @@ def test_a_heartbeat_with_every_stream_down_records_the_agent_but_not_the_camera
     assert (camera.last_heartbeat_at, camera.agent_version) == (None, "2.8.101")
 
 
+@pytest.mark.rule("CAM-1")
+@pytest.mark.parametrize("streams", [None, []], ids=["streams left out", "no streams"])
+def test_a_heartbeat_naming_no_stream_keeps_no_camera_looking_alive(client, cam, streams):
+    # Tried: an agent's heartbeat without video_streams (or with none): the agent is up, but nothing
+    # says the camera is; the camera's last contact used to be recorded all the same.
+    heartbeat = recorded_heartbeat(agent_version="2.8.101")
+    if streams is None:
+        del heartbeat["video_streams"]
+    else:
+        heartbeat["video_streams"] = streams
+    response = post_json(client, cam, heartbeat)
+    assert response.status_code == 200 and response.json()["streaming"] is False
+    camera = fresh(cam.camera)
+    assert (camera.last_heartbeat_at, camera.agent_version) == (None, "2.8.101")
+
+
 @pytest.mark.rule("ING-3")
 @pytest.mark.parametrize("changes", [
     {"agent_version": 2.8},
