@@ -212,8 +212,9 @@ def _overlapping_credential(camera: Camera, network: str) -> CameraCredential | 
 def camera_credential_bind_network(*, actor: Actor, key_id: str, network: str) -> CameraCredential:
     """Bind a credential to a source network, or unbind it (`network` empty).
 
-    A bound credential is accepted only from that network, and from it even without its key, as its
-    camera: an on-premises Plate Recognizer SDK client sends no key (ingest/auth.py). Two cameras' live
+    A bound credential is accepted only from that network; bound to one address, from there even
+    without its key, as its camera: an on-premises Plate Recognizer SDK client sends no key
+    (ingest/auth.py). Two cameras' live
     credentials cannot share an address, or a keyless request could not say whose it is.
     """
     with refusals_recorded(actor=actor, action=actions.CAMERA_CREDENTIAL_BOUND,

@@ -127,10 +127,13 @@ LEADS_RECORD_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 CSV_HEADER = ["plate number", "description", "state/province"]
 CSV_OPTIONAL = ["case number", "expires"]
 DEFAULT_LIST_NAMES = {HotlistSource.NCIC: "NCIC hot file", HotlistSource.LEADS: "LEADS list"}
-NIC_PATTERN = re.compile(r"^[A-Z]\d{9}$")
-NCIC_RECORD_START = re.compile(r"^[A-Za-z]\d")
+NIC_PATTERN = re.compile(r"^[A-Z][0-9]{9}$")
+NCIC_RECORD_START = re.compile(r"^[A-Za-z][0-9]")
 ORI_PATTERN = re.compile(r"^[A-Z]{2}[A-Z0-9]{7}$")
 MAX_REPORTED_REJECTIONS = 1000
+# Digits as the layouts mean them: str.isdigit() and a regex's \d also take superscripts and other
+# scripts' digits, which int() refuses or which no NCIC or LEADS system writes.
+ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 def _setting(name: str, default):
@@ -194,7 +197,7 @@ def _year(value: str, what: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if not value.isdigit() or not 1900 <= int(value) <= 2100:
+    if not ASCII_DIGITS.fullmatch(value) or not 1900 <= int(value) <= 2100:
         raise RowRejected(f"{what} {value!r} is not a year.")
     return int(value)
 
@@ -280,7 +283,7 @@ def _two_digit_year(value: str) -> int | None:
     """A LEADS vehicle year ("05"): this century unless that would be after next year."""
     if not value:
         return None
-    if not (len(value) == 2 and value.isdigit()):
+    if not (len(value) == 2 and ASCII_DIGITS.fullmatch(value)):
         raise RowRejected(f"Vehicle year {value!r} is not two digits.")
     year = 2000 + int(value)
     return year if year <= timezone.now().year + 1 else year - 100

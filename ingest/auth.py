@@ -5,10 +5,12 @@ Header forms (the key is ``<key_id>:<secret>`` as printed by ``manage.py camera_
     Authorization: Token <key_id>:<secret>       (Plate Recognizer-compatible clients)
     Authorization: Token <key_id><secret>        (the same, for clients that refuse a colon)
 
-A credential bound to a source network (``camera_credentials --bind``) is accepted only from it. From
-it, the Plate Recognizer-compatible endpoint also takes a request with no ``Authorization`` at all, as
-that credential's camera: Plate Recognizer's own client (``plate_recognition.py --sdk-url``) sends no
-key to an on-premises SDK. Each such upload is audited as the camera, naming the address.
+A credential bound to a source network (``camera_credentials --bind``) is accepted only from it. When
+it is bound to one address, the camera's own, the Plate Recognizer-compatible endpoint also takes a
+request from that address with no ``Authorization`` at all, as that credential's camera: Plate
+Recognizer's own client (``plate_recognition.py --sdk-url``) sends no key to an on-premises SDK. A
+subnet binding never stands in for the key: the subnet's other devices would upload as the camera.
+Each keyless upload is audited as the camera, naming the address.
 """
 import ipaddress
 import logging
@@ -68,8 +70,9 @@ def _credential(key_id: str) -> tuple[CameraCredential, bool] | None:
 
 
 def _key_ids_bound_to(address: str) -> list[str]:
-    """The live credentials bound to a network holding `address`, newest first (one camera's, normally;
-    two during a rotation's overlap)."""
+    """The live credentials bound to exactly `address` (a /32 or /128), newest first (one camera's,
+    normally; two during a rotation's overlap). A credential bound to a wider subnet is not one of them:
+    an address shared with other devices proves nothing about who sent the request."""
     try:
         ipaddress.ip_address(address)
     except ValueError:
@@ -78,8 +81,8 @@ def _key_ids_bound_to(address: str) -> list[str]:
         cursor.execute("""
             SELECT k.key_id, k.camera_id FROM alpr_cameracredential k
             WHERE k.source_network <> '' AND (k.revoked_at IS NULL OR k.revoked_at > now())
-              AND family(%s::inet) = family(k.source_network::cidr) AND %s::inet <<= k.source_network::cidr
-            ORDER BY k.created_at DESC""", [address, address])
+              AND k.source_network::cidr = %s::inet::cidr
+            ORDER BY k.created_at DESC""", [address])
         rows = cursor.fetchall()
     return [key_id for key_id, _ in rows] if len({camera for _, camera in rows}) == 1 else []
 

@@ -33,7 +33,7 @@ AGENT_VERSION = re.compile(r"^[\x21-\x7e]{1,40}$")
 @dataclass(frozen=True)
 class OpenAlprHeartbeat:
     agent_version: str
-    streaming: bool  # a video stream is up (or the agent lists none)
+    streaming: bool  # one of its video streams is up: an agent naming none says nothing of the camera
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def _box(coordinates) -> list[int] | None:
     try:
         xs = [int(point["x"]) for point in coordinates]
         ys = [int(point["y"]) for point in coordinates]
-    except (TypeError, KeyError, ValueError):
+    except (TypeError, KeyError, ValueError, OverflowError):
         raise BadUpload("best_plate.coordinates must be a list of {x, y} points.",
                         field="best_plate.coordinates") from None
     return [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)]
@@ -83,13 +83,11 @@ def openalpr_kind(document: dict) -> str:
 
 def parse_openalpr_heartbeat(heartbeat: dict) -> OpenAlprHeartbeat:
     """The agent's version (``agent_version``, or ``openalpr_version`` of older agents; may be absent)
-    and whether any of its video streams is up."""
+    and whether any of its video streams is up (none when it lists none: the camera is not heard from)."""
     version = heartbeat.get("agent_version") or heartbeat.get("openalpr_version") or ""
     if version and not (isinstance(version, str) and AGENT_VERSION.match(version)):
         raise BadUpload("agent_version must be up to 40 printable characters.", field="agent_version")
-    streams = heartbeat.get("video_streams")
-    if streams is None:
-        return OpenAlprHeartbeat(version, streaming=True)
+    streams = heartbeat.get("video_streams", [])
     if not isinstance(streams, list) or not all(isinstance(stream, dict) for stream in streams):
         raise BadUpload("video_streams must be a list of objects.", field="video_streams")
     return OpenAlprHeartbeat(version, streaming=any(stream.get("is_streaming") is True for stream in streams))

@@ -10,7 +10,6 @@ device, not a person with a purpose and a case number: plate text goes only to a
 audited request (USE-1, AUD-1), and a copied camera key must not turn the endpoints into a plate
 reader or a way to read back what a camera saw.
 """
-import json
 import logging
 import time
 from functools import wraps
@@ -25,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from alpr.models import ReadSource
 from core.errors import ApplicationError
+from core.strict_json import strict_loads
 from ingest import services
 from ingest.auth import address_upload_record, authenticate_camera, authenticate_camera_or_address
 from ingest.conf import setting
@@ -163,7 +163,7 @@ def _json_body(request, limit: int) -> dict:
     if len(raw) > limit:
         raise UploadTooLarge(f"The body is larger than {limit} bytes.")
     try:
-        body = json.loads(raw)
+        body = strict_loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise BadUpload("The body is not valid JSON.") from None
     if not isinstance(body, dict):

@@ -11,6 +11,8 @@ audits the whole in the transaction of the officer's own search. Partner reads a
 as ours, so they can never be released onward (SHR-6).
 """
 import json
+import logging
+import math
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -18,18 +20,23 @@ from datetime import datetime
 
 import httpx
 from django.conf import settings
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core.compliance import enforces
 from core.errors import ApplicationError
+from core.strict_json import strict_loads
 from sharing import partner_keys
 from sharing.models import AgencyStatus, PartnerNetwork, PartnerSearchKey
 from sharing.selectors import agency_block_reason
+
+logger = logging.getLogger(__name__)
 
 SEARCH_PATH = "api/v1/searches/"
 MAX_ANSWER_BYTES = 1 << 20  # a page of at most 50 reads is a few kilobytes
 MAX_READS = 50  # the partner API's largest page
 MAX_MESSAGE = 300
+MAX_READ_ID = 1 << 63  # a bigint primary key, as the partner API's reads have
 MAX_PARALLEL = 32  # partners asked at once; more wait their turn within the same deadline
 
 
@@ -169,14 +176,34 @@ def partners_search(calls: list[PartnerCall], query: PartnerQuery, *, timeout: f
 
 
 def _ask(call: PartnerCall, query: PartnerQuery, deadline: float) -> PartnerOutcome:
-    """Send the search to one partner and read its answer; never raises."""
+    """Send the search to one partner and read its answer; never raises.
+
+    Whatever a partner answers, the officer's search goes on and is audited with every partner asked
+    (AUD-1): an answer this code did not foresee is that partner's failure, logged without its key.
+    """
     try:
         return _outcome(call.agency, *_post(call, query, deadline))
     except (httpx.HTTPError, OSError, TimeoutError) as error:
         return PartnerOutcome(agency=call.agency, status=Status.UNAVAILABLE, message=_network_problem(error))
     except ValueError:
-        return PartnerOutcome(agency=call.agency, status=Status.UNAVAILABLE,
-                              message="Its answer was not a partner search result.")
+        return _not_an_answer(call.agency)
+    except Exception as error:  # a partner's answer must never fail our search, nor its audit
+        logger.error("partner %s: answer not understood (%s)", call.agency.ori, type(error).__name__)
+        return _not_an_answer(call.agency)
+
+
+def _not_an_answer(agency: PartnerAgency) -> PartnerOutcome:
+    return PartnerOutcome(agency=agency, status=Status.UNAVAILABLE,
+                          message="Its answer was not a partner search result.")
+
+
+def _decoded(raw: bytes):
+    """The JSON of a partner's answer, None when it is none; ValueError when it is hostile (NaN or
+    Infinity, nesting deeper than Python recurses: core.strict_json)."""
+    try:
+        return strict_loads(raw or b"null")
+    except json.JSONDecodeError:
+        return None
 
 
 def _post(call: PartnerCall, query: PartnerQuery, deadline: float) -> tuple[int, object]:
@@ -194,10 +221,7 @@ def _post(call: PartnerCall, query: PartnerQuery, deadline: float) -> tuple[int,
             if time.monotonic() > deadline:
                 raise TimeoutError("answer too slow")
             chunks.append(chunk)
-    try:
-        return response.status_code, json.loads(b"".join(chunks) or b"null")
-    except json.JSONDecodeError:
-        return response.status_code, None
+    return response.status_code, _decoded(b"".join(chunks))
 
 
 def _network_problem(error: Exception) -> str:
@@ -243,15 +267,35 @@ def _reads(body) -> tuple[int, tuple[PartnerRead, ...]]:
 
 
 def _read(row) -> PartnerRead:
-    if not isinstance(row, dict) or not isinstance(row.get("read_id"), int):
+    """One read of a partner's answer; ValueError when it is not one: a read id that is no database id
+    (it names the read in our audit row), a time without its offset (shown as if it were ours)."""
+    if not isinstance(row, dict) or not _is_read_id(row.get("read_id")):
         raise ValueError("not a read")
     captured_at = parse_datetime(str(row.get("captured_at") or ""))
-    if captured_at is None or not isinstance(row.get("plate"), str):
+    if captured_at is None or timezone.is_naive(captured_at) or not isinstance(row.get("plate"), str):
         raise ValueError("not a read")
-    confidence = row.get("confidence")
+    confidence = _confidence(row.get("confidence"))
     camera = row.get("camera") if isinstance(row.get("camera"), dict) else {}
     place = ", ".join(str(camera[part])[:200] for part in ("name", "location") if camera.get(part))
     return PartnerRead(read_id=row["read_id"], captured_at=captured_at, plate=row["plate"][:16],
                        state=str(row.get("state") or "")[:8],
-                       confidence=float(confidence) if isinstance(confidence, int | float) else None,
-                       camera=place)
+                       confidence=confidence, camera=place)
+
+
+def _is_read_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < MAX_READ_ID
+
+
+def _confidence(value) -> float | None:
+    """A read's confidence as a finite number, None when absent; ValueError when it is no number."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("confidence is not a number")
+    try:
+        confidence = float(value)
+    except OverflowError:
+        raise ValueError("confidence out of range") from None
+    if not math.isfinite(confidence):
+        raise ValueError("confidence out of range")
+    return confidence

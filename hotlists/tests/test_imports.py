@@ -269,3 +269,23 @@ def test_the_folder_import_moves_files_and_writes_a_report(settings, tmp_path):
     assert report["status"] == "rejected" and "not a text file" in report["error"]
     assert not any((tmp_path / "ncic").iterdir())
     assert {r.actor_label for r in audit_rows("hotlist.imported")} == {"scheduled hotlist import"}
+
+
+@pytest.mark.rule("ING-2")
+def test_unicode_digits_in_ncic_and_leads_rows_reject_the_row_never_crash_the_import(detective, settings):
+    # Tried: years in superscript digits ("²⁰²⁶": str.isdigit() says yes, int() says no, and the
+    # import failed with a server error; a scheduled folder import would stop on the file for good),
+    # and a NIC in Arabic-Indic digits (a regex \d takes them).
+    settings.HOTLIST_IMPORT_MAX_REJECTED_SHARE = 0.5
+    ncic = "\r\n".join([ncic_line(), ncic_line(plate="SUP1234", plate_year="²⁰²⁶"),
+                        ncic_line(plate="SUP1235", vyr="²⁰¹⁹"), ncic_line(nic="V١٢٣٤٥٦٧٨٩", plate="IND1234"),
+                        ncic_line(plate="ABC1236"), ncic_line(plate="ABC1237"), ncic_line(plate="ABC1238"),
+                        ncic_line(plate="ABC1239")])
+    run = hotlist_import(actor=act_as(detective), source="ncic", file_name="hot.txt", data=ncic.encode())
+    assert (run.status, run.rows_accepted, run.rows_rejected) == ("accepted", 5, 3)
+    assert [r["line"] for r in run.rejected_rows] == [2, 3, 4]
+    assert not HotlistEntry.objects.filter(plate_pattern__in=["SUP1234", "SUP1235", "IND1234"]).exists()
+    leads = "\n".join([leads_stolen(), leads_stolen(plate="SUP1234", year="²²", number="V26A0002")])
+    run = hotlist_import(actor=act_as(detective), source="leads", file_name="L.TXT", data=leads.encode())
+    assert (run.status, run.rows_accepted, run.rows_rejected) == ("accepted", 1, 1)
+    assert "not two digits" in run.rejected_rows[0]["reason"]

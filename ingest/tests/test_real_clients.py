@@ -112,6 +112,22 @@ def test_a_heartbeat_with_every_stream_down_records_the_agent_but_not_the_camera
     assert (camera.last_heartbeat_at, camera.agent_version) == (None, "2.8.101")
 
 
+@pytest.mark.rule("CAM-1")
+@pytest.mark.parametrize("streams", [None, []], ids=["streams left out", "no streams"])
+def test_a_heartbeat_naming_no_stream_keeps_no_camera_looking_alive(client, cam, streams):
+    # Tried: an agent's heartbeat without video_streams (or with none): the agent is up, but nothing
+    # says the camera is; the camera's last contact used to be recorded all the same.
+    heartbeat = recorded_heartbeat(agent_version="2.8.101")
+    if streams is None:
+        del heartbeat["video_streams"]
+    else:
+        heartbeat["video_streams"] = streams
+    response = post_json(client, cam, heartbeat)
+    assert response.status_code == 200 and response.json()["streaming"] is False
+    camera = fresh(cam.camera)
+    assert (camera.last_heartbeat_at, camera.agent_version) == (None, "2.8.101")
+
+
 @pytest.mark.rule("ING-3")
 @pytest.mark.parametrize("changes", [
     {"agent_version": 2.8},
@@ -124,6 +140,20 @@ def test_a_malformed_heartbeat_is_refused_and_records_nothing(client, cam, chang
     assert response.status_code == 400 and response.json()["detail"]
     camera = fresh(cam.camera)
     assert (camera.last_heartbeat_at, camera.agent_version) == (None, "")
+
+
+@pytest.mark.rule("ING-3")
+def test_a_hostile_agent_document_is_a_clear_400_that_stores_nothing(client, cam, media_root):
+    # Tried: JSON nested deeper than Python recurses, and a group whose plate corner is Infinity or
+    # 1e400 (Python's decoder takes both; turning either into a pixel overflowed into a server error).
+    group = json.dumps(recorded_group())
+    corners = [group.replace('"coordinates": [', f'"coordinates": [{{"x": {x}, "y": 1}}, ', 1)
+               for x in ("Infinity", "1e400")]
+    assert group not in corners
+    for body in (b"[" * 200_000 + b"]" * 200_000, '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", *corners):
+        response = client.post(OPENALPR_URL, body, content_type="application/json", **cam.auth)
+        assert response.status_code == 400 and response.json()["detail"], response.content
+    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
 
 
 def test_single_frame_results_are_acknowledged_not_stored(client, cam, media_root):
@@ -213,6 +243,23 @@ def test_the_keyless_request_from_any_other_address_is_refused_and_stores_nothin
     assert response.status_code == 401 and "bound to this address" in response.json()["detail"]
     assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
     assert not AuditEvent.objects.filter(action="ingest.address_upload").exists()
+
+
+@pytest.mark.rule("ING-1")
+@pytest.mark.rule("ING-3")
+def test_a_keyless_request_from_a_bound_subnet_is_refused_only_the_cameras_own_address_needs_no_key(
+        client, cam, photo_path, media_root):
+    # Tried: a credential bound to a /24 the camera shares with the office's other devices; any of them
+    # sending the SDK client's keyless request would have uploaded reads as that camera.
+    bind(cam, "10.20.30.0/24")
+    for address in ("10.20.30.40", "10.20.30.200"):
+        response = replay(client, plate_recognition_request(photo_path), from_address=address)
+        assert response.status_code == 401 and "bound to this address" in response.json()["detail"]
+    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert not AuditEvent.objects.filter(action="ingest.address_upload").exists()
+    with_key = plate_recognition_request(photo_path, api_key=cam.key)
+    keyed = replay(client, with_key, from_address="10.20.30.200")
+    assert keyed.status_code == 201  # with its key the camera still uploads from anywhere in its subnet
 
 
 def test_a_keyless_request_is_refused_where_no_credential_is_bound(client, cam, photo_path, media_root):

@@ -221,3 +221,43 @@ def test_without_a_searchable_partner_the_page_does_not_offer_one(make_verified_
     client = make_verified_client(Role.OFFICER)
     _open_search_page(client)
     assert "Also search partner agencies" not in client.get("/search/").content.decode()
+
+
+def _hostile_read(**overrides):
+    read = {"read_id": 1, "captured_at": "2026-12-01T10:00:00+00:00", "plate": "ABC1234", "state": "IL",
+            "confidence": 0.9, "camera": {}}
+    return {"total": 1, "results": [{**read, **overrides}]}
+
+
+@pytest.mark.rule("AUD-1")
+@pytest.mark.rule("SHR-4")
+def test_a_hostile_partners_answer_never_fails_the_search_nor_leaves_it_unrecorded(officer, administrator):
+    # Tried: answers Python's JSON decoder takes but our reading of them chokes on: a confidence too
+    # large for a float, JSON nested deeper than the interpreter recurses, a confidence of NaN; and reads
+    # that are no reads: a time without its offset, a read id of 4,000 digits or of true.
+    too_large = _hostile_read(confidence=10 ** 400)
+    too_deep = b"[" * 200_000 + b"]" * 200_000
+    not_a_number = (b'{"total": 1, "results": [{"read_id": 1, "captured_at": "2026-12-01T10:00:00+00:00", '
+                    b'"plate": "X", "confidence": NaN}]}')
+    with ExitStack() as stack:
+        for name, answer in (("A Huge", (200, too_large)), ("B Deep", (200, too_deep)),
+                             ("C Deep refusal", (403, too_deep)),
+                             ("D NaN", (200, not_a_number)),
+                             ("F No offset", (200, _hostile_read(captured_at="2026-12-01T10:00:00"))),
+                             ("G Huge id", (200, _hostile_read(read_id=10 ** 4000))),
+                             ("H True id", (200, _hostile_read(read_id=True))),
+                             ("E Fine", answer_with_reads((5, "ABC1234"))(None))):
+            stub = stack.enter_context(partner_stub(lambda request, answer=answer: answer))
+            _partner(administrator, stub.url, name=name, people=[(officer, KEYS["officer"])])
+        found = _search(officer, open_justification(officer))
+
+    outcomes = {partner.agency.name: partner for partner in found.partners}
+    for name in ("A Huge", "B Deep", "C Deep refusal", "D NaN", "F No offset", "G Huge id", "H True id"):
+        assert outcomes[name].status in (Status.UNAVAILABLE, Status.REFUSED), name
+        assert outcomes[name].reads == ()
+    assert outcomes["E Fine"].status == Status.ANSWERED and outcomes["E Fine"].total == 1
+    recorded = AuditEvent.objects.get(action="search.partner_networks")
+    assert recorded.outcome == Outcome.ALLOWED and len(recorded.query["partners"]) == 8
+    assert recorded.targets == [f"agency:{partner.agency.ori}" for partner in found.partners[:4]] + [
+        f"agency:{found.partners[4].agency.ori}", f"partner-read:{found.partners[4].agency.ori}:5",
+        *(f"agency:{partner.agency.ori}" for partner in found.partners[5:])]

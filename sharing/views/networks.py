@@ -3,6 +3,7 @@ and the keys it issued to our people (Oak Park GO 4-68 IX.1). Thin: each form ca
 ``sharing.services.networks``, which checks the role again and audits every attempt."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.views._forms import form_error
@@ -59,6 +60,7 @@ def network_configure(request, agency_id: int):
                       save)
 
 
+@sensitive_post_parameters("partner_key-key")  # an error report never carries a partner's key
 @reviewer_only
 @require_POST
 def search_key_store(request, agency_id: int):

@@ -8,8 +8,9 @@
 
 The new key is printed once, as ``<key_id>:<secret>``; only its HMAC is stored.
 
-``--bind`` limits a key to the camera's own address or subnet; from there the Plate Recognizer-compatible
-endpoint also takes keyless uploads as this camera (an on-premises SDK client sends no key).
+``--bind`` limits a key to the camera's own address or subnet; bound to one address, from there the Plate
+Recognizer-compatible endpoint also takes keyless uploads as this camera (an on-premises SDK client sends
+no key). A subnet binding still needs the key: the subnet's other devices would pass for the camera.
 
 ``--create`` registers the camera of an installation the Chief has approved (the placement request's
 number, from Cameras → Placement requests) and issues its first key. The camera is not in service,
