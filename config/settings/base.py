@@ -221,6 +221,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Only the network part of this is configuration; whether it is enforced is policy.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Where those proxies connect from: X-Forwarded-For from any other address is ignored (core.net).
+TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=["127.0.0.1/32", "::1/128"])
 
 # The portal's public forms (a report, a comment on a policy text): accepted submissions per client
 # address and form, as django-ratelimit's "count/period" (h, m, s). Operational, not agency policy.

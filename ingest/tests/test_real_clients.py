@@ -262,6 +262,20 @@ def test_a_keyless_request_from_a_bound_subnet_is_refused_only_the_cameras_own_a
     assert keyed.status_code == 201  # with its key the camera still uploads from anywhere in its subnet
 
 
+@pytest.mark.rule("ING-1")
+def test_a_forwarded_address_is_believed_only_from_a_trusted_proxy(client, cam, photo_path, media_root,
+                                                                   settings):
+    # Tried: behind a proxy (one hop trusted), a device reaching the server directly writes the camera's
+    # address into X-Forwarded-For to upload without a key as the camera bound to it.
+    settings.TRUSTED_PROXY_COUNT, settings.TRUSTED_PROXY_NETWORKS = 1, ["192.0.2.10/32"]
+    bind(cam)
+    spoofed = plate_recognition_request(photo_path)
+    spoofed.headers["X-Forwarded-For"] = CAMERA_ADDRESS
+    assert replay(client, spoofed, from_address="198.51.100.7").status_code == 401
+    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert replay(client, spoofed, from_address="192.0.2.10").status_code == 201  # through the proxy
+
+
 def test_a_keyless_request_is_refused_where_no_credential_is_bound(client, cam, photo_path, media_root):
     response = replay(client, plate_recognition_request(photo_path), from_address=CAMERA_ADDRESS)
     assert response.status_code == 401
