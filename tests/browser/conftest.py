@@ -86,6 +86,24 @@ def nav_go(page, name: str) -> None:
     menu.get_by_role("link", name=name, exact=True).click()
 
 
+def csp_refusals(page) -> list[str]:
+    """Collect, as the page runs, each console message of a script or style the site's CSP refused."""
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return refused
+
+
+def browser_state_justification(page, live_server, description: str, *, case_number: str = "26-004512",
+                                purpose: str = "Violent crime investigation") -> None:
+    """State a case justification at the search gate, as an officer types it."""
+    page.goto(f"{live_server.url}/search/")
+    page.get_by_label("Purpose").select_option(label=purpose)
+    page.get_by_label("Case number or CAD run number").fill(case_number)
+    page.get_by_label("Description").fill(description)
+    page.get_by_role("button", name="Continue to search").click()
+
+
 def browser_sign_in(page, live_server, user, *, password: str = PASSWORD) -> None:
     """Sign `user` in through the real pages: password, system-use notice, then a TOTP code.
 

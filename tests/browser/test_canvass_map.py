@@ -10,7 +10,13 @@ from conftest import UserFactory
 from policy.roles import Role
 from searches.selectors import canvass_map
 from searches.tests.factories import make_camera, make_read
-from tests.browser.conftest import assert_accessible, assert_keyboard_usable, browser_sign_in
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_keyboard_usable,
+    browser_sign_in,
+    browser_state_justification,
+    csp_refusals,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.rule("USE-6")]
 
@@ -39,16 +45,10 @@ def test_the_officer_canvasses_around_a_camera_picked_from_the_list_or_the_map(p
                          location_description="Harlem Ave at North Ave")
     make_camera("Oak Park & Lake", latitude=41.888670, longitude=-87.794320)
     make_read(camera=harlem, plate="KRN5562")
-    refused_scripts = []
-    page.on("console", lambda message: refused_scripts.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    refused_scripts = csp_refusals(page)
 
     browser_sign_in(page, live_server, officer)
-    page.goto(f"{live_server.url}/search/")
-    page.get_by_label("Purpose").select_option(label="Violent crime investigation")
-    page.get_by_label("Case number or CAD run number").fill("26-004512")
-    page.get_by_label("Description").fill(SPECIFIC)
-    page.get_by_role("button", name="Continue to search").click()
+    browser_state_justification(page, live_server, SPECIFIC)
     page.get_by_role("link", name="Canvass (place and time)").click()
 
     latitude, longitude = page.get_by_label("Latitude"), page.get_by_label("Longitude")

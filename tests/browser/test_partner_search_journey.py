@@ -13,7 +13,7 @@ from conftest import UserFactory
 from policy.roles import Role
 from searches.tests.factories import make_camera, make_read
 from sharing.tests.conftest import AgencyFactory, DeclarationFactory
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in, browser_state_justification
 from tests.partner_instance import PARTNER_NAME, PARTNER_ORI, PLATE, running_partner
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,11 +60,7 @@ def test_officer_includes_a_running_partners_network_in_a_plate_search(new_page,
 
     page = new_page()
     browser_sign_in(page, live_server, officer)
-    page.goto(f"{live_server.url}/search/")
-    page.get_by_label("Purpose").select_option(label="Violent crime investigation")
-    page.get_by_label("Case number or CAD run number").fill("26-004512")
-    page.get_by_label("Description").fill(DESCRIPTION)
-    page.get_by_role("button", name="Continue to search").click()
+    browser_state_justification(page, live_server, DESCRIPTION)
     page.get_by_label("Plate", exact=True).fill(PLATE.lower())
     page.get_by_label("Also search partner agencies' networks").check()
     page.get_by_role("button", name="Search", exact=True).click()

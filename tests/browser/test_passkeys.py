@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     assert_keyboard_usable,
     browser_sign_in,
     browser_submit_password,
+    csp_refusals,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -87,9 +88,7 @@ def test_register_a_passkey_then_sign_in_with_it_instead_of_a_code(page, live_se
     user = UserFactory(role=Role.OFFICER)
     assert passkey_origin.startswith("http://localhost:")
     add_virtual_authenticator(page)
-    csp_refusals = []
-    page.on("console", lambda message: "Content Security Policy" in message.text
-            and csp_refusals.append(message.text))
+    refused = csp_refusals(page)
     browser_sign_in(page, live_server, user)
 
     page.goto(f"{passkey_origin}/accounts/me/")
@@ -122,4 +121,4 @@ def test_register_a_passkey_then_sign_in_with_it_instead_of_a_code(page, live_se
     assert [row.query for row in ok][-1] == {"method": "WebAuthnCredential"}
     passkey.refresh_from_db()
     assert passkey.last_used_at is not None
-    assert csp_refusals == []  # the library's scripts run under the site's CSP, no 'unsafe-inline'
+    assert refused == []  # the library's scripts run under the site's CSP, no 'unsafe-inline'

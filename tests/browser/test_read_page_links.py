@@ -10,7 +10,12 @@ from conftest import UserFactory
 from policy.roles import Role
 from retention.models import ErroneousFlag
 from searches.tests.factories import make_camera, make_read
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import (
+    assert_accessible,
+    browser_sign_in,
+    browser_state_justification,
+    csp_refusals,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,15 +29,9 @@ def test_from_a_read_back_to_the_results_to_an_error_report_and_to_a_hold(page, 
     camera = make_camera("Harlem & North")
     read = make_read(camera=camera, plate="KRN5562")
     make_read(camera=camera, plate="KRN5563")
-    refused = []
-    page.on("console", lambda message: refused.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    refused = csp_refusals(page)
     browser_sign_in(page, live_server, officer)
-    page.goto(f"{live_server.url}/search/")
-    page.get_by_label("Purpose").select_option(label="Violent crime investigation")
-    page.get_by_label("Case number or CAD run number").fill("26-004512")
-    page.get_by_label("Description").fill(SPECIFIC)
-    page.get_by_role("button", name="Continue to search").click()
+    browser_state_justification(page, live_server, SPECIFIC)
     page.get_by_label("Plate", exact=True).fill("KRN556*")
     page.get_by_role("button", name="Search", exact=True).click()
     results = page.get_by_role("heading", name=re.compile(r"Reads 1–2 of 2"))
