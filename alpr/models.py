@@ -189,11 +189,19 @@ class PlateRead(models.Model):
     captured_at = models.DateTimeField(help_text="When the camera took the photo (UTC).")
     received_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now, help_text="Last change of processing status.")
-    plate = models.CharField(max_length=16, blank=True, help_text="Normalised: A-Z and 0-9 only.")
+    plate = models.CharField(
+        max_length=16, blank=True,
+        help_text="Normalised: A-Z and 0-9 only. Empty: no plate read (nothing plausible was read).")
     # NULL: the state could not be told (not the same as a known empty value).
     state = models.CharField(max_length=8, null=True, blank=True, help_text="Issuing state, e.g. 'IL'.")  # noqa: DJ001
+    state_confidence = models.FloatField(
+        null=True, blank=True, help_text="How sure the reader was of the state (0–1); NULL when not told.")
     confidence = models.FloatField(null=True, blank=True)
     candidates = models.JSONField(default=list, blank=True, help_text="[{text, confidence}], best first.")
+    vehicle = models.JSONField(
+        default=dict, blank=True,
+        help_text="What the camera's reader said of the vehicle: {colour|make|make_model|body_type: "
+                  "{name, confidence}}; empty when it said nothing.")
     box_x = models.IntegerField(null=True, blank=True)
     box_y = models.IntegerField(null=True, blank=True)
     box_w = models.IntegerField(null=True, blank=True)
@@ -209,6 +217,10 @@ class PlateRead(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     heading = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A photo may show several plates: the upload's read holds the first, and each other plate found is
+    # a read of its own that points here (same photo, its own box and crop). NULL: the upload's read.
+    source_read_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The upload's read, for another plate found in the same photo.")
     # NULL means this department's own read: the rule (SHR-6) is stated on NULL, not on "".
     origin_agency = models.CharField(  # noqa: DJ001
         max_length=64, null=True, blank=True,
@@ -243,6 +255,11 @@ class PlateRead(models.Model):
 
     def __str__(self) -> str:
         return f"read {self.pk} {self.plate or '?'} @ {self.captured_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def upload_read_id(self) -> int:
+        """The read of the upload this read came from (itself, unless it is another plate of its photo)."""
+        return self.source_read_id or self.pk
 
     @property
     def box(self) -> list[int] | None:

@@ -3,8 +3,10 @@ snapshot request is plain multipart, read in ingest/views.py).
 
 An agent posts three kinds of document to one address, told apart by ``data_type``:
 
-- ``alpr_group``: one vehicle's pass, its frames grouped (the best plate, candidates, crops): stored as a
-  read. The recorded payload of a real agent is in ingest/tests/fixtures/.
+- ``alpr_group``: one vehicle's pass, its frames grouped (the best plate, candidates, crops, the state
+  and its confidence, the vehicle's colour, make, model and body type): stored as a read, or as "no plate
+  read" when the text is not plausibly a plate. The recorded payload of a real agent is in
+  ingest/tests/fixtures/.
 - ``heartbeat``: once a minute, the agent's health and its video streams: recorded as the camera's last
   contact (and the agent's version) when a stream is up; nothing else is kept.
 - ``alpr_results``: the plates of one frame. Acknowledged, not stored: the group of the same pass is, and
@@ -24,6 +26,7 @@ from ingest.validation import (
     normalise_plate,
     parse_decimal,
 )
+from ingest.vehicle import openalpr_vehicle
 
 OPENALPR_GROUP, OPENALPR_HEARTBEAT, OPENALPR_FRAME = "alpr_group", "heartbeat", "alpr_results"
 OPENALPR_KINDS = (OPENALPR_GROUP, OPENALPR_HEARTBEAT, OPENALPR_FRAME)
@@ -113,15 +116,20 @@ def parse_openalpr_group(group: dict) -> OpenAlprGroup:
         score = _confidence(candidate.get("confidence"), f"candidates[{index}]")
         parsed_candidates.append({"text": candidate["plate"], "confidence": score})
     confidence = _confidence(group.get("best_confidence"), "best_confidence")
+    state = _state(group.get("best_region"))
+    region_confidence = group.get("best_region_confidence")
     crop_b64 = best_plate.get("plate_crop_jpeg")
     vehicle_b64 = group.get("vehicle_crop_jpeg") or best_plate.get("vehicle_crop_jpeg")
     reading = EdgeReading(
         plate=plate,
         confidence=confidence,
         candidates=[{"text": plate, "confidence": confidence}, *parsed_candidates],
-        state=_state(group.get("best_region")),
+        state=state,
+        state_confidence=(_confidence(region_confidence, "best_region_confidence")
+                          if state and region_confidence is not None else None),
         box=_box(best_plate.get("coordinates")),
         crop=decode_base64_image(crop_b64, what="best_plate.plate_crop_jpeg") if crop_b64 else None,
+        vehicle=openalpr_vehicle(group.get("vehicle")),
     )
     return OpenAlprGroup(
         captured_at=captured_at,

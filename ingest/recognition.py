@@ -22,3 +22,11 @@ def recognize_photo(image_bytes: bytes) -> list[dict]:
     """
     plates = _recognize_function(setting("INGEST_RECOGNIZER"))(image_bytes)
     return [plate.as_dict() if hasattr(plate, "as_dict") else dict(plate) for plate in plates]
+
+
+def plate_is_plausible(text: str, confidence: float | None = None) -> bool:
+    """Whether `text` (normalised) read with `confidence` (0–1) may be a plate: every source of plate
+    text (the recognizer, a camera's own reader) asks this before a text becomes a searchable plate."""
+    from ingest.recognizer.plausibility import is_plausible_plate
+
+    return is_plausible_plate(text, confidence)

@@ -33,8 +33,9 @@ from ingest.broker import send_recognition
 from ingest.conf import setting
 from ingest.health import camera_upload_seen
 from ingest.prepared import ensure_prepared
-from ingest.recognition import recognize_photo
+from ingest.recognition import plate_is_plausible, recognize_photo
 from ingest.validation import CheckedImage, normalise_plate
+from ingest.vehicle import recognized_vehicle
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,10 @@ class Accepted:
 
 @dataclass
 class EdgeReading:
-    """A plate already read by the camera or its agent (OpenALPR): stored without OCR."""
+    """A plate already read by the camera or its agent (OpenALPR): stored without OCR.
+
+    A text that is not plausibly a plate (``plate_is_plausible``) is stored as "no plate read".
+    """
 
     plate: str
     confidence: float | None
@@ -58,6 +62,8 @@ class EdgeReading:
     state: str | None = None
     box: list[int] | None = None
     crop: CheckedImage | None = None
+    state_confidence: float | None = None
+    vehicle: dict = field(default_factory=dict)
 
 
 @enforces("ING-1", "ING-3", "ING-4")
@@ -144,16 +150,18 @@ def _locked_duplicate(camera_id: int, idempotency_key: str) -> PlateRead | None:
     sent in one message (one round trip less: ~0.1 ms of CPU here and ~0.05 ms in PostgreSQL)."""
     with connection.cursor() as cursor:
         # Prepared once per connection: planning over ~30 day partitions costs more than running it.
-        ensure_prepared(cursor, "alpr_ingest_duplicate",
-                        "SELECT id FROM alpr_plateread WHERE camera_id = $1 AND idempotency_key = $2 LIMIT 1",
-                        types=("bigint", "text"))
+        # Only an upload's own read: the further plates of its photo carry keys of their own.
+        ensure_prepared(cursor, "alpr_ingest_upload_duplicate",
+                        "SELECT id FROM alpr_plateread WHERE camera_id = $1 AND idempotency_key = $2 "
+                        "AND source_read_id IS NULL LIMIT 1", types=("bigint", "text"))
         # The lock serialises one camera's uploads, so two deliveries of one upload cannot both insert.
         # The look-up is a separate statement (not a subquery, not a CTE): each statement of a message
         # takes its own snapshot, so it sees whatever was committed while the lock was awaited
         # (test_a_retry_racing_the_first_delivery_is_stored_once). Two statements with parameters in one
         # message need client-side binding, Django's default with psycopg.
         cursor.execute("SELECT id FROM alpr_camera WHERE id = %s FOR UPDATE; "
-                       "EXECUTE alpr_ingest_duplicate (%s, %s)", [camera_id, camera_id, idempotency_key])
+                       "EXECUTE alpr_ingest_upload_duplicate (%s, %s)",
+                       [camera_id, camera_id, idempotency_key])
         cursor.nextset()
         row = cursor.fetchone()
     return PlateRead.system_objects.get(pk=row[0]) if row else None
@@ -179,23 +187,39 @@ def _write_images(read: PlateRead, photo: CheckedImage | None, edge: EdgeReading
     return written
 
 
+@enforces("ING-1")
 def _apply_edge_reading(read: PlateRead, edge: EdgeReading) -> None:
-    read.plate = normalise_plate(edge.plate)
-    read.confidence = edge.confidence
-    read.candidates = _clean_candidates(edge.candidates)
-    read.state = edge.state
+    """Store what the camera read; a text that is not plausibly a plate is "no plate read" (issue 13):
+    the read keeps its photo, box, crop and vehicle, but no plate, state or candidate to search or match."""
+    plate = normalise_plate(edge.plate)
     if edge.box:
         read.box_x, read.box_y, read.box_w, read.box_h = edge.box
+    read.vehicle = dict(edge.vehicle or {})
     read.status = ReadStatus.DONE
+    if plate_is_plausible(plate, edge.confidence):
+        read.plate, read.confidence = plate, edge.confidence
+        read.candidates = _clean_candidates(edge.candidates)
+        read.state = edge.state or None
+        read.state_confidence = _unit(edge.state_confidence) if read.state else None
+
+
+def _unit(value) -> float | None:
+    """A confidence as stored: 0–1 rounded, or None when it is not a number in that range."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        return None
+    return round(float(value), 4)
 
 
 def _clean_candidates(candidates: list[dict]) -> list[dict]:
+    """Normalised, deduplicated candidate readings, best first; those not plausibly a plate are left
+    out, so a reading scored 0.004 never reaches a page, a search or the matching as a plate."""
     cleaned, seen = [], set()
     for candidate in candidates:
         text = normalise_plate(candidate.get("text"))
-        if text and text not in seen:
+        confidence = round(float(candidate.get("confidence") or 0.0), 4)
+        if text and text not in seen and plate_is_plausible(text, confidence):
             seen.add(text)
-            cleaned.append({"text": text, "confidence": round(float(candidate.get("confidence") or 0.0), 4)})
+            cleaned.append({"text": text, "confidence": confidence})
     return cleaned[:MAX_CANDIDATES]
 
 
@@ -231,10 +255,16 @@ def _locked_read(read_id: int) -> PlateRead | None:
 
 @enforces("ING-1")
 def read_recognize(*, read_id: int) -> list[dict] | None:
-    """Recognise the plate in a received read and store it; return the plates found, best first.
+    """Recognise the plates in a received read and store them; return the plates stored, best first.
 
-    Idempotent: a read already done (or failed) is left alone and None is returned. Two deliveries
-    racing on one read may both run the recognizer, but only the first stores a result.
+    The read takes the first plate; each further plate of the photo becomes a read of its own
+    (``source_read_id`` = this read, the same photo, its own box and crop), so every plate found is
+    searched and matched. Texts that are not plausibly plates are dropped; a photo without one is
+    stored as "no plate read".
+
+    Idempotent: a read already done (or failed) is left alone and None is returned; the further
+    plates' reads are written in the transaction that marks it done, so they exist once. Two
+    deliveries racing on one read may both run the recognizer, but only the first stores a result.
     """
     read = _start_processing(read_id)
     if read is None:
@@ -242,15 +272,22 @@ def read_recognize(*, read_id: int) -> list[dict] | None:
     started = time.perf_counter()
     try:
         photo = storage.read_bytes(read.image_path)
-        plates = recognize_photo(photo)
-        crop = plate_crop_jpeg(photo, plates[0]["box"]) if plates else None
+        plates = plausible_plates(recognize_photo(photo))
+        crops = [plate_crop_jpeg(photo, plate["box"]) if plate.get("box") else None for plate in plates]
     except Exception as error:
         logger.exception("recognition of read %s failed", read_id)
         _record_failure(read_id, f"{type(error).__name__}: {error}")
         return None
     elapsed_ms = round((time.perf_counter() - started) * 1000)
-    stored = _store_result(read_id, plates, crop, elapsed_ms)
+    stored = _store_result(read_id, plates, crops, elapsed_ms)
     return plates if stored else None
+
+
+@enforces("ING-1")
+def plausible_plates(plates: list[dict]) -> list[dict]:
+    """The recognizer's plates whose text may be a plate (``plate_is_plausible``), in its order."""
+    return [plate for plate in plates
+            if plate_is_plausible(normalise_plate(plate.get("text")), _unit(plate.get("confidence")))]
 
 
 def _start_processing(read_id: int) -> PlateRead | None:
@@ -269,34 +306,69 @@ def _start_processing(read_id: int) -> PlateRead | None:
         return read
 
 
-def _store_result(read_id: int, plates: list[dict], crop: bytes | None, elapsed_ms: int) -> bool:
-    crop_path = ""
+def _store_result(read_id: int, plates: list[dict], crops: list[bytes | None], elapsed_ms: int) -> bool:
+    written: list[str] = []
     try:
         with transaction.atomic():
             read = _locked_read(read_id)
             if read is None or read.status in (ReadStatus.DONE, ReadStatus.FAILED):
                 return False
             if plates:
-                best = plates[0]
-                read.plate = normalise_plate(best["text"])
-                read.confidence = float(best["confidence"])
-                read.candidates = _clean_candidates(best.get("candidates") or [best])
-                read.state = (best.get("state") or None) and str(best["state"])[:8]
-                read.box_x, read.box_y, read.box_w, read.box_h = (int(v) for v in best["box"])
-            if crop is not None:
-                crop_path = storage.read_image_name(read.captured_at, read.uuid, "crop")
-                storage.write_durably(crop_path, crop)
-                read.crop_path = crop_path
+                _apply_plate(read, plates[0])
+                read.crop_path = _write_crop(read, crops[0], written)
             read.status, read.processing_ms, read.last_error = ReadStatus.DONE, elapsed_ms, ""
             read.updated_at = timezone.now()
-            read.save(update_fields=["plate", "confidence", "candidates", "state", "box_x", "box_y", "box_w",
-                                     "box_h", "crop_path", "status", "processing_ms", "last_error",
-                                     "updated_at"])
+            read.save(update_fields=["plate", "confidence", "candidates", "state", "state_confidence",
+                                     "vehicle", "box_x", "box_y", "box_w", "box_h", "crop_path", "status",
+                                     "processing_ms", "last_error", "updated_at"])
             transaction.on_commit(partial(send_read_stored, read.pk), robust=True)
+            for number, (plate, crop) in enumerate(zip(plates[1:], crops[1:], strict=True), start=2):
+                sibling = _sibling_read(read, number)
+                _apply_plate(sibling, plate)
+                sibling.crop_path = _write_crop(sibling, crop, written)
+                _insert_row(sibling)
+                transaction.on_commit(partial(send_read_stored, sibling.pk), robust=True)
     except BaseException:
-        storage.delete_quietly(crop_path)
+        storage.delete_quietly(*written)
         raise
     return True
+
+
+def _apply_plate(read: PlateRead, plate: dict) -> None:
+    """Set what the recognizer read of one plate on `read`: text, confidence, candidates, state, box."""
+    read.plate = normalise_plate(plate["text"])
+    read.confidence = float(plate["confidence"])
+    read.candidates = _clean_candidates(plate.get("candidates") or [plate])
+    read.state = str(plate["state"]).upper()[:8] if plate.get("state") else None
+    read.state_confidence = _unit(plate.get("state_confidence")) if read.state else None
+    read.vehicle = recognized_vehicle(plate)
+    if plate.get("box"):
+        read.box_x, read.box_y, read.box_w, read.box_h = (int(v) for v in plate["box"])
+
+
+def _write_crop(read: PlateRead, crop: bytes | None, written: list[str]) -> str:
+    """Write the plate crop under the read's own name; return its path ('' without a crop)."""
+    if crop is None:
+        return ""
+    path = storage.read_image_name(read.captured_at, read.uuid, "crop")
+    storage.write_durably(path, crop)
+    written.append(path)
+    return path
+
+
+def _sibling_read(read: PlateRead, number: int) -> PlateRead:
+    """A read for the `number`-th plate of `read`'s photo: the same upload (camera, time, place, photo),
+    done, pointing at `read`. Its key names the upload's read, so it never answers an upload's retry
+    (``_locked_duplicate`` looks only at uploads' own reads)."""
+    sibling = PlateRead(
+        camera_id=read.camera_id, captured_at=read.captured_at, received_at=read.received_at,
+        idempotency_key=f"plate-{number}:{read.uuid}", source=read.source, latitude=read.latitude,
+        longitude=read.longitude, heading=read.heading, origin_agency=read.origin_agency,
+        image_path=read.image_path, source_read_id=read.pk, status=ReadStatus.DONE, attempts=read.attempts,
+        processing_ms=read.processing_ms,
+    )
+    sibling.updated_at = read.updated_at
+    return sibling
 
 
 def _record_failure(read_id: int, error: str) -> None:

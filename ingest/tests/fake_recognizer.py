@@ -10,6 +10,7 @@ from pathlib import Path
 from ingest.synthetic import plate_box
 
 FAKE_TEXT = "7ABC123"
+SECOND_TEXT = "KRN5562"
 CALLS_FILE_ENV = "INGEST_TEST_CALLS_FILE"
 
 
@@ -20,9 +21,30 @@ def recognize(image: bytes) -> list[dict]:
         "text": FAKE_TEXT,
         "confidence": 0.91,
         "box": plate_box(),
-        "candidates": [{"text": FAKE_TEXT, "confidence": 0.91}, {"text": "7A8C123", "confidence": 0.05}],
+        # The reader's next guesses: a plausible look-alike, and junk scored as the real reader scores it
+        # (never stored: ingest.services._clean_candidates).
+        "candidates": [{"text": FAKE_TEXT, "confidence": 0.91}, {"text": "7A8C123", "confidence": 0.12},
+                       {"text": "7A8C1Z3", "confidence": 0.004}],
         "state": "IL",
+        "state_confidence": 0.83,
     }]
+
+
+def two_plates(image: bytes) -> list[dict]:
+    """Two vehicles in one photo, each plate with its own box and state, and junk (a sticker read as
+    ``9C``) that must not become a third read. Works on any photo at least 640 x 400."""
+    [first] = recognize(image)
+    second = {"text": SECOND_TEXT, "confidence": 0.88, "box": [40, 60, 120, 40],
+              "candidates": [{"text": SECOND_TEXT, "confidence": 0.88}], "state": "IN", "state_confidence": 0.76,
+              "vehicle": {"type": "Sedan", "score": 0.71}}
+    junk = {"text": "9C", "confidence": 0.02, "box": [500, 20, 30, 20], "candidates": [], "state": None}
+    return [first, second, junk]
+
+
+def junk_only(image: bytes) -> list[dict]:
+    """A photo without a readable plate: only the junk the real reader makes of stickers and grilles."""
+    return [{"text": "H3", "confidence": 0.03, "box": [10, 10, 20, 12], "candidates": [], "state": None},
+            {"text": "2E", "confidence": 0.6, "box": [100, 10, 20, 12], "candidates": [], "state": None}]
 
 
 def broken(image: bytes) -> list[dict]:

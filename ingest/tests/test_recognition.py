@@ -39,7 +39,9 @@ def test_recognition_stores_plate_candidates_box_crop_and_tells_the_extension_po
         tasks.recognize_read(received.pk)
     read = PlateRead.system_objects.get(pk=received.pk)
     assert (read.status, read.plate, read.state, read.attempts) == (ReadStatus.DONE, "7ABC123", "IL", 1)
-    assert read.confidence == 0.91 and read.candidates[1] == {"text": "7A8C123", "confidence": 0.05}
+    assert read.confidence == 0.91 and read.candidates[1] == {"text": "7A8C123", "confidence": 0.12}
+    assert len(read.candidates) == 2, "the junk candidate scored 0.004 is not stored"
+    assert read.state_confidence == 0.83 and read.source_read_id is None
     assert read.box == [224, 248, 192, 96] and read.processing_ms is not None
     assert read.crop_path.endswith(f"{read.uuid}-crop.jpg")
     crop = check_image((media_root / read.crop_path).read_bytes())
