@@ -35,7 +35,8 @@ def two_plates(image: bytes) -> list[dict]:
     ``9C``) that must not become a third read. Works on any photo at least 640 x 400."""
     [first] = recognize(image)
     second = {"text": SECOND_TEXT, "confidence": 0.88, "box": [40, 60, 120, 40],
-              "candidates": [{"text": SECOND_TEXT, "confidence": 0.88}], "state": "IN", "state_confidence": 0.76,
+              "candidates": [{"text": SECOND_TEXT, "confidence": 0.88}], "state": "IN",
+              "state_confidence": 0.76,
               "vehicle": {"type": "Sedan", "score": 0.71}}
     junk = {"text": "9C", "confidence": 0.02, "box": [500, 20, 30, 20], "candidates": [], "state": None}
     return [first, second, junk]
