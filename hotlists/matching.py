@@ -17,6 +17,10 @@ two index-backed arms:
 
 Only entries that are active and not yet expired take part: an expired entry stops matching (RET-6).
 
+The issuing state counts when both the entry and the read name one: a different state raises the alert
+marked "state differs" for the officer to compare (USE-8), or none, as the policy's
+``state_differs_alerts`` says. A read without a plate ("no plate read") matches nothing.
+
 A read is marked matched (``hotlist_matched_at``) only after its alerts are committed. A worker that
 dies between storing a read and matching it leaves the read unmarked, and ``reads_match_missed``
 (scheduled every minute) matches it later (ING-4).
@@ -36,6 +40,8 @@ from hotlists import audit_actions as actions
 from hotlists import patterns
 from hotlists.models import Alert, HotlistEntry, MatchKind
 from hotlists.reads import read_for_matching, read_mark_matched, reads_unmatched
+from policy.models import StateDiffers
+from policy.selectors import current_policy
 from retention.selectors import is_erroneous
 
 logger = logging.getLogger(__name__)
@@ -123,11 +129,22 @@ def _match_read(read, *, listed_by: datetime | None = None) -> list[Alert]:
     return created
 
 
+@enforces("ING-2", "USE-8")
+def alerting_matches(matches: list[Match]) -> list[Match]:
+    """The matches that raise an alert: all, or (policy ``state_differs_alerts``) those whose state
+    does not differ from the entry's."""
+    if any(match.state_differs for match in matches) and (
+            current_policy().state_differs_alerts == StateDiffers.SUPPRESSED):
+        return [match for match in matches if not match.state_differs]
+    return matches
+
+
 def _raise_alerts(read, *, listed_by: datetime | None) -> list[Alert]:
     """Raise an alert per live entry `read` matches and has none for yet; only entries created by
     `listed_by`, when given."""
     now = timezone.now()
-    matches = find_matches(read.plate, state=read.state, candidates=read.candidates or (), now=now)
+    matches = alerting_matches(find_matches(read.plate, state=read.state, candidates=read.candidates or (),
+                                            now=now))
     if not matches:
         return []
     already = set(Alert.objects.filter(read_id=read.pk).values_list("entry_id", flat=True))

@@ -77,6 +77,12 @@ NEVER_LOOSENS = Direction("A change takes effect at once: it loosens no rule.", 
 SHORTER_OFF_HOURS_LOOSEN = Direction(
     f"Shortening the off-hours {_PROPOSED}; lengthening them takes effect at once.", _off_hours_shortened)
 
+# An alert on a read of another state is mostly about someone else's vehicle: alerting on it again,
+# once suppressed, shows officers more people's plates, so it waits for the public.
+ALERTING_ON_MORE_LOOSENS = _compare(
+    f"Alerting on a plate of another state {_PROPOSED}; suppressing those alerts takes effect at once.",
+    lambda old, new: old == "suppressed" and new != "suppressed")
+
 DIRECTIONS: dict[str, Direction] = {
     # Retention (RET-1, AUD-3)
     "retention_days": HIGHER_LOOSENS,
@@ -128,6 +134,8 @@ DIRECTIONS: dict[str, Direction] = {
     # How long an officer's page waits for a partner's network: who may search, what they must state
     # and what each partner lets them see are unchanged whatever it is (each partner enforces its own).
     "partner_search_timeout_seconds": NEVER_LOOSENS,
+    # Hotlist alerts (ING-2, USE-8)
+    "state_differs_alerts": ALERTING_ON_MORE_LOOSENS,
     # Transparency (RPT-4, CAM-2, USE-9)
     "policy_comment_days": LOWER_LOOSENS,
     "camera_notice_days": LOWER_LOOSENS,

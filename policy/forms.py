@@ -89,6 +89,10 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
                         "ACLU-IL guidelines (audit)"),
     "off_hours_end": ("Searches before this hour (local time) are shown to the auditor as off-hours.",
                       "ACLU-IL guidelines (audit)"),
+    "state_differs_alerts": ("When a read's plate matches a hotlist entry but both name an issuing state and "
+                             "the states differ: raise the alert marked “state differs” for the officer to "
+                             "compare (the default: no hit is missed), or raise none.",
+                             "Oak Park GO 4-68 V.H; Highland Park 427.4(f)"),
     "collected": ("What the system collects, as published on the portal.", "ACLU-IL community checklist"),
     "never_collected": ("What the system never collects or seeks, as published on the portal.",
                         "ACLU-IL guidelines and community checklist"),
@@ -107,7 +111,7 @@ SCALAR_FIELDS = [
     "restrict_to_trusted_networks", "system_use_notice", "policy_comment_days", "camera_notice_days",
     "camera_silent_minutes",
     "hold_review_days", "share_deletion_days", "declaration_max_days", "partner_searches_per_hour",
-    "share_reminder_days", "partner_search_timeout_seconds",
+    "share_reminder_days", "partner_search_timeout_seconds", "state_differs_alerts",
 ]
 
 

@@ -37,6 +37,14 @@ MAX_PARTNER_SEARCHES_PER_HOUR = 200
 MAX_PARTNER_SEARCH_TIMEOUT_SECONDS = 30
 
 
+class StateDiffers(models.TextChoices):
+    """What a read matching a hotlist entry's plate does when both name an issuing state and they differ
+    (USE-8): most often another vehicle with the same characters, sometimes a misread state."""
+
+    MARKED = "marked", "Alert, marked “state differs” (no hit is missed; the officer compares the state)"
+    SUPPRESSED = "suppressed", "No alert (a plate of another state is another vehicle)"
+
+
 @enforces("RET-1", "AUD-3", "ACC-4", "ACC-9", "USE-2", "USE-3", "USE-5", "USE-6", "USE-9")
 class AgencyPolicy(models.Model):
     # Retention (RET-1, AUD-3)
@@ -154,6 +162,11 @@ class AgencyPolicy(models.Model):
         default=60, validators=[MinValueValidator(5), MaxValueValidator(1440)],
         help_text="A camera in service that has neither uploaded nor sent a heartbeat for this long is "
                   "flagged to the administrator and shown as out of service on the portal.")
+    # Hotlist alerts (ING-2, USE-8)
+    state_differs_alerts = models.CharField(
+        "hotlist hit of another state", max_length=16, choices=StateDiffers.choices,
+        default=StateDiffers.MARKED,
+        help_text="When a read and a hotlist entry both name an issuing state and the two differ.")
     collected = models.JSONField(default=defaults.collected)
     never_collected = models.JSONField(default=defaults.never_collected)
 
@@ -191,6 +204,10 @@ class AgencyPolicy(models.Model):
                 condition=models.Q(partner_searches_per_hour__gte=1,
                                    partner_searches_per_hour__lte=MAX_PARTNER_SEARCHES_PER_HOUR),
                 name="partner_search_rate_in_bounds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state_differs_alerts__in=StateDiffers.values),
+                name="state_differs_alerts_known",
             ),
             models.CheckConstraint(
                 condition=models.Q(partner_search_timeout_seconds__gte=1,

@@ -133,3 +133,53 @@ def test_a_read_confirmed_erroneous_raises_no_alert_and_leaves_the_feed(detectiv
     assert (after["unverified"], after["alerts"]) == (0, [])
     Alert.objects.all().delete()
     assert read_match_hotlists(read.pk) == []
+
+
+def _set_state_policy(administrator, value: str):
+    from policy.services import policy_update
+
+    return policy_update(actor=act_as(administrator), changes={"state_differs_alerts": value},
+                         reason="Plates of another state are other vehicles here (test)")
+
+
+@pytest.mark.rule("ING-2")
+@pytest.mark.rule("USE-8")
+def test_by_default_a_read_of_another_state_alerts_marked_state_differs(detective, make_read):
+    add(detective, "7ABC123", state="WI")
+    [alert] = read_match_hotlists(make_read("7ABC123", state="IL").pk)
+    assert alert.state_differs
+
+
+@pytest.mark.rule("ING-2")
+@pytest.mark.rule("USE-8")
+def test_the_policy_may_suppress_alerts_of_another_state_and_only_those(detective, administrator, make_read):
+    change = _set_state_policy(administrator, "suppressed")
+    assert change.in_force is not None and change.proposal is None  # fewer alerts: at once
+    wisconsin = add(detective, "7ABC123", state="WI", case_number="26-000001")
+    illinois = add(detective, "7ABC123", state="IL", case_number="26-000002")
+    unknown_state = add(detective, "7ABC123", case_number="26-000003")
+    raised = read_match_hotlists(make_read("7ABC123", state="IL").pk)
+    assert {alert.entry for alert in raised} == {illinois, unknown_state}
+    assert not any(alert.state_differs for alert in raised)
+    # A read whose state was not told still alerts on every entry: the state is compared only when both
+    # name one.
+    raised = read_match_hotlists(make_read("7ABC123", state=None).pk)
+    assert {alert.entry for alert in raised} == {wisconsin, illinois, unknown_state}
+
+
+@pytest.mark.rule("RPT-4")
+def test_alerting_again_on_another_state_is_proposed_not_applied(detective, administrator, make_read):
+    _set_state_policy(administrator, "suppressed")
+    change = _set_state_policy(administrator, "marked")
+    assert change.in_force is None and change.proposal is not None
+    add(detective, "7ABC123", state="WI")
+    assert read_match_hotlists(make_read("7ABC123", state="IL").pk) == []
+
+
+@pytest.mark.rule("ING-2")
+@pytest.mark.parametrize("text", ["9C", "H3", "2E"])
+def test_a_junk_text_sent_by_a_camera_matches_nothing(detective, make_read, text):
+    add(detective, text)  # an exact entry of that text: it would match if the junk were stored as a plate
+    read = make_read(text)
+    assert read.plate == "" and read_match_hotlists(read.pk) == []
+    assert not Alert.objects.exists()

@@ -62,6 +62,8 @@ LOOSEN = [
     ("system_use_notice", "Welcome."),
     ("felony_exception_purpose", "stolen_vehicle"),
 ]
+# Judged from a policy that suppresses alerts of another state (the default marks them).
+LOOSEN_FROM_SUPPRESSED = [("state_differs_alerts", "marked")]
 
 TIGHTEN = [
     ("retention_days", 14),
@@ -82,6 +84,7 @@ TIGHTEN = [
     ("training_reminder_days", 10),
     ("share_reminder_days", 3),
     ("partner_search_timeout_seconds", 20),
+    ("state_differs_alerts", "suppressed"),
 ]
 
 
@@ -111,3 +114,10 @@ def test_off_hours_are_judged_as_a_window_across_midnight():
     # Moved, not lengthened: 21:00 to 05:00 drops 05:00, so both ends wait for the public.
     assert loosening(before, {**before, "off_hours_start": 21, "off_hours_end": 5}) == {
         "off_hours_start", "off_hours_end"}
+
+
+@pytest.mark.rule("RPT-4")
+@pytest.mark.parametrize(("name", "value"), LOOSEN_FROM_SUPPRESSED)
+def test_alerting_again_on_plates_of_another_state_waits_for_the_public(name, value):
+    before = policy_values(AgencyPolicy(state_differs_alerts="suppressed"))
+    assert loosening(before, {**before, name: value}) == {name}
