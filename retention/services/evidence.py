@@ -88,9 +88,13 @@ def _read_record(read: PlateRead, images: dict[str, str], erroneous: bool) -> di
         "received_at": read.received_at.isoformat(),
         "plate": read.plate,
         "state": read.state,
+        "state_confidence": read.state_confidence,
         "confidence": read.confidence,
         "candidates": read.candidates,
         "box": read.box,
+        # Another plate of the same photo: the upload's read (the photo is the same file).
+        "source_read_id": read.source_read_id,
+        "vehicle": read.vehicle,
         "latitude": str(read.latitude) if read.latitude is not None else None,
         "longitude": str(read.longitude) if read.longitude is not None else None,
         "heading": read.heading,

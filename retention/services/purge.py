@@ -32,7 +32,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -173,8 +173,16 @@ def _prune_empty_parents(day: date) -> None:
             return
 
 
-def _held_in(table: str, start: datetime, end: datetime) -> list[tuple[int, str]]:
-    """Return (id, uuid) of the reads in `table` captured in [start, end) that an active hold covers.
+def _kept_files(held: list[tuple[int, str, str]]) -> frozenset[str]:
+    """The file-name prefixes a held day keeps: each held read's own files (named by its uuid), and its
+    photo by name, which another plate's read of the same upload may hold (named by the upload's read)."""
+    return frozenset({read_uuid for _, read_uuid, _ in held}
+                     | {PurePosixPath(photo).name for *_, photo in held if photo})
+
+
+def _held_in(table: str, start: datetime, end: datetime) -> list[tuple[int, str, str]]:
+    """Return (id, uuid, image path) of the reads in `table` captured in [start, end) that an active
+    hold covers.
 
     Looks at the holds first (small tables, indexed), then fetches only the matching reads, so a day
     without holds costs two index probes, whatever its size.
@@ -197,9 +205,10 @@ def _held_in(table: str, start: datetime, end: datetime) -> list[tuple[int, str]
             params += [plate, window_start, window_end]
         if not ids and not windows:
             return []
-        cursor.execute(f"SELECT id, uuid FROM {_quote(table)} WHERE captured_at >= %s AND captured_at < %s "
-                       f"AND ({' OR '.join(conditions)})", [start, end, *params])
-        return [(row[0], str(row[1])) for row in cursor.fetchall()]
+        cursor.execute(f"SELECT id, uuid, image_path FROM {_quote(table)} "
+                       f"WHERE captured_at >= %s AND captured_at < %s AND ({' OR '.join(conditions)})",
+                       [start, end, *params])
+        return [(row[0], str(row[1]), row[2]) for row in cursor.fetchall()]
 
 
 def _count(table: str) -> int:
@@ -236,7 +245,7 @@ def _purge_whole_day(day: date) -> DayOutcome:
         take_retention_lock()
         held = _held_in(table, start, end)
         total = _count(table)
-        keep = frozenset(read_uuid for _, read_uuid in held)
+        keep = _kept_files(held)
         if not held:
             # Constant time: the directory leaves the media tree in one rename; unlinked after commit.
             trash = _move_to_trash(day)
@@ -244,7 +253,7 @@ def _purge_whole_day(day: date) -> DayOutcome:
             outcome = DayOutcome(day, "dropped", rows=total)
         elif total > len(held):
             files = _remove_files(storage.day_directory(day), keep)
-            _swap_partition(table, day, [read_id for read_id, _ in held])
+            _swap_partition(table, day, [read_id for read_id, *_ in held])
             outcome = DayOutcome(day, "held-kept", rows=total - len(held), files=files, held=len(held))
         else:
             files = _remove_files(storage.day_directory(day), keep)
@@ -266,7 +275,8 @@ def _purge_partial_day(day: date, cutoff: datetime) -> DayOutcome:
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             take_retention_lock()
-            held_ids = [read_id for read_id, _ in _held_in(table, start, cutoff)]
+            held = _held_in(table, start, cutoff)
+            held_ids, kept_photos = [read_id for read_id, *_ in held], {photo for *_, photo in held if photo}
             cursor.execute(
                 f"SELECT id, image_path, crop_path FROM {_quote(table)} "
                 "WHERE captured_at < %s AND NOT (id = ANY(%s)) ORDER BY id LIMIT %s",
@@ -277,6 +287,8 @@ def _purge_partial_day(day: date, cutoff: datetime) -> DayOutcome:
                 return outcome
             for _, *paths in rows:
                 for relative in paths:
+                    if relative in kept_photos:  # the photo of another plate's read, held
+                        continue
                     if relative and storage.absolute_path(relative).exists():
                         storage.absolute_path(relative).unlink()
                         outcome.files += 1
