@@ -88,6 +88,7 @@ def _summary(view: AlertView) -> dict:
         "state": read.state if read else "",
         "entry_plate": alert.entry.plate_pattern,
         "entry_state": alert.entry.state,
+        "state_differs": alert.state_differs,
         "reason": alert.entry.reason,
         "priority": alert.entry.get_priority_display(),
         "match": alert.get_match_kind_display(),

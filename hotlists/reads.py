@@ -23,14 +23,20 @@ class AlertRead:
     candidates: list
     image_path: str
     crop_path: str
+    state_confidence: float | None
+    vehicle: dict  # what the camera's reader said of the vehicle (ingest.vehicle), for USE-8
+    box: list[int] | None  # where in the photo this read's plate is (a photo may show several)
+    source_read_id: int | None
 
 
 _FIELDS = ("id", "plate", "state", "confidence", "captured_at", "camera_id", "candidates", "image_path",
-           "crop_path")
+           "crop_path", "state_confidence", "vehicle", "box_x", "box_y", "box_w", "box_h", "source_read_id")
 
 
 def _as_alert_read(row: dict) -> AlertRead:
-    return AlertRead(**{**row, "state": row["state"] or "", "candidates": row["candidates"] or []})
+    box = [row.pop(name) for name in ("box_x", "box_y", "box_w", "box_h")]
+    return AlertRead(**{**row, "state": row["state"] or "", "candidates": row["candidates"] or [],
+                        "vehicle": row["vehicle"] or {}, "box": box if box[0] is not None else None})
 
 
 def read_for_matching(read_id: int) -> PlateRead | None:

@@ -87,6 +87,10 @@
     item.setAttribute("data-alert-id", alert.id);
     var plate = alert.plate ? alert.plate + (alert.state ? " (" + alert.state + ")" : "") : alert.entry_plate;
     item.appendChild(text("strong", "alert-banner-title", "Hotlist alert: " + plate));
+    if (alert.state_differs) {
+      item.appendChild(text("span", "status-tag", "State differs: read " + alert.state + ", entry " +
+        alert.entry_state));
+    }
     item.appendChild(text("span", "", " " + alert.reason + " · " + alert.priority + " priority · " +
       alert.match + " · " + alert.camera + " at " + alert.captured_at + ". Verify before acting."));
     var link = text("a", "button", "Verify now");
@@ -98,7 +102,8 @@
     dismiss.addEventListener("click", function () { item.remove(); });
     item.appendChild(dismiss);
     list.insertBefore(item, list.firstChild);
-    live.textContent = "New hotlist alert: " + plate + ", " + alert.reason + ", " + alert.camera + ".";
+    live.textContent = "New hotlist alert: " + plate + (alert.state_differs ? ", state differs" : "") + ", " +
+      alert.reason + ", " + alert.camera + ".";
     return true;
   }
 
