@@ -6,4 +6,5 @@ from pathlib import Path
 from config.settings.test import *  # noqa: F403
 
 MEDIA_ROOT = Path(os.environ["INGEST_TEST_MEDIA_ROOT"])
-INGEST_RECOGNIZER = "ingest.tests.fake_recognizer.worker_recognize"
+# A test may name another stand-in (e.g. two plates in one photo) through the environment.
+INGEST_RECOGNIZER = os.environ.get("INGEST_TEST_RECOGNIZER", "ingest.tests.fake_recognizer.worker_recognize")
