@@ -18,6 +18,9 @@ def value_text(name: str, value, *, public: bool = False) -> str:
         return f"{len(value)} network{pluralize(len(value))} (addresses not published)"
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    choices = dict(AgencyPolicy._meta.get_field(name).choices or ())
+    if value in choices:  # a choice reads as its label, e.g. what an alert of another state does
+        return str(choices[value])
     if isinstance(value, list):
         return "; ".join(_entry_text(entry) for entry in value) or "—"
     return str(value) if value not in ("", None) else "—"

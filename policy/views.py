@@ -15,7 +15,7 @@ from audit.context import Actor
 from core.errors import ApplicationError
 from policy.forms import EXPLANATIONS, DecisionForm, PolicyForm
 from policy.models import AgencyPolicy
-from policy.presentation import change_rows, field_label, value_entries
+from policy.presentation import change_rows, field_label, value_entries, value_text
 from policy.roles import Capability, Role, capability_table
 from policy.selectors import current_policy, policy_change_get, policy_changes_waiting
 from policy.services import (
@@ -30,9 +30,15 @@ from policy.services import (
 _PROPOSAL_READERS = (Capability.MANAGE_RETENTION, Capability.APPROVE_POLICY_TEXT, Capability.READ_REPORTS)
 
 
+def _shown(policy: AgencyPolicy, name: str):
+    """The value as the page shows it: a choice by its label, anything else as it is."""
+    value = getattr(policy, name)
+    return value_text(name, value) if AgencyPolicy._meta.get_field(name).choices else value
+
+
 def _values(policy: AgencyPolicy) -> list[dict]:
     field_labels = {field.name: field.verbose_name for field in AgencyPolicy._meta.fields}
-    return [{"name": name, "label": field_labels[name].capitalize(), "value": getattr(policy, name),
+    return [{"name": name, "label": field_labels[name].capitalize(), "value": _shown(policy, name),
              "list": value_entries(getattr(policy, name)), "explanation": explanation, "source": source}
             for name, (explanation, source) in EXPLANATIONS.items()]
 

@@ -118,3 +118,22 @@ def test_the_policy_page_shows_lists_as_lists_not_python(make_verified_client):
     assert escape(", ".join(first["terms"])) in prohibited
     vague = page[page.index('id="value-vague_descriptions"'):]
     assert escape(", ".join(policy.vague_descriptions)) in vague[:vague.index("</tr>")]
+
+
+@pytest.mark.rule("RPT-4")
+@pytest.mark.rule("USE-8")
+def test_the_administrator_chooses_what_an_alert_of_another_state_does(make_verified_client):
+    client = make_verified_client(Role.ADMINISTRATOR)
+    page = client.get("/policy/").content.decode()
+    assert "Hotlist hit of another state" in page and escape("Alert, marked “state differs”") in page
+    response = client.post("/policy/edit/", {**_form(client), "state_differs_alerts": "suppressed",
+                                             "reason": "Another state's plate is another vehicle here"})
+    assert response.status_code == 302 and current_policy().state_differs_alerts == "suppressed"
+    assert not PolicyChangeProposal.objects.exists()  # fewer alerts: in force at once
+    response = client.post("/policy/edit/", {**_form(client), "state_differs_alerts": "marked",
+                                             "reason": "Miss no hit"})
+    assert response.status_code == 302 and current_policy().state_differs_alerts == "suppressed"
+    assert PolicyChangeProposal.objects.get().changes == {"state_differs_alerts": "marked"}
+    refused = client.post("/policy/edit/", {**_form(client), "state_differs_alerts": "sometimes",
+                                            "reason": "x"})
+    assert refused.status_code == 400 and current_policy().state_differs_alerts == "suppressed"
