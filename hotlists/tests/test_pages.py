@@ -1,10 +1,16 @@
 """The hotlist and alert pages: thin edges over the services, gated by role."""
+import re
+from html import unescape
+
 import pytest
 from django.utils import timezone
 
 from hotlists.matching import read_match_hotlists
 from hotlists.models import Alert, HotlistEntry
 from hotlists.tests.conftest import audit_rows
+from ingest.formats import parse_openalpr_group
+from ingest.services import read_accept
+from ingest.tests.test_real_clients import recorded_group
 from policy.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +113,23 @@ def test_the_inbox_lists_alerts_by_the_time_of_their_reads_newest_first(detectiv
     page = officer_client.get("/hotlists/alerts/").content.decode()
     shown = [page.index(f"/hotlists/alerts/{alert.pk}/") for alert in alerts]
     assert shown[1] < shown[0] < shown[2]
+
+
+@pytest.mark.rule("USE-8")
+def test_the_alert_shows_both_states_and_the_vehicle_the_camera_described(detective_client, officer_client,
+                                                                         camera):
+    add_entry(detective_client, "A424761")  # listed for IL; the agent read an Indiana plate
+    group = parse_openalpr_group(recorded_group())
+    read = read_accept(camera=camera, photo=group.vehicle, captured_at=group.captured_at,
+                       idempotency_key=group.idempotency_key, edge=group.reading).read
+    [alert] = read_match_hotlists(read.pk)
+    assert alert.state_differs
+    poll = officer_client.get("/hotlists/alerts/poll/", {"after": 0}).json()
+    assert poll["alerts"][0]["state_differs"] and poll["alerts"][0]["state"] == "IN"
+    html = officer_client.get(f"/hotlists/alerts/{alert.pk}/").content.decode()
+    page = unescape(re.sub(r"<[^>]+>", "", html))
+    assert "State differs: the camera read a plate of IN (91 % sure); the entry is for IL." in page
+    assert "Colour: white (38 %) · Make: kenworth (40 %) · Make and model: iveco daily (18 %)" in page
+    assert "Body type: tractor-trailer (100 %)" in page and "Blue Honda Civic" in page  # the entry's
+    inbox = officer_client.get("/hotlists/alerts/").content.decode()
+    assert "State differs" in inbox

@@ -96,3 +96,45 @@ def test_the_read_offers_only_what_the_role_may_do(make_verified_client, read):
     assert page.status_code == 200
     assert not any(text.startswith(("Place an evidence hold", "Report read", "Back to results"))
                    for text in _links(page))
+
+
+def _text(response) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", response.content.decode()))
+
+
+KENWORTH = {"colour": {"name": "white", "confidence": 0.3768},
+            "make": {"name": "kenworth", "confidence": 0.4033},
+            "make_model": {"name": "iveco_daily", "confidence": 0.1842},
+            "body_type": {"name": "tractor-trailer", "confidence": 0.9963}}
+
+
+@pytest.mark.rule("USE-8")
+def test_the_read_page_shows_the_state_and_the_vehicle_the_camera_described(make_verified_client):
+    camera = make_camera("Lake & Harlem")
+    first = make_read(camera=camera, plate="A424761", state="IN", state_confidence=0.914, vehicle=KENWORTH,
+                      box_x=270, box_y=125, box_w=102, box_h=56)
+    second = make_read(camera=camera, plate="KRN5562", captured_at=first.captured_at, source_read_id=first.pk,
+                       box_x=40, box_y=60, box_w=120, box_h=40)
+    officer = make_verified_client(Role.OFFICER)
+    _justify(officer)
+    officer.get("/search/canvass/", {"latitude": "41.885", "longitude": "-87.785", "radius_m": "300"})
+    page = _text(officer.get(f"/search/reads/{first.pk}/"))
+    assert "IN (91 % sure)" in page
+    assert "Colour: white" in page and "Make: kenworth" in page and "Make and model: iveco daily" in page
+    assert "Body type: tractor-trailer (100 %)" in page and "at 270, 125 (102 × 56 px)" in page
+    other = _text(officer.get(f"/search/reads/{second.pk}/"))
+    assert "at 40, 60 (120 × 40 px); the photo shows several plates" in other
+    assert "not described by the camera" in other and "IN (91" not in other
+
+
+@pytest.mark.rule("ING-1")
+def test_a_read_without_a_plate_is_listed_by_a_canvass_as_no_plate_read(make_verified_client):
+    camera = make_camera("Lake & Harlem")
+    nothing = make_read(camera=camera, plate="", confidence=None)
+    officer = make_verified_client(Role.OFFICER)
+    _justify(officer)
+    listing = officer.get("/search/canvass/", {"latitude": "41.885", "longitude": "-87.785",
+                                               "radius_m": "300"})
+    assert "No plate read" in listing.content.decode()
+    page = officer.get(f"/search/reads/{nothing.pk}/").content.decode()
+    assert f"Read {nothing.pk}: <span class=\"no-plate\">No plate read</span>" in page
