@@ -238,10 +238,12 @@ def queue_recognition(read_id: int) -> bool:
 
 
 def camera_read_status(*, camera: Camera, read_id: int) -> str:
-    """Return the processing status of one of `camera`'s own reads, and nothing of what was read: the
-    status column alone is loaded, so no plate can slip into a camera's receipt (ingest/views.py)."""
-    status = PlateRead.system_objects.filter(pk=read_id, camera_id=camera.pk).values_list(
-        "status", flat=True).first()
+    """Return the processing status of one of `camera`'s own uploads, and nothing of what was read: the
+    status column alone is loaded, so no plate can slip into a camera's receipt (ingest/views.py). The
+    further plates found in an upload's photo are not uploads: a camera asking for one learns nothing,
+    not even that its photo showed more than one plate."""
+    status = PlateRead.system_objects.filter(pk=read_id, camera_id=camera.pk, source_read_id__isnull=True
+                                             ).values_list("status", flat=True).first()
     if status is None:
         raise NotFound("This camera has no read with that id.")
     return status

@@ -99,6 +99,9 @@ def test_a_rerun_or_a_redelivered_upload_adds_no_read(client, cam, media_root, t
     sibling = reads_by_id()[1]
     other = upload(client, cam, key=sibling.idempotency_key)
     assert other.status_code == 202 and other.json()["read_id"] not in (upload_id, sibling.pk)
+    # Nor does the camera learn that its photo showed a second plate.
+    assert client.get(f"/api/v1/cameras/reads/{upload_id}/", **cam.auth).json()["status"] == "done"
+    assert client.get(f"/api/v1/cameras/reads/{sibling.pk}/", **cam.auth).status_code == 404
 
 
 @pytest.mark.rule("ING-1")
