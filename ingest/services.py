@@ -287,9 +287,15 @@ def read_recognize(*, read_id: int) -> list[dict] | None:
 
 @enforces("ING-1")
 def plausible_plates(plates: list[dict]) -> list[dict]:
-    """The recognizer's plates whose text may be a plate (``plate_is_plausible``), in its order."""
-    return [plate for plate in plates
-            if plate_is_plausible(normalise_plate(plate.get("text")), _unit(plate.get("confidence")))]
+    """The recognizer's plates whose text may be a plate (``plate_is_plausible``), in its order; a text
+    found twice is one plate seen twice (one vehicle cannot be two reads of the same photo), kept once."""
+    kept, seen = [], set()
+    for plate in plates:
+        text = normalise_plate(plate.get("text"))
+        if text not in seen and plate_is_plausible(text, _unit(plate.get("confidence"))):
+            seen.add(text)
+            kept.append(plate)
+    return kept
 
 
 def _start_processing(read_id: int) -> PlateRead | None:

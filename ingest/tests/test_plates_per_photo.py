@@ -207,3 +207,10 @@ def test_the_plate_recognizer_endpoint_returns_no_plate_and_stores_no_junk(
     assert texts == {FAKE_TEXT, "7A8C123", SECOND_TEXT}  # neither 9C nor the 0.004 reading
     status = client.get(response.json()["status_url"], HTTP_AUTHORIZATION=f"Token {cam.key}")
     assert status.json()["status"] == "done" and FAKE_TEXT.encode() not in status.content
+
+
+def test_only_plausible_plates_count_and_a_plate_seen_twice_counts_once():
+    plates = [{"text": "7abc-123", "confidence": 0.9}, {"text": "9C", "confidence": 0.9},
+              {"text": "KRN5562", "confidence": 0.05}, {"text": "7ABC123", "confidence": 0.6},
+              {"text": "ZX9Q14", "confidence": 0.4}]
+    assert [plate["text"] for plate in services.plausible_plates(plates)] == ["7abc-123", "ZX9Q14"]
