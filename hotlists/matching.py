@@ -135,7 +135,9 @@ def alerting_matches(matches: list[Match]) -> list[Match]:
     does not differ from the entry's."""
     if any(match.state_differs for match in matches) and (
             current_policy().state_differs_alerts == StateDiffers.SUPPRESSED):
-        return [match for match in matches if not match.state_differs]
+        kept = [match for match in matches if not match.state_differs]
+        logger.info("%d match(es) of another state suppressed by the policy", len(matches) - len(kept))
+        return kept
     return matches
 
 
@@ -162,7 +164,8 @@ def _raise_alerts(read, *, listed_by: datetime | None) -> list[Alert]:
                 audit_record(actor=MATCHING_ACTOR, action=actions.READ_MATCHED, case_number=entry.case_number,
                              reason=entry.reason[:300],
                              targets=[f"read:{read.pk}", f"alert:{alert.pk}", f"hotlist-entry:{entry.pk}"],
-                             description=f"{match.kind} match, hotlist {entry.hotlist_id}")
+                             description=f"{match.kind} match, hotlist {entry.hotlist_id}"
+                                         + (", state differs" if match.state_differs else ""))
         except IntegrityError:  # a concurrent call raised it first
             continue
         created.append(alert)

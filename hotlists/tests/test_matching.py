@@ -148,6 +148,8 @@ def test_by_default_a_read_of_another_state_alerts_marked_state_differs(detectiv
     add(detective, "7ABC123", state="WI")
     [alert] = read_match_hotlists(make_read("7ABC123", state="IL").pk)
     assert alert.state_differs
+    [row] = audit_rows("hotlist.read_matched")
+    assert row.description.endswith("state differs")  # the auditor sees it too
 
 
 @pytest.mark.rule("ING-2")
