@@ -62,6 +62,11 @@ def test_an_alert_whose_state_differs_is_shown_and_verified_by_the_officer(new_p
     expect(page.locator("#read-vehicle")).to_contain_text("Body type: sedan")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.plate-crop, .plate-photo')].every(i => i.naturalWidth > 0)")
+    # The photo shows two vehicles: this alert's plate (at 40, 60 of the 640 x 400 photo) is outlined.
+    outline = page.locator(".plate-box-frame .plate-box")
+    expect(outline).to_be_visible()
+    assert outline.evaluate("m => [m.style.left, m.style.top, m.style.width, m.style.height]") == [
+        "6.25%", "15%", "18.75%", "10%"]
     assert_accessible(page, "an alert whose state differs")
 
     page.get_by_role("group", name="Do the plate characters").get_by_label("Yes, it matches").check()
@@ -82,3 +87,5 @@ def test_an_alert_whose_state_differs_is_shown_and_verified_by_the_officer(new_p
     page.get_by_role("link", name=f"Open read {alert.read_id}").click()
     expect(page.locator("#read-state")).to_contain_text("IN (76 % sure)")
     expect(page.locator("#read-box")).to_contain_text("several plates")
+    expect(page.locator(".read-images .plate-box")).to_be_visible()
+    assert_accessible(page, "the read of the second plate of a photo")
