@@ -5,6 +5,7 @@ know: the audit rows, the lockout count, and the sign-in bookkeeping of `account
 """
 from django.contrib import messages
 from django.db import transaction
+from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django_otp_webauthn import exceptions, views
 from django_otp_webauthn.helpers import WebAuthnHelper
 
 from accounts import passkeys
-from accounts.events import signin_second_factor_failed, signin_second_factor_passed
+from accounts.events import second_factor_locked_out, signin_second_factor_failed, signin_second_factor_passed
 from audit.context import Actor
 from core.errors import ApplicationError
 
@@ -51,6 +52,11 @@ class PasskeyRegistrationComplete(views.CompleteCredentialRegistrationView):
 
 class PasskeyVerificationComplete(views.CompleteCredentialAuthenticationView):
     """A passkey instead of a code at the second-factor step; a failure counts like a wrong code."""
+
+    def post(self, *args, **kwargs):
+        if second_factor_locked_out(self.request):
+            return JsonResponse({"detail": "Account locked.", "code": "locked_out"}, status=403)
+        return super().post(*args, **kwargs)
 
     def complete_auth(self, device):
         signin_second_factor_passed(self.request, device)
