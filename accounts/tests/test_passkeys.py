@@ -234,3 +234,28 @@ def test_a_locked_account_checks_no_passkey_at_the_second_factor_step(half_signe
     assert "_auth_user_id" not in client.session
     assert not audit_rows("auth.mfa_failed", actor_user=user)  # refused before any assertion is checked
     assert not audit_rows("auth.mfa_ok", actor_user=user)
+
+
+NESTED_PAST_THE_RECURSION_LIMIT = '{"a":' * 5000 + "1" + "}" * 5000
+
+
+@pytest.mark.rule("ACC-4")
+def test_a_passkey_answer_nested_past_the_recursion_limit_is_a_failed_passkey_not_a_server_error(
+    half_signed_in
+):
+    client, user = half_signed_in, half_signed_in.user
+    for url in ("/accounts/passkeys/verify/begin/", "/accounts/passkeys/verify/complete/"):
+        response = client.post(url, NESTED_PAST_THE_RECURSION_LIMIT, content_type="application/json")
+        assert response.status_code == 400 and response.json()["code"] == "malformed_request"
+    assert len(audit_rows("auth.mfa_failed", actor_user=user)) == 1  # the complete step counts it
+
+
+@pytest.mark.rule("ACC-3")
+@pytest.mark.parametrize("url", ["/accounts/passkeys/register/begin/",
+                                 "/accounts/passkeys/register/complete/"])
+def test_a_registration_body_nested_past_the_recursion_limit_is_refused_not_a_server_error(
+    verified_client, url
+):
+    response = verified_client.post(url, NESTED_PAST_THE_RECURSION_LIMIT, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "malformed_request"
+    assert not WebAuthnCredential.objects.exists()

@@ -17,6 +17,7 @@ from accounts import passkeys
 from accounts.events import second_factor_locked_out, signin_second_factor_failed, signin_second_factor_passed
 from audit.context import Actor
 from core.errors import ApplicationError
+from core.strict_json import strict_loads
 
 
 def script_config(request) -> dict:
@@ -32,6 +33,29 @@ def script_config(request) -> dict:
     }
 
 
+class _StrictJsonBody:
+    """The library's body parsing, but strict (core.strict_json): a body nested past the recursion limit
+    is a malformed request (at the verify step, a failed passkey), never a server error."""
+
+    def _parse_request_data(self, request):
+        if request.content_type.split(";", 1)[0] != "application/json":
+            return request.POST
+        if not request.body:
+            return {}
+        try:
+            return strict_loads(request.body)
+        except ValueError as error:
+            raise exceptions.MalformedRequest() from error
+
+
+class PasskeyVerificationBegin(_StrictJsonBody, views.BeginCredentialAuthenticationView):
+    pass
+
+
+class PasskeyRegistrationBegin(_StrictJsonBody, views.BeginCredentialRegistrationView):
+    pass
+
+
 class _AuditedRegistrationHelper(WebAuthnHelper):
     def register_complete(self, user, state, data):
         with transaction.atomic():
@@ -40,7 +64,7 @@ class _AuditedRegistrationHelper(WebAuthnHelper):
         return passkey
 
 
-class PasskeyRegistrationComplete(views.CompleteCredentialRegistrationView):
+class PasskeyRegistrationComplete(_StrictJsonBody, views.CompleteCredentialRegistrationView):
     def get_helper(self):
         return _AuditedRegistrationHelper(request=self.request)
 
@@ -50,7 +74,7 @@ class PasskeyRegistrationComplete(views.CompleteCredentialRegistrationView):
         return response
 
 
-class PasskeyVerificationComplete(views.CompleteCredentialAuthenticationView):
+class PasskeyVerificationComplete(_StrictJsonBody, views.CompleteCredentialAuthenticationView):
     """A passkey instead of a code at the second-factor step; a failure counts like a wrong code."""
 
     def post(self, *args, **kwargs):
