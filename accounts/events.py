@@ -82,6 +82,8 @@ def signin_password(request, *, username: str, password: str, notice_acknowledge
 def signin_second_factor(request, *, token: str) -> bool:
     """Verify a TOTP or backup code for the signed-in user; failures count towards the lockout."""
     user = request.user
+    if second_factor_locked_out(request):
+        return False
     token = token.strip().replace(" ", "")
     for device in devices_for_user(user, confirmed=True):
         if token and device.verify_token(token):
@@ -89,6 +91,24 @@ def signin_second_factor(request, *, token: str) -> bool:
             return True
     signin_second_factor_failed(request, reason="Wrong or reused code.")
     return False
+
+
+@enforces("ACC-4")
+def second_factor_locked_out(request) -> bool:
+    """Whether the half-signed-in person's account is locked; if it is, end the session.
+
+    Asked before any code or passkey is checked. A session that passed the password before the
+    lockout (opened beforehand, or many of them side by side) must not go on guessing codes after it,
+    nor complete the sign-in and so release, by the reset below, a lockout only an administrator
+    releases. django-axes' middleware then answers with its lockout page.
+    """
+    username = request.user.username
+    if not AxesProxyHandler.is_locked(request, {"username": username}):
+        return False
+    request.axes_locked_out = True
+    request.axes_credentials = {"username": username}
+    logout(request)
+    return True
 
 
 @enforces("ACC-3", "ACC-4")

@@ -1,5 +1,4 @@
 from django.urls import path
-from django_otp_webauthn.views import BeginCredentialAuthenticationView, BeginCredentialRegistrationView
 
 from accounts.views import me, passkeys, people, signin
 
@@ -11,10 +10,10 @@ urlpatterns = [
     path("mfa/setup/", signin.mfa_setup_view, name="mfa_setup"),
     path("logout/", signin.logout_view, name="logout"),
     # Passkeys: the JSON endpoints of django-otp-webauthn's scripts (a second factor only)
-    path("passkeys/verify/begin/", BeginCredentialAuthenticationView.as_view(), name="passkey_verify_begin"),
+    path("passkeys/verify/begin/", passkeys.PasskeyVerificationBegin.as_view(), name="passkey_verify_begin"),
     path("passkeys/verify/complete/", passkeys.PasskeyVerificationComplete.as_view(),
          name="passkey_verify_complete"),
-    path("passkeys/register/begin/", BeginCredentialRegistrationView.as_view(),
+    path("passkeys/register/begin/", passkeys.PasskeyRegistrationBegin.as_view(),
          name="passkey_register_begin"),
     path("passkeys/register/complete/", passkeys.PasskeyRegistrationComplete.as_view(),
          name="passkey_register_complete"),

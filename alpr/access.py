@@ -63,6 +63,7 @@ DEFAULT_WINDOW = timedelta(days=7)
 # How far a canvass reaches is the policy's (``canvass_max_hours``, ``canvass_max_radius_m``).
 CANVASS_DEFAULT_WINDOW = timedelta(hours=2)
 CANVASS_MIN_RADIUS_M = 10
+CANVASS_DEFAULT_RADIUS_M = 300
 MIN_ONE_EDIT_LENGTH = 4
 IMAGE_KINDS = ("crop", "full")
 # A window may end this far past our clock: the asking clock (a browser, a partner's server) may run ahead.
@@ -302,6 +303,11 @@ def plate_reads_canvass(*, actor: Actor, justification, latitude: float, longitu
                          targets=_read_targets(result.rows), **justification.audit_fields())
             _reads_listed(justification, result.rows)
     return SearchResults(page=result, number=number, per_page=per_page, window=window, query=query)
+
+
+def canvass_default_radius(policy) -> int:
+    """Return the radius of a canvass that names none: the usual one, or the policy's widest if smaller."""
+    return min(CANVASS_DEFAULT_RADIUS_M, policy.canvass_max_radius_m)
 
 
 def canvass_windows(policy) -> tuple[timedelta, timedelta]:

@@ -309,15 +309,33 @@ class FlagsSinceReview:
     last_review: dt.datetime | None  # None: this reader has never read them
 
 
+# Filters that leave flagged entries out of a reading: reading the flagged entries of one person, action,
+# outcome, case or justification, or up to a past day, is not reading them all.
+_NARROWING_FILTERS = ["date_to", "person", "action", "outcome", "case_number", "entries_of_justification"]
+
+
+def _last_review(user) -> dt.datetime | None:
+    """When `user` last read every flagged entry not yet reviewed: a reading of the flagged entries with
+    no narrowing filter, starting (``date_from``) no later than the day of the review before it."""
+    readings = (AuditEvent.objects.filter(actor_user=user, action=AUDIT_LOG_VIEWED.code,
+                                          outcome=Outcome.ALLOWED, query__flagged=True)
+                .exclude(query__has_any_keys=_NARROWING_FILTERS)
+                .order_by("occurred_at").values_list("occurred_at", "query"))
+    last = None
+    for occurred_at, query in readings.iterator():
+        starts = query.get("date_from")
+        if starts is None or (last is not None and starts <= timezone.localtime(last).date().isoformat()):
+            last = occurred_at
+    return last
+
+
 def flags_since_last_review(*, user) -> FlagsSinceReview:
     """Count the flagged entries written after `user` last read the log filtered to flagged entries.
 
     A number for the start page: reading the entries themselves stays on the audited log page, and
     that reading (``audit.log_viewed`` with ``flagged``) is what moves the mark.
     """
-    last_review = (AuditEvent.objects.filter(actor_user=user, action=AUDIT_LOG_VIEWED.code,
-                                             outcome=Outcome.ALLOWED, query__flagged=True)
-                   .order_by("-occurred_at").values_list("occurred_at", flat=True).first())
+    last_review = _last_review(user)
     flagged = AuditEvent.objects.filter(flagged=True)
     if last_review is not None:
         flagged = flagged.filter(occurred_at__gt=last_review)

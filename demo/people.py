@@ -22,6 +22,7 @@ STAFF = [
     {"username": "twright", "full_name": "Taylor Wright", "badge_number": "OB-3", "role": Role.OVERSIGHT},
     {"username": "rnguyen", "full_name": "Riley Nguyen", "badge_number": "REC-22", "role": Role.RECORDS},
 ]
+DEMO_DEVICE_NAME = "Demo authenticator"
 PENDING = {"username": "kowens", "full_name": "Kai Owens", "badge_number": "4502", "role": Role.OFFICER}
 
 
@@ -41,7 +42,7 @@ def demo_totp_secret(username: str) -> str:
 
 def demo_totp_device(user) -> TOTPDevice:
     device, _ = TOTPDevice.objects.get_or_create(
-        user=user, name="Demo authenticator",
+        user=user, name=DEMO_DEVICE_NAME,
         defaults={"key": demo_totp_key(user.username).hex(), "confirmed": True, "tolerance": 0},
     )
     return device

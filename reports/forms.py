@@ -1,6 +1,7 @@
 """Forms of the staff pages and the public portal. Validation of policy lives in the services."""
 
 from django import forms
+from django.utils import timezone
 
 from alpr.models import Camera, CameraKind, CameraStatus
 from hotlists.models import RaceEthnicity
@@ -199,18 +200,27 @@ class GenerateReportForm(forms.Form):
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(kind.code, kind.title) for kind in kinds]
-        months = ended_months()
-        self.fields["month"].widget.choices = [(period.slug, period.label) for period in months]
-        self.fields["month"].initial = months[0].slug
+        self.months = ended_months()
+        self.fields["month"].widget.choices = [(period.slug, period.label) for period in self.months]
+        self.fields["month"].initial = self.months[0].slug
 
     def clean_month(self):
+        """A month from the oldest offered to this one. This month (or its quarter) goes on to the
+        report service, which says when it can be generated; a later one has not begun, and an older
+        one's report would state zeros for what the audit log no longer holds."""
         value = self.cleaned_data["month"]
         try:
             year, number = (int(part) for part in value.split("-"))
-            if not 1 <= number <= 12 or year < 2000:
+            if not 1 <= number <= 12:
                 raise ValueError
         except ValueError:
             raise forms.ValidationError("Enter a month as YYYY-MM.") from None
+        oldest, today = self.months[-1].first, timezone.localdate()
+        if (year, number) > (today.year, today.month):
+            raise forms.ValidationError("That month has not begun yet: choose one from the list.")
+        if (year, number) < (oldest.year, oldest.month):
+            raise forms.ValidationError(f"The audit log no longer covers that month (it keeps "
+                                        f"{oldest:%B %Y} onwards): choose one from the list.")
         return year, number
 
 

@@ -211,7 +211,8 @@ def flag_read(request, read_id: int):
         else:
             messages.success(request, "Thank you: the flag goes to the system administrator for review.")
             back = request.POST.get("next", "")
-            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                        require_https=request.is_secure()):
                 return redirect(back)
             return redirect("retention:my_flags")
     read = access.plate_read_get(actor=actor, justification=justification, read_id=read_id)

@@ -3,7 +3,7 @@ audit, so nothing here refuses a search (a refusal must reach the audit log)."""
 from django import forms
 
 from alpr import plates
-from alpr.access import CANVASS_MIN_RADIUS_M, SearchMode, canvass_windows
+from alpr.access import CANVASS_MIN_RADIUS_M, SearchMode, canvass_default_radius, canvass_windows
 from policy.selectors import current_policy
 from searches import selectors
 from searches.models import OutcomeKind
@@ -110,7 +110,7 @@ class CanvassForm(forms.Form):
                                           "or click the map.")
     longitude = forms.FloatField(label="Longitude", required=False, min_value=-180, max_value=180,
                                  help_text="Decimal degrees, e.g. -87.785.")
-    radius_m = forms.IntegerField(label="Radius (metres)", required=False, initial=300,
+    radius_m = forms.IntegerField(label="Radius (metres)", required=False,
                                   min_value=CANVASS_MIN_RADIUS_M)
     since = _when("From", "")
     until = _when("To", "Default: now.")
@@ -122,6 +122,7 @@ class CanvassForm(forms.Form):
         policy = current_policy()
         default, widest = canvass_windows(policy)
         self.fields["radius_m"].widget.attrs["max"] = policy.canvass_max_radius_m
+        self.fields["radius_m"].initial = canvass_default_radius(policy)
         self.fields["radius_m"].help_text = f"At most {policy.canvass_max_radius_m} metres."
         self.fields["since"].help_text = (f"Default: {_hours(default)} before the end. A canvass covers at "
                                           f"most {_hours(widest)}.")

@@ -147,7 +147,8 @@ def canvass_results(request):
     def search(actor, justification, data, page):
         return access.plate_reads_canvass(
             actor=actor, justification=justification, latitude=data["latitude"],
-            longitude=data["longitude"], radius_m=data["radius_m"] or 300, since=data["since"],
+            longitude=data["longitude"],
+            radius_m=data["radius_m"] or access.canvass_default_radius(current_policy()), since=data["since"],
             until=data["until"], page=page), None
 
     return _results_page(request, CanvassForm(request.GET), search, tab="canvass")

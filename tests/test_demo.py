@@ -15,8 +15,9 @@ from accounts.models import AccountStatus, User
 from alpr.models import Camera, CameraStatus, PlateRead
 from audit.chain import verify_chain
 from audit.models import AuditEvent
+from conftest import UserFactory, confirmed_totp
 from demo.history import last_replayed_day
-from demo.people import current_demo_code
+from demo.people import current_demo_code, demo_totp_device, demo_totp_secret
 from demo.photos import REAL_PHOTOS, traffic
 from demo.seed import HistorySize, history_first_day, seed_demo
 from hotlists.models import Alert
@@ -170,3 +171,17 @@ def test_seed_demo_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="development"):
         call_command("seed_demo")
+
+
+@pytest.mark.django_db
+def test_the_banner_lists_the_demo_people_only(capsys):
+    """Tried: an account added by hand to the demo instance was listed with a "code now" and a key worked
+    out from its login name: a wrong code, and a key that is not its own."""
+    demo = UserFactory(username="oreyes", role=Role.OFFICER)
+    demo_totp_device(demo)
+    added = UserFactory(username="added1", role=Role.ANALYST)
+    confirmed_totp(added)
+    call_command("seed_demo", "--print-logins")
+    banner = capsys.readouterr().out
+    assert f"oreyes     {demo.get_role_display()}" in banner and current_demo_code("oreyes") in banner
+    assert "added1" not in banner and demo_totp_secret("added1") not in banner

@@ -2,6 +2,7 @@
 administrator releases it."""
 import pytest
 from axes.models import AccessAttempt
+from django.test import Client
 from django.utils import timezone
 
 from accounts.selectors import locked_out_accounts
@@ -82,6 +83,37 @@ def test_a_complete_sign_in_forgets_earlier_failures(client, person):
     code = current_code(person.totpdevice_set.get())
     assert client.post("/accounts/verify/", {"token": code}).status_code == 302
     assert not AccessAttempt.objects.filter(username=person.username).exists()
+
+
+@pytest.mark.rule("ACC-4")
+def test_a_session_past_the_password_before_the_lockout_does_not_complete_the_sign_in_after_it(
+    client, person
+):
+    """Tried: the password in one browser, then five wrong passwords elsewhere lock the account; the
+    first browser's right code signed in anyway and its reset released the lockout."""
+    assert _password(client, person).status_code == 302
+    elsewhere = Client()
+    for _ in range(5):
+        _password(elsewhere, person, "wrong-password-here")
+    response = client.post("/accounts/verify/", {"token": current_code(person.totpdevice_set.get())})
+    assert _locked(response)
+    assert "_auth_user_id" not in client.session
+    assert [lock.username for lock in locked_out_accounts()] == [person.username]
+    assert _locked(_password(elsewhere, person))  # still locked: only an administrator releases it
+    assert not audit_rows("auth.mfa_ok")
+
+
+@pytest.mark.rule("ACC-4")
+def test_sessions_opened_side_by_side_buy_no_more_code_guesses(person):
+    """Tried: the password entered in many browsers first, then codes guessed in each in turn: each
+    session still open after the lockout had one more guess checked."""
+    sessions = [Client() for _ in range(8)]
+    for session in sessions:
+        assert _password(session, person).status_code == 302
+    responses = [session.post("/accounts/verify/", {"token": "000000"}) for session in sessions]
+    assert [_locked(response) for response in responses] == [False] * 4 + [True] * 4
+    assert all("_auth_user_id" not in session.session for session in sessions[4:])
+    assert len(audit_rows("auth.mfa_failed")) == 5
 
 
 @pytest.mark.rule("ACC-4")

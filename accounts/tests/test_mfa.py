@@ -1,8 +1,10 @@
 """ACC-3: a second factor on every sign-in; TOTP and backup codes each work once."""
 import pytest
+from django.test import Client
 from django_otp.plugins.otp_static.models import StaticToken
 
 from accounts import mfa
+from accounts.selectors import locked_out_accounts
 from accounts.tests.helpers import act_as, audit_rows
 from conftest import PASSWORD, UserFactory, confirmed_totp, current_code
 from core.errors import PolicyDenied
@@ -53,6 +55,26 @@ def test_a_person_without_an_authenticator_must_enrol_one(client):
     assert response.status_code == 200 and b"backup codes" in response.content
     assert client.get("/accounts/me/").status_code == 200
     assert audit_rows("auth.mfa_enrolled", actor_user=user)
+
+
+@pytest.mark.rule("ACC-3")
+@pytest.mark.rule("ACC-4")
+def test_a_locked_account_does_not_finish_enrolling_and_sign_in(client):
+    """Tried: the password entered before the account was locked elsewhere, then the first code of a
+    new authenticator: it signed in and its reset released the lockout."""
+    user = UserFactory()
+    _password_only(client, user)
+    device = mfa.pending_totp_device(user)
+    elsewhere = Client()
+    for _ in range(5):
+        elsewhere.post("/accounts/login/", {"username": user.username, "password": "wrong-password-here",
+                                            "notice_acknowledged": "on"})
+    response = client.post("/accounts/mfa/setup/", {"token": current_code(device)})
+    assert response.status_code == 403 and b"Account locked" in response.content
+    assert "_auth_user_id" not in client.session
+    device.refresh_from_db()
+    assert not device.confirmed and not audit_rows("auth.mfa_ok", actor_user=user)
+    assert [lock.username for lock in locked_out_accounts()] == [user.username]
 
 
 @pytest.mark.rule("ACC-3")

@@ -9,6 +9,7 @@ import json
 import secrets
 
 import pytest
+from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 from webauthn.helpers import bytes_to_base64url
@@ -216,3 +217,45 @@ def test_failed_passkeys_lock_the_account_like_wrong_codes(half_signed_in):
     assert "_auth_user_id" not in client.session
     assert len(audit_rows("auth.mfa_failed", actor_user=user)) == current_policy().lockout_failures
     assert audit_rows("auth.locked_out")
+
+
+@pytest.mark.rule("ACC-4")
+def test_a_locked_account_checks_no_passkey_at_the_second_factor_step(half_signed_in):
+    """Tried: the password entered before the account was locked elsewhere, then a passkey: the
+    assertion was still checked, and a good one would have signed in and released the lockout."""
+    client, user = half_signed_in, half_signed_in.user
+    elsewhere = Client()
+    for _ in range(current_policy().lockout_failures):
+        elsewhere.post("/accounts/login/", {"username": user.username, "password": "wrong-password-here",
+                                            "notice_acknowledged": "on"})
+    assert _json_post(client, "/accounts/passkeys/verify/begin/").status_code == 200
+    response = _json_post(client, "/accounts/passkeys/verify/complete/")
+    assert response.status_code == 403 and b"Account locked" in response.content
+    assert "_auth_user_id" not in client.session
+    assert not audit_rows("auth.mfa_failed", actor_user=user)  # refused before any assertion is checked
+    assert not audit_rows("auth.mfa_ok", actor_user=user)
+
+
+NESTED_PAST_THE_RECURSION_LIMIT = '{"a":' * 5000 + "1" + "}" * 5000
+
+
+@pytest.mark.rule("ACC-4")
+def test_a_passkey_answer_nested_past_the_recursion_limit_is_a_failed_passkey_not_a_server_error(
+    half_signed_in
+):
+    client, user = half_signed_in, half_signed_in.user
+    for url in ("/accounts/passkeys/verify/begin/", "/accounts/passkeys/verify/complete/"):
+        response = client.post(url, NESTED_PAST_THE_RECURSION_LIMIT, content_type="application/json")
+        assert response.status_code == 400 and response.json()["code"] == "malformed_request"
+    assert len(audit_rows("auth.mfa_failed", actor_user=user)) == 1  # the complete step counts it
+
+
+@pytest.mark.rule("ACC-3")
+@pytest.mark.parametrize("url", ["/accounts/passkeys/register/begin/",
+                                 "/accounts/passkeys/register/complete/"])
+def test_a_registration_body_nested_past_the_recursion_limit_is_refused_not_a_server_error(
+    verified_client, url
+):
+    response = verified_client.post(url, NESTED_PAST_THE_RECURSION_LIMIT, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "malformed_request"
+    assert not WebAuthnCredential.objects.exists()

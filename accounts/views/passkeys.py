@@ -5,6 +5,7 @@ know: the audit rows, the lockout count, and the sign-in bookkeeping of `account
 """
 from django.contrib import messages
 from django.db import transaction
+from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,9 +14,10 @@ from django_otp_webauthn import exceptions, views
 from django_otp_webauthn.helpers import WebAuthnHelper
 
 from accounts import passkeys
-from accounts.events import signin_second_factor_failed, signin_second_factor_passed
+from accounts.events import second_factor_locked_out, signin_second_factor_failed, signin_second_factor_passed
 from audit.context import Actor
 from core.errors import ApplicationError
+from core.strict_json import strict_loads
 
 
 def script_config(request) -> dict:
@@ -31,6 +33,29 @@ def script_config(request) -> dict:
     }
 
 
+class _StrictJsonBody:
+    """The library's body parsing, but strict (core.strict_json): a body nested past the recursion limit
+    is a malformed request (at the verify step, a failed passkey), never a server error."""
+
+    def _parse_request_data(self, request):
+        if request.content_type.split(";", 1)[0] != "application/json":
+            return request.POST
+        if not request.body:
+            return {}
+        try:
+            return strict_loads(request.body)
+        except ValueError as error:
+            raise exceptions.MalformedRequest() from error
+
+
+class PasskeyVerificationBegin(_StrictJsonBody, views.BeginCredentialAuthenticationView):
+    pass
+
+
+class PasskeyRegistrationBegin(_StrictJsonBody, views.BeginCredentialRegistrationView):
+    pass
+
+
 class _AuditedRegistrationHelper(WebAuthnHelper):
     def register_complete(self, user, state, data):
         with transaction.atomic():
@@ -39,7 +64,7 @@ class _AuditedRegistrationHelper(WebAuthnHelper):
         return passkey
 
 
-class PasskeyRegistrationComplete(views.CompleteCredentialRegistrationView):
+class PasskeyRegistrationComplete(_StrictJsonBody, views.CompleteCredentialRegistrationView):
     def get_helper(self):
         return _AuditedRegistrationHelper(request=self.request)
 
@@ -49,8 +74,13 @@ class PasskeyRegistrationComplete(views.CompleteCredentialRegistrationView):
         return response
 
 
-class PasskeyVerificationComplete(views.CompleteCredentialAuthenticationView):
+class PasskeyVerificationComplete(_StrictJsonBody, views.CompleteCredentialAuthenticationView):
     """A passkey instead of a code at the second-factor step; a failure counts like a wrong code."""
+
+    def post(self, *args, **kwargs):
+        if second_factor_locked_out(self.request):
+            return JsonResponse({"detail": "Account locked.", "code": "locked_out"}, status=403)
+        return super().post(*args, **kwargs)
 
     def complete_auth(self, device):
         signin_second_factor_passed(self.request, device)

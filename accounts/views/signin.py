@@ -7,7 +7,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import mfa, passkeys
-from accounts.events import signin_enrolled_device, signin_password, signin_second_factor, signout
+from accounts.events import (
+    second_factor_locked_out,
+    signin_enrolled_device,
+    signin_password,
+    signin_second_factor,
+    signout,
+)
 from accounts.forms import CodeForm, SignInForm
 from accounts.views.passkeys import script_config
 from audit.context import Actor
@@ -70,6 +76,8 @@ def verify_view(request):
 def mfa_setup_view(request):
     if mfa.has_confirmed_totp(request.user):
         return redirect("accounts:verify")
+    if request.method == "POST" and second_factor_locked_out(request):
+        return render(request, "accounts/locked_out.html", status=403)
     device = mfa.pending_totp_device(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

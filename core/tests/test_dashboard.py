@@ -328,6 +328,31 @@ def test_the_auditor_sees_the_flags_written_since_their_last_review(make_verifie
     assert figure(start_page(client), "flags") == 0
 
 
+@pytest.mark.rule("AUD-1")
+@pytest.mark.parametrize("narrowed", [
+    {"action": "auth.locked_out"}, {"person": "someone else"}, {"outcome": "refused"},
+    {"case_number": "2026-0001"}, {"justification": "7"}, {"date_to": "2020-01-01"},
+    {"date_from": "2099-01-01"},
+])
+def test_reading_some_of_the_flagged_entries_is_not_a_review_of_them_all(make_verified_client, narrowed):
+    """Tried: the flagged entries of one action or person, or of days long past (no entry shown): the
+    start page then said nothing was flagged since, over flags the auditor never saw."""
+    client = make_verified_client(Role.AUDITOR)
+    audit_event(UserFactory(), "search.refused", ago(days=2), flagged=True)
+    audit_event(UserFactory(), "auth.locked_out", ago(days=1), flagged=True)
+    client.get(reverse("audit:log"), {"flagged": "yes", **narrowed})
+    reading = AuditEvent.objects.filter(action=AUDIT_LOG_VIEWED.code).latest("id")
+    assert reading.query["flagged"] is True and len(reading.query) == 2  # the narrowed reading is recorded
+    assert figure(start_page(client), "flags") == 2
+
+    client.get(reverse("audit:log"), {"flagged": "yes"})
+    assert figure(start_page(client), "flags") == 0
+    # The tile's own link reads from the last review's day on: that reading is a review too.
+    audit_event(UserFactory(), "search.refused", ago(), flagged=True)
+    client.get(start_page(client).context["tiles"][0].url)
+    assert figure(start_page(client), "flags") == 0
+
+
 @pytest.mark.rule("RPT-1")
 def test_the_board_sees_the_newest_version_of_each_kinds_latest_report(make_verified_client):
     ReportFactory(kind="monthly_oversight", period_start=date(2026, 9, 1), title="Oversight September")

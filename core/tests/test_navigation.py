@@ -73,3 +73,20 @@ def test_the_page_shown_marks_its_item_and_a_page_below_it_marks_the_group(admin
     assert people.current and [item.label for item in people.items if item.current] == ["Locked accounts"]
     groups = menu_for(administrator, reverse("accounts:lockouts"))
     assert [group.label for group in groups if group.current] == ["People"]  # "/" is not every page's
+
+
+@pytest.mark.rule("ACC-7")
+def test_the_section_of_the_page_shown_is_announced_not_only_underlined(make_verified_client):
+    """Tried with a screen reader: on Locked accounts the People menu is closed, so its link marked as the
+    page is not heard, and the underline of People was the only sign of where one is."""
+    admin = make_verified_client(Role.ADMINISTRATOR)
+    nav = _main_nav(admin.get(reverse("accounts:lockouts")).content.decode())
+    assert '<summary id="nav-people" aria-current="true">People</summary>' in nav
+    assert '<summary id="nav-casework">Casework</summary>' in nav
+    # A group of one page below whose link the page lies: the link says the section is current.
+    nav = _main_nav(admin.get(reverse("accounts:password_change")).content.decode())
+    assert f'<a href="{reverse("accounts:me")}" aria-current="true">My account</a>' in nav
+
+
+def _main_nav(content: str) -> str:
+    return re.search(r'<nav aria-label="Main">(.*?)</nav>', content, re.S).group(1)

@@ -36,6 +36,16 @@ def test_the_chief_finds_the_pending_camera_in_the_queue_and_records_itsprior_ap
 
 
 @pytest.mark.rule("CAM-2")
+def test_the_message_after_recording_writes_its_date_as_every_page_does(make_verified_client, pending_camera):
+    """Tried: the message said "installed on December 3, 2026" where every other page and message writes
+    2026-12-03 (core/dates.py)."""
+    chief = make_verified_client(Role.CHIEF)
+    response = chief.post(f"/reports/cameras/{pending_camera.pk}/prior-approval/", _form(), follow=True)
+    placement = CameraPlacementRequest.objects.get(camera=pending_camera)
+    assert f"installed on {placement.effective_on.isoformat()}, and listed" in response.content.decode()
+
+
+@pytest.mark.rule("CAM-2")
 def test_the_page_shows_a_refusal_beside_its_field_and_changes_nothing(make_verified_client, pending_camera):
     # Tried: an approval dated last week, whose public notice has not run.
     chief = make_verified_client(Role.CHIEF)

@@ -92,6 +92,33 @@ def test_the_administrator_asking_for_this_month_on_the_page_is_told_when_and_ge
     assert not Report.objects.exists()
 
 
+@pytest.mark.rule("AUD-5")
+@pytest.mark.rule("RPT-1")
+@pytest.mark.parametrize("value", ["9999-12", "99999-01", "2001-01", "2026-13", "2026-Q3", "", "-1-1"])
+@pytest.mark.parametrize("kind", ["monthly_oversight", "quarterly_metrics"])
+def test_a_hand_edited_month_not_on_the_list_is_refused_on_the_form_and_nothing_is_stored(
+    people, make_verified_client, kind, value
+):
+    """Tried: a month edited into the form: past the calendar's last year (was a server error), or
+    long before the audit log's retention (was a stored report of zeros for a month it no longer
+    covers, signed off as if nothing happened)."""
+    admin = make_verified_client(user=people[Role.ADMINISTRATOR])
+    response = admin.post("/reports/", {"kind": kind, "month": value})
+    assert response.status_code == 400
+    assert ("choose one from the list" in response.content.decode()
+            or "Enter a month as YYYY-MM." in response.content.decode() or not value)
+    assert not Report.objects.exists()
+
+
+def test_a_month_offered_on_the_form_is_generated(people, make_verified_client):
+    admin = make_verified_client(user=people[Role.ADMINISTRATOR])
+    offered = previous_month()
+    response = admin.post("/reports/", {"kind": "monthly_oversight", "month": offered.slug})
+    report = Report.objects.get()
+    assert response.status_code == 302 and (report.period_start, report.period_end) == (offered.first,
+                                                                                        offered.last)
+
+
 # --- cameras in service in the period -----------------------------------------------------------------
 
 def _camera(name: str, installed_on: date) -> Camera:

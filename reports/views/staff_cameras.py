@@ -147,7 +147,7 @@ def prior_approval(request, camera_id: int):
             messages.success(
                 request,
                 f"Recorded. {placement.subject} is in service, installed on "
-                f"{placement.effective_on:%B %-d, %Y}, and listed on the public portal.",
+                f"{day_text(placement.effective_on)}, and listed on the public portal.",
             )
             return redirect("reports:placement_queue")
     return render(

@@ -276,7 +276,11 @@ def package_check(directory: Path, package: EvidencePackage | None) -> Verificat
     if package is None:
         result.problems.append("unknown package: no evidence record in the database matches it")
     if not directory.is_dir():
-        result.problems.append(f"missing: the package directory {directory} does not exist")
+        # Named as the evidence store names it, not by the server's path to the store: the line is shown
+        # on the package's page and in the audit log.
+        root = evidence_root()
+        shown = directory.relative_to(root) if directory.is_relative_to(root) else directory
+        result.problems.append(f"missing: the package directory {shown} does not exist in the evidence store")
         return result
     manifest_path = directory / MANIFEST
     try:

@@ -133,3 +133,28 @@ def test_the_package_page_names_the_file_and_its_hash_never_the_server_path(
     assert f"<code>{name}</code>" in detail and package.manifest_sha256 in detail
     zipped = client.get(reverse("retention:package_download", args=[package.pk]))
     assert zipped["Content-Disposition"] == f'attachment; filename="{name}"'
+
+
+@pytest.mark.rule("RET-4")
+def test_a_package_gone_from_the_store_is_reported_without_the_server_path(
+        make_verified_client, make_read, settings):
+    """Tried: the package's directory removed from the evidence store, then *Verify* and *Download* on
+    its page: the failure named the server's full path to the store."""
+    import shutil
+
+    client = make_verified_client(Role.DETECTIVE)
+    justify(client)
+    read = make_read(plate="ABC1234")
+    search_plate(client, "ABC1234")
+    client.post(reverse("retention:package_create"), {
+        "read_ids": str(read.pk), "purpose": EXPORT_PURPOSE, "recipient": "Cook County SAO"})
+    package = EvidencePackage.objects.get()
+    shutil.rmtree(settings.EVIDENCE_ROOT / package.directory)
+    verified = client.post(reverse("retention:package_verify", args=[package.pk]), follow=True)
+    page = verified.content.decode()
+    assert "Verification FAILED" in page and "does not exist" in page
+    assert str(settings.EVIDENCE_ROOT) not in page
+    download = client.get(reverse("retention:package_download", args=[package.pk]))
+    assert download.status_code >= 400 and str(settings.EVIDENCE_ROOT) not in download.content.decode()
+    package.refresh_from_db()
+    assert package.last_verified_ok is False

@@ -65,3 +65,18 @@ def test_an_unknown_camera_is_refused_and_nothing_is_searched(officer, harlem, c
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert not _canvasses(officer).exists()
+
+
+def test_a_canvass_naming_no_radius_stays_within_a_policy_narrower_than_the_usual_radius(officer, harlem):
+    """Tried: the policy's widest radius set to 200 m: the form offered 300 m, and a canvass around a
+    camera that named no radius was refused for a radius the officer never chose."""
+    from policy.selectors import current_policy
+
+    policy = current_policy()
+    policy.pk, policy.canvass_max_radius_m = None, 200
+    policy.save()
+    page = officer.get("/search/?tab=canvass").content.decode()
+    assert re.search(r'<input type="number" name="radius_m" value="200"[^>]*max="200"', page)
+    response = officer.get("/search/canvass/", {"camera": str(harlem.pk)})
+    assert response.status_code == 200
+    assert _canvasses(officer).get().query["radius_m"] == 200

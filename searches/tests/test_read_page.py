@@ -77,6 +77,24 @@ def test_an_officer_gets_a_hold_and_an_error_report_from_the_read(make_verified_
     assert ErroneousFlag.objects.filter(read_id=read.pk, flagged_by=officer.user).exists()
 
 
+@pytest.mark.rule("RET-5")
+@pytest.mark.parametrize("target", ["https://evil.example.org/", "//evil.example.org/", "javascript:alert(1)",
+                                    "/\\evil.example.org/", "http://testserver/search/"])
+def test_after_an_error_report_a_next_off_this_site_or_down_to_http_is_not_followed(
+    make_verified_client, read, target
+):
+    """Tried: the error report's hidden `next` edited to another host, a script, or this host over plain
+    http from an https page (the last one was followed)."""
+    officer = make_verified_client(Role.OFFICER)
+    _justify(officer)
+    officer.get("/search/plates/", {"plate": "ABC1234"})
+    sent = officer.post(f"/retention/reads/{read.pk}/flag/", {
+        "kind": "misread", "note": "The crop shows ABC1284", "suggested_plate": "ABC1284", "next": target},
+        secure=True)
+    assert sent.status_code == 302 and sent["Location"] == "/retention/flags/mine/"
+    assert ErroneousFlag.objects.filter(read_id=read.pk, flagged_by=officer.user).exists()
+
+
 @pytest.mark.rule("RET-2")
 def test_the_read_offers_only_what_the_role_may_do(make_verified_client, read):
     """A dispatcher searches and may report an error, but books no evidence (policy.roles); an

@@ -255,6 +255,17 @@ def test_partner_searches_switch_on_only_for_an_agency_that_may_receive_data(adm
     assert not declared_agency.sharing_enabled
 
 
+@pytest.mark.parametrize("target", ["https://evil.example.org/", "//evil.example.org/", "javascript:alert(1)",
+                                    "http://testserver/sharing/agencies/"])
+def test_the_sharing_switch_follows_no_next_off_this_site_or_down_to_http(admin, declared_agency, target):
+    """Tried: the switch's hidden `next` edited to another host, a script, or this host over plain http
+    from an https page (the last one was followed)."""
+    response = admin.post(reverse("sharing:agency_sharing", args=[declared_agency.pk]),
+                          {"enabled": "true", "next": target}, secure=True)
+    assert response.status_code == 302
+    assert response.url == reverse("sharing:agency_detail", args=[declared_agency.pk])
+
+
 def test_add_a_person_issue_a_key_once_and_revoke_it(admin, declared_agency):
     declared_agency.sharing_enabled = True
     declared_agency.save(update_fields=["sharing_enabled"])

@@ -18,6 +18,7 @@ records_intake = capability_required(
 def back_to(request, default: str, **kwargs):
     """Redirect to the form's `next` page when it is ours, else to `default`."""
     back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure()):
         return redirect(back)
     return redirect(default, **kwargs)

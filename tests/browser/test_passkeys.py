@@ -9,6 +9,7 @@ import pytest
 from django_otp_webauthn.models import WebAuthnCredential
 from playwright.sync_api import expect
 
+from accounts.selectors import locked_out_accounts
 from accounts.tests.helpers import audit_rows
 from conftest import UserFactory
 from policy.roles import Role
@@ -122,3 +123,24 @@ def test_register_a_passkey_then_sign_in_with_it_instead_of_a_code(page, live_se
     passkey.refresh_from_db()
     assert passkey.last_used_at is not None
     assert refused == []  # the library's scripts run under the site's CSP, no 'unsafe-inline'
+
+
+@pytest.mark.rule("ACC-4")
+def test_a_good_passkey_does_not_sign_in_an_account_locked_since_the_password(page, live_server,
+                                                                               passkey_origin, client):
+    """Tried: the password entered, then the account locked by wrong passwords elsewhere, then a good
+    passkey: it signed in and released the lockout that only an administrator releases."""
+    user = UserFactory(role=Role.OFFICER)
+    add_virtual_authenticator(page)
+    register_passkey(page, live_server, user)
+    page.get_by_role("button", name="Sign out").click()
+    browser_submit_password(page, live_server, user)
+    for _ in range(current_policy().lockout_failures):
+        client.post("/accounts/login/", {"username": user.username, "password": "wrong-password-here",
+                                         "notice_acknowledged": "on"})
+    page.get_by_role("button", name="Verify with a passkey").click()
+    expect(page.get_by_role("heading", name="Account locked")).to_be_focused()
+    page.goto(f"{live_server.url}/accounts/me/")
+    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()  # signed out
+    assert not audit_rows("auth.mfa_ok", actor_user=user)[1:]  # only the code of the first sign-in
+    assert [lock.username for lock in locked_out_accounts()] == [user.username]

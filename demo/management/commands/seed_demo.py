@@ -2,7 +2,13 @@ import logging
 
 from django.core.management.base import BaseCommand
 
-from demo.people import DEMO_PASSWORD, current_demo_code, demo_totp_secret, ensure_demo_allowed
+from demo.people import (
+    DEMO_DEVICE_NAME,
+    DEMO_PASSWORD,
+    current_demo_code,
+    demo_totp_secret,
+    ensure_demo_allowed,
+)
 from demo.seed import OTHERS_PER_CAMERA, HistorySize, seed_demo
 
 
@@ -45,7 +51,9 @@ class Command(BaseCommand):
         self.stdout.write("Second factor: add the key to any authenticator app, or run "
                           "`make demo-code USER=<login>` for the current code.\n")
         self.stdout.write(f"{'Login':<10} {'Role':<24} {'Code now':<9} Authenticator key")
-        for user in User.objects.filter(status="active").order_by("role"):
+        # Only the demo's own people: the code and key are worked out from the login name, so for anyone
+        # added by hand they would be a wrong code and someone else's key.
+        for user in User.objects.filter(status="active", totpdevice__name=DEMO_DEVICE_NAME).order_by("role"):
             self.stdout.write(f"{user.username:<10} {user.get_role_display():<24} "
                               f"{current_demo_code(user.username):<9} {demo_totp_secret(user.username)}")
         self.stdout.write("\nLogs: var/log/. Show this again: `make banner`. "
