@@ -163,15 +163,15 @@ def _write_images(read: PlateRead, photo: CheckedImage | None, edge: EdgeReading
     written: list[str] = []
     try:
         if photo is not None:
-            read.image_path = storage.read_image_name(read.captured_at, read.uuid, "full", photo.extension)
-            storage.write_durably(read.image_path, photo.data)
+            read.image_path = storage.write_durably(
+                storage.read_image_name(read.captured_at, read.uuid, "full", photo.extension), photo.data)
             written.append(read.image_path)
         if edge is not None:
             _apply_edge_reading(read, edge)
             if edge.crop is not None:
-                read.crop_path = storage.read_image_name(read.captured_at, read.uuid, "crop",
-                                                         edge.crop.extension)
-                storage.write_durably(read.crop_path, edge.crop.data)
+                read.crop_path = storage.write_durably(
+                    storage.read_image_name(read.captured_at, read.uuid, "crop", edge.crop.extension),
+                    edge.crop.data)
                 written.append(read.crop_path)
     except BaseException:
         storage.delete_quietly(*written)
@@ -284,8 +284,8 @@ def _store_result(read_id: int, plates: list[dict], crop: bytes | None, elapsed_
                 read.state = (best.get("state") or None) and str(best["state"])[:8]
                 read.box_x, read.box_y, read.box_w, read.box_h = (int(v) for v in best["box"])
             if crop is not None:
-                crop_path = storage.read_image_name(read.captured_at, read.uuid, "crop")
-                storage.write_durably(crop_path, crop)
+                crop_path = storage.write_durably(
+                    storage.read_image_name(read.captured_at, read.uuid, "crop"), crop)
                 read.crop_path = crop_path
             read.status, read.processing_ms, read.last_error = ReadStatus.DONE, elapsed_ms, ""
             read.updated_at = timezone.now()
