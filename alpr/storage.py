@@ -497,7 +497,10 @@ class S3Backend:
             prefixes = below
         for prefix in prefixes:
             match = _DAY_PATH.match(prefix[len(area) + 1:].rstrip("/"))
-            if match:
+            # A store may list a folder for a moment after its last object went: count only days
+            # that still hold an object.
+            if match and self.client.list_objects_v2(Bucket=self.bucket, Prefix=prefix, MaxKeys=1).get(
+                    "KeyCount"):
                 with contextlib.suppress(ValueError):
                     found.append(date(int(match[1]), int(match[2]), int(match[3])))
         return sorted(found)

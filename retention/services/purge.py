@@ -156,7 +156,7 @@ def _swap_partition(table: str, day: date, held_ids: list[int]) -> None:
 def _copy_out_held(table: str, held_ids: list[int]) -> int:
     """Copy the held reads' images out of the day's segments into single held copies, and repoint the
     rows; return how many images were copied. Images already copied out stay where they are."""
-    copied = 0
+    copied, copies = 0, {}  # reads of one photo share its image: copied once
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, image_path, crop_path FROM {_quote(table)} WHERE id = ANY(%s)",
                        [held_ids])
@@ -166,12 +166,16 @@ def _copy_out_held(table: str, held_ids: list[int]) -> int:
                 if not reference or reference.startswith(f"{storage.HELD_DIR}/"):
                     moved.append(reference)
                     continue
+                if reference in copies:
+                    moved.append(copies[reference])
+                    continue
                 try:
                     data = storage.read_bytes(reference)
                 except FileNotFoundError:
                     moved.append(reference)
                     continue
-                moved.append(storage.write_durably(storage.held_name(reference), data))
+                copies[reference] = storage.write_durably(storage.held_name(reference), data)
+                moved.append(copies[reference])
                 copied += 1
             if moved != references:
                 cursor.execute(f"UPDATE {_quote(table)} SET image_path = %s, crop_path = %s WHERE id = %s",
@@ -179,13 +183,27 @@ def _copy_out_held(table: str, held_ids: list[int]) -> int:
     return copied
 
 
+def _still_named(table: str, references: set[str], leaving_ids: list[int]) -> set[str]:
+    """Return which of `references` a row of `table` other than `leaving_ids` still names: reads made
+    from one photo (two plates in it) share its image, and one of them may be held or unexpired."""
+    if not references:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT image_path, crop_path FROM {_quote(table)} WHERE NOT (id = ANY(%s)) "
+                       "AND (image_path = ANY(%s) OR crop_path = ANY(%s))",
+                       [leaving_ids, list(references), list(references)])
+        return {ref for row in cursor.fetchall() for ref in row} & references
+
+
 def _erase_released_copies(table: str, held_ids: list[int]) -> int:
     """Erase the held copies of reads that are no longer held (their hold was released)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT image_path, crop_path FROM {_quote(table)} WHERE NOT (id = ANY(%s)) "
+        cursor.execute(f"SELECT id, image_path, crop_path FROM {_quote(table)} WHERE NOT (id = ANY(%s)) "
                        "AND (image_path LIKE %s OR crop_path LIKE %s)",
                        [held_ids, f"{storage.HELD_DIR}/%", f"{storage.HELD_DIR}/%"])
-        doomed = [ref for row in cursor.fetchall() for ref in row if ref.startswith(f"{storage.HELD_DIR}/")]
+        rows = cursor.fetchall()
+    doomed = {ref for _, *refs in rows for ref in refs if ref.startswith(f"{storage.HELD_DIR}/")}
+    doomed -= _still_named(table, doomed, [row[0] for row in rows])
     return storage.delete_quietly(*doomed) if doomed else 0
 
 
@@ -238,7 +256,9 @@ def _purge_partial_day(day: date, cutoff: datetime) -> DayOutcome:
                 outcome.held = len(held_ids)
                 return outcome
             started = time.monotonic()
-            outcome.files += storage.delete_quietly(*(ref for _, *refs in rows for ref in refs if ref))
+            doomed = {ref for _, *refs in rows for ref in refs if ref}
+            doomed -= _still_named(table, doomed, [row[0] for row in rows])
+            outcome.files += storage.delete_quietly(*doomed)
             outcome.storage_s = round(outcome.storage_s + time.monotonic() - started, 3)
             cursor.execute(f"DELETE FROM {_quote(table)} WHERE id = ANY(%s)", [[row[0] for row in rows]])
             outcome.rows += cursor.rowcount
