@@ -141,6 +141,24 @@ def _records(blob: bytes):
         position = start + length
 
 
+def _segments(items: list[tuple[str, bytes]]):
+    """Yield (segment bytes, [(name, data offset, length)]) for `items`, cut at SEGMENT_LIMIT."""
+    buffer, entries = io.BytesIO(), []
+    for name, data in items:
+        record, data_offset = _record(name, data)
+        if entries and buffer.tell() + len(record) > SEGMENT_LIMIT:
+            yield buffer.getvalue(), entries
+            buffer, entries = io.BytesIO(), []
+        entries.append((name, buffer.tell() + data_offset, len(data)))
+        buffer.write(record)
+    if entries:
+        yield buffer.getvalue(), entries
+
+
+def _packed_segment_name() -> str:
+    return f"pack-{secrets.token_hex(6)}{SEGMENT_SUFFIX}"
+
+
 # --- The local disk -------------------------------------------------------------------------------
 
 def _fsync_directory(directory: Path) -> None:
@@ -339,7 +357,14 @@ class LocalBackend:
         return sum(len(files) for _, _, files in os.walk(root)) if root.is_dir() else 0
 
     def pack(self, day_directory: str, items: list[tuple[str, bytes]]) -> list[str]:
-        return [self.write(f"{day_directory}/{name}", data) for name, data in items]
+        """Write `items` as new segment files of the day (each whole, fsync'ed, renamed into place)."""
+        references = []
+        for blob, entries in _segments(items):
+            segment = f"{day_directory}/{_packed_segment_name()}"
+            _write_file_durably(self.path(segment), blob)
+            references += [str(SegmentReference(segment, offset, length, name))
+                           for name, offset, length in entries]
+        return references
 
     # evidence packages
     def evidence_save(self, directory: str, files: dict[str, bytes]) -> None:
@@ -522,26 +547,12 @@ class S3Backend:
 
     def pack(self, day_directory: str, items: list[tuple[str, bytes]]) -> list[str]:
         """Write `items` as segment objects of at most SEGMENT_LIMIT bytes; return their references."""
-        references, buffer, pending = [], io.BytesIO(), []
-
-        def flush():
-            if not pending:
-                return
-            key = f"{day_directory}/pack-{secrets.token_hex(6)}{SEGMENT_SUFFIX}"
-            self._put(key, buffer.getvalue())
-            references.extend(str(SegmentReference(key, offset, length, name))
-                              for name, offset, length in pending)
-            buffer.seek(0)
-            buffer.truncate()
-            pending.clear()
-
-        for name, data in items:
-            record, data_offset = _record(name, data)
-            if buffer.tell() and buffer.tell() + len(record) > SEGMENT_LIMIT:
-                flush()
-            pending.append((name, buffer.tell() + data_offset, len(data)))
-            buffer.write(record)
-        flush()
+        references = []
+        for blob, entries in _segments(items):
+            key = f"{day_directory}/{_packed_segment_name()}"
+            self._put(key, blob)
+            references += [str(SegmentReference(key, offset, length, name))
+                           for name, offset, length in entries]
         return references
 
     # evidence packages
@@ -715,8 +726,12 @@ def stored_files(day: date) -> int:
 
 
 def pack_images(day: date, items: list[tuple[str, bytes]]) -> list[str]:
-    """Write `day`'s images (name, bytes) into segment files/objects; return their references in order."""
-    return backend().pack(day_prefix(day), [(PurePosixPath(_check_name(n)).name, d) for n, d in items])
+    """Write `day`'s images (image name without a directory, bytes) into new segment files or objects;
+    return their references in order."""
+    for name, _ in items:
+        if "/" in name or "\\" in name or name in ("", ".", ".."):
+            raise ValueError(f"not an image name: {name!r}")
+    return backend().pack(day_prefix(day), items)
 
 
 def evidence_save(directory: str, files: dict[str, bytes]) -> None:

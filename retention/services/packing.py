@@ -67,7 +67,7 @@ def _pack_batch(table: str, day: date, after_id: int) -> tuple[int, int, int]:
 
     with ThreadPoolExecutor(max_workers=FETCH_WORKERS) as pool:
         found = {reference: data for reference, data in pool.map(fetch, wanted) if data is not None}
-    items = list(found.items())
+    items = [(reference.rsplit("/", 1)[-1], data) for reference, data in found.items()]
     packed = dict(zip(found, storage.pack_images(day, items), strict=True)) if items else {}
     repointed, superseded = 0, []
     with transaction.atomic(), connection.cursor() as cursor:
