@@ -47,6 +47,7 @@ DOCUMENTS_PREFIX = "documents"
 SEGMENT_SUFFIX = ".seg"
 # A local segment is closed and a new one begun past this size; S3 packing cuts segments at it too.
 SEGMENT_LIMIT = 1 << 30
+OPEN_SEGMENTS = 4  # segments a process keeps open (today's, yesterday's for late uploads, held ...)
 RECORD_MAGIC = b"ALPR"
 RECORD_HEADER = struct.Struct(">4sHI")  # magic, name length, data length
 S3_DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
@@ -54,10 +55,6 @@ BACKENDS = ("local", "s3")
 _SEGMENT_REFERENCE = re.compile(
     r"^(?P<segment>(?:[^/]+/)*[^/]+\.seg)/(?P<offset>\d+)-(?P<length>\d+)/(?P<name>[^/]+)$")
 _DAY_PATH = re.compile(r"^(\d{4})/(\d{2})/(\d{2})$")
-
-
-def media_root() -> Path:
-    return Path(settings.MEDIA_ROOT)
 
 
 def utc_day(moment: datetime) -> date:
@@ -228,14 +225,19 @@ class _OpenSegment:
         _fsync_directory(directory)
         self.size = 0
         self.pid = os.getpid()
+        self.writers = 0  # writes in flight; the file is closed only when none is
+        self.retired = False
 
     def usable(self) -> bool:
         """False once the segment is full, was deleted by a purge, or belongs to a parent process."""
         return self.pid == os.getpid() and self.size < SEGMENT_LIMIT and os.fstat(self.fd).st_nlink > 0
 
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            os.close(self.fd)
+    def close_when_idle(self) -> None:
+        """Called under the backend's lock: close now if no write is in flight, else after the last."""
+        self.retired = True
+        if self.writers == 0 and self.pid == os.getpid():
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
 
 
 class LocalBackend:
@@ -262,15 +264,25 @@ class LocalBackend:
             return name
         record, data_offset = _record(base, data)
         with self._lock:
-            segment = self._segments.get(directory)
+            segment = self._segments.pop(directory, None)
             if segment is None or not segment.usable():
                 if segment is not None:
-                    segment.close()
-                segment = self._segments[directory] = _OpenSegment(self.path(directory), directory)
+                    segment.close_when_idle()
+                segment = _OpenSegment(self.path(directory), directory)
+            self._segments[directory] = segment  # the most recently used last
+            while len(self._segments) > OPEN_SEGMENTS:  # days gone by: no more writes expected
+                self._segments.pop(next(iter(self._segments))).close_when_idle()
             offset = segment.size
             segment.size += len(record)
-        _write_all(segment.fd, record, offset)
-        os.fdatasync(segment.fd)
+            segment.writers += 1
+        try:
+            _write_all(segment.fd, record, offset)
+            os.fdatasync(segment.fd)
+        finally:
+            with self._lock:
+                segment.writers -= 1
+                if segment.retired:
+                    segment.close_when_idle()
         return str(SegmentReference(segment.relative, offset + data_offset, len(data), base))
 
     def read(self, reference: str) -> bytes:
@@ -696,10 +708,6 @@ def delete_day(day: date) -> int:
     """Remove every image of reads captured on `day` (UTC), held copies included; return how many
     files or objects went (a handful: the day's segments)."""
     return backend().delete_prefix(day_prefix(day)) + backend().delete_prefix(day_prefix(day, HELD_DIR))
-
-
-def delete_held_day(day: date) -> int:
-    return backend().delete_prefix(day_prefix(day, HELD_DIR))
 
 
 def delete_read_day(day: date) -> int:

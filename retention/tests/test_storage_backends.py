@@ -69,6 +69,19 @@ def test_images_round_trip_and_an_erased_image_is_gone_while_its_neighbours_stay
             storage.read_bytes(bad)
 
 
+def test_concurrent_writes_from_many_threads_each_read_back_whole():
+    from concurrent.futures import ThreadPoolExecutor
+
+    moment = NOW - timedelta(hours=1)
+    images = {uuid.uuid4(): bytes([i % 251 + 1]) * (1000 + 37 * i) for i in range(64)}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        references = dict(zip(images, pool.map(
+            lambda item: storage.write_durably(storage.read_image_name(moment, item[0], "full"), item[1]),
+            images.items()), strict=True))
+    assert all(storage.read_bytes(references[key]) == data for key, data in images.items())
+    assert len(set(references.values())) == 64
+
+
 @pytest.mark.rule("RET-1")
 @pytest.mark.rule("RET-3")
 def test_purging_a_day_of_many_reads_removes_a_handful_of_files(make_read):
