@@ -419,6 +419,11 @@ class LocalBackend:
                 for year in sorted(self.evidence.iterdir()) if year.is_dir()
                 for path in sorted(year.iterdir()) if path.is_dir()]
 
+    def prepare(self) -> str:
+        for root in (self.media, self.evidence, self.documents):
+            root.mkdir(parents=True, exist_ok=True)
+        return f"local: {self.media}, {self.evidence}, {self.documents}"
+
     def documents_storage(self):
         from django.core.files.storage import FileSystemStorage
 
@@ -611,6 +616,18 @@ class S3Backend:
                 latest[directory] = max(latest.get(directory, 0.0), entry["LastModified"].timestamp())
         return sorted(latest.items())
 
+    def prepare(self) -> str:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except ClientError as error:
+            if not self._missing(error):
+                raise
+            self.client.create_bucket(Bucket=self.bucket)
+            return f"s3: created bucket {self.bucket}"
+        return f"s3: bucket {self.bucket} is there"
+
     def documents_storage(self):
         from storages.backends.s3 import S3Storage
 
@@ -769,6 +786,11 @@ def evidence_directory_of(reference: str) -> str:
 def evidence_directories() -> list[tuple[str, float]]:
     """Return (package directory, last written as a Unix time) of every stored package."""
     return backend().evidence_directories()
+
+
+def prepare() -> str:
+    """Make the configured store ready (directories, or the bucket if it is missing); say what was done."""
+    return backend().prepare()
 
 
 def documents_storage():

@@ -215,3 +215,25 @@ def test_partitions_and_stored_days_agree_after_the_purge(make_read):
     reads_purge_expired(actor=SCHEDULER, now=NOW)
     assert storage.stored_days() == [storage.utc_day(young.captured_at)]
     assert storage.utc_day(EXPIRED) not in partitions.existing_partition_days()
+
+
+def test_storage_prepare_creates_what_is_missing_and_is_safe_to_repeat(settings, storage_backend, capsys,
+                                                                       request):
+    from django.core.management import call_command
+
+    if storage_backend == "s3":
+        settings.ALPR_S3_BUCKET = f"prepared-{uuid.uuid4().hex[:12]}"
+    else:
+        settings.MEDIA_ROOT = settings.MEDIA_ROOT / "fresh"
+    call_command("storage_prepare")
+    call_command("storage_prepare")
+    first, second = capsys.readouterr().out.splitlines()
+    assert first.startswith(storage_backend) and second.startswith(storage_backend)
+    if storage_backend == "s3":
+        assert "created bucket" in first and "is there" in second
+    else:
+        assert settings.MEDIA_ROOT.is_dir()
+    name = storage.write_durably(storage.read_image_name(NOW, uuid.uuid4(), "full"), b"\xff\xd8ready")
+    assert storage.read_bytes(name) == b"\xff\xd8ready"
+    if storage_backend == "s3":
+        request.getfixturevalue("seaweedfs").delete_bucket(settings.ALPR_S3_BUCKET)
