@@ -177,8 +177,9 @@ class PlateRead(models.Model):
     only), with ``db_constraint=False`` (PostgreSQL cannot reference a partial key), and the purge is
     responsible for what such rows point at.
 
-    Images are files under MEDIA_ROOT laid out by the same UTC day
-    (``reads/YYYY/MM/DD/<uuid>-full.jpg`` and ``-crop.jpg``) so a day's images go with its partition.
+    Images are stored through ``alpr.storage`` under the same UTC day (``reads/YYYY/MM/DD/``, in a
+    handful of segments per day), so a day's images go with its partition; ``image_path`` and
+    ``crop_path`` hold the storage's references (segment, offset, length, image name).
     Access: ``PlateRead.objects`` raises; see ``_AccessLayerOnlyManager``.
     """
 
@@ -206,8 +207,8 @@ class PlateRead(models.Model):
     box_y = models.IntegerField(null=True, blank=True)
     box_w = models.IntegerField(null=True, blank=True)
     box_h = models.IntegerField(null=True, blank=True)
-    image_path = models.CharField(max_length=200, blank=True, help_text="Full photo, relative to MEDIA_ROOT.")
-    crop_path = models.CharField(max_length=200, blank=True, help_text="Plate crop, relative to MEDIA_ROOT.")
+    image_path = models.CharField(max_length=200, blank=True, help_text="Full photo: its storage reference.")
+    crop_path = models.CharField(max_length=200, blank=True, help_text="Plate crop: its storage reference.")
     status = models.CharField(max_length=16, choices=ReadStatus.choices, default=ReadStatus.RECEIVED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -20,6 +20,7 @@ BEAT_SCHEDULE = {
     "purge-expired-reads": {"task": "retention.tasks.purge_expired_reads", "schedule": DAILY_AT_3},
     "remind-hold-reviews": {"task": "retention.tasks.remind_hold_reviews", "schedule": DAILY_AT_7},
     "remove-orphaned-evidence": {"task": "retention.tasks.remove_orphaned_evidence", "schedule": 3600.0},
+    "pack-read-images": {"task": "retention.tasks.pack_read_images", "schedule": 3600.0},
     "import-hotlist-folder": {"task": "hotlists.tasks.import_hotlist_folder", "schedule": 15 * 60.0},
     "ensure-read-partitions": {"task": "ingest.tasks.ensure_read_partitions", "schedule": DAILY_AT_2},
     "monthly-audit-report": {

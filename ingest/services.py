@@ -171,15 +171,15 @@ def _write_images(read: PlateRead, photo: CheckedImage | None, edge: EdgeReading
     written: list[str] = []
     try:
         if photo is not None:
-            read.image_path = storage.read_image_name(read.captured_at, read.uuid, "full", photo.extension)
-            storage.write_durably(read.image_path, photo.data)
+            read.image_path = storage.write_durably(
+                storage.read_image_name(read.captured_at, read.uuid, "full", photo.extension), photo.data)
             written.append(read.image_path)
         if edge is not None:
             _apply_edge_reading(read, edge)
             if edge.crop is not None:
-                read.crop_path = storage.read_image_name(read.captured_at, read.uuid, "crop",
-                                                         edge.crop.extension)
-                storage.write_durably(read.crop_path, edge.crop.data)
+                read.crop_path = storage.write_durably(
+                    storage.read_image_name(read.captured_at, read.uuid, "crop", edge.crop.extension),
+                    edge.crop.data)
                 written.append(read.crop_path)
     except BaseException:
         storage.delete_quietly(*written)
@@ -358,10 +358,9 @@ def _write_crop(read: PlateRead, crop: bytes | None, written: list[str]) -> str:
     """Write the plate crop under the read's own name; return its path ('' without a crop)."""
     if crop is None:
         return ""
-    path = storage.read_image_name(read.captured_at, read.uuid, "crop")
-    storage.write_durably(path, crop)
-    written.append(path)
-    return path
+    reference = storage.write_durably(storage.read_image_name(read.captured_at, read.uuid, "crop"), crop)
+    written.append(reference)
+    return reference
 
 
 def _sibling_read(read: PlateRead, number: int) -> PlateRead:

@@ -19,6 +19,8 @@ EVIDENCE_PACKAGE_VERIFIED = register("retention.evidence_package_verified", "Evi
 EVIDENCE_ORPHANS_REMOVED = register("retention.evidence_orphans_removed",
                                     "Evidence directories without a package record removed",
                                     category="retention")
+IMAGES_PACKED = register("retention.images_packed", "Read images packed into day segments",
+                         category="retention")
 READ_FLAGGED = register("retention.read_flagged", "Read flagged as erroneous", category="retention",
                         touches_alpr_data=True)
 FLAGGED_READS_LISTED = register("retention.flagged_reads_listed", "Flagged reads listed for review",

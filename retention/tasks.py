@@ -21,3 +21,9 @@ def remind_hold_reviews() -> int:
 def remove_orphaned_evidence() -> int:
     """Delete evidence directories that no package records (a caller's transaction rolled back, RET-4)."""
     return len(services.evidence_orphans_remove(actor=Actor.system("scheduler")))
+
+
+@shared_task
+def pack_read_images() -> int:
+    """Pack finished days' single images into their segments, so a day's purge is a handful of deletes."""
+    return services.reads_pack_images(actor=Actor.system("scheduler")).images

@@ -22,7 +22,7 @@ from retention import selectors, services
 from retention.forms import FlagForm, HoldForm, PackageForm, ReleaseForm, ReviewForm
 from retention.models import ErroneousDataNotification, FlagStatus
 from retention.permissions import is_retention_manager, may_place_evidence, require_retention_manager
-from retention.services.evidence import MANIFEST, evidence_root
+from retention.services.evidence import MANIFEST, package_document
 from searches.selectors import open_justification
 from searches.views import SESSION_KEY
 
@@ -145,7 +145,7 @@ def _manifest_files(package) -> list[tuple[str, str]]:
     import json
 
     try:
-        manifest = json.loads((evidence_root() / package.directory / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads(package_document(package, MANIFEST))
         return sorted(manifest["files"].items())
     except (OSError, ValueError, KeyError):
         return []
@@ -155,7 +155,7 @@ def _custody(package) -> dict:
     import json
 
     try:
-        return json.loads((evidence_root() / package.directory / "custody.json").read_text(encoding="utf-8"))
+        return json.loads(package_document(package, "custody.json"))
     except (OSError, ValueError):
         return {}
 

@@ -8,31 +8,21 @@ whether an agency may receive anything now.
 """
 
 import hmac
-import os
 import uuid
 from hashlib import sha256
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 
-class DeclarationStorage(FileSystemStorage):
-    """Signed declarations under ``settings.SHARING_DOCUMENTS_ROOT``, read when used (not at import)."""
+def declaration_storage():
+    """Signed declarations: SHARING_DOCUMENTS_ROOT on the local disk, or the object store's documents/
+    prefix; alpr/storage.py decides at each use."""
+    from alpr import storage
 
-    @property
-    def base_location(self) -> str:
-        return str(settings.SHARING_DOCUMENTS_ROOT)
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-
-def declaration_storage() -> FileSystemStorage:
-    return DeclarationStorage()
+    return storage.DocumentStorage()
 
 
 class AgencyKind(models.TextChoices):

@@ -202,8 +202,8 @@ def _read(camera: Camera, plate: str, *, hours_ago: float = 3) -> PlateRead:
     read_uuid = uuid.uuid4()
     paths = {}
     for kind in ("full", "crop"):
-        paths[kind] = storage.read_image_name(captured_at, read_uuid, kind)
-        storage.write_durably(paths[kind], _image(plate, kind))
+        paths[kind] = storage.write_durably(storage.read_image_name(captured_at, read_uuid, kind),
+                                            _image(plate, kind))
     return PlateRead.system_objects.create(
         uuid=read_uuid, camera=camera, plate=plate, state="IL", confidence=0.93, captured_at=captured_at,
         image_path=paths["full"], crop_path=paths["crop"], status=ReadStatus.DONE,

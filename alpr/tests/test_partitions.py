@@ -69,12 +69,15 @@ def test_images_are_laid_out_by_day_and_a_day_is_deleted_whole(settings, tmp_pat
     moment = datetime(2026, 5, 1, 23, 59, tzinfo=UTC)
     name = storage.read_image_name(moment, "1234", "full")
     assert name == "reads/2026/05/01/1234-full.jpg"
-    storage.write_durably(name, b"photo")
-    storage.write_durably(storage.read_image_name(moment + timedelta(minutes=2), "5678", "full"), b"next day")
-    assert [p.name for p in (tmp_path / "reads/2026/05/01").iterdir()] == ["1234-full.jpg"]  # no temp files
-    storage.delete_day(date(2026, 5, 1))
-    assert not (tmp_path / "reads/2026/05/01").exists()
-    assert (tmp_path / "reads/2026/05/02/5678-full.jpg").exists()
+    first = storage.write_durably(name, b"photo")
+    second = storage.write_durably(storage.read_image_name(moment, "4321", "full"), b"other")
+    following = storage.write_durably(storage.read_image_name(moment + timedelta(minutes=2), "5678", "full"),
+                                      b"next day")
+    # Both images of the day went into one segment file of this process; no temporary file is left.
+    assert [p.name.endswith(".seg") for p in (tmp_path / "reads/2026/05/01").iterdir()] == [True]
+    assert (storage.read_bytes(first), storage.read_bytes(second)) == (b"photo", b"other")
+    assert storage.delete_day(date(2026, 5, 1)) == 1
+    assert not (tmp_path / "reads/2026/05/01").exists() and not storage.exists(first)
+    assert storage.read_bytes(following) == b"next day"
     with pytest.raises(ValueError):
-        storage.absolute_path("../../etc/passwd")
-
+        storage.read_bytes("../../etc/passwd")

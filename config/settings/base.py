@@ -174,6 +174,14 @@ EVIDENCE_ROOT = Path(env("ALPR_EVIDENCE_ROOT", default=str(BASE_DIR / "var" / "e
 # Signed sharing declarations (sharing.models.Declaration): agency documents, kept apart from reads.
 SHARING_DOCUMENTS_ROOT = Path(env("ALPR_SHARING_DOCUMENTS_ROOT",
                                   default=str(BASE_DIR / "var" / "sharing-documents")))
+# Where images, evidence packages and declarations are stored (alpr/storage.py, docs/storage.md):
+# "local" (the directories above) or "s3" (an S3-compatible object store, one bucket, signed requests).
+ALPR_STORAGE_BACKEND = env("ALPR_STORAGE_BACKEND", default="local")
+ALPR_S3_ENDPOINT_URL = env("ALPR_S3_ENDPOINT_URL", default="")
+ALPR_S3_BUCKET = env("ALPR_S3_BUCKET", default="")
+ALPR_S3_ACCESS_KEY_ID = env("ALPR_S3_ACCESS_KEY_ID", default="")
+ALPR_S3_SECRET_ACCESS_KEY = env("ALPR_S3_SECRET_ACCESS_KEY", default="")
+ALPR_S3_REGION = env("ALPR_S3_REGION", default="us-east-1")
 
 # Keys that partner agencies issued to our people for their partner APIs are stored encrypted with
 # these Fernet keys (sharing.partner_keys): the first encrypts, every one decrypts, so a new key is put

@@ -4,6 +4,7 @@ import pytest
 import redis
 from django.utils import timezone
 
+from alpr import storage
 from alpr.models import Camera
 from alpr.services import camera_credential_rotate
 from audit.context import Actor
@@ -85,8 +86,9 @@ def photo() -> bytes:
     return plate_photo("7ABC123")
 
 
-def stored_files(root) -> list:
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+def stored_images() -> list[str]:
+    """References of every image stored (in this test's MEDIA_ROOT), whatever the backend's layout."""
+    return storage.stored_names()
 
 
 @pytest.fixture(autouse=True)

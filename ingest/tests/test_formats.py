@@ -6,11 +6,12 @@ import json
 import pytest
 from django.utils import timezone
 
+from alpr import storage
 from alpr.models import PlateRead, ReadSource, ReadStatus
 from alpr.signals import read_stored
 from ingest import services
 from ingest.synthetic import plate_photo
-from ingest.tests.conftest import stored_files
+from ingest.tests.conftest import stored_images
 
 pytestmark = pytest.mark.django_db
 OPENALPR_URL = "/api/v1/cameras/openalpr/"
@@ -65,12 +66,12 @@ def test_openalpr_group_is_stored_as_a_done_read_with_candidates_and_crop(
     assert read.confidence == pytest.approx(0.912) and read.box == [300, 240, 120, 60]
     assert [c["text"] for c in read.candidates] == ["KDB4821", "KD84821"]
     assert str(read.latitude) == "41.888100"
-    assert (media_root / read.crop_path).exists() and (media_root / read.image_path).exists()
+    assert storage.exists(read.crop_path) and storage.exists(read.image_path)
     assert heard == [read.pk]
     # The agent resends the same group: stored once.
     again = post_group(client, cam, alpr_group())
     assert again.status_code == 200 and again.json()["read_id"] == read.pk
-    assert PlateRead.system_objects.count() == 1 and len(stored_files(media_root)) == 2
+    assert PlateRead.system_objects.count() == 1 and len(stored_images()) == 2
 
 
 BAD_GROUPS = {
@@ -97,7 +98,7 @@ def test_malformed_openalpr_groups_are_refused_with_nothing_stored(client, cam, 
     response = post_group(client, cam, BAD_GROUPS[kind])
     assert response.status_code == 400, response.content
     assert response.json()["detail"]
-    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert PlateRead.system_objects.count() == 0 and stored_images() == []
 
 
 @pytest.mark.rule("ING-1")
@@ -139,7 +140,7 @@ def test_plate_recognizer_refuses_bad_tokens_and_bad_uploads(client, cam, media_
                        HTTP_AUTHORIZATION=f"Token {cam.key}").status_code == 400
     assert client.post(PLATE_READER_URL, {"upload": "!!notbase64"},
                        HTTP_AUTHORIZATION=f"Token {cam.key}").status_code == 400
-    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert PlateRead.system_objects.count() == 0 and stored_images() == []
 
 
 def test_plate_recognizer_accepts_a_base64_upload(client, cam):

@@ -15,7 +15,7 @@ from audit.context import Actor
 from audit.models import AuditEvent
 from conftest import UserFactory
 from core.errors import ApplicationError, PolicyDenied
-from ingest.tests.conftest import UPLOAD_URL, stored_files
+from ingest.tests.conftest import UPLOAD_URL, stored_images
 from policy.roles import Role
 from reports.models import CameraPlacementRequest
 from reports.services.cameras import (
@@ -80,7 +80,7 @@ def test_a_camera_registered_during_its_notice_is_refused_until_the_installation
     assert camera.status == CameraStatus.PENDING and camera.installed_on is None
     refused = _upload(client, key, photo)
     assert refused.status_code == 401 and "public notice" in refused.json()["detail"]
-    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert PlateRead.system_objects.count() == 0 and stored_images() == []
     audit = AuditEvent.objects.get(action="ingest.camera_auth_refused")
     assert audit.outcome == "refused" and audit.reason == "installation not in effect"
     portal = client.get("/portal/cameras/").content.decode()

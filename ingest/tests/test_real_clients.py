@@ -15,12 +15,13 @@ import pytest
 import requests
 from django.utils import timezone
 
+from alpr import storage
 from alpr.models import Camera, PlateRead, ReadSource, ReadStatus
 from alpr.services import camera_create, camera_credential_bind_network, camera_credential_rotate
 from audit.context import Actor
 from audit.models import AuditEvent
 from ingest.synthetic import plate_photo
-from ingest.tests.conftest import stored_files
+from ingest.tests.conftest import stored_images
 from ingest.validation import decode_base64_image
 
 pytestmark = pytest.mark.django_db
@@ -70,12 +71,12 @@ def test_the_recorded_agent_group_is_stored_as_a_done_read(client, cam, media_ro
     assert read.confidence == pytest.approx(0.935) and read.box == [270, 125, 102, 56]
     assert (str(read.latitude), str(read.longitude)) == ("40.009975", "-86.144638")
     assert read.idempotency_key == "openalpr:U8HGWA66CW58AV9Q7YB4JJ749CV7WXNQLLNIBT4N-106232737-1609433731402"
-    assert (media_root / read.image_path).exists() and (media_root / read.crop_path).exists()
+    assert storage.exists(read.image_path) and storage.exists(read.crop_path)
     assert fresh(cam.camera).last_upload_at is not None
     # The agent resends it (a timeout on its side): stored once.
     again = post_json(client, cam, recorded_group())
     assert again.status_code == 200 and again.json() == {**response.json(), "duplicate": True}
-    assert PlateRead.system_objects.count() == 1 and len(stored_files(media_root)) == 2
+    assert PlateRead.system_objects.count() == 1 and len(stored_images()) == 2
 
 
 @pytest.mark.rule("CAM-2")
@@ -88,7 +89,7 @@ def test_a_camera_not_yet_in_service_is_refused_whatever_its_agent_sends(client,
         assert response.status_code == 401
     camera = fresh(camera)
     assert (camera.last_heartbeat_at, camera.last_upload_at, camera.agent_version) == (None, None, "")
-    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert PlateRead.system_objects.count() == 0 and stored_images() == []
     assert AuditEvent.objects.filter(action="ingest.camera_auth_refused").count() == 2
 
 
@@ -99,7 +100,7 @@ def test_a_heartbeat_records_the_cameras_contact_and_stores_nothing(client, cam,
     camera = fresh(cam.camera)
     assert camera.last_heartbeat_at is not None and camera.agent_version == ""  # version 1 names none
     assert camera.last_upload_at is None
-    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert PlateRead.system_objects.count() == 0 and stored_images() == []
     post_json(client, cam, recorded_heartbeat(agent_version="2.8.101"))
     assert fresh(cam.camera).agent_version == "2.8.101"
 
@@ -153,7 +154,7 @@ def test_a_hostile_agent_document_is_a_clear_400_that_stores_nothing(client, cam
     for body in (b"[" * 200_000 + b"]" * 200_000, '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", *corners):
         response = client.post(OPENALPR_URL, body, content_type="application/json", **cam.auth)
         assert response.status_code == 400 and response.json()["detail"], response.content
-    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert PlateRead.system_objects.count() == 0 and stored_images() == []
 
 
 def test_single_frame_results_are_acknowledged_not_stored(client, cam, media_root):
@@ -169,7 +170,7 @@ def test_single_frame_results_are_acknowledged_not_stored(client, cam, media_roo
     response = post_json(client, cam, frame)
     assert response.status_code == 200 and response.json()["stored"] is False
     assert b"A424761" not in response.content
-    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert PlateRead.system_objects.count() == 0 and stored_images() == []
     assert fresh(cam.camera).last_upload_at is not None
 
 
@@ -241,7 +242,7 @@ def test_the_keyless_request_from_any_other_address_is_refused_and_stores_nothin
     bind(cam)
     response = replay(client, plate_recognition_request(photo_path), from_address=address)
     assert response.status_code == 401 and "bound to this address" in response.json()["detail"]
-    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert PlateRead.system_objects.count() == 0 and stored_images() == []
     assert not AuditEvent.objects.filter(action="ingest.address_upload").exists()
 
 
@@ -255,7 +256,7 @@ def test_a_keyless_request_from_a_bound_subnet_is_refused_only_the_cameras_own_a
     for address in ("10.20.30.40", "10.20.30.200"):
         response = replay(client, plate_recognition_request(photo_path), from_address=address)
         assert response.status_code == 401 and "bound to this address" in response.json()["detail"]
-    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert PlateRead.system_objects.count() == 0 and stored_images() == []
     assert not AuditEvent.objects.filter(action="ingest.address_upload").exists()
     with_key = plate_recognition_request(photo_path, api_key=cam.key)
     keyed = replay(client, with_key, from_address="10.20.30.200")
@@ -272,14 +273,14 @@ def test_a_forwarded_address_is_believed_only_from_a_trusted_proxy(client, cam, 
     spoofed = plate_recognition_request(photo_path)
     spoofed.headers["X-Forwarded-For"] = CAMERA_ADDRESS
     assert replay(client, spoofed, from_address="198.51.100.7").status_code == 401
-    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert PlateRead.system_objects.count() == 0 and stored_images() == []
     assert replay(client, spoofed, from_address="192.0.2.10").status_code == 201  # through the proxy
 
 
 def test_a_keyless_request_is_refused_where_no_credential_is_bound(client, cam, photo_path, media_root):
     response = replay(client, plate_recognition_request(photo_path), from_address=CAMERA_ADDRESS)
     assert response.status_code == 401
-    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert PlateRead.system_objects.count() == 0 and stored_images() == []
 
 
 @pytest.mark.rule("ING-1")
@@ -309,5 +310,5 @@ def test_a_bound_camera_not_yet_in_service_is_refused_without_a_key_too(client, 
     camera_credential_bind_network(actor=INSTALLER, key_id=key_id, network=CAMERA_ADDRESS)
     response = replay(client, plate_recognition_request(photo_path), from_address=CAMERA_ADDRESS)
     assert response.status_code == 401 and "not in service" in response.json()["detail"]
-    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert PlateRead.system_objects.count() == 0 and stored_images() == []
     assert AuditEvent.objects.get(action="ingest.camera_auth_refused").reason == "installation not in effect"

@@ -4,11 +4,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from alpr import storage
 from alpr.models import PlateRead, ReadStatus
 from alpr.signals import read_stored
 from audit.models import AuditEvent
 from ingest import services, tasks
-from ingest.tests.conftest import stored_files
+from ingest.tests.conftest import stored_images
 from ingest.validation import check_image
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_recognition_stores_plate_candidates_box_crop_and_tells_the_extension_po
     assert read.state_confidence == 0.83 and read.source_read_id is None
     assert read.box == [224, 248, 192, 96] and read.processing_ms is not None
     assert read.crop_path.endswith(f"{read.uuid}-crop.jpg")
-    crop = check_image((media_root / read.crop_path).read_bytes())
+    crop = check_image(storage.read_bytes(read.crop_path))
     assert (crop.width, crop.height) == (222, 112)  # the box plus its margin
     assert heard == [read.pk]
 
@@ -57,7 +58,7 @@ def test_recognition_is_idempotent_by_read_id(received, media_root, heard,
         tasks.recognize_read(received.pk)
     read = PlateRead.system_objects.get(pk=received.pk)
     assert read.attempts == 1 and heard == [read.pk]
-    assert len(stored_files(media_root)) == 2
+    assert len(stored_images()) == 2
 
 
 def test_a_missing_read_is_ignored(db):

@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
+from alpr import storage
 from alpr.models import PlateRead, ReadStatus
 from alpr.services import camera_credential_revoke, camera_credential_rotate
 from audit.context import Actor
@@ -17,7 +18,7 @@ from audit.models import AuditEvent
 from ingest import broker, services
 from ingest.conf import setting
 from ingest.synthetic import plate_photo
-from ingest.tests.conftest import UPLOAD_URL, stored_files
+from ingest.tests.conftest import UPLOAD_URL, stored_images
 from ingest.validation import check_image
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +53,10 @@ def test_upload_is_durable_before_202_and_queued_after_commit(client, cam, photo
     assert read.camera_id == cam.camera.pk and read.status == ReadStatus.RECEIVED
     assert str(read.latitude) == "41.888100" and read.heading == 270
     day = read.captured_at.astimezone(UTC)
-    assert read.image_path == f"reads/{day:%Y/%m/%d}/{read.uuid}-full.jpg"
-    assert (media_root / read.image_path).read_bytes() == photo
-    assert stored_files(media_root) == [media_root / read.image_path]  # no temp files left
+    assert read.image_path.startswith(f"reads/{day:%Y/%m/%d}/")
+    assert read.image_path.endswith(f"/{read.uuid}-full.jpg")
+    assert storage.read_bytes(read.image_path) == photo
+    assert stored_images() == [read.image_path]  # nothing else stored
     assert queued == [read.pk]
 
 
@@ -64,7 +66,7 @@ def test_retried_upload_returns_the_same_read_and_stores_nothing_new(client, cam
     again = upload(client, cam, photo, key="retry-me", captured_at=timezone.now() - timedelta(seconds=3))
     assert first.status_code == 202 and again.status_code == 200
     assert again.json()["read_id"] == first.json()["read_id"] and again.json()["duplicate"] is True
-    assert read_count() == 1 and len(stored_files(media_root)) == 1
+    assert read_count() == 1 and len(stored_images()) == 1
 
 
 @pytest.mark.rule("ING-4")
@@ -102,7 +104,7 @@ def test_a_retry_racing_the_first_delivery_is_stored_once(cam, photo, media_root
     retry.join(timeout=30)
     assert results["first"].created and not results["retry"].created
     assert results["retry"].read.pk == results["first"].read.pk
-    assert read_count() == 1 and len(stored_files(media_root)) == 1
+    assert read_count() == 1 and len(stored_images()) == 1
 
 
 def _wait_until_a_backend_waits_for_a_lock() -> None:
@@ -165,7 +167,7 @@ def test_bad_photos_are_refused_with_nothing_stored(client, cam, media_root, set
     response = upload(client, cam, data)
     assert response.status_code == status, response.content
     assert response.json()["error"] and response.json()["detail"]
-    assert read_count() == 0 and stored_files(media_root) == []
+    assert read_count() == 0 and stored_images() == []
 
 
 def test_a_large_photo_is_kept_in_memory_not_spilled_to_a_temporary_file(client, cam, media_root, settings,
@@ -179,7 +181,7 @@ def test_a_large_photo_is_kept_in_memory_not_spilled_to_a_temporary_file(client,
     assert len(photo) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
     assert upload(client, cam, photo).status_code == 202
     assert spilled == []
-    assert (media_root / PlateRead.system_objects.get().image_path).read_bytes() == photo
+    assert storage.read_bytes(PlateRead.system_objects.get().image_path) == photo
 
 
 @pytest.mark.rule("ING-3")
@@ -189,7 +191,7 @@ def test_oversized_upload_is_refused_with_413(client, cam, photo, media_root, se
     assert response.status_code == 413 and response.json()["error"] == "too_large"
     settings.INGEST_MAX_UPLOAD_BYTES = 1000  # the body itself is over the ceiling: refused unread
     assert upload(client, cam, photo + b"\x00" * 70_000).status_code == 413
-    assert read_count() == 0 and stored_files(media_root) == []
+    assert read_count() == 0 and stored_images() == []
 
 
 BAD_TIMES = {
@@ -208,7 +210,7 @@ def test_bad_capture_times_are_refused_with_nothing_stored(client, cam, photo, m
     response = client.post(UPLOAD_URL, {"captured_at": BAD_TIMES[kind](), "photo": io.BytesIO(photo)},
                            **cam.auth)
     assert response.status_code == 400 and response.json()["field"] == "captured_at", response.content
-    assert read_count() == 0 and stored_files(media_root) == []
+    assert read_count() == 0 and stored_images() == []
 
 
 def test_small_clock_skew_is_tolerated(client, cam, photo):
@@ -220,14 +222,14 @@ def test_small_clock_skew_is_tolerated(client, cam, photo):
                                     {"latitude": "NaN"}])
 def test_bad_position_fields_are_refused(client, cam, photo, media_root, fields):
     assert upload(client, cam, photo, **fields).status_code == 400
-    assert read_count() == 0 and stored_files(media_root) == []
+    assert read_count() == 0 and stored_images() == []
 
 
 @pytest.mark.rule("ING-3")
 def test_missing_photo_and_bad_idempotency_key_are_refused(client, cam, photo, media_root):
     assert upload(client, cam, None).status_code == 400
     assert upload(client, cam, photo, key="x" * 200).status_code == 400
-    assert read_count() == 0 and stored_files(media_root) == []
+    assert read_count() == 0 and stored_images() == []
 
 
 @pytest.mark.rule("ING-3")
@@ -237,7 +239,7 @@ def test_unknown_cameras_are_refused_with_401(client, photo, media_root, header)
     data = {"captured_at": timezone.now().isoformat(), "photo": io.BytesIO(photo)}
     response = client.post(UPLOAD_URL, data, HTTP_AUTHORIZATION=header)
     assert response.status_code == 401 and response.json()["error"] == "camera_not_authenticated"
-    assert read_count() == 0 and stored_files(media_root) == []
+    assert read_count() == 0 and stored_images() == []
 
 
 @pytest.mark.rule("ING-3")
@@ -246,7 +248,7 @@ def test_revoked_credentials_are_refused_and_the_refusal_audited(client, cam, ph
     camera_credential_revoke(actor=Actor.system("test"), key_id=key_id, reason="camera stolen")
     response = upload(client, cam, photo)
     assert response.status_code == 401
-    assert read_count() == 0 and stored_files(media_root) == []
+    assert read_count() == 0 and stored_images() == []
     refusal = AuditEvent.objects.get(action="ingest.camera_auth_refused")
     assert refusal.outcome == "refused" and refusal.targets == [f"credential:{key_id}"]
 
@@ -306,7 +308,7 @@ def test_a_failed_insert_leaves_no_file(client, cam, photo, media_root, monkeypa
     client.raise_request_exception = False
     response = upload(client, cam, photo)
     assert response.status_code == 500
-    assert stored_files(media_root) == []
+    assert stored_images() == []
 
 
 @pytest.mark.rule("ING-4")
@@ -320,7 +322,7 @@ def test_upload_is_accepted_when_the_broker_is_down(client, cam, photo, media_ro
         response = upload(client, cam, photo)
     assert response.status_code == 202
     assert PlateRead.system_objects.get().status == ReadStatus.RECEIVED
-    assert len(stored_files(media_root)) == 1
+    assert len(stored_images()) == 1
 
 
 def test_camera_endpoints_are_machine_endpoints_not_pages(client, cam):

@@ -19,10 +19,11 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from alpr import storage
 from alpr.models import PlateRead, ReadStatus
 from ingest import broker, services
 from ingest.synthetic import plate_photo
-from ingest.tests.conftest import UPLOAD_URL, stored_files
+from ingest.tests.conftest import UPLOAD_URL, stored_images
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 WORKER_START_TIMEOUT = 60
@@ -118,7 +119,7 @@ def _wait_for_status(read_id: int, status: str, timeout: float = PROCESS_TIMEOUT
 def _assert_stored_once(read: PlateRead, media_root: Path) -> None:
     assert read.status == ReadStatus.DONE and read.plate and read.confidence is not None
     assert PlateRead.system_objects.count() == 1
-    assert sorted(p.name for p in stored_files(media_root)) == sorted(
+    assert sorted(reference.rsplit("/", 1)[-1] for reference in stored_images()) == sorted(
         [f"{read.uuid}-crop.jpg", f"{read.uuid}-full.jpg"])
 
 
@@ -176,7 +177,7 @@ def test_upload_accepted_while_redis_is_unreachable_is_processed_once_it_is_back
     monkeypatch.undo()
     broker.forget()
     read = PlateRead.system_objects.get(pk=read_id)
-    assert read.status == ReadStatus.RECEIVED and (media_root / read.image_path).exists()
+    assert read.status == ReadStatus.RECEIVED and storage.exists(read.image_path)
     start_worker()
     assert services.reads_requeue_stuck(older_than=timedelta(0)).requeued == 1
     read = _wait_for_status(read_id, ReadStatus.DONE)

@@ -3,6 +3,7 @@
 - ``evidence``: evidence packages and their verification (RET-4)
 - ``holds``: evidence holds (RET-2)
 - ``purge``: the rolling purge of expired reads and their images (RET-1, RET-3)
+- ``packing``: a finished day's single images packed into its segments, so the purge stays O(1) in files
 - ``erroneous``: flags of erroneous reads, their review and the notices owed to agencies (RET-5)
 """
 from retention.services.erroneous import flag_review, read_flag_erroneous, read_share_register
@@ -15,6 +16,7 @@ from retention.services.evidence import (
     package_archive,
 )
 from retention.services.holds import hold_place, hold_release, hold_reviews_remind
+from retention.services.packing import reads_pack_images
 from retention.services.purge import reads_purge_expired
 
 __all__ = [
@@ -30,5 +32,6 @@ __all__ = [
     "package_archive",
     "read_flag_erroneous",
     "read_share_register",
+    "reads_pack_images",
     "reads_purge_expired",
 ]

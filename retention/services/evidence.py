@@ -1,6 +1,7 @@
 """Evidence packages (RET-4): one designated store, a SHA-256 manifest, a chain-of-custody record.
 
-A package is a directory under ``settings.EVIDENCE_ROOT``::
+A package is a directory of the evidence store (``alpr.storage``: EVIDENCE_ROOT on the local disk,
+the ``evidence/`` prefix of the bucket on S3)::
 
     <YYYY>/<case>-<package uuid>/
         custody.json          who, when, why, case, recipient (the chain of custody)
@@ -9,9 +10,9 @@ A package is a directory under ``settings.EVIDENCE_ROOT``::
         manifest.json         SHA-256 of every other file
 
 The database keeps the SHA-256 of ``manifest.json``, so altering, adding or removing any file, or
-rewriting the manifest to match, is detected by ``verify_evidence``. The directory is written under a
-temporary name and renamed into place before the row commits, so a committed package always has its
-directory and a crash never leaves a half package under a real name.
+rewriting the manifest to match, is detected by ``verify_evidence``. The package is stored whole
+before the row commits, so a committed package always has its files (on the local disk it is
+written under a temporary name and renamed into place; on S3 the manifest is written last).
 
 A caller's transaction may still roll back after the package is written (a download or a release
 failing later), and a process may die in between: that leaves a directory no row records.
@@ -20,18 +21,17 @@ provided it is also an hour older than any transaction still open (whose row cou
 directory some row records is never touched.
 
 Packages are evidence kept by their own rules, not "application storage of reads": the purge never
-reads or deletes EVIDENCE_ROOT (RET-3 applies to MEDIA_ROOT and the read table).
+reads or deletes the evidence store (RET-3 applies to the read images and the read table).
 """
 import hashlib
 import io
 import json
 import logging
 import re
-import shutil
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -62,16 +62,8 @@ _PACKAGE_NAME = re.compile(r"(?:-|^\.staging-)([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0
 logger = logging.getLogger(__name__)
 
 
-def evidence_root() -> Path:
-    return Path(settings.EVIDENCE_ROOT)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _slug(text: str) -> str:
@@ -105,18 +97,13 @@ def _read_record(read: PlateRead, images: dict[str, str], erroneous: bool) -> di
     }
 
 
-def _write_json(path: Path, value) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(value, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+def _json(value) -> bytes:
+    return (json.dumps(value, indent=2, sort_keys=True, default=str) + "\n").encode()
 
 
-def _manifest_of(directory: Path) -> dict[str, str]:
-    """Return {relative path: sha256} of every file in `directory` except the manifest itself."""
-    return {
-        path.relative_to(directory).as_posix(): sha256_file(path)
-        for path in sorted(directory.rglob("*"))
-        if path.is_file() and path.relative_to(directory).as_posix() != MANIFEST
-    }
+def _manifest_of(files: dict[str, bytes]) -> dict[str, str]:
+    """Return {relative path: sha256} of every file of a package except the manifest itself."""
+    return {name: sha256_bytes(data) for name, data in sorted(files.items()) if name != MANIFEST}
 
 
 def _validate_request(read_ids, purpose: str, case_number: str, description: str) -> list[int]:
@@ -137,26 +124,26 @@ def _validate_request(read_ids, purpose: str, case_number: str, description: str
     return ids
 
 
-def _write_package(staging: Path, reads: list[PlateRead], erroneous: set[int], custody: dict) -> int:
-    """Write the package's files into `staging`; return how many files it holds (manifest included)."""
+def _package_files(reads: list[PlateRead], erroneous: set[int], custody: dict) -> dict[str, bytes]:
+    """Return the package's files, {relative name: bytes}, the manifest included."""
+    files = {}
     for read in reads:
         images = {}
-        for kind, relative in (("full", read.image_path), ("crop", read.crop_path)):
-            if not relative:
+        for kind, reference in (("full", read.image_path), ("crop", read.crop_path)):
+            if not reference:
                 continue
-            source = storage.absolute_path(relative)
-            if not source.exists():
-                raise ApplicationError(f"The image of read {read.pk} is no longer stored.")
-            name = f"images/{read.pk}-{kind}{source.suffix or '.jpg'}"
-            (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, staging / name)
+            try:
+                data = storage.read_bytes(reference)
+            except FileNotFoundError:
+                raise ApplicationError(f"The image of read {read.pk} is no longer stored.") from None
+            name = f"images/{read.pk}-{kind}{PurePosixPath(reference).suffix or '.jpg'}"
+            files[name] = data
             images[kind] = name
-        _write_json(staging / "reads" / f"{read.pk}.json", _read_record(read, images, read.pk in erroneous))
-    _write_json(staging / CUSTODY, custody)
-    files = _manifest_of(staging)
-    _write_json(staging / MANIFEST, {"format": FORMAT_VERSION, "package": custody["package"],
-                                     "algorithm": "sha256", "files": files})
-    return len(files) + 1
+        files[f"reads/{read.pk}.json"] = _json(_read_record(read, images, read.pk in erroneous))
+    files[CUSTODY] = _json(custody)
+    files[MANIFEST] = _json({"format": FORMAT_VERSION, "package": custody["package"],
+                             "algorithm": "sha256", "files": _manifest_of(files)})
+    return files
 
 
 @enforces("RET-4", "SHR-6")
@@ -190,8 +177,6 @@ def evidence_package_create(
                                   description=description.strip(), recipient=recipient.strip()[:200],
                                   read_ids=ids)
         package.directory = f"{package.created_at:%Y}/{_slug(package.case_number)}-{package.uuid}"
-        final = evidence_root() / package.directory
-        staging = final.with_name(f".staging-{package.uuid}")
         custody = {
             "package": str(package.uuid),
             "created_at": package.created_at.isoformat(),
@@ -205,11 +190,11 @@ def evidence_package_create(
             "agency": settings.AGENCY_NAME,
             "read_ids": ids,
         }
-        staging.mkdir(parents=True)
+        files = _package_files(reads, erroneous, custody)
+        package.file_count = len(files)
+        package.manifest_sha256 = sha256_bytes(files[MANIFEST])
         try:
-            package.file_count = _write_package(staging, reads, erroneous, custody)
-            package.manifest_sha256 = sha256_file(staging / MANIFEST)
-            staging.rename(final)
+            storage.evidence_save(package.directory, files)
             with transaction.atomic():
                 package.save()
                 audit_record(actor=actor, action=actions.EVIDENCE_PACKAGE_CREATED,
@@ -220,9 +205,8 @@ def evidence_package_create(
                                     "recipient": package.recipient},
                              result_count=len(ids))
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
             if package.pk is None:
-                shutil.rmtree(final, ignore_errors=True)
+                storage.evidence_delete(package.directory)
             raise
         return package
 
@@ -231,7 +215,7 @@ def evidence_package_create(
 class Verification:
     """What a check of a package found; ``ok`` only when nothing was added, removed or altered."""
 
-    directory: Path
+    directory: str
     package: EvidencePackage | None = None
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -248,50 +232,47 @@ class Verification:
         return found or ["intact: every file matches the manifest"]
 
 
-def _package_by_reference(reference: str) -> tuple[EvidencePackage | None, Path]:
-    """Find a package by uuid, id or directory path (absolute, or relative to EVIDENCE_ROOT)."""
+def _package_by_reference(reference: str) -> tuple[EvidencePackage | None, str]:
+    """Find a package by uuid, id or directory (relative to the evidence store, or where it lies)."""
     package = None
     if re.fullmatch(r"\d+", reference):
         package = EvidencePackage.objects.filter(pk=int(reference)).first()
     elif re.fullmatch(r"[0-9a-fA-F-]{36}", reference):
         package = EvidencePackage.objects.filter(uuid=reference).first()
     if package is not None:
-        return package, evidence_root() / package.directory
-    path = Path(reference)
-    directory = path if path.is_absolute() else evidence_root() / path
+        return package, package.directory
+    directory = storage.evidence_directory_of(reference)
     try:
-        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads(storage.evidence_read(directory, MANIFEST))
         package = EvidencePackage.objects.filter(uuid=manifest.get("package")).first()
     except (OSError, ValueError, AttributeError):
         pass
     if package is None:
-        package = EvidencePackage.objects.filter(directory=str(directory.relative_to(evidence_root()))
-                                                 if directory.is_relative_to(evidence_root()) else "").first()
+        package = EvidencePackage.objects.filter(directory=directory).first()
     return package, directory
 
 
-def package_check(directory: Path, package: EvidencePackage | None) -> Verification:
-    """Compare the files of `directory` with its manifest, and the manifest with the recorded hash."""
+def package_check(directory: str, package: EvidencePackage | None,
+                  files: dict[str, bytes] | None = None) -> Verification:
+    """Compare the files of the package stored at `directory` with its manifest, and the manifest with
+    the recorded hash. `files`, when given, are the package's files already read."""
     result = Verification(directory=directory, package=package)
     if package is None:
         result.problems.append("unknown package: no evidence record in the database matches it")
-    if not directory.is_dir():
-        # Named as the evidence store names it, not by the server's path to the store: the line is shown
-        # on the package's page and in the audit log.
-        root = evidence_root()
-        shown = directory.relative_to(root) if directory.is_relative_to(root) else directory
-        result.problems.append(f"missing: the package directory {shown} does not exist in the evidence store")
+    files = storage.evidence_files(directory) if files is None else files
+    if files is None:
+        result.problems.append(
+            f"missing: the package directory {directory} does not exist in the evidence store")
         return result
-    manifest_path = directory / MANIFEST
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest = json.loads(files[MANIFEST])
         listed = dict(manifest["files"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, ValueError, TypeError):
         result.problems.append("manifest.json is missing or unreadable")
         return result
-    if package is not None and sha256_file(manifest_path) != package.manifest_sha256:
+    if package is not None and sha256_bytes(files[MANIFEST]) != package.manifest_sha256:
         result.altered.append(MANIFEST)
-    present = _manifest_of(directory)
+    present = _manifest_of(files)
     result.removed = sorted(set(listed) - set(present))
     result.added = sorted(set(present) - set(listed))
     result.altered += sorted(p for p in set(listed) & set(present) if listed[p] != present[p])
@@ -351,17 +332,22 @@ def package_archive(package: EvidencePackage) -> bytes:
     An altered package is never handed out: the recipient would get evidence that does not match
     its recorded hash.
     """
-    directory = evidence_root() / package.directory
-    check = package_check(directory, package)
+    files = storage.evidence_files(package.directory)
+    check = package_check(package.directory, package, files)
     if not check.ok:
         raise ApplicationError("This package no longer matches its manifest and is not handed out: "
                                + "; ".join(check.lines()), code="package_altered")
+    folder = PurePosixPath(package.directory).name
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(directory.rglob("*")):
-            if path.is_file():
-                archive.write(path, f"{directory.name}/{path.relative_to(directory).as_posix()}")
+        for name, data in sorted(files.items()):
+            archive.writestr(f"{folder}/{name}", data)
     return buffer.getvalue()
+
+
+def package_document(package: EvidencePackage, name: str) -> bytes:
+    """Return one file of a package (its manifest or custody record, for the package's page)."""
+    return storage.evidence_read(package.directory, name)
 
 
 # --- Orphaned directories ------------------------------------------------------------------------
@@ -377,13 +363,12 @@ def _oldest_open_transaction() -> datetime | None:
         return cursor.fetchone()[0]
 
 
-def _unrecorded_directories(cutoff: datetime) -> list[Path]:
+def _unrecorded_directories(cutoff: datetime) -> list[str]:
     """Return package directories last changed before `cutoff` whose uuid no package row has."""
-    root = evidence_root()
     found = {}
-    for directory in (path for year in root.iterdir() if year.is_dir() for path in year.iterdir()):
-        match = _PACKAGE_NAME.search(directory.name)
-        if match and directory.is_dir() and directory.stat().st_mtime < cutoff.timestamp():
+    for directory, written in storage.evidence_directories():
+        match = _PACKAGE_NAME.search(PurePosixPath(directory).name)
+        if match and written < cutoff.timestamp():
             found[match.group(1)] = directory
     recorded = EvidencePackage.objects.filter(uuid__in=found).values_list("uuid", flat=True)
     recorded = {str(uuid) for uuid in recorded}
@@ -399,18 +384,16 @@ def evidence_orphans_remove(*, actor: Actor, now: datetime | None = None,
     A directory is a candidate only once `older_than` has passed since it was last written and since
     the oldest transaction still open began: that transaction's row could otherwise yet commit.
     """
-    if not evidence_root().is_dir():
-        return []
     now = now or timezone.now()
     cutoff = min(now, _oldest_open_transaction() or now) - older_than
     removed = []
     for directory in _unrecorded_directories(cutoff):
         try:
-            shutil.rmtree(directory)
+            storage.evidence_delete(directory)
         except OSError as error:
             logger.warning("could not remove orphaned evidence directory %s: %s", directory, error)
             continue
-        removed.append(directory.relative_to(evidence_root()).as_posix())
+        removed.append(directory)
     if removed:
         audit_record(actor=actor, action=actions.EVIDENCE_ORPHANS_REMOVED, result_count=len(removed),
                      targets=[f"path:{name}" for name in removed],

@@ -1,38 +1,35 @@
 """The rolling purge (RET-1, RET-3): reads older than the policy's retention period, and their images, go.
 
-Design (retention/README.md has the long form):
+Design (retention/README.md and docs/storage.md have the long form):
 
 * The cutoff is ``now - retention_days``, to the microsecond: a read captured before it is expired.
 * A day partition wholly before the cutoff with no held read is emptied in constant time: in one
-  transaction its image directory is renamed into ``MEDIA_ROOT/.purge-trash`` (no read path points
-  there) and the partition is DETACHed and DROPped; after the commit the run unlinks the trash.
-* A day wholly before the cutoff that holds held reads is *swapped*: the held rows are copied aside,
-  the partition is dropped and recreated empty, the held rows go back in. The held reads stay in the
-  normal table (search finds them as before); the cost follows the number of held rows, not the day's
-  size. Every file in that day's directory that does not belong to a held read is deleted.
-* The day containing the cutoff is purged row by row (exact to the policy, not to the day).
-* Files always leave first, rows second, inside the day's transaction: a crash part-way leaves rows
-  whose files are gone (or in the trash), never files without rows, and the next run empties the
-  trash first, then finishes the day. A final sweep removes image directories of expired days that
-  have no partition (leftovers from ingest or from a crash between a commit and the unlink).
+  transaction its images are deleted (``storage.delete_day``: the day's handful of segment files or
+  objects, whatever the number of reads) and the partition is DETACHed and DROPped.
+* A day wholly before the cutoff that holds held reads is *swapped*: the held reads' images are
+  copied out of the day's segments (``storage.held_name``) and their rows repointed, the day's
+  segments are deleted, the held rows are copied aside, the partition is dropped and recreated
+  empty, the held rows go back in. The held reads stay in the normal table (search finds them as
+  before); the cost follows the number of held rows, not the day's size.
+* The day containing the cutoff is purged row by row (exact to the policy, not to the day); the
+  images of its expired reads are erased where they lie (a segment record is overwritten with
+  zeros), and the segments themselves go with the day, at the next run.
+* Images always leave first, rows second, inside the day's transaction: a crash part-way leaves rows
+  whose images are gone, never images without rows, and the next run finishes the day. A final
+  sweep removes stored images of expired days that have no partition (leftovers from a crash).
 * Each day takes the advisory lock that hold placement takes, so no hold can slip in between the
   check for held reads and the delete.
 * One purge at a time (a session advisory lock); a ``PurgeRun`` row records each run's counts and is
   marked failed when a run dies, and the next run completes the work.
 
-Not touched: the audit log, reports, evidence packages under EVIDENCE_ROOT (evidence, kept by its own
-rules), holds, flags and notifications (records about reads). Flags of purged reads lose their plate
-text, the one copy of read content they carry.
+Not touched: the audit log, reports, evidence packages (evidence, kept by its own rules), holds,
+flags and notifications (records about reads). Flags of purged reads lose their plate text, the one
+copy of read content they carry.
 """
-import contextlib
 import logging
-import os
 import time
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path, PurePosixPath
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -54,11 +51,6 @@ logger = logging.getLogger(__name__)
 PURGE_LOCK = 0x50_55_52_47  # "PURG"
 PARENT = partitions.PARENT_TABLE
 ROW_BATCH = 5000
-TRASH_DIR = ".purge-trash"
-UNLINK_WORKERS = 32
-UNLINK_BATCH = 256
-
-
 
 @dataclass
 class DayOutcome:
@@ -67,11 +59,11 @@ class DayOutcome:
     rows: int = 0
     files: int = 0
     held: int = 0
-    unlink_s: float = 0.0
+    storage_s: float = 0.0
 
     def as_dict(self) -> dict:
         return {"day": self.day.isoformat(), "action": self.action, "rows": self.rows, "files": self.files,
-                "held": self.held, "unlink_s": self.unlink_s}
+                "held": self.held, "storage_s": self.storage_s}
 
 
 @dataclass
@@ -106,83 +98,8 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _remove_files(directory: Path, keep_prefixes: frozenset[str] = frozenset()) -> int:
-    """Delete every file under `directory` whose name does not start with a kept prefix; return the count.
-
-    Unlinks run on a thread pool: an unlink is cheap for the CPU but waits on the disk's journal,
-    and many in flight at once cut a day's deletion by an order of magnitude. Directories left
-    empty are removed, `directory` included.
-    """
-    if not directory.is_dir():
-        return 0
-    keep = tuple(keep_prefixes)
-    doomed, directories = [], []
-    for root, dirs, files in os.walk(directory, topdown=False):
-        doomed += [os.path.join(root, name) for name in files if not (keep and name.startswith(keep))]
-        directories += [os.path.join(root, name) for name in dirs]
-    if len(doomed) > UNLINK_BATCH:
-        with ThreadPoolExecutor(max_workers=UNLINK_WORKERS) as pool:
-            for start in range(0, len(doomed), UNLINK_BATCH):
-                list(pool.map(_unlink, doomed[start:start + UNLINK_BATCH]))
-    else:
-        for path in doomed:
-            _unlink(path)
-    for path in directories:
-        with contextlib.suppress(OSError):  # still holds kept files
-            os.rmdir(path)
-    with contextlib.suppress(OSError):
-        directory.rmdir()
-    return len(doomed)
-
-
-def _unlink(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
-
-
-def _trash_root() -> Path:
-    """Where a dropped day's image directory waits, for seconds, to be unlinked: no read points there."""
-    return storage.media_root() / TRASH_DIR
-
-
-def _move_to_trash(day: date) -> Path | None:
-    directory = storage.day_directory(day)
-    if not directory.is_dir():
-        return None
-    _trash_root().mkdir(parents=True, exist_ok=True)
-    trash = _trash_root() / f"{day:%Y%m%d}-{uuid.uuid4().hex[:8]}"
-    directory.rename(trash)
-    return trash
-
-
-def _empty_trash() -> int:
-    """Unlink what a crashed run left in the trash; return how many files."""
-    root = _trash_root()
-    if not root.is_dir():
-        return 0
-    return sum(_remove_files(entry) for entry in root.iterdir() if entry.is_dir())
-
-
-def _prune_empty_parents(day: date) -> None:
-    """Remove the month and year directories of `day` once empty."""
-    directory = storage.day_directory(day)
-    for parent in (directory.parent, directory.parent.parent):
-        try:
-            parent.rmdir()
-        except OSError:
-            return
-
-
-def _kept_files(held: list[tuple[int, str, str]]) -> frozenset[str]:
-    """The file-name prefixes a held day keeps: each held read's own files (named by its uuid), and its
-    photo by name, which another plate's read of the same upload may hold (named by the upload's read)."""
-    return frozenset({read_uuid for _, read_uuid, _ in held}
-                     | {PurePosixPath(photo).name for *_, photo in held if photo})
-
-
-def _held_in(table: str, start: datetime, end: datetime) -> list[tuple[int, str, str]]:
-    """Return (id, uuid, image path) of the reads in `table` captured in [start, end) that an active
-    hold covers.
+def _held_in(table: str, start: datetime, end: datetime) -> list[tuple[int, str]]:
+    """Return (id, uuid) of the reads in `table` captured in [start, end) that an active hold covers.
 
     Looks at the holds first (small tables, indexed), then fetches only the matching reads, so a day
     without holds costs two index probes, whatever its size.
@@ -205,10 +122,9 @@ def _held_in(table: str, start: datetime, end: datetime) -> list[tuple[int, str,
             params += [plate, window_start, window_end]
         if not ids and not windows:
             return []
-        cursor.execute(f"SELECT id, uuid, image_path FROM {_quote(table)} "
-                       f"WHERE captured_at >= %s AND captured_at < %s AND ({' OR '.join(conditions)})",
-                       [start, end, *params])
-        return [(row[0], str(row[1]), row[2]) for row in cursor.fetchall()]
+        cursor.execute(f"SELECT id, uuid FROM {_quote(table)} WHERE captured_at >= %s AND captured_at < %s "
+                       f"AND ({' OR '.join(conditions)})", [start, end, *params])
+        return [(row[0], str(row[1])) for row in cursor.fetchall()]
 
 
 def _count(table: str) -> int:
@@ -237,6 +153,60 @@ def _swap_partition(table: str, day: date, held_ids: list[int]) -> None:
         cursor.execute("DROP TABLE retention_keep")
 
 
+def _copy_out_held(table: str, held_ids: list[int]) -> int:
+    """Copy the held reads' images out of the day's segments into single held copies, and repoint the
+    rows; return how many images were copied. Images already copied out stay where they are."""
+    copied, copies = 0, {}  # reads of one photo share its image: copied once
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, image_path, crop_path FROM {_quote(table)} WHERE id = ANY(%s)",
+                       [held_ids])
+        for read_id, *references in cursor.fetchall():
+            moved = []
+            for reference in references:
+                if not reference or reference.startswith(f"{storage.HELD_DIR}/"):
+                    moved.append(reference)
+                    continue
+                if reference in copies:
+                    moved.append(copies[reference])
+                    continue
+                try:
+                    data = storage.read_bytes(reference)
+                except FileNotFoundError:
+                    moved.append(reference)
+                    continue
+                copies[reference] = storage.write_durably(storage.held_name(reference), data)
+                moved.append(copies[reference])
+                copied += 1
+            if moved != references:
+                cursor.execute(f"UPDATE {_quote(table)} SET image_path = %s, crop_path = %s WHERE id = %s",
+                               [*moved, read_id])
+    return copied
+
+
+def _still_named(table: str, references: set[str], leaving_ids: list[int]) -> set[str]:
+    """Return which of `references` a row of `table` other than `leaving_ids` still names: reads made
+    from one photo (two plates in it) share its image, and one of them may be held or unexpired."""
+    if not references:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT image_path, crop_path FROM {_quote(table)} WHERE NOT (id = ANY(%s)) "
+                       "AND (image_path = ANY(%s) OR crop_path = ANY(%s))",
+                       [leaving_ids, list(references), list(references)])
+        return {ref for row in cursor.fetchall() for ref in row} & references
+
+
+def _erase_released_copies(table: str, held_ids: list[int]) -> int:
+    """Erase the held copies of reads that are no longer held (their hold was released)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, image_path, crop_path FROM {_quote(table)} WHERE NOT (id = ANY(%s)) "
+                       "AND (image_path LIKE %s OR crop_path LIKE %s)",
+                       [held_ids, f"{storage.HELD_DIR}/%", f"{storage.HELD_DIR}/%"])
+        rows = cursor.fetchall()
+    doomed = {ref for _, *refs in rows for ref in refs if ref.startswith(f"{storage.HELD_DIR}/")}
+    doomed -= _still_named(table, doomed, [row[0] for row in rows])
+    return storage.delete_quietly(*doomed) if doomed else 0
+
+
 def _purge_whole_day(day: date) -> DayOutcome:
     """Empty an expired day: drop its partition, or keep only its held reads. One transaction."""
     table = partitions.partition_name(day)
@@ -245,25 +215,26 @@ def _purge_whole_day(day: date) -> DayOutcome:
         take_retention_lock()
         held = _held_in(table, start, end)
         total = _count(table)
-        keep = _kept_files(held)
+        started = time.monotonic()
         if not held:
-            # Constant time: the directory leaves the media tree in one rename; unlinked after commit.
-            trash = _move_to_trash(day)
+            # Constant time: the day's images are a handful of segments, deleted before the rows.
+            files = storage.delete_day(day)
+            storage_s = time.monotonic() - started
             _drop_partition(table)
-            outcome = DayOutcome(day, "dropped", rows=total)
-        elif total > len(held):
-            files = _remove_files(storage.day_directory(day), keep)
-            _swap_partition(table, day, [read_id for read_id, *_ in held])
-            outcome = DayOutcome(day, "held-kept", rows=total - len(held), files=files, held=len(held))
+            outcome = DayOutcome(day, "dropped", rows=total, files=files)
         else:
-            files = _remove_files(storage.day_directory(day), keep)
-            outcome = DayOutcome(day, "held-only", files=files, held=len(held))
+            held_ids = [read_id for read_id, _ in held]
+            _copy_out_held(table, held_ids)
+            files = _erase_released_copies(table, held_ids) + storage.delete_read_day(day)
+            storage_s = time.monotonic() - started
+            if total > len(held):
+                _swap_partition(table, day, held_ids)
+                outcome = DayOutcome(day, "held-kept", rows=total - len(held), files=files, held=len(held))
+            else:
+                outcome = DayOutcome(day, "held-only", files=files, held=len(held))
+        outcome.storage_s = round(storage_s, 3)
     if not held:
         partitions.forget_known_partitions()
-        _prune_empty_parents(day)
-        started = time.monotonic()
-        outcome.files = _remove_files(trash) if trash else 0
-        outcome.unlink_s = round(time.monotonic() - started, 3)
     return outcome
 
 
@@ -275,8 +246,7 @@ def _purge_partial_day(day: date, cutoff: datetime) -> DayOutcome:
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             take_retention_lock()
-            held = _held_in(table, start, cutoff)
-            held_ids, kept_photos = [read_id for read_id, *_ in held], {photo for *_, photo in held if photo}
+            held_ids = [read_id for read_id, _ in _held_in(table, start, cutoff)]
             cursor.execute(
                 f"SELECT id, image_path, crop_path FROM {_quote(table)} "
                 "WHERE captured_at < %s AND NOT (id = ANY(%s)) ORDER BY id LIMIT %s",
@@ -285,39 +255,21 @@ def _purge_partial_day(day: date, cutoff: datetime) -> DayOutcome:
             if not rows:
                 outcome.held = len(held_ids)
                 return outcome
-            for _, *paths in rows:
-                for relative in paths:
-                    if relative in kept_photos:  # the photo of another plate's read, held
-                        continue
-                    if relative and storage.absolute_path(relative).exists():
-                        storage.absolute_path(relative).unlink()
-                        outcome.files += 1
+            started = time.monotonic()
+            doomed = {ref for _, *refs in rows for ref in refs if ref}
+            doomed -= _still_named(table, doomed, [row[0] for row in rows])
+            outcome.files += storage.delete_quietly(*doomed)
+            outcome.storage_s = round(outcome.storage_s + time.monotonic() - started, 3)
             cursor.execute(f"DELETE FROM {_quote(table)} WHERE id = ANY(%s)", [[row[0] for row in rows]])
             outcome.rows += cursor.rowcount
 
 
-def _image_days() -> list[date]:
-    """Return the days that have an image directory under MEDIA_ROOT/reads."""
-    days = []
-    root = storage.media_root() / storage.READS_DIR
-    for year in sorted(root.glob("[0-9][0-9][0-9][0-9]")):
-        for month in sorted(year.glob("[0-9][0-9]")):
-            for day in sorted(month.glob("[0-9][0-9]")):
-                try:
-                    days.append(date(int(year.name), int(month.name), int(day.name)))
-                except ValueError:
-                    continue
-    return days
-
-
-def _sweep_orphan_directories(cutoff_day: date, partition_days: set[date]) -> list[DayOutcome]:
-    """Delete image directories of expired days whose partition is gone (left by a crash)."""
+def _sweep_orphan_images(cutoff_day: date, partition_days: set[date]) -> list[DayOutcome]:
+    """Delete stored images of expired days whose partition is gone (left by a crash)."""
     outcomes = []
-    for day in _image_days():
+    for day in storage.stored_days():
         if day < cutoff_day and day not in partition_days:
-            files = _remove_files(storage.day_directory(day))
-            _prune_empty_parents(day)
-            outcomes.append(DayOutcome(day, "orphan-files", files=files))
+            outcomes.append(DayOutcome(day, "orphan-files", files=storage.delete_day(day)))
     return outcomes
 
 
@@ -339,9 +291,6 @@ def purge_cutoff(now: datetime, retention_days: int) -> datetime:
 
 def _run_days(run: PurgeRun, cutoff: datetime, totals: PurgeTotals) -> None:
     cutoff_day = cutoff.astimezone(UTC).date()
-    leftover = _empty_trash()
-    if leftover:
-        totals.add(DayOutcome(cutoff_day, "trash-emptied", files=leftover))
     existing = partitions.existing_partition_days()
     for day in existing:
         if day < cutoff_day:
@@ -354,7 +303,7 @@ def _run_days(run: PurgeRun, cutoff: datetime, totals: PurgeTotals) -> None:
             break
         totals.add(outcome)
         _save_progress(run, totals)
-    for outcome in _sweep_orphan_directories(cutoff_day, set(existing)):
+    for outcome in _sweep_orphan_images(cutoff_day, set(existing)):
         totals.add(outcome)
     _scrub_flags(cutoff)
 

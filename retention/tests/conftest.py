@@ -38,8 +38,8 @@ def create_read(camera, *, captured_at=None, age=None, plate="ABC1234", files=Tr
     image_path = storage.read_image_name(captured_at, read_uuid, "full")
     crop_path = storage.read_image_name(captured_at, read_uuid, "crop")
     if files:
-        storage.write_durably(image_path, JPEG)
-        storage.write_durably(crop_path, JPEG + b"crop")
+        image_path = storage.write_durably(image_path, JPEG)
+        crop_path = storage.write_durably(crop_path, JPEG + b"crop")
     return PlateRead.system_objects.create(
         uuid=read_uuid, camera=camera, captured_at=captured_at, plate=plate, state="IL", confidence=0.93,
         image_path=image_path, crop_path=crop_path, status=ReadStatus.DONE,

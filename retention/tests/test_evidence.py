@@ -1,3 +1,4 @@
+import hashlib
 import json
 from pathlib import Path
 
@@ -11,8 +12,12 @@ from core.errors import ApplicationError, NotFound, NotYours, PolicyDenied
 from policy.roles import Role
 from retention.models import EvidencePackage
 from retention.services import evidence_package_create, evidence_package_verify
-from retention.services.evidence import MANIFEST, sha256_file
+from retention.services.evidence import MANIFEST
 from retention.tests.conftest import actor_of
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _package(user, reads, **kwargs) -> EvidencePackage:

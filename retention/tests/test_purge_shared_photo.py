@@ -19,8 +19,8 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 def second_plate_of(read: PlateRead, plate: str = "KRN5562") -> PlateRead:
     """Another plate found in `read`'s photo, stored as ingest stores it: the same photo, its own crop."""
     sibling_uuid = uuid.uuid4()
-    crop_path = storage.read_image_name(read.captured_at, sibling_uuid, "crop")
-    storage.write_durably(crop_path, JPEG + b"second crop")
+    crop_path = storage.write_durably(
+        storage.read_image_name(read.captured_at, sibling_uuid, "crop"), JPEG + b"second crop")
     return PlateRead.system_objects.create(
         uuid=sibling_uuid, camera_id=read.camera_id, captured_at=read.captured_at, plate=plate, state="IN",
         image_path=read.image_path, crop_path=crop_path, status=ReadStatus.DONE, source_read_id=read.pk,
@@ -31,8 +31,13 @@ def _exists(read) -> bool:
     return PlateRead.system_objects.filter(pk=read.pk).exists()
 
 
-def _on_disk(*paths) -> list[bool]:
-    return [storage.absolute_path(path).exists() for path in paths]
+def _on_disk(*references) -> list[bool]:
+    return [storage.exists(reference) for reference in references]
+
+
+def _stored(read) -> PlateRead:
+    """The read as stored now: a held read's images are copied out of its purged day and repointed."""
+    return PlateRead.system_objects.get(pk=read.pk)
 
 
 @pytest.mark.rule("RET-2")
@@ -47,11 +52,13 @@ def test_a_held_plate_keeps_the_shared_photo_of_an_expired_day(camera, detective
                       read_ids=[held.pk])
     reads_purge_expired(actor=SCHEDULER, now=NOW)
     assert _exists(held) and not _exists(gone) and not _exists(other)
-    assert _on_disk(held.image_path, held.crop_path) == [True, True]  # the photo too, whoever's name it has
+    kept = _stored(held)
+    assert _on_disk(kept.image_path, kept.crop_path) == [True, True]  # the photo too, whoever's name it has
     assert _on_disk(gone.crop_path, other.image_path) == [False, False]
     hold_release(actor=actor_of(detective), hold_id=hold.pk, reason="Case closed")
     reads_purge_expired(actor=SCHEDULER, now=NOW)
-    assert _on_disk(first.image_path, first.crop_path, second.crop_path) == [False, False, False]
+    assert _on_disk(kept.image_path, kept.crop_path, first.image_path, first.crop_path, second.crop_path) \
+        == [False] * 5
 
 
 @pytest.mark.rule("RET-1")
@@ -65,4 +72,5 @@ def test_the_boundary_day_keeps_the_shared_photo_of_a_held_plate(camera, detecti
                read_ids=[second.pk])
     reads_purge_expired(actor=SCHEDULER, now=NOW)
     assert not _exists(first) and _exists(second)
-    assert _on_disk(second.image_path, second.crop_path, first.crop_path) == [True, True, False]
+    kept = _stored(second)
+    assert _on_disk(kept.image_path, kept.crop_path, first.crop_path) == [True, True, False]

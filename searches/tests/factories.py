@@ -37,10 +37,10 @@ def make_read(*, camera: Camera, plate: str, captured_at=None, images: bool = Tr
     read_uuid = uuid.uuid4()
     paths = {}
     if images:
-        paths["crop_path"] = storage.read_image_name(captured_at, read_uuid, "crop")
-        paths["image_path"] = storage.read_image_name(captured_at, read_uuid, "full")
-        storage.write_durably(paths["crop_path"], jpeg())
-        storage.write_durably(paths["image_path"], jpeg(size=(320, 240)))
+        paths["crop_path"] = storage.write_durably(storage.read_image_name(captured_at, read_uuid, "crop"),
+                                                   jpeg())
+        paths["image_path"] = storage.write_durably(storage.read_image_name(captured_at, read_uuid, "full"),
+                                                    jpeg(size=(320, 240)))
     fields.setdefault("confidence", 0.91)
     return PlateRead.system_objects.create(
         uuid=read_uuid, camera=camera, plate=plate, captured_at=captured_at, status=status,

@@ -53,7 +53,7 @@ def test_detective_releases_a_hold_and_the_purge_then_deletes_its_read(page, liv
 
     reads_purge_expired(actor=Actor.system("scheduler"))
     assert not PlateRead.system_objects.filter(pk=kept.pk).exists()
-    assert not storage.absolute_path(kept.image_path).exists()
+    assert not storage.exists(kept.image_path)
     page.get_by_role("link", name="Evidence holds").click()
     released = page.get_by_role("table", name="Released holds")
     expect(released.get_by_role("row").filter(has_text="26-004512")).to_contain_text(detective.full_name)
