@@ -189,7 +189,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database scheduler behind a lock, so one scheduler runs across every host; a
+# second one waits and takes over when the first stops or dies (core/scheduler.py).
+CELERY_BEAT_SCHEDULER = "core.scheduler:SingleScheduler"
+SCHEDULER_LOCK_KEY = env("ALPR_SCHEDULER_LOCK_KEY", default="alpr:scheduler-lock")
+SCHEDULER_LOCK_TTL_SECONDS = env.float("ALPR_SCHEDULER_LOCK_TTL_SECONDS", default=30.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 
 REST_FRAMEWORK = {
