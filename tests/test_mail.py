@@ -145,3 +145,19 @@ def test_a_hold_review_reminder_names_the_case_not_the_plates(smtp_settings, set
     body = message.get_content()
     assert detective.full_name in body and "case 26-9" in body
     assert "ABC1234" not in message.as_string() and not PLATE.findall(message["Subject"] + body)
+
+
+def test_every_mail_leaves_through_djangos_send_mail():
+    """No module talks SMTP itself or builds its own connection: EMAIL_URL governs every message."""
+    root = django_settings.BASE_DIR
+    senders = []
+    for path in root.rglob("*.py"):
+        parts = set(path.relative_to(root).parts)
+        if parts & {".venv", "node_modules", "var", "tests", "migrations"}:
+            continue
+        source = path.read_text()
+        assert "smtplib" not in source and "get_connection(" not in source, path
+        if "send_mail(" in source:
+            assert "from django.core.mail import send_mail" in source, path
+            senders.append(str(path.relative_to(root)))
+    assert len(senders) >= 6, senders  # reminders, notices, oversight, discrepancies, releases
