@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,28 @@ def test_web_and_worker_refuse_to_start_behind_a_transaction_pooler(pgbouncer):
                    "--without-gossip", "--without-mingle", "--without-heartbeat"], port)
     assert worker.returncode != 0 and REFUSAL in worker.stderr + worker.stdout, worker.stderr[-3000:]
     assert "ready." not in worker.stderr + worker.stdout
+
+
+def test_web_starts_and_answers_through_a_session_pooler(pgbouncer):
+    """The check refuses only transaction mode: through a session-mode pooler the web server starts and
+    its health page reaches the database."""
+    port, web_port = pgbouncer("session"), _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
+           "DATABASE_URL": _database_url(port), "TEST_REDIS_URL": settings.CELERY_BROKER_URL,
+           "GUNICORN_BIND": f"127.0.0.1:{web_port}", "WEB_CONCURRENCY": "1"}
+    web = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "config.wsgi",  # noqa: S603
+                            "-c", "config/gunicorn.py"], cwd=settings.BASE_DIR, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, status = time.monotonic() + 60, None
+        while time.monotonic() < deadline and web.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/health/", timeout=5) as response:
+                    status = response.status
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert status == 200, web.stdout.read() if web.poll() is not None else "no answer"
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
