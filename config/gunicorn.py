@@ -1,7 +1,8 @@
 """Gunicorn settings for the web processes (scripts/run.sh, the Dockerfile, docker-compose.yml).
 
-Threaded workers (gthread) with keep-alive: cameras keep their connection open between uploads, and a
-sync worker measured about twice the CPU per upload (docs/benchmarks.md, Ingest). Four processes of
+Threaded workers (gthread) with keep-alive: cameras keep their connection open between uploads, and
+sync workers (no keep-alive) measured 22 ms of CPU per upload against 11–16 ms for these
+(docs/benchmarks.md, Ingest). Four processes of
 four threads each suit two cores; give a larger host more processes (WEB_CONCURRENCY), about two per
 core. Each thread holds its own database connection (CONN_MAX_AGE), so a host opens up to
 processes × threads connections.
