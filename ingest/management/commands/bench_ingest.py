@@ -1,7 +1,7 @@
 """Benchmark camera uploads against a real server and database.
 
     manage.py bench_ingest [--cameras 16] [--seconds 20] [--gunicorn-workers 4] [--url URL]
-                           [--scaling-reads 150] [--scaling-processes 1,2]
+                           [--scaling-reads 150] [--scaling-processes 1,2] [--scaling-photos DIR]
 
 Without --url it creates (or reuses) a dedicated database (``alpr_bench_ingest`` on the configured
 server), migrates it, and starts gunicorn on a free 127.0.0.1 port with production settings against
@@ -9,8 +9,9 @@ it. It registers the cameras, uploads a small synthetic JPEG from one client thr
 (keep-alive connections, a fresh Idempotency-Key per upload), then recognises a sample of the
 accepted reads in this one process. Then, for recognition throughput, it starts a real Celery worker
 with 1 and then 2 worker processes (production settings, the bench's database and queue), queues
---scaling-reads accepted reads to each and counts reads recognised per second from the first queued
-to the last done (models loaded before timing). Progress goes to stderr; ONE JSON line is printed last:
+--scaling-reads accepted reads to each (or reads of the camera photos in --scaling-photos) and counts
+reads recognised per second from the first queued to the last done (models loaded before timing).
+Progress goes to stderr; ONE JSON line is printed last:
 
     {"cameras": 16, "uploads": N, "uploads_per_s": ..., "p50_ms": ..., "p99_ms": ...,
      "load_1min": [start, end], "recognised_per_s_per_worker": ...,
@@ -96,6 +97,9 @@ class Command(BaseCommand):
                                  "(0 to skip it).")
         parser.add_argument("--scaling-processes", default="1,2",
                             help="Worker process counts to measure recognition with, comma-separated.")
+        parser.add_argument("--scaling-photos",
+                            help="A folder of camera photos (*.jpg) to recognise in the scaling measurement "
+                                 "instead of the uploaded synthetic photo (stored as reads first, in turn).")
 
     def handle(self, *args, **options):
         self.options = options
@@ -334,6 +338,8 @@ class Command(BaseCommand):
         per_run = self.options["scaling_reads"]
         # Each run: 2 warm-up reads per process (each process loads the model), then the timed batch.
         needed = sum(2 * count + per_run for count in counts)
+        if self.options["scaling_photos"]:
+            read_ids = self._reads_of_photos(Path(self.options["scaling_photos"]), needed)
         if len(read_ids) < needed:
             self._log(f"recognition scaling skipped: {len(read_ids)} accepted reads left, {needed} needed")
             return {}
@@ -386,6 +392,19 @@ class Command(BaseCommand):
                 continue
             used[pid] = sum(int(value) for value in fields[11:15]) / ticks  # utime stime cutime cstime
         return used
+
+    def _reads_of_photos(self, folder: Path, count: int) -> list[int]:
+        """Store `count` reads of the folder's photos (in turn) as a camera's uploads, not queued."""
+        from ingest.services import read_accept
+        from ingest.validation import check_image
+
+        photos = [check_image(path.read_bytes()) for path in sorted(folder.glob("*.jpg"))]
+        if not photos:
+            raise CommandError(f"no *.jpg in {folder}")
+        camera = Camera.objects.filter(name__startswith="Bench camera").order_by("-pk").first()
+        self._log(f"storing {count} reads of the {len(photos)} photos in {folder}")
+        return [read_accept(camera=camera, photo=photos[number % len(photos)], captured_at=timezone.now(),
+                            queue=False).read.pk for number in range(count)]
 
     def _start_worker(self, processes: int, media: Path) -> subprocess.Popen:
         log = media / f"worker-{processes}.log"
