@@ -16,4 +16,6 @@ RUN DJANGO_SECRET_KEY=build-only ALPR_PARTNER_KEY_ENCRYPTION_KEYS=build-only pyt
 RUN useradd --system --uid 10001 alpr && mkdir -p /data/media /data/evidence && chown -R alpr /data
 USER alpr
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# The web server; threaded workers as measured (config/gunicorn.py). The schema is never changed from
+# here: that is a one-shot job of its own in docker-compose.yml, run as the database owner.
+CMD ["gunicorn", "config.wsgi", "-c", "config/gunicorn.py"]

@@ -27,7 +27,7 @@ bench-audit:
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/alpr_bench $(PY) manage.py bench_audit
 
 bench-ingest:
-	$(PY) manage.py bench_ingest
+	$(PY) manage.py bench_ingest --scaling-photos ../shared/benchmarks/plates-us --scaling-reads 100
 
 bench-recognition:
 	$(PY) manage.py bench_recognition --dir ../shared/benchmarks/plates-us

@@ -8,6 +8,9 @@ DEFAULTS = {
     "INGEST_MAX_PIXELS": 40_000_000,
     # How far in the future a capture time may be (camera clocks drift).
     "INGEST_CLOCK_SKEW_SECONDS": 300,
+    # A retry (same camera, same Idempotency-Key) is recognised when its capture time is within this many
+    # seconds of the first delivery's: the look-up then reads only the day partitions of that window.
+    "INGEST_IDEMPOTENCY_WINDOW_SECONDS": 3600,
     # Per-camera fixed-window rate limit: at most LIMIT uploads per WINDOW seconds, then 429.
     "INGEST_RATE_LIMIT": 1200,
     "INGEST_RATE_WINDOW_SECONDS": 60,

@@ -26,7 +26,8 @@ stop() {
 }
 trap stop INT TERM
 
-"$VENV/bin/gunicorn" config.wsgi --bind "127.0.0.1:$PORT" --workers 3 --access-logfile - \
+# Threaded workers, as measured for ingest (config/gunicorn.py; docs/benchmarks.md).
+"$VENV/bin/gunicorn" config.wsgi -c config/gunicorn.py --bind "127.0.0.1:$PORT" --access-logfile - \
   --env DJANGO_SETTINGS_MODULE="$DJANGO_SETTINGS_MODULE" >>"$LOGS/web.log" 2>&1 & pids+=($!)
 "$VENV/bin/celery" -A config worker --loglevel INFO --concurrency 2 >>"$LOGS/worker.log" 2>&1 & pids+=($!)
 "$VENV/bin/celery" -A config beat --loglevel INFO --pidfile= >>"$LOGS/scheduler.log" 2>&1 & pids+=($!)

@@ -78,6 +78,9 @@ ensure_database() {
   fi
 }
 
+# The tests start a PgBouncer of their own (core/tests/test_pooler.py): the app must refuse one in
+# transaction mode.
+[ "${1:-}" != "--for-tests" ] || SYSTEM_PACKAGES+=(pgbouncer)
 install_system_packages "${SYSTEM_PACKAGES[@]}"
 ensure_postgres
 ensure_redis

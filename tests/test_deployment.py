@@ -17,7 +17,60 @@ def _compose_commands() -> dict[str, str]:
 
 
 def test_compose_names_every_service():
-    assert set(_compose_commands()) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+    assert set(_compose_commands()) == {"postgres", "redis", "s3", "migrate", "web", "worker", "beat"}
+
+
+def _compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_runs_two_web_servers_two_workers_and_one_scheduler():
+    services = _compose()["services"]
+    assert services["web"]["deploy"]["replicas"] == 2
+    # Two replicas cannot share one host port: each gets one of the range, behind the TLS proxy.
+    assert services["web"]["ports"] == ["127.0.0.1:8000-8001:8000"]
+    assert services["worker"]["deploy"]["replicas"] == 2
+    assert services["beat"]["deploy"]["replicas"] == 1
+    for name in ("web", "worker", "beat"):
+        assert services[name]["restart"] == "unless-stopped"
+        assert "volumes" not in services[name]  # nothing kept on the host's disk: object storage instead
+    assert services["migrate"]["restart"] == "no"
+
+
+def test_compose_serves_object_storage_to_the_servers_from_the_environment():
+    services = _compose()["services"]
+    s3 = services["s3"]
+    assert s3["image"].startswith("chrislusf/seaweedfs:")
+    script = "\n".join(s3["command"])
+    assert "weed server" in script and " -s3 " in script and "-s3.port=8333" in script
+    # The S3 gateway's one identity is the application's key pair; the bucket is made on first start.
+    assert '"$$ALPR_S3_ACCESS_KEY_ID" "$$ALPR_S3_SECRET_ACCESS_KEY"' in script
+    assert "s3.bucket.create -name $$ALPR_S3_BUCKET" in script
+    assert "$$ALPR_S3_BUCKET" in " ".join(s3["healthcheck"]["test"])
+    wanted = {"ALPR_STORAGE_BACKEND", "ALPR_S3_ENDPOINT_URL", "ALPR_S3_BUCKET", "ALPR_S3_ACCESS_KEY_ID",
+              "ALPR_S3_SECRET_ACCESS_KEY", "ALPR_S3_REGION"}
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert wanted <= set(environment)
+        assert environment["ALPR_STORAGE_BACKEND"] == "s3"
+        assert environment["ALPR_S3_ENDPOINT_URL"] == "http://s3:8333"
+        # No default secret: compose refuses to start without them in .env.
+        assert environment["ALPR_S3_ACCESS_KEY_ID"].startswith("${ALPR_S3_ACCESS_KEY_ID:?")
+        assert environment["ALPR_S3_SECRET_ACCESS_KEY"].startswith("${ALPR_S3_SECRET_ACCESS_KEY:?")
+        assert services[name]["depends_on"]["s3"] == {"condition": "service_healthy"}
+    assert s3["environment"] == {name: services["web"]["environment"][name] for name in wanted}
+
+
+def test_web_servers_are_threaded_and_never_migrate():
+    gunicorn = (ROOT / "config" / "gunicorn.py").read_text()
+    assert 'worker_class = "gthread"' in gunicorn and "keepalive = 30" in gunicorn
+    assert "migrate" not in gunicorn
+    commands = _compose_commands()
+    assert commands["web"] == "gunicorn config.wsgi -c config/gunicorn.py"
+    assert '"gunicorn", "config.wsgi", "-c", "config/gunicorn.py"' in (ROOT / "Dockerfile").read_text()
+    run_script = (ROOT / "scripts" / "run.sh").read_text()
+    assert '"$VENV/bin/gunicorn" config.wsgi -c config/gunicorn.py' in run_script
+    assert "migrate" not in run_script and "ENTRYPOINT" not in (ROOT / "Dockerfile").read_text()
 
 
 def test_compose_runs_the_same_processes_as_make_run():

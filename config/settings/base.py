@@ -197,7 +197,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database scheduler behind a lock, so one scheduler runs across every host; a
+# second one waits and takes over when the first stops or dies (core/scheduler.py).
+CELERY_BEAT_SCHEDULER = "core.scheduler:SingleScheduler"
+SCHEDULER_LOCK_KEY = env("ALPR_SCHEDULER_LOCK_KEY", default="alpr:scheduler-lock")
+SCHEDULER_LOCK_TTL_SECONDS = env.float("ALPR_SCHEDULER_LOCK_TTL_SECONDS", default=30.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 
 REST_FRAMEWORK = {
@@ -249,6 +253,22 @@ CACHES = {
 }
 
 AGENCY_NAME = env("AGENCY_NAME", default="Example Police Department")
+
+# E-mail (reminders, notices to partner agencies and to the oversight contact; all sent with Django's
+# send_mail) from one URL, as django-environ reads it: smtp://host:25, smtp+tls://user:password@host:587
+# (STARTTLS), smtp+ssl://user:password@host:465; user and password URL-encoded; consolemail:// prints
+# them instead. Default: a mail relay on this host. Sending gives up after EMAIL_TIMEOUT seconds.
+_email = env.email_url("EMAIL_URL", default="smtp://localhost:25")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ALPR <alpr@localhost>")
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # A folder that NCIC, LEADS and CSV hot files are dropped into (subfolders ncic/, leads/, csv/);
 # empty: no scheduled import.

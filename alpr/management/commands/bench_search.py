@@ -90,6 +90,7 @@ class Command(BaseCommand):
         total = self._count()
         self.stdout.write(f"data set: {total} reads, {days} days, {len(cameras)} cameras")
         results = {"reads": total, "days": days, "cameras": len(cameras), "queries_each": options["queries"]}
+        results.update(self._bytes_per_read(total))
         results.update(self._time_all(cameras, options["queries"]))
         results["timed"] = "alpr.selectors page (25) + capped count; audit insert excluded; 30-day window"
         self.stdout.write(json.dumps(results))
@@ -145,14 +146,19 @@ class Command(BaseCommand):
             cursor.execute(
                 f"""
                 INSERT INTO {table} (id, uuid, camera_id, captured_at, received_at, updated_at, plate, state,
-                    confidence, candidates, image_path, crop_path, status, attempts, last_error, source,
-                    idempotency_key)
-                SELECT %(first)s + g, gen_random_uuid(),
-                       (%(cameras)s::bigint[])[1 + floor(random() * %(n)s)::int],
-                       t.ts, t.ts, t.ts, pg_temp.bench_plate(t.idx), 'IL', 0.6 + random() * 0.4, '[]'::jsonb,
-                       '', '', 'done', 1, '', 'upload', (%(first)s + g)::text
+                    confidence, box_x, box_y, box_w, box_h, candidates, image_path, crop_path, status,
+                    attempts, last_error, source, idempotency_key, hotlist_matched_at)
+                SELECT %(first)s + g, t.id, (%(cameras)s::bigint[])[1 + floor(random() * %(n)s)::int],
+                       t.ts, t.ts, t.ts, t.plate, 'IL', t.confidence, 410, 388, 170, 60,
+                       jsonb_build_array(jsonb_build_object('text', t.plate, 'confidence', t.confidence),
+                                         jsonb_build_object('text', t.plate, 'confidence', 0.1)),
+                       to_char(t.ts, '"reads/"YYYY/MM/DD/') || t.id || '-full.jpg',
+                       to_char(t.ts, '"reads/"YYYY/MM/DD/') || t.id || '-crop.jpg',
+                       'done', 1, '', 'upload', md5(g::text || '-' || %(first)s::text), t.ts
                 FROM generate_series(1, %(count)s) g,
-                     LATERAL (SELECT floor(%(pool)s * power(random(), 3))::bigint + g * 0 AS idx,
+                     LATERAL (SELECT gen_random_uuid() AS id,
+                                     pg_temp.bench_plate(floor(%(pool)s * power(random(), 3))::bigint + g * 0)
+                                     AS plate, round((0.6 + random() * 0.4)::numeric, 4)::float AS confidence,
                                      %(start)s::timestamptz + random() * interval '1 day' + g * interval '0'
                                      AS ts) t
                 """,
@@ -165,6 +171,29 @@ class Command(BaseCommand):
                            "FOR VALUES FROM (%s) TO (%s)", [start, end])
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {table}_bounds")
         cursor.execute(f"ANALYZE {table}")
+
+    def _bytes_per_read(self, total: int) -> dict:
+        """Disk bytes per read of the day partitions: the rows (with TOAST) and each index."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sum(pg_table_size(inhrelid)) FROM pg_inherits "
+                           "WHERE inhparent = 'alpr_plateread'::regclass")
+            rows_bytes = cursor.fetchone()[0] or 0
+            cursor.execute(
+                """
+                SELECT parent_index.relname, sum(pg_relation_size(i.indexrelid))
+                FROM pg_inherits child_of
+                JOIN pg_class parent ON parent.oid = child_of.inhparent AND parent.relname = 'alpr_plateread'
+                JOIN pg_index i ON i.indrelid = child_of.inhrelid
+                JOIN pg_inherits index_parent ON index_parent.inhrelid = i.indexrelid
+                JOIN pg_class parent_index ON parent_index.oid = index_parent.inhparent
+                GROUP BY parent_index.relname ORDER BY 2 DESC
+                """)
+            indexes = {name: round(int(size) / max(total, 1), 1) for name, size in cursor.fetchall()}
+        result = {"row_bytes_per_read": round(int(rows_bytes) / max(total, 1), 1),
+                  "index_bytes_per_read": round(sum(indexes.values()), 1)}
+        self.stdout.write(f"bytes per read: rows {result['row_bytes_per_read']}, indexes "
+                          f"{result['index_bytes_per_read']} ({json.dumps(indexes)})")
+        return result
 
     # --- timing ----------------------------------------------------------------------------------
 

@@ -1,20 +1,29 @@
 """Benchmark camera uploads against a real server and database.
 
     manage.py bench_ingest [--cameras 16] [--seconds 20] [--gunicorn-workers 4] [--url URL]
+                           [--scaling-reads 150] [--scaling-processes 1,2] [--scaling-photos DIR]
 
 Without --url it creates (or reuses) a dedicated database (``alpr_bench_ingest`` on the configured
 server), migrates it, and starts gunicorn on a free 127.0.0.1 port with production settings against
 it. It registers the cameras, uploads a small synthetic JPEG from one client thread per camera
 (keep-alive connections, a fresh Idempotency-Key per upload), then recognises a sample of the
-accepted reads in this one process. Progress goes to stderr; ONE JSON line is printed last:
+accepted reads in this one process. Then, for recognition throughput, it starts a real Celery worker
+with 1 and then 2 worker processes (production settings, the bench's database and queue), queues
+--scaling-reads accepted reads to each (or reads of the camera photos in --scaling-photos) and counts
+reads recognised per second from the first queued to the last done (models loaded before timing).
+Progress goes to stderr; ONE JSON line is printed last:
 
     {"cameras": 16, "uploads": N, "uploads_per_s": ..., "p50_ms": ..., "p99_ms": ...,
-     "load_1min": [start, end], "recognised_per_s_per_worker": ...}
+     "load_1min": [start, end], "recognised_per_s_per_worker": ...,
+     "recognised_per_s_by_processes": {"1": ..., "2": ...}, "recognition_scaling_2_vs_1": ...,
+     "recognition_cpu_ms_per_read_by_processes": {"1": ..., "2": ...}, ...}
 """
 import http.client
 import json
 import os
+import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -83,6 +92,14 @@ class Command(BaseCommand):
                                  "the CPU one upload costs (0 to skip).")
         parser.add_argument("--recognise", type=int, default=30,
                             help="Reads to recognise for the per-worker rate.")
+        parser.add_argument("--scaling-reads", type=int, default=150,
+                            help="Reads queued to a Celery worker per run of the scaling measurement "
+                                 "(0 to skip it).")
+        parser.add_argument("--scaling-processes", default="1,2",
+                            help="Worker process counts to measure recognition with, comma-separated.")
+        parser.add_argument("--scaling-photos",
+                            help="A folder of camera photos (*.jpg) to recognise in the scaling measurement "
+                                 "instead of the uploaded synthetic photo (stored as reads first, in turn).")
 
     def handle(self, *args, **options):
         self.options = options
@@ -115,8 +132,11 @@ class Command(BaseCommand):
                     self._log("server log tail:\n" + self.server_log.read_text()[-4000:])
             if server is not None and options["in_process"]:
                 result.update(self._cpu_per_upload(keys[0], options["in_process"]))
-            sample = result.pop("read_ids")[: options["recognise"]]
+            read_ids = result.pop("read_ids")
+            sample, rest = read_ids[: options["recognise"]], read_ids[options["recognise"]:]
             result["recognised_per_s_per_worker"] = self._recognise_sample(sample)
+            if server is not None and options["scaling_reads"]:
+                result.update(self._recognition_scaling(rest, media))
         finally:
             if server is not None:
                 server.terminate()
@@ -232,14 +252,10 @@ class Command(BaseCommand):
         PostgreSQL backend: a per-upload cost that a busy machine inflates far less than latency."""
         import io
 
-        from celery import current_app
         from django.core.handlers.wsgi import WSGIHandler
 
         settings.DEBUG = False
-        broker = urlsplit(settings.CELERY_BROKER_URL)
-        host, port = broker.hostname or "127.0.0.1", broker.port or 6379
-        current_app.conf.broker_url = f"redis://{host}:{port}/{BENCH_REDIS_DB}"
-        ingest_broker.forget()
+        self._use_bench_broker()
         body = _multipart(plate_photo("BENCH01", size=(480, 300), quality=80), timezone.now().isoformat())
         handler = WSGIHandler()
 
@@ -304,6 +320,119 @@ class Command(BaseCommand):
         if pids is None:
             return snapshot
         return sum(cpu - pids.get(pid, 0.0) for pid, cpu in snapshot.items())
+
+    def _use_bench_broker(self) -> None:
+        """Publish from this process to the bench's Redis database, as the bench's server does."""
+        from celery import current_app
+
+        broker = urlsplit(settings.CELERY_BROKER_URL)
+        host, port = broker.hostname or "127.0.0.1", broker.port or 6379
+        current_app.conf.broker_url = f"redis://{host}:{port}/{BENCH_REDIS_DB}"
+        ingest_broker.forget()
+
+    # --- recognition with 1 and 2 worker processes --------------------------------------------
+
+    def _recognition_scaling(self, read_ids: list[int], media: Path) -> dict:
+        """Reads recognised per second by a real Celery worker with 1, then 2 (…) worker processes."""
+        counts = [int(count) for count in self.options["scaling_processes"].split(",")]
+        per_run = self.options["scaling_reads"]
+        # Each run: 2 warm-up reads per process (each process loads the model), then the timed batch.
+        needed = sum(2 * count + per_run for count in counts)
+        if self.options["scaling_photos"]:
+            read_ids = self._reads_of_photos(Path(self.options["scaling_photos"]), needed)
+        if len(read_ids) < needed:
+            self._log(f"recognition scaling skipped: {len(read_ids)} accepted reads left, {needed} needed")
+            return {}
+        self._use_bench_broker()
+        # The uploads queued every accepted read; no worker ran. Drop those so each run sees only its own.
+        redis.Redis.from_url(self._server_env(None)["REDIS_URL"]).flushdb()
+        rates, cpu_ms, loads = {}, {}, {}
+        for count in counts:
+            warm_up, read_ids = read_ids[: 2 * count], read_ids[2 * count:]
+            batch, read_ids = read_ids[:per_run], read_ids[per_run:]
+            worker = self._start_worker(count, media)
+            try:
+                self._recognise_by_worker(warm_up, timeout=120)
+                load_before, cpu_before = os.getloadavg()[0], self._worker_cpu(worker)
+                elapsed, done = self._recognise_by_worker(batch, timeout=600)
+                cpu_used = sum(self._worker_cpu(worker).values()) - sum(cpu_before.values())
+            finally:
+                os.killpg(worker.pid, signal.SIGTERM)
+                worker.wait(timeout=60)
+            rates[str(count)] = round(done / elapsed, 2)
+            cpu_ms[str(count)] = round(cpu_used * 1000 / max(done, 1), 1)
+            loads[str(count)] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
+            # What the tasks themselves took (Celery logs "succeeded in N s" per task), batch only.
+            task_s = [float(seconds) for seconds in re.findall(r"succeeded in ([0-9.]+)s",
+                                                                (media / f"worker-{count}.log").read_text())]
+            batch_s = sorted(task_s[len(warm_up):])
+            self._log(f"  {count} worker process(es): {done} reads recognised in {elapsed:.1f} s = "
+                      f"{rates[str(count)]}/s, {cpu_ms[str(count)]} ms of CPU per read (load "
+                      f"{loads[str(count)][0]} -> {loads[str(count)][1]}); a task took "
+                      f"{statistics.median(batch_s) * 1000:.0f} ms (median), {sum(batch_s):.1f} s in all")
+        result = {"recognised_per_s_by_processes": rates, "recognition_cpu_ms_per_read_by_processes": cpu_ms,
+                  "recognition_load_1min_by_processes": loads}
+        if "1" in rates and "2" in rates and rates["1"]:
+            result["recognition_scaling_2_vs_1"] = round(rates["2"] / rates["1"], 2)
+        return result
+
+    @staticmethod
+    def _worker_cpu(worker: subprocess.Popen) -> dict[int, float]:
+        """CPU seconds of the worker's processes, with the Tesseract processes they started and reaped."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        pids = {worker.pid}
+        children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children")
+        if children.exists():
+            pids |= {int(pid) for pid in children.read_text().split()}
+        used = {}
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            used[pid] = sum(int(value) for value in fields[11:15]) / ticks  # utime stime cutime cstime
+        return used
+
+    def _reads_of_photos(self, folder: Path, count: int) -> list[int]:
+        """Store `count` reads of the folder's photos (in turn) as a camera's uploads, not queued."""
+        from ingest.services import read_accept
+        from ingest.validation import check_image
+
+        photos = [check_image(path.read_bytes()) for path in sorted(folder.glob("*.jpg"))]
+        if not photos:
+            raise CommandError(f"no *.jpg in {folder}")
+        camera = Camera.objects.filter(name__startswith="Bench camera").order_by("-pk").first()
+        self._log(f"storing {count} reads of the {len(photos)} photos in {folder}")
+        return [read_accept(camera=camera, photo=photos[number % len(photos)], captured_at=timezone.now(),
+                            queue=False).read.pk for number in range(count)]
+
+    def _start_worker(self, processes: int, media: Path) -> subprocess.Popen:
+        log = media / f"worker-{processes}.log"
+        self._log(f"starting a Celery worker with {processes} worker process(es)")
+        worker = subprocess.Popen(  # noqa: S603  (our own venv's celery, fixed arguments)
+            [str(Path(sys.executable).with_name("celery")), "-A", "config", "worker", "-P", "prefork",
+             "-c", str(processes), "-l", "info", "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "-n", f"bench-recognition-{processes}-{os.getpid()}@%h"],
+            cwd=settings.BASE_DIR, env=self._server_env(media), stdout=log.open("w"),
+            stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while "ready." not in log.read_text():
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise CommandError(f"the Celery worker did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        return worker
+
+    def _recognise_by_worker(self, read_ids: list[int], timeout: float) -> tuple[float, int]:
+        """Queue `read_ids`; return the seconds until the worker finished them all, and how many are done."""
+        started = time.perf_counter()
+        for read_id in read_ids:
+            ingest_broker.send_recognition(read_id)
+        reads = PlateRead.system_objects.filter(pk__in=read_ids)
+        while reads.filter(status__in=["received", "processing"]).exists():
+            if time.perf_counter() - started > timeout:
+                raise CommandError(f"the worker did not finish {len(read_ids)} reads within {timeout:.0f} s")
+            time.sleep(0.05)
+        return time.perf_counter() - started, reads.filter(status="done").count()
 
     # --- the load -----------------------------------------------------------------------------
 
