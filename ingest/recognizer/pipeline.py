@@ -145,7 +145,8 @@ def _rank_texts(box: Box, readings: list[Reading]) -> PlateResult | None:
     for reading in readings:
         if len(reading.text) >= 2:
             texts += [reading.text, *look_alike_variants(reading.text)]
-    texts = list(dict.fromkeys(texts))
+    # Texts that cannot be a plate whatever their score are not scored (most of a photo's boxes).
+    texts = [text for text in dict.fromkeys(texts) if is_plausible_plate(text)]
     if not texts:
         return None
     scored = sorted(((_text_score(text, readings), text) for text in texts), reverse=True)

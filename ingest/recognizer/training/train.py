@@ -67,8 +67,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--crops", type=Path, help="us-plate-crops folder: its training split joins fine-tuning"
     )
-    parser.add_argument("--per-crop", type=int, default=60, help="augmented crops per training plate crop")
+    parser.add_argument("--per-crop", type=int, default=30, help="augmented crops per training plate crop")
+    parser.add_argument(
+        "--crop-batch", type=int, default=16, help="plate crops in each fine-tuning batch of 64"
+    )
     parser.add_argument("--init", type=Path, help="start from this exported model instead of pre-training")
+    parser.add_argument(
+        "--learning-rate", type=float, help="fine-tuning peak (default 4e-4 with --init, else 1e-3)"
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args(argv)
@@ -270,14 +276,11 @@ def main(argv: list[str] | None = None) -> None:
     if not args.init:
         train_for(model, [(synthetic, BATCH_SIZE)], args.pretrain_steps, 2e-3, rng, evaluate)
     if plate_set is not None:
-        sets = [
-            (development, BATCH_SIZE * 3 // 8),
-            (plate_set, BATCH_SIZE * 3 // 8),
-            (synthetic, BATCH_SIZE // 4),
-        ]
+        dev_batch = BATCH_SIZE * 3 // 4 - args.crop_batch
+        sets = [(development, dev_batch), (plate_set, args.crop_batch), (synthetic, BATCH_SIZE // 4)]
     else:
         sets = [(development, BATCH_SIZE * 5 // 8), (synthetic, BATCH_SIZE * 3 // 8)]
-    learning_rate = 4e-4 if args.init else 1e-3
+    learning_rate = args.learning_rate or (4e-4 if args.init else 1e-3)
     train_for(model, sets, args.finetune_steps, learning_rate, rng, evaluate, frozen_norm=bool(args.init))
     export_onnx(model, args.out)
     data: dict[str, object] = {
@@ -287,12 +290,14 @@ def main(argv: list[str] | None = None) -> None:
         "per_photo": args.per_photo,
         "pretrain_steps": 0 if args.init else args.pretrain_steps,
         "finetune_steps": args.finetune_steps,
+        "learning_rate": learning_rate,
         "seed": args.seed,
     }
     if plates:
         data["us-plate-crops (training split)"] = describe_files([crop.path for crop in train_plates])
         data["us-plate-crops (held out)"] = describe_files([crop.path for crop in eval_plates])
         data["per_crop"] = args.per_crop
+        data["crop_batch"] = args.crop_batch
     if args.init:
         data["started_from_sha256"] = sha256_of(args.init)
     record_model(args.out, "ingest.recognizer.training.train", data, scores())
