@@ -18,7 +18,7 @@ from ingest.recognizer.reader import (
     DEFAULT_MODEL_PATH,
     LineReader,
     Reading,
-    ctc_log_likelihood,
+    ctc_log_likelihoods,
 )
 from ingest.recognizer.state import DEFAULT_STATE_MODEL_PATH, StateClassifier, state_crop
 from ingest.recognizer.tesseract import prepare_region, read_line
@@ -149,7 +149,8 @@ def _rank_texts(box: Box, readings: list[Reading]) -> PlateResult | None:
     texts = [text for text in dict.fromkeys(texts) if is_plausible_plate(text)]
     if not texts:
         return None
-    scored = sorted(((_text_score(text, readings), text) for text in texts), reverse=True)
+    step_log_probs = np.stack([reading.step_log_probs for reading in readings])
+    scored = sorted(((_text_score(text, step_log_probs), text) for text in texts), reverse=True)
     scored = [(score, text) for score, text in scored if is_plausible_plate(text, _confidence(score))]
     if not scored:
         return None
@@ -161,10 +162,9 @@ def _rank_texts(box: Box, readings: list[Reading]) -> PlateResult | None:
     return PlateResult(best_text, candidates[0].confidence, plate_box, candidates, score=best_score)
 
 
-def _text_score(text: str, readings: list[Reading]) -> float:
-    """Mean CTC log-likelihood over the crops plus the plate-layout prior."""
-    likelihood = np.mean([ctc_log_likelihood(reading.step_log_probs, text) for reading in readings])
-    return float(likelihood) + format_score(text)
+def _text_score(text: str, step_log_probs: np.ndarray) -> float:
+    """Mean CTC log-likelihood over the crops' (crops, steps, classes) matrices plus the layout prior."""
+    return float(np.mean(ctc_log_likelihoods(step_log_probs, text))) + format_score(text)
 
 
 def _confidence(score: float) -> float:
