@@ -30,11 +30,14 @@ bench-ingest:
 	$(PY) manage.py bench_ingest --scaling-photos ../shared/benchmarks/plates-us --scaling-reads 100
 
 bench-recognition:
-	$(PY) manage.py bench_recognition --dir ../shared/benchmarks/plates-us
+	$(PY) manage.py bench_recognition --dir ../shared/benchmarks/plates-us --crops ../shared/datasets/us-plate-crops
 
-train-recognizer: ## Retrain the plate reader (needs torch; never run in CI)
-	python3 -m venv /tmp/alpr-train-venv && /tmp/alpr-train-venv/bin/pip install -q -r requirements-train.txt
-	/tmp/alpr-train-venv/bin/python -m ingest.recognizer.training.train --dev-dir ../shared/benchmarks/plates-us \
+TRAIN_PY := /tmp/alpr-train-venv/bin/python
+train-recognizer: ## Retrain the state classifier and the plate reader (needs torch; never run in CI)
+	python3 -m venv /tmp/alpr-train-venv && $(TRAIN_PY) -m pip install -q -r requirements-train.txt
+	$(TRAIN_PY) -m ingest.recognizer.training.train_state --datasets ../shared/datasets \
+		--dev-dir ../shared/benchmarks/plates-us --out ingest/recognizer/model/plate_state.onnx
+	$(TRAIN_PY) -m ingest.recognizer.training.train --dev-dir ../shared/benchmarks/plates-us \
 		--out ingest/recognizer/model/plate_ctc.onnx
 
 demo-code: ## Print the current authenticator code of a demo account: make demo-code USER=oreyes

@@ -20,18 +20,19 @@ def box_corners(x: float, y: float, w: float, h: float) -> np.ndarray:
     return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], dtype=np.float32)
 
 
-def crop_quad(gray: np.ndarray, corners: np.ndarray) -> np.ndarray:
-    """Warp the quadrilateral ``corners`` of ``gray`` onto an INPUT_HEIGHT x INPUT_WIDTH uint8 image."""
+def crop_quad(
+    gray: np.ndarray, corners: np.ndarray, size: tuple[int, int] = (INPUT_WIDTH, INPUT_HEIGHT)
+) -> np.ndarray:
+    """Warp the quadrilateral ``corners`` of ``gray`` (or a colour image) onto a ``size`` (width,
+    height) uint8 image; the reader's INPUT_WIDTH x INPUT_HEIGHT unless told otherwise."""
     corners = corners.astype(np.float32)
     width = float(np.linalg.norm(corners[1] - corners[0]))
-    factor = width / INPUT_WIDTH
+    factor = width / size[0]
     if factor > MAX_DIRECT_DOWNSCALE:
         gray, corners = _shrink_around(gray, corners, factor)
-    target = box_corners(0, 0, INPUT_WIDTH, INPUT_HEIGHT)
+    target = box_corners(0, 0, *size)
     matrix = cv2.getPerspectiveTransform(corners, target)
-    return cv2.warpPerspective(
-        gray, matrix, (INPUT_WIDTH, INPUT_HEIGHT), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-    )
+    return cv2.warpPerspective(gray, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def _shrink_around(gray: np.ndarray, corners: np.ndarray, factor: float) -> tuple[np.ndarray, np.ndarray]:

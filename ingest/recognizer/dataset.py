@@ -4,6 +4,7 @@ tab-separated line ``image_file x y width height plate_text``.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,5 +35,39 @@ def load_labelled_photos(directory: Path) -> list[LabelledPhoto]:
 
 def is_held_out(photo: LabelledPhoto) -> bool:
     """Deterministic split on the file name: about one photo in HELD_OUT_EVERY is never trained on."""
-    digest = hashlib.sha1(photo.path.name.encode(), usedforsecurity=False).digest()
+    return is_held_out_name(photo.path.name)
+
+
+@dataclass(frozen=True)
+class PlateCrop:
+    """A tight crop of one real plate (``us-plate-crops/labels.csv``: ``file,state,text``)."""
+
+    path: Path
+    state: str
+    text: str
+
+
+def load_plate_crops(directory: Path) -> list[PlateCrop]:
+    labels = directory / "labels.csv"
+    if not labels.exists():
+        return []
+    with labels.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    crops = [
+        PlateCrop(directory / row["file"], row["state"].upper(), row["text"].upper())
+        for row in rows
+        if (directory / row["file"]).exists()
+    ]
+    return sorted(crops, key=lambda crop: crop.path.name)
+
+
+def is_held_out_name(name: str) -> bool:
+    """The same one-in-HELD_OUT_EVERY hash split, for any file name (plate crops use it too)."""
+    digest = hashlib.sha1(name.encode(), usedforsecurity=False).digest()
     return digest[0] % HELD_OUT_EVERY == 0
+
+
+# Development photos whose surroundings show another vehicle's readable plate (checked by eye): their
+# parts outside the labelled plate are not plate-free, so the bench and the "not a plate" training
+# examples leave them out.
+OTHER_VEHICLE_PLATES = frozenset({"car9-2.jpg", "wts-lg-000053.jpg", "wts-lg-000148.jpg"})

@@ -12,14 +12,15 @@ import numpy as np
 from ingest.recognizer.alphabet import ALPHABET
 from ingest.recognizer.crops import box_corners, crop_quad
 from ingest.recognizer.formats import edit_distance, format_score, look_alike_variants
-from ingest.recognizer.localize import Box, find_plate_candidates, iou
+from ingest.recognizer.localize import Box, find_plate_candidates
+from ingest.recognizer.plausibility import is_plausible_plate
 from ingest.recognizer.reader import (
     DEFAULT_MODEL_PATH,
     LineReader,
     Reading,
-    ctc_log_likelihood,
+    ctc_log_likelihoods,
 )
-from ingest.recognizer.state import read_state
+from ingest.recognizer.state import DEFAULT_STATE_MODEL_PATH, StateClassifier, state_crop
 from ingest.recognizer.tesseract import prepare_region, read_line
 
 # (width factor, height factor) crops read around each localiser box. Its boxes are usually a
@@ -35,6 +36,9 @@ TIE_MARGIN = 1.0
 PLATE_ASPECT = 2.0
 PLATE_WIDTH_PER_SPAN = 1.27
 PLATE_CENTRE_SHIFT = -0.04
+DUPLICATE_OVERLAP = 0.3
+# A reading whose box the state classifier finds is no plate (probability at least this) is dropped.
+MAX_NOT_PLATE = 0.5
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class PlateResult:
     box: list[int]
     candidates: list[TextCandidate] = field(default_factory=list)
     state: str | None = None
+    state_confidence: float = 0.0
     score: float = 0.0
 
     def as_dict(self) -> dict:
@@ -61,20 +66,28 @@ class PlateResult:
             "box": self.box,
             "candidates": [{"text": c.text, "confidence": round(c.confidence, 4)} for c in self.candidates],
             "state": self.state,
+            "state_confidence": round(self.state_confidence, 4),
         }
 
 
 class Recognizer:
-    """Loads the reader model once; ``recognize`` may be called from several threads (the network
-    runs under a lock). ``detect_state`` adds a Tesseract pass for the state name (slow, see docs)."""
+    """Loads the models once; ``recognize`` may be called from several threads (the networks run
+    under a lock). ``detect_state=False`` skips the state classifier: every ``state`` is None and
+    readings are not checked for being plates (for measuring the reader alone)."""
 
-    def __init__(self, model_path: Path = DEFAULT_MODEL_PATH, detect_state: bool = False) -> None:
+    def __init__(
+        self,
+        model_path: Path = DEFAULT_MODEL_PATH,
+        detect_state: bool = True,
+        state_model_path: Path = DEFAULT_STATE_MODEL_PATH,
+    ) -> None:
         self.reader = LineReader(model_path)
-        self.detect_state = detect_state
+        self.states = StateClassifier(state_model_path) if detect_state else None
         self._lock = threading.Lock()
 
     def recognize(self, image: bytes | np.ndarray) -> list[PlateResult]:
-        """Plates in ``image`` (encoded bytes or a BGR array), best first."""
+        """Every plausible plate in ``image`` (encoded bytes or a BGR array), best first; boxes do not
+        overlap. ``[]`` when nothing in the photo reads as a plate."""
         bgr = decode_image(image)
         gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if bgr.ndim == 3 else bgr
         boxes = find_plate_candidates(gray, MAX_CANDIDATE_BOXES)
@@ -86,16 +99,27 @@ class Recognizer:
         with self._lock:
             readings = self.reader.read(np.asarray(crops))
         per_box = len(READ_VARIANTS)
-        plates = [
-            _rank_texts(box, readings[index * per_box : (index + 1) * per_box])
-            for index, box in enumerate(boxes)
-        ]
-        plates = _drop_duplicates(sorted((p for p in plates if p is not None), key=lambda p: -p.score))
+        box_readings = [readings[index * per_box : (index + 1) * per_box] for index in range(len(boxes))]
+        plates = [_rank_texts(box, box_readings[index]) for index, box in enumerate(boxes)]
+        plates = sorted((p for p in plates if p is not None), key=lambda p: -p.score)
+        if plates and self.states is not None:
+            plates = self._classify(plates, bgr)
+        plates = _drop_duplicates(plates)
         if plates:
             plates[0] = _tie_break(plates[0], gray)
-        if plates and self.detect_state:
-            plates[0] = _with_state(plates[0], gray)
         return plates
+
+    def _classify(self, plates: list[PlateResult], bgr: np.ndarray) -> list[PlateResult]:
+        """Drop boxes the classifier finds hold no plate; give the others their state."""
+        colour = bgr if bgr.ndim == 3 else cv2.cvtColor(bgr, cv2.COLOR_GRAY2BGR)
+        crops = np.stack([state_crop(colour, plate.box) for plate in plates])
+        with self._lock:
+            readings = self.states.classify(crops)
+        return [
+            replace(plate, state=reading.state, state_confidence=reading.confidence)
+            for plate, reading in zip(plates, readings, strict=True)
+            if reading.not_plate < MAX_NOT_PLATE
+        ]
 
 
 def decode_image(image: bytes | np.ndarray) -> np.ndarray:
@@ -121,10 +145,15 @@ def _rank_texts(box: Box, readings: list[Reading]) -> PlateResult | None:
     for reading in readings:
         if len(reading.text) >= 2:
             texts += [reading.text, *look_alike_variants(reading.text)]
-    texts = list(dict.fromkeys(texts))
+    # Texts that cannot be a plate whatever their score are not scored (most of a photo's boxes).
+    texts = [text for text in dict.fromkeys(texts) if is_plausible_plate(text)]
     if not texts:
         return None
-    scored = sorted(((_text_score(text, readings), text) for text in texts), reverse=True)
+    step_log_probs = np.stack([reading.step_log_probs for reading in readings])
+    scored = sorted(((_text_score(text, step_log_probs), text) for text in texts), reverse=True)
+    scored = [(score, text) for score, text in scored if is_plausible_plate(text, _confidence(score))]
+    if not scored:
+        return None
     best_score, best_text = scored[0]
     if best_score < MIN_PLATE_SCORE:
         return None
@@ -133,10 +162,9 @@ def _rank_texts(box: Box, readings: list[Reading]) -> PlateResult | None:
     return PlateResult(best_text, candidates[0].confidence, plate_box, candidates, score=best_score)
 
 
-def _text_score(text: str, readings: list[Reading]) -> float:
-    """Mean CTC log-likelihood over the crops plus the plate-layout prior."""
-    likelihood = np.mean([ctc_log_likelihood(reading.step_log_probs, text) for reading in readings])
-    return float(likelihood) + format_score(text)
+def _text_score(text: str, step_log_probs: np.ndarray) -> float:
+    """Mean CTC log-likelihood over the crops' (crops, steps, classes) matrices plus the layout prior."""
+    return float(np.mean(ctc_log_likelihoods(step_log_probs, text))) + format_score(text)
 
 
 def _confidence(score: float) -> float:
@@ -195,17 +223,24 @@ def _log_odds(probability: float) -> float:
 
 
 def _drop_duplicates(plates: list[PlateResult]) -> list[PlateResult]:
-    """Keep the best reading where several boxes cover the same plate."""
+    """Keep the best reading where several boxes cover the same plate: a box that overlaps a better
+    one by more than DUPLICATE_OVERLAP of the smaller box's area, or reads the same text, goes."""
     kept: list[PlateResult] = []
     for plate in plates:
         box = Box(*plate.box)
-        if all(iou(box, Box(*other.box)) < 0.3 and plate.text != other.text for other in kept):
+        if all(
+            overlap(box, Box(*other.box)) < DUPLICATE_OVERLAP and plate.text != other.text for other in kept
+        ):
             kept.append(plate)
     return kept
 
 
-def _with_state(plate: PlateResult, gray: np.ndarray) -> PlateResult:
-    return replace(plate, state=read_state(gray, *plate.box))
+def overlap(a: Box, b: Box) -> float:
+    """Intersection over the smaller box's area (1.0 when one box lies inside the other)."""
+    ix = max(0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
+    iy = max(0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
+    smaller = min(a.w * a.h, b.w * b.h)
+    return ix * iy / smaller if smaller else 0.0
 
 
 _default: Recognizer | None = None

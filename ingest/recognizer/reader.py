@@ -52,23 +52,29 @@ def greedy_decode(step_log_probs: np.ndarray) -> Reading:
 
 def ctc_log_likelihood(step_log_probs: np.ndarray, text: str) -> float:
     """log P(text | crop) summed over all CTC alignments (the forward algorithm)."""
+    return float(ctc_log_likelihoods(step_log_probs[None], text)[0])
+
+
+def ctc_log_likelihoods(step_log_probs: np.ndarray, text: str) -> np.ndarray:
+    """``ctc_log_likelihood`` for a stack of (crops, time steps, classes) matrices at once."""
     labels = [CHAR_TO_INDEX[char] for char in text]
     extended = np.full(2 * len(labels) + 1, BLANK)
     extended[1::2] = labels
     # A step may skip the blank between two different characters.
     can_skip = np.zeros(len(extended), dtype=bool)
     can_skip[3::2] = np.array(labels[1:]) != np.array(labels[:-1]) if len(labels) > 1 else []
-    alpha = np.full(len(extended), -np.inf)
-    alpha[0] = step_log_probs[0, BLANK]
+    crops = len(step_log_probs)
+    alpha = np.full((crops, len(extended)), -np.inf)
+    alpha[:, 0] = step_log_probs[:, 0, BLANK]
     if labels:
-        alpha[1] = step_log_probs[0, labels[0]]
-    for step in range(1, len(step_log_probs)):
-        stay = alpha
-        advance = np.concatenate(([-np.inf], alpha[:-1]))
-        skip = np.where(can_skip, np.concatenate(([-np.inf, -np.inf], alpha[:-2])), -np.inf)
-        alpha = np.logaddexp(np.logaddexp(stay, advance), skip) + step_log_probs[step, extended]
-    tail = alpha[-2:] if labels else alpha[-1:]
-    return float(np.logaddexp.reduce(tail))
+        alpha[:, 1] = step_log_probs[:, 0, labels[0]]
+    blocked = np.full((crops, 2), -np.inf)
+    for step in range(1, step_log_probs.shape[1]):
+        advance = np.concatenate((blocked[:, :1], alpha[:, :-1]), axis=1)
+        skip = np.where(can_skip, np.concatenate((blocked, alpha[:, :-2]), axis=1), -np.inf)
+        alpha = np.logaddexp(np.logaddexp(alpha, advance), skip) + step_log_probs[:, step, extended]
+    tail = alpha[:, -2:] if labels else alpha[:, -1:]
+    return np.logaddexp.reduce(tail, axis=1)
 
 
 def logits_to_step_log_probs(logits: np.ndarray) -> np.ndarray:

@@ -1,89 +1,92 @@
-"""Read the issuing state's name printed above the registration, with Tesseract.
+"""Classify the issuing state of a plate from its colour crop (a small CNN run through ``cv2.dnn``),
+and whether the box holds a plate at all.
 
-The state name is a whole word that fuzzy matching can recognise from a partial reading. Opt-in
-(``Recognizer(detect_state=True)``): on typical traffic photos the name is only a few pixels high,
-and the Tesseract call costs more than the rest of the pipeline.
+The printed state name is only 5–8 px high on roadside photos (Tesseract read none), but the plate's
+design — background colours and art, the position and colour of the name and the serial — is still
+visible at that size. The network sees the whole plate, 96 × 48 in colour, and answers one of the 50
+states or DC with a probability; below ``MIN_STATE_CONFIDENCE`` the state is unknown (None), so a
+hotlist comparison never relies on a guess. A 52nd output, NO_PLATE, is trained on what the localiser
+finds in the development photos away from their plates (van lettering, signs, fences, time stamps):
+the pipeline drops a reading whose box the classifier finds is no plate.
 """
 
 from __future__ import annotations
 
-import difflib
+from dataclasses import dataclass
+from pathlib import Path
 
+import cv2
 import numpy as np
 
-from ingest.recognizer.tesseract import prepare_region, read_line
+from ingest.recognizer.crops import box_corners, crop_quad
 
-STATE_CODES = {
-    "ALABAMA": "AL",
-    "ALASKA": "AK",
-    "ARIZONA": "AZ",
-    "ARKANSAS": "AR",
-    "CALIFORNIA": "CA",
-    "COLORADO": "CO",
-    "CONNECTICUT": "CT",
-    "DELAWARE": "DE",
-    "FLORIDA": "FL",
-    "GEORGIA": "GA",
-    "HAWAII": "HI",
-    "IDAHO": "ID",
-    "ILLINOIS": "IL",
-    "INDIANA": "IN",
-    "IOWA": "IA",
-    "KANSAS": "KS",
-    "KENTUCKY": "KY",
-    "LOUISIANA": "LA",
-    "MAINE": "ME",
-    "MARYLAND": "MD",
-    "MASSACHUSETTS": "MA",
-    "MICHIGAN": "MI",
-    "MINNESOTA": "MN",
-    "MISSISSIPPI": "MS",
-    "MISSOURI": "MO",
-    "MONTANA": "MT",
-    "NEBRASKA": "NE",
-    "NEVADA": "NV",
-    "NEW HAMPSHIRE": "NH",
-    "NEW JERSEY": "NJ",
-    "NEW MEXICO": "NM",
-    "NEW YORK": "NY",
-    "NORTH CAROLINA": "NC",
-    "NORTH DAKOTA": "ND",
-    "OHIO": "OH",
-    "OKLAHOMA": "OK",
-    "OREGON": "OR",
-    "PENNSYLVANIA": "PA",
-    "RHODE ISLAND": "RI",
-    "SOUTH CAROLINA": "SC",
-    "SOUTH DAKOTA": "SD",
-    "TENNESSEE": "TN",
-    "TEXAS": "TX",
-    "UTAH": "UT",
-    "VERMONT": "VT",
-    "VIRGINIA": "VA",
-    "WASHINGTON": "WA",
-    "WEST VIRGINIA": "WV",
-    "WISCONSIN": "WI",
-    "WYOMING": "WY",
-}
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-MIN_WORD_LENGTH = 4
-MATCH_CUTOFF = 0.7
+DEFAULT_STATE_MODEL_PATH = Path(__file__).parent / "model" / "plate_state.onnx"
+# The 50 states and the District of Columbia; the network's output order.
+STATE_LABELS = (
+    "AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "HI", "IA", "ID", "IL", "IN", "KS",
+    "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC", "ND", "NE", "NH", "NJ", "NM", "NV",
+    "NY", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VA", "VT", "WA", "WI", "WV", "WY",
+)  # fmt: skip
+# The network's last output: "this is not a plate" (lettering, signs, grilles the localiser found).
+NO_PLATE = len(STATE_LABELS)
+STATE_INPUT_WIDTH = 96
+STATE_INPUT_HEIGHT = 48
+# Below this probability the state is "unknown". Chosen on the held-out plate crops (docs/recognition.md):
+# the states the classifier names at or above it are right far more often than the ones below.
+MIN_STATE_CONFIDENCE = 0.5
 
 
-def read_state(gray: np.ndarray, x: int, y: int, w: int, h: int) -> str | None:
-    """Two-letter code of the state named in the top band of the plate box, or None."""
-    band = prepare_region(gray, x, y - h // 6, x + w, y + h // 3)
-    if band is None:
-        return None
-    return match_state(read_line(band, LETTERS))
+def state_crop(bgr: np.ndarray, box: list[int] | tuple[float, float, float, float]) -> np.ndarray:
+    """The plate ``box`` (x, y, w, h) of a BGR photo as the classifier's 96 × 48 colour input."""
+    x, y, w, h = box
+    return crop_quad(bgr, box_corners(x, y, w, h), (STATE_INPUT_WIDTH, STATE_INPUT_HEIGHT))
 
 
-def match_state(text: str) -> str | None:
-    """Fuzzy-match OCR output such as ``'CALIFORNIA'`` or ``'ALIFORNI'`` to a state code."""
-    words = text.upper().split()
-    long_words = [word for word in words if len(word) >= MIN_WORD_LENGTH]
-    for candidate in [" ".join(words), *long_words]:
-        matches = difflib.get_close_matches(candidate, STATE_CODES, n=1, cutoff=MATCH_CUTOFF)
-        if matches:
-            return STATE_CODES[matches[0]]
-    return None
+def normalise_colour(crops: np.ndarray) -> np.ndarray:
+    """uint8 (N, H, W, 3) BGR crops to float32 (N, 3, H, W), each standardised over all its pixels
+    (exposure varies; the ratios between the colours carry the design)."""
+    data = crops.astype(np.float32).reshape(len(crops), -1)
+    data -= data.mean(axis=1, keepdims=True)
+    data /= data.std(axis=1, keepdims=True) + 8.0
+    return data.reshape(len(crops), STATE_INPUT_HEIGHT, STATE_INPUT_WIDTH, 3).transpose(0, 3, 1, 2).copy()
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class StateReading:
+    """The classifier's answer for one plate box."""
+
+    state: str | None  # None when no state reaches MIN_STATE_CONFIDENCE
+    confidence: float  # the named state's probability; 0.0 when state is None
+    not_plate: float  # probability that the box holds no plate at all
+
+
+class StateClassifier:
+    """Not thread-safe (one net per instance); ``Recognizer`` runs it under its lock."""
+
+    def __init__(self, model_path: Path = DEFAULT_STATE_MODEL_PATH) -> None:
+        self.net = cv2.dnn.readNetFromONNX(str(model_path))
+
+    def probabilities(self, crops: np.ndarray) -> np.ndarray:
+        """(N, 52) probabilities (51 states, then NO_PLATE) for uint8 crops from ``state_crop``."""
+        if len(crops) == 0:
+            return np.zeros((0, NO_PLATE + 1), dtype=np.float32)
+        self.net.setInput(normalise_colour(np.asarray(crops)))
+        return softmax(self.net.forward().reshape(len(crops), -1))
+
+    def classify(self, crops: np.ndarray) -> list[StateReading]:
+        readings = []
+        for row in self.probabilities(crops):
+            best = int(row[:NO_PLATE].argmax())
+            confidence = float(row[best])
+            named = confidence >= MIN_STATE_CONFIDENCE
+            readings.append(
+                StateReading(
+                    STATE_LABELS[best] if named else None, confidence if named else 0.0, float(row[NO_PLATE])
+                )
+            )
+        return readings

@@ -75,3 +75,17 @@ def jpeg_bytes(image: np.ndarray, quality: int = 85) -> bytes:
     ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
     return encoded.tobytes()
+
+
+def make_two_car_photo(texts: tuple[str, str], plate_width: int = 130) -> tuple[np.ndarray, list[PlatePhoto]]:
+    """A 1280x600 scene with two cars side by side, each with its own plate."""
+    halves = [make_photo(text, plate_width=plate_width, seed=index) for index, text in enumerate(texts)]
+    scene = np.hstack(
+        [half.image[:, :640] if index else half.image[:, 80:720] for index, half in enumerate(halves)]
+    )
+    first, second = halves
+    placed = [
+        PlatePhoto(scene, (first.box[0] - 80, *first.box[1:]), first.text),
+        PlatePhoto(scene, (second.box[0] + 640, *second.box[1:]), second.text),
+    ]
+    return scene, placed

@@ -6,7 +6,6 @@ from ingest.recognizer.formats import (
     layout_of,
     look_alike_variants,
 )
-from ingest.recognizer.state import match_state
 
 
 def test_layout_of_marks_letters_and_digits():
@@ -44,18 +43,3 @@ def test_look_alike_variants_offer_common_layouts_only_with_few_changes():
     assert "7ABC123" in variants
     assert all(len(variant) == 7 for variant in variants)
     assert look_alike_variants("QQQQQQQ") == []
-
-
-@pytest.mark.parametrize(
-    ("ocr", "state"),
-    [
-        ("CALIFORNIA", "CA"),
-        ("ALIFORNI", "CA"),
-        ("  MISSOURl x", "MO"),
-        ("NEW YORK", "NY"),
-        ("XQZT", None),
-        ("", None),
-    ],
-)
-def test_state_names_are_fuzzy_matched(ocr, state):
-    assert match_state(ocr) == state

@@ -55,7 +55,7 @@ def test_clean_plate_is_read_exactly_and_result_is_well_formed():
         (c.confidence for c in best.candidates), reverse=True
     )
     as_dict = best.as_dict()
-    assert set(as_dict) == {"text", "confidence", "box", "candidates", "state"}
+    assert set(as_dict) == {"text", "confidence", "box", "candidates", "state", "state_confidence"}
     assert all(isinstance(value, int) for value in as_dict["box"])
 
 
