@@ -15,7 +15,7 @@ from audit.models import AuditEvent
 from ingest import services
 from ingest.errors import BadUpload
 from ingest.synthetic import plate_box, plate_photo
-from ingest.tests.conftest import UPLOAD_URL, stored_files
+from ingest.tests.conftest import UPLOAD_URL, stored_images
 from ingest.tests.fake_recognizer import FAKE_TEXT, SECOND_TEXT
 from ingest.tests.test_formats import OPENALPR_URL, PLATE_READER_URL, alpr_group, post_group
 from ingest.tests.test_real_clients import recorded_group
@@ -74,7 +74,7 @@ def test_each_plate_of_a_photo_is_a_read_with_its_own_box_crop_and_state(
     # One photo, two crops: each read its own.
     assert second.image_path == first.image_path and second.crop_path != first.crop_path
     assert second.crop_path.endswith(f"{second.uuid}-crop.jpg")
-    assert len(stored_files(media_root)) == 3
+    assert len(stored_images()) == 3
     # The same upload: camera, time, source, status; the vehicle Plate Recognizer's shape described.
     assert (second.camera_id, second.captured_at, second.status, second.source) == (
         first.camera_id, first.captured_at, ReadStatus.DONE, ReadSource.UPLOAD)
@@ -94,7 +94,7 @@ def test_a_rerun_or_a_redelivered_upload_adds_no_read(client, cam, media_root, t
         assert services.read_recognize(read_id=upload_id) is None  # the task delivered again
     again = upload(client, cam)
     assert again.status_code == 200 and again.json()["read_id"] == upload_id and again.json()["duplicate"]
-    assert len(reads_by_id()) == 2 and len(stored_files(media_root)) == 3
+    assert len(reads_by_id()) == 2 and len(stored_images()) == 3
     # The further plate's key is never an upload's: a camera sending it gets a new read, not that one.
     sibling = reads_by_id()[1]
     other = upload(client, cam, key=sibling.idempotency_key)
@@ -162,7 +162,7 @@ def test_the_recorded_agent_groups_vehicle_and_state_confidence_are_stored(clien
 def test_a_malformed_vehicle_is_refused_and_stores_nothing(client, cam, media_root, vehicle):
     response = post_group(client, cam, alpr_group(vehicle=vehicle))
     assert response.status_code == 400 and response.json()["field"].startswith("vehicle")
-    assert PlateRead.system_objects.count() == 0 and stored_files(media_root) == []
+    assert PlateRead.system_objects.count() == 0 and stored_images() == []
 
 
 def test_openalpr_vehicle_takes_each_attributes_best_guess():
