@@ -310,8 +310,10 @@ def plausible_plates(plates: list[dict]) -> list[dict]:
     found twice is one plate seen twice (one vehicle cannot be two reads of the same photo), kept once."""
     kept, seen = [], set()
     for plate in plates:
-        text = normalise_plate(plate.get("text"))
-        if text not in seen and plate_is_plausible(text, _unit(plate.get("confidence"))):
+        text, confidence = normalise_plate(plate.get("text")), _unit(plate.get("confidence"))
+        # A confidence that is not a number in 0–1 (NaN, 5.0, missing) is no reading, not "confidence
+        # not told": it would pass the plausibility check and be stored as the read's confidence.
+        if text not in seen and confidence is not None and plate_is_plausible(text, confidence):
             seen.add(text)
             kept.append(plate)
     return kept
@@ -364,7 +366,7 @@ def _store_result(read_id: int, plates: list[dict], crops: list[bytes | None], e
 def _apply_plate(read: PlateRead, plate: dict) -> None:
     """Set what the recognizer read of one plate on `read`: text, confidence, candidates, state, box."""
     read.plate = normalise_plate(plate["text"])
-    read.confidence = float(plate["confidence"])
+    read.confidence = _unit(plate["confidence"])
     read.candidates = _clean_candidates(plate.get("candidates") or [plate])
     read.state, read.state_confidence = _plausible_state(plate.get("state"), plate.get("state_confidence"))
     read.vehicle = recognized_vehicle(plate)
