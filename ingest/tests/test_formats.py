@@ -109,6 +109,12 @@ BAD_GROUPS = {
                  "best_plate": {"plate_crop_jpeg": base64.b64encode(b"\xff\xd8\xff").decode()}},
     "bad coordinates": {**alpr_group(), "best_plate": {"coordinates": [{"x": "left"}]}},
     "bad candidates": alpr_group(candidates=[{"confidence": 3}]),
+    # A box must fit a photo: out of the database's integer range it was a server error with the photo
+    # already written; negative is no place in a photo.
+    "coordinates beyond any photo": {**alpr_group(), "best_plate": {"coordinates": [
+        {"x": 1e30, "y": 0}, {"x": 1e30 + 10, "y": 5}]}},
+    "negative coordinates": {**alpr_group(), "best_plate": {"coordinates": [{"x": -50, "y": -5},
+                                                                           {"x": 10, "y": 5}]}},
     "other data type": alpr_group(data_type="alpr_alert"),
 }
 
