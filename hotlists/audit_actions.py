@@ -13,6 +13,9 @@ IMPORT_VIEWED = register("hotlist.import_viewed", "Hotlist import report opened 
                          category="hotlist", touches_alpr_data=True)
 READ_MATCHED = register("hotlist.read_matched", "Read matched a hotlist entry (alert raised)",
                         category="hotlist", touches_alpr_data=True)
+MATCH_SUPPRESSED = register("hotlist.match_suppressed",
+                            "Read matched a hotlist entry of another state (no alert, by the policy)",
+                            category="hotlist", touches_alpr_data=True)
 ALERTS_DELIVERED = register("hotlist.alerts_delivered", "Alerts delivered to an officer's screen",
                             category="hotlist", touches_alpr_data=True)
 ALERT_VIEWED = register("hotlist.alert_viewed", "Alert opened", category="hotlist", touches_alpr_data=True)

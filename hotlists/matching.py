@@ -145,11 +145,13 @@ def _raise_alerts(read, *, listed_by: datetime | None) -> list[Alert]:
     """Raise an alert per live entry `read` matches and has none for yet; only entries created by
     `listed_by`, when given."""
     now = timezone.now()
-    matches = alerting_matches(find_matches(read.plate, state=read.state, candidates=read.candidates or (),
-                                            now=now))
+    found = find_matches(read.plate, state=read.state, candidates=read.candidates or (), now=now)
+    matches = alerting_matches(found)
+    already = set(Alert.objects.filter(read_id=read.pk).values_list("entry_id", flat=True))
+    _record_suppressed(read, [m for m in found if m not in matches and m.entry_id not in already],
+                       listed_by=listed_by)
     if not matches:
         return []
-    already = set(Alert.objects.filter(read_id=read.pk).values_list("entry_id", flat=True))
     entries = HotlistEntry.objects.in_bulk([m.entry_id for m in matches if m.entry_id not in already])
     created = []
     for match in matches:
@@ -172,6 +174,28 @@ def _raise_alerts(read, *, listed_by: datetime | None) -> list[Alert]:
     if created:
         logger.info("read %s raised %d alert(s)", read.pk, len(created))
     return created
+
+
+def _record_suppressed(read, suppressed: list[Match], *, listed_by: datetime | None) -> None:
+    """Audit each hit the policy kept from alerting (``state_differs_alerts``): the auditor can see
+    which reads matched an entry of another state and raised nothing, and under which policy. Once per
+    (read, entry) in the ordinary course (a read is matched once; only a worker lost mid-match makes the
+    sweep look at it again, and then the row says so again)."""
+    if not suppressed:
+        return
+    entries = HotlistEntry.objects.in_bulk([match.entry_id for match in suppressed])
+    policy = current_policy()
+    for match in suppressed:
+        entry = entries.get(match.entry_id)
+        if entry is None or (listed_by and entry.created_at > listed_by):
+            continue
+        targets = [f"read:{read.pk}", f"hotlist-entry:{entry.pk}"]
+        audit_record(actor=MATCHING_ACTOR, action=actions.MATCH_SUPPRESSED, case_number=entry.case_number,
+                     reason=entry.reason[:300], targets=targets,
+                     query={"read_state": read.state, "entry_state": entry.state,
+                            "policy_version": policy.pk},
+                     description=f"{match.kind} match, hotlist {entry.hotlist_id}, state differs: no alert "
+                                 f"(policy state_differs_alerts={policy.state_differs_alerts})")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from ingest.conf import setting
 from ingest.errors import BadUpload
 from ingest.services import EdgeReading
 from ingest.validation import (
@@ -67,11 +68,16 @@ def _state(region) -> str | None:
 def _box(coordinates) -> list[int] | None:
     if not coordinates:
         return None
+    # A point lies in a photo: 0 up to the longest side a photo within INGEST_MAX_PIXELS can have (a
+    # box beyond it would not fit the database's integers, and would outline nothing).
+    longest = setting("INGEST_MAX_PIXELS")
     try:
         xs = [int(point["x"]) for point in coordinates]
         ys = [int(point["y"]) for point in coordinates]
+        if not all(0 <= value <= longest for value in (*xs, *ys)):
+            raise ValueError
     except (TypeError, KeyError, ValueError, OverflowError):
-        raise BadUpload("best_plate.coordinates must be a list of {x, y} points.",
+        raise BadUpload("best_plate.coordinates must be a list of {x, y} points within the photo.",
                         field="best_plate.coordinates") from None
     return [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)]
 

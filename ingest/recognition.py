@@ -30,3 +30,12 @@ def plate_is_plausible(text: str, confidence: float | None = None) -> bool:
     from ingest.recognizer.plausibility import is_plausible_plate
 
     return is_plausible_plate(text, confidence)
+
+
+def state_is_plausible(state, confidence: float | None = None) -> bool:
+    """Whether `state` (upper case) told with `confidence` (0–1) is a US state the reader was sure of:
+    every source of a state (the recognizer, a camera's own reader) asks this before a read keeps one,
+    since hotlist matching marks or suppresses a hit on it (``state_differs_alerts``)."""
+    from ingest.recognizer.plausibility import is_plausible_state
+
+    return is_plausible_state(state, confidence)

@@ -33,7 +33,7 @@ from ingest.broker import send_recognition
 from ingest.conf import setting
 from ingest.health import camera_upload_seen
 from ingest.prepared import ensure_prepared
-from ingest.recognition import plate_is_plausible, recognize_photo
+from ingest.recognition import plate_is_plausible, recognize_photo, state_is_plausible
 from ingest.validation import CheckedImage, normalise_plate
 from ingest.vehicle import recognized_vehicle
 
@@ -207,8 +207,19 @@ def _apply_edge_reading(read: PlateRead, edge: EdgeReading) -> None:
     if plate_is_plausible(plate, edge.confidence):
         read.plate, read.confidence = plate, edge.confidence
         read.candidates = _clean_candidates(edge.candidates)
-        read.state = edge.state or None
-        read.state_confidence = _unit(edge.state_confidence) if read.state else None
+        read.state, read.state_confidence = _plausible_state(edge.state, edge.state_confidence)
+
+
+def _plausible_state(state, confidence) -> tuple[str | None, float | None]:
+    """(state, confidence) to store: a US state told with enough confidence, else unknown (None, None).
+    A region that is no US state, or one the reader was unsure of, must not mark or suppress a hotlist
+    hit as "state differs"."""
+    state = state.strip().upper() if isinstance(state, str) else None
+    if confidence is not None and _unit(confidence) is None:
+        return None, None
+    if not state_is_plausible(state, _unit(confidence)):
+        return None, None
+    return state, _unit(confidence)
 
 
 def _unit(value) -> float | None:
@@ -299,8 +310,10 @@ def plausible_plates(plates: list[dict]) -> list[dict]:
     found twice is one plate seen twice (one vehicle cannot be two reads of the same photo), kept once."""
     kept, seen = [], set()
     for plate in plates:
-        text = normalise_plate(plate.get("text"))
-        if text not in seen and plate_is_plausible(text, _unit(plate.get("confidence"))):
+        text, confidence = normalise_plate(plate.get("text")), _unit(plate.get("confidence"))
+        # A confidence that is not a number in 0–1 (NaN, 5.0, missing) is no reading, not "confidence
+        # not told": it would pass the plausibility check and be stored as the read's confidence.
+        if text not in seen and confidence is not None and plate_is_plausible(text, confidence):
             seen.add(text)
             kept.append(plate)
     return kept
@@ -353,10 +366,9 @@ def _store_result(read_id: int, plates: list[dict], crops: list[bytes | None], e
 def _apply_plate(read: PlateRead, plate: dict) -> None:
     """Set what the recognizer read of one plate on `read`: text, confidence, candidates, state, box."""
     read.plate = normalise_plate(plate["text"])
-    read.confidence = float(plate["confidence"])
+    read.confidence = _unit(plate["confidence"])
     read.candidates = _clean_candidates(plate.get("candidates") or [plate])
-    read.state = str(plate["state"]).upper()[:8] if plate.get("state") else None
-    read.state_confidence = _unit(plate.get("state_confidence")) if read.state else None
+    read.state, read.state_confidence = _plausible_state(plate.get("state"), plate.get("state_confidence"))
     read.vehicle = recognized_vehicle(plate)
     if plate.get("box"):
         read.box_x, read.box_y, read.box_w, read.box_h = (int(v) for v in plate["box"])

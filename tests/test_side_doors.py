@@ -103,7 +103,7 @@ def _read_secrets(world):
 
 def test_the_world_has_plates_images_and_the_walk_uses_its_ids(world):
     # Guards the proof itself: an empty world or unresolvable paths would make every run pass.
-    assert len({secret.plate for secret in _read_secrets(world) if secret.plate}) == 7
+    assert len({secret.plate for secret in _read_secrets(world) if secret.plate}) == 8
     every_read = set(PlateRead.system_objects.values_list("pk", flat=True))
     assert every_read == {secret.read_id for secret in _read_secrets(world)}  # every read of the database
     paths = {endpoint.path for endpoint in endpoints(world.values)}

@@ -89,7 +89,7 @@ class Secret:
 
     read_id: int | None
     plate: str | None
-    images: list[bytes]
+    images: list[bytes | None]  # [full photo, crop]; None: a photo shared with another read, not its own
     alert_id: int | None = None
     flagged: bool = False  # the subject of someone's erroneous-read flag
     import_id: int | None = None
@@ -104,7 +104,7 @@ class Secret:
     def found_in(self, body: bytes) -> list[str]:
         found = [f"plate {self.plate}"] if self.plate and self.plate.encode() in body.upper() else []
         for kind, image in zip(("image", "crop"), self.images, strict=True) if self.images else ():
-            if image[4:36] in body or base64.b64encode(image) in body:
+            if image is not None and (image[4:36] in body or base64.b64encode(image) in body):
                 found.append(kind)
         return found
 
@@ -230,8 +230,10 @@ def build_world() -> World:
     partner_key = _sharing(act[Role.ADMINISTRATOR], reads["released"], values)
     _partner_network(act[Role.ADMINISTRATOR], people[Role.OFFICER], values)
     _oversight(act[Role.ADMINISTRATOR], values)
+    # The second plate's full photo is the alert read's (shared): only its plate and crop are its own.
     secrets = [Secret(read.pk, None if name == "released" else read.plate,
-                      [_image(read.plate, "full"), _image(read.plate, "crop")],
+                      [None if name == "second plate" else _image(read.plate, "full"),
+                       _image(read.plate, "crop")],
                       alert.pk if name == "alert" else None, flagged=name in ("flagged", "reviewed"))
                for name, read in reads.items()]
     secrets.append(Secret(None, IMPORTED_PLATE, [], import_id=run.pk, importer_id=run.imported_by_id))
@@ -263,7 +265,23 @@ def _reads() -> tuple[dict[str, PlateRead], Camera, str]:
         ("plain", "QZX7781"), ("alert", "QZX7782"), ("held", "QZX7783"), ("packaged", "QZX7784"),
         ("flagged", "QZX7785"), ("released", "QZX7786"), ("reviewed", "QZX7788"))}
     reads["camera"] = _read(uploader, "QZX7787", hours_ago=1)
+    reads["second plate"] = _second_plate(reads["alert"], "QZX7789")
     return reads, street, camera_key
+
+
+def _second_plate(read: PlateRead, plate: str) -> PlateRead:
+    """Another plate of `read`'s photo, stored as recognition stores it (issue 13): a read of its own
+    with its own crop, sharing the photo. The alert's read opens to those who verify alerts; this one
+    opens to no one, so its plate and crop must not leave with the alert's pages or the shared photo."""
+    second = PlateRead(
+        camera_id=read.camera_id, captured_at=read.captured_at, plate=plate, state="WI", confidence=0.9,
+        image_path=read.image_path, status=ReadStatus.DONE, idempotency_key=f"plate-2:{read.uuid}",
+        source_read_id=read.pk, candidates=[{"text": plate, "confidence": 0.9}], box_x=5, box_y=5, box_w=40,
+        box_h=20)
+    second.crop_path = storage.write_durably(storage.read_image_name(read.captured_at, second.uuid, "crop"),
+                                             _image(plate, "crop"))
+    second.save(force_insert=True)
+    return second
 
 
 def _alerting(read: PlateRead, camera: Camera, values: dict) -> Alert:

@@ -169,6 +169,20 @@ def test_the_policy_may_suppress_alerts_of_another_state_and_only_those(detectiv
     assert {alert.entry for alert in raised} == {wisconsin, illinois, unknown_state}
 
 
+@pytest.mark.rule("USE-8")
+@pytest.mark.rule("AUD-1")
+def test_a_hit_suppressed_as_another_state_is_audited(detective, administrator, make_read):
+    _set_state_policy(administrator, "suppressed")
+    wisconsin = add(detective, "7ABC123", state="WI", case_number="26-000001")
+    read = make_read("7ABC123", state="IL")
+    assert read_match_hotlists(read.pk) == []
+    [row] = audit_rows("hotlist.match_suppressed")
+    assert row.targets == [f"read:{read.pk}", f"hotlist-entry:{wisconsin.pk}"]
+    assert row.case_number == "26-000001" and "state_differs_alerts=suppressed" in row.description
+    assert (row.query["read_state"], row.query["entry_state"]) == ("IL", "WI")
+    assert audit_rows("hotlist.read_matched") == []
+
+
 @pytest.mark.rule("RPT-4")
 def test_alerting_again_on_another_state_is_proposed_not_applied(detective, administrator, make_read):
     _set_state_policy(administrator, "suppressed")

@@ -19,21 +19,15 @@ import cv2
 import numpy as np
 
 from ingest.recognizer.crops import box_corners, crop_quad
+from ingest.recognizer.plausibility import MIN_STATE_CONFIDENCE, STATE_LABELS
 
+# STATE_LABELS (the network's output order) and MIN_STATE_CONFIDENCE live in plausibility.py, where every
+# source of a state is checked without loading OpenCV.
 DEFAULT_STATE_MODEL_PATH = Path(__file__).parent / "model" / "plate_state.onnx"
-# The 50 states and the District of Columbia; the network's output order.
-STATE_LABELS = (
-    "AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "HI", "IA", "ID", "IL", "IN", "KS",
-    "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC", "ND", "NE", "NH", "NJ", "NM", "NV",
-    "NY", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VA", "VT", "WA", "WI", "WV", "WY",
-)  # fmt: skip
 # The network's last output: "this is not a plate" (lettering, signs, grilles the localiser found).
 NO_PLATE = len(STATE_LABELS)
 STATE_INPUT_WIDTH = 96
 STATE_INPUT_HEIGHT = 48
-# Below this probability the state is "unknown". Chosen on the held-out plate crops (docs/recognition.md):
-# the states the classifier names at or above it are right far more often than the ones below.
-MIN_STATE_CONFIDENCE = 0.5
 
 
 def state_crop(bgr: np.ndarray, box: list[int] | tuple[float, float, float, float]) -> np.ndarray:

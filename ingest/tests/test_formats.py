@@ -43,6 +43,27 @@ def post_group(client, cam, body):
 
 
 @pytest.mark.rule("ING-1")
+@pytest.mark.rule("USE-8")
+@pytest.mark.parametrize(("region", "confidence", "stored"), [
+    ("us-il", 88.0, ("IL", 0.88)),
+    ("us-il", 12.0, (None, None)),  # the agent was unsure: a guess must not mark or suppress a hit
+    ("us-zz", 95.0, (None, None)),  # no such state
+    ("us-abc", 95.0, (None, None)),
+    ("ca-on", 95.0, (None, None)),  # a province: "unknown", so a hotlist hit is compared on the plate
+    ("us-il", None, ("IL", None)),
+])
+def test_an_openalpr_state_is_kept_only_when_a_us_state_told_with_confidence(client, cam, media_root, region,
+                                                                                confidence, stored):
+    group = alpr_group(best_region=region, best_uuid=f"state-{region}-{confidence}")
+    if confidence is not None:
+        group["best_region_confidence"] = confidence
+    response = post_group(client, cam, group)
+    assert response.status_code == 202, response.content
+    read = PlateRead.system_objects.get(pk=response.json()["read_id"])
+    assert read.plate == "KDB4821" and (read.state, read.state_confidence) == stored
+
+
+@pytest.mark.rule("ING-1")
 def test_openalpr_group_is_stored_as_a_done_read_with_candidates_and_crop(
         client, cam, media_root, django_capture_on_commit_callbacks):
     heard = []
@@ -88,6 +109,12 @@ BAD_GROUPS = {
                  "best_plate": {"plate_crop_jpeg": base64.b64encode(b"\xff\xd8\xff").decode()}},
     "bad coordinates": {**alpr_group(), "best_plate": {"coordinates": [{"x": "left"}]}},
     "bad candidates": alpr_group(candidates=[{"confidence": 3}]),
+    # A box must fit a photo: out of the database's integer range it was a server error with the photo
+    # already written; negative is no place in a photo.
+    "coordinates beyond any photo": {**alpr_group(), "best_plate": {"coordinates": [
+        {"x": 1e30, "y": 0}, {"x": 1e30 + 10, "y": 5}]}},
+    "negative coordinates": {**alpr_group(), "best_plate": {"coordinates": [{"x": -50, "y": -5},
+                                                                           {"x": 10, "y": 5}]}},
     "other data type": alpr_group(data_type="alpr_alert"),
 }
 

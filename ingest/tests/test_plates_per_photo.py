@@ -214,3 +214,11 @@ def test_only_plausible_plates_count_and_a_plate_seen_twice_counts_once():
               {"text": "KRN5562", "confidence": 0.05}, {"text": "7ABC123", "confidence": 0.6},
               {"text": "ZX9Q14", "confidence": 0.4}]
     assert [plate["text"] for plate in services.plausible_plates(plates)] == ["7abc-123", "ZX9Q14"]
+
+
+@pytest.mark.rule("ING-1")
+def test_a_plate_whose_confidence_is_no_number_in_0_to_1_is_not_a_plate():
+    plates = [{"text": "KRN5562", "confidence": float("nan")}, {"text": "KRN5563", "confidence": 5.0},
+              {"text": "KRN5564"}, {"text": "KRN5565", "confidence": True},
+              {"text": "KRN5566", "confidence": 1}]
+    assert [plate["text"] for plate in services.plausible_plates(plates)] == ["KRN5566"]

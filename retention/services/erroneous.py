@@ -7,6 +7,7 @@ Every agency the read was shared with (``ReadShare``, registered by the sharing 
 ``read_share_register``) gets an ``ErroneousDataNotification``, which the sharing code delivers.
 """
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from alpr.models import PlateRead
@@ -78,6 +79,20 @@ def _notify_shared_agencies(flag: ErroneousFlag) -> list[ErroneousDataNotificati
     return created
 
 
+# Errors of the upload, not of one plate: the other plates of the same photo (issue 13) carry the same
+# camera and time, so they are as wrong as the flagged read. A misread is one plate's own.
+SHARED_BY_THE_PHOTO = (ErrorKind.WRONG_TIME, ErrorKind.WRONG_CAMERA)
+
+
+def _same_photo(read: PlateRead) -> list[int]:
+    """The ids of `read` and of every other read of its upload's photo (the upload's read and the reads
+    of its further plates: one camera, one capture time, so one partition)."""
+    upload_id = read.upload_read_id
+    return sorted(PlateRead.system_objects.filter(camera_id=read.camera_id, captured_at=read.captured_at)
+                  .filter(Q(pk=upload_id) | Q(source_read_id=upload_id)).values_list("pk", flat=True)
+                  ) or [read.pk]
+
+
 @enforces("RET-5")
 def flag_review(
     *, actor: Actor, flag_id: int, confirm: bool, note: str, corrected_plate: str = "",
@@ -100,7 +115,7 @@ def flag_review(
             flag.reviewed_by = actor.user
             flag.reviewed_at = timezone.now()
             flag.review_note = note.strip()
-            notices = []
+            notices, marked = [], []
             if confirm:
                 read = _read(flag.read_id)
                 flag.plate_before = read.plate
@@ -109,8 +124,10 @@ def flag_review(
                         plate=corrected_plate, updated_at=timezone.now())
                     flag.plate_after = corrected_plate
                 else:
-                    ErroneousRead.objects.get_or_create(
-                        read_id=read.pk, defaults={"captured_at": read.captured_at, "flag": flag})
+                    marked = _same_photo(read) if flag.kind in SHARED_BY_THE_PHOTO else [read.pk]
+                    for read_id in marked:
+                        ErroneousRead.objects.get_or_create(
+                            read_id=read_id, defaults={"captured_at": read.captured_at, "flag": flag})
             flag.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "plate_before",
                                      "plate_after"])
             if confirm:
@@ -118,6 +135,7 @@ def flag_review(
             audit_record(
                 actor=actor, action=actions.FLAG_REVIEWED, description=flag.review_note,
                 targets=[f"flag:{flag.pk}", f"read:{flag.read_id}",
+                         *(f"read:{read_id}" for read_id in marked if read_id != flag.read_id),
                          *(f"notification:{notice.pk}" for notice in notices)],
                 query={"decision": flag.status, "plate_before": flag.plate_before,
                        "plate_after": flag.plate_after, "agencies_notified": len(notices)})

@@ -109,6 +109,28 @@ def test_confirmed_error_stops_matching_and_notifies_every_sharing_agency(make_r
 
 
 @pytest.mark.rule("RET-5")
+@pytest.mark.parametrize(("kind", "siblings_marked"), [("wrong_time", True), ("wrong_camera", True),
+                                                        ("misread", False)])
+def test_a_wrong_time_or_camera_marks_every_plate_of_the_photo_erroneous(make_read, officer, administrator,
+                                                                        kind, siblings_marked):
+    """The further plates of a photo (issue 13) share its camera and capture time: an error in those is
+    the upload's, so no plate of that photo may be searched or alert on; a misread is one plate's own."""
+    upload = make_read(plate="ABC1234")
+    second = make_read(plate="XYZ9876", captured_at=upload.captured_at, source_read_id=upload.pk)
+    third = make_read(plate="KRN5562", captured_at=upload.captured_at, source_read_id=upload.pk)
+    unrelated = make_read(plate="QRS4455", captured_at=upload.captured_at)
+    flag = read_flag_erroneous(actor=actor_of(officer), read_id=second.pk, kind=kind,
+                               note="The camera log shows it was elsewhere and its clock a day off")
+    flag_review(actor=actor_of(administrator), flag_id=flag.pk, confirm=True, note="Camera log confirms")
+    left = set(exclude_erroneous(PlateRead.system_objects.all()).values_list("pk", flat=True))
+    expected = {unrelated.pk} if siblings_marked else {upload.pk, third.pk, unrelated.pk}
+    assert left == expected
+    event = AuditEvent.objects.get(action="retention.flag_reviewed", outcome=Outcome.ALLOWED)
+    marked = {upload.pk, second.pk, third.pk} if siblings_marked else {second.pk}
+    assert {t for t in event.targets if t.startswith("read:")} == {f"read:{pk}" for pk in marked}
+
+
+@pytest.mark.rule("RET-5")
 def test_confirmed_misread_corrects_the_plate(make_read, officer, administrator):
     read = make_read(plate="8BC1234")
     flag = read_flag_erroneous(actor=actor_of(officer), read_id=read.pk, kind="misread",
