@@ -237,3 +237,36 @@ def test_storage_prepare_creates_what_is_missing_and_is_safe_to_repeat(settings,
     assert storage.read_bytes(name) == b"\xff\xd8ready"
     if storage_backend == "s3":
         request.getfixturevalue("seaweedfs").delete_bucket(settings.ALPR_S3_BUCKET)
+
+
+@pytest.mark.rule("RET-1")
+def test_a_purge_between_packing_and_repointing_leaves_no_copy_of_the_purged_image(
+        make_read, monkeypatch, storage_backend, settings):
+    """The hourly packing copies a boundary-day image into a new segment, then the purge deletes its
+    (expired) read before packing repoints the row: the copy nobody points to must be erased too."""
+    cutoff = NOW - timedelta(days=30)
+    expired = make_read(captured_at=cutoff - timedelta(seconds=1))
+    kept = make_read(captured_at=cutoff + timedelta(seconds=1))
+    if storage_backend == "local":  # images written one file each, before segments existed
+        for read in (expired, kept):
+            paths = {}
+            for field, kind in (("image_path", "full"), ("crop_path", "crop")):
+                name = storage.read_image_name(read.captured_at, read.uuid, kind)
+                (settings.MEDIA_ROOT / name).write_bytes(storage.read_bytes(getattr(read, field)))
+                paths[field] = name
+            PlateRead.system_objects.filter(pk=read.pk).update(**paths)
+            storage.delete_quietly(read.image_path, read.crop_path)
+    pack = storage.pack_images
+
+    def pack_then_purge(day, items):
+        references = pack(day, items)
+        reads_purge_expired(actor=SCHEDULER, now=NOW)  # the nightly purge, in the middle of a batch
+        return references
+
+    monkeypatch.setattr(storage, "pack_images", pack_then_purge)
+    reads_pack_images(actor=SCHEDULER, now=NOW)
+    monkeypatch.setattr(storage, "pack_images", pack)
+    assert _current(expired) is None and _current(kept) is not None
+    day = storage.utc_day(expired.captured_at)
+    assert not [name for name in storage.stored_names(day) if str(expired.uuid) in name]
+    assert sorted(storage.stored_names(day)) == sorted([_current(kept).image_path, _current(kept).crop_path])
