@@ -270,3 +270,30 @@ def test_a_purge_between_packing_and_repointing_leaves_no_copy_of_the_purged_ima
     day = storage.utc_day(expired.captured_at)
     assert not [name for name in storage.stored_names(day) if str(expired.uuid) in name]
     assert sorted(storage.stored_names(day)) == sorted([_current(kept).image_path, _current(kept).crop_path])
+
+
+@pytest.mark.rule("RET-3")
+def test_a_bucket_that_keeps_versions_is_refused_before_the_purge_deletes_anything(
+        make_read, storage_backend, settings, request):
+    """With versioning on, a deleted or rewritten segment stays readable as an old version: the purge
+    and storage_prepare refuse such a bucket (the local disk keeps no versions)."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import call_command
+
+    from retention.models import PurgeRun, PurgeStatus
+
+    expired = make_read(captured_at=EXPIRED)
+    if storage_backend == "local":
+        reads_purge_expired(actor=SCHEDULER, now=NOW)
+        assert _current(expired) is None
+        return
+    request.getfixturevalue("seaweedfs").client().put_bucket_versioning(
+        Bucket=settings.ALPR_S3_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    with pytest.raises(ImproperlyConfigured, match="versioning enabled"):
+        reads_purge_expired(actor=SCHEDULER, now=NOW)
+    run = PurgeRun.objects.latest("pk")
+    assert run.status == PurgeStatus.FAILED and "versioning" in run.error
+    assert settings.ALPR_S3_SECRET_ACCESS_KEY not in run.error
+    assert _current(expired) is not None and storage.exists(expired.image_path)  # nothing deleted
+    with pytest.raises(ImproperlyConfigured, match="versioning"):
+        call_command("storage_prepare")
