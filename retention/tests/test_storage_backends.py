@@ -297,3 +297,18 @@ def test_a_bucket_that_keeps_versions_is_refused_before_the_purge_deletes_anythi
     assert _current(expired) is not None and storage.exists(expired.image_path)  # nothing deleted
     with pytest.raises(ImproperlyConfigured, match="versioning"):
         call_command("storage_prepare")
+
+
+@pytest.mark.rule("RET-4")
+@pytest.mark.parametrize("reference", ["../../../etc", "/etc", "2026/../../media", "evidence/..//x"])
+def test_verifying_a_directory_outside_the_evidence_store_is_a_clear_failure_read_nothing(db, reference):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from audit.models import AuditEvent
+
+    with pytest.raises(CommandError, match="FAILED verification"):
+        call_command("verify_evidence", reference)
+    entry = AuditEvent.objects.latest("pk")
+    assert entry.action == "retention.evidence_package_verified" and entry.flagged
+    assert "outside the evidence store" in entry.reason
