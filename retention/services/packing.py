@@ -85,13 +85,16 @@ def _pack_batch(table: str, day: date, after_id: int) -> tuple[int, int, int]:
                 adopted.update((new_image, new_crop))
                 superseded += [old for old, new in ((image_path, new_image), (crop_path, new_crop))
                                if old != new]
+        # A copy packed for a row that changed or went meanwhile (the purge deleted its expired read
+        # between the copy and the repointing) is named by no row: erased, or the purged image would
+        # stay stored until its day goes (RET-1). Under the retention lock: on S3 erasing rewrites the
+        # segment object, which must not race the purge erasing another record of it.
+        orphans = set(packed.values()) - adopted
+        if orphans:
+            storage.delete_quietly(*sorted(orphans))
     # A row that changed meanwhile kept its own images; what it no longer names goes, after the commit.
-    # A copy packed for a row that changed or went meanwhile (the purge deleted its expired read
-    # between the copy and the repointing) is named by no row: it is erased, or the purged image would
-    # stay stored until its day goes (RET-1).
-    orphans = set(packed.values()) - adopted
-    if superseded or orphans:
-        storage.delete_quietly(*superseded, *sorted(orphans))
+    if superseded:
+        storage.delete_quietly(*superseded)
     return len(superseded), repointed, rows[-1][0]
 
 
