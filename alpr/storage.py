@@ -419,6 +419,9 @@ class LocalBackend:
                 for year in sorted(self.evidence.iterdir()) if year.is_dir()
                 for path in sorted(year.iterdir()) if path.is_dir()]
 
+    def check_erasable(self) -> None:
+        """A file removed or overwritten on the local disk keeps no older version."""
+
     def prepare(self) -> str:
         for root in (self.media, self.evidence, self.documents):
             root.mkdir(parents=True, exist_ok=True)
@@ -616,6 +619,15 @@ class S3Backend:
                 latest[directory] = max(latest.get(directory, 0.0), entry["LastModified"].timestamp())
         return sorted(latest.items())
 
+    def check_erasable(self) -> None:
+        """Refuse a bucket that keeps versions (enabled, or suspended with old versions kept): a deleted
+        or rewritten segment would stay readable as an old version after the purge (RET-3)."""
+        status = self.client.get_bucket_versioning(Bucket=self.bucket).get("Status")
+        if status in ("Enabled", "Suspended"):
+            raise ImproperlyConfigured(
+                f"The bucket {self.bucket} has versioning {status.lower()}: a purged image would stay "
+                "readable as an old version. Use a bucket that has never had versioning (docs/storage.md).")
+
     def prepare(self) -> str:
         from botocore.exceptions import ClientError
 
@@ -626,6 +638,7 @@ class S3Backend:
                 raise
             self.client.create_bucket(Bucket=self.bucket)
             return f"s3: created bucket {self.bucket}"
+        self.check_erasable()
         return f"s3: bucket {self.bucket} is there"
 
     def documents_storage(self):
@@ -786,6 +799,12 @@ def evidence_directory_of(reference: str) -> str:
 def evidence_directories() -> list[tuple[str, float]]:
     """Return (package directory, last written as a Unix time) of every stored package."""
     return backend().evidence_directories()
+
+
+def check_erasable() -> None:
+    """Raise ImproperlyConfigured when the store would keep a deleted or overwritten image (a bucket
+    with versioning): the purge calls it before deleting anything."""
+    backend().check_erasable()
 
 
 def prepare() -> str:

@@ -10,6 +10,8 @@ takes the lock before it reads or writes the schedule:
 - a second scheduler that starts meanwhile logs who holds the lock and waits, checking again every
   third of the time to live; it takes over when the holder stops (the lock is released on a clean stop:
   at once) or dies (the lock expires: within the time to live);
+- every task send checks the lock first, so a tick that stalled past the time to live stops before it
+  sends anything once a standby holds the lock;
 - a holder that finds the lock taken by another (it stalled for longer than the time to live and a
   standby took over), or cannot renew it for a whole time to live (Redis unreachable), stops with a
   message rather than risk a second scheduler.
@@ -124,6 +126,12 @@ class SingleScheduler(DatabaseScheduler):
     def tick(self, *args, **kwargs):
         self.lock.keep()
         return min(super().tick(*args, **kwargs), self.lock.renew_every)
+
+    def apply_async(self, entry, *args, **kwargs):
+        # A tick that stalled past the time to live (a slow database) may resume after a standby took
+        # over: every send checks the lock first, so the stalled one stops before sending, not a tick later.
+        self.lock.keep()
+        return super().apply_async(entry, *args, **kwargs)
 
     def close(self):
         try:

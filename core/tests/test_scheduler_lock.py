@@ -123,3 +123,26 @@ def test_a_scheduler_that_lost_its_lock_stops(beats):
     first.process.wait(timeout=TTL + 30)
     assert "Scheduler stopping: the scheduler lock" in first.text()
     assert "held by another scheduler (another host pid 1 since now)" in first.text()
+
+
+def test_a_scheduler_whose_tick_outlived_its_lock_sends_nothing_more(settings):
+    """A tick that stalls past the time to live (the standby took over meanwhile) must not go on to
+    send the tasks it found due: every send checks the lock."""
+    from celery.beat import ScheduleEntry
+
+    from config.celery import app
+    from core.scheduler import SchedulerLockLost, SingleScheduler
+
+    settings.SCHEDULER_LOCK_KEY = f"alpr:test-scheduler-lock:{uuid.uuid4().hex}"
+    queue = f"scheduler-test-{uuid.uuid4().hex}"
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    scheduler = SingleScheduler(app=app, lazy=True)
+    try:
+        entry = ScheduleEntry(name="stalled", task="core.tests.scheduler_tick", schedule=1.0,
+                              options={"queue": queue}, app=app)
+        broker.set(settings.SCHEDULER_LOCK_KEY, "another host pid 1 since now")  # the standby took over
+        with pytest.raises(SchedulerLockLost):
+            scheduler.apply_async(entry, advance=False)
+        assert broker.llen(queue) == 0
+    finally:
+        broker.delete(settings.SCHEDULER_LOCK_KEY, queue)

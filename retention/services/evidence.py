@@ -259,7 +259,12 @@ def package_check(directory: str, package: EvidencePackage | None,
     result = Verification(directory=directory, package=package)
     if package is None:
         result.problems.append("unknown package: no evidence record in the database matches it")
-    files = storage.evidence_files(directory) if files is None else files
+    if files is None:
+        try:
+            files = storage.evidence_files(directory)
+        except ValueError:  # "../", an absolute path: refused by the store, never read
+            result.problems.append(f"refused: {directory} names a place outside the evidence store")
+            return result
     if files is None:
         result.problems.append(
             f"missing: the package directory {directory} does not exist in the evidence store")

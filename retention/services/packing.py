@@ -69,7 +69,7 @@ def _pack_batch(table: str, day: date, after_id: int) -> tuple[int, int, int]:
         found = {reference: data for reference, data in pool.map(fetch, wanted) if data is not None}
     items = [(reference.rsplit("/", 1)[-1], data) for reference, data in found.items()]
     packed = dict(zip(found, storage.pack_images(day, items), strict=True)) if items else {}
-    repointed, superseded = 0, []
+    repointed, superseded, adopted = 0, [], set()
     with transaction.atomic(), connection.cursor() as cursor:
         take_retention_lock()
         for read_id, image_path, crop_path in rows:
@@ -82,8 +82,16 @@ def _pack_batch(table: str, day: date, after_id: int) -> tuple[int, int, int]:
                 [new_image, new_crop, read_id, image_path, crop_path])
             if cursor.rowcount:
                 repointed += 1
+                adopted.update((new_image, new_crop))
                 superseded += [old for old, new in ((image_path, new_image), (crop_path, new_crop))
                                if old != new]
+        # A copy packed for a row that changed or went meanwhile (the purge deleted its expired read
+        # between the copy and the repointing) is named by no row: erased, or the purged image would
+        # stay stored until its day goes (RET-1). Under the retention lock: on S3 erasing rewrites the
+        # segment object, which must not race the purge erasing another record of it.
+        orphans = set(packed.values()) - adopted
+        if orphans:
+            storage.delete_quietly(*sorted(orphans))
     # A row that changed meanwhile kept its own images; what it no longer names goes, after the commit.
     if superseded:
         storage.delete_quietly(*superseded)

@@ -346,6 +346,7 @@ def reads_purge_expired(*, actor: Actor, now: datetime | None = None) -> PurgeRu
         run = PurgeRun.objects.create(cutoff=cutoff, retention_days=retention_days, actor_label=actor.label)
         totals = PurgeTotals()
         try:
+            storage.check_erasable()
             _run_days(run, cutoff, totals)
         except Exception as error:
             _finish(run, totals, actor, status=PurgeStatus.FAILED, error=f"{type(error).__name__}: {error}")

@@ -237,3 +237,78 @@ def test_storage_prepare_creates_what_is_missing_and_is_safe_to_repeat(settings,
     assert storage.read_bytes(name) == b"\xff\xd8ready"
     if storage_backend == "s3":
         request.getfixturevalue("seaweedfs").delete_bucket(settings.ALPR_S3_BUCKET)
+
+
+@pytest.mark.rule("RET-1")
+def test_a_purge_between_packing_and_repointing_leaves_no_copy_of_the_purged_image(
+        make_read, monkeypatch, storage_backend, settings):
+    """The hourly packing copies a boundary-day image into a new segment, then the purge deletes its
+    (expired) read before packing repoints the row: the copy nobody points to must be erased too."""
+    cutoff = NOW - timedelta(days=30)
+    expired = make_read(captured_at=cutoff - timedelta(seconds=1))
+    kept = make_read(captured_at=cutoff + timedelta(seconds=1))
+    if storage_backend == "local":  # images written one file each, before segments existed
+        for read in (expired, kept):
+            paths = {}
+            for field, kind in (("image_path", "full"), ("crop_path", "crop")):
+                name = storage.read_image_name(read.captured_at, read.uuid, kind)
+                (settings.MEDIA_ROOT / name).write_bytes(storage.read_bytes(getattr(read, field)))
+                paths[field] = name
+            PlateRead.system_objects.filter(pk=read.pk).update(**paths)
+            storage.delete_quietly(read.image_path, read.crop_path)
+    pack = storage.pack_images
+
+    def pack_then_purge(day, items):
+        references = pack(day, items)
+        reads_purge_expired(actor=SCHEDULER, now=NOW)  # the nightly purge, in the middle of a batch
+        return references
+
+    monkeypatch.setattr(storage, "pack_images", pack_then_purge)
+    reads_pack_images(actor=SCHEDULER, now=NOW)
+    monkeypatch.setattr(storage, "pack_images", pack)
+    assert _current(expired) is None and _current(kept) is not None
+    day = storage.utc_day(expired.captured_at)
+    assert not [name for name in storage.stored_names(day) if str(expired.uuid) in name]
+    assert sorted(storage.stored_names(day)) == sorted([_current(kept).image_path, _current(kept).crop_path])
+
+
+@pytest.mark.rule("RET-3")
+def test_a_bucket_that_keeps_versions_is_refused_before_the_purge_deletes_anything(
+        make_read, storage_backend, settings, request):
+    """With versioning on, a deleted or rewritten segment stays readable as an old version: the purge
+    and storage_prepare refuse such a bucket (the local disk keeps no versions)."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import call_command
+
+    from retention.models import PurgeRun, PurgeStatus
+
+    expired = make_read(captured_at=EXPIRED)
+    if storage_backend == "local":
+        reads_purge_expired(actor=SCHEDULER, now=NOW)
+        assert _current(expired) is None
+        return
+    request.getfixturevalue("seaweedfs").client().put_bucket_versioning(
+        Bucket=settings.ALPR_S3_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    with pytest.raises(ImproperlyConfigured, match="versioning enabled"):
+        reads_purge_expired(actor=SCHEDULER, now=NOW)
+    run = PurgeRun.objects.latest("pk")
+    assert run.status == PurgeStatus.FAILED and "versioning" in run.error
+    assert settings.ALPR_S3_SECRET_ACCESS_KEY not in run.error
+    assert _current(expired) is not None and storage.exists(expired.image_path)  # nothing deleted
+    with pytest.raises(ImproperlyConfigured, match="versioning"):
+        call_command("storage_prepare")
+
+
+@pytest.mark.rule("RET-4")
+@pytest.mark.parametrize("reference", ["../../../etc", "/etc", "2026/../../media", "evidence/..//x"])
+def test_verifying_a_directory_outside_the_evidence_store_is_a_clear_failure_read_nothing(db, reference):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from audit.models import AuditEvent
+
+    with pytest.raises(CommandError, match="FAILED verification"):
+        call_command("verify_evidence", reference)
+    entry = AuditEvent.objects.latest("pk")
+    assert entry.action == "retention.evidence_package_verified" and entry.flagged
+    assert "outside the evidence store" in entry.reason
