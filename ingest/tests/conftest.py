@@ -103,3 +103,18 @@ def _only_test_receivers_on_read_stored():
     yield
     read_stored.receivers = saved
     read_stored.sender_receivers_cache.clear()
+
+
+@pytest.fixture
+def heard():
+    """The ids of the reads `read_stored` announces while the test runs."""
+    from alpr.signals import read_stored
+
+    calls = []
+
+    def receiver(sender, read_id, **kwargs):
+        calls.append(read_id)
+
+    read_stored.connect(receiver)
+    yield calls
+    read_stored.disconnect(receiver)

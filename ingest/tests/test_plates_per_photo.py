@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 
 from alpr.models import PlateRead, ReadSource, ReadStatus
-from alpr.signals import read_stored
 from audit.models import AuditEvent
 from ingest import services
 from ingest.errors import BadUpload
@@ -28,18 +27,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def two_plates(settings):
     settings.INGEST_RECOGNIZER = "ingest.tests.fake_recognizer.two_plates"
-
-
-@pytest.fixture
-def heard():
-    calls = []
-
-    def receiver(sender, read_id, **kwargs):
-        calls.append(read_id)
-
-    read_stored.connect(receiver)
-    yield calls
-    read_stored.disconnect(receiver)
 
 
 def upload(client, cam, *, key="shot-1"):

@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from alpr import storage
 from alpr.models import PlateRead, ReadStatus
-from alpr.signals import read_stored
 from audit.models import AuditEvent
 from ingest import services, tasks
 from ingest.tests.conftest import stored_images
@@ -19,18 +18,6 @@ pytestmark = pytest.mark.django_db
 def received(cam, photo):
     return services.read_accept(camera=cam.camera, photo=check_image(photo), captured_at=timezone.now(),
                                 queue=False).read
-
-
-@pytest.fixture
-def heard():
-    calls = []
-
-    def receiver(sender, read_id, **kwargs):
-        calls.append(read_id)
-
-    read_stored.connect(receiver)
-    yield calls
-    read_stored.disconnect(receiver)
 
 
 @pytest.mark.rule("ING-1")

@@ -3,6 +3,7 @@ into their day's segments by the hourly job, and the day then purges as a handfu
 import uuid
 from datetime import timedelta
 
+import pytest
 from django.conf import settings
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from audit.models import AuditEvent
 from retention.services import reads_pack_images
 
 SCHEDULER = Actor.system("scheduler")
+pytestmark = pytest.mark.rule("RET-3")
 
 
 def test_single_image_files_of_the_old_layout_are_packed_and_removed(camera):

@@ -3,6 +3,8 @@ import pytest
 
 from ingest.recognizer.plausibility import is_plausible_plate
 
+pytestmark = pytest.mark.rule("ING-1")
+
 
 @pytest.mark.parametrize("text", ["7ABC123", "ABC1234", "LKD7M2", "SAMPLE", "AB12"])
 def test_plate_like_texts_are_plausible(text):
