@@ -1,15 +1,15 @@
-"""Run the CTC line reader (an ONNX file) through OpenCV's dnn module and decode its output."""
+"""Run the CTC line reader (an ONNX file) and decode its output."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from ingest.recognizer.alphabet import ALPHABET, BLANK, CHAR_TO_INDEX
 from ingest.recognizer.crops import normalise
+from ingest.recognizer.network import OnnxNetwork
 
 DEFAULT_MODEL_PATH = Path(__file__).parent / "model" / "plate_ctc.onnx"
 
@@ -83,14 +83,13 @@ def logits_to_step_log_probs(logits: np.ndarray) -> np.ndarray:
 
 
 class LineReader:
-    """Reads batches of 32x96 uint8 crops with the ONNX model; not thread-safe (one net per instance)."""
+    """Reads batches of 32x96 uint8 crops with the ONNX model."""
 
     def __init__(self, model_path: Path = DEFAULT_MODEL_PATH) -> None:
-        self.net = cv2.dnn.readNetFromONNX(str(model_path))
+        self.net = OnnxNetwork(model_path)
 
     def read(self, crops: np.ndarray) -> list[Reading]:
         if len(crops) == 0:
             return []
-        self.net.setInput(normalise(crops))
-        step_log_probs = logits_to_step_log_probs(self.net.forward())
+        step_log_probs = logits_to_step_log_probs(self.net.run(normalise(crops)))
         return [greedy_decode(matrix) for matrix in step_log_probs]

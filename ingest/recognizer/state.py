@@ -1,4 +1,4 @@
-"""Classify the issuing state of a plate from its colour crop (a small CNN run through ``cv2.dnn``),
+"""Classify the issuing state of a plate from its colour crop (a small CNN run with ONNX Runtime),
 and whether the box holds a plate at all.
 
 The printed state name is only 5–8 px high on roadside photos (Tesseract read none), but the plate's
@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from ingest.recognizer.crops import box_corners, crop_quad
+from ingest.recognizer.network import OnnxNetwork
 from ingest.recognizer.plausibility import MIN_STATE_CONFIDENCE, STATE_LABELS
 
 # STATE_LABELS (the network's output order) and MIN_STATE_CONFIDENCE live in plausibility.py, where every
@@ -60,17 +60,14 @@ class StateReading:
 
 
 class StateClassifier:
-    """Not thread-safe (one net per instance); ``Recognizer`` runs it under its lock."""
-
     def __init__(self, model_path: Path = DEFAULT_STATE_MODEL_PATH) -> None:
-        self.net = cv2.dnn.readNetFromONNX(str(model_path))
+        self.net = OnnxNetwork(model_path)
 
     def probabilities(self, crops: np.ndarray) -> np.ndarray:
         """(N, 52) probabilities (51 states, then NO_PLATE) for uint8 crops from ``state_crop``."""
         if len(crops) == 0:
             return np.zeros((0, NO_PLATE + 1), dtype=np.float32)
-        self.net.setInput(normalise_colour(np.asarray(crops)))
-        return softmax(self.net.forward().reshape(len(crops), -1))
+        return softmax(self.net.run(normalise_colour(np.asarray(crops))).reshape(len(crops), -1))
 
     def classify(self, crops: np.ndarray) -> list[StateReading]:
         readings = []
