@@ -16,7 +16,7 @@ from ingest.recognizer.formats import edit_distance, format_score, look_alike_va
 from ingest.recognizer.localize import Box, find_plate_candidates
 from ingest.recognizer.plausibility import is_plausible_plate
 from ingest.recognizer.reader import (
-    DEFAULT_MODEL_PATH,
+    DEFAULT_MODEL_PATHS,
     LineReader,
     Reading,
     ctc_log_likelihoods,
@@ -50,7 +50,7 @@ MAX_NOT_PLATE = 0.5
 # A localiser box is not even read when the classifier is this sure it holds no plate. Looser than
 # MAX_NOT_PLATE: the localiser's box is rougher than the plate box the reading gives, and a plate
 # behind a bracket or a bolt scores low on the rough box yet passes on the read one.
-MAX_NOT_PLATE_TO_READ = 0.9
+MAX_NOT_PLATE_TO_READ = 0.99
 
 
 @dataclass(frozen=True)
@@ -89,11 +89,11 @@ class Recognizer:
 
     def __init__(
         self,
-        model_path: Path = DEFAULT_MODEL_PATH,
+        model_paths: tuple[Path, ...] = DEFAULT_MODEL_PATHS,
         detect_state: bool = True,
         state_model_path: Path = DEFAULT_STATE_MODEL_PATH,
     ) -> None:
-        self.reader = LineReader(model_path)
+        self.readers = [LineReader(path) for path in model_paths]
         self.states = StateClassifier(state_model_path) if detect_state else None
         self._lock = threading.Lock()
 
@@ -112,9 +112,12 @@ class Recognizer:
             else []
         )
         with self._lock:
-            readings = self.reader.read(np.asarray(crops))
+            by_reader = [reader.read(np.asarray(crops)) for reader in self.readers]
         per_box = len(READ_VARIANTS)
-        box_readings = [readings[index * per_box : (index + 1) * per_box] for index in range(len(boxes))]
+        box_readings = [
+            [reading for readings in by_reader for reading in readings[start : start + per_box]]
+            for start in range(0, len(boxes) * per_box, per_box)
+        ]
         plates = [_rank_texts(box, box_readings[index]) for index, box in enumerate(boxes)]
         plates = sorted((p for p in plates if p is not None), key=lambda p: -p.score)
         if plates and self.states is not None:
@@ -132,8 +135,7 @@ class Recognizer:
         crops = np.stack([state_crop(as_colour(bgr), plate_shaped(box)) for box in boxes])
         with self._lock:
             not_plate = self.states.probabilities(crops)[:, NO_PLATE]
-        order = np.argsort(not_plate, kind="stable")
-        return [boxes[index] for index in order if not_plate[index] < MAX_NOT_PLATE_TO_READ][:READ_BOXES]
+        return boxes_to_read(boxes, not_plate)
 
     def _classify(self, plates: list[PlateResult], bgr: np.ndarray) -> list[PlateResult]:
         """Drop boxes the classifier finds hold no plate; give the others their state."""
@@ -154,6 +156,13 @@ def decode_image(image: bytes | np.ndarray) -> np.ndarray:
     if decoded is None:
         raise ValueError("not a decodable image")
     return decoded
+
+
+def boxes_to_read(boxes: list[Box], not_plate: np.ndarray) -> list[Box]:
+    """At most READ_BOXES of ``boxes``, least likely to hold no plate first, leaving out those at
+    MAX_NOT_PLATE_TO_READ or above; ``not_plate`` holds the classifier's probability for each box."""
+    order = np.argsort(not_plate, kind="stable")
+    return [boxes[index] for index in order if not_plate[index] < MAX_NOT_PLATE_TO_READ][:READ_BOXES]
 
 
 def as_colour(image: np.ndarray) -> np.ndarray:

@@ -3,7 +3,8 @@
 The renders only need to teach the network what characters look like in condensed plate fonts with
 clutter around them (state names, slogans, frames, stickers); the development photos teach it the
 real look afterwards. Fonts come from Debian packages (fonts-liberation, fonts-dejavu,
-fonts-urw-base35, fonts-roboto).
+fonts-urw-base35, fonts-roboto). Liberation Mono is there for its letter I with serifs: most US plate
+fonts draw I so, and a network that has only seen the plain bar of sans-serif fonts reads it as T.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ FONT_PATTERNS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed*.ttf",
     "/usr/share/fonts/opentype/urw-base35/NimbusSansNarrow-*.otf",
     "/usr/share/fonts/truetype/roboto/unhinted/RobotoCondensed-*.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationMono-Bold.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf",
 )
 STATES = (
     "CALIFORNIA",

@@ -1,0 +1,72 @@
+"""The plate classifier chooses which localiser boxes the reader reads, and the networks run through
+ONNX Runtime exactly as exported."""
+
+import cv2
+import numpy as np
+import pytest
+
+from ingest.recognizer import Recognizer
+from ingest.recognizer.localize import Box, find_plate_candidates, iou
+from ingest.recognizer.network import OnnxNetwork
+from ingest.recognizer.pipeline import (
+    CANDIDATE_BOXES,
+    MAX_NOT_PLATE_TO_READ,
+    READ_BOXES,
+    boxes_to_read,
+    plate_shaped,
+)
+from ingest.recognizer.reader import DEFAULT_MODEL_PATH
+from ingest.recognizer.state import DEFAULT_STATE_MODEL_PATH
+from ingest.recognizer.tests.synthetic_photos import make_photo
+
+
+def cluttered_photo(text: str) -> tuple[np.ndarray, Box]:
+    """The plate photo with rows of lettering above it that the localiser ranks as plate-like text."""
+    photo = make_photo(text)
+    image = photo.image.copy()
+    for row, line in enumerate(("FLEET 2231 SERVICE", "CALL 555 0199 NOW", "EST 1987 MOTORS")):
+        y = 60 + 45 * row
+        cv2.rectangle(image, (60, y - 32), (740, y + 8), (230, 230, 230), -1)
+        cv2.putText(image, line, (70, y), cv2.FONT_HERSHEY_SIMPLEX, 1.1, (20, 20, 20), 3)
+    return image, Box(*photo.box)
+
+
+@pytest.mark.rule("ING-1")
+@pytest.mark.parametrize(
+    ("model_path", "shape"),
+    [(DEFAULT_MODEL_PATH, (5, 1, 32, 96)), (DEFAULT_STATE_MODEL_PATH, (5, 3, 48, 96))],
+)
+def test_onnx_runtime_gives_what_opencv_gives_for_the_exported_models(model_path, shape):
+    batch = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
+    reference = cv2.dnn.readNetFromONNX(str(model_path))
+    reference.setInput(batch)
+    expected = reference.forward()
+    assert np.allclose(OnnxNetwork(model_path).run(batch).reshape(expected.shape), expected, atol=1e-4)
+
+
+@pytest.mark.rule("ING-1")
+def test_the_plate_is_the_first_box_read_even_among_plate_like_lettering():
+    image, truth = cluttered_photo("7ABC123")
+    recognizer = Recognizer()
+    candidates = find_plate_candidates(image, CANDIDATE_BOXES)
+    assert len(candidates) > READ_BOXES, "the scene must offer more boxes than are read"
+    chosen = recognizer._most_plate_like(candidates, image)
+    assert 0 < len(chosen) <= READ_BOXES
+    assert iou(chosen[0], truth) > 0.25
+    plates = recognizer.recognize(image)
+    assert plates[0].text == "7ABC123"
+    assert iou(Box(*plates[0].box), truth) > 0.4
+
+
+@pytest.mark.rule("ING-1")
+def test_the_most_plate_like_boxes_are_read_first_and_sure_non_plates_not_at_all():
+    boxes = [Box(10 * index, 0, 80, 20) for index in range(8)]
+    not_plate = np.array([0.6, 0.01, MAX_NOT_PLATE_TO_READ, 0.3, 0.999, 0.02, 0.7, 0.5])
+    assert boxes_to_read(boxes, not_plate) == [boxes[1], boxes[5], boxes[3], boxes[7], boxes[0]]
+    assert boxes_to_read(boxes[2:5:2], not_plate[2:5:2]) == []
+
+
+def test_a_text_row_box_becomes_a_plate_shaped_box_around_its_centre():
+    x, y, w, h = plate_shaped(Box(100, 200, 80, 20))
+    assert (x, w, h) == (100, 80.0, 40.0)
+    assert y + h / 2 == 210
