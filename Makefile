@@ -32,13 +32,8 @@ bench-ingest:
 bench-recognition:
 	$(PY) manage.py bench_recognition --dir ../shared/benchmarks/plates-us --crops ../shared/datasets/us-plate-crops
 
-TRAIN_PY := /tmp/alpr-train-venv/bin/python
-train-recognizer: ## Retrain the state classifier and the plate reader (needs torch; never run in CI)
-	python3 -m venv /tmp/alpr-train-venv && $(TRAIN_PY) -m pip install -q -r requirements-train.txt
-	$(TRAIN_PY) -m ingest.recognizer.training.train_state --datasets ../shared/datasets \
-		--dev-dir ../shared/benchmarks/plates-us --out ingest/recognizer/model/plate_state.onnx
-	$(TRAIN_PY) -m ingest.recognizer.training.train --dev-dir ../shared/benchmarks/plates-us \
-		--out ingest/recognizer/model/plate_ctc.onnx
+train-recognizer: ## Retrain the state classifier and the plate reader (installs fonts and torch; never run in CI)
+	scripts/train-recognizer.sh
 
 demo-code: ## Print the current authenticator code of a demo account: make demo-code USER=oreyes
 	@$(PY) manage.py demo_code $(USER)

@@ -29,9 +29,9 @@ def refuse_transaction_pooling(**kwargs):
 @signals.worker_process_init.connect
 def one_thread_per_recognition_process(**kwargs):
     """Each worker process recognises on one thread: the worker scales by processes (--concurrency, one
-    per core). Left alone, OpenCV's DNN and Tesseract (OpenMP, a child process per call) each start a
-    thread per core in every process, so N processes on N cores run N x N threads that take the cores
-    from each other (docs/benchmarks.md, Ingest: recognition with 1 and 2 worker processes).
+    per core). Left alone, OpenCV, ONNX Runtime and Tesseract (OpenMP, a child process per call) each
+    start a thread per core in every process, so N processes on N cores run N x N threads that take
+    the cores from each other (docs/benchmarks.md, Ingest: recognition with 1 and 2 worker processes).
     ALPR_RECOGNITION_THREADS overrides."""
     threads = os.environ.get("ALPR_RECOGNITION_THREADS", "1")
     os.environ["OMP_THREAD_LIMIT"] = threads  # read by each Tesseract process the recognizer starts

@@ -16,7 +16,7 @@ from ingest.recognizer.formats import edit_distance, format_score, look_alike_va
 from ingest.recognizer.localize import Box, find_plate_candidates
 from ingest.recognizer.plausibility import is_plausible_plate
 from ingest.recognizer.reader import (
-    DEFAULT_MODEL_PATHS,
+    DEFAULT_MODEL_PATH,
     LineReader,
     Reading,
     ctc_log_likelihoods,
@@ -25,8 +25,9 @@ from ingest.recognizer.state import DEFAULT_STATE_MODEL_PATH, NO_PLATE, StateCla
 from ingest.recognizer.tesseract import prepare_region, read_line
 
 # (width factor, height factor) crops read around each localiser box. Its boxes are usually a
-# little wider than the plate's characters, so shrunk variants read best.
-READ_VARIANTS = ((0.92, 1.0), (1.0, 1.0), (0.86, 1.2))
+# little wider than the plate's characters, so shrunk variants read best; the widened one brings back
+# an edge character the localiser cut off (car8's F of FZRULZ).
+READ_VARIANTS = ((0.92, 1.0), (1.0, 1.0), (0.86, 1.2), (1.12, 1.1))
 # The localiser's boxes are ranked by geometry, which puts the plate in its first ten for nine photos in
 # ten; the state classifier's "not a plate" output ranks them far better (the held-out development
 # photos' plate is in its first five whenever the localiser found it at all). So the localiser proposes
@@ -89,11 +90,11 @@ class Recognizer:
 
     def __init__(
         self,
-        model_paths: tuple[Path, ...] = DEFAULT_MODEL_PATHS,
+        model_path: Path = DEFAULT_MODEL_PATH,
         detect_state: bool = True,
         state_model_path: Path = DEFAULT_STATE_MODEL_PATH,
     ) -> None:
-        self.readers = [LineReader(path) for path in model_paths]
+        self.reader = LineReader(model_path)
         self.states = StateClassifier(state_model_path) if detect_state else None
         self._lock = threading.Lock()
 
@@ -112,12 +113,9 @@ class Recognizer:
             else []
         )
         with self._lock:
-            by_reader = [reader.read(np.asarray(crops)) for reader in self.readers]
+            readings = self.reader.read(np.asarray(crops))
         per_box = len(READ_VARIANTS)
-        box_readings = [
-            [reading for readings in by_reader for reading in readings[start : start + per_box]]
-            for start in range(0, len(boxes) * per_box, per_box)
-        ]
+        box_readings = [readings[start : start + per_box] for start in range(0, len(readings), per_box)]
         plates = [_rank_texts(box, box_readings[index]) for index, box in enumerate(boxes)]
         plates = sorted((p for p in plates if p is not None), key=lambda p: -p.score)
         if plates and self.states is not None:

@@ -12,9 +12,6 @@ from ingest.recognizer.crops import normalise
 from ingest.recognizer.network import OnnxNetwork
 
 DEFAULT_MODEL_PATH = Path(__file__).parent / "model" / "plate_ctc.onnx"
-# Every reader the pipeline runs on each crop; their readings are pooled and every text is scored
-# against all of them.
-DEFAULT_MODEL_PATHS = (DEFAULT_MODEL_PATH,)
 
 
 @dataclass(frozen=True)

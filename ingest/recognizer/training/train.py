@@ -49,7 +49,7 @@ from ingest.recognizer.training.dev_data import (
 )
 from ingest.recognizer.training.manifest import describe_files, record_model, sha256_of
 from ingest.recognizer.training.model import PlateReader
-from ingest.recognizer.training.synth import synthetic_sample
+from ingest.recognizer.training.synth import font_paths, synthetic_sample
 
 BATCH_SIZE = 64
 
@@ -63,13 +63,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--synthetic", type=int, default=40000, help="number of synthetic crops")
     parser.add_argument("--per-photo", type=int, default=250, help="augmented crops per training photo")
     parser.add_argument("--pretrain-steps", type=int, default=1400, help="batches of synthetic crops only")
-    parser.add_argument("--finetune-steps", type=int, default=530, help="batches of development + synthetic")
+    parser.add_argument("--finetune-steps", type=int, default=2000, help="batches of development + synthetic")
     parser.add_argument(
         "--crops", type=Path, help="us-plate-crops folder: its training split joins fine-tuning"
     )
     parser.add_argument("--per-crop", type=int, default=30, help="augmented crops per training plate crop")
     parser.add_argument(
-        "--crop-batch", type=int, default=16, help="plate crops in each fine-tuning batch of 64"
+        "--crop-batch", type=int, default=12, help="plate crops in each fine-tuning batch of 64"
     )
     parser.add_argument("--init", type=Path, help="start from this exported model instead of pre-training")
     parser.add_argument(
@@ -287,6 +287,7 @@ def main(argv: list[str] | None = None) -> None:
         "development photos (trained on)": describe_files([photo.path for photo in train_photos]),
         "development photos (held out)": describe_files([photo.path for photo in eval_photos]),
         "synthetic": args.synthetic,
+        "synthetic_fonts": sorted(Path(path).name for path in font_paths()),
         "per_photo": args.per_photo,
         "pretrain_steps": 0 if args.init else args.pretrain_steps,
         "finetune_steps": args.finetune_steps,
