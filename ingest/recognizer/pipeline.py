@@ -130,14 +130,16 @@ class Recognizer:
         boxes it finds hold no plate are not read at all."""
         if not boxes:
             return []
-        crops = np.stack([state_crop(as_colour(bgr), plate_shaped(box)) for box in boxes])
+        colour = as_colour(bgr)
+        crops = np.stack([state_crop(colour, plate_shaped(box)) for box in boxes])
         with self._lock:
             not_plate = self.states.probabilities(crops)[:, NO_PLATE]
         return boxes_to_read(boxes, not_plate)
 
     def _classify(self, plates: list[PlateResult], bgr: np.ndarray) -> list[PlateResult]:
         """Drop boxes the classifier finds hold no plate; give the others their state."""
-        crops = np.stack([state_crop(as_colour(bgr), plate.box) for plate in plates])
+        colour = as_colour(bgr)
+        crops = np.stack([state_crop(colour, plate.box) for plate in plates])
         with self._lock:
             readings = self.states.classify(crops)
         return [

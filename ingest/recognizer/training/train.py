@@ -41,6 +41,7 @@ from ingest.recognizer.dataset import (
     load_labelled_photos,
     load_plate_crops,
 )
+from ingest.recognizer.network import OnnxNetwork
 from ingest.recognizer.reader import greedy_decode, logits_to_step_log_probs
 from ingest.recognizer.training.crop_data import held_out_plate_crops, plate_crop_samples, readable
 from ingest.recognizer.training.dev_data import (
@@ -229,9 +230,9 @@ def export_onnx(model: PlateReader, out: Path) -> None:
         output_names=["logits"],
         dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}},
     )
-    net = cv2.dnn.readNetFromONNX(str(out))
-    net.setInput(np.zeros((3, 1, 32, 96), dtype=np.float32))
-    log(f"exported {out} ({out.stat().st_size / 1e6:.2f} MB), cv2.dnn output {net.forward().shape}")
+    # Loaded as the recognizer loads it at run time.
+    output = OnnxNetwork(out).run(np.zeros((3, 1, 32, 96), dtype=np.float32))
+    log(f"exported {out} ({out.stat().st_size / 1e6:.2f} MB), ONNX Runtime output {output.shape}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -24,12 +24,12 @@ import time
 from multiprocessing import Pool
 from pathlib import Path
 
-import cv2
 import numpy as np
 import torch
 from torch import nn
 
 from ingest.recognizer.dataset import is_held_out, load_labelled_photos
+from ingest.recognizer.network import OnnxNetwork
 from ingest.recognizer.state import MIN_STATE_CONFIDENCE, NO_PLATE, normalise_colour, softmax
 from ingest.recognizer.training.layouts import load_layouts
 from ingest.recognizer.training.manifest import describe_files, record_model
@@ -225,9 +225,9 @@ def export_onnx(model: StateNet, out: Path) -> None:
         output_names=["logits"],
         dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}},
     )
-    net = cv2.dnn.readNetFromONNX(str(out))
-    net.setInput(np.zeros((3, 3, 48, 96), dtype=np.float32))
-    log(f"exported {out} ({out.stat().st_size / 1e6:.2f} MB), cv2.dnn output {net.forward().shape}")
+    # Loaded as the recognizer loads it at run time.
+    output = OnnxNetwork(out).run(np.zeros((3, 3, 48, 96), dtype=np.float32))
+    log(f"exported {out} ({out.stat().st_size / 1e6:.2f} MB), ONNX Runtime output {output.shape}")
 
 
 def main(argv: list[str] | None = None) -> None:
