@@ -34,6 +34,16 @@ READ_VARIANTS = ((0.92, 1.0), (1.0, 1.0), (0.86, 1.2), (1.12, 1.1))
 # CANDIDATE_BOXES, the classifier ranks them (under 1 ms a box) and the reader reads READ_BOXES.
 CANDIDATE_BOXES = 24
 READ_BOXES = 5
+# A box whose characters (per the longest reading) span less than NARROW_BELOW of its width is read
+# again around them, NARROWED_MARGIN of the span wider on each side (about one character of seven:
+# the span from the first to the last emitting time step falls short of the outer characters' edges);
+# only when that reading has at least MIN_NARROWED_CHARACTERS (fewer is no plate's row). The narrowed
+# crops are read NARROWED_READ_VARIANTS ways: two cost 14 ms a photo less than READ_VARIANTS and read
+# as well on the held-out plates.
+NARROW_BELOW = 0.75
+NARROWED_MARGIN = 0.15
+MIN_NARROWED_CHARACTERS = 4
+NARROWED_READ_VARIANTS = ((1.0, 1.0), (1.0, 1.2))
 # Without the classifier (``detect_state=False``) the reader reads the localiser's first ten.
 UNRANKED_READ_BOXES = 10
 MAX_TEXTS_PER_PLATE = 5
@@ -83,6 +93,19 @@ class PlateResult:
         }
 
 
+@dataclass(frozen=True)
+class BoxReadings:
+    """What the reader read in one box: one reading per (width factor, height factor) variant crop."""
+
+    box: Box
+    variants: tuple
+    readings: list[Reading]
+
+    def span(self, index: int) -> tuple[float, float]:
+        """Left and right image x of the characters the ``index``-th reading found."""
+        return character_span(self.box, self.readings[index], self.variants[index])
+
+
 class Recognizer:
     """Loads the models once; ``recognize`` may be called from several threads (the networks run
     under a lock). ``detect_state=False`` skips the state classifier: every ``state`` is None and
@@ -107,16 +130,10 @@ class Recognizer:
             boxes = find_plate_candidates(gray, UNRANKED_READ_BOXES)
         else:
             boxes = self._most_plate_like(find_plate_candidates(gray, CANDIDATE_BOXES), bgr)
-        crops = (
-            np.stack([crop_quad(gray, corners) for box in boxes for corners in variant_corners(box)])
-            if boxes
-            else []
-        )
-        with self._lock:
-            readings = self.reader.read(np.asarray(crops))
-        per_box = len(READ_VARIANTS)
-        box_readings = [readings[start : start + per_box] for start in range(0, len(readings), per_box)]
-        plates = [_rank_texts(box, box_readings[index]) for index, box in enumerate(boxes)]
+        read = self._read_boxes(boxes, gray, READ_VARIANTS)
+        narrowed = [narrow for box in read if (narrow := narrowed_box(box)) is not None]
+        read += self._read_boxes(narrowed, gray, NARROWED_READ_VARIANTS)
+        plates = [_rank_texts(box) for box in read]
         plates = sorted((p for p in plates if p is not None), key=lambda p: -p.score)
         if plates and self.states is not None:
             plates = self._classify(plates, bgr)
@@ -124,6 +141,21 @@ class Recognizer:
         if plates:
             plates[0] = _tie_break(plates[0], gray)
         return plates
+
+    def _read_boxes(self, boxes: list[Box], gray: np.ndarray, variants: tuple) -> list[BoxReadings]:
+        """The reader's readings of each box's ``variants`` crops."""
+        if not boxes:
+            return []
+        crops = np.stack(
+            [crop_quad(gray, corners) for box in boxes for corners in variant_corners(box, variants)]
+        )
+        with self._lock:
+            readings = self.reader.read(crops)
+        per_box = len(variants)
+        return [
+            BoxReadings(box, variants, readings[index * per_box : (index + 1) * per_box])
+            for index, box in enumerate(boxes)
+        ]
 
     def _most_plate_like(self, boxes: list[Box], bgr: np.ndarray) -> list[Box]:
         """The READ_BOXES boxes the classifier finds most likely to hold a plate, most likely first;
@@ -176,16 +208,36 @@ def plate_shaped(box: Box) -> tuple[float, float, float, float]:
     return (box.x, box.y + box.h / 2 - height / 2, float(box.w), height)
 
 
-def variant_corners(box: Box) -> list[np.ndarray]:
+def variant_corners(box: Box, variants: tuple) -> list[np.ndarray]:
     corners = []
-    for width_factor, height_factor in READ_VARIANTS:
+    for width_factor, height_factor in variants:
         w, h = box.w * width_factor, box.h * height_factor
         corners.append(box_corners(box.x + (box.w - w) / 2, box.y + (box.h - h) / 2, w, h))
     return corners
 
 
-def _rank_texts(box: Box, readings: list[Reading]) -> PlateResult | None:
+def narrowed_box(read: BoxReadings) -> Box | None:
+    """A box around the characters the reader found, when they fill less than NARROW_BELOW of ``box``.
+
+    The localiser's box sometimes takes in a bracket, a bumper edge or a light beside the plate; the
+    characters then fill half the crop and read badly (a tow bracket's box read ``P6983`` for
+    ``8P62983``). The longest reading tells where the characters are; read again around them."""
+    box, readings = read.box, read.readings
+    longest = max(
+        range(len(readings)), key=lambda index: (len(readings[index].text), readings[index].log_prob)
+    )
+    if len(readings[longest].text) < MIN_NARROWED_CHARACTERS:
+        return None
+    left, right = read.span(longest)
+    if right - left >= NARROW_BELOW * box.w:
+        return None
+    margin = NARROWED_MARGIN * (right - left)
+    return Box(round(left - margin), box.y, round(right - left + 2 * margin), box.h, box.score)
+
+
+def _rank_texts(read: BoxReadings) -> PlateResult | None:
     """Score every text read from the box's crops (plus look-alike repairs) against all crops."""
+    readings = read.readings
     texts: list[str] = []
     for reading in readings:
         if len(reading.text) >= 2:
@@ -203,7 +255,7 @@ def _rank_texts(box: Box, readings: list[Reading]) -> PlateResult | None:
     if best_score < MIN_PLATE_SCORE:
         return None
     candidates = [TextCandidate(text, _confidence(score)) for score, text in scored[:MAX_TEXTS_PER_PLATE]]
-    plate_box = _plate_box(box, readings[0])
+    plate_box = _plate_box(read.box, read.span(0))
     return PlateResult(best_text, candidates[0].confidence, plate_box, candidates, score=best_score)
 
 
@@ -217,17 +269,18 @@ def _confidence(score: float) -> float:
     return float(1.0 / (1.0 + np.exp(-(score + 3.0))))
 
 
-def character_span(box: Box, reading: Reading) -> tuple[float, float]:
-    """Left and right image x of the characters in the crop of ``box`` (first READ_VARIANTS entry)."""
-    corners = variant_corners(box)[0]
+def character_span(box: Box, reading: Reading, variant: tuple[float, float]) -> tuple[float, float]:
+    """Left and right image x of the characters ``reading`` found in the ``variant`` crop of ``box``."""
+    corners = variant_corners(box, (variant,))[0]
     left, width = float(corners[0, 0]), float(corners[1, 0] - corners[0, 0])
     steps = len(reading.step_log_probs)
     return left + width * reading.first_step / steps, left + width * (reading.last_step + 1) / steps
 
 
-def _plate_box(box: Box, reading: Reading) -> list[int]:
-    """The plate around the characters the reader found: localiser boxes are sometimes far too wide."""
-    span_left, span_right = character_span(box, reading)
+def _plate_box(box: Box, span: tuple[float, float]) -> list[int]:
+    """The plate around the characters the reader found (``span``, their left and right image x):
+    localiser boxes are sometimes far too wide."""
+    span_left, span_right = span
     width = (span_right - span_left) * PLATE_WIDTH_PER_SPAN
     centre_x = (span_left + span_right) / 2
     height = width / PLATE_ASPECT

@@ -11,8 +11,12 @@ from ingest.recognizer.network import OnnxNetwork
 from ingest.recognizer.pipeline import (
     CANDIDATE_BOXES,
     MAX_NOT_PLATE_TO_READ,
+    NARROWED_READ_VARIANTS,
     READ_BOXES,
+    READ_VARIANTS,
+    _rank_texts,
     boxes_to_read,
+    narrowed_box,
     plate_shaped,
 )
 from ingest.recognizer.reader import DEFAULT_MODEL_PATH
@@ -70,3 +74,22 @@ def test_a_text_row_box_becomes_a_plate_shaped_box_around_its_centre():
     x, y, w, h = plate_shaped(Box(100, 200, 80, 20))
     assert (x, w, h) == (100, 80.0, 40.0)
     assert y + h / 2 == 210
+
+
+@pytest.mark.rule("ING-1")
+def test_a_box_far_wider_than_its_characters_is_read_again_around_them():
+    """What was tried: a localiser box that takes in the bumper beside the plate, so the characters
+    fill under half the crop (a tow bracket's box did this to 8P62983)."""
+    photo = make_photo("8P62983", plate_width=110)
+    x, y, w, h = photo.box
+    character_row = Box(x + round(0.11 * w), y + round(0.3 * h), round(0.78 * w), round(0.45 * h))
+    wide = Box(x - round(0.9 * w), character_row.y, round(0.9 * w) + w, character_row.h)
+    gray = cv2.cvtColor(photo.image, cv2.COLOR_BGR2GRAY)
+    recognizer = Recognizer()
+    [read] = recognizer._read_boxes([wide], gray, READ_VARIANTS)
+    narrow = narrowed_box(read)
+    assert narrow is not None
+    assert iou(narrow, character_row) > 0.6
+    [reread] = recognizer._read_boxes([narrow], gray, NARROWED_READ_VARIANTS)
+    assert _rank_texts(reread).text == "8P62983"
+    assert narrowed_box(reread) is None, "a box that fits its characters is not narrowed again"
