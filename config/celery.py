@@ -33,8 +33,10 @@ def one_thread_per_recognition_process(**kwargs):
     start a thread per core in every process, so N processes on N cores run N x N threads that take
     the cores from each other (docs/benchmarks.md, Ingest: recognition with 1 and 2 worker processes).
     ALPR_RECOGNITION_THREADS overrides."""
-    threads = os.environ.get("ALPR_RECOGNITION_THREADS", "1")
-    os.environ["OMP_THREAD_LIMIT"] = threads  # read by each Tesseract process the recognizer starts
     import cv2
 
-    cv2.setNumThreads(int(threads))
+    from ingest.recognizer.network import recognition_threads
+
+    threads = recognition_threads()
+    os.environ["OMP_THREAD_LIMIT"] = str(threads)  # read by each Tesseract process the recognizer starts
+    cv2.setNumThreads(threads)

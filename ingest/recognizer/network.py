@@ -15,12 +15,18 @@ import numpy as np
 import onnxruntime
 
 
+def recognition_threads() -> int:
+    """Threads one recognizing process may use: ``ALPR_RECOGNITION_THREADS``, default 1. Read here only;
+    the Celery worker (config/celery.py) applies it to OpenCV and Tesseract too."""
+    return int(os.environ.get("ALPR_RECOGNITION_THREADS", "1"))
+
+
 class OnnxNetwork:
     """A model's one input to its first output. Sessions are thread-safe for ``run``."""
 
     def __init__(self, model_path: Path) -> None:
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = int(os.environ.get("ALPR_RECOGNITION_THREADS", "1"))
+        options.intra_op_num_threads = recognition_threads()
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         self.session = onnxruntime.InferenceSession(
