@@ -44,6 +44,10 @@ NARROW_BELOW = 0.75
 NARROWED_MARGIN = 0.15
 MIN_NARROWED_CHARACTERS = 4
 NARROWED_READ_VARIANTS = ((1.0, 1.0), (1.0, 1.2))
+# The second look (on the equalised photo) also widens a box by EXTEND_BY of its width on a side where
+# its characters run into the crop's edge. Not on the first look: there it cost 20 ms a photo and
+# brought more junk than plates.
+EXTEND_BY = 0.15
 # Without the classifier (``detect_state=False``) the reader reads the localiser's first ten.
 UNRANKED_READ_BOXES = 10
 MAX_TEXTS_PER_PLATE = 5
@@ -58,6 +62,11 @@ PLATE_CENTRE_SHIFT = -0.04
 DUPLICATE_OVERLAP = 0.3
 # A reading whose box the state classifier finds is no plate (probability at least this) is dropped.
 MAX_NOT_PLATE = 0.5
+# A reading this unsure (confidence below it) is kept only when the classifier also names the plate's
+# state: alone, such a reading was junk far more often than a plate (the development photos' plate-free
+# parts: a phone number's tail, PRIVATE, a bus's fleet number, a grille at 0.14-0.38; the plates read
+# right below 0.5 without a state: 0.44 and 0.50). docs/recognition.md has the figures at 0.3, 0.4, 0.5.
+MIN_CONFIDENCE_WITHOUT_STATE = 0.4
 # A localiser box is not even read when the classifier is this sure it holds no plate. Looser than
 # MAX_NOT_PLATE: the localiser's box is rougher than the plate box the reading gives, and a plate
 # behind a bracket or a bolt scores low on the rough box yet passes on the read one.
@@ -126,31 +135,39 @@ class Recognizer:
         overlap. ``[]`` when nothing in the photo reads as a plate."""
         bgr = decode_image(image)
         gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if bgr.ndim == 3 else bgr
-        plates = self._plates_found_in(gray, gray, bgr)
-        if not plates:
+        plates, plate_like = self._plates_found_in(gray, gray, bgr)
+        if not plate_like:
             # A washed-out plate's strokes drown in the localiser's mask beside hard edges elsewhere
-            # (a hazy held-out photo's CK0A1F); equalised, they stand out. Only as a second look:
-            # equalising every photo costs as many plates elsewhere as it finds.
-            plates = self._plates_found_in(cv2.equalizeHist(gray), gray, bgr)
+            # (a hazy held-out photo's CK0A1F); equalised, they stand out. Only as a second look, and
+            # only when the first found nothing plate-like: equalising every photo costs as many
+            # plates elsewhere as it finds, and a plate-like text judged junk has been looked at.
+            plates, _ = self._plates_found_in(cv2.equalizeHist(gray), gray, bgr, second_look=True)
         if plates:
             plates[0] = _tie_break(plates[0], gray)
         return plates
 
-    def _plates_found_in(self, localised: np.ndarray, gray: np.ndarray, bgr: np.ndarray) -> list[PlateResult]:
+    def _plates_found_in(
+        self, localised: np.ndarray, gray: np.ndarray, bgr: np.ndarray, second_look: bool = False
+    ) -> tuple[list[PlateResult], bool]:
         """Plates in boxes the localiser finds in ``localised`` (``gray`` or a version of it), read from
-        ``gray``, best first, without duplicates."""
+        ``gray``, best first, without duplicates; and whether any plausible text read was plate-like
+        (kept, or dropped only for its low confidence). A ``second_look`` also reads again boxes whose
+        characters run into an edge of the crop, as the equalised photo's boxes are rougher."""
         if self.states is None:
             boxes = find_plate_candidates(localised, UNRANKED_READ_BOXES)
         else:
             boxes = self._most_plate_like(find_plate_candidates(localised, CANDIDATE_BOXES), bgr)
         read = self._read_boxes(boxes, gray, READ_VARIANTS)
-        narrowed = [narrow for box in read if (narrow := narrowed_box(box)) is not None]
-        read += self._read_boxes(narrowed, gray, NARROWED_READ_VARIANTS)
+        refitted = [narrow for box in read if (narrow := narrowed_box(box)) is not None]
+        if second_look:
+            refitted += [wide for box in read if (wide := extended_box(box)) is not None]
+        read += self._read_boxes(refitted, gray, NARROWED_READ_VARIANTS)
         plates = [_rank_texts(box) for box in read]
         plates = sorted((p for p in plates if p is not None), key=lambda p: -p.score)
+        plate_like = bool(plates)
         if plates and self.states is not None:
-            plates = self._classify(plates, bgr)
-        return _drop_duplicates(plates)
+            plates, plate_like = self._classify(plates, bgr)
+        return _drop_duplicates(plates), plate_like
 
     def _read_boxes(self, boxes: list[Box], gray: np.ndarray, variants: tuple) -> list[BoxReadings]:
         """The reader's readings of each box's ``variants`` crops."""
@@ -178,17 +195,25 @@ class Recognizer:
             not_plate = self.states.probabilities(crops)[:, NO_PLATE]
         return boxes_to_read(boxes, not_plate)
 
-    def _classify(self, plates: list[PlateResult], bgr: np.ndarray) -> list[PlateResult]:
-        """Drop boxes the classifier finds hold no plate; give the others their state."""
+    def _classify(self, plates: list[PlateResult], bgr: np.ndarray) -> tuple[list[PlateResult], bool]:
+        """Give each plate its state; drop those the classifier finds hold no plate and those read with
+        confidence under MIN_CONFIDENCE_WITHOUT_STATE whose state it cannot name. Also whether any of
+        ``plates`` was plate-like (not dropped as no plate)."""
         colour = as_colour(bgr)
         crops = np.stack([state_crop(colour, plate.box) for plate in plates])
         with self._lock:
             readings = self.states.classify(crops)
-        return [
-            replace(plate, state=reading.state, state_confidence=reading.confidence)
+        plate_like = [
+            (plate, reading)
             for plate, reading in zip(plates, readings, strict=True)
             if reading.not_plate < MAX_NOT_PLATE
         ]
+        kept = [
+            replace(plate, state=reading.state, state_confidence=reading.confidence)
+            for plate, reading in plate_like
+            if reading.state is not None or plate.confidence >= MIN_CONFIDENCE_WITHOUT_STATE
+        ]
+        return kept, bool(plate_like)
 
 
 def decode_image(image: bytes | np.ndarray) -> np.ndarray:
@@ -232,17 +257,43 @@ def narrowed_box(read: BoxReadings) -> Box | None:
     The localiser's box sometimes takes in a bracket, a bumper edge or a light beside the plate; the
     characters then fill half the crop and read badly (a tow bracket's box read ``P6983`` for
     ``8P62983``). The longest reading tells where the characters are; read again around them."""
-    box, readings = read.box, read.readings
+    longest = _longest_reading(read)
+    if longest is None:
+        return None
+    left, right = read.span(longest)
+    if right - left >= NARROW_BELOW * read.box.w:
+        return None
+    margin = NARROWED_MARGIN * (right - left)
+    return Box(round(left - margin), read.box.y, round(right - left + 2 * margin), read.box.h, read.box.score)
+
+
+def extended_box(read: BoxReadings) -> Box | None:
+    """``read``'s box widened by EXTEND_BY of its width on each side where the longest reading's
+    characters run into the crop's edge (the localiser cut the row short: the hazy ``CK0A1F`` box
+    ended inside its F), and fitted to the characters, with NARROWED_MARGIN, on a side where they do
+    not; None when they run into neither edge."""
+    longest = _longest_reading(read)
+    if longest is None:
+        return None
+    reading, box = read.readings[longest], read.box
+    cut_left, cut_right = reading.first_step == 0, reading.last_step == len(reading.step_log_probs) - 1
+    if not (cut_left or cut_right):
+        return None
+    left, right = read.span(longest)
+    margin = NARROWED_MARGIN * (right - left)
+    new_left = box.x - EXTEND_BY * box.w if cut_left else left - margin
+    new_right = box.x + box.w + EXTEND_BY * box.w if cut_right else right + margin
+    return Box(round(new_left), box.y, round(new_right - new_left), box.h, box.score)
+
+
+def _longest_reading(read: BoxReadings) -> int | None:
+    """Index of the reading with the most characters (the likeliest among equals), or None when it
+    has fewer than MIN_NARROWED_CHARACTERS: too few to say where a plate's row is."""
+    readings = read.readings
     longest = max(
         range(len(readings)), key=lambda index: (len(readings[index].text), readings[index].log_prob)
     )
-    if len(readings[longest].text) < MIN_NARROWED_CHARACTERS:
-        return None
-    left, right = read.span(longest)
-    if right - left >= NARROW_BELOW * box.w:
-        return None
-    margin = NARROWED_MARGIN * (right - left)
-    return Box(round(left - margin), box.y, round(right - left + 2 * margin), box.h, box.score)
+    return longest if len(readings[longest].text) >= MIN_NARROWED_CHARACTERS else None
 
 
 def _rank_texts(read: BoxReadings) -> PlateResult | None:

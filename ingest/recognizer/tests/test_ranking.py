@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 import pytest
 
-from ingest.recognizer import Recognizer
+from ingest.recognizer import Recognizer, pipeline
 from ingest.recognizer.localize import Box, find_plate_candidates, iou
 from ingest.recognizer.network import OnnxNetwork
 from ingest.recognizer.pipeline import (
@@ -16,6 +16,7 @@ from ingest.recognizer.pipeline import (
     READ_VARIANTS,
     _rank_texts,
     boxes_to_read,
+    extended_box,
     narrowed_box,
     plate_shaped,
 )
@@ -111,7 +112,66 @@ def test_a_washed_out_plate_is_looked_for_again_in_the_contrast_equalised_photo(
     image, truth = hazy_photo_beside_foliage("7ABC123")
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     recognizer = Recognizer()
-    assert recognizer._plates_found_in(gray, gray, image) == [], "the first look must miss the plate"
+    assert recognizer._plates_found_in(gray, gray, image) == ([], False), "the first look must miss it"
     [plate] = recognizer.recognize(image)
     assert plate.text == "7ABC123"
     assert iou(Box(*plate.box), truth) > 0.4
+
+
+@pytest.mark.rule("ING-1")
+def test_a_box_that_cuts_the_characters_short_is_widened_on_that_side():
+    """What was tried: a box starting inside the plate's first character (the hazy CK0A1F plate's box
+    cut into its characters)."""
+    photo = make_photo("8P62983", plate_width=130)
+    x, y, w, h = photo.box
+    row = Box(x + round(0.11 * w), y + round(0.3 * h), round(0.78 * w), round(0.45 * h))
+    cut = Box(row.x + 9, row.y, row.w - 15, row.h)
+    gray = cv2.cvtColor(photo.image, cv2.COLOR_BGR2GRAY)
+    recognizer = Recognizer()
+    [read] = recognizer._read_boxes([cut], gray, READ_VARIANTS)
+    wide = extended_box(read)
+    assert wide is not None
+    assert wide.x <= row.x, "widened past the characters' left edge"
+    assert abs(wide.x + wide.w - (row.x + row.w)) < 0.1 * row.w, "fitted to the characters on the right"
+    [reread] = recognizer._read_boxes([wide], gray, NARROWED_READ_VARIANTS)
+    assert _rank_texts(reread).text == "8P62983"
+    [whole] = recognizer._read_boxes([Box(row.x - 8, row.y, row.w + 16, row.h)], gray, READ_VARIANTS)
+    assert extended_box(whole) is None, "a box that holds all its characters is not widened"
+
+
+def spy_on_looks(recognizer: Recognizer) -> list[bool]:
+    """Record each look ``recognize`` takes (True for the second, on the equalised photo)."""
+    looks: list[bool] = []
+    first_look = recognizer._plates_found_in
+
+    def recorded(localised, gray, bgr, second_look=False):
+        looks.append(second_look)
+        return first_look(localised, gray, bgr, second_look=second_look)
+
+    recognizer._plates_found_in = recorded
+    return looks
+
+
+@pytest.mark.rule("ING-1")
+def test_an_unsure_reading_without_a_state_is_no_plate_and_needs_no_second_look(monkeypatch):
+    """What was tried: a plate whose state the classifier cannot name, read with a confidence under
+    the floor for such readings (the floor raised above every reading so that this plate is under it)."""
+    photo = make_photo("7ABC123")
+    recognizer = Recognizer()
+    [plate] = recognizer.recognize(photo.image)
+    assert plate.state is None, "the synthetic plate's state must be one the classifier cannot name"
+    monkeypatch.setattr(pipeline, "MIN_CONFIDENCE_WITHOUT_STATE", 1.0)
+    looks = spy_on_looks(recognizer)
+    assert recognizer.recognize(photo.image) == []
+    assert looks == [False], "a plate-like text judged too unsure was looked at: no second look"
+
+
+@pytest.mark.rule("ING-1")
+def test_only_a_photo_with_nothing_plate_like_gets_a_second_look():
+    recognizer = Recognizer()
+    looks = spy_on_looks(recognizer)
+    assert [p.text for p in recognizer.recognize(make_photo("7ABC123").image)] == ["7ABC123"]
+    assert looks == [False]
+    image, _ = hazy_photo_beside_foliage("7ABC123")
+    assert [p.text for p in recognizer.recognize(image)] == ["7ABC123"]
+    assert looks == [False, False, True]
