@@ -247,6 +247,9 @@ class PlateRead(models.Model):
             models.Index(fields=["updated_at"], name="alpr_read_unmatched",
                          condition=models.Q(status="done", hotlist_matched_at__isnull=True)
                          & ~models.Q(plate="")),
+            # The further plates of a photo, which share its upload's images (packing, flags).
+            models.Index(fields=["source_read_id"], name="alpr_read_source",
+                         condition=models.Q(source_read_id__isnull=False)),
         ]
         constraints = [
             # Also the index for idempotency look-ups by (camera, key).

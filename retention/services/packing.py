@@ -50,14 +50,14 @@ def _pack_batch(table: str, day: date, after_id: int) -> tuple[int, int, int]:
     """Pack the next batch of `day`'s unpacked images; return (images packed, rows repointed, last id)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, image_path, crop_path FROM {connection.ops.quote_name(table)} "
+            f"SELECT id, image_path, crop_path, source_read_id FROM {connection.ops.quote_name(table)} "
             "WHERE id > %s AND ((image_path <> '' AND image_path NOT LIKE %s AND image_path NOT LIKE %s) "
             "OR (crop_path <> '' AND crop_path NOT LIKE %s AND crop_path NOT LIKE %s)) ORDER BY id LIMIT %s",
             [after_id, "%.seg/%", f"{storage.HELD_DIR}/%", "%.seg/%", f"{storage.HELD_DIR}/%", PACK_BATCH])
         rows = cursor.fetchall()
     if not rows:
         return 0, 0, after_id
-    wanted = [reference for _, *references in rows for reference in references if _unpacked(reference)]
+    wanted = [reference for _, *references, _ in rows for reference in references if _unpacked(reference)]
 
     def fetch(reference):
         try:
@@ -69,10 +69,10 @@ def _pack_batch(table: str, day: date, after_id: int) -> tuple[int, int, int]:
         found = {reference: data for reference, data in pool.map(fetch, wanted) if data is not None}
     items = [(reference.rsplit("/", 1)[-1], data) for reference, data in found.items()]
     packed = dict(zip(found, storage.pack_images(day, items), strict=True)) if items else {}
-    repointed, superseded, adopted = 0, [], set()
+    repointed, superseded, adopted, shared = 0, [], set(), []
     with transaction.atomic(), connection.cursor() as cursor:
         take_retention_lock()
-        for read_id, image_path, crop_path in rows:
+        for read_id, image_path, crop_path, source_read_id in rows:
             new_image, new_crop = packed.get(image_path, image_path), packed.get(crop_path, crop_path)
             if (new_image, new_crop) == (image_path, crop_path):
                 continue
@@ -85,6 +85,9 @@ def _pack_batch(table: str, day: date, after_id: int) -> tuple[int, int, int]:
                 adopted.update((new_image, new_crop))
                 superseded += [old for old, new in ((image_path, new_image), (crop_path, new_crop))
                                if old != new]
+                if new_image != image_path:
+                    shared.append((source_read_id or read_id, image_path, new_image))
+        repointed += _repoint_shared_photos(cursor, table, shared)
         # A copy packed for a row that changed or went meanwhile (the purge deleted its expired read
         # between the copy and the repointing) is named by no row: erased, or the purged image would
         # stay stored until its day goes (RET-1). Under the retention lock: on S3 erasing rewrites the
@@ -96,6 +99,22 @@ def _pack_batch(table: str, day: date, after_id: int) -> tuple[int, int, int]:
     if superseded:
         storage.delete_quietly(*superseded)
     return len(superseded), repointed, rows[-1][0]
+
+
+def _repoint_shared_photos(cursor, table: str, moved: list[tuple[int, str, str]]) -> int:
+    """Point the other reads of each photo in ``moved`` (upload's read id, old reference, new one) at
+    its packed copy. The further plates of a photo share their upload's photo, and their ids come
+    later (at recognition), so a batch may hold one of them without the others; the old file is
+    deleted once no row names it."""
+    if not moved:
+        return 0
+    roots, olds, news = (list(column) for column in zip(*moved, strict=True))
+    cursor.execute(
+        f"UPDATE {connection.ops.quote_name(table)} AS read SET image_path = moved.new "
+        "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS moved(root, old, new) "
+        "WHERE read.image_path = moved.old AND (read.id = moved.root OR read.source_read_id = moved.root)",
+        [roots, olds, news])
+    return cursor.rowcount
 
 
 def reads_pack_images(*, actor: Actor, now: datetime | None = None) -> PackResult:
