@@ -76,7 +76,7 @@ def traffic(*, use_real_photos: bool = True, limit: int | None = None) -> Traffi
 
 def _generated(plate: str, seed: int) -> Vehicle:
     reading = EdgeReading(plate=plate, confidence=round(0.86 + (seed % 13) / 100, 2), state="IL",
-                          box=plate_box())
+                          state_confidence=0.9, box=plate_box())
     return Vehicle(plate, check_image(plate_photo(plate, seed=seed)), reading)
 
 
@@ -94,5 +94,6 @@ def _reading_of(photo: CheckedImage, plates: list[dict]) -> EdgeReading:
     return EdgeReading(plate=best["text"], confidence=float(best["confidence"]),
                        candidates=best.get("candidates") or [best],
                        state=str(best.get("state") or "")[:8] or None,
+                       state_confidence=best.get("state_confidence"),
                        box=[int(value) for value in best["box"]],
                        crop=check_image(crop, what="crop") if crop else None)

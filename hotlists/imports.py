@@ -22,7 +22,8 @@ project's NCIC parser reads (``parsers/ncic.py``, sample record
      11    9  ORI (originating agency)
      20    8  entry date, YYYYMMDD
      28   10  plate (LIC), left-justified
-     38    2  plate state (LIS); a zero is read as the letter O ("0H" is Ohio)
+     38    2  plate state (LIS); a zero is read as the letter O ("0H" is Ohio), and NCIC's NB (Nebraska)
+              is stored as NE, the code the readers use
      40    4  plate year (LIY), may be blank
      44    2  plate type (LIT), e.g. PC
      46    4  vehicle year (VYR)
@@ -226,9 +227,16 @@ def _state(value: str) -> str:
     return state
 
 
+# NCIC's state codes are the Postal Service's but for Nebraska (NCIC's NB; the Postal Service's NE, which
+# the readers name). Compared as the readers write them, or every Nebraska hit would be "state differs".
+NCIC_TO_POSTAL = {"NB": "NE"}
+
+
 def _ncic_state(value: str) -> str:
-    """NCIC extracts write some states' O as a zero ("0H" for Ohio): a state code has no digits."""
-    return _state(value.replace("0", "O"))
+    """An NCIC state code as the readers write it: extracts write some states' O as a zero ("0H" for
+    Ohio; a state code has no digits), and Nebraska is NB."""
+    state = _state(value.replace("0", "O"))
+    return NCIC_TO_POSTAL.get(state, state)
 
 
 def _end_of_day(day: date) -> datetime:
@@ -312,7 +320,7 @@ def _leads_entry(line: str, expires_at: datetime) -> HotlistEntry:
                "vehicle_model": tags.get("VMO", "")[:3], "vehicle_style": tags.get("VST", "")[:2],
                "vehicle_colour": tags.get("VCO", "")[:7]} if record_type == "STOLEN" else {}
     return HotlistEntry(
-        plate_pattern=_plate(row["plate"], wildcards=False), state=_state(row["state"]),
+        plate_pattern=_plate(row["plate"], wildcards=False), state=_ncic_state(row["state"]),
         reason=f"LEADS {record_type}: {label}", case_number=record_number, expires_at=expires_at,
         priority=priority, parse_code=code, plate_type=row["plate_type"][:2],
         entry_date=_date(tags.get("DOT", ""), "Date of theft", "%m%d%y", "MMDDYY"), **vehicle,

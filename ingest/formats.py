@@ -24,7 +24,6 @@ from ingest.validation import (
     CheckedImage,
     decode_base64_image,
     epoch_ms_to_datetime,
-    normalise_plate,
     parse_decimal,
 )
 from ingest.vehicle import openalpr_vehicle
@@ -32,6 +31,10 @@ from ingest.vehicle import openalpr_vehicle
 OPENALPR_GROUP, OPENALPR_HEARTBEAT, OPENALPR_FRAME = "alpr_group", "heartbeat", "alpr_results"
 OPENALPR_KINDS = (OPENALPR_GROUP, OPENALPR_HEARTBEAT, OPENALPR_FRAME)
 AGENT_VERSION = re.compile(r"^[\x21-\x7e]{1,40}$")
+# A group's read is idempotent on its uuid: the key is the prefix and the whole uuid, within the
+# read's 128-character key (a cut key would make two groups one and drop the second).
+IDEMPOTENCY_PREFIX = "openalpr:"
+MAX_UUID_LENGTH = 128 - len(IDEMPOTENCY_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -58,11 +61,13 @@ def _confidence(value, field: str) -> float:
 
 
 def _state(region) -> str | None:
-    """'us-ca' or 'ca' -> 'CA'."""
+    """'us-ca' or 'ca' -> 'CA'; another country's region ('au-wa', 'mx-co') is no US state: None."""
     if not isinstance(region, str) or not region:
         return None
-    code = region.rsplit("-", 1)[-1].upper()
-    return code if code.isalpha() and len(code) <= 3 else None
+    country, _, code = region.lower().rpartition("-")
+    if country not in ("", "us"):
+        return None
+    return code.upper() if code.isascii() and code.isalpha() and len(code) == 2 else None
 
 
 def _box(coordinates) -> list[int] | None:
@@ -104,12 +109,15 @@ def parse_openalpr_heartbeat(heartbeat: dict) -> OpenAlprHeartbeat:
 
 def parse_openalpr_group(group: dict) -> OpenAlprGroup:
     """Check and convert an `alpr_group` document; raise `BadUpload` for anything malformed."""
-    plate = normalise_plate(group.get("best_plate_number"))
-    if not isinstance(group.get("best_plate_number"), str) or not plate:
+    # Any text: one that is no plate ("7AB?123", another script, "") is stored as "no plate read"
+    # with its photo, box and vehicle (services._apply_edge_reading).
+    if not isinstance(group.get("best_plate_number"), str):
         raise BadUpload("best_plate_number is required.", field="best_plate_number")
+    plate = group["best_plate_number"]
     uuid = group.get("best_uuid")
-    if not isinstance(uuid, str) or not 1 <= len(uuid) <= 128:
-        raise BadUpload("best_uuid is required (it makes a resent group idempotent).", field="best_uuid")
+    if not isinstance(uuid, str) or not 1 <= len(uuid) <= MAX_UUID_LENGTH:
+        raise BadUpload(f"best_uuid is required, 1 to {MAX_UUID_LENGTH} characters (it makes a resent group "
+                        "idempotent).", field="best_uuid")
     captured_at = epoch_ms_to_datetime(group.get("epoch_start"), field="epoch_start")
     best_plate = group.get("best_plate") or {}
     candidates = group.get("candidates") or []
@@ -139,7 +147,7 @@ def parse_openalpr_group(group: dict) -> OpenAlprGroup:
     )
     return OpenAlprGroup(
         captured_at=captured_at,
-        idempotency_key=f"openalpr:{uuid}"[:128],
+        idempotency_key=f"{IDEMPOTENCY_PREFIX}{uuid}",
         reading=reading,
         vehicle=decode_base64_image(vehicle_b64, what="vehicle_crop_jpeg") if vehicle_b64 else None,
         latitude=parse_decimal(group.get("gps_latitude"), field="gps_latitude", low=-90, high=90),

@@ -32,6 +32,22 @@ def plate_is_plausible(text: str, confidence: float | None = None) -> bool:
     return is_plausible_plate(text, confidence)
 
 
+def plate_text(raw) -> str:
+    """A reader's text (a camera's or the recognizer's) as plate text, or "" when it holds a character
+    that is neither a separator nor an ASCII letter or digit (``plausibility.reading_text``)."""
+    from ingest.recognizer.plausibility import reading_text
+
+    return reading_text(raw)
+
+
+def reading_is_plausible(text: str, confidence: float | None, state_named: bool) -> bool:
+    """Whether a reader's best text becomes a searchable plate: ``plate_is_plausible``, and a reading
+    under the confidence floor for plates without a state only when its state is named."""
+    from ingest.recognizer.plausibility import is_plausible_reading
+
+    return is_plausible_reading(text, confidence, state_named)
+
+
 def state_is_plausible(state, confidence: float | None = None) -> bool:
     """Whether `state` (upper case) told with `confidence` (0–1) is a US state the reader was sure of:
     every source of a state (the recognizer, a camera's own reader) asks this before a read keeps one,

@@ -33,8 +33,14 @@ from ingest.broker import send_recognition
 from ingest.conf import setting
 from ingest.health import camera_upload_seen
 from ingest.prepared import ensure_prepared
-from ingest.recognition import plate_is_plausible, recognize_photo, state_is_plausible
-from ingest.validation import CheckedImage, normalise_plate
+from ingest.recognition import (
+    plate_is_plausible,
+    plate_text,
+    reading_is_plausible,
+    recognize_photo,
+    state_is_plausible,
+)
+from ingest.validation import CheckedImage
 from ingest.vehicle import recognized_vehicle
 
 logger = logging.getLogger(__name__)
@@ -53,7 +59,7 @@ class Accepted:
 class EdgeReading:
     """A plate already read by the camera or its agent (OpenALPR): stored without OCR.
 
-    A text that is not plausibly a plate (``plate_is_plausible``) is stored as "no plate read".
+    A text that is not plausibly a plate (``reading_is_plausible``) is stored as "no plate read".
     """
 
     plate: str
@@ -199,27 +205,27 @@ def _write_images(read: PlateRead, photo: CheckedImage | None, edge: EdgeReading
 def _apply_edge_reading(read: PlateRead, edge: EdgeReading) -> None:
     """Store what the camera read; a text that is not plausibly a plate is "no plate read" (issue 13):
     the read keeps its photo, box, crop and vehicle, but no plate, state or candidate to search or match."""
-    plate = normalise_plate(edge.plate)
+    plate = plate_text(edge.plate)
     if edge.box:
         read.box_x, read.box_y, read.box_w, read.box_h = edge.box
     read.vehicle = dict(edge.vehicle or {})
     read.status = ReadStatus.DONE
-    if plate_is_plausible(plate, edge.confidence):
+    state, state_confidence = _plausible_state(edge.state, edge.state_confidence)
+    if reading_is_plausible(plate, edge.confidence, state is not None):
         read.plate, read.confidence = plate, edge.confidence
         read.candidates = _clean_candidates(edge.candidates)
-        read.state, read.state_confidence = _plausible_state(edge.state, edge.state_confidence)
+        read.state, read.state_confidence = state, state_confidence
 
 
 def _plausible_state(state, confidence) -> tuple[str | None, float | None]:
     """(state, confidence) to store: a US state told with enough confidence, else unknown (None, None).
-    A region that is no US state, or one the reader was unsure of, must not mark or suppress a hotlist
-    hit as "state differs"."""
+    A region that is no US state, one the reader was unsure of, or one told without any confidence
+    must not mark or suppress a hotlist hit as "state differs"."""
     state = state.strip().upper() if isinstance(state, str) else None
-    if confidence is not None and _unit(confidence) is None:
+    confidence = _unit(confidence)
+    if confidence is None or not state_is_plausible(state, confidence):
         return None, None
-    if not state_is_plausible(state, _unit(confidence)):
-        return None, None
-    return state, _unit(confidence)
+    return state, confidence
 
 
 def _unit(value) -> float | None:
@@ -234,7 +240,7 @@ def _clean_candidates(candidates: list[dict]) -> list[dict]:
     out, so a reading scored 0.004 never reaches a page, a search or the matching as a plate."""
     cleaned, seen = [], set()
     for candidate in candidates:
-        text = normalise_plate(candidate.get("text"))
+        text = plate_text(candidate.get("text"))
         confidence = round(float(candidate.get("confidence") or 0.0), 4)
         if text and text not in seen and plate_is_plausible(text, confidence):
             seen.add(text)
@@ -306,14 +312,16 @@ def read_recognize(*, read_id: int) -> list[dict] | None:
 
 @enforces("ING-1")
 def plausible_plates(plates: list[dict]) -> list[dict]:
-    """The recognizer's plates whose text may be a plate (``plate_is_plausible``), in its order; a text
+    """The recognizer's plates whose text may be a plate (``reading_is_plausible``), in its order; a text
     found twice is one plate seen twice (one vehicle cannot be two reads of the same photo), kept once."""
     kept, seen = [], set()
     for plate in plates:
-        text, confidence = normalise_plate(plate.get("text")), _unit(plate.get("confidence"))
+        text, confidence = plate_text(plate.get("text")), _unit(plate.get("confidence"))
+        state, _ = _plausible_state(plate.get("state"), plate.get("state_confidence"))
         # A confidence that is not a number in 0–1 (NaN, 5.0, missing) is no reading, not "confidence
         # not told": it would pass the plausibility check and be stored as the read's confidence.
-        if text not in seen and confidence is not None and plate_is_plausible(text, confidence):
+        plausible = confidence is not None and reading_is_plausible(text, confidence, state is not None)
+        if text not in seen and plausible:
             seen.add(text)
             kept.append(plate)
     return kept
@@ -365,7 +373,7 @@ def _store_result(read_id: int, plates: list[dict], crops: list[bytes | None], e
 
 def _apply_plate(read: PlateRead, plate: dict) -> None:
     """Set what the recognizer read of one plate on `read`: text, confidence, candidates, state, box."""
-    read.plate = normalise_plate(plate["text"])
+    read.plate = plate_text(plate["text"])
     read.confidence = _unit(plate["confidence"])
     read.candidates = _clean_candidates(plate.get("candidates") or [plate])
     read.state, read.state_confidence = _plausible_state(plate.get("state"), plate.get("state_confidence"))

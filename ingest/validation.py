@@ -187,6 +187,3 @@ def parse_idempotency_key(value: str | None) -> str | None:
     return value
 
 
-def normalise_plate(text) -> str:
-    """Upper-case A-Z and 0-9 only: how every plate is stored and compared."""
-    return re.sub(r"[^A-Z0-9]", "", str(text or "").upper())[:16]

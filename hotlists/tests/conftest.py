@@ -42,7 +42,7 @@ def make_read(camera):
 
     def make(plate: str, *, state: str | None = "IL", candidates=None, when=None, with_images: bool = True):
         image = check_image(plate_photo(plate)) if with_images else None
-        edge = EdgeReading(plate=plate, confidence=0.9, state=state, crop=image,
+        edge = EdgeReading(plate=plate, confidence=0.9, state=state, state_confidence=0.9, crop=image,
                            candidates=candidates or [{"text": plate, "confidence": 0.9}])
         return read_accept(camera=camera, photo=image, captured_at=when or timezone.now(), edge=edge).read
 

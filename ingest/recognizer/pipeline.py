@@ -14,7 +14,7 @@ from ingest.recognizer.alphabet import ALPHABET
 from ingest.recognizer.crops import box_corners, crop_quad
 from ingest.recognizer.formats import edit_distance, format_score, look_alike_variants
 from ingest.recognizer.localize import Box, find_plate_candidates
-from ingest.recognizer.plausibility import is_plausible_plate
+from ingest.recognizer.plausibility import is_plausible_plate, is_plausible_reading
 from ingest.recognizer.reader import (
     DEFAULT_MODEL_PATH,
     LineReader,
@@ -62,11 +62,6 @@ PLATE_CENTRE_SHIFT = -0.04
 DUPLICATE_OVERLAP = 0.3
 # A reading whose box the state classifier finds is no plate (probability at least this) is dropped.
 MAX_NOT_PLATE = 0.5
-# A reading this unsure (confidence below it) is kept only when the classifier also names the plate's
-# state: alone, such a reading was junk far more often than a plate (the development photos' plate-free
-# parts: a phone number's tail, PRIVATE, a bus's fleet number, a grille at 0.14-0.38; the plates read
-# right below 0.5 without a state: 0.44 and 0.50). docs/recognition.md has the figures at 0.3, 0.4, 0.5.
-MIN_CONFIDENCE_WITHOUT_STATE = 0.4
 # A localiser box is not even read when the classifier is this sure it holds no plate. Looser than
 # MAX_NOT_PLATE: the localiser's box is rougher than the plate box the reading gives, and a plate
 # behind a bracket or a bolt scores low on the rough box yet passes on the read one.
@@ -197,8 +192,8 @@ class Recognizer:
 
     def _classify(self, plates: list[PlateResult], bgr: np.ndarray) -> tuple[list[PlateResult], bool]:
         """Give each plate its state; drop those the classifier finds hold no plate and those read with
-        confidence under MIN_CONFIDENCE_WITHOUT_STATE whose state it cannot name. Also whether any of
-        ``plates`` was plate-like (not dropped as no plate)."""
+        a confidence too low for a plate whose state it cannot name (``is_plausible_reading``). Also
+        whether any of ``plates`` was plate-like (not dropped as no plate)."""
         colour = as_colour(bgr)
         crops = np.stack([state_crop(colour, plate.box) for plate in plates])
         with self._lock:
@@ -211,7 +206,7 @@ class Recognizer:
         kept = [
             replace(plate, state=reading.state, state_confidence=reading.confidence)
             for plate, reading in plate_like
-            if reading.state is not None or plate.confidence >= MIN_CONFIDENCE_WITHOUT_STATE
+            if is_plausible_reading(plate.text, plate.confidence, reading.state is not None)
         ]
         return kept, bool(plate_like)
 

@@ -24,6 +24,7 @@ def alpr_group(**overrides) -> dict:
         "version": 2, "data_type": "alpr_group", "epoch_start": epoch, "epoch_end": epoch + 800,
         "camera_id": 1288, "agent_uid": "X-AGENT-1", "best_uuid": "X-AGENT-1-1288-1600000000000",
         "best_plate_number": "KDB4821", "best_confidence": 91.2, "best_region": "us-il",
+        "best_region_confidence": 88.0,
         "candidates": [{"plate": "KDB4821", "confidence": 91.2}, {"plate": "KD84821", "confidence": 80.1}],
         "gps_latitude": 41.8881, "gps_longitude": -87.803,
         "best_plate": {
@@ -50,11 +51,14 @@ def post_group(client, cam, body):
     ("us-zz", 95.0, (None, None)),  # no such state
     ("us-abc", 95.0, (None, None)),
     ("ca-on", 95.0, (None, None)),  # a province: "unknown", so a hotlist hit is compared on the plate
-    ("us-il", None, ("IL", None)),
+    ("us-il", None, (None, None)),  # a state told without any confidence is not believed either
+    ("au-wa", 97.0, (None, None)),  # Western Australia, not Washington
+    ("mx-co", 97.0, (None, None)),  # Coahuila, not Colorado
 ])
 def test_an_openalpr_state_is_kept_only_when_a_us_state_told_with_confidence(client, cam, media_root, region,
                                                                                 confidence, stored):
     group = alpr_group(best_region=region, best_uuid=f"state-{region}-{confidence}")
+    group.pop("best_region_confidence")
     if confidence is not None:
         group["best_region_confidence"] = confidence
     response = post_group(client, cam, group)
@@ -98,7 +102,8 @@ def test_openalpr_group_is_stored_as_a_done_read_with_candidates_and_crop(
 BAD_GROUPS = {
     "not json": "{'best_plate_number': ",
     "json list": "[1, 2]",
-    "no plate": alpr_group(best_plate_number=""),
+    "no plate": alpr_group(best_plate_number=None),
+    "plate not text": alpr_group(best_plate_number=4821),
     "no uuid": alpr_group(best_uuid=None),
     "epoch as text": alpr_group(epoch_start="yesterday"),
     "future": alpr_group(epoch_start=int(timezone.now().timestamp() * 1000) + 3_600_000),

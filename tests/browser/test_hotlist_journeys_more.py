@@ -36,7 +36,7 @@ def camera(db):
 def arrive(camera, plate: str):
     """Store a read as a camera's edge recogniser would; it is matched against the hotlists on commit."""
     image = check_image(plate_photo(plate))
-    edge = EdgeReading(plate=plate, confidence=0.92, state="IL", crop=image,
+    edge = EdgeReading(plate=plate, confidence=0.92, state="IL", state_confidence=0.9, crop=image,
                        candidates=[{"text": plate, "confidence": 0.92}])
     return read_accept(camera=camera, photo=image, captured_at=timezone.now(), edge=edge).read
 

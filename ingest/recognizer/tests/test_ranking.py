@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 import pytest
 
-from ingest.recognizer import Recognizer, pipeline
+from ingest.recognizer import Recognizer, plausibility
 from ingest.recognizer.localize import Box, find_plate_candidates, iou
 from ingest.recognizer.network import OnnxNetwork
 from ingest.recognizer.pipeline import (
@@ -160,7 +160,7 @@ def test_an_unsure_reading_without_a_state_is_no_plate_and_needs_no_second_look(
     recognizer = Recognizer()
     [plate] = recognizer.recognize(photo.image)
     assert plate.state is None, "the synthetic plate's state must be one the classifier cannot name"
-    monkeypatch.setattr(pipeline, "MIN_CONFIDENCE_WITHOUT_STATE", 1.0)
+    monkeypatch.setattr(plausibility, "MIN_CONFIDENCE_WITHOUT_STATE", 1.0)
     looks = spy_on_looks(recognizer)
     assert recognizer.recognize(photo.image) == []
     assert looks == [False], "a plate-like text judged too unsure was looked at: no second look"

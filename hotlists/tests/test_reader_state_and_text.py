@@ -1,0 +1,46 @@
+"""Hotlist matching compares the issuing state as the readers write it, and never matches a text that
+was no plate (issue 13)."""
+import pytest
+
+from hotlists import services
+from hotlists.imports import hotlist_import
+from hotlists.matching import read_match_hotlists
+from hotlists.models import Alert, HotlistEntry
+from hotlists.tests.conftest import act_as, in_days
+from hotlists.tests.test_imports import ncic_file, ncic_line
+from policy.services import policy_update
+
+pytestmark = [pytest.mark.django_db, pytest.mark.rule("USE-8")]
+
+
+def test_an_ncic_nebraska_entry_is_the_same_state_as_a_nebraska_read(detective, make_read):
+    """NCIC writes Nebraska NB, the readers (the Postal Service's codes) NE."""
+    hotlist_import(actor=act_as(detective), source="ncic", file_name="VEHEXTRT.txt",
+                   data=ncic_file(ncic_line(plate="KRN5562", state="NB")))
+    [entry] = HotlistEntry.objects.all()
+    assert entry.state == "NE"
+    read = make_read("KRN5562", state="NE")
+    read_match_hotlists(read.pk)
+    [alert] = Alert.objects.all()
+    assert not alert.state_differs
+
+
+def test_an_ncic_nebraska_hit_is_not_suppressed_as_another_state(detective, administrator, make_read):
+    policy_update(actor=act_as(administrator), changes={"state_differs_alerts": "suppressed"},
+                  reason="Alerts of another state are suppressed in this test.")
+    hotlist_import(actor=act_as(detective), source="ncic", file_name="VEHEXTRT.txt",
+                   data=ncic_file(ncic_line(plate="KRN5562", state="NB")))
+    read = make_read("KRN5562", state="NE")
+    read_match_hotlists(read.pk)
+    assert Alert.objects.count() == 1
+
+
+@pytest.mark.rule("ING-1")
+def test_a_camera_text_with_an_unread_character_raises_no_alert(detective, make_read):
+    """What was tried: the camera sent 7AB?123 (its fourth character unread) and 7AB123 is wanted."""
+    services.hotlist_entry_add(actor=act_as(detective), plate_pattern="7AB123", state="IL",
+                               reason="Stolen vehicle report", case_number="26-004512", expires_at=in_days())
+    read = make_read("7AB?123", state="IL")
+    read_match_hotlists(read.pk)
+    assert read.plate == ""
+    assert Alert.objects.count() == 0
