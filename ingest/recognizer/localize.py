@@ -55,8 +55,8 @@ def find_plate_candidates(image_bgr: np.ndarray, limit: int = MAX_CANDIDATES) ->
         for operation in (cv2.MORPH_BLACKHAT, cv2.MORPH_TOPHAT):
             mask, strength = _text_row_mask(gray, operation, stroke_kernel, close_kernel)
             boxes.extend(_plate_like_blobs(mask, strength, gray.shape))
-    merged = _merge_overlapping(sorted(boxes, key=lambda b: -b.score))
-    return [_rescale(box, 1.0 / scale) for box in merged[:limit]]
+    merged = _merge_overlapping(sorted(boxes, key=lambda b: -b.score), limit)
+    return [_rescale(box, 1.0 / scale) for box in merged]
 
 
 def _text_row_mask(
@@ -94,10 +94,13 @@ def _plate_like_blobs(mask: np.ndarray, strength: np.ndarray, shape: tuple[int, 
     return boxes
 
 
-def _merge_overlapping(boxes: list[Box], threshold: float = 0.5) -> list[Box]:
-    """Greedy non-maximum suppression: keep a box unless a better one already covers it."""
+def _merge_overlapping(boxes: list[Box], limit: int, threshold: float = 0.5) -> list[Box]:
+    """Greedy non-maximum suppression: keep a box unless a better one already covers it; stop at
+    ``limit`` boxes kept (the rest would not be returned)."""
     kept: list[Box] = []
     for box in boxes:
+        if len(kept) == limit:
+            break
         if all(iou(box, other) < threshold for other in kept):
             kept.append(box)
     return kept
