@@ -235,6 +235,8 @@ def _plate_query(plate: str, mode: str) -> tuple[str, str]:
     """Return the normalised query and the mode it runs under, or raise a clear error."""
     if mode not in SearchMode.ALL:
         raise ApplicationError("Choose how to match the plate.", field="mode")
+    if problem := plates.typed_plate_problem(plate or "", wildcards=True):
+        raise ApplicationError(problem, field="plate")
     query = plates.normalize_pattern(plate)
     if plates.has_wildcards(query):
         mode = SearchMode.PARTIAL
@@ -689,12 +691,14 @@ def audit_trail_lookup(*, actor: Actor, justification, plate: str = "",
 
     This is what an audit query can see: the log of others' access, never the reads themselves.
     """
-    plate = plates.normalize_plate(plate)
+    typed_plate, plate = plate or "", plates.normalize_plate(plate)
     case_number = (case_number or "").strip().upper()
     query = {"plate": plate, "case_number": case_number, "justification": getattr(justification, "pk", None)}
     with refusals_recorded(actor=actor, action=actions.AUDIT_LOOKUP, query=query,
                            **_justification_fields(justification)):
         _checked_user(actor, justification, kind=JustificationKind.AUDIT)
+        if problem := plates.typed_plate_problem(typed_plate):
+            raise ApplicationError(problem, field="plate")
         if not plate and not case_number:
             raise ApplicationError("Give a plate or a case number to look up.", field="plate")
         codes = [action.code for action in _alpr_actions()]
@@ -789,13 +793,15 @@ def plate_reads_hold(*, actor: Actor, justification, reason: str, read_ids=(), p
     justification's; its reason is checked like a search's description (prohibited purposes flagged).
     """
     read_ids = sorted({int(read_id) for read_id in read_ids or ()})
-    plate = plates.normalize_plate(plate or "")
+    typed_plate, plate = plate or "", plates.normalize_plate(plate or "")
     reason = (reason or "").strip()
     query = {"plate": plate, "read_ids": read_ids[:100], "for_hold": True, "reason": reason[:1000],
              "justification": getattr(justification, "pk", None)}
     with refusals_recorded(actor=actor, action=retention_actions.HOLD_PLACED, query=query,
                            **_justification_fields(justification)):
         _require_evidence_role(_checked_user(actor, justification, kind=JustificationKind.CASE))
+        if problem := plates.typed_plate_problem(typed_plate):
+            raise ApplicationError(problem, field="plate")
         stated_reason_check(reason, label="evidence hold", code="hold_reason", field="reason",
                             ask="Say why the case needs these reads kept, e.g. \u201cgetaway car of the "
                                 "Oak Street robbery, for the trial\u201d.",

@@ -53,6 +53,25 @@ class MatchKind(StrEnum):
         }[self.value]
 
 
+# What people type between a plate's groups ("7ABC 123", "7-ABC-123"); typed_plate_problem refuses any
+# other character that is not a plate character.
+TYPED_SEPARATORS = re.compile(r"[\s\-.·]+")
+
+
+def typed_plate_problem(text: str, *, wildcards: bool = False) -> str | None:
+    """Why a plate (or, with ``wildcards``, a partial plate) a person typed cannot be used, or None.
+
+    ``normalize_plate`` drops every character that is not a plate character, so a Cyrillic ``А`` that
+    looks Latin, or a ``#``, would silently make another plate (``7АВС123`` is ``7123``): a hotlist
+    entry, hold, correction, search or release for the wrong vehicle. Such text is refused instead.
+    """
+    for char in TYPED_SEPARATORS.sub("", text or ""):
+        if not (char.isascii() and (char.isalnum() or (wildcards and char in (WILDCARD_ONE, WILDCARD_RUN)))):
+            allowed = "A–Z, 0–9, ? and *" if wildcards else "A–Z and 0–9"
+            return f"“{char}” is not a plate character: type the plate with {allowed}."
+    return None
+
+
 def normalize_plate(text: str) -> str:
     """Return `text` as a plate: upper-case, letters and digits only ("ab-12 3" → "AB123")."""
     return _NOT_PLATE.sub("", (text or "").upper())[:PLATE_MAX_LENGTH]

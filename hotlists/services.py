@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.selectors import ensure_alpr_access
+from alpr import plates
 from audit.context import Actor
 from audit.models import ActorType
 from audit.services import audit_record, refusals_recorded
@@ -58,6 +59,8 @@ def set_match_keys(entry: HotlistEntry) -> None:
 
 
 def clean_plate_pattern(value) -> str:
+    if problem := plates.typed_plate_problem(str(value or ""), wildcards=True):
+        raise ApplicationError(problem, field="plate_pattern")
     pattern = patterns.normalise_pattern(value)
     problem = patterns.pattern_problem(
         pattern, min_known_run=current_policy().partial_plate_min_known)

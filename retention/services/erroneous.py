@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from alpr import plates
 from alpr.models import PlateRead
 from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
@@ -25,7 +26,6 @@ from retention.models import (
     ReadShare,
 )
 from retention.permissions import require_read_viewer, require_retention_manager
-from retention.services.holds import normalise_plate
 
 
 def _read(read_id: int) -> PlateRead:
@@ -47,11 +47,13 @@ def read_flag_erroneous(
             raise ApplicationError("Choose what is wrong with the read.", field="kind")
         if not note.strip():
             raise ApplicationError("Describe the error.", field="note")
+        if problem := plates.typed_plate_problem(suggested_plate or ""):
+            raise ApplicationError(problem, field="suggested_plate")
         with transaction.atomic():
             read = _read(read_id)
             flag = ErroneousFlag.objects.create(
                 read_id=read.pk, read_captured_at=read.captured_at, kind=kind, note=note.strip(),
-                suggested_plate=normalise_plate(suggested_plate), flagged_by=actor.user,
+                suggested_plate=plates.normalize_plate(suggested_plate), flagged_by=actor.user,
                 plate_before=read.plate)
             audit_record(actor=actor, action=actions.READ_FLAGGED, description=flag.note,
                          targets=[f"read:{read.pk}", f"flag:{flag.pk}"], query={"kind": kind})
@@ -101,7 +103,9 @@ def flag_review(
     with refusals_recorded(actor=actor, action=actions.FLAG_REVIEWED, targets=[f"flag:{flag_id}"],
                            description=note):
         require_retention_manager(actor, "Only the system administrator reviews erroneous-read flags.")
-        corrected_plate = normalise_plate(corrected_plate)
+        if problem := plates.typed_plate_problem(corrected_plate or ""):
+            raise ApplicationError(problem, field="corrected_plate")
+        corrected_plate = plates.normalize_plate(corrected_plate or "")
         with transaction.atomic():
             flag = ErroneousFlag.objects.select_for_update().filter(pk=flag_id).first()
             if flag is None:

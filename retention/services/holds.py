@@ -5,13 +5,13 @@ a hold and purging a day take the same advisory lock (``RETENTION_LOCK``), so a 
 the purge runs either lands before the purge looks at that day (and the reads are kept) or after the
 day is gone (and placing it fails because the reads no longer exist). Nothing in between.
 """
-import re
 from datetime import datetime, timedelta
 
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from alpr import plates
 from alpr.models import PlateRead
 from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
@@ -31,10 +31,6 @@ def take_retention_lock() -> None:
     """Take the transaction-scoped lock shared by hold placement and the purge."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RETENTION_LOCK])
-
-
-def normalise_plate(plate: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", plate.upper())
 
 
 def _validate(case_number: str, reason: str, read_ids, plate: str, window_start, window_end) -> None:
@@ -59,12 +55,14 @@ def hold_place(
     window_start: datetime | None = None, window_end: datetime | None = None,
 ) -> EvidenceHold:
     """Place an evidence hold on specific reads and/or a plate's reads in a window; audited."""
-    plate = normalise_plate(plate or "")
+    typed_plate, plate = plate or "", plates.normalize_plate(plate or "")
     ids = sorted({int(read_id) for read_id in read_ids})
     targets = [*(f"read:{read_id}" for read_id in ids[:100]), *([f"plate:{plate}"] if plate else [])]
     with refusals_recorded(actor=actor, action=actions.HOLD_PLACED, case_number=case_number[:64],
                            description=reason, targets=targets):
         require_evidence_placer(actor)
+        if problem := plates.typed_plate_problem(typed_plate):
+            raise ApplicationError(problem, field="plate")
         _validate(case_number, reason, ids, plate, window_start, window_end)
         with transaction.atomic():
             take_retention_lock()

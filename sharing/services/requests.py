@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alpr import access
+from alpr import plates as alpr_plates
 from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
@@ -49,9 +50,13 @@ MAX_READS_PER_RELEASE = 25
 
 
 def parse_plates(text) -> list[str]:
-    """Return the distinct normalised plates in `text` (comma or line separated; "xyz 987" is XYZ987)."""
+    """Return the distinct normalised plates in `text` (comma or line separated; "xyz 987" is XYZ987);
+    raise when one holds a character a plate cannot have (it would release another plate's reads)."""
     pieces = text if isinstance(text, list | tuple) else re.split(r"[,;\n]+", text or "")
-    plates = [re.sub(r"[^A-Z0-9]", "", piece.upper()) for piece in pieces]
+    for piece in pieces:
+        if problem := alpr_plates.typed_plate_problem(str(piece)):
+            raise ApplicationError(problem, field="plates")
+    plates = [alpr_plates.normalize_plate(str(piece)) for piece in pieces]
     return list(dict.fromkeys(plate for plate in plates if plate))
 
 
