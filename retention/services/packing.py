@@ -46,8 +46,10 @@ def _unpacked(reference: str) -> bool:
         f"{storage.HELD_DIR}/")
 
 
-def _pack_batch(table: str, day: date, after_id: int) -> tuple[int, int, int]:
-    """Pack the next batch of `day`'s unpacked images; return (images packed, rows repointed, last id)."""
+def _pack_batch(table: str, day: date, after_id: int) -> tuple[int, set[int], int]:
+    """Pack the next batch of `day`'s unpacked images; return (images packed, ids of the rows repointed,
+    last id). A row may be repointed in two batches (a photo's further plate: its shared photo with
+    the upload's read, its own crop in its own batch), so the caller counts distinct ids."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, image_path, crop_path, source_read_id FROM {connection.ops.quote_name(table)} "
@@ -56,7 +58,7 @@ def _pack_batch(table: str, day: date, after_id: int) -> tuple[int, int, int]:
             [after_id, "%.seg/%", f"{storage.HELD_DIR}/%", "%.seg/%", f"{storage.HELD_DIR}/%", PACK_BATCH])
         rows = cursor.fetchall()
     if not rows:
-        return 0, 0, after_id
+        return 0, set(), after_id
     wanted = [reference for _, *references, _ in rows for reference in references if _unpacked(reference)]
 
     def fetch(reference):
@@ -69,9 +71,14 @@ def _pack_batch(table: str, day: date, after_id: int) -> tuple[int, int, int]:
         found = {reference: data for reference, data in pool.map(fetch, wanted) if data is not None}
     items = [(reference.rsplit("/", 1)[-1], data) for reference, data in found.items()]
     packed = dict(zip(found, storage.pack_images(day, items), strict=True)) if items else {}
-    repointed, superseded, adopted, shared = 0, [], set(), []
+    repointed, superseded, adopted, shared = set(), set(), set(), []
     with transaction.atomic(), connection.cursor() as cursor:
         take_retention_lock()
+        if not _partition_exists(cursor, table):
+            # The purge dropped the day while its images were being copied (before this lock): the
+            # copies name purged reads and go at once (RET-1); the day is done.
+            storage.delete_quietly(*sorted(set(packed.values())))
+            return 0, set(), after_id
         for read_id, image_path, crop_path, source_read_id in rows:
             new_image, new_crop = packed.get(image_path, image_path), packed.get(crop_path, crop_path)
             if (new_image, new_crop) == (image_path, crop_path):
@@ -81,13 +88,13 @@ def _pack_batch(table: str, day: date, after_id: int) -> tuple[int, int, int]:
                 "WHERE id = %s AND image_path = %s AND crop_path = %s",
                 [new_image, new_crop, read_id, image_path, crop_path])
             if cursor.rowcount:
-                repointed += 1
+                repointed.add(read_id)
                 adopted.update((new_image, new_crop))
-                superseded += [old for old, new in ((image_path, new_image), (crop_path, new_crop))
-                               if old != new]
+                superseded.update(old for old, new in ((image_path, new_image), (crop_path, new_crop))
+                                  if old != new)
                 if new_image != image_path:
                     shared.append((source_read_id or read_id, image_path, new_image))
-        repointed += _repoint_shared_photos(cursor, table, shared)
+        repointed.update(_repoint_shared_photos(cursor, table, shared))
         # A copy packed for a row that changed or went meanwhile (the purge deleted its expired read
         # between the copy and the repointing) is named by no row: erased, or the purged image would
         # stay stored until its day goes (RET-1). Under the retention lock: on S3 erasing rewrites the
@@ -97,24 +104,30 @@ def _pack_batch(table: str, day: date, after_id: int) -> tuple[int, int, int]:
             storage.delete_quietly(*sorted(orphans))
     # A row that changed meanwhile kept its own images; what it no longer names goes, after the commit.
     if superseded:
-        storage.delete_quietly(*superseded)
+        storage.delete_quietly(*sorted(superseded))
     return len(superseded), repointed, rows[-1][0]
 
 
-def _repoint_shared_photos(cursor, table: str, moved: list[tuple[int, str, str]]) -> int:
+def _partition_exists(cursor, table: str) -> bool:
+    cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+    return cursor.fetchone()[0]
+
+
+def _repoint_shared_photos(cursor, table: str, moved: list[tuple[int, str, str]]) -> list[int]:
     """Point the other reads of each photo in ``moved`` (upload's read id, old reference, new one) at
     its packed copy. The further plates of a photo share their upload's photo, and their ids come
     later (at recognition), so a batch may hold one of them without the others; the old file is
-    deleted once no row names it."""
+    deleted once no row names it. Returns the ids of the reads repointed."""
     if not moved:
-        return 0
+        return []
     roots, olds, news = (list(column) for column in zip(*moved, strict=True))
     cursor.execute(
         f"UPDATE {connection.ops.quote_name(table)} AS read SET image_path = moved.new "
         "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS moved(root, old, new) "
-        "WHERE read.image_path = moved.old AND (read.id = moved.root OR read.source_read_id = moved.root)",
+        "WHERE read.image_path = moved.old AND (read.id = moved.root OR read.source_read_id = moved.root) "
+        "RETURNING read.id",
         [roots, olds, news])
-    return cursor.rowcount
+    return [read_id for (read_id,) in cursor.fetchall()]
 
 
 def reads_pack_images(*, actor: Actor, now: datetime | None = None) -> PackResult:
@@ -126,15 +139,16 @@ def reads_pack_images(*, actor: Actor, now: datetime | None = None) -> PackResul
     for day in partitions.existing_partition_days():
         if day < first_kept or day >= today:
             continue
-        table, last_id, packed_day = partitions.partition_name(day), 0, 0
+        table, last_id, packed_day, rows_repointed = partitions.partition_name(day), 0, 0, set()
         while True:
-            images, rows, next_id = _pack_batch(table, day, last_id)
+            images, repointed, next_id = _pack_batch(table, day, last_id)
             if next_id == last_id:
                 break
             result.images += images
-            result.rows += rows
+            rows_repointed |= repointed
             packed_day += images
             last_id = next_id
+        result.rows += len(rows_repointed)
         if packed_day:
             result.days.append(day.isoformat())
     if result.images:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from alpr import partitions, storage
 from alpr.models import PlateRead, ReadStatus
 from audit.context import Actor
+from audit.models import AuditEvent
 from retention.services import packing, reads_pack_images
 
 SCHEDULER = Actor.system("scheduler")
@@ -29,10 +30,9 @@ def _single_file(captured, read_uuid, kind, content: bytes) -> str:
     return name
 
 
-@pytest.mark.rule("RET-3")
-@pytest.mark.parametrize("batch", [1, 5000])
-def test_packing_keeps_the_shared_photo_of_every_plate_of_a_photo(camera, monkeypatch, batch):
-    monkeypatch.setattr(packing, "PACK_BATCH", batch)
+def photo_with_two_plates(camera) -> tuple[PlateRead, PlateRead]:
+    """An upload's read and the read of its photo's second plate, sharing the photo, with another
+    camera's upload between their ids (it arrived before recognition finished); two days old."""
     captured = timezone.now() - timedelta(days=2)
     day = storage.utc_day(captured)
     partitions.ensure_partitions(day, day)
@@ -42,7 +42,6 @@ def test_packing_keeps_the_shared_photo_of_every_plate_of_a_photo(camera, monkey
         uuid=upload_uuid, camera=camera, captured_at=captured, plate="KRN5562", image_path=photo,
         crop_path=_single_file(captured, upload_uuid, "crop", b"crop 1"), status=ReadStatus.DONE,
         idempotency_key="upload-1")
-    # Another camera's upload arrives before recognition finishes: its id lies between the two.
     PlateRead.system_objects.create(
         uuid=uuid.uuid4(), camera=camera, captured_at=captured, plate="ZX9Q14", status=ReadStatus.DONE,
         image_path=_single_file(captured, uuid.uuid4(), "full", b"another photo"), idempotency_key="other")
@@ -50,6 +49,14 @@ def test_packing_keeps_the_shared_photo_of_every_plate_of_a_photo(camera, monkey
         uuid=sibling_uuid, camera=camera, captured_at=captured, plate="7ABC123", image_path=photo,
         crop_path=_single_file(captured, sibling_uuid, "crop", b"crop 2"), status=ReadStatus.DONE,
         idempotency_key=f"plate-2:{upload_uuid}", source_read_id=upload.pk)
+    return upload, sibling
+
+
+@pytest.mark.rule("RET-3")
+@pytest.mark.parametrize("batch", [1, 5000])
+def test_packing_keeps_the_shared_photo_of_every_plate_of_a_photo(camera, monkeypatch, batch):
+    monkeypatch.setattr(packing, "PACK_BATCH", batch)
+    upload, sibling = photo_with_two_plates(camera)
 
     reads_pack_images(actor=SCHEDULER)
 
@@ -58,3 +65,18 @@ def test_packing_keeps_the_shared_photo_of_every_plate_of_a_photo(camera, monkey
     assert storage.read_bytes(upload.image_path) == b"the photo with two plates"
     assert storage.read_bytes(sibling.image_path) == b"the photo with two plates"
     assert storage.read_bytes(sibling.crop_path) == b"crop 2"
+
+
+@pytest.mark.rule("RET-3")
+@pytest.mark.parametrize("batch", [1, 5000])
+def test_the_packing_audit_counts_each_image_and_row_once(camera, monkeypatch, batch):
+    """One photo with two plates and another photo: 4 files packed (a photo, two crops, another
+    photo) and 3 rows changed, whether the two plates' reads are in one batch or not."""
+    monkeypatch.setattr(packing, "PACK_BATCH", batch)
+    photo_with_two_plates(camera)
+
+    result = reads_pack_images(actor=SCHEDULER)
+
+    event = AuditEvent.objects.get(action="retention.images_packed")
+    assert (result.images, result.rows) == (4, 3)
+    assert (event.query["images"], event.result_count) == (4, 3)
