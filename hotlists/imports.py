@@ -207,9 +207,9 @@ def _plate(value: str, *, wildcards: bool) -> str:
     raw = value.strip().upper()
     if not raw:
         raise RowRejected("No plate.")
+    if problem := plates.typed_plate_problem(value, wildcards=wildcards):
+        raise RowRejected(f"Plate {value.strip()!r}: {problem}")
     pattern = patterns.normalise_pattern(raw) if wildcards else patterns.normalise_plate(raw)
-    if pattern != raw.replace(" ", "").replace("-", ""):
-        raise RowRejected(f"Plate {raw!r} holds characters a plate cannot have.")
     # Only a partial plate needs the policy's minimum (and its query): NCIC files hold exact plates only.
     known = plates.MIN_KNOWN_RUN
     if plates.has_wildcards(pattern):

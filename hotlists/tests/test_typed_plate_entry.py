@@ -27,3 +27,16 @@ def test_separators_and_wildcards_are_still_accepted(detective, typed, stored):
                                        reason="Stolen in the burglary at 100 Main St",
                                        case_number="26-004512", expires_at=in_days())
     assert entry.plate_pattern == stored
+
+
+def test_an_imported_plate_with_a_character_no_plate_has_is_rejected_not_shortened(detective):
+    """What was tried: a CSV row whose plate holds ß, which upper-cases to the letters SS."""
+    from hotlists.imports import hotlist_import
+
+    good = "".join(f"{n}ABC12{n},Stolen plate,IL\n" for n in range(1, 10))
+    data = ("Plate Number,Description,State/Province\nKDB\u00df21,Stolen plate,IL\n" + good).encode()
+    run = hotlist_import(actor=act_as(detective), source="csv", file_name="hot.csv", data=data,
+                         case_number="26-004512")
+    assert (run.rows_accepted, run.rows_rejected) == (9, 1)
+    assert "not a plate character" in run.rejected_rows[0]["reason"]
+    assert not HotlistEntry.objects.filter(plate_pattern__startswith="KDB").exists()
