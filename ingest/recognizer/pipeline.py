@@ -56,9 +56,13 @@ MIN_PLATE_SCORE = -9.0
 # Readings within this many nats of the best one are a close call for Tesseract to settle.
 TIE_MARGIN = 1.0
 # US plates are 2:1 and about 1.27 times as wide as the span of time steps that emit characters
-# (measured on the development photos); the character row sits a little low on the plate.
+# (measured on the development photos); the character row sits a little low on the plate. A serial
+# of SHORT_SERIAL characters or fewer is spaced out or centred on the plate, which is as wide as
+# ever: 1.13-2.13 times its span, 1.58 in the middle (the training crops and photos).
 PLATE_ASPECT = 2.0
 PLATE_WIDTH_PER_SPAN = 1.27
+SHORT_SERIAL = 5
+PLATE_WIDTH_PER_SHORT_SPAN = 1.58
 PLATE_CENTRE_SHIFT = -0.04
 DUPLICATE_OVERLAP = 0.3
 # A reading whose box the state classifier finds is no plate (probability at least this) is dropped.
@@ -312,7 +316,7 @@ def _rank_texts(read: BoxReadings) -> PlateResult | None:
     if best_score < MIN_PLATE_SCORE:
         return None
     candidates = [TextCandidate(text, _confidence(score)) for score, text in scored[:MAX_TEXTS_PER_PLATE]]
-    plate_box = _plate_box(read.box, read.span(0))
+    plate_box = _plate_box(read.box, read.span(0), len(best_text))
     return PlateResult(best_text, candidates[0].confidence, plate_box, candidates, score=best_score)
 
 
@@ -334,11 +338,12 @@ def character_span(box: Box, reading: Reading, variant: tuple[float, float]) -> 
     return left + width * reading.first_step / steps, left + width * (reading.last_step + 1) / steps
 
 
-def _plate_box(box: Box, span: tuple[float, float]) -> list[int]:
-    """The plate around the characters the reader found (``span``, their left and right image x):
-    localiser boxes are sometimes far too wide."""
+def _plate_box(box: Box, span: tuple[float, float], characters: int) -> list[int]:
+    """The plate around the ``characters`` the reader found (``span``, their left and right image
+    x): localiser boxes are sometimes far too wide."""
     span_left, span_right = span
-    width = (span_right - span_left) * PLATE_WIDTH_PER_SPAN
+    per_span = PLATE_WIDTH_PER_SHORT_SPAN if characters <= SHORT_SERIAL else PLATE_WIDTH_PER_SPAN
+    width = (span_right - span_left) * per_span
     centre_x = (span_left + span_right) / 2
     height = width / PLATE_ASPECT
     centre_y = box.y + box.h / 2 + PLATE_CENTRE_SHIFT * box.h

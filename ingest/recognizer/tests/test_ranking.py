@@ -12,8 +12,11 @@ from ingest.recognizer.pipeline import (
     CANDIDATE_BOXES,
     MAX_NOT_PLATE_TO_READ,
     NARROWED_READ_VARIANTS,
+    PLATE_WIDTH_PER_SHORT_SPAN,
+    PLATE_WIDTH_PER_SPAN,
     READ_BOXES,
     READ_VARIANTS,
+    _plate_box,
     _rank_texts,
     boxes_to_read,
     extended_box,
@@ -75,6 +78,28 @@ def test_a_text_row_box_becomes_a_plate_shaped_box_around_its_centre():
     x, y, w, h = plate_shaped(Box(100, 200, 80, 20))
     assert (x, w, h) == (100, 80.0, 40.0)
     assert y + h / 2 == 210
+
+
+@pytest.mark.rule("ING-1")
+@pytest.mark.parametrize(
+    ("characters", "width_per_span"),
+    [
+        (4, PLATE_WIDTH_PER_SHORT_SPAN),
+        (5, PLATE_WIDTH_PER_SHORT_SPAN),
+        (6, PLATE_WIDTH_PER_SPAN),
+        (7, PLATE_WIDTH_PER_SPAN),
+    ],
+)
+def test_a_short_serial_is_given_a_plate_as_wide_as_a_long_one_around_it(characters, width_per_span):
+    """What was tried: a four-character serial spaced out across its plate (Minnesota's 7364), whose
+    characters span half the plate; boxed as if they spanned most of it, the box found a third of
+    the plate (IoU 0.34) and the plate counted as not found."""
+    span = (300.0, 360.0)
+    x, _, w, h = _plate_box(Box(280, 400, 100, 24), span, characters)
+    assert w == round(60 * width_per_span)
+    assert abs(h - w / 2) <= 1
+    assert abs((x + w / 2) - 330) <= 1, "the plate stays centred on its characters"
+    assert PLATE_WIDTH_PER_SHORT_SPAN / PLATE_WIDTH_PER_SPAN > 1.2
 
 
 @pytest.mark.rule("ING-1")
