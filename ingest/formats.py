@@ -115,9 +115,11 @@ def parse_openalpr_group(group: dict) -> OpenAlprGroup:
         raise BadUpload("best_plate_number is required.", field="best_plate_number")
     plate = group["best_plate_number"]
     uuid = group.get("best_uuid")
-    if not isinstance(uuid, str) or not 1 <= len(uuid) <= MAX_UUID_LENGTH:
-        raise BadUpload(f"best_uuid is required, 1 to {MAX_UUID_LENGTH} characters (it makes a resent group "
-                        "idempotent).", field="best_uuid")
+    # Printable: a NUL cannot be stored (PostgreSQL refuses it in text, which was a server error), and
+    # no agent's uuid holds a control character.
+    if not isinstance(uuid, str) or not 1 <= len(uuid) <= MAX_UUID_LENGTH or not uuid.isprintable():
+        raise BadUpload(f"best_uuid is required, 1 to {MAX_UUID_LENGTH} printable characters (it makes a "
+                        "resent group idempotent).", field="best_uuid")
     captured_at = epoch_ms_to_datetime(group.get("epoch_start"), field="epoch_start")
     best_plate = group.get("best_plate") or {}
     candidates = group.get("candidates") or []

@@ -121,6 +121,9 @@ BAD_GROUPS = {
     "negative coordinates": {**alpr_group(), "best_plate": {"coordinates": [{"x": -50, "y": -5},
                                                                            {"x": 10, "y": 5}]}},
     "other data type": alpr_group(data_type="alpr_alert"),
+    # A uuid PostgreSQL cannot store (NUL) was a server error; other control characters are no uuid either.
+    "uuid with NUL": alpr_group(best_uuid="X-AGENT-1-1288-\u0000"),
+    "uuid with a newline": alpr_group(best_uuid="X-AGENT-1-1288\n-1600000000000"),
 }
 
 
