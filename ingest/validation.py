@@ -103,8 +103,9 @@ def decode_base64_image(text, *, what: str) -> CheckedImage:
     return check_image(data, what=what)
 
 
-def parse_captured_at(value, *, field: str = "captured_at") -> datetime:
-    """Parse an ISO 8601 capture time with an explicit offset."""
+def parse_captured_at(value, *, field: str = "captured_at", naive_is_utc: bool = False) -> datetime:
+    """Parse an ISO 8601 capture time with an explicit offset; with `naive_is_utc`, one without an
+    offset is UTC (Plate Recognizer's API says its ``timestamp`` is UTC, e.g. ``2019-08-19T13:11:25``)."""
     if not isinstance(value, str) or not value.strip():
         raise BadUpload("The capture time is required (ISO 8601 with a UTC offset).", field=field)
     try:
@@ -113,6 +114,8 @@ def parse_captured_at(value, *, field: str = "captured_at") -> datetime:
         moment = None
     if moment is None:
         raise BadUpload("The capture time is not an ISO 8601 date and time.", field=field)
+    if timezone.is_naive(moment) and naive_is_utc:
+        return moment.replace(tzinfo=UTC)
     if timezone.is_naive(moment):
         raise BadUpload("The capture time needs a UTC offset, e.g. 2026-05-01T14:03:22-05:00.", field=field)
     return moment

@@ -213,7 +213,9 @@ def platerecognizer_snapshot(request):
     camera, bound_key_id = authenticate_camera_or_address(request)
     check_camera_rate(camera.pk)
     timestamp = request.POST.get("timestamp")
-    captured_at = parse_captured_at(timestamp, field="timestamp") if timestamp else timezone.now()
+    # Plate Recognizer's timestamp is UTC, sent without an offset (2019-08-19T13:11:25).
+    captured_at = (parse_captured_at(timestamp, field="timestamp", naive_is_utc=True) if timestamp
+                   else timezone.now())
     check_capture_window(captured_at, field="timestamp")
     if "upload" in request.FILES:
         filename = request.FILES["upload"].name

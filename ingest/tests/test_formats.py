@@ -2,6 +2,7 @@
 import base64
 import io
 import json
+from datetime import UTC, timedelta
 
 import pytest
 from django.utils import timezone
@@ -176,6 +177,27 @@ def test_plate_recognizer_refuses_bad_tokens_and_bad_uploads(client, cam, media_
     assert client.post(PLATE_READER_URL, {"upload": "!!notbase64"},
                        HTTP_AUTHORIZATION=f"Token {cam.key}").status_code == 400
     assert PlateRead.system_objects.count() == 0 and stored_images() == []
+
+
+@pytest.mark.rule("ING-1")
+def test_plate_recognizer_timestamp_without_offset_is_utc_as_its_api_says(client, cam, media_root):
+    """Plate Recognizer's API takes ``timestamp`` as ISO 8601 in UTC without an offset
+    (``2019-08-19T13:11:25``); its clients send it so. It was refused for want of an offset."""
+    captured = (timezone.now() - timedelta(minutes=5)).replace(microsecond=0)
+    upload = io.BytesIO(plate_photo())
+    upload.name = "snapshot.jpg"
+    naive_utc = captured.astimezone(UTC).replace(tzinfo=None).isoformat()
+    response = client.post(PLATE_READER_URL, {"upload": upload, "timestamp": naive_utc},
+                           HTTP_AUTHORIZATION=f"Token {cam.key}")
+    assert response.status_code == 201, response.content
+    assert PlateRead.system_objects.get().captured_at == captured
+    # A timestamp with its offset is taken as it says.
+    upload = io.BytesIO(plate_photo())
+    upload.name = "snapshot.jpg"
+    with_offset = timezone.localtime(captured, timezone.get_fixed_timezone(-300)).isoformat()
+    assert client.post(PLATE_READER_URL, {"upload": upload, "timestamp": with_offset},
+                       HTTP_AUTHORIZATION=f"Token {cam.key}").status_code == 201
+    assert {read.captured_at for read in PlateRead.system_objects.all()} == {captured}
 
 
 def test_plate_recognizer_accepts_a_base64_upload(client, cam):
