@@ -86,6 +86,7 @@ def _summary(view: AlertView) -> dict:
         "id": alert.pk,
         "plate": read.plate if read else "",
         "state": read.state if read else "",
+        "state_confidence": read.state_confidence if read and read.state else None,
         "entry_plate": alert.entry.plate_pattern,
         "entry_state": alert.entry.state,
         "state_differs": alert.state_differs,

@@ -44,3 +44,22 @@ def test_a_camera_text_with_an_unread_character_raises_no_alert(detective, make_
     read_match_hotlists(read.pk)
     assert read.plate == ""
     assert Alert.objects.count() == 0
+
+
+def test_the_inbox_and_the_live_banner_show_the_read_state_with_its_confidence(detective, make_read,
+                                                                             make_verified_client):
+    """README: the alert (page, inbox and live banner) shows the read's state with its confidence beside
+    the entry's. Tried: a plate of WI read 90 % sure matching an entry of IL; the page said "90 % sure",
+    the inbox and the banner's data only "WI"."""
+    from policy.roles import Role
+
+    services.hotlist_entry_add(actor=act_as(detective), plate_pattern="KRN5562", state="IL",
+                               reason="Stolen vehicle report", case_number="26-004512", expires_at=in_days())
+    read = make_read("KRN5562", state="WI")
+    [alert] = read_match_hotlists(read.pk)
+    assert alert.state_differs
+    client = make_verified_client(Role.OFFICER)
+    [summary] = client.get("/hotlists/alerts/poll/?after=0").json()["alerts"]
+    assert (summary["state"], summary["state_confidence"], summary["entry_state"]) == ("WI", 0.9, "IL")
+    inbox = client.get("/hotlists/alerts/").content.decode()
+    assert "WI <span class=\"hint\">(90 % sure)</span>" in inbox

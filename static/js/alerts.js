@@ -85,7 +85,8 @@
     var item = document.createElement("div");
     item.className = "alert-banner priority-" + alert.priority.toLowerCase();
     item.setAttribute("data-alert-id", alert.id);
-    var plate = alert.plate ? alert.plate + (alert.state ? " (" + alert.state + ")" : "") : alert.entry_plate;
+    var sure = alert.state_confidence == null ? "" : ", " + Math.round(alert.state_confidence * 100) + " % sure";
+    var plate = alert.plate ? alert.plate + (alert.state ? " (" + alert.state + sure + ")" : "") : alert.entry_plate;
     item.appendChild(text("strong", "alert-banner-title", "Hotlist alert: " + plate));
     if (alert.state_differs) {
       item.appendChild(text("span", "status-tag", "State differs: read " + alert.state + ", entry " +
