@@ -60,11 +60,14 @@ def _confidence(value, field: str) -> float:
     return round(float(value) / 100, 4)
 
 
-def _state(region) -> str | None:
-    """'us-ca' or 'ca' -> 'CA'; another country's region ('au-wa', 'mx-co') is no US state: None."""
+def _state(region, group_country) -> str | None:
+    """'us-ca' or 'ca' -> 'CA'; another country's region ('au-wa', 'mx-co', or a bare 'wa' from an
+    agent whose ``country`` is 'au') is no US state: None."""
     if not isinstance(region, str) or not region:
         return None
     country, _, code = region.lower().rpartition("-")
+    if not country and isinstance(group_country, str) and group_country.strip():
+        country = group_country.strip().lower()
     if country not in ("", "us"):
         return None
     return code.upper() if code.isascii() and code.isalpha() and len(code) == 2 else None
@@ -132,7 +135,7 @@ def parse_openalpr_group(group: dict) -> OpenAlprGroup:
         score = _confidence(candidate.get("confidence"), f"candidates[{index}]")
         parsed_candidates.append({"text": candidate["plate"], "confidence": score})
     confidence = _confidence(group.get("best_confidence"), "best_confidence")
-    state = _state(group.get("best_region"))
+    state = _state(group.get("best_region"), group.get("country"))
     region_confidence = group.get("best_region_confidence")
     crop_b64 = best_plate.get("plate_crop_jpeg")
     vehicle_b64 = group.get("vehicle_crop_jpeg") or best_plate.get("vehicle_crop_jpeg")

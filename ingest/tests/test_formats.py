@@ -55,10 +55,13 @@ def post_group(client, cam, body):
     ("us-il", None, (None, None)),  # a state told without any confidence is not believed either
     ("au-wa", 97.0, (None, None)),  # Western Australia, not Washington
     ("mx-co", 97.0, (None, None)),  # Coahuila, not Colorado
+    ("il", 88.0, ("IL", 0.88)),  # a bare code from a US agent ("country": "us")
+    ("wa", 97.0, (None, None)),  # a bare code from an agent set to Australia ("country": "au")
 ])
 def test_an_openalpr_state_is_kept_only_when_a_us_state_told_with_confidence(client, cam, media_root, region,
                                                                                 confidence, stored):
-    group = alpr_group(best_region=region, best_uuid=f"state-{region}-{confidence}")
+    country = "au" if region == "wa" else "us"
+    group = alpr_group(best_region=region, best_uuid=f"state-{region}-{confidence}", country=country)
     group.pop("best_region_confidence")
     if confidence is not None:
         group["best_region_confidence"] = confidence
