@@ -82,11 +82,12 @@ def _box(coordinates) -> list[int] | None:
     try:
         xs = [int(point["x"]) for point in coordinates]
         ys = [int(point["y"]) for point in coordinates]
-        if not all(0 <= value <= longest for value in (*xs, *ys)):
+        # A single point, or a line, outlines no plate.
+        if not all(0 <= value <= longest for value in (*xs, *ys)) or min(xs) == max(xs) or min(ys) == max(ys):
             raise ValueError
     except (TypeError, KeyError, ValueError, OverflowError):
-        raise BadUpload("best_plate.coordinates must be a list of {x, y} points within the photo.",
-                        field="best_plate.coordinates") from None
+        raise BadUpload("best_plate.coordinates must be a list of {x, y} corners within the photo that "
+                        "outline the plate.", field="best_plate.coordinates") from None
     return [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)]
 
 

@@ -124,6 +124,9 @@ BAD_GROUPS = {
         {"x": 1e30, "y": 0}, {"x": 1e30 + 10, "y": 5}]}},
     "negative coordinates": {**alpr_group(), "best_plate": {"coordinates": [{"x": -50, "y": -5},
                                                                            {"x": 10, "y": 5}]}},
+    "one point for a box": {**alpr_group(), "best_plate": {"coordinates": [{"x": 300, "y": 240}]}},
+    "a line for a box": {**alpr_group(), "best_plate": {"coordinates": [{"x": 300, "y": 240},
+                                                                        {"x": 420, "y": 240}]}},
     "other data type": alpr_group(data_type="alpr_alert"),
     # A uuid PostgreSQL cannot store (NUL) was a server error; other control characters are no uuid either.
     "uuid with NUL": alpr_group(best_uuid="X-AGENT-1-1288-\u0000"),
