@@ -57,6 +57,7 @@ def test_officer_verifies_an_alert_and_records_the_arrest_with_the_person_percei
     nav_go(page, "Alerts")
     row = page.get_by_role("row").filter(has_text="Stolen in a burglary at 100 Main St")
     expect(row).to_contain_text("Harlem & Lake NB")
+    expect(row).to_contain_text("IL (90 % sure)")
     row.get_by_role("link").click()
     expect(page.get_by_role("heading", name="Verify before acting")).to_be_visible()
     page.wait_for_function(
@@ -134,6 +135,7 @@ def test_detective_imports_a_leads_list_and_its_plates_match_on_arrival(page, li
     assert alert.entry.case_number == "V26A4601"
     banner = page.locator(".alert-banner").filter(has_text="Hotlist alert: 9QRS555")
     expect(banner).to_be_visible()
+    expect(banner).to_contain_text("9QRS555 (IL, 90 % sure)")  # the read's state, to verify (USE-8)
     banner.get_by_role("link", name="Verify now").click()
     expect(page.get_by_role("heading", name="Verify before acting")).to_be_visible()
     expect(page.get_by_text("2019 FORD FOC 4D RED")).to_be_visible()
