@@ -53,9 +53,10 @@ class MatchKind(StrEnum):
         }[self.value]
 
 
-# What people type between a plate's groups ("7ABC 123", "7-ABC-123"); typed_plate_problem refuses any
-# other character that is not a plate character.
-TYPED_SEPARATORS = re.compile(r"[\s\-.·]+")
+# What is typed, printed or sent between a plate's groups ("7ABC 123", "7-ABC-123", "7·ABC·123"): people
+# type it, and cameras send it (``ingest.recognizer.plausibility.reading_text``); typed_plate_problem
+# refuses any other character that is not a plate character.
+PLATE_SEPARATORS = re.compile(r"[\s\-.·]+")
 
 
 def typed_plate_problem(text: str, *, wildcards: bool = False) -> str | None:
@@ -65,7 +66,7 @@ def typed_plate_problem(text: str, *, wildcards: bool = False) -> str | None:
     looks Latin, or a ``#``, would silently make another plate (``7АВС123`` is ``7123``): a hotlist
     entry, hold, correction, search or release for the wrong vehicle. Such text is refused instead.
     """
-    for char in TYPED_SEPARATORS.sub("", text or ""):
+    for char in PLATE_SEPARATORS.sub("", text or ""):
         if not (char.isascii() and (char.isalnum() or (wildcards and char in (WILDCARD_ONE, WILDCARD_RUN)))):
             allowed = "A–Z, 0–9, ? and *" if wildcards else "A–Z and 0–9"
             return f"“{char}” is not a plate character: type the plate with {allowed}."

@@ -7,8 +7,7 @@ recognizer read it or a camera's own reader sent it, so every source of plate te
 
 from __future__ import annotations
 
-import re
-
+from alpr.plates import PLATE_SEPARATORS
 from ingest.recognizer.formats import PLATE_TEXT
 
 # US registrations on the road are 4–8 characters; 2–3 character vanity plates exist but are rarer
@@ -23,8 +22,6 @@ MIN_PLATE_CONFIDENCE = 0.1
 MIN_CONFIDENCE_WITHOUT_STATE = 0.4
 # What cameras send for "no plate": each would pass the length and character test.
 NO_PLATE_WORDS = frozenset({"NOPLATE", "NOREAD", "NOTREAD", "UNKNOWN", "NONE", "NULL", "ERROR", "BLANK"})
-# Printed or sent between a plate's groups: "7ABC 123", "7-ABC-123", "7·ABC·123".
-SEPARATORS = re.compile(r"[\s\-.·]+")
 # The 50 states and the District of Columbia; the state classifier's output order (state.py).
 STATE_LABELS = (
     "AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "HI", "IA", "ID", "IL", "IN", "KS",
@@ -42,7 +39,7 @@ def reading_text(raw) -> str:
     letter of another script (Cyrillic ``7АВС123``) makes the text no plate, not a shorter or another one."""
     if not isinstance(raw, str):
         return ""
-    text = SEPARATORS.sub("", raw)
+    text = PLATE_SEPARATORS.sub("", raw)
     return text.upper() if text.isascii() and text.isalnum() else ""
 
 
