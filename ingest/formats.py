@@ -12,6 +12,7 @@ An agent posts three kinds of document to one address, told apart by ``data_type
 - ``alpr_results``: the plates of one frame. Acknowledged, not stored: the group of the same pass is, and
   storing each frame too would keep the same vehicle several times over.
 """
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +36,14 @@ AGENT_VERSION = re.compile(r"^[\x21-\x7e]{1,40}$")
 # read's 128-character key (a cut key would make two groups one and drop the second).
 IDEMPOTENCY_PREFIX = "openalpr:"
 MAX_UUID_LENGTH = 128 - len(IDEMPOTENCY_PREFIX)
+SNAPSHOT_PREFIX = "snapshot:"
+
+
+def snapshot_idempotency_key(photo: CheckedImage) -> str:
+    """A Plate Recognizer snapshot's idempotency key: its photo's SHA-256. Plate Recognizer's API has no
+    key of its own, and its clients resend the same bytes when an answer times out; the same photo from
+    the same camera within the idempotency window is that upload again, not another pass."""
+    return SNAPSHOT_PREFIX + hashlib.sha256(photo.data).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from ingest.formats import (
     openalpr_kind,
     parse_openalpr_group,
     parse_openalpr_heartbeat,
+    snapshot_idempotency_key,
 )
 from ingest.health import camera_heartbeat_seen, camera_upload_seen
 from ingest.ratelimit import check_camera_rate
@@ -224,6 +225,7 @@ def platerecognizer_snapshot(request):
         filename = "upload"
         photo = decode_base64_image(request.POST.get("upload"), what="upload")
     accepted = services.read_accept(camera=camera, photo=photo, captured_at=captured_at,
+                                    idempotency_key=snapshot_idempotency_key(photo),
                                     source=ReadSource.PLATERECOGNIZER)
     read = accepted.read
     if bound_key_id is not None:
@@ -239,6 +241,7 @@ def platerecognizer_snapshot(request):
             "read_id": read.pk,
             "status": read.status,
             "status_url": _status_url(request, read.pk),
+            "duplicate": not accepted.created,
         },
-        status=201,
+        status=201 if accepted.created else 200,
     )

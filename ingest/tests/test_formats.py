@@ -197,13 +197,35 @@ def test_plate_recognizer_timestamp_without_offset_is_utc_as_its_api_says(client
                            HTTP_AUTHORIZATION=f"Token {cam.key}")
     assert response.status_code == 201, response.content
     assert PlateRead.system_objects.get().captured_at == captured
-    # A timestamp with its offset is taken as it says.
-    upload = io.BytesIO(plate_photo())
+    # A timestamp with its offset is taken as it says (another photo: the same one would be a retry).
+    upload = io.BytesIO(plate_photo("8XYZ901"))
     upload.name = "snapshot.jpg"
     with_offset = timezone.localtime(captured, timezone.get_fixed_timezone(-300)).isoformat()
     assert client.post(PLATE_READER_URL, {"upload": upload, "timestamp": with_offset},
                        HTTP_AUTHORIZATION=f"Token {cam.key}").status_code == 201
     assert {read.captured_at for read in PlateRead.system_objects.all()} == {captured}
+
+
+@pytest.mark.rule("ING-1")
+def test_a_resent_plate_recognizer_snapshot_is_stored_once(client, cam, media_root):
+    """Tried: a Plate Recognizer client whose answer timed out sends the same snapshot again (its API
+    has no idempotency key). It was stored twice: two reads of one pass, two hotlist alerts."""
+    timestamp = timezone.now().replace(microsecond=0).isoformat()
+
+    def send(photo: bytes):
+        upload = io.BytesIO(photo)
+        upload.name = "snapshot.jpg"
+        return client.post(PLATE_READER_URL, {"upload": upload, "timestamp": timestamp},
+                           HTTP_AUTHORIZATION=f"Token {cam.key}")
+
+    first, again = send(plate_photo()), send(plate_photo())
+    assert (first.status_code, first.json()["duplicate"]) == (201, False)
+    assert (again.status_code, again.json()["duplicate"]) == (200, True)
+    assert again.json()["read_id"] == first.json()["read_id"] and again.json()["results"] == []
+    assert PlateRead.system_objects.count() == 1 and len(stored_images()) == 1  # the resent photo removed
+    other = send(plate_photo("8XYZ901"))
+    assert other.status_code == 201 and other.json()["read_id"] != first.json()["read_id"]
+    assert PlateRead.system_objects.count() == 2
 
 
 def test_plate_recognizer_accepts_a_base64_upload(client, cam):

@@ -285,11 +285,12 @@ def test_a_keyless_request_is_refused_where_no_credential_is_bound(client, cam, 
 
 @pytest.mark.rule("ING-1")
 def test_the_cloud_shape_with_a_token_is_accepted(client, cam, photo_path):
-    for api_key in (cam.key, cam.key.replace(":", "")):
+    # Both forms of the key are the camera's; the same photo sent again is a retry, stored once.
+    for api_key, status in ((cam.key, 201), (cam.key.replace(":", ""), 200)):
         prepared = plate_recognition_request(photo_path, api_key=api_key)
         assert prepared.headers["Authorization"] == f"Token {api_key}"
-        assert replay(client, prepared, from_address="203.0.113.9").status_code == 201
-    assert PlateRead.system_objects.count() == 2
+        assert replay(client, prepared, from_address="203.0.113.9").status_code == status
+    assert PlateRead.system_objects.count() == 1
 
 
 @pytest.mark.rule("ING-3")
