@@ -227,7 +227,9 @@ class ErroneousDataNotification(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        constraints = [models.UniqueConstraint(fields=["flag", "agency_name", "agency_ori"],
+        # One notice per read and agency: a flag on one plate of a photo can make its other plates
+        # erroneous too (a wrong time or camera), and an agency may have received any of them.
+        constraints = [models.UniqueConstraint(fields=["flag", "read_id", "agency_name", "agency_ori"],
                                                name="retention_notification_once")]
 
     def __str__(self) -> str:

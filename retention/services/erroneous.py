@@ -60,22 +60,26 @@ def read_flag_erroneous(
         return flag
 
 
-def _notice(flag: ErroneousFlag) -> str:
+def _notice(flag: ErroneousFlag, read_id: int) -> str:
     if flag.plate_after:
         what = f"its plate was misread as {flag.plate_before} and is corrected to {flag.plate_after}"
     else:
         what = f"it is marked erroneous ({flag.get_kind_display().lower()}) and must not be relied on"
-    return (f"Plate read {flag.read_id} captured {flag.read_captured_at:%Y-%m-%d %H:%M} UTC, which we shared "
+        if read_id != flag.read_id:
+            what += f", like read {flag.read_id} of the same photo"
+    return (f"Plate read {read_id} captured {flag.read_captured_at:%Y-%m-%d %H:%M} UTC, which we shared "
             f"with your agency, was confirmed erroneous on {flag.reviewed_at:%Y-%m-%d}: {what}. "
             "Correct or delete your copy.")
 
 
-def _notify_shared_agencies(flag: ErroneousFlag) -> list[ErroneousDataNotification]:
+def _notify_shared_agencies(flag: ErroneousFlag, read_ids: list[int]) -> list[ErroneousDataNotification]:
+    """A notice to every agency that received one of ``read_ids`` (the reads the confirmed ``flag`` made
+    erroneous), one per read and agency."""
     created = []
-    for share in ReadShare.objects.filter(read_id=flag.read_id):
+    for share in ReadShare.objects.filter(read_id__in=read_ids).order_by("read_id", "pk"):
         notice, new = ErroneousDataNotification.objects.get_or_create(
-            flag=flag, agency_name=share.agency_name, agency_ori=share.agency_ori,
-            defaults={"read_id": flag.read_id, "message": _notice(flag)})
+            flag=flag, read_id=share.read_id, agency_name=share.agency_name, agency_ori=share.agency_ori,
+            defaults={"message": _notice(flag, share.read_id)})
         if new:
             created.append(notice)
     return created
@@ -135,7 +139,7 @@ def flag_review(
             flag.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "plate_before",
                                      "plate_after"])
             if confirm:
-                notices = _notify_shared_agencies(flag)
+                notices = _notify_shared_agencies(flag, marked or [flag.read_id])
             audit_record(
                 actor=actor, action=actions.FLAG_REVIEWED, description=flag.review_note,
                 targets=[f"flag:{flag.pk}", f"read:{flag.read_id}",
@@ -166,6 +170,9 @@ def read_share_register(
             audit_record(actor=actor, action=actions.READ_SHARE_REGISTERED,
                          targets=[f"read:{read.pk}", f"agency:{agency_ori or agency_name}"],
                          description=reference)
-            for flag in ErroneousFlag.objects.filter(read_id=read.pk, status=FlagStatus.CONFIRMED):
-                _notify_shared_agencies(flag)
+            # The flags confirmed on this read, and one on another plate of its photo that marked it too.
+            marked_by = ErroneousRead.objects.filter(read_id=read.pk).values("flag_id")
+            for flag in ErroneousFlag.objects.filter(Q(read_id=read.pk) | Q(pk__in=marked_by),
+                                                     status=FlagStatus.CONFIRMED):
+                _notify_shared_agencies(flag, [read.pk])
         return share

@@ -131,6 +131,38 @@ def test_a_wrong_time_or_camera_marks_every_plate_of_the_photo_erroneous(make_re
 
 
 @pytest.mark.rule("RET-5")
+@pytest.mark.parametrize(("kind", "siblings_marked"), [("wrong_time", True), ("misread", False)])
+def test_an_agency_that_received_another_plate_of_the_photo_is_told_too(make_read, officer, administrator,
+                                                                       kind, siblings_marked):
+    """Tried: Berwyn received only the photo's third plate, Cicero the flagged one; the capture time is
+    then confirmed wrong. Only Cicero was told, though Berwyn's read is as wrong; an agency sent the
+    photo's first plate after the confirmation was not told either."""
+    upload = make_read(plate="ABC1234")
+    second = make_read(plate="XYZ9876", captured_at=upload.captured_at, source_read_id=upload.pk)
+    third = make_read(plate="KRN5562", captured_at=upload.captured_at, source_read_id=upload.pk)
+    system = Actor.system("sharing")
+    read_share_register(actor=system, read_id=third.pk, agency_name="Berwyn PD", agency_ori="IL0160100")
+    read_share_register(actor=system, read_id=second.pk, agency_name="Cicero PD", agency_ori="IL0160200")
+    read_share_register(actor=system, read_id=third.pk, agency_name="Cicero PD", agency_ori="IL0160200")
+    flag = read_flag_erroneous(actor=actor_of(officer), read_id=second.pk, kind=kind,
+                               note="The camera's clock was a day off, says its log")
+    flag_review(actor=actor_of(administrator), flag_id=flag.pk, confirm=True, note="Camera log confirms")
+    notices = {(n.agency_name, n.read_id) for n in ErroneousDataNotification.objects.filter(flag=flag)}
+    told = {("Cicero PD", second.pk)}
+    if siblings_marked:
+        told |= {("Berwyn PD", third.pk), ("Cicero PD", third.pk)}
+    assert notices == told
+    berwyn = ErroneousDataNotification.objects.filter(agency_name="Berwyn PD").first()
+    assert berwyn is None or (str(third.pk) in berwyn.message and str(second.pk) in berwyn.message)
+    event = AuditEvent.objects.get(action="retention.flag_reviewed", outcome=Outcome.ALLOWED)
+    assert event.query["agencies_notified"] == len(told)
+
+    read_share_register(actor=system, read_id=upload.pk, agency_name="Oak Lawn PD")
+    later = ErroneousDataNotification.objects.filter(flag=flag, agency_name="Oak Lawn PD", read_id=upload.pk)
+    assert later.exists() == siblings_marked
+
+
+@pytest.mark.rule("RET-5")
 def test_confirmed_misread_corrects_the_plate(make_read, officer, administrator):
     read = make_read(plate="8BC1234")
     flag = read_flag_erroneous(actor=actor_of(officer), read_id=read.pk, kind="misread",
