@@ -6,12 +6,26 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.recognizer.localize import Box
 
 HELD_OUT_EVERY = 5
+
+
+def held_out_fold(environ=os.environ) -> int:
+    """Which fifth of the file names is held out: 0, the committed models' split, unless
+    ``ALPR_HELD_OUT_FOLD`` names another (1–4), so the training commands and the bench can hold out a
+    second, disjoint fifth as a cross-check (docs/recognition.md, "A second split")."""
+    value = environ.get("ALPR_HELD_OUT_FOLD", "0").strip() or "0"
+    if not value.isdigit() or int(value) >= HELD_OUT_EVERY:
+        raise ValueError(f"ALPR_HELD_OUT_FOLD must be 0 to {HELD_OUT_EVERY - 1}, not {value!r}.")
+    return int(value)
+
+
+HELD_OUT_FOLD = held_out_fold()
 
 
 @dataclass(frozen=True)
@@ -61,10 +75,11 @@ def load_plate_crops(directory: Path) -> list[PlateCrop]:
     return sorted(crops, key=lambda crop: crop.path.name)
 
 
-def is_held_out_name(name: str) -> bool:
-    """The same one-in-HELD_OUT_EVERY hash split, for any file name (plate crops use it too)."""
+def is_held_out_name(name: str, fold: int | None = None) -> bool:
+    """The same one-in-HELD_OUT_EVERY hash split, for any file name (plate crops use it too); ``fold``
+    (default HELD_OUT_FOLD) says which fifth."""
     digest = hashlib.sha1(name.encode(), usedforsecurity=False).digest()
-    return digest[0] % HELD_OUT_EVERY == 0
+    return digest[0] % HELD_OUT_EVERY == (HELD_OUT_FOLD if fold is None else fold)
 
 
 # Development photos whose surroundings show another vehicle's readable plate (checked by eye): their

@@ -3,9 +3,10 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from ingest.recognizer.bench import confusions, plate_free_regions, score_plate
-from ingest.recognizer.dataset import LabelledPhoto, is_held_out_name
+from ingest.recognizer.dataset import HELD_OUT_FOLD, LabelledPhoto, held_out_fold, is_held_out_name
 from ingest.recognizer.localize import Box
 from ingest.recognizer.pipeline import PlateResult
 
@@ -43,3 +44,18 @@ def test_the_held_out_split_is_a_fixed_fifth_of_the_names():
     held = [name for name in names if is_held_out_name(name)]
     assert 150 < len(held) < 250
     assert held == [name for name in names if is_held_out_name(name)]
+
+
+def test_a_second_fold_holds_out_another_fifth_for_a_cross_check():
+    names = [f"plate{number}.jpg" for number in range(1000)]
+    first = {name for name in names if is_held_out_name(name, fold=0)}
+    second = {name for name in names if is_held_out_name(name, fold=1)}
+    assert 150 < len(second) < 250 and not first & second
+    assert HELD_OUT_FOLD == 0, "the committed models' split, unless ALPR_HELD_OUT_FOLD says otherwise"
+    assert held_out_fold({}) == 0 and held_out_fold({"ALPR_HELD_OUT_FOLD": "1"}) == 1
+
+
+@pytest.mark.parametrize("value", ["5", "-1", "one", "1.0"])
+def test_a_fold_outside_the_five_is_refused(value):
+    with pytest.raises(ValueError, match="ALPR_HELD_OUT_FOLD"):
+        held_out_fold({"ALPR_HELD_OUT_FOLD": value})

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from ingest.recognizer.dataset import HELD_OUT_FOLD
+
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -32,7 +34,7 @@ def record_model(model: Path, module: str, data: dict[str, object], figures: dic
         "bytes": model.stat().st_size,
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "command": " ".join(["python -m", module, *sys.argv[1:]]),
-        "data": data,
+        "data": {**data, "held_out_fold": HELD_OUT_FOLD},
         "held_out": figures,
     }
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
