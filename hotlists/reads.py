@@ -5,9 +5,12 @@ entry before anything of a read is shown (``hotlists.alerts``). Reads are looked
 capture time, so PostgreSQL touches only that day's partition.
 """
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 
 from alpr.models import PlateRead, ReadStatus
+from policy.selectors import current_policy
 
 
 @dataclass(frozen=True)
@@ -59,11 +62,14 @@ def reads_unmatched(*, done_after: datetime, done_before: datetime, limit: int) 
 
 
 def reads_for_alerts(pairs: list[tuple[int, datetime]]) -> dict[int, AlertRead]:
-    """Return {read id: AlertRead} for (read id, captured_at) pairs; purged reads are absent."""
+    """Return {read id: AlertRead} for (read id, captured_at) pairs; purged reads are absent, and so are
+    reads older than retention: an evidence hold keeps such a read for its own case only (RET-1, RET-2;
+    see ``alpr.access``), never for whoever receives alerts."""
     if not pairs:
         return {}
     ids = [read_id for read_id, _ in pairs]
     times = [captured_at for _, captured_at in pairs]
-    rows = PlateRead.system_objects.filter(pk__in=ids, captured_at__gte=min(times),
+    oldest = timezone.now() - timedelta(days=current_policy().retention_days)
+    rows = PlateRead.system_objects.filter(pk__in=ids, captured_at__gte=max(min(times), oldest),
                                            captured_at__lte=max(times)).values(*_FIELDS)
     return {row["id"]: _as_alert_read(row) for row in rows}
