@@ -60,12 +60,15 @@ def _alert_targets(alert: Alert) -> list[str]:
 
 
 def _load(alert_id: int, *, lock: bool = False) -> Alert:
-    alerts = Alert.objects.select_related("entry", "entry__hotlist", "camera", "verified_by", "action_by")
+    """Return a shown alert: one whose read was confirmed erroneous (RET-5) is gone from the inbox and the
+    feed, and so from its page, images, verification and action too (as from ``alpr.access``'s read scope)."""
+    alerts = _shown(Alert.objects.select_related("entry", "entry__hotlist", "camera", "verified_by",
+                                                 "action_by"))
     if lock:
         alerts = alerts.select_for_update(of=("self",))
     alert = alerts.filter(pk=alert_id).first()
     if alert is None:
-        raise NotFound("No such alert.")
+        raise NotFound("No such alert (or its read was confirmed erroneous).")
     return alert
 
 
