@@ -424,8 +424,11 @@ def release_download_by_partner(*, actor: Actor, person_id: int,
                    .first())
         if request is None or request.status != RequestStatus.RELEASED:
             raise NotFound("Your agency has no released request of that number.")
-        if request.agency.status == AgencyStatus.REVOKED:
-            raise PolicyDenied("Your agency's access is revoked.")
+        # Revoked, no declaration in force, another release's deletion overdue: nothing of any kind
+        # goes to the agency (SHR-2, SHR-4), a package released earlier included.
+        blocked = agency_block_reason(request.agency)
+        if blocked:
+            raise PolicyDenied(blocked, code="agency_blocked")
         if request.deletion_certified_at is not None:
             raise PolicyDenied("Your agency certified that it deleted this data.")
         if timezone.localdate() > request.delete_by:

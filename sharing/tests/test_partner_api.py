@@ -284,3 +284,32 @@ def test_the_recipient_downloads_its_release_until_it_certifies_deletion(client,
 
     client.post(f"/partner/api/v1/requests/{request.uuid}/deletion-certificate/", **auth)
     assert client.get(url, **auth).status_code == 403  # deleted, so no longer handed out
+
+
+@pytest.mark.rule("SHR-2", "SHR-4", "AUD-1")
+@pytest.mark.parametrize("lapse", ["declaration expired", "another release overdue"])
+def test_a_released_package_is_not_handed_to_an_agency_that_may_receive_nothing(client, partner,
+                                                                               administrator, lapse):
+    # Tried: after the release, the agency's declaration lapsed (or another release's deletion certificate
+    # went overdue); its key still downloaded the package (plates, photos, crops) within the delete-by
+    # date, though such an agency receives nothing of any kind, and its search and notices are refused.
+    from sharing.services import requests as request_services
+
+    person, key = partner
+    create_read(make_camera(), plate="ABC1234", age=timedelta(hours=2))
+    request = SharingRequestFactory(agency=person.agency, plates=["ABC1234"], status=RequestStatus.APPROVED,
+                                    decided_by=administrator, decided_at=timezone.now())
+    request_services.request_release(actor=Actor.for_user(administrator), request_id=request.pk)
+    if lapse == "declaration expired":
+        person.agency.declarations.update(expires_on=timezone.localdate() - timedelta(days=1))
+    else:
+        SharingRequestFactory(agency=person.agency, status=RequestStatus.RELEASED, decided_by=administrator,
+                              delete_by=timezone.localdate() - timedelta(days=1),
+                              package=EvidencePackageFactory())
+
+    response = client.get(f"/partner/api/v1/requests/{request.uuid}/package/",
+                          HTTP_AUTHORIZATION=f"Partner {key}")
+
+    assert response.status_code == 403 and response["Content-Type"] != "application/zip"
+    [row] = AuditEvent.objects.filter(action="sharing.release_downloaded")
+    assert row.outcome == Outcome.REFUSED
