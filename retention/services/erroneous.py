@@ -65,8 +65,8 @@ def _notice(flag: ErroneousFlag, read_id: int) -> str:
         what = f"its plate was misread as {flag.plate_before} and is corrected to {flag.plate_after}"
     else:
         what = f"it is marked erroneous ({flag.get_kind_display().lower()}) and must not be relied on"
-        if read_id != flag.read_id:
-            what += f", like read {flag.read_id} of the same photo"
+        if read_id != flag.read_id:  # the agency may not have the flagged read: no id of it
+            what += ", as is every plate read from the same photo"
     return (f"Plate read {read_id} captured {flag.read_captured_at:%Y-%m-%d %H:%M} UTC, which we shared "
             f"with your agency, was confirmed erroneous on {flag.reviewed_at:%Y-%m-%d}: {what}. "
             "Correct or delete your copy.")
