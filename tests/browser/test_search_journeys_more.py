@@ -147,6 +147,9 @@ def test_dispatcher_searches_a_partial_plate_a_misread_and_a_canvass_then_record
     expect(canvass).to_contain_text("Harlem & North")
     expect(canvass).not_to_contain_text("Austin & Madison")
     expect(page.get_by_role("link", name=re.compile(f"Open read {lookalike.pk}"))).to_have_count(0)
+    # The camera map above appears once its script has run; until then the form below it still moves.
+    camera_map = page.get_by_role("application", name="Camera map: place the centre of the canvass")
+    expect(camera_map).to_be_visible()
 
     page.get_by_role("group", name="What did this search lead to?").get_by_label("Vehicle recovered").check()
     page.get_by_label("Note (optional)").fill("Recovered on Harlem Ave, driver fled")
