@@ -18,7 +18,7 @@ HELD_OUT_EVERY = 5
 def held_out_fold(environ=os.environ) -> int:
     """Which fifth of the file names is held out: 0, the committed models' split, unless
     ``ALPR_HELD_OUT_FOLD`` names another (1–4), so the training commands and the bench can hold out a
-    second, disjoint fifth as a cross-check (docs/recognition.md, "A second split")."""
+    second, disjoint fifth as a cross-check (docs/recognition.md, "A second and a third split")."""
     value = environ.get("ALPR_HELD_OUT_FOLD", "0").strip() or "0"
     if not value.isdigit() or int(value) >= HELD_OUT_EVERY:
         raise ValueError(f"ALPR_HELD_OUT_FOLD must be 0 to {HELD_OUT_EVERY - 1}, not {value!r}.")
