@@ -9,12 +9,24 @@ Only active cameras can be silent: a pending, inactive or retired camera is not 
 """
 from datetime import datetime, timedelta
 
-from django.db.models import DateTimeField, QuerySet
-from django.db.models.functions import Cast, Coalesce, Greatest
+from django.conf import settings
+from django.db.models import DateTimeField, Func, QuerySet, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from alpr.models import Camera, CameraStatus
 from policy.selectors import current_policy
+
+
+class StartOfLocalDay(Func):
+    """The moment a date column's day begins in the agency's time zone (a camera installed on the 4th
+    has been in service since local midnight, not since midnight UTC, which is the evening before here)."""
+    arg_joiner = "::timestamp AT TIME ZONE "
+    template = "(%(expressions)s)"
+    output_field = DateTimeField()
+
+    def __init__(self, date_column: str):
+        super().__init__(date_column, Value(settings.TIME_ZONE))
 
 
 def _with_last_contact(cameras: QuerySet) -> QuerySet:
@@ -22,7 +34,7 @@ def _with_last_contact(cameras: QuerySet) -> QuerySet:
     return cameras.annotate(
         last_contact_at=Greatest("last_upload_at", "last_heartbeat_at"),
         silent_since=Coalesce(Greatest("last_upload_at", "last_heartbeat_at"),
-                              Greatest(Cast("installed_on", DateTimeField()), "in_service_since")),
+                              Greatest(StartOfLocalDay("installed_on"), "in_service_since")),
     )
 
 
