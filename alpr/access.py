@@ -190,11 +190,11 @@ def _window(since: datetime | None, until: datetime | None, *, default: timedelt
         hours = int(widest.total_seconds() // 3600)
         raise ApplicationError(f"A canvass covers at most {hours} hour{'s' if hours != 1 else ''}.",
                                field="since")
-    retention_days = current_policy().retention_days
-    oldest = now - timedelta(days=retention_days)
+    policy = current_policy()
+    oldest = policy.retention_cutoff(now)
     held_kept = bool(held_case) and selectors.held_reads_exist(since, until, case_number=held_case)
     if until <= oldest and not held_kept:
-        raise ApplicationError(f"Reads are kept {retention_days} days: this window ends before "
+        raise ApplicationError(f"Reads are kept {policy.retention_days} days: this window ends before "
                                f"{timezone.localtime(oldest):%Y-%m-%d %H:%M}, and nothing in it is kept.",
                                field="until")
     return Window(since=max(since, oldest), until=until, held_since=since if since < oldest else None,
@@ -410,7 +410,7 @@ def _visible_read(*, actor: Actor, justification, read_id: int, audit_event_id,
         if opening:
             _read_opened(justification=justification, read_id=read_id)
         held_case = justification.case_number  # past retention, only its own case's holds keep a read
-    oldest = timezone.now() - timedelta(days=current_policy().retention_days)
+    oldest = current_policy().retention_cutoff()
     read = selectors.read_by_id(read_id, since=oldest, held_case=held_case)
     if read is None:
         raise NotFound("No such read (it may have passed the retention period).")
@@ -517,7 +517,7 @@ def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str,
             if done_today + len(read_ids) > policy.download_cap_per_user_day:
                 raise PolicyDenied(f"Daily download limit reached ({policy.download_cap_per_user_day} reads "
                                    "per person per day).", code="download_cap_day")
-            oldest = timezone.now() - timedelta(days=policy.retention_days)
+            oldest = policy.retention_cutoff()
             for read_id in read_ids:
                 _read_scope(user=user, justification=justification, read_id=read_id)
                 if selectors.read_by_id(read_id, since=oldest, held_case=justification.case_number) is None:
@@ -758,7 +758,7 @@ def _hold_window(since: datetime | None, until: datetime | None) -> Window:
     """Return a plate hold's window, or raise a clear error: both ends given, the end no later than
     now (a hold keeps reads that exist, it is not a watch list), the start within retention."""
     now = timezone.now()
-    retention_days = current_policy().retention_days
+    policy = current_policy()
     if since is None or until is None:
         raise ApplicationError("A plate hold needs the start and the end of its time window.",
                                field="window_start")
@@ -767,9 +767,9 @@ def _hold_window(since: datetime | None, until: datetime | None) -> Window:
                                field="window_end")
     if since >= until:
         raise ApplicationError("The start of the time window must be before its end.", field="window_start")
-    if since < now - timedelta(days=retention_days):
-        raise ApplicationError(f"The window starts within the retention period (the last {retention_days} "
-                               "days): older reads are gone.", field="window_start")
+    if since < policy.retention_cutoff(now):
+        raise ApplicationError("The window starts within the retention period (the last "
+                               f"{policy.retention_days} days): older reads are gone.", field="window_start")
     return Window(since=since, until=until)
 
 

@@ -5,9 +5,7 @@ entry before anything of a read is shown (``hotlists.alerts``). Reads are looked
 capture time, so PostgreSQL touches only that day's partition.
 """
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-
-from django.utils import timezone
+from datetime import datetime
 
 from alpr.models import PlateRead, ReadStatus
 from policy.selectors import current_policy
@@ -69,7 +67,7 @@ def reads_for_alerts(pairs: list[tuple[int, datetime]]) -> dict[int, AlertRead]:
         return {}
     ids = [read_id for read_id, _ in pairs]
     times = [captured_at for _, captured_at in pairs]
-    oldest = timezone.now() - timedelta(days=current_policy().retention_days)
+    oldest = current_policy().retention_cutoff()
     rows = PlateRead.system_objects.filter(pk__in=ids, captured_at__gte=max(min(times), oldest),
                                            captured_at__lte=max(times)).values(*_FIELDS)
     return {row["id"]: _as_alert_read(row) for row in rows}

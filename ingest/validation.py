@@ -21,6 +21,7 @@ from PIL import Image
 from core.compliance import enforces
 from ingest.conf import setting
 from ingest.errors import BadUpload, UploadTooLarge
+from policy.models import retention_cutoff
 from policy.selectors import current_policy
 
 _MAGIC = {b"\xff\xd8\xff": ("JPEG", "jpg"), b"\x89PNG\r\n\x1a\n": ("PNG", "png")}
@@ -137,7 +138,7 @@ def check_capture_window(captured_at: datetime, *, field: str = "captured_at") -
     if captured_at > now + timedelta(seconds=setting("INGEST_CLOCK_SKEW_SECONDS")):
         raise BadUpload("The capture time is in the future; check the camera's clock.", field=field)
     retention_days = _retention_days()
-    if captured_at < now - timedelta(days=retention_days):
+    if captured_at < retention_cutoff(retention_days, now):
         raise BadUpload(f"The capture time is older than the {retention_days}-day retention period.",
                         field=field)
 

@@ -6,6 +6,7 @@ general order forbids (e.g. retention over 90 days).
 """
 import ipaddress
 import re
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,6 +36,12 @@ MAX_PARTNER_SEARCHES_PER_HOUR = 200
 # A partner network that has not answered in this long is shown as unavailable; the officer's page
 # waits for the slowest partner, so longer than this keeps an officer waiting for nothing.
 MAX_PARTNER_SEARCH_TIMEOUT_SECONDS = 30
+
+
+def retention_cutoff(retention_days: int, now: datetime) -> datetime:
+    """The capture time before which a read is past retention (RET-1), to the microsecond: the purge's
+    cutoff and the oldest end of every search, alert, hold and upload window."""
+    return now - timedelta(days=retention_days)
 
 
 class StateDiffers(models.TextChoices):
@@ -218,6 +225,10 @@ class AgencyPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"Policy #{self.pk} ({self.created_at:%Y-%m-%d})" if self.pk else "Policy (unsaved)"
+
+    def retention_cutoff(self, now: datetime | None = None) -> datetime:
+        """Reads captured before this moment (default: now) are past this policy's retention."""
+        return retention_cutoff(self.retention_days, now or timezone.now())
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -26,7 +26,6 @@ from audit.services import audit_record
 from policy.selectors import current_policy
 from retention import audit_actions as actions
 from retention.services.holds import take_retention_lock
-from retention.services.purge import purge_cutoff
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +133,7 @@ def reads_pack_images(*, actor: Actor, now: datetime | None = None) -> PackResul
     """Pack the unpacked images of every finished, unexpired day into its segments; audit the counts."""
     now = now or timezone.now()
     today = storage.utc_day(now)
-    first_kept = storage.utc_day(purge_cutoff(now, current_policy().retention_days))
+    first_kept = storage.utc_day(current_policy().retention_cutoff(now))
     result = PackResult()
     for day in partitions.existing_partition_days():
         if day < first_kept or day >= today:

@@ -2,7 +2,8 @@
 
 Design (retention/README.md and docs/storage.md have the long form):
 
-* The cutoff is ``now - retention_days``, to the microsecond: a read captured before it is expired.
+* The cutoff is ``now - retention_days`` (``AgencyPolicy.retention_cutoff``), to the microsecond: a
+  read captured before it is expired.
 * A day partition wholly before the cutoff with no held read is emptied in constant time: in one
   transaction its images are deleted (``storage.delete_day``: the day's handful of segment files or
   objects, whatever the number of reads) and the partition is DETACHed and DROPped.
@@ -29,7 +30,7 @@ copy of read content they carry.
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -285,10 +286,6 @@ def _scrub_flags(cutoff: datetime) -> None:
             [cutoff])
 
 
-def purge_cutoff(now: datetime, retention_days: int) -> datetime:
-    return now - timedelta(days=retention_days)
-
-
 def _run_days(run: PurgeRun, cutoff: datetime, totals: PurgeTotals) -> None:
     cutoff_day = cutoff.astimezone(UTC).date()
     existing = partitions.existing_partition_days()
@@ -336,8 +333,8 @@ def reads_purge_expired(*, actor: Actor, now: datetime | None = None) -> PurgeRu
     ``PurgeRun`` and one audit entry with the counts.
     """
     now = now or timezone.now()
-    retention_days = current_policy().retention_days
-    cutoff = purge_cutoff(now, retention_days)
+    policy = current_policy()
+    retention_days, cutoff = policy.retention_days, policy.retention_cutoff(now)
     if not _acquire_purge_lock():
         raise PurgeAlreadyRunning("A purge is running already.")
     try:
