@@ -35,9 +35,20 @@ install_system_packages() {
   done
   if [ ${#missing[@]} -gt 0 ]; then
     say "Installing system packages: ${missing[*]}"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    apt_install "${missing[@]}"
   fi
+}
+
+# Another apt (a second setup, `make run` beside `make test`) may hold its locks: `install` waits for
+# the dpkg lock (DPkg::Lock::Timeout), `update` does not wait for the lists lock, so it is retried.
+apt_install() {
+  local attempt
+  for attempt in $(seq 60); do
+    as_root apt-get update -qq && break
+    [ "$attempt" -lt 60 ] || return 1
+    sleep 5
+  done
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@" >/dev/null
 }
 
 ensure_postgres() {
