@@ -82,10 +82,14 @@ def _state(region, group_country) -> str | None:
     return code.upper() if code.isascii() and code.isalpha() and len(code) == 2 else None
 
 
-def _box(coordinates) -> list[int] | None:
+COORDINATES_FIELD, REGION_FIELD = "best_plate.coordinates", "best_plate.vehicle_region"
+
+
+def _frame_box(coordinates) -> tuple[int, int, int, int] | None:
+    """The agent's plate corners as a box (x, y, w, h) in its full camera frame."""
     if not coordinates:
         return None
-    # A point lies in a photo: 0 up to the longest side a photo within INGEST_MAX_PIXELS can have (a
+    # A point lies in a frame: 0 up to the longest side a photo within INGEST_MAX_PIXELS can have (a
     # box beyond it would not fit the database's integers, and would outline nothing).
     longest = setting("INGEST_MAX_PIXELS")
     try:
@@ -95,9 +99,48 @@ def _box(coordinates) -> list[int] | None:
         if not all(0 <= value <= longest for value in (*xs, *ys)) or min(xs) == max(xs) or min(ys) == max(ys):
             raise ValueError
     except (TypeError, KeyError, ValueError, OverflowError):
-        raise BadUpload("best_plate.coordinates must be a list of {x, y} corners within the photo that "
-                        "outline the plate.", field="best_plate.coordinates") from None
-    return [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)]
+        raise BadUpload(f"{COORDINATES_FIELD} must be a list of {{x, y}} corners that outline the plate.",
+                        field=COORDINATES_FIELD) from None
+    return min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
+
+
+def _vehicle_region(region) -> tuple[int, int, int, int] | None:
+    """``best_plate.vehicle_region``: the part of the frame that the vehicle crop shows."""
+    if region is None:
+        return None
+    try:
+        values = tuple(int(region[key]) for key in ("x", "y", "width", "height"))
+        if min(values) < 0 or 0 in values[2:] or max(values) > setting("INGEST_MAX_PIXELS"):
+            raise ValueError
+    except (TypeError, KeyError, ValueError, OverflowError):
+        raise BadUpload(f"{REGION_FIELD} must be the {{x, y, width, height}} of the frame that the vehicle "
+                        "crop shows.", field=REGION_FIELD) from None
+    return values
+
+
+def _photo_box(best_plate: dict, photo: CheckedImage | None) -> list[int] | None:
+    """The plate's box in the photo that is stored, ``vehicle_crop_jpeg``.
+
+    The agent gives the plate's corners in its full camera frame, and the vehicle crop is
+    ``best_plate.vehicle_region`` of that frame, scaled (the recorded agent's 834 x 493 region arrives as a
+    224 x 132 JPEG), so the corners are moved and scaled into the crop; a group without a region gives
+    them in the photo's own pixels. A box is kept within the photo; one mostly outside it outlines
+    nothing there and is refused. Without a photo there is nothing to outline: no box.
+    """
+    box = _frame_box(best_plate.get("coordinates"))
+    region = _vehicle_region(best_plate.get("vehicle_region"))
+    if box is None or photo is None:
+        return None
+    x, y, w, h = box
+    if region is not None:
+        scale_x, scale_y = photo.width / region[2], photo.height / region[3]
+        x, y, w, h = (x - region[0]) * scale_x, (y - region[1]) * scale_y, w * scale_x, h * scale_y
+    left, top = max(0, round(x)), max(0, round(y))
+    right, bottom = min(photo.width, round(x + w)), min(photo.height, round(y + h))
+    if right <= left or bottom <= top or (right - left) * (bottom - top) < w * h / 2:
+        raise BadUpload(f"{COORDINATES_FIELD} must outline the plate within the vehicle photo "
+                        f"({photo.width} x {photo.height}).", field=COORDINATES_FIELD)
+    return [left, top, right - left, bottom - top]
 
 
 def openalpr_kind(document: dict) -> str:
@@ -149,6 +192,7 @@ def parse_openalpr_group(group: dict) -> OpenAlprGroup:
     region_confidence = group.get("best_region_confidence")
     crop_b64 = best_plate.get("plate_crop_jpeg")
     vehicle_b64 = group.get("vehicle_crop_jpeg") or best_plate.get("vehicle_crop_jpeg")
+    vehicle_photo = decode_base64_image(vehicle_b64, what="vehicle_crop_jpeg") if vehicle_b64 else None
     reading = EdgeReading(
         plate=plate,
         confidence=confidence,
@@ -156,7 +200,7 @@ def parse_openalpr_group(group: dict) -> OpenAlprGroup:
         state=state,
         state_confidence=(_confidence(region_confidence, "best_region_confidence")
                           if state and region_confidence is not None else None),
-        box=_box(best_plate.get("coordinates")),
+        box=_photo_box(best_plate, vehicle_photo),
         crop=decode_base64_image(crop_b64, what="best_plate.plate_crop_jpeg") if crop_b64 else None,
         vehicle=openalpr_vehicle(group.get("vehicle")),
     )
@@ -164,7 +208,7 @@ def parse_openalpr_group(group: dict) -> OpenAlprGroup:
         captured_at=captured_at,
         idempotency_key=f"{IDEMPOTENCY_PREFIX}{uuid}",
         reading=reading,
-        vehicle=decode_base64_image(vehicle_b64, what="vehicle_crop_jpeg") if vehicle_b64 else None,
+        vehicle=vehicle_photo,
         latitude=parse_decimal(group.get("gps_latitude"), field="gps_latitude", low=-90, high=90),
         longitude=parse_decimal(group.get("gps_longitude"), field="gps_longitude", low=-180, high=180),
     )

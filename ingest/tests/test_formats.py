@@ -127,11 +127,50 @@ BAD_GROUPS = {
     "one point for a box": {**alpr_group(), "best_plate": {"coordinates": [{"x": 300, "y": 240}]}},
     "a line for a box": {**alpr_group(), "best_plate": {"coordinates": [{"x": 300, "y": 240},
                                                                         {"x": 420, "y": 240}]}},
+    # The box must mark the plate in the stored photo (640 x 400), not somewhere beyond it.
+    "box beyond the photo": {**alpr_group(), "best_plate": {"coordinates": [{"x": 30000, "y": 20000},
+                                                                           {"x": 30100, "y": 20050}]}},
+    "box mostly beyond the photo": {**alpr_group(), "best_plate": {"coordinates": [{"x": 600, "y": 380},
+                                                                                  {"x": 700, "y": 430}]}},
+    "vehicle region of text": {**alpr_group(), "best_plate": {
+        "coordinates": [{"x": 300, "y": 240}, {"x": 420, "y": 300}], "vehicle_region": {"x": "left"}}},
+    "vehicle region of no size": {**alpr_group(), "best_plate": {
+        "coordinates": [{"x": 300, "y": 240}, {"x": 420, "y": 300}],
+        "vehicle_region": {"x": 0, "y": 0, "width": 0, "height": 400}}},
     "other data type": alpr_group(data_type="alpr_alert"),
     # A uuid PostgreSQL cannot store (NUL) was a server error; other control characters are no uuid either.
     "uuid with NUL": alpr_group(best_uuid="X-AGENT-1-1288-\u0000"),
     "uuid with a newline": alpr_group(best_uuid="X-AGENT-1-1288\n-1600000000000"),
 }
+
+
+@pytest.mark.rule("ING-1")
+@pytest.mark.rule("USE-8")
+@pytest.mark.parametrize(("region", "stored_box"), [
+    (None, [300, 240, 120, 60]),  # corners in the photo's own pixels
+    # The photo (640 x 400) is the frame's 1280 x 800 vehicle region at (100, 50), halved.
+    ({"x": 100, "y": 50, "width": 1280, "height": 800}, [100, 95, 60, 30]),
+    # A box reaching a little past the photo's edge is kept within it.
+    ({"x": 0, "y": 0, "width": 400, "height": 400}, [480, 240, 160, 60]),
+])
+def test_the_plate_box_is_stored_in_the_vehicle_photos_own_pixels(client, cam, media_root, region,
+                                                                 stored_box):
+    # Tried: the box a verifying officer sees outlined on the stored vehicle photo. The agent gives its
+    # corners in the camera's full frame; drawn unmoved on the vehicle crop, they fell off the photo.
+    best_plate = {**alpr_group()["best_plate"], **({"vehicle_region": region} if region else {})}
+    response = post_group(client, cam, alpr_group(best_plate=best_plate, best_uuid=f"box-{region}"))
+    assert response.status_code == 202, response.content
+    assert PlateRead.system_objects.get(pk=response.json()["read_id"]).box == stored_box
+
+
+@pytest.mark.rule("ING-1")
+def test_a_group_without_a_vehicle_photo_keeps_its_read_but_no_box(client, cam, media_root):
+    group = alpr_group()
+    del group["vehicle_crop_jpeg"]
+    response = post_group(client, cam, group)
+    assert response.status_code == 202, response.content
+    read = PlateRead.system_objects.get(pk=response.json()["read_id"])
+    assert (read.plate, read.box, read.image_path) == ("KDB4821", None, "")
 
 
 @pytest.mark.rule("ING-3")

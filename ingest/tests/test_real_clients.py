@@ -68,7 +68,9 @@ def test_the_recorded_agent_group_is_stored_as_a_done_read(client, cam, media_ro
     read = PlateRead.system_objects.get(pk=response.json()["read_id"])
     assert (read.plate, read.state, read.status, read.source, read.camera_id) == (
         "A424761", "IN", ReadStatus.DONE, ReadSource.OPENALPR, cam.camera.pk)
-    assert read.confidence == pytest.approx(0.935) and read.box == [270, 125, 102, 56]
+    # The agent's corners (270-372 x 125-181) are in its 1280 x 720 frame; the photo stored is its
+    # 224 x 132 vehicle crop of the frame's 834 x 493 vehicle region at (18, 8): the box is moved into it.
+    assert read.confidence == pytest.approx(0.935) and read.box == [68, 31, 27, 15]
     assert (str(read.latitude), str(read.longitude)) == ("40.009975", "-86.144638")
     assert read.idempotency_key == "openalpr:U8HGWA66CW58AV9Q7YB4JJ749CV7WXNQLLNIBT4N-106232737-1609433731402"
     assert storage.exists(read.image_path) and storage.exists(read.crop_path)
