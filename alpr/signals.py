@@ -18,6 +18,10 @@ from django.dispatch import Signal
 logger = logging.getLogger(__name__)
 
 read_stored = Signal()
+# Sent inside the transaction that corrects a confirmed misread (``retention``'s flag review), with
+# ``read_id``, ``plate_before`` and ``flag_id``: what the old plate set off (hotlist alerts) is undone in
+# the same transaction, so a receiver that fails undoes the correction too.
+read_corrected = Signal()
 
 
 def send_read_stored(read_id: int) -> None:

@@ -210,7 +210,8 @@ def alert_verify(
         with transaction.atomic():
             alert = _load(alert_id, lock=True)
             if alert.verification_outcome:
-                raise ApplicationError(f"This alert was verified already by {alert.verified_by.full_name}.")
+                by = alert.verified_by.full_name if alert.verified_by else "the system (read corrected)"
+                raise ApplicationError(f"This alert was verified already by {by}.")
             read = reads_for_alerts([(alert.read_id, alert.read_captured_at)]).get(alert.read_id)
             has_image = bool(read and (read.crop_path or read.image_path))
             if has_image and not _has_seen_image(actor, alert):

@@ -23,6 +23,9 @@ ALERT_IMAGE_VIEWED = register("hotlist.alert_image_viewed", "Alert image viewed"
                               touches_alpr_data=True)
 ALERT_VERIFIED = register("hotlist.alert_verified", "Alert verification recorded", category="hotlist",
                           touches_alpr_data=True)
+ALERT_CLOSED_ON_CORRECTION = register(
+    "hotlist.alert_closed_on_correction", "Alert closed as a misread: its read's plate was corrected",
+    category="hotlist", touches_alpr_data=True)
 ALERT_ACTION = register("hotlist.alert_action", "Action on an alert recorded", category="hotlist",
                         touches_alpr_data=True)
 ALERT_LIST_VIEWED = register("hotlist.alert_list_viewed", "Alert inbox viewed", category="hotlist",

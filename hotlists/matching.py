@@ -38,7 +38,7 @@ from audit.services import audit_record
 from core.compliance import enforces
 from hotlists import audit_actions as actions
 from hotlists import patterns
-from hotlists.models import Alert, HotlistEntry, MatchKind
+from hotlists.models import Alert, HotlistEntry, MatchKind, VerificationOutcome
 from hotlists.reads import read_for_matching, read_mark_matched, reads_unmatched
 from policy.models import StateDiffers
 from policy.selectors import current_policy
@@ -47,6 +47,7 @@ from retention.selectors import is_erroneous
 logger = logging.getLogger(__name__)
 
 MATCHING_ACTOR = Actor.system("hotlist matching")
+CORRECTION_ACTOR = Actor.system("misread correction")
 MAX_CANDIDATES = 3  # the recogniser's next-best readings also count as possible misreads
 # The sweep leaves a read to its on-arrival matching (and that task's retries) for MISSED_GRACE, and
 # gives up after MISSED_LOOKBACK: an alert a day late is no longer a lead.
@@ -196,6 +197,38 @@ def _record_suppressed(read, suppressed: list[Match], *, listed_by: datetime | N
                             "policy_version": policy.pk},
                      description=f"{match.kind} match, hotlist {entry.hotlist_id}, state differs: no alert "
                                  f"(policy state_differs_alerts={policy.state_differs_alerts})")
+
+
+@enforces("RET-5", "USE-8", "ING-2")
+def alerts_after_correction(read_id: int, *, plate_before: str, flag_id: int) -> list[Alert]:
+    """Undo what a confirmed misread set off, in the transaction that corrects the read's plate.
+
+    An unverified alert that the corrected plate no longer matches was raised by the misread, never by
+    the wanted vehicle: it is closed as a misread, so nobody stops a car on it. The corrected plate then
+    raises the alerts it would have raised on arrival (entries listed by then, as the sweep does), if the
+    read is recent enough for an alert to be a lead (``MISSED_LOOKBACK``). Returns the new alerts.
+    """
+    read = read_for_matching(read_id)
+    if read is None or _read_is_flagged_erroneous(read):
+        return []
+    now = timezone.now()
+    still_matched = {match.entry_id for match in find_matches(read.plate, state=read.state, now=now)}
+    stale = (Alert.objects.select_for_update().select_related("entry")
+             .filter(read_id=read.pk, verification_outcome="").exclude(entry_id__in=still_matched))
+    for alert in stale:
+        alert.verification_outcome, alert.characters_match, alert.verified_at = (
+            VerificationOutcome.MISREAD, False, now)
+        alert.verification_notes = (f"Closed by the system: the read's plate {plate_before} was confirmed "
+                                    f"misread and corrected to {read.plate} (flag {flag_id}).")
+        alert.save(update_fields=["verification_outcome", "characters_match", "verified_at",
+                                  "verification_notes"])
+        audit_record(actor=CORRECTION_ACTOR, action=actions.ALERT_CLOSED_ON_CORRECTION,
+                     case_number=alert.entry.case_number,
+                     targets=[f"read:{read.pk}", f"alert:{alert.pk}", f"flag:{flag_id}"],
+                     description=alert.verification_notes)
+    if not read.plate or read.captured_at < now - MISSED_LOOKBACK:
+        return []
+    return _raise_alerts(read, listed_by=read.hotlist_matched_at or now)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
-"""Hear about new reads from ingest (``alpr.signals.read_stored``) and match them on arrival (ING-2)."""
+"""Hear about new reads from ingest (``alpr.signals.read_stored``) and match them on arrival (ING-2);
+hear about corrected misreads (``alpr.signals.read_corrected``) and undo what the old plate set off."""
 import logging
 
 from django.dispatch import receiver
 
-from alpr.signals import read_stored
+from alpr.signals import read_corrected, read_stored
 
 logger = logging.getLogger(__name__)
 
@@ -21,3 +22,11 @@ def match_read_on_arrival(sender, read_id, **kwargs):
     except Exception:
         logger.exception("matching read %s failed; queued for retry", read_id)
         match_read.delay(read_id)
+
+
+@receiver(read_corrected, dispatch_uid="hotlists.alerts_after_correction")
+def alerts_after_correction(sender, read_id, plate_before, flag_id, **kwargs):
+    """In the correcting transaction: an error here undoes the correction, never leaves it half done."""
+    from hotlists.matching import alerts_after_correction as undo_and_rematch
+
+    undo_and_rematch(read_id, plate_before=plate_before, flag_id=flag_id)

@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from alpr import plates
 from alpr.models import PlateRead
+from alpr.signals import read_corrected
 from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import ApplicationError, NotFound
+from ingest.recognition import plate_is_plausible
 from retention import audit_actions as actions
 from retention.models import (
     ErroneousDataNotification,
@@ -110,6 +112,10 @@ def flag_review(
         if problem := plates.typed_plate_problem(corrected_plate or ""):
             raise ApplicationError(problem, field="corrected_plate")
         corrected_plate = plates.normalize_plate(corrected_plate or "")
+        if corrected_plate and not plate_is_plausible(corrected_plate):
+            raise ApplicationError(f"{corrected_plate} is not a plate this system stores: a corrected plate "
+                                   "is 4 to 8 letters and digits, and not a word such as NOREAD.",
+                                   field="corrected_plate")
         with transaction.atomic():
             flag = ErroneousFlag.objects.select_for_update().filter(pk=flag_id).first()
             if flag is None:
@@ -128,9 +134,13 @@ def flag_review(
                 read = _read(flag.read_id)
                 flag.plate_before = read.plate
                 if corrected_plate:
+                    # The reader's other readings were of the misread: kept, they would still match
+                    # (and list) the wrong plate. The old plate stays on the flag and in the audit log.
                     PlateRead.system_objects.filter(pk=read.pk, captured_at=read.captured_at).update(
-                        plate=corrected_plate, updated_at=timezone.now())
+                        plate=corrected_plate, candidates=[], updated_at=timezone.now())
                     flag.plate_after = corrected_plate
+                    read_corrected.send(sender=PlateRead, read_id=read.pk, plate_before=read.plate,
+                                        flag_id=flag.pk)
                 else:
                     marked = _same_photo(read) if flag.kind in SHARED_BY_THE_PHOTO else [read.pk]
                     for read_id in marked:
