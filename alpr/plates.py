@@ -31,6 +31,20 @@ FOLD_TO = "".join(group[0] * (len(group) - 1) for group in LOOKALIKE_CLASSES)
 _FOLD_TABLE = str.maketrans(FOLD_FROM, FOLD_TO)
 FOLD_SQL_FUNCTION = "alpr_fold_plate"
 
+# Where a plate is issued, in the Postal Service's codes. The readers name only the 50 states and DC
+# (``US_STATES``, the state classifier's outputs); a person or a hotlist file may also name a US territory
+# or a Canadian province or territory. Hotlist matching compares an entry's state only when it is one of
+# these: a code outside them (a typo, another system's code) must not make a hit "another state".
+US_STATES = (
+    "AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "HI", "IA", "ID", "IL", "IN", "KS",
+    "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC", "ND", "NE", "NH", "NJ", "NM", "NV",
+    "NY", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VA", "VT", "WA", "WI", "WV", "WY",
+)  # fmt: skip
+US_TERRITORIES = ("AS", "GU", "MP", "PR", "VI")
+CANADIAN_PROVINCES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
+ISSUING_JURISDICTIONS = frozenset((*US_STATES, *US_TERRITORIES, *CANADIAN_PROVINCES))
+JURISDICTION_HELP = "the two-letter code of a US state, DC, a US territory or a Canadian province, e.g. IL"
+
 _NOT_PLATE = re.compile(r"[^A-Z0-9]")
 _NOT_PATTERN = re.compile(r"[^A-Z0-9?*]")
 

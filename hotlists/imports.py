@@ -220,10 +220,18 @@ def _plate(value: str, *, wildcards: bool) -> str:
     return pattern
 
 
-def _state(value: str) -> str:
+def _state_code(value: str) -> str:
     state = value.strip().upper()
     if state and not STATE_CODE.match(state):
         raise RowRejected(f"State {state!r} is not a two-letter code.")
+    return state
+
+
+def _state(value: str) -> str:
+    """A CSV's state: a code typed by a person, checked as the entry form checks it."""
+    state = _state_code(value)
+    if state and state not in plates.ISSUING_JURISDICTIONS:
+        raise RowRejected(f"State {state!r} is no issuing state: use {plates.JURISDICTION_HELP}.")
     return state
 
 
@@ -235,7 +243,7 @@ NCIC_TO_POSTAL = {"NB": "NE"}
 def _ncic_state(value: str) -> str:
     """An NCIC state code as the readers write it: extracts write some states' O as a zero ("0H" for
     Ohio; a state code has no digits), and Nebraska is NB."""
-    state = _state(value.replace("0", "O"))
+    state = _state_code(value.replace("0", "O"))
     return NCIC_TO_POSTAL.get(state, state)
 
 

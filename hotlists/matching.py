@@ -19,7 +19,9 @@ Only entries that are active and not yet expired take part: an expired entry sto
 
 The issuing state counts when both the entry and the read name one: a different state raises the alert
 marked "state differs" for the officer to compare (USE-8), or none, as the policy's
-``state_differs_alerts`` says. A read without a plate ("no plate read") matches nothing.
+``state_differs_alerts`` says. An entry's code that names no jurisdiction (``alpr.plates``; an NCIC
+file's own code, say) is not compared: it must not make a hit "another state". A read without a plate
+("no plate read") matches nothing.
 
 A read is marked matched (``hotlist_matched_at``) only after its alerts are committed. A worker that
 dies between storing a read and matching it leaves the read unmarked, and ``reads_match_missed``
@@ -33,6 +35,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from alpr.models import ReadStatus
+from alpr.plates import ISSUING_JURISDICTIONS
 from audit.context import Actor
 from audit.services import audit_record
 from core.compliance import enforces
@@ -100,7 +103,7 @@ def find_matches(plate: str, *, state: str | None = None, candidates=(), now=Non
         rows = cursor.fetchall()
     read_state = (state or "").upper()
     return [Match(entry_id=row[0], kind=_kind(row, plate),
-                  state_differs=bool(read_state and row[4] and row[4] != read_state))
+                  state_differs=bool(read_state and row[4] in ISSUING_JURISDICTIONS and row[4] != read_state))
             for row in rows]
 
 

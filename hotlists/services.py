@@ -71,8 +71,9 @@ def clean_plate_pattern(value) -> str:
 
 def clean_state(value) -> str:
     state = str(value or "").strip().upper()
-    if state and not STATE_CODE.match(state):
-        raise ApplicationError("Use the two-letter state or province code, e.g. IL.", field="state")
+    if state and state not in plates.ISSUING_JURISDICTIONS:
+        raise ApplicationError(f"{state} is no issuing state: use {plates.JURISDICTION_HELP} "
+                               "(Nebraska is NE).", field="state")
     return state
 
 

@@ -7,7 +7,7 @@ recognizer read it or a camera's own reader sent it, so every source of plate te
 
 from __future__ import annotations
 
-from alpr.plates import PLATE_SEPARATORS
+from alpr.plates import PLATE_SEPARATORS, US_STATES
 from ingest.recognizer.formats import PLATE_TEXT
 
 # US registrations on the road are 4–8 characters; 2–3 character vanity plates exist but are rarer
@@ -23,11 +23,7 @@ MIN_CONFIDENCE_WITHOUT_STATE = 0.4
 # What cameras send for "no plate": each would pass the length and character test.
 NO_PLATE_WORDS = frozenset({"NOPLATE", "NOREAD", "NOTREAD", "UNKNOWN", "NONE", "NULL", "ERROR", "BLANK"})
 # The 50 states and the District of Columbia; the state classifier's output order (state.py).
-STATE_LABELS = (
-    "AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "HI", "IA", "ID", "IL", "IN", "KS",
-    "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC", "ND", "NE", "NH", "NJ", "NM", "NV",
-    "NY", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VA", "VT", "WA", "WI", "WV", "WY",
-)  # fmt: skip
+STATE_LABELS = US_STATES
 # Below this probability the state is "unknown". Chosen on the held-out plate crops (docs/recognition.md):
 # the states the classifier names at or above it are right far more often than the ones below.
 MIN_STATE_CONFIDENCE = 0.5
