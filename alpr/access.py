@@ -32,7 +32,7 @@ from audit.actions import get as audit_action
 from audit.audit_actions import AUDIT_LOG_EXPORTED, AUDIT_LOG_VIEWED
 from audit.context import Actor
 from audit.disclosure import Disclosure
-from audit.models import AuditEvent, Outcome
+from audit.models import ActorType, AuditEvent, Outcome
 from audit.selectors import AuditFilters
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
@@ -335,12 +335,18 @@ def _canvass_area(latitude, longitude, radius_m, *, widest_m: int) -> Area:
 
 # --- single reads ----------------------------------------------------------------------------------
 
+AUDITED_ACCESSORS = (ActorType.USER, ActorType.AGENCY)
+
+
 def _audit_scope_event(*, user, audit_event_id, read_id: int) -> AuditEvent:
     """Return the audit entry under review that makes `read_id` visible to an auditor, or refuse."""
     event = AuditEvent.objects.filter(pk=audit_event_id).first() if audit_event_id else None
     # Only an access that happened names a read: a refused or failed attempt names whatever id was
-    # tried, so citing one would open any read.
+    # tried, so citing one would open any read. And only a person's or a partner agency's: the system's
+    # own entries (a hotlist match, a match the policy suppressed) name reads that nobody opened, so
+    # citing them would open reads no access of anyone's brought into the audit.
     if (event is None or event.actor_user_id == user.pk or event.outcome != Outcome.ALLOWED
+            or event.actor_type not in AUDITED_ACCESSORS
             or not audit_action_touches_reads(event.action)
             or f"read:{read_id}" not in (event.targets or [])):
         raise PolicyDenied("Outside audit scope: an auditor opens a read only from an audit entry of "

@@ -363,3 +363,28 @@ def test_an_auditor_cannot_open_a_read_by_citing_a_refused_attempt(officer, came
         access.plate_read_image(actor=actor(auditor), justification=audit, read_id=read.pk, kind="full",
                                 audit_event_id=attempt.pk)
     assert _last("read.viewed").outcome == Outcome.REFUSED
+
+
+@pytest.mark.rule("USE-4")
+def test_an_auditor_cannot_open_a_read_by_citing_the_systems_own_entry(officer, detective, camera):
+    # Tried: the auditor cites the audit entry that hotlist matching (the system, no person) wrote when
+    # the read matched an entry: the plate and the photo of a read nobody had opened came back.
+    from hotlists.matching import read_match_hotlists
+    from hotlists.services import hotlist_entry_add
+
+    hotlist_entry_add(actor=actor(detective), plate_pattern="ABC1234", state="", case_number="26-004512",
+                      reason="Stolen in the burglary at 100 Main St",
+                      expires_at=timezone.now() + timedelta(days=30))
+    read = make_read(camera=camera, plate="ABC1234")
+    assert read_match_hotlists(read.pk)
+    matched = _last("hotlist.read_matched")
+    assert matched.outcome == Outcome.ALLOWED and f"read:{read.pk}" in matched.targets
+    auditor = UserFactory(role=Role.AUDITOR)
+    audit = services.justification_open(actor=actor(auditor), purpose="", case_number="",
+                                        description="Quarterly review of the hotlist alerts raised")
+    for opening in (access.plate_read_get, access.plate_read_image):
+        kwargs = {"kind": "full"} if opening is access.plate_read_image else {}
+        with pytest.raises(PolicyDenied) as refused:
+            opening(actor=actor(auditor), justification=audit, read_id=read.pk, audit_event_id=matched.pk,
+                    **kwargs)
+        assert refused.value.code == "outside_audit_scope"
