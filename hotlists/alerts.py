@@ -160,19 +160,21 @@ def alerts_waiting_counts() -> dict[str, int]:
 
 def alert_get(*, actor: Actor, alert_id: int) -> AlertView:
     """Return one alert with its read for the verification page; audited."""
-    with refusals_recorded(actor=actor, action=actions.ALERT_VIEWED, targets=[f"alert:{alert_id}"]):
+    with (refusals_recorded(actor=actor, action=actions.ALERT_VIEWED, targets=[f"alert:{alert_id}"]),
+          transaction.atomic()):
         require_alert_verifier(actor)
         alert = _load(alert_id)
-    [view] = with_reads([alert])
-    audit_record(actor=actor, action=actions.ALERT_VIEWED, purpose=PURPOSE,
-                 case_number=alert.entry.case_number, targets=_alert_targets(alert),
-                 result_count=1 if view.read else 0)
+        [view] = with_reads([alert])
+        audit_record(actor=actor, action=actions.ALERT_VIEWED, purpose=PURPOSE,
+                     case_number=alert.entry.case_number, targets=_alert_targets(alert),
+                     result_count=1 if view.read else 0)
     return view
 
 
 def alert_image(*, actor: Actor, alert_id: int, kind: str) -> tuple[bytes, str]:
     """Return the read's plate crop or full photo and its content type; each view audited."""
-    with refusals_recorded(actor=actor, action=actions.ALERT_IMAGE_VIEWED, targets=[f"alert:{alert_id}"]):
+    with (refusals_recorded(actor=actor, action=actions.ALERT_IMAGE_VIEWED, targets=[f"alert:{alert_id}"]),
+          transaction.atomic()):
         require_alert_verifier(actor)
         if kind not in ("crop", "full"):
             raise NotFound("No such image.")
@@ -185,9 +187,9 @@ def alert_image(*, actor: Actor, alert_id: int, kind: str) -> tuple[bytes, str]:
             data = storage.read_bytes(relative)
         except (FileNotFoundError, ValueError):
             raise NotFound("This image is no longer kept.") from None
-    audit_record(actor=actor, action=actions.ALERT_IMAGE_VIEWED, purpose=PURPOSE,
-                 case_number=alert.entry.case_number, targets=_alert_targets(alert), description=kind,
-                 result_count=1)
+        audit_record(actor=actor, action=actions.ALERT_IMAGE_VIEWED, purpose=PURPOSE,
+                     case_number=alert.entry.case_number, targets=_alert_targets(alert), description=kind,
+                     result_count=1)
     return data, IMAGE_TYPES.get(PurePosixPath(relative).suffix.lower(), "application/octet-stream")
 
 
