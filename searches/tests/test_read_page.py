@@ -156,3 +156,24 @@ def test_a_read_without_a_plate_is_listed_by_a_canvass_as_no_plate_read(make_ver
     assert "No plate read" in listing.content.decode()
     page = officer.get(f"/search/reads/{nothing.pk}/").content.decode()
     assert f"Read {nothing.pk}: <span class=\"no-plate\">No plate read</span>" in page
+
+
+@pytest.mark.rule("RET-5")
+def test_a_read_confirmed_erroneous_since_it_was_listed_opens_with_a_warning(make_verified_client, read):
+    # Tried: an officer lists a read, the read is then confirmed erroneous (wrong time), and the officer
+    # opens it again from the results: the page showed it as any other read, with nothing to say it is wrong.
+    from audit.context import Actor
+    from retention.services import flag_review, read_flag_erroneous
+
+    officer = make_verified_client(Role.OFFICER)
+    _justify(officer)
+    officer.get("/search/plates/", {"plate": "abc1234", "mode": "exact", "since": "2026-01-01T00:00"})
+    before = officer.get(f"/search/reads/{read.pk}/")
+    assert before.status_code == 200 and b'id="read-erroneous"' not in before.content
+    flag = read_flag_erroneous(actor=Actor.for_user(officer.user), read_id=read.pk, kind="wrong_time",
+                               note="The camera clock was an hour off")
+    admin = make_verified_client(Role.ADMINISTRATOR).user
+    flag_review(actor=Actor.for_user(admin), flag_id=flag.pk, confirm=True, note="Camera log confirms")
+    after = officer.get(f"/search/reads/{read.pk}/")
+    assert after.status_code == 200 and b'id="read-erroneous"' in after.content
+    assert b"Confirmed erroneous" in after.content
