@@ -2,8 +2,10 @@
 package; an officer flags an erroneous read and the administrator confirms it (RET-2, RET-4, RET-5).
 Each first states a justification at the search gate: holds, exports and flags are made under it."""
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from audit.models import AuditEvent
@@ -107,13 +109,20 @@ def test_detective_exports_evidence_and_verifies_the_package(page, live_server, 
     assert package_check(package.directory, package).ok
 
 
-@pytest.mark.rule("RET-5")
+@pytest.mark.rule("RET-5", "USE-8")
 def test_officer_flags_a_read_and_the_administrator_confirms_it(page, new_page, live_server, camera):
+    """The misread had raised a hotlist alert (8BC1234 is wanted); once corrected, that alert is closed."""
+    from audit.context import Actor
+    from hotlists.matching import read_match_hotlists
+    from hotlists.services import hotlist_entry_add
+
     officer = UserFactory(role=Role.OFFICER)
     administrator = UserFactory(role=Role.ADMINISTRATOR)
+    hotlist_entry_add(actor=Actor.system("test"), plate_pattern="8BC1234", state="", case_number="26-009999",
+                      reason="Stolen in the burglary at 100 Main St",
+                      expires_at=timezone.now() + timedelta(days=30))
     read = create_read(camera, plate="8BC1234")
-    from audit.context import Actor
-
+    [alert] = read_match_hotlists(read.pk)
     read_share_register(actor=Actor.system("sharing"), read_id=read.pk, agency_name="Berwyn PD",
                         agency_ori="IL0160100")
     browser_sign_in(page, live_server, officer)
@@ -123,8 +132,8 @@ def test_officer_flags_a_read_and_the_administrator_confirms_it(page, new_page, 
     expect(page.get_by_role("heading", name="Report an erroneous read")).to_be_visible()
     assert_accessible(page, "the erroneous-read form")
     page.get_by_label("What is wrong").select_option(label="Misread plate")
-    page.get_by_label("Note").fill("The photo shows a B where the read says 8")
-    page.get_by_label("Correct plate, if known").fill("BBC1234")
+    page.get_by_label("Note").fill("The photo shows a 9 where the read says 3")
+    page.get_by_label("Correct plate, if known").fill("8BC1294")
     page.get_by_role("button", name="Send the report").click()
     expect(page.get_by_role("status")).to_contain_text("goes to the system administrator")
     flag = ErroneousFlag.objects.get()
@@ -137,10 +146,16 @@ def test_officer_flags_a_read_and_the_administrator_confirms_it(page, new_page, 
     expect(admin_page.get_by_text("8BC1234")).to_be_visible()
     assert_accessible(admin_page, "the error reports")
     admin_page.get_by_label("Confirm the error").check()
-    expect(admin_page.get_by_label("Corrected plate")).to_have_value("BBC1234")
-    admin_page.get_by_label("Review note").fill("Checked the crop: B, not 8")
+    expect(admin_page.get_by_label("Corrected plate")).to_have_value("8BC1294")
+    admin_page.get_by_label("Review note").fill("Checked the crop: 9, not 3")
     admin_page.get_by_role("button", name=re.compile(f"Record the decision on flag {flag.pk}")).click()
     expect(admin_page.get_by_role("status")).to_contain_text("1 agency notice")
     flag.refresh_from_db()
-    assert flag.status == FlagStatus.CONFIRMED and flag.plate_after == "BBC1234"
+    assert flag.status == FlagStatus.CONFIRMED and flag.plate_after == "8BC1294"
     assert ErroneousDataNotification.objects.filter(flag=flag, agency_ori="IL0160100").exists()
+
+    page.goto(f"{live_server.url}/hotlists/alerts/{alert.pk}/")
+    verification = page.locator("#verification")
+    expect(verification).to_contain_text("Misread")
+    expect(verification).to_contain_text("The system, on a confirmed correction of the read")
+    expect(page.get_by_role("button", name="Record verification")).to_have_count(0)
