@@ -175,7 +175,10 @@ def account_reinstate(*, actor: Actor, user_id: int, reason: str) -> User:
         return user
 
 
-@enforces("ACC-2", "ACC-7")
+ROLE_CHANGEABLE = (AccountStatus.ACTIVE, AccountStatus.PENDING)
+
+
+@enforces("ACC-2", "ACC-6", "ACC-7")
 def account_change_role(*, actor: Actor, user_id: int, role: str, reason: str) -> User:
     """Change a role; the account returns to pending until the Chief approves it again (ACC-2, ACC-7)."""
     with refusals_recorded(actor=actor, action=actions.ROLE_CHANGED, targets=[f"user:{user_id}"]):
@@ -185,6 +188,14 @@ def account_change_role(*, actor: Actor, user_id: int, role: str, reason: str) -
             raise ApplicationError("Choose a role from the list.", field="role")
         with transaction.atomic():
             user = _locked_user(user_id)
+            # The change returns the account to the Chief's approval, which makes it active: for any
+            # other status that would be a reinstatement (or the undoing of a separation or a denial)
+            # without the Chief's reinstatement decision.
+            if user.status not in ROLE_CHANGEABLE:
+                raise ApplicationError(
+                    f"The account is {user.get_status_display().lower()}: only an active or pending "
+                    "account's role is changed (the Chief reinstates a suspended or inactive one first; a "
+                    "separated or denied one stays closed).")
             previous = user.role
             user.role, user.status, user.status_changed_at = role, AccountStatus.PENDING, timezone.now()
             user.status_reason = f"Role changed from {previous} to {role}: {reason}"

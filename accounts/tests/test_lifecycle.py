@@ -160,6 +160,24 @@ def test_a_role_change_returns_the_account_to_pending(make_verified_client):
     assert row.query == {"from": "officer", "to": "detective"}
 
 
+@pytest.mark.rule("ACC-2")
+@pytest.mark.rule("ACC-6")
+@pytest.mark.parametrize("status", [AccountStatus.SEPARATED, AccountStatus.DENIED, AccountStatus.SUSPENDED,
+                                    AccountStatus.INACTIVE])
+def test_a_role_change_does_not_reopen_a_closed_account(status):
+    # Tried: the administrator changed the role of a separated officer (reinstatement refuses separated
+    # accounts); the change put the account in the Chief's approval queue like a new hire, and the
+    # approval made it active again. The same undid a denial.
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    closed = UserFactory(status=status)
+    with pytest.raises(ApplicationError, match="only an active or pending account's role"):
+        services.account_change_role(actor=act_as(admin), user_id=closed.pk, role=Role.DETECTIVE,
+                                     reason="Reorganisation of the division")
+    closed.refresh_from_db()
+    assert (closed.status, closed.role) == (status, Role.OFFICER)
+    assert [r.outcome for r in audit_rows("account.role_changed")] == ["failed"]
+
+
 @pytest.mark.rule("ACC-6")
 def test_the_nightly_task_disables_accounts_unused_for_90_days():
     now = timezone.now()
