@@ -21,7 +21,7 @@ from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.selectors import current_policy
 from retention import audit_actions as actions
 from retention.models import EvidenceHold, HeldRead
-from retention.permissions import is_retention_manager, require_evidence_placer
+from retention.permissions import is_retention_manager, require_evidence_handler, require_evidence_placer
 
 # Serialises hold placement with the purge of a day (see the module docstring).
 RETENTION_LOCK = 0x52_45_54_4E  # "RETN"
@@ -89,6 +89,9 @@ def hold_release(*, actor: Actor, hold_id: int, reason: str) -> EvidenceHold:
     """Release a hold (its placer or an administrator); its reads return to normal retention."""
     with refusals_recorded(actor=actor, action=actions.HOLD_RELEASED, targets=[f"hold:{hold_id}"],
                            description=reason):
+        # The placer's role and training are checked again: a placer moved to a role that handles no
+        # evidence (or whose training lapsed) no longer decides what the purge may take.
+        require_evidence_handler(actor)
         if not reason.strip():
             raise ApplicationError("Say why the hold is released.", field="reason")
         with transaction.atomic():

@@ -63,6 +63,31 @@ def test_only_the_placer_or_an_administrator_releases(make_read, detective, user
     assert AuditEvent.objects.filter(action="retention.hold_released", outcome=Outcome.ALLOWED).count() == 1
 
 
+@pytest.mark.rule("RET-2", "ACC-5", "ACC-7")
+@pytest.mark.parametrize("change", ["oversight role", "auditor role", "training lapsed"])
+def test_a_placer_whose_role_or_training_no_longer_allows_evidence_cannot_release(
+        make_read, detective, make_verified_client, change):
+    # Tried: a detective places a hold, is moved to the oversight board (or audit), or lets the training
+    # lapse, and then releases the hold, by the service and by a plain POST to the release page: the
+    # case's reads went back to the 30-day purge.
+    from accounts.models import TrainingRecord
+
+    read = make_read()
+    hold = hold_place(actor=actor_of(detective), case_number="26-9", reason="Kept", read_ids=[read.pk])
+    if change == "training lapsed":
+        TrainingRecord.objects.filter(user=detective).delete()
+    else:
+        detective.role = Role.OVERSIGHT if change == "oversight role" else Role.AUDITOR
+        detective.save(update_fields=["role"])
+    with pytest.raises(PolicyDenied):
+        hold_release(actor=actor_of(detective), hold_id=hold.pk, reason="Not needed any more")
+    client = make_verified_client(user=detective)
+    client.post(f"/retention/holds/{hold.pk}/release/", {"reason": "Not needed any more"})
+    hold.refresh_from_db()
+    assert hold.is_active
+    assert not AuditEvent.objects.filter(action="retention.hold_released", outcome=Outcome.ALLOWED).exists()
+
+
 @pytest.mark.rule("RET-2")
 def test_holds_due_for_review_are_reminded_once_per_period(make_read, detective, settings,
                                                            django_capture_on_commit_callbacks):
