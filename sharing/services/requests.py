@@ -71,8 +71,13 @@ def _check_asked_for(plates: list[str], window_start: datetime, window_end: date
         raise ApplicationError("Give the time window asked for.", field="window_start")
     if window_end <= window_start:
         raise ApplicationError("The window must end after it starts.", field="window_end")
+    # A request is for reads already taken: a window that runs on past today would, once released
+    # later, hand over the plate's later movements without another review (a standing order).
     if window_start > timezone.now():
         raise ApplicationError("The window starts in the future.", field="window_start")
+    if window_end > timezone.now() + access.CLOCK_SKEW:
+        raise ApplicationError("The window ends in the future: a request covers reads already taken, so it "
+                               "ends now at the latest; later reads need a new request.", field="window_end")
     if window_end - window_start > timedelta(days=current_policy().retention_days):
         raise ApplicationError(
             "The window is longer than the retention period; nothing older is kept.", field="window_start"

@@ -267,6 +267,14 @@ def test_only_the_administrator_reviews_and_every_decision_needs_a_reason(admini
             {"window_start": timezone.now() - timedelta(days=60)},
             "retention",
         ),
+        # Released later, a window running on past today handed over the plate's later movements
+        # without another review: one approval became a standing order.
+        (
+            "a window that ends in the future",
+            {"window_start": timezone.now() - timedelta(days=1),
+             "window_end": timezone.now() + timedelta(days=20)},
+            "ends in the future",
+        ),
     ],
 )
 def test_bad_written_requests_are_refused_and_nothing_is_filed(administrator, what, overrides, error):
