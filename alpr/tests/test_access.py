@@ -244,6 +244,26 @@ def test_someone_elses_or_an_expired_justification_does_not_work(officer, justif
     assert refused.value.code == "justification_expired"
 
 
+@pytest.mark.rule("USE-2")
+def test_a_justification_whose_purpose_the_policy_removed_since_no_longer_searches(officer, camera):
+    # Tried: an officer states a "missing person" justification; the administrator then removes that
+    # purpose (a tightening, in force at once); the open justification still searched for hours.
+    from policy import defaults
+    from policy.services import policy_update
+
+    make_read(camera=camera, plate="ABC1234", images=False)
+    stated = open_justification(officer, purpose="missing_person")
+    assert _search(officer, stated, "ABC1234").rows
+    purposes = [p for p in defaults.permitted_purposes() if p["code"] != "missing_person"]
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    assert policy_update(actor=actor(admin), changes={"permitted_purposes": purposes},
+                         reason="Missing-person searches go through the state police now").in_force
+    with pytest.raises(PolicyDenied) as refused:
+        _search(officer, stated, "ABC1234")
+    assert refused.value.code == "justification_expired" and "no longer permits" in str(refused.value)
+    assert _last("search.plate").outcome == Outcome.REFUSED
+
+
 @pytest.mark.rule("ACC-5")
 def test_a_user_whose_training_lapsed_after_stating_a_justification_is_refused(officer, justification):
     officer.training_records.all().delete() if hasattr(officer, "training_records") else None
