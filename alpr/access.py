@@ -247,12 +247,15 @@ def _plate_query(plate: str, mode: str) -> tuple[str, str]:
         mode = SearchMode.PARTIAL
     elif mode == SearchMode.PARTIAL:
         mode = SearchMode.EXACT  # nothing unknown: an exact search
-    problem = plates.pattern_problem(query, min_known_run=current_policy().partial_plate_min_known)
-    if problem:
+    min_known = current_policy().partial_plate_min_known
+    if problem := plates.pattern_problem(query, min_known_run=min_known):
         raise ApplicationError(problem, field="plate")
     if mode == SearchMode.MISREAD_EDIT and len(query) < MIN_ONE_EDIT_LENGTH:
         raise ApplicationError(f"Allowing a differing character needs at least {MIN_ONE_EDIT_LENGTH} "
                                "characters.", field="plate")
+    edit_problem = plates.one_edit_problem(query, min_known_run=min_known)
+    if mode == SearchMode.MISREAD_EDIT and edit_problem:
+        raise ApplicationError(edit_problem, field="plate")
     return query, mode
 
 
@@ -431,7 +434,8 @@ def _visible_read(*, actor: Actor, justification, read_id: int, audit_event_id,
 @enforces("USE-4", "AUD-1")
 def plate_read_get(*, actor: Actor, justification, read_id: int,
                    audit_event_id: int | None = None) -> PlateRead:
-    """Return one read for its detail page; the view is an audit entry."""
+    """Return one read for its detail page; the view is an audit entry. ``confirmed_erroneous`` says
+    whether it was confirmed erroneous since it was listed (RET-5), for the page to warn."""
     query = {"read_id": read_id, "justification": getattr(justification, "pk", None)}
     with (refusals_recorded(actor=actor, action=actions.READ_VIEWED, query=query, targets=[f"read:{read_id}"],
                             **_justification_fields(justification)),
@@ -440,6 +444,7 @@ def plate_read_get(*, actor: Actor, justification, read_id: int,
                                     audit_event_id=audit_event_id, opening=True)
         audit_record(actor=actor, action=actions.READ_VIEWED, query={**query, **extra, "plate": read.plate},
                      result_count=1, targets=[f"read:{read.pk}"], **justification.audit_fields())
+    read.confirmed_erroneous = retention_selectors.is_erroneous(read.pk)
     return read
 
 

@@ -122,6 +122,21 @@ def pattern_problem(pattern: str, *, min_known_run: int = MIN_KNOWN_RUN) -> str 
     return None
 
 
+def one_edit_problem(plate: str, *, min_known_run: int = MIN_KNOWN_RUN) -> str | None:
+    """Why `plate` cannot be searched allowing one differing character, or None when it can.
+
+    One character that may differ anywhere finds what the partial plate with a ``?`` in that place
+    finds, so it needs what the weakest such pattern needs: `min_known_run` known characters in a row
+    on one side of it (``ABC1234`` allowing one difference is ``ABC?234`` among others).
+    """
+    for index in range(len(plate)):
+        if pattern_problem(plate[:index] + WILDCARD_ONE + plate[index + 1:], min_known_run=min_known_run):
+            return (f"Allowing a differing character anywhere in {plate} leaves fewer than {min_known_run} "
+                    "known characters in a row: type more of the plate, or search it exactly or with "
+                    "look-alike characters.")
+    return None
+
+
 def partial_example(min_known_run: int) -> str:
     """Return an example pattern with `min_known_run` known characters in a row, for help texts."""
     return "AB?" + "123456789"[:min_known_run]

@@ -18,7 +18,6 @@ from audit.context import Actor
 from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.roles import Capability
 from policy.selectors import current_policy
-from retention import selectors as retention_selectors
 from searches import selectors, services
 from searches.forms import (
     AuditJustificationForm,
@@ -218,7 +217,6 @@ def read_detail(request, read_id: int):
     for_case = not justification.is_audit
     return _no_store(render(request, "searches/read_detail.html", {
         "justification": justification, "read": read, "event_id": event_id,
-        "erroneous": retention_selectors.is_erroneous(read.pk),
         "download_form": DownloadForm(),
         "can_download": for_case and request.user.can(Capability.HANDLE_EVIDENCE),
         "can_flag": for_case and request.user.can(Capability.SEARCH_PLATES),

@@ -96,6 +96,25 @@ def test_a_partial_plate_too_vague_to_search_is_refused_and_recorded(officer, ju
 
 
 @pytest.mark.rule("USE-5")
+@pytest.mark.parametrize(("min_known", "plate"), [(3, "A1B2"), (3, "AB12C"), (6, "ABC1234")])
+def test_one_differing_character_needs_what_the_partial_plate_needs(officer, justification, camera,
+                                                                     min_known, plate):
+    # Tried: A?B2 is refused (two known characters in a row), so the same plate was searched as A1B2
+    # allowing one differing character, which found A9B2 and X1B2; under the strictest policy value
+    # (6), ABC?234 is refused but ABC1234 allowing one difference found ABC9234.
+    from policy.services import policy_update
+
+    if min_known != 3:
+        admin = UserFactory(role=Role.ADMINISTRATOR)
+        policy_update(actor=actor(admin), changes={"partial_plate_min_known": min_known},
+                      reason="Partial plates must pin down more characters")
+    make_read(camera=camera, plate=plate[:-2] + "9" + plate[-1], images=False)
+    with pytest.raises(ApplicationError, match="known characters in a row"):
+        _search(officer, justification, plate, SearchMode.MISREAD_EDIT)
+    assert _last("search.plate").outcome == Outcome.FAILED
+
+
+@pytest.mark.rule("USE-5")
 def test_misread_tolerant_search_treats_lookalikes_as_equal(officer, justification, camera):
     for plate in ("B0S1234", "8OS1234", "BDS1234", "B0S1235", "80S12345", "XYZ1234"):
         make_read(camera=camera, plate=plate, images=False)
