@@ -89,8 +89,9 @@ from core.errors import ApplicationError
 from hotlists import audit_actions as actions
 from hotlists import patterns
 from hotlists.models import Hotlist, HotlistEntry, HotlistSource, ImportRun, ImportStatus, Priority
-from hotlists.services import STATE_CODE, require_hotlist_editor, set_match_keys
+from hotlists.services import STATE_CODE, max_entry_days, require_hotlist_editor, set_match_keys
 from policy.selectors import current_policy
+from searches.services import OUTSIDE_CASE_NUMBER
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +146,10 @@ class RowRejected(Exception):
     """A malformed row: reported, and counted towards HOTLIST_IMPORT_MAX_REJECTED_SHARE."""
 
 
+class ProhibitedRow(RowRejected):
+    """A row that names a prohibited purpose (USE-3): rejected, and the import's audit entry flagged."""
+
+
 class RowNotImported(RowRejected):
     """A well-formed row of a kind this importer does not take: reported, not counted as malformed."""
 
@@ -155,6 +160,8 @@ class ParsedFile:
     rejected: list[dict] = field(default_factory=list)
     rows: int = 0
     not_imported: int = 0
+    # A row that named a prohibited purpose (USE-3): the import's audit entry is flagged for the auditor.
+    prohibited: int = 0
 
     def reject(self, line: int, reason: str, text: str) -> None:
         self.rejected.append({"line": line, "reason": reason, "text": text[:120]})
@@ -376,28 +383,48 @@ def _parse_csv(lines: list[str], expires_at: datetime, case_number: str) -> Pars
         raise FileRejected("The first row must be: Plate Number,Description,State/Province "
                            "(optionally followed by Case Number,Expires).")
     parsed = ParsedFile()
-    for number, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        parsed.rows += 1
-        row = dict(zip(header, cells, strict=False))
-        try:
-            if len(cells) > len(header):
-                raise RowRejected(f"{len(cells)} columns; the header has {len(header)}.")
-            reason = row.get("description", "").strip()
-            if not reason:
-                raise RowRejected("No description (the reason for the entry).")
-            case = (row.get("case number") or "").strip().upper() or case_number
-            if not case:
-                raise RowRejected("No case number (neither in the row nor for the file).")
-            parsed.entries.append(HotlistEntry(
-                plate_pattern=_plate(row.get("plate number", ""), wildcards=True),
-                state=_state(row.get("state/province", "")), reason=reason[:300], case_number=case[:40],
-                expires_at=_csv_expiry(row.get("expires") or "", expires_at),
-                vehicle_description=reason[:200]))
-        except RowRejected as why:
-            parsed.reject(number, str(why), ",".join(cells))
+    try:
+        for number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            parsed.rows += 1
+            try:
+                row = dict(zip(header, cells, strict=False))
+                parsed.entries.append(_csv_entry(row, len(cells) - len(header), case_number=case_number,
+                                                 expires_at=expires_at))
+            except RowRejected as why:
+                parsed.prohibited += isinstance(why, ProhibitedRow)
+                parsed.reject(number, str(why), ",".join(cells))
+    except csv.Error as error:  # a field over the csv module's limit, a NUL: the file cannot be read
+        raise FileRejected(f"Line {reader.line_num} cannot be read as CSV ({error}).", parsed) from None
     return parsed
+
+
+def _csv_entry(row: dict, extra_columns: int, *, case_number: str, expires_at: datetime) -> HotlistEntry:
+    """One CSV row as an entry. Its description is another system's (``Stolen vehicle``), so it is not
+    held to a typed reason's length, but it may not name a prohibited purpose (refused and flagged, as
+    typed by hand: USE-3); its case number, if its own, must read as one, and its expiry must fall
+    within the days a typed entry may run (RET-6)."""
+    if extra_columns > 0:
+        raise RowRejected(f"{len(row) + extra_columns} columns; the header has {len(row)}.")
+    reason = row.get("description", "").strip()
+    if not reason:
+        raise RowRejected("No description (the reason for the entry).")
+    if named := current_policy().prohibited_purpose_named_in(reason):
+        raise ProhibitedRow(f"ALPR data may never be used for {named['label'].lower()}: the row is refused "
+                            "and the import flagged for the auditor.")
+    own_case = (row.get("case number") or "").strip().upper()
+    if own_case and not OUTSIDE_CASE_NUMBER.fullmatch(own_case):
+        raise RowRejected(f"Case number {own_case[:40]!r} is not a case number.")
+    expiry = _csv_expiry(row.get("expires") or "", expires_at)
+    if expiry > timezone.now() + timedelta(days=max_entry_days()):
+        raise RowRejected(f"Expires after {max_entry_days()} days; renew an entry by importing it again.")
+    case = own_case or case_number
+    if not case:
+        raise RowRejected("No case number (neither in the row nor for the file).")
+    return HotlistEntry(plate_pattern=_plate(row.get("plate number", ""), wildcards=True),
+                        state=_state(row.get("state/province", "")), reason=reason[:300],
+                        case_number=case[:40], expires_at=expiry, vehicle_description=reason[:200])
 
 
 def _drop_duplicates(parsed: ParsedFile) -> None:
@@ -480,6 +507,10 @@ def hotlist_import(
         if case_number.strip() and not re.fullmatch(policy.case_number_pattern, case_number.strip().upper()):
             raise ApplicationError(f"Enter the case number as the department writes it, e.g. "
                                    f"{policy.case_number_example}.", field="case_number")
+        if expires_at is not None and not timezone.now() < expires_at <= timezone.now() + timedelta(
+                days=max_entry_days()):
+            raise ApplicationError(f"The list's entries expire in the future, within {max_entry_days()} "
+                                   "days; import it again to renew them.", field="expires_at")
     started = timezone.now()
     valid_until = expires_at or started + timedelta(hours=_setting("HOTLIST_IMPORT_VALID_HOURS", 48))
     run = ImportRun(source=source, file_name=file_name, sha256=hashlib.sha256(data).hexdigest(),
@@ -507,7 +538,8 @@ def hotlist_import(
         audit_record(actor=actor, action=actions.IMPORT_RUN,
                      targets=[f"hotlist:{hotlist.pk}", f"import:{run.pk}"],
                      description=f"{file_name}: {run.rows_accepted} accepted, {run.rows_rejected} rejected; "
-                                 f"replaced list {name!r}", result_count=run.rows_accepted)
+                                 f"replaced list {name!r}", result_count=run.rows_accepted,
+                     flagged=bool(parsed.prohibited))
     return run
 
 
@@ -529,7 +561,8 @@ def _record_rejection(actor: Actor, run: ImportRun, error: str, parsed: ParsedFi
         run.finished_at = timezone.now()
         run.save()
         audit_record(actor=actor, action=actions.IMPORT_RUN, outcome=Outcome.FAILED, reason=error,
-                     targets=[f"import:{run.pk}", f"import-file:{run.file_name}"])
+                     targets=[f"import:{run.pk}", f"import-file:{run.file_name}"],
+                     flagged=bool(parsed and parsed.prohibited))
     return run
 
 
@@ -569,9 +602,12 @@ def import_folder(root: Path | None = None) -> list[ImportRun]:
     runs = []
     for sub, source in FOLDER_SOURCES.items():
         folder = root / sub
-        if not folder.is_dir():
+        if folder.is_symlink() or not folder.is_dir():
             continue
-        files = sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")),
+        # A link is never followed: it could read any file the server can (its lines would show in the
+        # import report) or move another folder's files out of it.
+        files = sorted((p for p in folder.iterdir()
+                        if not p.is_symlink() and p.is_file() and not p.name.startswith(".")),
                        key=lambda p: p.stat().st_mtime)
         for path in files:
             if not _settled(path):
