@@ -24,6 +24,10 @@ MIN_AUDIT_RETENTION_DAYS = 730  # AUD-3: audit entries are kept at least two yea
 MIN_PASSWORD_LENGTH = 12  # ACC-4
 MAX_IDLE_MINUTES = 30  # ACC-9
 MIN_COMMENT_DAYS = 14  # RPT-4: a comment period shorter than two weeks is not public comment.
+# Longer periods take effect at once (more notice is a tightening), so without a ceiling one change could
+# hold every later loosening, and every camera move, back for years.
+MAX_COMMENT_DAYS = 90
+MAX_CAMERA_NOTICE_DAYS = 90
 # A canvass asks "which vehicles were here, then": hours and a few city blocks. The policy sets its
 # limits within these bounds; past them it is a dragnet, not a canvass (USE-6).
 MAX_CANVASS_HOURS = 72
@@ -160,10 +164,10 @@ class AgencyPolicy(models.Model):
                   "seconds is shown as unavailable; the search goes on without it.")
     # Transparency (RPT-4, CAM-2, USE-9)
     policy_comment_days = models.PositiveSmallIntegerField(
-        default=30, validators=[MinValueValidator(MIN_COMMENT_DAYS)],
+        default=30, validators=[MinValueValidator(MIN_COMMENT_DAYS), MaxValueValidator(MAX_COMMENT_DAYS)],
         help_text="Days a new policy text is open for public comment before it can take effect.")
     camera_notice_days = models.PositiveSmallIntegerField(
-        default=14, validators=[MinValueValidator(1)],
+        default=14, validators=[MinValueValidator(1), MaxValueValidator(MAX_CAMERA_NOTICE_DAYS)],
         help_text="Days a camera installation or move is announced on the portal before it takes effect.")
     camera_silent_minutes = models.PositiveSmallIntegerField(
         default=60, validators=[MinValueValidator(5), MaxValueValidator(1440)],
@@ -217,6 +221,12 @@ class AgencyPolicy(models.Model):
                 name="state_differs_alerts_known",
             ),
             models.CheckConstraint(
+                condition=models.Q(policy_comment_days__gte=MIN_COMMENT_DAYS,
+                                   policy_comment_days__lte=MAX_COMMENT_DAYS,
+                                   camera_notice_days__gte=1, camera_notice_days__lte=MAX_CAMERA_NOTICE_DAYS),
+                name="notice_periods_in_bounds",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(partner_search_timeout_seconds__gte=1,
                                    partner_search_timeout_seconds__lte=MAX_PARTNER_SEARCH_TIMEOUT_SECONDS),
                 name="partner_search_timeout_in_bounds",
@@ -243,6 +253,9 @@ class AgencyPolicy(models.Model):
         malformed = vocabulary.malformed(self.prohibited_purposes)
         if malformed:
             errors["prohibited_purposes"] = malformed
+        elif named := self._permitted_naming_prohibited():
+            errors["permitted_purposes"] = "A permitted purpose cannot name a prohibited one: " + ", ".join(
+                named)
         missing = set(defaults.PROHIBITED_CODES) - prohibited
         if missing:
             errors["prohibited_purposes"] = "These prohibited purposes cannot be removed: " + ", ".join(
@@ -259,6 +272,13 @@ class AgencyPolicy(models.Model):
             raise ValidationError(errors)
 
     # Read helpers, so callers never dig into the JSON shapes.
+    def _permitted_naming_prohibited(self) -> list[str]:
+        """The permitted purposes whose label or code names a prohibited purpose (an officer could then
+        choose "Immigration enforcement" from the list)."""
+        return [purpose.get("label") or purpose.get("code") for purpose in self.permitted_purposes
+                if self.prohibited_purpose_named_in(
+                    f"{purpose.get('label', '')} {purpose.get('code', '')}".replace("_", " "))]
+
     def purpose_label(self, code: str) -> str:
         return next((p["label"] for p in self.permitted_purposes if p["code"] == code), code)
 

@@ -53,3 +53,34 @@ def test_a_change_of_the_limits_is_a_new_audited_version(make_verified_client):
 def test_the_database_refuses_limits_out_of_bounds(name, value):
     with pytest.raises(IntegrityError), transaction.atomic():
         AgencyPolicy.objects.create(**{name: value})
+
+
+@pytest.mark.rule("RPT-4", "CAM-2")
+@pytest.mark.parametrize("name, value, message", [
+    ("policy_comment_days", 32767, "less than or equal to 90"),
+    ("camera_notice_days", 32767, "less than or equal to 90"),
+])
+def test_notice_periods_have_a_ceiling(make_verified_client, name, value, message):
+    # Tried: one administrator set the comment period (and the camera notice) to 32,767 days; a longer
+    # period takes effect at once, so every later loosening, undoing it included, waited 89 years.
+    client = make_verified_client(Role.ADMINISTRATOR)
+    before = AgencyPolicy.objects.count()
+    response = client.post("/policy/edit/", {**_form(client), name: value, "reason": "Council resolution"})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert AgencyPolicy.objects.count() == before
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AgencyPolicy.objects.create(**{name: value})
+
+
+@pytest.mark.rule("USE-3")
+def test_a_permitted_purpose_labelled_as_a_prohibited_one_is_refused():
+    # Tried: a purpose coded "federal_assist" labelled "Immigration enforcement (assist ICE removals)":
+    # the codes differ, so it passed, and officers could state justifications under it.
+    from django.core.exceptions import ValidationError
+
+    from policy import defaults
+
+    policy = AgencyPolicy(permitted_purposes=[*defaults.permitted_purposes(), {
+        "code": "federal_assist", "label": "Immigration enforcement (assist ICE removals)"}])
+    with pytest.raises(ValidationError, match="cannot name a prohibited one"):
+        policy.full_clean()
