@@ -1,5 +1,5 @@
 """Who is acting, and from where: the first argument of every service."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from hashlib import sha256
 
 from audit.models import ActorType
@@ -40,3 +40,12 @@ class Actor:
     @classmethod
     def anonymous(cls, attempted_name: str, *, client_ip: str = "") -> "Actor":
         return cls(kind=ActorType.ANONYMOUS, label=attempted_name[:200], client_ip=client_ip)
+
+    def without_public_identity(self) -> "Actor":
+        """This actor as the log keeps a member of the public who writes in (a complaint, a comment on a
+        proposed change): without the address and session that could identify them, since those who
+        read the log may be the people complained about. People and processes of the department are
+        unchanged."""
+        if self.kind != ActorType.ANONYMOUS:
+            return self
+        return replace(self, client_ip="", session_ref="")

@@ -131,7 +131,7 @@ def policy_change_comment_submit(*, actor: Actor, proposal_id: int, text: str, n
         comment = PolicyChangeComment.objects.create(
             proposal=proposal, text=text.strip()[:10000], name=name[:120], email=email,
             submitted_at=timezone.now())
-        audit_record(actor=actor, action=actions.POLICY_CHANGE_COMMENTED,
+        audit_record(actor=actor.without_public_identity(), action=actions.POLICY_CHANGE_COMMENTED,
                      targets=[f"policy_change:{proposal.pk}", f"policy_change_comment:{comment.pk}"])
         return comment
 

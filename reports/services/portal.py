@@ -120,9 +120,9 @@ def complaint_submit(
             note=f"Received; sent to {routed_to}" if routed_to else "Received",
             at=now,
         )
-        # The public's identity is not in the audit log: only the reference.
+        # The public's identity is not in the audit log: only the reference (no address either).
         audit_record(
-            actor=actor,
+            actor=actor.without_public_identity(),
             action=actions.COMPLAINT_RECEIVED,
             targets=[f"complaint:{complaint.pk}"],
             description=f"{complaint.reference} ({kind}) routed to {routed_to or 'nobody: no contact set'}",
