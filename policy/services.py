@@ -156,13 +156,28 @@ def policy_change_approve(*, actor: Actor, proposal_id: int, note: str = "") -> 
                     f"{timezone.localtime(proposal.comment_closes_at):%Y-%m-%d %H:%M}; "
                     "the change cannot be approved before it ends.")
             reason = f"{proposal.reason} (proposal {proposal.pk}, approved by the Chief after public comment)"
-            new = _new_version(actor=actor, values=_values_in_force(), changes=proposal.changes,
-                               reason=reason)
+            values = _values_in_force()
+            new = _new_version(actor=actor, values=values, changes=_rebased(proposal, values), reason=reason)
             _decide(proposal, actor=actor, status=ProposalStatus.APPROVED, note=note, at=now, policy=new)
             audit_record(actor=actor, action=actions.POLICY_CHANGE_APPROVED, description=note.strip(),
                          targets=[f"policy_change:{proposal.pk}", f"policy:{new.pk}"],
                          query=_jsonable(proposal.changes))
             return new
+
+
+def _rebased(proposal: PolicyChangeProposal, values: dict) -> dict:
+    """The proposal's changes applied to the values in force now. A list (purposes, vocabulary) changed
+    since the proposal gets only the proposal's own additions and removals: putting the whole proposed
+    list in force would also undo what was added or removed since, which nobody proposed or commented on."""
+    changes = {}
+    for name, proposed in proposal.changes.items():
+        before, now = proposal.before.get(name), values.get(name)
+        if all(isinstance(value, list) for value in (proposed, before, now)) and now != before:
+            removed = [item for item in before if item not in proposed]
+            added = [item for item in proposed if item not in before and item not in now]
+            proposed = [item for item in now if item not in removed] + added
+        changes[name] = proposed
+    return changes
 
 
 def policy_change_reject(*, actor: Actor, proposal_id: int, note: str) -> PolicyChangeProposal:

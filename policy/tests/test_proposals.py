@@ -279,3 +279,26 @@ def test_a_change_made_meanwhile_is_not_undone_by_a_change_that_started_from_the
     editor.join(timeout=30)
     assert not errors
     assert (current_policy().retention_days, current_policy().download_cap_per_user_day) == (14, 5)
+
+
+@pytest.mark.rule("RPT-4", "USE-2")
+def test_approving_an_older_list_proposal_keeps_what_was_changed_since(admin, chief):
+    # Tried: proposed, dropping "test" from the vague descriptions; meanwhile "per chief" was added (a
+    # tightening, at once); the approval wrote the proposal's whole list back and "per chief" was gone.
+    # The same brought back a purpose removed since: loosenings nobody proposed or commented on.
+    loosened = [d for d in defaults.vague_descriptions() if d != "test"]
+    vague = policy_update(actor=admin, changes={"vague_descriptions": loosened},
+                          reason="A real word here").proposal
+    purposes = [*defaults.permitted_purposes(), {"code": "burglary", "label": "Burglary investigation"}]
+    purpose = policy_update(actor=admin, changes={"permitted_purposes": purposes},
+                            reason="Burglary wave").proposal
+    narrower = [p for p in defaults.permitted_purposes() if p["code"] != "missing_person"]
+    assert policy_update(actor=admin, reason="Abuse seen; missing persons go to the state police", changes={
+        "vague_descriptions": [*defaults.vague_descriptions(), "per chief"],
+        "permitted_purposes": narrower}).in_force
+    for proposal in (vague, purpose):
+        end_comment_period(proposal)
+        policy_change_approve(actor=chief, proposal_id=proposal.pk)
+    policy = current_policy()
+    assert "per chief" in policy.vague_descriptions and "test" not in policy.vague_descriptions
+    assert policy.is_permitted_purpose("burglary") and not policy.is_permitted_purpose("missing_person")
