@@ -162,7 +162,10 @@ def _results_page(request, form, search, *, tab: str):
     """
     justification = _justification(request)
     results = partners = None
-    if form.is_valid():
+    if form.is_valid() and _from_another_site(request):
+        form.add_error(None, "This search was opened from another site, so it has not run. Check it, and "
+                             "press Search to run it.")
+    elif form.is_valid():
         try:
             results, partners = search(Actor.for_request(request), justification, form.cleaned_data,
                                        _page_number(form))
@@ -181,6 +184,16 @@ def _results_page(request, form, search, *, tab: str):
         "outcomes": selectors.outcomes_of(justification) if justification else [],
         "page_url": _page_url(request, f"searches:{tab}_results")},
         status=400 if form.errors else 200))
+
+
+def _from_another_site(request) -> bool:
+    """Whether a link or form on another site opened this page (the browser says so in ``Sec-Fetch-Site``).
+
+    The session cookie goes with such a navigation (``SameSite=Lax``), so without this check a page
+    elsewhere could run an audited search in an officer's name, under their justification, and send
+    the plate to the partner networks.
+    """
+    return request.headers.get("Sec-Fetch-Site") == "cross-site"
 
 
 def _page_url(request, name: str) -> str:

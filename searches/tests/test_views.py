@@ -51,6 +51,27 @@ def test_a_justified_officer_searches_opens_a_read_and_sees_the_image(officer_cl
     assert {"search.plate", "read.viewed", "read.image_viewed"} <= set(actions)
 
 
+@pytest.mark.rule("USE-1", "AUD-1")
+@pytest.mark.parametrize("path, query", [
+    ("/search/plates/", {"plate": "ABC1234", "mode": "exact", "partners": "on"}),
+    ("/search/canvass/", {"latitude": "41.885", "longitude": "-87.785", "radius_m": "300"}),
+])
+def test_a_search_opened_from_another_site_does_not_run(officer_client, path, query):
+    # Tried: a link on another site to /search/plates/?plate=…&partners=on, followed while the officer's
+    # justification was open: the session cookie went with it (SameSite=Lax) and the search ran in the
+    # officer's name, audited, and went out to the partner networks.
+    make_read(camera=make_camera("Lake & Harlem"), plate="ABC1234")
+    assert _justify(officer_client).status_code == 302
+    page = officer_client.get(path, query, HTTP_SEC_FETCH_SITE="cross-site")
+    assert b"opened from another site, so it has not run" in page.content
+    searches = AuditEvent.objects.filter(action__in=["search.plate", "search.canvass"])
+    assert not searches.exists()
+    ran = officer_client.get(path, {k: v for k, v in query.items() if k != "partners"},
+                             HTTP_SEC_FETCH_SITE="same-origin")
+    assert ran.status_code == 200 and b"opened from another site" not in ran.content
+    assert searches.filter(outcome=Outcome.ALLOWED).count() == 1
+
+
 @pytest.mark.rule("USE-6")
 def test_the_canvass_page(officer_client):
     camera = make_camera("Lake & Harlem", latitude=41.8850, longitude=-87.7850)
