@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
+from hotlists.imports import max_import_bytes
 from hotlists.models import (
     AlertAction,
     Hotlist,
@@ -69,6 +70,14 @@ class ImportForm(forms.Form):
                                  widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text="Default: two days after the import, so a list not refreshed "
                                            "stops matching.")
+
+
+    def clean_file(self):
+        """Refuse a file over the import's limit before it is read into memory."""
+        upload = self.cleaned_data["file"]
+        if upload.size > max_import_bytes():
+            raise forms.ValidationError(f"The file is larger than {max_import_bytes() // (1024 * 1024)} MB.")
+        return upload
 
 
 class VerifyForm(forms.Form):

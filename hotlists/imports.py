@@ -441,9 +441,14 @@ def _drop_duplicates(parsed: ParsedFile) -> None:
     parsed.entries = kept
 
 
+def max_import_bytes() -> int:
+    """The largest file imported (``HOTLIST_IMPORT_MAX_BYTES``); checked before a file is read, too."""
+    return _setting("HOTLIST_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+
+
 def parse_file(source: str, data: bytes, *, expires_at: datetime, case_number: str = "") -> ParsedFile:
     """Parse a hotlist file; raise `FileRejected` when the file as a whole is unusable."""
-    if len(data) > _setting("HOTLIST_IMPORT_MAX_BYTES", 50 * 1024 * 1024):
+    if len(data) > max_import_bytes():
         raise FileRejected("The file is too large.")
     lines = _text_lines(data)
     if source == HotlistSource.NCIC:
@@ -612,8 +617,11 @@ def import_folder(root: Path | None = None) -> list[ImportRun]:
         for path in files:
             if not _settled(path):
                 continue
-            run = hotlist_import(actor=FOLDER_ACTOR, source=source, file_name=path.name,
-                                 data=path.read_bytes(),
+            # A file over the limit is not read into memory at all: its first byte past the limit is
+            # enough for the import to reject it as too large.
+            with path.open("rb") as stream:
+                data = stream.read(max_import_bytes() + 1)
+            run = hotlist_import(actor=FOLDER_ACTOR, source=source, file_name=path.name, data=data,
                                  case_number=_file_case_number(path) if source == HotlistSource.CSV else "")
             _move(path, root / ("processed" if run.status == ImportStatus.ACCEPTED else "rejected"), run)
             logger.info("hotlist import %s: %s", path.name, run.status)

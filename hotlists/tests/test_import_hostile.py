@@ -100,3 +100,25 @@ def test_the_folder_import_follows_no_link(settings, tmp_path):
     assert import_folder() == []
     assert not ImportRun.objects.exists()
     assert secret.exists() and (elsewhere / "custody.json").exists()
+
+
+@pytest.mark.rule("ING-3")
+def test_a_file_over_the_limit_is_refused_before_it_is_read(settings, make_verified_client, tmp_path):
+    # Tried: uploads and folder files over HOTLIST_IMPORT_MAX_BYTES were read whole into memory before
+    # the size was checked.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.HOTLIST_IMPORT_MAX_BYTES = 1000
+    client = make_verified_client(role="detective")
+    upload = SimpleUploadedFile("big.csv", csv_file(*GOOD_ROWS * 20), content_type="text/csv")
+    response = client.post("/hotlists/imports/", {"source": "csv", "file": upload,
+                                                  "case_number": "26-004512"})
+    assert response.status_code == 400 and b"larger than" in response.content
+    assert not ImportRun.objects.exists()
+    settings.HOTLIST_IMPORT_DIR = str(tmp_path)
+    settings.HOTLIST_IMPORT_SETTLE_SECONDS = 0
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "csv" / "26-004512.csv").write_bytes(csv_file(*GOOD_ROWS * 20))
+    [run] = import_folder()
+    assert run.status == ImportStatus.REJECTED and run.error == "The file is too large."
+    assert not HotlistEntry.objects.exists()
