@@ -23,6 +23,7 @@ from audit.models import ActorType, AuditEvent, Outcome
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import PolicyDenied
+from core.spreadsheets import spreadsheet_cell
 from policy.roles import Capability
 from policy.selectors import current_policy
 from searches import audit_actions as search_actions
@@ -155,9 +156,8 @@ def _cell(value) -> str:
         return value.astimezone(dt.UTC).isoformat(timespec="milliseconds")
     if isinstance(value, list | dict):
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
-    text = str(value)
     # Spreadsheet formula injection: a cell must never start a formula in the auditor's tool.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return spreadsheet_cell(value)
 
 
 # How far back the auditor's page looks for searches that passed the gate but look unusual.

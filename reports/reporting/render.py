@@ -7,6 +7,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.spreadsheets import spreadsheet_cell
 from reports.reporting.content import ReportContent
 
 CONTENT_TYPES = {
@@ -44,26 +45,14 @@ def render_csv(content: ReportContent) -> bytes:
     writer.writerow([])
     writer.writerow(["table", "figure", "value"])
     for label, value in content.summary.items():
-        writer.writerow(["summary", label, _cell(value)])
+        writer.writerow(["summary", label, spreadsheet_cell(value)])
     for section in content.sections:
         for table in section.tables:
             name = table.slug or table.title
             writer.writerow([])
             writer.writerow(["table", *table.columns])
             for row in table.rows:
-                writer.writerow([name, *(_cell(value) for value in row)])
+                writer.writerow([name, *(spreadsheet_cell(value) for value in row)])
     return out.getvalue().encode("utf-8")
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # Neutralise spreadsheet formulas (CSV injection) from any text that came from users.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True

@@ -23,6 +23,7 @@ from audit.context import Actor
 from core.compliance import enforces
 from core.errors import ApplicationError
 from core.ratelimit import submission_wait
+from core.spreadsheets import spreadsheet_cell
 from policy.presentation import change_rows
 from policy.selectors import (
     current_policy,
@@ -319,7 +320,7 @@ def _csv_response(filename: str, header: list[str], rows: list[list]) -> HttpRes
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([[spreadsheet_cell(value) for value in row] for row in rows])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
