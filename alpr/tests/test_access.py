@@ -329,12 +329,6 @@ def test_audit_queries_never_return_plate_reads_outside_audit_scope(officer, jus
         access.audit_trail_lookup(actor=actor(officer), justification=justification, plate="ABC1234")
 
 
-def _evidence_available() -> bool:
-    from retention import services as retention_services
-
-    return hasattr(retention_services, "evidence_package_create")
-
-
 @pytest.mark.rule("USE-7")
 def test_a_download_needs_a_stated_purpose_and_respects_the_caps(officer, justification, camera):
     from policy.models import AgencyPolicy
@@ -354,8 +348,6 @@ def test_a_download_needs_a_stated_purpose_and_respects_the_caps(officer, justif
     with pytest.raises(PolicyDenied) as refused:
         download([reads[0].pk], purpose="Send to ICE for a deportation case")
     assert refused.value.flag_for_audit and _last("read.downloaded").flagged
-    if not _evidence_available():
-        pytest.skip("retention.services.evidence_package_create does not exist yet")
     AgencyPolicy.objects.create(download_cap_per_user_day=2)  # the newest version is in force
     download([reads[0].pk])
     event = _last("read.downloaded")

@@ -25,12 +25,6 @@ def _state_justification(page, *, case_number: str, description: str) -> None:
     page.get_by_role("button", name="Continue to search").click()
 
 
-def _evidence_store_exists() -> bool:
-    from retention import services
-
-    return hasattr(services, "evidence_package_create")
-
-
 @pytest.mark.rule("USE-1")
 @pytest.mark.rule("USE-3")
 @pytest.mark.rule("USE-7")
@@ -89,8 +83,6 @@ def test_officer_is_refused_then_searches_opens_a_read_and_downloads_it(page, li
                                      targets=[f"read:{read.pk}"]).exists()
     assert AuditEvent.objects.filter(actor_user=officer, action="read.image_viewed").count() >= 2
 
-    if not _evidence_store_exists():
-        pytest.skip("retention.services.evidence_package_create does not exist yet: download step skipped")
     page.get_by_label("Purpose of the download").fill("evidence")
     page.get_by_role("button", name="Download as evidence").click()
     expect(page.get_by_role("status")).to_contain_text("State what the download is for")
