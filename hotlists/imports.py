@@ -383,6 +383,7 @@ def _parse_csv(lines: list[str], expires_at: datetime, case_number: str) -> Pars
         raise FileRejected("The first row must be: Plate Number,Description,State/Province "
                            "(optionally followed by Case Number,Expires).")
     parsed = ParsedFile()
+    policy = current_policy()  # once per file, not per row
     try:
         for number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
@@ -390,8 +391,8 @@ def _parse_csv(lines: list[str], expires_at: datetime, case_number: str) -> Pars
             parsed.rows += 1
             try:
                 row = dict(zip(header, cells, strict=False))
-                parsed.entries.append(_csv_entry(row, len(cells) - len(header), case_number=case_number,
-                                                 expires_at=expires_at))
+                parsed.entries.append(_csv_entry(row, len(cells) - len(header), policy=policy,
+                                                 case_number=case_number, expires_at=expires_at))
             except RowRejected as why:
                 parsed.prohibited += isinstance(why, ProhibitedRow)
                 parsed.reject(number, str(why), ",".join(cells))
@@ -400,7 +401,8 @@ def _parse_csv(lines: list[str], expires_at: datetime, case_number: str) -> Pars
     return parsed
 
 
-def _csv_entry(row: dict, extra_columns: int, *, case_number: str, expires_at: datetime) -> HotlistEntry:
+def _csv_entry(row: dict, extra_columns: int, *, policy, case_number: str, expires_at: datetime
+               ) -> HotlistEntry:
     """One CSV row as an entry. Its description is another system's (``Stolen vehicle``), so it is not
     held to a typed reason's length, but it may not name a prohibited purpose (refused and flagged, as
     typed by hand: USE-3); its case number, if its own, must read as one, and its expiry must fall
@@ -410,7 +412,7 @@ def _csv_entry(row: dict, extra_columns: int, *, case_number: str, expires_at: d
     reason = row.get("description", "").strip()
     if not reason:
         raise RowRejected("No description (the reason for the entry).")
-    if named := current_policy().prohibited_purpose_named_in(reason):
+    if named := policy.prohibited_purpose_named_in(reason):
         raise ProhibitedRow(f"ALPR data may never be used for {named['label'].lower()}: the row is refused "
                             "and the import flagged for the auditor.")
     own_case = (row.get("case number") or "").strip().upper()
