@@ -253,8 +253,8 @@ def _plate_query(plate: str, mode: str) -> tuple[str, str]:
     if mode == SearchMode.MISREAD_EDIT and len(query) < MIN_ONE_EDIT_LENGTH:
         raise ApplicationError(f"Allowing a differing character needs at least {MIN_ONE_EDIT_LENGTH} "
                                "characters.", field="plate")
-    edit_problem = plates.one_edit_problem(query, min_known_run=min_known)
-    if mode == SearchMode.MISREAD_EDIT and edit_problem:
+    if mode == SearchMode.MISREAD_EDIT and (
+            edit_problem := plates.one_edit_problem(query, min_known_run=min_known)):
         raise ApplicationError(edit_problem, field="plate")
     return query, mode
 
