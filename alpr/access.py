@@ -51,7 +51,11 @@ from retention import audit_actions as retention_actions
 from retention import selectors as retention_selectors
 from searches import audit_actions as actions
 from searches.models import Download, Justification, JustificationKind, JustificationRead
-from searches.services import outside_justification_check, stated_reason_check
+from searches.services import (
+    OUTSIDE_DESCRIPTION_MAX_LENGTH,
+    outside_justification_check,
+    stated_reason_check,
+)
 from sharing import federation
 from sharing.selectors import partner_person_for_search, partner_search_wait
 from sharing.services.agencies import agency_revoke_for_misuse
@@ -569,8 +573,9 @@ def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, ca
     """
     purpose, description = (purpose or "").strip(), (description or "").strip()
     case_number = (case_number or "").strip().upper()
-    fields = {"purpose": purpose[:64], "case_number": case_number[:64], "description": description}
-    query = {"plate": (plate or "").strip().upper()[:32], "mode": mode, "page": page,
+    fields = {"purpose": purpose[:64], "case_number": case_number[:64],
+              "description": description[:OUTSIDE_DESCRIPTION_MAX_LENGTH * 2]}
+    query = {"plate": (plate or "").strip().upper()[:32], "mode": str(mode)[:32], "page": page,
              "partner_person": person_id}
     person = None
     try:

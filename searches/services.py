@@ -95,6 +95,7 @@ def _check_description(policy, *, description: str, purpose_label: str) -> None:
 
 # An outside agency's case number is in its own format, not ours: any short reference of this shape.
 OUTSIDE_CASE_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9/ .:-]{2,63}$")
+OUTSIDE_DESCRIPTION_MAX_LENGTH = 2 * DESCRIPTION_MAX_LENGTH
 
 
 @enforces("USE-1", "USE-3", "SHR-4")
@@ -108,6 +109,9 @@ def outside_justification_check(*, purpose: str, case_number: str, description: 
     """
     policy = current_policy()
     _refuse_prohibited(policy, description, (purpose or "").replace("_", " "), case_number)
+    if len(description or "") > OUTSIDE_DESCRIPTION_MAX_LENGTH:
+        raise PolicyDenied(f"A description has at most {OUTSIDE_DESCRIPTION_MAX_LENGTH} characters.",
+                           code="description_too_long", field="description", flag_for_audit=True)
     if not purpose or not policy.is_permitted_purpose(purpose):
         raise PolicyDenied("Choose one of the permitted purposes.", code="purpose_not_permitted",
                            field="purpose", flag_for_audit=bool(purpose))

@@ -16,6 +16,7 @@ from alpr import access
 from alpr.access import SearchMode
 from alpr.models import Camera
 from policy.selectors import current_policy
+from searches.services import OUTSIDE_DESCRIPTION_MAX_LENGTH
 from sharing.auth import PartnerKeyAuthentication, PartnerUser, partner_actor
 from sharing.services import notices as notice_services
 from sharing.services import requests as request_services
@@ -40,15 +41,24 @@ class PartnerView(APIView):
         return partner_actor(self.person, self.request)
 
 
+def _submitted_text(help_text: str) -> serializers.CharField:
+    """A field passed to the access layer as sent: a blank, overlong or unknown value is refused there,
+    recorded and, for a prohibited purpose, punished (SHR-4), not turned away here unseen."""
+    return serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False,
+                                 help_text=help_text)
+
+
 class SearchInput(serializers.Serializer):
-    purpose = serializers.CharField(max_length=64)
-    case_number = serializers.CharField(max_length=64)
-    description = serializers.CharField(max_length=2000)
-    plate = serializers.CharField(max_length=32)
-    mode = serializers.ChoiceField(choices=list(SearchMode.ALL), default=SearchMode.EXACT)
+    purpose = _submitted_text("One of the codes GET purposes/ lists.")
+    case_number = _submitted_text("Your agency's case number: 3 to 64 letters, digits, dashes or slashes.")
+    description = _submitted_text(f"What the search is for, specifically; at most "
+                                  f"{OUTSIDE_DESCRIPTION_MAX_LENGTH} characters.")
+    plate = _submitted_text("The plate, or a partial plate with ? or * for unknown characters.")
+    mode = serializers.CharField(required=False, default=SearchMode.EXACT,
+                                 help_text=f"One of {', '.join(SearchMode.ALL)}.")
     since = serializers.DateTimeField(required=False)
     until = serializers.DateTimeField(required=False)
-    page = serializers.IntegerField(min_value=1, default=1)
+    page = serializers.IntegerField(default=1, help_text="1 and up; a lower number reads as 1.")
 
 
 class PurposeOutput(serializers.Serializer):

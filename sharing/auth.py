@@ -39,18 +39,26 @@ class PartnerKeyAuthentication(BaseAuthentication):
             raise AuthenticationFailed("Use 'Authorization: Partner <key_id>:<secret>'.")
         credential = (PartnerCredential.objects.select_related("person__agency")
                       .filter(key_id=match.group(1).lower()).first())
-        if credential is None or not credential.secret_matches(match.group(2).lower()):
+        if credential is None:
+            raise AuthenticationFailed("Unknown partner key.")
+        if not credential.secret_matches(match.group(2).lower()):
+            # A real key id with a wrong secret: a leaked id being tried, or an old secret replayed.
+            _refused(credential, request, reason="wrong secret", flagged=True)
             raise AuthenticationFailed("Unknown partner key.")
         if credential.revoked_at is not None:
-            audit_record(actor=partner_actor(credential.person, request), action=actions.PARTNER_AUTH_REFUSED,
-                         outcome=Outcome.REFUSED, reason="revoked key",
-                         targets=[f"partner-key:{credential.key_id}"])
+            _refused(credential, request, reason="revoked key")
             raise AuthenticationFailed("This partner key is revoked.")
         PartnerCredential.objects.filter(pk=credential.pk).update(last_used_at=timezone.now())
         return PartnerUser(credential.person), credential
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+def _refused(credential: PartnerCredential, request, *, reason: str, flagged: bool = False) -> None:
+    audit_record(actor=partner_actor(credential.person, request), action=actions.PARTNER_AUTH_REFUSED,
+                 outcome=Outcome.REFUSED, reason=reason, targets=[f"partner-key:{credential.key_id}"],
+                 flagged=flagged)
 
 
 class PartnerUser:

@@ -24,7 +24,7 @@ from policy.defaults import SHARING_MISUSE_CODES
 from policy.selectors import current_policy
 from retention.services import evidence_package_create, read_share_register
 from retention.services.evidence import package_archive
-from searches.services import outside_justification_check, submitted_purpose
+from searches.services import OUTSIDE_DESCRIPTION_MAX_LENGTH, outside_justification_check, submitted_purpose
 from sharing import audit_actions as actions
 from sharing.models import (
     Agency,
@@ -106,7 +106,8 @@ def request_receive(
     """
     purpose, description = (purpose or "").strip(), (description or "").strip()
     case_number = (case_number or "").strip().upper()
-    fields = {"purpose": purpose[:64], "case_number": case_number[:64], "description": description}
+    fields = {"purpose": purpose[:64], "case_number": case_number[:64],
+              "description": description[:OUTSIDE_DESCRIPTION_MAX_LENGTH * 2]}
     plates = parse_plates(plates)
     try:
         with refusals_recorded(
@@ -253,6 +254,7 @@ def request_decide(*, actor: Actor, request_id: int, approve: bool, reason: str)
                 blocked = agency_block_reason(request.agency)
                 if blocked:
                     raise PolicyDenied(blocked, code="agency_blocked")
+                _still_within_policy(request)
             request.status = RequestStatus.APPROVED if approve else RequestStatus.DENIED
             request.decided_by, request.decided_at, request.decision_reason = (
                 actor.user,
@@ -272,6 +274,20 @@ def request_decide(*, actor: Actor, request_id: int, approve: bool, reason: str)
     return request
 
 
+def _still_within_policy(request: SharingRequest) -> None:
+    """Check the request's purpose, case number and description again under the policy in force now.
+
+    A tightening takes effect at once: a request filed under a purpose the policy has since removed,
+    or whose description now reads as a prohibited purpose, is neither approved nor released."""
+    try:
+        outside_justification_check(purpose=request.purpose, case_number=request.case_number,
+                                    description=request.description)
+    except PolicyDenied as refused:
+        raise PolicyDenied(f"This request does not pass the policy in force now: {refused.message} Deny it, "
+                           f"or ask the agency for a new request.", code="request_outside_policy",
+                           flag_for_audit=refused.flag_for_audit) from refused
+
+
 @enforces("SHR-1", "SHR-2", "SHR-6")
 def request_release(*, actor: Actor, request_id: int) -> SharingRequest:
     """Release an approved request: our own matching reads as an evidence package, a deletion-by date,
@@ -288,6 +304,7 @@ def request_release(*, actor: Actor, request_id: int) -> SharingRequest:
             blocked = agency_block_reason(agency)
             if blocked:
                 raise PolicyDenied(blocked, code="agency_blocked")
+            _still_within_policy(request)
             declaration = valid_declaration(agency)
             rows = access.plate_reads_for_release(
                 actor=actor,

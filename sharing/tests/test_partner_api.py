@@ -109,6 +109,61 @@ def test_a_partner_search_for_immigration_enforcement_is_refused_flagged_and_rev
     assert _search(client, key).status_code == 401  # the key died with the agency
 
 
+ICE = "Locate this car for an ICE deportation operation next week"
+
+
+@pytest.mark.rule("SHR-4", "AUD-1")
+@pytest.mark.parametrize(("what", "overrides"), [
+    ("a blank case number", {"description": ICE, "case_number": ""}),
+    ("a description over 2000 characters", {"description": ICE + " " + "x" * 2000}),
+    ("a mode the API does not know", {"description": ICE, "mode": "everything"}),
+    ("a plate of 40 characters", {"purpose": "immigration", "description": ICE, "plate": "A" * 40}),
+])
+def test_an_immigration_search_revokes_the_agency_whatever_else_is_wrong_with_it(client, partner, what,
+                                                                                 overrides):
+    """Before, the API's own field checks turned these away (400) before the gate saw them: nothing
+    recorded, nothing flagged, the agency kept its access."""
+    person, key = partner
+    response = _search(client, key, **overrides)
+    assert response.status_code == 403 and response.json()["error"] == "prohibited_purpose", what
+    refused = AuditEvent.objects.get(action="search.plate")
+    assert refused.outcome == Outcome.REFUSED and refused.flagged
+    assert len(refused.description) <= 4000
+    person.agency.refresh_from_db()
+    assert person.agency.status == AgencyStatus.REVOKED
+
+
+@pytest.mark.rule("AUD-1")
+@pytest.mark.parametrize(("what", "overrides", "code", "outcome"), [
+    ("no case number", {"case_number": ""}, "case_number_required", Outcome.REFUSED),
+    ("a description over 2000 characters", {"description": GOOD_SEARCH["description"] + " x" * 1000},
+     "description_too_long", Outcome.REFUSED),
+    ("an unknown mode", {"mode": "everything"}, "invalid", Outcome.FAILED),
+])
+def test_a_malformed_partner_search_is_refused_and_recorded(client, partner, what, overrides, code, outcome):
+    person, key = partner
+    response = _search(client, key, **overrides)
+    assert response.status_code in (400, 403) and response.json()["error"] == code, what
+    assert AuditEvent.objects.get(action="search.plate").outcome == outcome
+    assert not PartnerSearch.objects.exists()
+    person.agency.refresh_from_db()
+    assert person.agency.status == AgencyStatus.ACTIVE
+
+
+@pytest.mark.rule("AUD-1")
+def test_a_wrong_secret_for_a_real_partner_key_is_recorded_and_flagged(client, partner):
+    """A leaked key id being tried, or a rotated key's old secret replayed."""
+    person, key = partner
+    key_id = key.split(":")[0]
+    response = client.post(SEARCH_URL, GOOD_SEARCH, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Partner {key_id}:" + "0" * 64)
+    assert response.status_code == 401
+    refused = AuditEvent.objects.get(action="sharing.partner_auth_refused")
+    assert refused.reason == "wrong secret" and refused.flagged
+    assert refused.targets == [f"partner-key:{key_id}"] and person.agency.name in refused.actor_label
+    assert not PartnerSearch.objects.exists()
+
+
 @pytest.mark.rule("SHR-5")
 @pytest.mark.parametrize(
     ("what", "overrides", "code"),

@@ -12,6 +12,8 @@ from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from conftest import UserFactory
 from core.errors import ApplicationError, PolicyDenied, ProhibitedPurpose
+from policy import defaults
+from policy.models import AgencyPolicy
 from policy.roles import Role
 from retention.models import ErroneousDataNotification, ErrorKind, ReadShare
 from retention.services import flag_review, read_flag_erroneous
@@ -230,6 +232,36 @@ def test_no_approval_and_no_release_without_a_declaration_in_force(administrator
         requests.request_release(actor=_actor(administrator), request_id=request.pk)
     assert SharingRequest.objects.get(pk=request.pk).package is None
     assert AuditEvent.objects.filter(action="sharing.request_released", outcome=Outcome.REFUSED).exists()
+
+
+@pytest.mark.rule("SHR-1", "SHR-4")
+def test_a_request_under_a_purpose_the_policy_has_since_removed_is_neither_approved_nor_released(
+        administrator):
+    """A tightening of the policy is in force at once, for written requests as for partner searches."""
+    agency = AgencyFactory()
+    DeclarationFactory(agency=agency)
+    pending = _receive(administrator, agency, purpose="stolen_vehicle")
+    approved = _receive(administrator, agency, purpose="stolen_vehicle")
+    requests.request_decide(actor=_actor(administrator), request_id=approved.pk, approve=True,
+                            reason="In order")
+    create_read(make_camera(), plate="ABC1234", age=timedelta(hours=1))
+    AgencyPolicy.objects.create(permitted_purposes=[
+        purpose for purpose in defaults.permitted_purposes() if purpose["code"] != "stolen_vehicle"])
+
+    with pytest.raises(PolicyDenied, match="does not pass the policy in force now"):
+        requests.request_decide(actor=_actor(administrator), request_id=pending.pk, approve=True,
+                                reason="In order")
+    with pytest.raises(PolicyDenied, match="does not pass the policy in force now"):
+        requests.request_release(actor=_actor(administrator), request_id=approved.pk)
+
+    assert SharingRequest.objects.get(pk=pending.pk).status == RequestStatus.PENDING
+    assert SharingRequest.objects.get(pk=approved.pk).package is None
+    assert not ReadShare.objects.exists()
+    refused = AuditEvent.objects.get(action="sharing.request_released", outcome=Outcome.REFUSED)
+    assert refused.flagged
+    requests.request_decide(actor=_actor(administrator), request_id=pending.pk, approve=False,
+                            reason="Purpose no longer permitted")  # denying still works
+    assert SharingRequest.objects.get(pk=pending.pk).status == RequestStatus.DENIED
 
 
 @pytest.mark.rule("SHR-1")
