@@ -22,6 +22,7 @@ from accounts.models import (
     User,
     UserSession,
 )
+from accounts.signals import account_separated
 from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
@@ -149,6 +150,8 @@ def _disable(actor, user_id, reason, status, kind, action) -> User:
             user.status, user.status_reason, user.status_changed_at = status, reason, timezone.now()
             user.save(update_fields=["status", "status_reason", "status_changed_at"])
             ended = end_sessions(user)
+            if status == AccountStatus.SEPARATED:
+                account_separated.send(sender=User, user=user, actor=actor)
             _decide(user, kind, actor, reason)
             audit_record(actor=actor, action=action, targets=[f"user:{user.pk}"], description=reason,
                          result_count=ended)

@@ -1,8 +1,13 @@
-"""Track which sessions belong to whom, so one action can end them all."""
+"""Track which sessions belong to whom, so one action can end them all; tell other apps of a separation."""
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from accounts.models import UserSession
+
+# Sent inside the transaction that separates an employee (ACC-6), with ``user`` and ``actor``: other
+# apps end what the person holds there (the partner API keys stored for them), so one action ends
+# every credential, and a receiver that fails undoes the separation too.
+account_separated = Signal()
 
 
 @receiver(user_logged_in)

@@ -8,4 +8,4 @@ class SharingConfig(AppConfig):
     verbose_name = "Sharing with other agencies"
 
     def ready(self) -> None:
-        from sharing import partner_keys, schema  # noqa: F401  (registers its check; the key scheme for the schema)
+        from sharing import partner_keys, receivers, schema  # noqa: F401  (its check; account separations; the key scheme)

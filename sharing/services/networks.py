@@ -137,6 +137,19 @@ def _remove_keys(*, network: PartnerNetwork, user) -> list[str]:
     return removed
 
 
+def partner_search_keys_remove_on_separation(*, actor: Actor, user) -> list[str]:
+    """Wipe every key stored for a separated employee (ACC-6), in the separating transaction."""
+    removed = []
+    for network in PartnerNetwork.objects.select_related("agency").filter(
+            keys__user=user, keys__removed_at__isnull=True).distinct():
+        key_ids = _remove_keys(network=network, user=user)
+        audit_record(actor=actor, action=actions.PARTNER_SEARCH_KEY_REMOVED, reason="account separated",
+                     targets=[f"agency:{network.agency.ori}", f"user:{user.pk}",
+                              *(f"partner-search-key:{key_id}" for key_id in key_ids)])
+        removed += key_ids
+    return removed
+
+
 def partner_search_key_remove(*, actor: Actor, search_key_id: int) -> PartnerSearchKey:
     """Remove a stored key (the person left, or the agency withdrew it): it is wiped, its record stays."""
     with refusals_recorded(actor=actor, action=actions.PARTNER_SEARCH_KEY_REMOVED,

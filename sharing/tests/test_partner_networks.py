@@ -7,6 +7,7 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.test import override_settings
 
+from accounts.services import account_separate
 from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from conftest import UserFactory
@@ -135,6 +136,28 @@ def test_a_new_key_replaces_the_persons_old_one_and_removing_wipes_it(administra
     assert second.removed_at is not None and second.key_encrypted == ""
     assert AuditEvent.objects.get(action="sharing.partner_search_key_removed").targets[-1] == (
         "partner-search-key:fedcba9876543210")
+
+
+@pytest.mark.rule("ACC-6")
+def test_separating_an_employee_wipes_the_partner_keys_stored_for_them(administrator, agency, officer):
+    """Separation ends every credential in one action: the keys partner agencies issued to the person too."""
+    _configure(administrator, agency)
+    other = UserFactory(role=Role.DETECTIVE)
+    stored = networks.partner_search_key_store(actor=_admin(administrator), agency_id=agency.pk,
+                                               user_id=officer.pk, key=KEY)
+    kept = networks.partner_search_key_store(actor=_admin(administrator), agency_id=agency.pk,
+                                             user_id=other.pk, key="fedcba9876543210:" + "b2" * 24)
+    chief = UserFactory(role=Role.CHIEF)
+
+    account_separate(actor=Actor.for_user(chief), user_id=officer.pk, reason="Resigned from the department")
+
+    stored.refresh_from_db()
+    kept.refresh_from_db()
+    assert stored.removed_at is not None and stored.key_encrypted == ""
+    assert kept.removed_at is None and kept.key_encrypted
+    removed = AuditEvent.objects.get(action="sharing.partner_search_key_removed")
+    assert removed.reason == "account separated" and removed.actor_user == chief
+    assert removed.targets[-1] == "partner-search-key:0123456789abcdef"
 
 
 def test_rotation_encrypts_every_key_under_the_new_key_so_the_old_one_can_go(administrator, agency, officer,
