@@ -124,6 +124,7 @@ class ChainReport:
     problem: str = ""
     unsealed: int = 0  # committed events that should be in the chain and are not
     seconds: float = 0.0
+    heads_checked: int = 0  # heads published on the portal, each compared with the link it names
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -136,8 +137,10 @@ def verify_chain(*, seal_first: bool = True) -> ChainReport:
     One set-based pass over every link, its event and the link before it, so PostgreSQL can use
     parallel workers (a million links in seconds): each sealed event still exists and hashes,
     recomputed from its columns, to the digest sealed into its link; each link follows the one
-    before it, with no position missing, and hashes to its stated value. Then a count shows whether
-    a committed event below the sealed horizon was left out of the chain.
+    before it, with no position missing, and hashes to its stated value. Every chain head published
+    on the portal still names its link's hash: a chain rewritten from some link on and re-hashed to
+    its end passes every other check, but not this one. Then a count shows whether a committed event
+    below the sealed horizon was left out of the chain.
     """
     started = time.monotonic()
     if seal_first:
@@ -153,19 +156,26 @@ def verify_chain(*, seal_first: bool = True) -> ChainReport:
         last, horizon = cursor.fetchone()
         cursor.execute(_BREAKS_SQL, {"last": last, "horizon": horizon, "genesis": GENESIS_HASH})
         *firsts, sealed_below_horizon = cursor.fetchone()
-        breaks = sorted((position, kind) for kind, position in enumerate(firsts) if position)
+        cursor.execute(_HEADS_SQL)
+        heads, first_unmatched_head = cursor.fetchone()
+        # At one position, a break inside the chain says more than a published head that differs.
+        breaks = sorted([*((position, kind) for kind, position in enumerate(firsts) if position),
+                         *([(first_unmatched_head, _HEAD_MISMATCH)] if first_unmatched_head else [])])
+        if breaks and breaks[0][1] == _HEAD_MISMATCH:
+            return _head_break(cursor, breaks[0][0], last, heads, started)
         if breaks:
             position, event_id, problem = _describe_break(cursor, *breaks[0])
             good = position - 1
             return ChainReport(False, good, _hash_at(cursor, good), position, event_id, problem,
-                               seconds=_since(started))
+                               seconds=_since(started), heads_checked=heads)
         unsealed, first_unsealed = _unsealed_below(cursor, horizon, sealed_below_horizon)
         head_hash = _hash_at(cursor, last)
     if unsealed:
         problem = (f"{unsealed} committed event(s) are missing from the chain "
                    f"(the first is event {first_unsealed})")
-        return ChainReport(False, last, head_hash, None, first_unsealed, problem, unsealed, _since(started))
-    return ChainReport(True, last, head_hash, seconds=_since(started))
+        return ChainReport(False, last, head_hash, None, first_unsealed, problem, unsealed, _since(started),
+                           heads)
+    return ChainReport(True, last, head_hash, seconds=_since(started), heads_checked=heads)
 
 
 # Each of the first five columns is the first position with one kind of break.
@@ -193,15 +203,72 @@ _PROBLEMS = (
 )
 
 
+# The heads the portal published (reports.PublishedChainHead, one a day), each looked up by its
+# link's position: one index probe per head, not a second pass over the chain. The count, and the
+# first position whose link is gone or no longer has the published hash.
+_HEADS_SQL = """
+SELECT count(*), min(h.position) FILTER (WHERE s.chain_hash IS DISTINCT FROM h.chain_hash)
+FROM reports_publishedchainhead h
+LEFT JOIN audit_auditseal s ON s.position = h.position
+"""
+_HEAD_MISMATCH = len(_PROBLEMS)
+
+
+def _head_break(cursor, position: int, last: int, heads: int, started: float) -> ChainReport:
+    """Report the published head at `position` that the chain no longer passes through.
+
+    The chain is consistent up to that link, so it was rewritten and re-hashed from a link after the
+    last head that still matches, or cut short: only the links up to that head are vouched for.
+    """
+    cursor.execute(
+        """
+        SELECT h.published_on, h.published_at, h.chain_hash, s.chain_hash, s.event_id
+        FROM reports_publishedchainhead h LEFT JOIN audit_auditseal s ON s.position = h.position
+        WHERE h.position = %s AND s.chain_hash IS DISTINCT FROM h.chain_hash
+        ORDER BY h.published_on LIMIT 1
+        """,
+        [position],
+    )
+    published_on, published_at, published, found, event_id = cursor.fetchone()
+    cursor.execute(
+        """
+        SELECT h.position, h.chain_hash FROM reports_publishedchainhead h
+        JOIN audit_auditseal s ON s.position = h.position AND s.chain_hash = h.chain_hash
+        WHERE h.position < %s ORDER BY h.position DESC LIMIT 1
+        """,
+        [position],
+    )
+    good, good_hash = cursor.fetchone() or (0, GENESIS_HASH)
+    head = (f"the chain head published on {published_on.isoformat()} "
+            f"(at {published_at.isoformat(timespec='seconds')}) is link {position} with hash {published}")
+    if found is None:
+        first_missing = _first_missing_up_to(cursor, position)
+        missing = (f"link {position} is missing" if first_missing == position
+                   else f"links {first_missing} to {position} are missing")
+        problem = f"{missing}, but {head}" + (": the chain has been cut short" if position > last else "")
+        return ChainReport(False, good, good_hash, first_missing, None, problem,
+                           seconds=_since(started), heads_checked=heads)
+    where = (f"link {position}" if good + 1 == position
+             else f"a link between link {good + 1} and link {position}")
+    problem = f"link {position} has hash {found}, but {head}: the chain has been rewritten at {where}"
+    return ChainReport(False, good, good_hash, position, event_id, problem,
+                       seconds=_since(started), heads_checked=heads)
+
+
 def _describe_break(cursor, position: int, kind: int) -> tuple[int, int | None, str]:
     if kind == _MISSING_LINK:  # the link before `position` is gone: report the first missing one
-        cursor.execute("SELECT coalesce(max(position), 0) + 1 FROM audit_auditseal WHERE position < %s",
-                       [position])
-        missing = cursor.fetchone()[0]
+        missing = _first_missing_up_to(cursor, position - 1)
         return missing, None, _PROBLEMS[kind].format(position=missing, event=None)
     cursor.execute("SELECT event_id FROM audit_auditseal WHERE position = %s", [position])
     event_id = cursor.fetchone()[0]
     return position, event_id, _PROBLEMS[kind].format(position=position, event=event_id)
+
+
+def _first_missing_up_to(cursor, position: int) -> int:
+    """Return the first position of the run of missing links that ends at `position`."""
+    cursor.execute("SELECT coalesce(max(position), 0) + 1 FROM audit_auditseal WHERE position <= %s",
+                   [position])
+    return cursor.fetchone()[0]
 
 
 def _unsealed_below(cursor, horizon: int, sealed_below_horizon: int) -> tuple[int, int | None]:

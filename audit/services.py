@@ -136,7 +136,8 @@ def refusals_recorded(*, actor: Actor, action: AuditAction, **fields) -> Iterato
 
 @enforces("AUD-2")
 def audit_chain_verify(*, actor: Actor) -> ChainReport:
-    """Verify the whole chain for an auditor; the verification and its result are audited (AUD-2).
+    """Verify the whole chain, and the heads published on the portal, for an auditor; the verification
+    and its result are audited (AUD-2).
 
     A broken chain is recorded flagged, with the first broken link, for everyone who reads the log.
     """
@@ -149,7 +150,8 @@ def audit_chain_verify(*, actor: Actor) -> ChainReport:
         outcome=Outcome.ALLOWED if report.ok else Outcome.FAILED,
         description="Chain intact." if report.ok else f"Chain broken at link {report.broken_position}: "
                                                       f"{report.problem}",
-        query={"head_hash": report.head_hash, "seconds": report.seconds},
+        query={"head_hash": report.head_hash, "seconds": report.seconds,
+               "published_heads_checked": report.heads_checked},
         result_count=report.rows, flagged=not report.ok,
     )
     return report

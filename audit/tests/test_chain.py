@@ -1,14 +1,17 @@
 """AUD-2: the hash chain detects an altered event, a deleted event and a removed link."""
 import itertools
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from audit.chain import GENESIS_HASH, chain_head, chain_shape, link_hash, seal_pending, verify_chain
 from audit.models import AuditSeal
 from audit.tests.helpers import record_events, triggers_bypassed
+from reports.services.portal import chain_head_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +150,101 @@ def test_verify_audit_catches_a_chain_rewritten_after_its_head_was_published(cha
     call_command("verify_audit", expect_head=f"{head.position}:{head.chain_hash}")
     with pytest.raises(CommandError, match="rewritten"):
         call_command("verify_audit", expect_head=f"{head.position}:{'a' * 64}")
+
+
+def _rewrite_from(position: int, description: str = "nothing happened") -> None:
+    """Alter the event at `position` and re-hash it and every link after it: what whoever owns the tables
+    could do, and what no check inside the chain can see."""
+    with triggers_bypassed() as cursor:
+        for link in AuditSeal.objects.filter(position__gte=position).order_by("position"):
+            previous = (GENESIS_HASH if link.position == 1 else
+                        AuditSeal.objects.get(position=link.position - 1).chain_hash)
+            if link.position == position:
+                cursor.execute("UPDATE audit_auditevent SET description = %s WHERE id = %s",
+                               [description, link.event_id])
+                cursor.execute("UPDATE audit_auditevent e SET content_hash = audit_event_digest(e) "
+                               "WHERE id = %s RETURNING content_hash", [link.event_id])
+                event_hash = cursor.fetchone()[0]
+            else:
+                event_hash = link.event_hash
+            cursor.execute("UPDATE audit_auditseal SET event_hash = %s, previous_hash = %s, chain_hash = %s "
+                           "WHERE position = %s",
+                           [event_hash, previous, link_hash(previous, event_hash), link.position])
+
+
+def _publish(days_ago: int):
+    return chain_head_publish(day=timezone.localdate() - timedelta(days=days_ago))
+
+
+@pytest.mark.rule("AUD-2")
+def test_a_chain_rewritten_and_rehashed_after_its_head_was_published_is_reported(chain):
+    published = _publish(0)
+    rewritten = AuditSeal.objects.get(position=published.position)
+    _rewrite_from(published.position)
+    found = AuditSeal.objects.get(position=published.position).chain_hash
+
+    report = verify_chain(seal_first=False)
+    assert not report.ok
+    assert (report.broken_position, report.broken_event_id) == (published.position, rewritten.event_id)
+    assert f"published on {published.published_on.isoformat()}" in report.problem
+    assert published.published_at.isoformat(timespec="seconds") in report.problem
+    assert published.chain_hash in report.problem and found in report.problem
+    assert "rewritten" in report.problem
+    assert (report.rows, report.head_hash) == (0, GENESIS_HASH)  # no published head vouches for any link
+
+
+@pytest.mark.rule("AUD-2")
+def test_the_first_published_head_that_no_longer_matches_is_reported(chain):
+    earlier = _publish(2)
+    record_events(3)
+    later = _publish(1)
+    record_events(2)
+    newest = _publish(0)
+    # Each publication is itself an audit event, sealed with the next.
+    assert (earlier.position, later.position, newest.position) == (5, 9, 12)
+    assert verify_chain().ok and verify_chain().heads_checked == 3
+
+    _rewrite_from(7)
+    report = verify_chain(seal_first=False)
+    assert (report.ok, report.broken_position) == (False, 9)
+    assert f"published on {later.published_on.isoformat()}" in report.problem
+    assert "between link 6 and link 9" in report.problem
+    # Link 5 still has the hash published for it: the chain is vouched for up to there.
+    assert (report.rows, report.head_hash) == (5, earlier.chain_hash)
+
+
+@pytest.mark.rule("AUD-2")
+def test_an_earlier_break_inside_the_chain_is_reported_before_a_published_head(chain):
+    _publish(0)
+    _rewrite_from(5)
+    with triggers_bypassed() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET reason = 'edited' WHERE id = %s", [chain[1].pk])
+    report = verify_chain(seal_first=False)
+    assert (report.ok, report.broken_position) == (False, 2)
+    assert "altered" in report.problem
+
+
+@pytest.mark.rule("AUD-2")
+def test_a_chain_cut_short_below_a_published_head_is_reported(chain):
+    published = _publish(0)
+    with triggers_bypassed() as cursor:
+        cursor.execute("DELETE FROM audit_auditseal WHERE position > 3")
+    report = verify_chain(seal_first=False)
+    assert (report.ok, report.broken_position, report.broken_event_id) == (False, 4, None)
+    assert "links 4 to 5 are missing" in report.problem
+    assert published.chain_hash in report.problem and "cut short" in report.problem
+
+
+@pytest.mark.rule("AUD-2")
+def test_verify_audit_checks_the_published_heads_without_being_told(chain, capsys):
+    published = _publish(0)
+    call_command("verify_audit")
+    assert "1 published head matches" in capsys.readouterr().out
+    _rewrite_from(3)
+    with pytest.raises(CommandError) as broken:
+        call_command("verify_audit")
+    assert broken.value.returncode == 1
+    assert f"position {published.position}" in str(broken.value) and "rewritten" in str(broken.value)
 
 
 def test_audit_head_prints_json(chain, capsys):

@@ -7,15 +7,16 @@ import pytest
 from django.urls import reverse
 
 from audit.audit_actions import AUDIT_CHAIN_VERIFIED, AUDIT_LOG_EXPORTED, AUDIT_LOG_VIEWED
-from audit.chain import seal_pending
+from audit.chain import link_hash, seal_pending
 from audit.context import Actor
-from audit.models import AuditEvent, Outcome
+from audit.models import AuditEvent, AuditSeal, Outcome
 from audit.selectors import AuditFilters, audit_log_page
-from audit.services import audit_record
+from audit.services import audit_chain_verify, audit_record
 from audit.tests.helpers import triggers_bypassed
 from conftest import PASSWORD, UserFactory
 from core.errors import PolicyDenied
 from policy.roles import Role
+from reports.services.portal import chain_head_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +136,32 @@ def test_the_verify_button_shows_a_break_and_flags_it(auditor):
     assert response.status_code == 409 and b"The chain is broken at link 1" in response.content
     verified = _last(AUDIT_CHAIN_VERIFIED, auditor.user)
     assert verified.outcome == Outcome.FAILED and verified.flagged
+
+
+@pytest.mark.rule("AUD-2")
+def test_verifying_compares_the_chain_with_the_heads_published_on_the_portal(auditor):
+    """The reviewer's case: the last link's event rewritten and re-hashed by whoever owns the tables."""
+    for n in range(3):
+        audit_record(actor=Actor.system("test"), action=AUDIT_CHAIN_VERIFIED, description=f"event {n}")
+    published = chain_head_publish()
+    assert b"1 published chain head matches" in auditor.post(reverse("audit:verify")).content
+    seal = AuditSeal.objects.get(position=published.position)
+    with triggers_bypassed() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET description = 'nothing happened' WHERE id = %s",
+                       [seal.event_id])
+        cursor.execute("UPDATE audit_auditevent e SET content_hash = audit_event_digest(e) WHERE id = %s "
+                       "RETURNING content_hash", [seal.event_id])
+        digest = cursor.fetchone()[0]
+        cursor.execute("UPDATE audit_auditseal SET event_hash = %s, chain_hash = %s WHERE position = %s",
+                       [digest, link_hash(seal.previous_hash, digest), seal.position])
+
+    report = audit_chain_verify(actor=Actor.for_user(auditor.user))
+    assert not report.ok and report.broken_position == published.position
+    assert published.chain_hash in report.problem
+    recorded = _last(AUDIT_CHAIN_VERIFIED, auditor.user)
+    assert recorded.outcome == Outcome.FAILED and recorded.flagged
+    assert f"link {published.position}" in recorded.description
+
+    response = auditor.post(reverse("audit:verify"))
+    assert response.status_code == 409
+    assert f"The chain is broken at link {published.position}" in response.content.decode()

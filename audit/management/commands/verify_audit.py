@@ -1,4 +1,5 @@
-"""`python manage.py verify_audit`: check the whole audit chain; exit 1 at the first broken link."""
+"""`python manage.py verify_audit`: check the whole audit chain, and that it still passes through every
+chain head published on the portal; exit 1 at the first broken link."""
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -14,8 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-seal", action="store_true",
                             help="Verify the chain as it is, without sealing pending events first.")
         parser.add_argument("--expect-head", metavar="POSITION:HASH",
-                            help="Also check that the link at POSITION still has the published HASH "
-                                 "(catches a chain rewritten from that link on).")
+                            help="Also check that the link at POSITION still has HASH, a head kept "
+                                 "outside this database (the heads published on the portal are "
+                                 "always checked).")
 
     def handle(self, *args, **options):
         report = verify_chain(seal_first=not options["no_seal"])
@@ -26,8 +28,10 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({**report.as_dict(), "ok": not problems}))
         elif not problems:
             head = chain_head()
+            heads = ("1 published head matches" if report.heads_checked == 1
+                     else f"{report.heads_checked} published heads match")
             self.stdout.write(self.style.SUCCESS(
-                f"Audit chain intact: {report.rows} links checked in {report.seconds:.2f} s."))
+                f"Audit chain intact: {report.rows} links checked in {report.seconds:.2f} s; {heads}."))
             self.stdout.write(f"Head: position {report.rows}, hash {report.head_hash}"
                               + (f", sealed {head.sealed_at.isoformat()}" if head else ""))
         if problems:
