@@ -22,6 +22,8 @@ pytestmark = pytest.mark.rule("AUD-2")
 ROOT = Path(__file__).resolve().parent.parent
 ROLE = settings.DATABASE_APP_ROLE_NAME
 AUDIT_TABLES = ("audit_auditevent", "audit_auditseal")
+# Verification compares the chain with the published heads, so they are kept like the log itself.
+APPEND_ONLY_TABLES = (*AUDIT_TABLES, "reports_publishedchainhead")
 REFUSED = r"permission denied|must be owner"
 
 
@@ -96,8 +98,9 @@ def test_the_role_cannot_switch_the_audit_triggers_off(app_login, statement):
 @pytest.mark.parametrize("statement", [
     "UPDATE audit_auditevent SET description = 'rewritten'",
     "UPDATE audit_auditseal SET chain_hash = 'x'",
-    *(f"DELETE FROM {table}" for table in AUDIT_TABLES),
-    *(f"TRUNCATE {table}" for table in AUDIT_TABLES),
+    "UPDATE reports_publishedchainhead SET chain_hash = 'x'",
+    *(f"DELETE FROM {table}" for table in APPEND_ONLY_TABLES),
+    *(f"TRUNCATE {table}" for table in APPEND_ONLY_TABLES),
 ])
 def test_the_role_lacks_the_privilege_to_change_the_audit_log(app_login, statement):
     # Refused on the privilege before any row is looked at, so before the triggers would be reached.
@@ -114,6 +117,14 @@ def test_the_role_appends_to_the_audit_log(app_login):
             false, '', 0, 0)
         RETURNING content_hash, txid = pg_current_xact_id()::text::bigint""")
     assert len(inserted[0]) == 64 and inserted[1]  # the owner's trigger stamped digest and transaction
+
+
+def test_the_role_publishes_a_chain_head(app_login):
+    inserted = _one(app_login, """
+        INSERT INTO reports_publishedchainhead (published_on, position, chain_hash, sealed_at, published_at)
+        VALUES (DATE '2031-01-02', 1, repeat('a', 64), now(), now()) RETURNING id""")
+    assert inserted[0]
+    assert _one(app_login, "SELECT count(*) FROM reports_publishedchainhead WHERE id = %s", inserted)[0] == 1
 
 
 def test_the_role_owns_nothing_and_can_create_nothing(app_login):

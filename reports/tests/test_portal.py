@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from alpr import partitions
@@ -163,6 +164,19 @@ def test_the_audit_chain_head_is_published_once_a_day(busy_system, client):
     assert PublishedChainHead.objects.count() == 1
     assert head.chain_hash in client.get("/portal/integrity/").content.decode()
     assert client.get("/portal/integrity.json").json()["chain_heads"][0]["chain_hash"] == head.chain_hash
+
+
+@pytest.mark.rule("AUD-2")
+def test_a_published_chain_head_can_be_neither_changed_nor_removed(busy_system):
+    """Verification compares the chain with these rows, so PostgreSQL keeps them as the audit log."""
+    head = PublishedChainHead.objects.get()
+    for attempt in (lambda: PublishedChainHead.objects.update(chain_hash="0" * 64),
+                    PublishedChainHead.objects.all().delete, head.delete):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            attempt()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        connection.cursor().execute("TRUNCATE reports_publishedchainhead")
+    assert PublishedChainHead.objects.get().chain_hash == head.chain_hash
 
 
 @pytest.mark.rule("RPT-5")
