@@ -116,7 +116,11 @@ class SecurityIncident(models.Model):
 
 
 class PublishedChainHead(models.Model):
-    """The audit chain's head as published on a day; anyone can later check the log against it."""
+    """The audit chain's head as published on a day; anyone can later check the log against it.
+
+    Verification checks every one (audit.chain.verify_chain); the database keeps them append-only
+    (migration 0005).
+    """
 
     published_on = models.DateField(unique=True)
     position = models.BigIntegerField()
