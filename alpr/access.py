@@ -597,7 +597,7 @@ def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, ca
                              result_count=result.total, targets=_read_targets(result.rows), **fields)
                 partner_search_record(actor=actor, person=person, plate_query=normalized,
                                       result_count=result.total, read_ids=[row.id for row in result.rows],
-                                      **fields)
+                                      page=number, **fields)
     except ProhibitedPurpose as refused:
         if person is not None and refused.purpose_code in SHARING_MISUSE_CODES:
             agency_revoke_for_misuse(agency_id=person.agency_id, what="a partner search",

@@ -110,6 +110,13 @@ class ReadStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+def plates_read() -> models.Q:
+    """The reads every figure of plates read counts: this department's own, recognised, with a plate.
+    A photo waiting for recognition, a failed one, a "no plate read" and a read received from another
+    agency are not plates this department read."""
+    return models.Q(status=ReadStatus.DONE, origin_agency__isnull=True) & ~models.Q(plate="")
+
+
 class ReadSource(models.TextChoices):
     UPLOAD = "upload", "Photo upload"
     OPENALPR = "openalpr", "OpenALPR agent webhook"

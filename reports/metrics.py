@@ -7,12 +7,14 @@ as soon as they declare their actions.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.apps import apps
-from django.db.models import Count, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from alpr.models import PlateRead
+from alpr.models import PlateRead, plates_read
 from audit import actions as registry
 from audit.models import ActorType, AuditEvent, Outcome
 from policy.selectors import current_policy
@@ -25,6 +27,10 @@ SEARCH_REFUSAL_ACTIONS = SEARCH_ACTIONS | {"search.justification_stated"}
 # Queries that may name a plate without a case number (USE-4), watched for repetition (AUD-5).
 PLATE_LOOKUP_ACTIONS = SEARCH_ACTIONS | {"search.audit_lookup"}
 ALERT_CATEGORIES = ("alert", "hotlist")
+# A search's second and later pages are audited like its first, with their page number in the query;
+# the figures count a search once.
+FIRST_PAGE = Q(query__page__isnull=True) | Q(query__page__lte=1)
+LATER_PAGE = ExpressionWrapper(Q(query__page__gt=1), output_field=BooleanField())
 
 
 def category_of(code: str) -> str:
@@ -78,8 +84,8 @@ def usage_by_month(periods: list[Period]) -> list[MonthUsage]:
     purpose_label = current_policy().purpose_label
     rows = (
         AuditEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
-        .annotate(month=TruncMonth("occurred_at"))
-        .values("month", "action", "outcome", "purpose", "actor_type", "flagged")
+        .annotate(month=TruncMonth("occurred_at"), later_page=LATER_PAGE)
+        .values("month", "action", "outcome", "purpose", "actor_type", "flagged", "later_page")
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -116,14 +122,22 @@ def usage_over(period: Period) -> MonthUsage:
 
 
 def reads_by_camera(since, until) -> dict[int, int]:
-    """Return {camera id: number of reads captured in [since, until)}: counts only, no read leaves."""
-    rows = (
-        PlateRead.system_objects.filter(captured_at__gte=since, captured_at__lt=until)
-        .values("camera_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {row["camera_id"]: row["n"] for row in rows}
+    """Return {camera id: plates read in [since, until)}, the purged ones included; `since` and `until`
+    are local midnights (a period's bounds). Counts only, no read leaves the database."""
+    counts = defaultdict(int)
+    kept = (PlateRead.system_objects.filter(plates_read(), captured_at__gte=since, captured_at__lt=until)
+            .values("camera_id").annotate(n=Count("id")).order_by())
+    purged = (_purged_counts(since, until).values("camera_id").annotate(n=Sum("reads")).order_by())
+    for row in (*kept, *purged):
+        counts[row["camera_id"]] += row["n"]
+    return dict(counts)
+
+
+def _purged_counts(since, until):
+    """The purge's counts of plates read on the local days in [since, until) (``PurgedReadCount``)."""
+    purged_read_count = apps.get_model("retention", "PurgedReadCount")
+    return purged_read_count.objects.filter(day__gte=timezone.localdate(since),
+                                            day__lt=timezone.localdate(until))
 
 
 def _count(usage: MonthUsage, row: dict, purpose_label) -> None:
@@ -131,11 +145,14 @@ def _count(usage: MonthUsage, row: dict, purpose_label) -> None:
     if row["flagged"]:
         usage.flagged_events += n
     if code in SEARCH_ACTIONS and row["outcome"] == Outcome.ALLOWED:
+        if row["later_page"]:
+            return  # audited as every page is, but the same search: counted once, on its first page
+        if row["actor_type"] == ActorType.AGENCY:
+            usage.outside_searches += n  # an outside agency's, counted apart from the department's own
+            return
         usage.searches += n
         label = purpose_label(row["purpose"]) if row["purpose"] else "Administrative or audit query"
         usage.searches_by_purpose[label] = usage.searches_by_purpose.get(label, 0) + n
-        if row["actor_type"] == ActorType.AGENCY:
-            usage.outside_searches += n
     elif code in SEARCH_REFUSAL_ACTIONS and row["outcome"] == Outcome.REFUSED:
         usage.refused_searches += n
     elif category_of(code) in ALERT_CATEGORIES and row["outcome"] == Outcome.ALLOWED:
@@ -144,16 +161,15 @@ def _count(usage: MonthUsage, row: dict, purpose_label) -> None:
 
 
 def _add_reads(by_month: dict, start, end) -> None:
-    # An aggregate count by month: no row, plate or image leaves the database.
-    counts = (
-        PlateRead.system_objects.filter(captured_at__gte=start, captured_at__lt=end)
-        .annotate(month=TruncMonth("captured_at"))
-        .values("month")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in counts:
-        usage = by_month.get(row["month"].date())
+    """Add the plates read of each month: those still kept, and those the purge has deleted since.
+    Aggregate counts by month: no row, plate or image leaves the database."""
+    kept = (PlateRead.system_objects.filter(plates_read(), captured_at__gte=start, captured_at__lt=end)
+            .annotate(month=TruncMonth("captured_at")).values("month").annotate(n=Count("id")).order_by())
+    purged = (_purged_counts(start, end).annotate(month=TruncMonth("day")).values("month")
+              .annotate(n=Sum("reads")).order_by())
+    for row in (*kept, *purged):
+        month = row["month"]
+        usage = by_month.get(month.date() if isinstance(month, datetime) else month)
         if usage:
             usage.reads += row["n"]
 

@@ -44,6 +44,25 @@ class PurgeRun(models.Model):
         return f"purge {self.started_at:%Y-%m-%d %H:%M} {self.status}"
 
 
+class PurgedReadCount(models.Model):
+    """How many plates read the purge deleted, per camera and local day (the department's time zone).
+
+    Monthly, quarterly and portal figures of plates read add these to the reads still kept, so a
+    month's figure does not shrink as its days pass retention (RPT-1 to RPT-3). Counts only: no
+    plate, image or time of day is kept.
+    """
+
+    camera = models.ForeignKey("alpr.Camera", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(help_text="The local date the reads were captured on.")
+    reads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["camera", "day"], name="purged_read_count_camera_day")]
+
+    def __str__(self) -> str:
+        return f"{self.reads} purged reads of camera {self.camera_id} on {self.day}"
+
+
 class EvidenceHold(models.Model):
     """A hold that exempts reads from the purge for a case (RET-2).
 

@@ -147,7 +147,7 @@ def revoked_agencies() -> list[RevokedAgency]:
 def partner_search_counts(*, since: datetime, until: datetime) -> list[AgencySearchCount]:
     """Searches each outside agency ran in [since, until), most first (SHR-5, the monthly report)."""
     rows = (
-        PartnerSearch.objects.filter(searched_at__gte=since, searched_at__lt=until)
+        PartnerSearch.objects.filter(searched_at__gte=since, searched_at__lt=until, page=1)
         .values("agency__name", "agency__ori")
         .annotate(n=Count("id"))
         .order_by("-n", "agency__name")

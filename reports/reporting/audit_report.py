@@ -26,6 +26,7 @@ from reports import conf
 from reports.metrics import PLATE_LOOKUP_ACTIONS, SEARCH_ACTIONS, category_of
 from reports.periods import Period
 from reports.reporting.content import Chart, ReportContent, Section, Table
+from searches.models import AUDIT_QUERY_PURPOSE
 
 REPEAT_PLATE_THRESHOLD = 3
 BASELINE_DAYS = 90
@@ -109,6 +110,12 @@ class AuditActivity:
         return [flag for flag in self.flags if flag[1] == kind]
 
 
+def _rests_on_a_case(event: dict) -> bool:
+    """Whether a plate lookup ran under a case. An audit query's reference is free text, never checked
+    as a case number (USE-4): typing one must not take its lookups out of the repeated-plate watch."""
+    return bool(event["case_number"]) and event["purpose"] != AUDIT_QUERY_PURPOSE
+
+
 @enforces("AUD-5")
 def build_monthly_audit(period: Period) -> ReportContent:
     activity = audit_activity(period)
@@ -145,7 +152,8 @@ def audit_activity(period: Period) -> AuditActivity:
             person.by_purpose[
                 purpose_label(event["purpose"]) if event["purpose"] else "No purpose (audit query)"
             ] += 1
-        if code in PLATE_LOOKUP_ACTIONS and event["outcome"] == Outcome.ALLOWED and not event["case_number"]:
+        if code in PLATE_LOOKUP_ACTIONS and event["outcome"] == Outcome.ALLOWED \
+                and not _rests_on_a_case(event):
             plate = searched_plate(event)
             if plate:
                 plate_searches[(person.user.pk, plate)].append(event)

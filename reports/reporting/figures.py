@@ -17,7 +17,14 @@ from alpr.models import Camera, CameraStatus
 from audit.models import ActorType, AuditEvent, Outcome
 from hotlists.models import CONTACT_ACTIONS, Alert, AlertAction, RaceEthnicity, Sex, VerificationOutcome
 from hotlists.selectors import FALSE_POSITIVE_OUTCOMES, alert_outcome_counts
-from reports.metrics import SEARCH_ACTIONS, MonthUsage, reads_by_camera, usage_by_month, usage_over
+from reports.metrics import (
+    FIRST_PAGE,
+    SEARCH_ACTIONS,
+    MonthUsage,
+    reads_by_camera,
+    usage_by_month,
+    usage_over,
+)
 from reports.models import CameraCost, CameraDistrict, District, Report
 from reports.periods import Period
 from reports.reporting.audit_report import AuditActivity, audit_activity
@@ -71,6 +78,7 @@ def felony_exception_uses(period: Period) -> list[FelonyExceptionUse]:
     if request_of:
         # A search's audit entry names the justification it ran under (alpr.access).
         for justification_id in AuditEvent.objects.filter(
+            FIRST_PAGE,
             action__in=SEARCH_ACTIONS,
             outcome=Outcome.ALLOWED,
             occurred_at__gte=period.start,

@@ -33,9 +33,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from django.db import connection, transaction
+from django.db.models import Count
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from alpr import partitions, storage
+from alpr.models import PlateRead, plates_read
 from audit.context import Actor
 from audit.models import Outcome
 from audit.services import audit_record
@@ -128,6 +131,19 @@ def _held_in(table: str, start: datetime, end: datetime) -> list[tuple[int, str]
         return [(row[0], str(row[1])) for row in cursor.fetchall()]
 
 
+def _count_leaving(reads) -> None:
+    """Add the plates read among `reads`, about to be deleted, to their camera's and local day's
+    ``PurgedReadCount``, in the deleting transaction: the figures of their month stay whole."""
+    rows = (reads.filter(plates_read()).annotate(day=TruncDate("captured_at"))
+            .values("camera_id", "day").annotate(n=Count("id")).order_by())
+    with connection.cursor() as cursor:
+        for row in rows:
+            cursor.execute(
+                """INSERT INTO retention_purgedreadcount AS kept (camera_id, day, reads) VALUES (%s, %s, %s)
+                   ON CONFLICT (camera_id, day) DO UPDATE SET reads = kept.reads + EXCLUDED.reads""",
+                [row["camera_id"], row["day"], row["n"]])
+
+
 def _count(table: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {_quote(table)}")
@@ -216,6 +232,8 @@ def _purge_whole_day(day: date) -> DayOutcome:
         take_retention_lock()
         held = _held_in(table, start, end)
         total = _count(table)
+        _count_leaving(PlateRead.system_objects.filter(captured_at__gte=start, captured_at__lt=end)
+                       .exclude(id__in=[read_id for read_id, _ in held]))
         started = time.monotonic()
         if not held:
             # Constant time: the day's images are a handful of segments, deleted before the rows.
@@ -261,7 +279,10 @@ def _purge_partial_day(day: date, cutoff: datetime) -> DayOutcome:
             doomed -= _still_named(table, doomed, [row[0] for row in rows])
             outcome.files += storage.delete_quietly(*doomed)
             outcome.storage_s = round(outcome.storage_s + time.monotonic() - started, 3)
-            cursor.execute(f"DELETE FROM {_quote(table)} WHERE id = ANY(%s)", [[row[0] for row in rows]])
+            leaving = [row[0] for row in rows]
+            _count_leaving(PlateRead.system_objects.filter(captured_at__gte=start, captured_at__lt=cutoff,
+                                                           id__in=leaving))
+            cursor.execute(f"DELETE FROM {_quote(table)} WHERE id = ANY(%s)", [leaving])
             outcome.rows += cursor.rowcount
 
 

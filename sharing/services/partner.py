@@ -17,6 +17,7 @@ def partner_search_record(
     plate_query: str,
     result_count: int,
     read_ids: list[int],
+    page: int = 1,
 ) -> PartnerSearch:
     """Count one partner search (SHR-5) and register every read it returned as shared with the agency,
     so a read later confirmed erroneous reaches it (RET-5). Runs inside the search's transaction."""
@@ -28,6 +29,7 @@ def partner_search_record(
         description=description,
         plate_query=plate_query,
         result_count=result_count,
+        page=page,
     )
     for read_id in read_ids:
         read_share_register(
