@@ -46,11 +46,21 @@ def placement_notices():
 
 # An installation in one of these states is under way or in effect: its camera is not installed again.
 INSTALLATION_UNDER_WAY = [PlacementStatus.PENDING, PlacementStatus.APPROVED, PlacementStatus.DONE]
+# One in these holds its camera's name until it takes effect (the model's placement_install_name_held).
+INSTALLATION_AWAITED = [PlacementStatus.PENDING, PlacementStatus.APPROVED]
 
 
 def installations_under_way():
     return CameraPlacementRequest.objects.filter(
         kind=PlacementKind.INSTALL, status__in=INSTALLATION_UNDER_WAY)
+
+
+def installation_awaited_named(name: str) -> bool:
+    """Whether an installation requested or approved, not yet in effect, holds the camera name `name`
+    (in any case): its camera is registered under it when it takes effect (CAM-2)."""
+    return CameraPlacementRequest.objects.filter(
+        kind=PlacementKind.INSTALL, status__in=INSTALLATION_AWAITED, camera_name__iexact=name.strip()
+    ).exists()
 
 
 def cameras_awaiting_installation():

@@ -5,6 +5,7 @@ The camera itself is ``alpr.Camera``; these records point at it and never duplic
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 from alpr.models import Camera, CameraKind
 
@@ -97,6 +98,13 @@ class CameraPlacementRequest(models.Model):
                                notice_from__gte=models.F("prior_approved_on"))
                 ),
                 name="placement_prior_approval_complete",
+            ),
+            # Its camera is registered under this name when it takes effect: two installations awaited
+            # under one name would leave the second unable to take effect (reports.services.cameras).
+            models.UniqueConstraint(
+                Lower("camera_name"),
+                condition=models.Q(kind="install", status__in=["pending", "approved"]),
+                name="placement_install_name_held",
             ),
         ]
 

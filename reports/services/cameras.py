@@ -8,6 +8,7 @@ into service (``alpr.services.camera_enter_service``) only when it takes effect.
 camera's key until then (``ingest.auth``).
 """
 
+import logging
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 from alpr.models import Camera, CameraKind, CameraStatus
 from alpr.services import camera_create, camera_enter_service
 from audit.context import Actor
-from audit.models import ActorType
+from audit.models import ActorType, Outcome
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied
@@ -31,9 +32,10 @@ from reports.models import (
     PlacementKind,
     PlacementStatus,
 )
-from reports.selectors import installations_under_way
+from reports.selectors import installation_awaited_named, installations_under_way
 from reports.services._common import require
 
+logger = logging.getLogger(__name__)
 MIN_JUSTIFICATION = 40  # characters: a crime analysis, not a word
 
 
@@ -123,6 +125,9 @@ def _placement_create(
         others = Camera.objects.filter(name__iexact=camera_name)
         if others.exclude(pk=registered.pk if registered else None).exists():
             raise ApplicationError("A camera with that name exists already.", field="camera_name")
+        if installation_awaited_named(camera_name):
+            raise ApplicationError("An installation of a camera by that name is requested or approved "
+                                   "already.", field="camera_name")
         if camera_kind not in CameraKind.values:
             raise ApplicationError("Choose a camera type from the list.", field="camera_kind")
         camera = registered
@@ -210,19 +215,36 @@ def placement_decide(
 
 @enforces("CAM-2")
 def placements_apply_due(*, today: date | None = None) -> list[CameraPlacementRequest]:
-    """Carry out approved placements whose public notice has run (idempotent; daily task)."""
+    """Carry out approved placements whose public notice has run (idempotent; daily task).
+
+    Each placement is carried out on its own: one that cannot be (its camera's name taken meanwhile, say)
+    is rolled back alone and recorded as a flagged failure, and is tried again the next day; the others
+    take effect."""
     today = today or timezone.localdate()
     actor = Actor.system("camera placement scheduler")
     applied = []
     due = CameraPlacementRequest.objects.filter(status=PlacementStatus.APPROVED, effective_on__lte=today)
     for placement_id in due.order_by("effective_on", "pk").values_list("pk", flat=True):
-        with transaction.atomic():
-            placement = _locked(placement_id)
-            if placement.status != PlacementStatus.APPROVED or placement.effective_on > today:
-                continue
-            _apply(placement, actor)
-            applied.append(placement)
+        try:
+            with transaction.atomic():
+                placement = _locked(placement_id)
+                if placement.status != PlacementStatus.APPROVED or placement.effective_on > today:
+                    continue
+                _apply(placement, actor)
+        except Exception as error:  # whatever it is, the other placements still take effect
+            _record_failure(placement_id, error, actor)
+            continue
+        applied.append(placement)
     return applied
+
+
+def _record_failure(placement_id: int, error: Exception, actor: Actor) -> None:
+    """Record, flagged for the auditors, that a due placement could not take effect (outside its
+    rolled-back transaction, so the record stays)."""
+    logger.exception("Camera placement %s could not take effect", placement_id)
+    reason = error.message if isinstance(error, ApplicationError) else f"{type(error).__name__}: {error}"
+    audit_record(actor=actor, action=actions.PLACEMENT_APPLIED, outcome=Outcome.FAILED, flagged=True,
+                 targets=[f"placement:{placement_id}"], reason=f"could not take effect: {reason}")
 
 
 def _apply(placement: CameraPlacementRequest, actor: Actor) -> None:

@@ -43,6 +43,16 @@ def _relocation(people, camera, **overrides):
     return placement_request(actor=actor(people[Role.ADMINISTRATOR]), **fields)
 
 
+def _installation(people, name, *, approve=True):
+    placement = placement_request(
+        actor=actor(people[Role.ADMINISTRATOR]), kind="install", camera_name=name, latitude=41.866,
+        longitude=-87.774, location_description="Roosevelt Rd at Austin Blvd", justification=JUSTIFICATION,
+        nondiscrimination=CONSIDERATION)
+    if not approve:
+        return placement
+    return placement_decide(actor=actor(people[Role.CHIEF]), placement_id=placement.pk, approve=True)
+
+
 @pytest.mark.rule("CAM-1")
 def test_every_device_location_type_and_status_is_public(client, camera, second_camera):
     page = client.get("/portal/cameras/").content.decode()
@@ -134,17 +144,7 @@ def test_the_notice_cannot_be_shorter_than_the_period(people, camera):
 
 @pytest.mark.rule("CAM-2")
 def test_a_new_installation_is_registered_when_its_notice_ends(people):
-    placement = placement_request(
-        actor=actor(people[Role.ADMINISTRATOR]),
-        kind="install",
-        camera_name="Roosevelt at Austin",
-        latitude=41.866,
-        longitude=-87.774,
-        location_description="Roosevelt Rd at Austin Blvd",
-        justification=JUSTIFICATION,
-        nondiscrimination=CONSIDERATION,
-    )
-    placement = placement_decide(actor=actor(people[Role.CHIEF]), placement_id=placement.pk, approve=True)
+    placement = _installation(people, "Roosevelt at Austin")
     assert not Camera.objects.filter(name="Roosevelt at Austin").exists()
     placements_apply_due(today=placement.effective_on)
     installed = Camera.objects.get(name="Roosevelt at Austin")
@@ -219,3 +219,65 @@ def test_request_and_approval_through_the_pages(people, camera, make_verified_cl
     )
     assert response.status_code == 302
     assert CameraPlacementRequest.objects.get().status == PlacementStatus.APPROVED
+
+
+@pytest.mark.rule("CAM-2")
+@pytest.mark.parametrize("first_approved", [False, True], ids=["first pending", "first approved"])
+def test_a_name_an_installation_under_way_holds_is_not_requested_again(people, first_approved):
+    """Tried: a second installation under the name of one requested (or approved) and not yet in effect,
+    differing only in case. It used to be accepted, and its camera could then never be registered."""
+    first = _installation(people, "Roosevelt at Austin", approve=first_approved)
+    with pytest.raises(ApplicationError, match="by that name"):
+        _installation(people, "roosevelt at austin ", approve=False)
+    assert list(CameraPlacementRequest.objects.values_list("pk", flat=True)) == [first.pk]
+    refusal = AuditEvent.objects.get(action="camera.placement_requested", outcome="failed")
+    assert refusal.targets == ["camera-name:roosevelt at austin "]
+
+
+@pytest.mark.rule("CAM-2")
+def test_a_name_is_free_again_once_its_installation_is_denied(people):
+    """Tried: the same name after the Chief denied the first request: only one under way counts."""
+    first = _installation(people, "Roosevelt at Austin", approve=False)
+    placement_decide(actor=actor(people[Role.CHIEF]), placement_id=first.pk, approve=False, note="Covered.")
+    assert _installation(people, "Roosevelt at Austin").status == PlacementStatus.APPROVED
+
+
+@pytest.mark.rule("CAM-2")
+def test_the_database_refuses_two_installations_under_way_with_one_name(people):
+    """Tried: a second installation written past the service (the shell, the admin), and a denied one
+    put back to approved."""
+    first = _installation(people, "Roosevelt at Austin")
+    fields = {field: getattr(first, field) for field in (
+        "kind", "camera_kind", "latitude", "longitude", "location_description", "justification",
+        "nondiscrimination", "requested_by", "requested_at")}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CameraPlacementRequest.objects.create(**fields, camera_name="ROOSEVELT AT AUSTIN")
+    denied = CameraPlacementRequest.objects.create(**fields, camera_name="Roosevelt at Austin",
+                                                   status=PlacementStatus.DENIED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CameraPlacementRequest.objects.filter(pk=denied.pk).update(status=PlacementStatus.PENDING)
+
+
+@pytest.mark.rule("CAM-2")
+def test_a_placement_that_cannot_be_applied_does_not_stop_the_others(people, camera):
+    """Tried: an approved installation whose name was taken, when it comes due, by a camera registered
+    past the placement services; a relocation approved after it is due the same day. The daily task used
+    to fail at the installation, every day, and the move never took effect; the record of the failure
+    was rolled back with it."""
+    stuck = _installation(people, "Roosevelt at Austin")
+    move = placement_decide(actor=actor(people[Role.CHIEF]), placement_id=_relocation(people, camera).pk,
+                            approve=True)
+    Camera.objects.create(name="ROOSEVELT AT AUSTIN")
+    due = max(stuck.effective_on, move.effective_on)
+    assert placements_apply_due(today=due) == [move]
+    camera.refresh_from_db()
+    assert camera.location_description == "Harlem Ave at Lake St"
+    stuck.refresh_from_db()
+    assert stuck.status == PlacementStatus.APPROVED and stuck.camera_id is None
+    failure = AuditEvent.objects.get(action="camera.placement_applied", outcome="failed")
+    assert failure.flagged and failure.targets == [f"placement:{stuck.pk}"]
+    assert "exists already" in failure.reason
+    assert AuditEvent.objects.filter(action="camera.placement_applied", outcome="allowed").count() == 1
+    # It is tried again the next day, and recorded again, without stopping anything.
+    assert placements_apply_due(today=due + timedelta(days=1)) == []
+    assert AuditEvent.objects.filter(action="camera.placement_applied", outcome="failed").count() == 2
