@@ -163,12 +163,19 @@ def _locked(placement_id: int) -> CameraPlacementRequest:
         raise NotFound("No such placement request.") from None
 
 
+def effective_after_notice(notice_from: date) -> date:
+    """The first day a placement announced on `notice_from` may take effect: after the policy's notice
+    period in whole days, counted from the next day. The announcement's own day is not a whole one (an
+    approval at 23:50), and the daily task applies what is due just after local midnight."""
+    return notice_from + timedelta(days=conf.camera_notice_days() + 1)
+
+
 @enforces("CAM-2")
 def placement_decide(
     *, actor: Actor, placement_id: int, approve: bool, note: str = ""
 ) -> CameraPlacementRequest:
     """The Chief approves or denies a placement. Approval starts the public notice: the placement takes
-    effect no sooner than the notice period after approval."""
+    effect no sooner than the notice period's whole days after the day of approval."""
     with refusals_recorded(
         actor=actor, action=actions.PLACEMENT_DECIDED, targets=[f"placement:{placement_id}"]
     ):
@@ -188,7 +195,7 @@ def placement_decide(
             if approve:
                 placement.status = PlacementStatus.APPROVED
                 placement.notice_from = today
-                earliest = today + timedelta(days=conf.camera_notice_days())
+                earliest = effective_after_notice(today)
                 placement.effective_on = max(earliest, placement.earliest_effective_on or earliest)
             else:
                 placement.status = PlacementStatus.DENIED
@@ -348,8 +355,9 @@ def placement_record_prior(
     The camera is a pending one of the registry (`camera_id`, or `camera_name` naming it: registered
     before installations were enforced, and refused at upload since), or one not registered yet, which
     is registered under `camera_name`. The record keeps who approved it, when, the approval document and
-    where the public was told; the notice is the policy's period from `notice_from` (the approval's day
-    if not given) and must have ended by today. The audit row says it is recorded after the fact.
+    where the public was told; the notice is the policy's period in whole days after `notice_from` (the
+    approval's day if not given), as on the portal, and must have ended by today. The audit row says it
+    is recorded after the fact.
     """
     target = f"camera:{camera_id}" if camera_id is not None else f"camera-name:{camera_name}"
     with refusals_recorded(actor=actor, action=actions.PLACEMENT_PRIOR_RECORDED, targets=[target]):
@@ -398,7 +406,7 @@ def _prior_approval(*, approved_on, approved_by: str, approval_document: str, pu
     if not isinstance(notice_from, date) or not approved_on <= notice_from <= today:
         raise ApplicationError("The public notice starts on or after the approval, and not after today.",
                                field="notice_from")
-    effective_on = notice_from + timedelta(days=conf.camera_notice_days())
+    effective_on = effective_after_notice(notice_from)
     if effective_on > today:
         raise ApplicationError(
             f"The public notice that started on {notice_from} runs until {effective_on}: request the "

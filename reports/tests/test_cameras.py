@@ -1,9 +1,10 @@
 """CAM-1 to CAM-4: a public registry; placements justified, considered, approved, announced; costs."""
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from reports.services.cameras import (
     placement_request,
     placements_apply_due,
 )
-from reports.tests.conftest import actor
+from reports.tests.conftest import actor, local
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def test_an_approved_move_is_announced_and_takes_effect_only_after_the_notice(pe
     )  # not before approval
     placement = placement_decide(actor=actor(people[Role.CHIEF]), placement_id=placement.pk, approve=True)
     today = timezone.localdate()
-    assert placement.effective_on == today + timedelta(days=conf.camera_notice_days())
+    assert placement.effective_on == today + timedelta(days=conf.camera_notice_days() + 1)
     page = client.get("/portal/cameras/").content.decode()
     assert "Harlem Ave at Lake St" in page and placement.effective_on.isoformat() in page
     # The day before: nothing moves.
@@ -137,9 +138,36 @@ def test_an_approved_move_is_announced_and_takes_effect_only_after_the_notice(pe
 def test_the_notice_cannot_be_shorter_than_the_period(people, camera):
     placement = _relocation(people, camera, earliest_effective_on=timezone.localdate())
     placement = placement_decide(actor=actor(people[Role.CHIEF]), placement_id=placement.pk, approve=True)
-    assert placement.effective_on - placement.notice_from == timedelta(days=conf.camera_notice_days())
+    # The notice's whole days count from the day after the approval (the day of approval is not whole).
+    assert placement.effective_on - placement.notice_from == timedelta(days=conf.camera_notice_days() + 1)
     with pytest.raises(IntegrityError), transaction.atomic():
         CameraPlacementRequest.objects.filter(pk=placement.pk).update(effective_on=placement.notice_from)
+
+
+# In summer: no daylight-saving change within any notice period the policy allows (at most 90 days).
+APPROVAL_DAY = date(2026, 6, 2)
+
+
+@pytest.mark.rule("CAM-2")
+@pytest.mark.rule("RPT-3")
+def test_an_approval_late_in_the_evening_still_gets_the_whole_notice_period(people, camera, client):
+    """Tried: the Chief approves a move at 23:50 local time, and the daily task runs at 00:05 local, first
+    on the day the notice period would end counted from the approval's day, then on the date announced.
+    It used to take effect on the former, after 13 days and 15 minutes of notice for 14 days promised."""
+    days = conf.camera_notice_days()
+    placement = _relocation(people, camera)
+    with time_machine.travel(local(*APPROVAL_DAY.timetuple()[:3], hour=23, minute=50), tick=False):
+        placement = placement_decide(actor=actor(people[Role.CHIEF]), placement_id=placement.pk, approve=True)
+        portal = client.get("/portal/cameras/").content.decode()
+    assert placement.notice_from == APPROVAL_DAY
+    assert f"at least {days} full days" in portal and placement.effective_on.isoformat() in portal
+    for day in (APPROVAL_DAY + timedelta(days=days), placement.effective_on):
+        with time_machine.travel(timezone.make_aware(datetime.combine(day, time(0, 5))), tick=False):
+            applied = placements_apply_due()
+        assert applied == ([placement] if day == placement.effective_on else [])
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.DONE
+    assert placement.applied_at - placement.decided_at >= timedelta(days=days)
 
 
 @pytest.mark.rule("CAM-2")

@@ -37,7 +37,7 @@ def test_the_chief_records_an_earlier_approval_and_the_camera_goes_into_service(
         client, people, pending_camera):
     placement = _record(people, pending_camera)
     pending_camera.refresh_from_db()
-    effective = days_ago(LONG_AGO) + timedelta(days=conf.camera_notice_days())
+    effective = days_ago(LONG_AGO) + timedelta(days=conf.camera_notice_days() + 1)
     assert pending_camera.status == CameraStatus.ACTIVE and pending_camera.installed_on == effective
     assert pending_camera.location_description == "Lake St at Harlem Ave, NE corner"
     assert (placement.camera_id, placement.status) == (pending_camera.pk, PlacementStatus.DONE)
@@ -61,7 +61,19 @@ def test_the_chief_records_an_earlier_approval_and_the_camera_goes_into_service(
 def test_a_later_public_notice_counts_from_its_own_first_day(people, pending_camera):
     placement = _record(people, pending_camera, notice_from=days_ago(LONG_AGO - 10))
     assert placement.notice_from == days_ago(LONG_AGO - 10)
-    assert placement.effective_on == days_ago(LONG_AGO - 10) + timedelta(days=conf.camera_notice_days())
+    assert placement.effective_on == days_ago(LONG_AGO - 10) + timedelta(days=conf.camera_notice_days() + 1)
+
+
+@pytest.mark.rule("CAM-2")
+def test_a_paper_notice_too_counts_whole_days_from_the_day_after_it_started(people, pending_camera):
+    """Tried: a paper notice that started the policy's period ago to the day: its first day was not whole
+    (posted that afternoon, say), so it has one day to run, as a notice on the portal would."""
+    days = conf.camera_notice_days()
+    with pytest.raises(ApplicationError, match=f"runs until {days_ago(-1)}"):
+        _record(people, pending_camera, notice_from=days_ago(days))
+    assert_still_pending(pending_camera)
+    placement = _record(people, pending_camera, notice_from=days_ago(days + 1))
+    assert placement.effective_on == days_ago(0) and placement.status == PlacementStatus.DONE
 
 
 @pytest.mark.rule("CAM-2")

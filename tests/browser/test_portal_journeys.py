@@ -87,7 +87,7 @@ def test_a_relocation_from_request_to_public_notice(new_page, live_server, camer
     notices = public.get_by_role("table", name="Planned camera changes with their effective dates")
     expect(notices).to_contain_text("Harlem Ave at Lake St")
     expect(notices).to_contain_text(placement.effective_on.isoformat())
-    assert (placement.effective_on - timezone.localdate()).days == conf.camera_notice_days()
+    assert (placement.effective_on - timezone.localdate()).days == conf.camera_notice_days() + 1
 
 
 @pytest.mark.rule("AUD-5")
