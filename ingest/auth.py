@@ -15,6 +15,7 @@ Each keyless upload is audited as the camera, naming the address.
 import ipaddress
 import logging
 import re
+from datetime import datetime
 
 from django.db import connection
 from django.utils import timezone
@@ -27,8 +28,9 @@ from audit.services import audit_record
 from core.compliance import enforces
 from core.net import address_in_networks, client_ip
 from ingest import audit_actions as actions
-from ingest.errors import CameraAuthFailed
+from ingest.errors import CameraAuthFailed, CapturedBeforeService
 from ingest.prepared import ensure_prepared
+from ingest.validation import check_capture_window, check_captured_in_service
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +44,9 @@ def camera_actor(camera: Camera, request=None) -> Actor:
 
 
 def _credential(key_id: str) -> tuple[CameraCredential, bool] | None:
-    """Load a credential, its camera and whether the camera's installation is in effect, in one query
-    (raw SQL, prepared: this runs on every upload).
+    """Load a credential, its camera (with when it went into service, for the capture times it may
+    send) and whether the camera's installation is in effect, in one query (raw SQL, prepared: this runs
+    on every upload).
 
     In effect means an installation placement approved by the Chief whose public notice has run and
     which took effect (reports.CameraPlacementRequest, CAM-2): a camera registered ahead of it, or
@@ -52,6 +55,7 @@ def _credential(key_id: str) -> tuple[CameraCredential, bool] | None:
     with connection.cursor() as cursor:
         ensure_prepared(cursor, "alpr_ingest_credential", """
             SELECT k.id, k.secret_hash, k.revoked_at, k.source_network, c.id, c.name, c.status,
+                   c.installed_on, c.in_service_since,
                    EXISTS (SELECT 1 FROM reports_cameraplacementrequest p
                            WHERE p.camera_id = c.id AND p.kind = 'install' AND p.status = 'done'
                              AND p.decided_by_id IS NOT NULL AND p.effective_on <= $2)
@@ -62,8 +66,10 @@ def _credential(key_id: str) -> tuple[CameraCredential, bool] | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    credential_id, secret_hash, revoked_at, source_network, camera_id, name, status, installed = row
-    camera = Camera(id=camera_id, name=name, status=status)
+    (credential_id, secret_hash, revoked_at, source_network, camera_id, name, status, installed_on,
+     in_service_since, installed) = row
+    camera = Camera(id=camera_id, name=name, status=status, installed_on=installed_on,
+                    in_service_since=in_service_since)
     credential = CameraCredential(id=credential_id, key_id=key_id, secret_hash=secret_hash,
                                   revoked_at=revoked_at, source_network=source_network, camera=camera)
     return credential, installed
@@ -148,6 +154,22 @@ def authenticate_camera_or_address(request) -> tuple[Camera, str | None]:
         raise CameraAuthFailed("Camera credentials required: 'Authorization: Token <key_id>:<secret>', "
                                "or a credential bound to this address.")
     return _accepted(*found, request), key_ids[0]
+
+
+@enforces("ING-3", "CAM-2")
+def check_capture(camera: Camera, captured_at: datetime, request=None, *, field: str = "captured_at") -> None:
+    """Refuse a capture time outside the upload window (``check_capture_window``) or from before `camera`
+    went into service (``check_captured_in_service``); the latter, a camera sending what it was not
+    allowed to collect, is audited as the credential refusals are. Nothing is stored either way."""
+    check_capture_window(captured_at, field=field)
+    try:
+        check_captured_in_service(captured_at, camera=camera, field=field)
+    except CapturedBeforeService as refusal:
+        audit_record(actor=camera_actor(camera, request), action=actions.CAPTURE_BEFORE_SERVICE,
+                     outcome=Outcome.REFUSED, reason="captured before the camera went into service",
+                     targets=[f"camera:{camera.pk}"], description=refusal.message,
+                     query={"captured_at": captured_at.isoformat()})
+        raise
 
 
 def address_upload_record(camera: Camera, request, *, key_id: str, read_id: int) -> None:

@@ -6,7 +6,8 @@ DEFAULTS = {
     "INGEST_MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
     # Decompression-bomb limit: a photo may not decode to more pixels than this.
     "INGEST_MAX_PIXELS": 40_000_000,
-    # How far in the future a capture time may be (camera clocks drift).
+    # How far in the future a capture time may be (camera clocks drift); and how far before the camera
+    # went into service.
     "INGEST_CLOCK_SKEW_SECONDS": 300,
     # A retry (same camera, same Idempotency-Key) is recognised when its capture time is within this many
     # seconds of the first delivery's: the look-up then reads only the day partitions of that window.

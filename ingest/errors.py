@@ -7,6 +7,12 @@ class BadUpload(ApplicationError):
     code = "bad_upload"
 
 
+class CapturedBeforeService(BadUpload):
+    """Captured before the camera went into service: it was not allowed to collect then (CAM-2)."""
+
+    code = "captured_before_service"
+
+
 class UploadTooLarge(ApplicationError):
     status_code = 413
     code = "too_large"

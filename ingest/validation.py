@@ -3,7 +3,7 @@
 A photo must be a complete JPEG or PNG (magic bytes, Pillow's own format detection limited to those
 two, a decode of the whole image, a JPEG's at 1/8 scale), no larger than the byte and pixel limits;
 a capture time must carry its UTC offset and fall inside the retention window (no default partition
-would take anything else).
+would take anything else), and not before the camera went into service (CAM-2).
 """
 import base64
 import binascii
@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from PIL import Image
 
+from alpr.models import Camera
 from core.compliance import enforces
 from ingest.conf import setting
-from ingest.errors import BadUpload, UploadTooLarge
+from ingest.errors import BadUpload, CapturedBeforeService, UploadTooLarge
 from policy.models import retention_cutoff
 from policy.selectors import current_policy
 
@@ -141,6 +142,22 @@ def check_capture_window(captured_at: datetime, *, field: str = "captured_at") -
     if captured_at < retention_cutoff(retention_days, now):
         raise BadUpload(f"The capture time is older than the {retention_days}-day retention period.",
                         field=field)
+
+
+@enforces("CAM-2")
+def check_captured_in_service(captured_at: datetime, *, camera: Camera, field: str = "captured_at") -> None:
+    """Refuse a capture time from before `camera` last went into service, beyond the clock-skew allowance:
+    during its public notice, before its installation took effect, or while it was inactive, the camera
+    was not allowed to collect. A camera put in service before that moment was recorded (alpr 0007)
+    counts from the start of its installation day."""
+    since = camera.in_service_since
+    if since is None and camera.installed_on is not None:
+        since = timezone.make_aware(datetime.combine(camera.installed_on, datetime.min.time()))
+    if since is not None and captured_at < since - timedelta(seconds=setting("INGEST_CLOCK_SKEW_SECONDS")):
+        raise CapturedBeforeService(
+            f"The capture time is before this camera went into service "
+            f"({timezone.localtime(since):%Y-%m-%d %H:%M %Z}): it was not allowed to collect then (CAM-2).",
+            field=field)
 
 
 _policy_cache: dict[str, tuple[float, int]] = {}

@@ -26,7 +26,12 @@ from alpr.models import ReadSource
 from core.errors import ApplicationError
 from core.strict_json import strict_loads
 from ingest import services
-from ingest.auth import address_upload_record, authenticate_camera, authenticate_camera_or_address
+from ingest.auth import (
+    address_upload_record,
+    authenticate_camera,
+    authenticate_camera_or_address,
+    check_capture,
+)
 from ingest.conf import setting
 from ingest.errors import BadUpload, RateLimited, UploadTooLarge
 from ingest.formats import (
@@ -40,7 +45,6 @@ from ingest.formats import (
 from ingest.health import camera_heartbeat_seen, camera_upload_seen
 from ingest.ratelimit import check_camera_rate
 from ingest.validation import (
-    check_capture_window,
     check_image,
     decode_base64_image,
     parse_captured_at,
@@ -139,7 +143,7 @@ def upload_read(request):
     check_camera_rate(camera.pk)
     idempotency_key = parse_idempotency_key(request.headers.get("Idempotency-Key"))
     captured_at = parse_captured_at(request.POST.get("captured_at"))
-    check_capture_window(captured_at)
+    check_capture(camera, captured_at, request)
     latitude = parse_decimal(request.POST.get("latitude"), field="latitude", low=-90, high=90)
     longitude = parse_decimal(request.POST.get("longitude"), field="longitude", low=-180, high=180)
     heading = parse_heading(request.POST.get("heading"))
@@ -190,7 +194,7 @@ def openalpr_webhook(request):
                              "detail": "Single-frame results are not stored: the agent's plate group "
                                        "(alpr_group) of the same pass is. Keep plate groups enabled."})
     parsed = parse_openalpr_group(document)
-    check_capture_window(parsed.captured_at, field="epoch_start")
+    check_capture(camera, parsed.captured_at, request, field="epoch_start")
     accepted = services.read_accept(
         camera=camera, photo=parsed.vehicle, captured_at=parsed.captured_at,
         idempotency_key=parsed.idempotency_key, latitude=parsed.latitude, longitude=parsed.longitude,
@@ -217,7 +221,7 @@ def platerecognizer_snapshot(request):
     # Plate Recognizer's timestamp is UTC, sent without an offset (2019-08-19T13:11:25).
     captured_at = (parse_captured_at(timestamp, field="timestamp", naive_is_utc=True) if timestamp
                    else timezone.now())
-    check_capture_window(captured_at, field="timestamp")
+    check_capture(camera, captured_at, request, field="timestamp")
     if "upload" in request.FILES:
         filename = request.FILES["upload"].name
         photo = check_image(_file_field(request, "upload"), what="upload")

@@ -12,6 +12,7 @@ from conftest import UserFactory
 from ingest.conf import setting
 from ingest.synthetic import plate_photo
 from policy.roles import Role
+from policy.selectors import current_policy
 from reports import conf as reports_conf
 from reports.services.cameras import placement_record_prior
 
@@ -60,6 +61,11 @@ def install_camera(name: str, *, chief=None) -> Camera:
         justification="Test: repeated vehicle thefts reported along this corridor last quarter.",
         nondiscrimination="Test: weighed against the district's population and the other cameras.",
         approved_by="Test: the Chief", approval_document="Test memo", public_notice="Test: the portal")
+    # In service for longer than the retention window, as a camera of the programme has been: whatever
+    # capture time a test sends is one the camera took in service (ingest refuses the others, CAM-2).
+    in_service_since = timezone.now() - timedelta(days=current_policy().retention_days + 1)
+    Camera.objects.filter(pk=placement.camera_id).update(in_service_since=in_service_since)
+    placement.camera.refresh_from_db()
     return placement.camera
 
 

@@ -1,6 +1,9 @@
 """A camera uploads only once its installation is approved by the Chief and its public notice has run
-(CAM-2): registering it and issuing its key is not enough."""
+(CAM-2): registering it and issuing its key is not enough; and once it is, it uploads only what it
+captured in service."""
+import base64
 import io
+import json
 from datetime import timedelta
 from io import StringIO
 
@@ -15,7 +18,9 @@ from audit.context import Actor
 from audit.models import AuditEvent
 from conftest import UserFactory
 from core.errors import ApplicationError, PolicyDenied
+from ingest.conf import setting
 from ingest.tests.conftest import UPLOAD_URL, stored_images
+from ingest.tests.test_formats import OPENALPR_URL, PLATE_READER_URL, alpr_group
 from policy.roles import Role
 from reports.models import CameraPlacementRequest
 from reports.services.cameras import (
@@ -149,3 +154,75 @@ def test_a_camera_registered_before_installations_were_enforced_uploads_once_the
     with pytest.raises(ApplicationError, match="public notice"):
         placement_record_prior(actor=chief, approved_on=too_recent, **{**fields, "camera_name": "Other"})
     assert not Camera.objects.filter(name="Other").exists()
+
+
+def _plain(client, key: str, photo: bytes, captured_at):
+    data = {"captured_at": captured_at.isoformat(), "photo": io.BytesIO(photo)}
+    return client.post(UPLOAD_URL, data, HTTP_AUTHORIZATION=f"Camera {key}")
+
+
+def _openalpr(client, key: str, photo: bytes, captured_at):
+    epoch = int(captured_at.timestamp() * 1000)
+    group = alpr_group(epoch_start=epoch, epoch_end=epoch + 800, best_uuid=f"AGENT-1288-{epoch}",
+                       vehicle_crop_jpeg=base64.b64encode(photo).decode())
+    return client.post(OPENALPR_URL, json.dumps(group), content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Camera {key}")
+
+
+def _plate_recognizer(client, key: str, photo: bytes, captured_at):
+    return client.post(PLATE_READER_URL, {"upload": io.BytesIO(photo), "timestamp": captured_at.isoformat()},
+                       HTTP_AUTHORIZATION=f"Token {key}")
+
+
+ENDPOINTS = {  # each upload endpoint: how it is called, the field that carries the capture time
+    "plain upload": (_plain, "captured_at"),
+    "OpenALPR webhook": (_openalpr, "epoch_start"),
+    "Plate Recognizer-compatible": (_plate_recognizer, "timestamp"),
+}
+
+
+@pytest.mark.rule("CAM-2")
+@pytest.mark.rule("ING-3")
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_a_camera_mounted_during_its_notice_cannot_upload_what_it_captured_before_it_was_in_service(
+        client, photo, media_root, endpoint):
+    """Tried: the installer mounts the camera and configures its key while the public notice runs; the
+    camera captures, is refused (not in service yet) and keeps its backlog; the installation takes effect
+    and the camera sends the backlog, on each upload endpoint. It used to be stored and searchable."""
+    send, field = ENDPOINTS[endpoint]
+    placement = _installation()
+    key = _create(placement.pk)
+    assert send(client, key, photo, timezone.now()).status_code == 401  # refused during the notice
+    CameraPlacementRequest.objects.filter(pk=placement.pk).update(  # the notice runs out, as time would
+        notice_from=timezone.localdate() - (placement.effective_on - placement.notice_from),
+        effective_on=timezone.localdate())
+    placements_apply_due()
+    camera = Camera.objects.get(name=NAME)
+    skew = timedelta(seconds=setting("INGEST_CLOCK_SKEW_SECONDS"))
+    backlog = (camera.in_service_since - skew - timedelta(seconds=1)).replace(microsecond=0)  # OpenALPR: ms
+    refused = send(client, key, photo, backlog)
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["error"] == "captured_before_service" and refused.json()["field"] == field
+    assert "before this camera went into service" in refused.json()["detail"]
+    assert PlateRead.system_objects.count() == 0 and stored_images() == []
+    audit = AuditEvent.objects.get(action="ingest.capture_before_service")
+    assert audit.outcome == "refused" and audit.targets == [f"camera:{camera.pk}"]
+    assert audit.actor_type == "camera" and audit.query["captured_at"] == backlog.isoformat()
+    # Within the clock-skew allowance, a capture is the camera's in service.
+    assert send(client, key, photo, camera.in_service_since - skew / 2).status_code in (201, 202)
+    assert PlateRead.system_objects.count() == 1
+
+
+@pytest.mark.rule("CAM-2")
+def test_reads_captured_while_a_camera_was_inactive_are_refused_once_it_is_reactivated(client, cam, photo):
+    """Tried: the administrator deactivates a camera; it keeps capturing (refused: inactive), is made
+    active again and sends what it captured meanwhile. Only what it captured since is stored."""
+    admin = Actor.for_user(UserFactory(role=Role.ADMINISTRATOR))
+    camera_set_status(actor=admin, camera_id=cam.camera.pk, status=CameraStatus.INACTIVE, reason="repair")
+    while_inactive = timezone.now() - timedelta(hours=1)  # beyond the clock-skew allowance
+    assert _plain(client, cam.key, photo, timezone.now()).status_code == 401
+    camera_set_status(actor=admin, camera_id=cam.camera.pk, status=CameraStatus.ACTIVE, reason="repaired")
+    refused = _plain(client, cam.key, photo, while_inactive)
+    assert refused.status_code == 400 and refused.json()["error"] == "captured_before_service"
+    assert PlateRead.system_objects.count() == 0
+    assert _plain(client, cam.key, photo, timezone.now()).status_code == 202

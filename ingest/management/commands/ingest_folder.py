@@ -12,7 +12,8 @@ from django.utils import timezone
 from alpr.models import Camera, CameraStatus
 from core.errors import ApplicationError
 from ingest import services
-from ingest.validation import check_capture_window, check_image
+from ingest.auth import check_capture
+from ingest.validation import check_image
 
 
 class Command(BaseCommand):
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             captured_at = (datetime.fromtimestamp(path.stat().st_mtime, tz=UTC) if options["file_times"]
                            else timezone.now())
             try:
-                check_capture_window(captured_at)
+                check_capture(camera, captured_at)
                 photo = check_image(path.read_bytes())
                 result = services.read_accept(camera=camera, photo=photo, captured_at=captured_at,
                                               idempotency_key=f"folder:{path.name}:{captured_at.isoformat()}",
