@@ -42,7 +42,7 @@ READ_MODULES = {
     "retention.services.holds": "a hold checks that the reads it keeps exist",
     "retention.services.evidence": "an evidence package copies the reads it was given",
     "retention.services.erroneous": "a confirmed erroneous read is corrected or excluded",
-    "retention.services.purge": "the purge counts the plates read it deletes, per camera and day (counts only)",
+    "retention.services.purge": "the purge counts the plates read it deletes, per camera and day",
     "reports.metrics": "monthly usage figures: counts only, no row, plate or image leaves the database",
     "alpr.management.commands.bench_search": "the search benchmark fills and times a dedicated database",
     "ingest.management.commands.bench_ingest": "the ingest benchmark checks its uploads were stored",
