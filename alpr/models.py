@@ -225,6 +225,20 @@ class PlateRead(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     heading = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Where the registry put the camera when the photo was taken: the read's place unless the device sent
+    # its own position above. Copied at insert by the database (trigger ``alpr_read_camera_place``, see
+    # migration 0011) from the camera's placement history, so a later relocation never moves the read and
+    # a photo uploaded after a move (a camera's backlog) keeps the place of its capture (CAM-1, USE-6).
+    camera_latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, editable=False,
+        help_text="The camera's registered latitude when the photo was taken (set by the database).")
+    camera_longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, editable=False,
+        help_text="The camera's registered longitude when the photo was taken (set by the database).")
+    camera_location = models.CharField(
+        max_length=300, blank=True, editable=False,
+        help_text="The camera's registered location description when the photo was taken (set by the "
+                  "database).")
     # A photo may show several plates: the upload's read holds the first, and each other plate found is
     # a read of its own that points here (same photo, its own box and crop). NULL: the upload's read.
     source_read_id = models.BigIntegerField(

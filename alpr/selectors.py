@@ -11,8 +11,9 @@ partition has them):
     look-alike       (alpr_fold_plate(plate) text_pattern_ops, captured_at)
     + one edit       the same, and (reverse(alpr_fold_plate(plate)) text_pattern_ops): see
                      ``alpr.plates.one_edit_anchors``; levenshtein() (fuzzystrmatch) checks candidates
-    canvass/area     (camera_id, captured_at) for cameras near the point, and a partial
-                     (latitude, captured_at) index for reads that carry their own position
+    canvass/area     (camera_id, captured_at) for cameras placed near the point now or before a move,
+                     each read then checked by the place it was taken at (camera_latitude); and a
+                     partial (latitude, captured_at) index for reads that carry their own position
     held reads       the primary key (id, captured_at): reads older than retention that an evidence
                      hold keeps are few, and are added by id (see ``_branches``)
 """
@@ -22,6 +23,7 @@ import re
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -30,6 +32,7 @@ from psycopg.pq import TransactionStatus
 from alpr import plates
 from alpr.models import Camera, PlateRead, ReadStatus
 from hotlists.models import Alert
+from reports.models import CameraLocationHistory
 from retention.models import ErroneousRead, EvidenceHold, HeldRead
 from retention.selectors import erroneous_read_ids, held_reads_condition
 from searches.models import JustificationRead
@@ -76,6 +79,10 @@ class ReadRow:
     state: str | None
     confidence: float | None
     has_crop: bool
+    # Where the camera was registered when it took the photo (not where it is now).
+    camera_location: str
+    camera_latitude: Decimal | None
+    camera_longitude: Decimal | None
     distance_m: float | None = None
     match_kind: plates.MatchKind | None = None
 
@@ -102,22 +109,33 @@ def _haversine_sql(lat: str, lon: str) -> str:
 
 
 def cameras_within(area: Area) -> list[int]:
-    """Return the ids of cameras whose registered position lies inside `area`."""
+    """Return the ids of cameras registered inside the bounding box of `area`, now or before a move: the
+    cameras whose reads may have been taken there. Each read's own place is checked against the circle in
+    SQL (``_area_clause``), so the list is a superset and never decides alone."""
     lat_lo, lat_hi, lon_lo, lon_hi = area.bounding_box()
-    candidates = Camera.objects.filter(latitude__gte=lat_lo, latitude__lte=lat_hi,
-                                       longitude__gte=lon_lo, longitude__lte=lon_hi)
-    return [camera.pk for camera in candidates.only("pk", "latitude", "longitude")
-            if haversine_m(area.latitude, area.longitude, float(camera.latitude),
-                           float(camera.longitude)) <= area.radius_m]
+    now = Camera.objects.filter(latitude__gte=lat_lo, latitude__lte=lat_hi,
+                                longitude__gte=lon_lo, longitude__lte=lon_hi).values_list("pk", flat=True)
+    ids = set(now)
+    # Every place a move took a camera to or from: with the registry, all the places its reads can have.
+    for prefix in ("", "previous_"):
+        ids.update(CameraLocationHistory.objects.filter(**{
+            f"{prefix}latitude__gte": lat_lo, f"{prefix}latitude__lte": lat_hi,
+            f"{prefix}longitude__gte": lon_lo, f"{prefix}longitude__lte": lon_hi,
+        }).values_list("camera_id", flat=True))
+    return sorted(ids)
 
 
 def _area_clause(area: Area, params: dict) -> str:
-    """Reads inside `area`: by their own position when they have one (mobile cameras), else by
-    their camera's registered position."""
+    """Reads taken inside `area`: by the position their device sent (mobile cameras), else by where
+    their camera was registered when they were taken (``PlateRead.camera_latitude``), never by where it
+    is now. The camera list keeps the second branch on the (camera_id, captured_at) index."""
     lat_lo, lat_hi, lon_lo, lon_hi = area.bounding_box()
     params.update(lat=area.latitude, lon=area.longitude, radius=area.radius_m, near=cameras_within(area),
                   lat_lo=lat_lo, lat_hi=lat_hi, lon_lo=lon_lo, lon_hi=lon_hi)
-    return ("((r.latitude IS NULL AND r.camera_id = ANY(%(near)s)) OR "
+    return ("((r.latitude IS NULL AND r.camera_id = ANY(%(near)s) "
+            "AND r.camera_latitude BETWEEN %(lat_lo)s AND %(lat_hi)s "
+            "AND r.camera_longitude BETWEEN %(lon_lo)s AND %(lon_hi)s"
+            f" AND {_haversine_sql('r.camera_latitude', 'r.camera_longitude')} <= %(radius)s) OR "
             "(r.latitude BETWEEN %(lat_lo)s AND %(lat_hi)s AND r.longitude BETWEEN %(lon_lo)s AND %(lon_hi)s"
             f" AND {_haversine_sql('r.latitude', 'r.longitude')} <= %(radius)s))")
 
@@ -244,15 +262,16 @@ def _run(branches: list[str], params: dict, *, limit: int, offset: int, distance
     One statement: the newest COUNT_CAP + 1 matches of each branch are fetched once, counted and
     paged (pages never reach past COUNT_CAP, see ``alpr.access``, so they lie among those).
     """
-    camera_join = "JOIN alpr_camera c ON c.id = r.camera_id" if distance_sql != "NULL" else ""
     hits = " UNION ALL ".join(
         "(SELECT r.id, r.captured_at, r.camera_id, r.plate, r.state, r.confidence, "
-        f"r.crop_path <> '' AS has_crop, {distance_sql} AS distance FROM alpr_plateread r {camera_join} "
+        "r.crop_path <> '' AS has_crop, r.camera_location, r.camera_latitude, r.camera_longitude, "
+        f"{distance_sql} AS distance FROM alpr_plateread r "
         f"WHERE {where} ORDER BY r.captured_at DESC, r.id DESC LIMIT %(cap)s)" for where in branches)
     sql = (
         f"WITH hits AS MATERIALIZED ({hits}) "
         "SELECT h.id, h.captured_at, h.camera_id, c.name, h.plate, h.state, h.confidence, h.has_crop, "
-        "h.distance, count(*) OVER () FROM hits h JOIN alpr_camera c ON c.id = h.camera_id "
+        "h.camera_location, h.camera_latitude, h.camera_longitude, h.distance, count(*) OVER () "
+        "FROM hits h JOIN alpr_camera c ON c.id = h.camera_id "
         "ORDER BY h.captured_at DESC, h.id DESC LIMIT %(limit)s OFFSET %(offset)s"
     )
     params.update(limit=limit, offset=offset, cap=COUNT_CAP + 1)
@@ -311,7 +330,7 @@ def reads_near(*, area: Area, since: datetime, until: datetime, held_since: date
                          held_case=held_case)
     # Not COALESCE: least() ignores NULLs, so the haversine of a missing position is not NULL.
     distance = (f"CASE WHEN r.latitude IS NOT NULL THEN {_haversine_sql('r.latitude', 'r.longitude')} "
-                f"ELSE {_haversine_sql('c.latitude', 'c.longitude')} END")
+                f"ELSE {_haversine_sql('r.camera_latitude', 'r.camera_longitude')} END")
     return _run(branches, params, limit=limit, offset=offset, distance_sql=distance)
 
 

@@ -1,16 +1,19 @@
 """Test data for searches: cameras, finished plate reads with small images, justifications."""
 import io
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import factory
 from django.utils import timezone
 from PIL import Image
 
 from alpr import partitions, storage
-from alpr.models import Camera, PlateRead, ReadStatus
+from alpr.models import Camera, CameraStatus, PlateRead, ReadStatus
 from audit.context import Actor
 from conftest import UserFactory
+from policy.roles import Role
+from reports.models import CameraPlacementRequest
+from reports.services.cameras import placement_decide, placement_request, placements_apply_due
 from searches import services
 from searches.models import Justification
 
@@ -26,6 +29,35 @@ def jpeg(text_colour=(20, 20, 20), size=(64, 24)) -> bytes:
 def make_camera(name: str | None = None, *, latitude=41.885, longitude=-87.785, **fields) -> Camera:
     return Camera.objects.create(name=name or f"Camera {uuid.uuid4().hex[:6]}", latitude=latitude,
                                  longitude=longitude, **fields)
+
+
+RELOCATION_JUSTIFICATION = ("Fourteen stolen-vehicle recoveries in 2025 passed this corridor; crime analysis "
+                            "memo 25-17.")
+RELOCATION_CONSIDERATION = ("The corridor is commercial; coverage checked against census tracts, none "
+                            "over-represented.")
+
+
+def camera_in_service(name: str, *, latitude, longitude, location_description: str) -> Camera:
+    """A fixed camera whose installation took effect long ago (only such a camera is relocated)."""
+    return make_camera(name, latitude=latitude, longitude=longitude,
+                       location_description=location_description, status=CameraStatus.ACTIVE,
+                       installed_on=date(2024, 6, 1))
+
+
+def relocate(camera: Camera, *, latitude: str, longitude: str, location_description: str) -> Camera:
+    """Move `camera` the way the policy does (CAM-2): requested, approved by the Chief, its public notice
+    run (moved back 30 days), and applied now by the daily task. Return the camera as registered now."""
+    move = placement_request(
+        actor=actor(UserFactory(role=Role.ADMINISTRATOR)), kind="relocate", camera_id=camera.pk,
+        latitude=latitude, longitude=longitude, location_description=location_description,
+        justification=RELOCATION_JUSTIFICATION, nondiscrimination=RELOCATION_CONSIDERATION)
+    placement_decide(actor=actor(UserFactory(role=Role.CHIEF)), placement_id=move.pk, approve=True)
+    today = timezone.localdate()
+    CameraPlacementRequest.objects.filter(pk=move.pk).update(notice_from=today - timedelta(days=30),
+                                                             effective_on=today)
+    assert [done.pk for done in placements_apply_due()] == [move.pk]
+    camera.refresh_from_db()
+    return camera
 
 
 def make_read(*, camera: Camera, plate: str, captured_at=None, images: bool = True,

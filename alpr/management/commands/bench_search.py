@@ -143,24 +143,31 @@ class Command(BaseCommand):
         with transaction.atomic():
             cursor.execute(f"CREATE TABLE {table} "
                            "(LIKE alpr_plateread INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+            # A plain table, not yet a partition: the read table's trigger does not place these reads, so
+            # the load copies their camera's place (the benchmark's cameras never move).
             cursor.execute(
                 f"""
                 INSERT INTO {table} (id, uuid, camera_id, captured_at, received_at, updated_at, plate, state,
                     confidence, box_x, box_y, box_w, box_h, candidates, image_path, crop_path, status,
-                    attempts, last_error, source, idempotency_key, hotlist_matched_at)
-                SELECT %(first)s + g, t.id, (%(cameras)s::bigint[])[1 + floor(random() * %(n)s)::int],
+                    attempts, last_error, source, idempotency_key, hotlist_matched_at, camera_latitude,
+                    camera_longitude, camera_location)
+                SELECT %(first)s + g, t.id, c.id,
                        t.ts, t.ts, t.ts, t.plate, 'IL', t.confidence, 410, 388, 170, 60,
                        jsonb_build_array(jsonb_build_object('text', t.plate, 'confidence', t.confidence),
                                          jsonb_build_object('text', t.plate, 'confidence', 0.1)),
                        to_char(t.ts, '"reads/"YYYY/MM/DD/') || t.id || '-full.jpg',
                        to_char(t.ts, '"reads/"YYYY/MM/DD/') || t.id || '-crop.jpg',
-                       'done', 1, '', 'upload', md5(g::text || '-' || %(first)s::text), t.ts
-                FROM generate_series(1, %(count)s) g,
-                     LATERAL (SELECT gen_random_uuid() AS id,
+                       'done', 1, '', 'upload', md5(g::text || '-' || %(first)s::text), t.ts,
+                       c.latitude, c.longitude, c.location_description
+                FROM generate_series(1, %(count)s) g
+                     CROSS JOIN LATERAL (SELECT gen_random_uuid() AS id,
+                                     (%(cameras)s::bigint[])[1 + floor(random() * %(n)s)::int + g * 0]
+                                     AS camera,
                                      pg_temp.bench_plate(floor(%(pool)s * power(random(), 3))::bigint + g * 0)
                                      AS plate, round((0.6 + random() * 0.4)::numeric, 4)::float AS confidence,
                                      %(start)s::timestamptz + random() * interval '1 day' + g * interval '0'
                                      AS ts) t
+                     JOIN alpr_camera c ON c.id = t.camera
                 """,
                 {"first": first_id, "cameras": camera_ids, "n": len(camera_ids), "count": count,
                  "pool": self.plate_pool, "start": start},
