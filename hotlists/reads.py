@@ -28,10 +28,12 @@ class AlertRead:
     vehicle: dict  # what the camera's reader said of the vehicle (ingest.vehicle), for USE-8
     box: list[int] | None  # where in the photo this read's plate is (a photo may show several)
     source_read_id: int | None
+    camera_location: str  # where the camera was when it took the photo (it may have moved since)
 
 
 _FIELDS = ("id", "plate", "state", "confidence", "captured_at", "camera_id", "candidates", "image_path",
-           "crop_path", "state_confidence", "vehicle", "box_x", "box_y", "box_w", "box_h", "source_read_id")
+           "crop_path", "state_confidence", "vehicle", "box_x", "box_y", "box_w", "box_h", "source_read_id",
+           "camera_location")
 
 
 def _as_alert_read(row: dict) -> AlertRead:

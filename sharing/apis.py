@@ -14,7 +14,6 @@ from rest_framework.views import APIView
 
 from alpr import access
 from alpr.access import SearchMode
-from alpr.models import Camera
 from policy.selectors import current_policy
 from searches.services import OUTSIDE_DESCRIPTION_MAX_LENGTH
 from sharing.auth import PartnerKeyAuthentication, PartnerUser, partner_actor
@@ -129,16 +128,14 @@ class PurposesView(PartnerView):
         return Response({"purposes": [{"code": p["code"], "label": p["label"]} for p in purposes]})
 
 
-def _camera_places(rows) -> dict[int, dict]:
-    cameras = Camera.objects.filter(pk__in={row.camera_id for row in rows})
+def _camera_place(row) -> dict:
+    """The camera that took the read, and where it was registered when it did (a camera moved since
+    took none of its past reads with it)."""
     return {
-        camera.pk: {
-            "name": camera.name,
-            "location": camera.location_description,
-            "latitude": str(camera.latitude) if camera.latitude is not None else None,
-            "longitude": str(camera.longitude) if camera.longitude is not None else None,
-        }
-        for camera in cameras
+        "name": row.camera_name,
+        "location": row.camera_location,
+        "latitude": str(row.camera_latitude) if row.camera_latitude is not None else None,
+        "longitude": str(row.camera_longitude) if row.camera_longitude is not None else None,
     }
 
 
@@ -166,7 +163,6 @@ class SearchView(PartnerView):
             until=fields.get("until"),
             page=fields["page"],
         )
-        places = _camera_places(results.rows)
         return Response(
             {
                 "agency": self.person.agency.name,
@@ -184,7 +180,7 @@ class SearchView(PartnerView):
                         "plate": row.plate,
                         "state": row.state,
                         "confidence": row.confidence,
-                        "camera": places.get(row.camera_id),
+                        "camera": _camera_place(row),
                     }
                     for row in results.rows
                 ],

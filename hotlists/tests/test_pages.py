@@ -9,9 +9,10 @@ from hotlists.matching import read_match_hotlists
 from hotlists.models import Alert, HotlistEntry
 from hotlists.tests.conftest import audit_rows
 from ingest.formats import parse_openalpr_group
-from ingest.services import read_accept
+from ingest.services import EdgeReading, read_accept
 from ingest.tests.test_real_clients import recorded_group
 from policy.roles import Role
+from searches.tests.factories import camera_in_service, relocate
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +134,19 @@ def test_the_alert_shows_both_states_and_the_vehicle_the_camera_described(detect
     assert "Body type: tractor-trailer (100 %)" in page and "Blue Honda Civic" in page  # the entry's
     inbox = officer_client.get("/hotlists/alerts/").content.decode()
     assert "State differs" in inbox
+
+
+@pytest.mark.rule("USE-8", "CAM-1")
+def test_the_alert_names_the_place_of_its_read_after_the_camera_moved(detective_client, officer_client):
+    camera = camera_in_service("Harlem & North", latitude=41.909812, longitude=-87.806204,
+                               location_description="Harlem Ave at North Ave")
+    add_entry(detective_client)
+    edge = EdgeReading(plate="7ABC123", confidence=0.9, state="IL")
+    read = read_accept(camera=camera, photo=None, edge=edge,
+                       captured_at=timezone.now() - timezone.timedelta(hours=3)).read
+    [alert] = read_match_hotlists(read.pk)
+    relocate(camera, latitude="41.866000", longitude="-87.774000",
+             location_description="Roosevelt Rd at Austin Blvd")
+    html = officer_client.get(f"/hotlists/alerts/{alert.pk}/").content.decode()
+    assert "Roosevelt" not in html
+    assert "Harlem & North · Harlem Ave at North Ave" in unescape(html)

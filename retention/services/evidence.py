@@ -74,8 +74,10 @@ def _read_record(read: PlateRead, images: dict[str, str], erroneous: bool) -> di
     return {
         "id": read.pk,
         "uuid": str(read.uuid),
-        "camera": {"id": read.camera_id, "name": read.camera.name,
-                   "location": read.camera.location_description},
+        # Where the camera was when it took the photo, kept with the read: not where it stands now.
+        "camera": {"id": read.camera_id, "name": read.camera.name, "location": read.camera_location,
+                   "latitude": _decimal_text(read.camera_latitude),
+                   "longitude": _decimal_text(read.camera_longitude)},
         "captured_at": read.captured_at.isoformat(),
         "received_at": read.received_at.isoformat(),
         "plate": read.plate,
@@ -87,14 +89,18 @@ def _read_record(read: PlateRead, images: dict[str, str], erroneous: bool) -> di
         # Another plate of the same photo: the upload's read (the photo is the same file).
         "source_read_id": read.source_read_id,
         "vehicle": read.vehicle,
-        "latitude": str(read.latitude) if read.latitude is not None else None,
-        "longitude": str(read.longitude) if read.longitude is not None else None,
+        "latitude": _decimal_text(read.latitude),
+        "longitude": _decimal_text(read.longitude),
         "heading": read.heading,
         "source": read.source,
         "origin_agency": read.origin_agency,
         "confirmed_erroneous": erroneous,
         "images": images,
     }
+
+
+def _decimal_text(value) -> str | None:
+    return str(value) if value is not None else None
 
 
 def _json(value) -> bytes:

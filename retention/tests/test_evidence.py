@@ -1,11 +1,13 @@
 import hashlib
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from audit.models import AuditEvent, Outcome
 from core.errors import ApplicationError, NotFound, NotYours, PolicyDenied
@@ -13,7 +15,8 @@ from policy.roles import Role
 from retention.models import EvidencePackage
 from retention.services import evidence_package_create, evidence_package_verify
 from retention.services.evidence import MANIFEST
-from retention.tests.conftest import actor_of
+from retention.tests.conftest import actor_of, create_read
+from searches.tests.factories import camera_in_service, relocate
 
 
 def sha256_file(path: Path) -> str:
@@ -144,3 +147,17 @@ def test_a_package_is_handed_over_as_a_zip_of_its_verified_files(detective, offi
     (_dir(package) / "custody.json").write_text("{}")
     with pytest.raises(ApplicationError, match="no longer matches its manifest"):
         evidence_package_zip(actor=actor_of(detective), justification=justification, package_id=package.pk)
+
+
+@pytest.mark.rule("RET-4", "CAM-1")
+def test_a_package_names_the_place_a_read_was_taken_after_its_camera_moved(detective):
+    camera = camera_in_service("Harlem & North", latitude=41.909812, longitude=-87.806204,
+                               location_description="Harlem Ave at North Ave")
+    read = create_read(camera, captured_at=timezone.now() - timedelta(hours=3))
+    relocate(camera, latitude="41.866000", longitude="-87.774000",
+             location_description="Roosevelt Rd at Austin Blvd")
+    package = _package(detective, [read])
+    record = json.loads((_dir(package) / f"reads/{read.pk}.json").read_text())
+    assert record["camera"] == {"id": camera.pk, "name": "Harlem & North",
+                                "location": "Harlem Ave at North Ave",  # not Roosevelt Rd, where it is now
+                                "latitude": "41.909812", "longitude": "-87.806204"}

@@ -1,13 +1,15 @@
 """The read page's ways on: back to the results it came from, a hold, an erroneous-read report."""
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from policy.roles import Role
 from retention.models import ErroneousFlag
-from searches.tests.factories import DESCRIPTION, make_camera, make_read
+from searches.tests.factories import DESCRIPTION, camera_in_service, make_camera, make_read, relocate
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +179,18 @@ def test_a_read_confirmed_erroneous_since_it_was_listed_opens_with_a_warning(mak
     after = officer.get(f"/search/reads/{read.pk}/")
     assert after.status_code == 200 and b'id="read-erroneous"' in after.content
     assert b"Confirmed erroneous" in after.content
+
+
+@pytest.mark.rule("USE-6", "CAM-1")
+def test_the_read_page_names_the_place_the_read_was_taken_after_the_camera_moved(make_verified_client):
+    camera = camera_in_service("Harlem & North", latitude=41.909812, longitude=-87.806204,
+                               location_description="Harlem Ave at North Ave")
+    read = make_read(camera=camera, plate="ABC1234", captured_at=timezone.now() - timedelta(hours=3))
+    relocate(camera, latitude="41.866000", longitude="-87.774000",
+             location_description="Roosevelt Rd at Austin Blvd")
+    officer = make_verified_client(Role.OFFICER)
+    _justify(officer)
+    assert f"Open read {read.pk}" in officer.get("/search/plates/", {"plate": "ABC1234"}).content.decode()
+    html = officer.get(f"/search/reads/{read.pk}/").content.decode()
+    assert "Roosevelt" not in html
+    assert "Harlem & North · Harlem Ave at North Ave" in unescape(html)

@@ -9,7 +9,7 @@ from audit.context import Actor
 from audit.models import ActorType, AuditEvent, Outcome
 from retention.models import ErroneousDataNotification, ReadShare
 from retention.tests.conftest import create_read
-from searches.tests.factories import make_camera
+from searches.tests.factories import camera_in_service, make_camera, relocate
 from sharing.models import AgencyStatus, PartnerSearch, RequestStatus
 from sharing.services import agencies
 from sharing.tests.conftest import (
@@ -62,6 +62,28 @@ def test_a_partner_search_returns_our_own_reads_only_and_is_audited_and_counted(
     search = PartnerSearch.objects.get()
     assert (search.agency, search.person, search.result_count) == (person.agency, person, 1)
     assert list(ReadShare.objects.values_list("read_id", "agency_ori")) == [(ours.pk, person.agency.ori)]
+
+
+@pytest.mark.rule("SHR-5", "CAM-1")
+def test_a_partner_is_told_where_a_read_was_taken_not_where_its_camera_moved_since(client, partner):
+    _person, key = partner
+    camera = camera_in_service("Harlem & North", latitude=41.909812, longitude=-87.806204,
+                               location_description="Harlem Ave at North Ave")
+    before = create_read(camera, plate="ABC1234", age=timedelta(hours=3))
+    relocate(camera, latitude="41.866000", longitude="-87.774000",
+             location_description="Roosevelt Rd at Austin Blvd")
+    after = create_read(camera, plate="ABC1234")
+
+    response = _search(client, key)
+
+    assert response.status_code == 200, response.content
+    places = {row["read_id"]: row["camera"] for row in response.json()["results"]}
+    assert places == {
+        before.pk: {"name": "Harlem & North", "location": "Harlem Ave at North Ave",
+                    "latitude": "41.909812", "longitude": "-87.806204"},
+        after.pk: {"name": "Harlem & North", "location": "Roosevelt Rd at Austin Blvd",
+                   "latitude": "41.866000", "longitude": "-87.774000"},
+    }
 
 
 @pytest.mark.rule("SHR-2")
