@@ -28,6 +28,7 @@ from alpr import plates, selectors, storage
 from alpr.models import PlateRead
 from alpr.selectors import Area, ResultPage, SearchMode
 from audit import selectors as audit_selectors
+from audit.actions import AuditAction
 from audit.actions import get as audit_action
 from audit.audit_actions import AUDIT_LOG_EXPORTED, AUDIT_LOG_VIEWED
 from audit.context import Actor
@@ -57,7 +58,7 @@ from searches.services import (
     stated_reason_check,
 )
 from sharing import federation
-from sharing.selectors import partner_person_for_search, partner_search_wait
+from sharing.selectors import partner_first_page_recorded, partner_person_for_search, partner_search_wait
 from sharing.services.agencies import agency_revoke_for_misuse
 from sharing.services.partner import partner_search_record
 
@@ -281,6 +282,8 @@ def plate_reads_search(*, actor: Actor, justification, plate: str, mode: str = S
         window = _window(since, until, default=DEFAULT_WINDOW, held_case=justification.case_number)
         number, per_page = _page_bounds(page, per_page)
         query.update(plate=normalized, mode=mode, **_window_query(window), per_page=per_page)
+        _mark_continued(query, actor, actions.PLATE_SEARCHED, justification, number,
+                        same=("plate", "mode", "camera_ids", "area"))
         with transaction.atomic():
             result = selectors.reads_by_plate(
                 query=normalized, mode=mode, since=window.since, until=window.until,
@@ -308,6 +311,8 @@ def plate_reads_canvass(*, actor: Actor, justification, latitude: float, longitu
         window = _window(since, until, default=default, widest=widest, held_case=justification.case_number)
         number, per_page = _page_bounds(page, per_page)
         query.update(**_window_query(window), per_page=per_page)
+        _mark_continued(query, actor, actions.CANVASS_SEARCHED, justification, number,
+                        same=("latitude", "longitude", "radius_m"))
         with transaction.atomic():
             result = selectors.reads_near(area=area, since=window.since, until=window.until,
                                           held_since=window.held_since, held_case=window.held_case,
@@ -317,6 +322,21 @@ def plate_reads_canvass(*, actor: Actor, justification, latitude: float, longitu
                          targets=_read_targets(result.rows), **justification.audit_fields())
             _reads_listed(justification, result.rows)
     return SearchResults(page=result, number=number, per_page=per_page, window=window, query=query)
+
+
+def _mark_continued(query: dict, actor: Actor, action: AuditAction, justification, number: int, *,
+                    same: tuple) -> None:
+    """Mark `query` ``continues_search`` when it asks for a later page of a search whose first page was
+    audited under the same justification. Every page is audited; the figures count a search once, and a
+    later page asked for without its first one counts as a search (RPT-1, RPT-3)."""
+    if number <= 1:
+        return
+    alike = {f"query__{key}": query[key] for key in same if key in query}
+    alike.update({f"query__{key}__isnull": True for key in same if key not in query})
+    if AuditEvent.objects.filter(action=action.code, outcome=Outcome.ALLOWED, actor_user=actor.user,
+                                 occurred_at__gte=justification.created_at, query__page=1,
+                                 query__justification=justification.pk, **alike).exists():
+        query["continues_search"] = True
 
 
 def canvass_default_radius(policy) -> int:
@@ -590,6 +610,10 @@ def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, ca
                          until=window.until.isoformat(), window_clamped=window.clamped, per_page=per_page)
             with transaction.atomic():
                 _partner_search_allowed(person)
+                if number > 1 and partner_first_page_recorded(person, plate_query=normalized,
+                                                              purpose=fields["purpose"],
+                                                              case_number=fields["case_number"]):
+                    query["continues_search"] = True
                 result = selectors.reads_by_plate(query=normalized, mode=mode, since=window.since,
                                                   until=window.until, limit=per_page,
                                                   offset=(number - 1) * per_page)
@@ -597,7 +621,8 @@ def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, ca
                              result_count=result.total, targets=_read_targets(result.rows), **fields)
                 partner_search_record(actor=actor, person=person, plate_query=normalized,
                                       result_count=result.total, read_ids=[row.id for row in result.rows],
-                                      page=number, **fields)
+                                      page=number, continues_search=query.get("continues_search", False),
+                                      **fields)
     except ProhibitedPurpose as refused:
         if person is not None and refused.purpose_code in SHARING_MISUSE_CODES:
             agency_revoke_for_misuse(agency_id=person.agency_id, what="a partner search",

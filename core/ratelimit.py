@@ -1,4 +1,5 @@
-"""How often one client address may submit a public form, counted per form by django-ratelimit in Redis.
+"""How often one client address may submit a public form, counted per form by django-ratelimit in Redis;
+and how many attempts of one kind are counted under any other key (`attempts_counted`).
 
 If Redis cannot be reached the submission is let through (and logged): a member of the public must be
 able to file a report while the limiter is down; the limit only keeps floods out of the queues.
@@ -36,3 +37,13 @@ def submission_wait(request, *, form: str) -> int:
 
 def _address(group: str, request) -> str:
     return client_ip(request)
+
+
+def attempts_counted(request, *, group: str, key: str, rate: str) -> dict | None:
+    """Count one attempt of `group` under `key` against `rate` ("5/h"); return django-ratelimit's usage
+    (``count``, ``limit``, ``should_limit``, ``time_left``), or None when Redis cannot be reached."""
+    try:
+        return get_usage(request, group=group, key=lambda _group, _request: key, rate=rate, increment=True)
+    except RedisError as error:
+        logger.warning("attempt counter unavailable for %s: %s", group, error)
+        return None

@@ -27,10 +27,10 @@ SEARCH_REFUSAL_ACTIONS = SEARCH_ACTIONS | {"search.justification_stated"}
 # Queries that may name a plate without a case number (USE-4), watched for repetition (AUD-5).
 PLATE_LOOKUP_ACTIONS = SEARCH_ACTIONS | {"search.audit_lookup"}
 ALERT_CATEGORIES = ("alert", "hotlist")
-# A search's second and later pages are audited like its first, with their page number in the query;
-# the figures count a search once.
-FIRST_PAGE = Q(query__page__isnull=True) | Q(query__page__lte=1)
-LATER_PAGE = ExpressionWrapper(Q(query__page__gt=1), output_field=BooleanField())
+# Every page of a search is audited; one that continues a search whose first page was audited carries
+# ``continues_search`` (alpr.access), and the figures count a search once.
+FIRST_PAGE = Q(query__continues_search__isnull=True)
+LATER_PAGE = ExpressionWrapper(Q(query__continues_search=True), output_field=BooleanField())
 
 
 def category_of(code: str) -> str:

@@ -108,7 +108,11 @@ def outside_justification_check(*, purpose: str, case_number: str, description: 
     outside agency cannot cite it. Used for partner searches and written requests (SHR-1, SHR-5).
     """
     policy = current_policy()
-    _refuse_prohibited(policy, description, (purpose or "").replace("_", " "), case_number)
+    # The matcher reads at most twice what may be accepted: a longer text is refused below anyway, and a
+    # megabyte of it would hold a worker for minutes.
+    read_up_to = 2 * OUTSIDE_DESCRIPTION_MAX_LENGTH
+    _refuse_prohibited(policy, (description or "")[:read_up_to],
+                       (purpose or "")[:read_up_to].replace("_", " "), (case_number or "")[:read_up_to])
     if len(description or "") > OUTSIDE_DESCRIPTION_MAX_LENGTH:
         raise PolicyDenied(f"A description has at most {OUTSIDE_DESCRIPTION_MAX_LENGTH} characters.",
                            code="description_too_long", field="description", flag_for_audit=True)

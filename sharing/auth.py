@@ -4,6 +4,7 @@
 """
 import re
 
+from django.conf import settings
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
@@ -12,6 +13,7 @@ from audit.context import Actor
 from audit.models import ActorType, Outcome
 from audit.services import audit_record
 from core.net import client_ip
+from core.ratelimit import attempts_counted
 from sharing import audit_actions as actions
 from sharing.models import PartnerCredential, PartnerPerson
 from sharing.partner_keys import KEY_SHAPE
@@ -42,8 +44,7 @@ class PartnerKeyAuthentication(BaseAuthentication):
         if credential is None:
             raise AuthenticationFailed("Unknown partner key.")
         if not credential.secret_matches(match.group(2).lower()):
-            # A real key id with a wrong secret: a leaked id being tried, or an old secret replayed.
-            _refused(credential, request, reason="wrong secret", flagged=True)
+            _wrong_secret_recorded(credential, request)
             raise AuthenticationFailed("Unknown partner key.")
         if credential.revoked_at is not None:
             _refused(credential, request, reason="revoked key")
@@ -53,6 +54,23 @@ class PartnerKeyAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+def _wrong_secret_recorded(credential: PartnerCredential, request) -> None:
+    """Record a real key id sent with a wrong secret (a leaked id being tried, an old secret replayed),
+    flagged. Past ``PARTNER_WRONG_SECRET_RATE`` for the key, one more entry says so and the rest of the
+    window's attempts go unrecorded: whoever holds a key id cannot flood the audit log in the partner's
+    name. The right secret still works (the key is not locked: that would hand its holder's access to
+    whoever has the id)."""
+    usage = attempts_counted(request, group="partner-wrong-secret", key=credential.key_id,
+                             rate=settings.PARTNER_WRONG_SECRET_RATE)
+    if usage is None or usage["count"] <= usage["limit"]:
+        _refused(credential, request, reason="wrong secret", flagged=True)
+    elif usage["count"] == usage["limit"] + 1:
+        minutes = max(1, round(usage["time_left"] / 60))
+        _refused(credential, request, flagged=True,
+                 reason=f"wrong secrets keep coming: more than {usage['limit']} in the window; the next "
+                        f"{minutes} minute(s) of them are refused without an entry each")
 
 
 def _refused(credential: PartnerCredential, request, *, reason: str, flagged: bool = False) -> None:

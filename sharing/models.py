@@ -285,7 +285,9 @@ class PartnerSearch(models.Model):
     description = models.TextField()
     plate_query = models.CharField(max_length=32)
     result_count = models.PositiveIntegerField(default=0)
-    page = models.PositiveIntegerField(default=1, help_text="A later page of a search is not another search.")
+    page = models.PositiveIntegerField(default=1)
+    continues_search = models.BooleanField(
+        default=False, help_text="A later page of a search whose first page ran: not another search.")
 
     class Meta:
         ordering = ["-searched_at"]

@@ -144,10 +144,19 @@ def revoked_agencies() -> list[RevokedAgency]:
 
 
 @enforces("SHR-5")
+def partner_first_page_recorded(person: PartnerPerson, *, plate_query: str, purpose: str,
+                                case_number: str) -> bool:
+    """Whether the first page of this search (same plate, purpose and case) ran for `person` within the
+    last hour: a later page then continues it and is not counted as another search (SHR-5)."""
+    return PartnerSearch.objects.filter(
+        person=person, plate_query=plate_query, purpose=purpose, case_number=case_number, page=1,
+        searched_at__gt=timezone.now() - PARTNER_SEARCH_WINDOW).exists()
+
+
 def partner_search_counts(*, since: datetime, until: datetime) -> list[AgencySearchCount]:
     """Searches each outside agency ran in [since, until), most first (SHR-5, the monthly report)."""
     rows = (
-        PartnerSearch.objects.filter(searched_at__gte=since, searched_at__lt=until, page=1)
+        PartnerSearch.objects.filter(searched_at__gte=since, searched_at__lt=until, continues_search=False)
         .values("agency__name", "agency__ori")
         .annotate(n=Count("id"))
         .order_by("-n", "agency__name")

@@ -240,6 +240,9 @@ TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=["127.0.0.1/
 # address and form, as django-ratelimit's "count/period" (h, m, s). Operational, not agency policy.
 # Counted in Redis so every web worker shares one count; the default cache stays per process.
 PORTAL_SUBMISSION_RATE = env("PORTAL_SUBMISSION_RATE", default="5/h")
+# Wrong secrets sent with one real partner key id that are each recorded (flagged) in a window; past it,
+# one entry says they keep coming (sharing/auth.py).
+PARTNER_WRONG_SECRET_RATE = env("PARTNER_WRONG_SECRET_RATE", default="5/h")
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_FAIL_OPEN = True
 CACHES = {

@@ -176,3 +176,39 @@ def test_a_partners_second_page_is_not_another_search(client, people, partner_ke
     assert list(PartnerSearch.objects.order_by("page").values_list("page", flat=True)) == [1, 2]
     [counted] = partner_search_counts(since=timezone.now() - timedelta(hours=1), until=timezone.now())
     assert counted.searches == 1
+
+
+@pytest.mark.rule("RPT-1", "RPT-3")
+def test_a_search_opened_straight_at_its_second_page_is_counted(people, camera):
+    """Asking for page 2 without page 1 still runs the search and tells its total: it is a search."""
+    from alpr import access
+    from searches.tests.factories import open_justification
+
+    officer = people[Role.OFFICER]
+    for i in range(30):
+        plate_read(camera, timezone.now() - timedelta(hours=1, minutes=i), plate="QXJ4821")
+    justification = open_justification(officer)
+    second = access.plate_reads_search(actor=actor(officer), justification=justification, plate="QXJ4821",
+                                       page=2)
+    assert second.page.total == 30 and second.page.rows
+    access.plate_reads_search(actor=actor(officer), justification=justification, plate="QXJ4821", page=1)
+    access.plate_reads_search(actor=actor(officer), justification=justification, plate="QXJ4821", page=2)
+    today = timezone.localdate()
+    assert usage_over(month(today.year, today.month)).searches == 2  # the lone page 2, then pages 1 and 2
+
+
+@pytest.mark.rule("SHR-5", "RPT-1")
+def test_a_partner_search_opened_straight_at_its_second_page_is_counted(client, people, partner_key):
+    from sharing.models import PartnerSearch
+    from sharing.selectors import partner_search_counts
+
+    search = {"purpose": "violent_crime", "case_number": "RPD-26-00417", "plate": "ABC1234",
+              "description": "Carjacking at gunpoint on North Avenue; the grey SUV was seen heading east"}
+    response = client.post("/partner/api/v1/searches/", {**search, "page": 2},
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Partner {partner_key}")
+    assert response.status_code == 200, response.content
+    assert PartnerSearch.objects.get().continues_search is False
+    [counted] = partner_search_counts(since=timezone.now() - timedelta(hours=1), until=timezone.now())
+    assert counted.searches == 1
+    today = timezone.localdate()
+    assert usage_over(month(today.year, today.month)).outside_searches == 1

@@ -13,6 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='partnersearch',
             name='page',
-            field=models.PositiveIntegerField(default=1, help_text='A later page of a search is not another search.'),
+            field=models.PositiveIntegerField(default=1),
+        ),
+        migrations.AddField(
+            model_name='partnersearch',
+            name='continues_search',
+            field=models.BooleanField(default=False, help_text='A later page of a search whose first page ran: not another search.'),
         ),
     ]

@@ -18,6 +18,7 @@ def partner_search_record(
     result_count: int,
     read_ids: list[int],
     page: int = 1,
+    continues_search: bool = False,
 ) -> PartnerSearch:
     """Count one partner search (SHR-5) and register every read it returned as shared with the agency,
     so a read later confirmed erroneous reaches it (RET-5). Runs inside the search's transaction."""
@@ -30,6 +31,7 @@ def partner_search_record(
         plate_query=plate_query,
         result_count=result_count,
         page=page,
+        continues_search=continues_search,
     )
     for read_id in read_ids:
         read_share_register(

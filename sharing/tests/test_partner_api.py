@@ -172,6 +172,24 @@ def test_a_malformed_partner_search_is_refused_and_recorded(client, partner, wha
     assert person.agency.status == AgencyStatus.ACTIVE
 
 
+@pytest.mark.rule("SHR-4")
+def test_the_prohibited_purpose_check_reads_a_bounded_part_of_a_huge_description(client, partner,
+                                                                                 monkeypatch):
+    """A 380 kB description (under the 2.5 MB request limit): the matcher's time grows faster than the
+    text, so it used to read all of it (10 s here, minutes at 2 MB) before the length was refused."""
+    from policy.models import AgencyPolicy
+
+    read = []
+    matcher = AgencyPolicy.prohibited_purpose_named_in
+    monkeypatch.setattr(AgencyPolicy, "prohibited_purpose_named_in",
+                        lambda policy, text: read.append(len(text)) or matcher(policy, text))
+    _, key = partner
+    response = _search(client, key, description="carjacking suspect " * 20000, case_number="X" * 100000)
+    assert response.status_code == 403 and response.json()["error"] == "description_too_long"
+    assert read and max(read) <= 4000
+    assert AuditEvent.objects.get(action="search.plate").flagged
+
+
 @pytest.mark.rule("AUD-1")
 def test_a_wrong_secret_for_a_real_partner_key_is_recorded_and_flagged(client, partner):
     """A leaked key id being tried, or a rotated key's old secret replayed."""
@@ -390,3 +408,21 @@ def test_a_released_package_is_not_handed_to_an_agency_that_may_receive_nothing(
     assert response.status_code == 403 and response["Content-Type"] != "application/zip"
     [row] = AuditEvent.objects.filter(action="sharing.release_downloaded")
     assert row.outcome == Outcome.REFUSED
+
+
+@pytest.mark.rule("AUD-1")
+def test_wrong_secrets_sent_again_and_again_do_not_flood_the_audit_log_and_the_key_still_works(
+        client, partner, settings):
+    """Fifty wrong secrets with a leaked key id: the first five are recorded, then one entry says more
+    keep coming; the partner's right secret still searches (the key is not locked by whoever has the id)."""
+    _, key = partner
+    key_id = key.split(":")[0]
+    for _ in range(50):
+        response = client.post(SEARCH_URL, GOOD_SEARCH, content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Partner {key_id}:" + "0" * 64)
+        assert response.status_code == 401
+    refused = list(AuditEvent.objects.filter(action="sharing.partner_auth_refused").order_by("id"))
+    assert [event.reason for event in refused[:5]] == ["wrong secret"] * 5
+    assert len(refused) == 6 and refused[5].reason.startswith("wrong secrets keep coming")
+    assert all(event.flagged for event in refused)
+    assert _search(client, key).status_code == 200
