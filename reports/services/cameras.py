@@ -12,7 +12,7 @@ import logging
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alpr.models import Camera, CameraKind, CameraStatus
@@ -83,6 +83,9 @@ def placement_request(
         )
 
 
+NAME_AWAITED = "An installation of a camera by that name is requested or approved already."
+
+
 def _placement_create(
     *, actor: Actor, kind: str, latitude, longitude, location_description: str, justification: str,
     nondiscrimination: str, camera_id: int | None, camera_name: str, camera_kind: str, heading: int | None,
@@ -126,27 +129,28 @@ def _placement_create(
         if others.exclude(pk=registered.pk if registered else None).exists():
             raise ApplicationError("A camera with that name exists already.", field="camera_name")
         if installation_awaited_named(camera_name):
-            raise ApplicationError("An installation of a camera by that name is requested or approved "
-                                   "already.", field="camera_name")
+            raise ApplicationError(NAME_AWAITED, field="camera_name")
         if camera_kind not in CameraKind.values:
             raise ApplicationError("Choose a camera type from the list.", field="camera_kind")
         camera = registered
+    try:
+        placement = _placement_stored(actor, kind=kind, camera=camera, camera_name=camera_name,
+                                      camera_kind=camera_kind, latitude=latitude, longitude=longitude,
+                                      location_description=location_description.strip(), heading=heading,
+                                      justification=justification.strip(),
+                                      nondiscrimination=nondiscrimination.strip(),
+                                      earliest_effective_on=earliest_effective_on)
+    except IntegrityError:
+        # Another request under this name was stored between the check above and this one (the
+        # database's unique index on installations under way): the same answer as the check's.
+        raise ApplicationError(NAME_AWAITED, field="camera_name") from None
+    return placement
+
+
+def _placement_stored(actor: Actor, **fields) -> CameraPlacementRequest:
     with transaction.atomic():
         placement = CameraPlacementRequest.objects.create(
-            kind=kind,
-            camera=camera,
-            camera_name=camera_name,
-            camera_kind=camera_kind,
-            latitude=latitude,
-            longitude=longitude,
-            location_description=location_description.strip(),
-            heading=heading,
-            justification=justification.strip(),
-            nondiscrimination=nondiscrimination.strip(),
-            requested_by=actor.user,
-            requested_at=timezone.now(),
-            earliest_effective_on=earliest_effective_on,
-        )
+            **fields, requested_by=actor.user, requested_at=timezone.now())
         audit_record(
             actor=actor,
             action=actions.PLACEMENT_REQUESTED,

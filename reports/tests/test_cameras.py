@@ -263,6 +263,19 @@ def test_a_name_an_installation_under_way_holds_is_not_requested_again(people, f
 
 
 @pytest.mark.rule("CAM-2")
+def test_two_requests_for_one_name_at_the_same_moment_get_the_same_clear_refusal(people, monkeypatch):
+    """Tried: the second of two simultaneous requests, which passes the name check before the first is
+    stored (the check is made to miss it here): the database's index refuses it, and the person gets
+    the check's answer and an audited refusal, not a server error."""
+    first = _installation(people, "Roosevelt at Austin", approve=False)
+    monkeypatch.setattr("reports.services.cameras.installation_awaited_named", lambda name: False)
+    with pytest.raises(ApplicationError, match="by that name"):
+        _installation(people, "Roosevelt at Austin", approve=False)
+    assert list(CameraPlacementRequest.objects.values_list("pk", flat=True)) == [first.pk]
+    assert AuditEvent.objects.filter(action="camera.placement_requested", outcome="failed").exists()
+
+
+@pytest.mark.rule("CAM-2")
 def test_a_name_is_free_again_once_its_installation_is_denied(people):
     """Tried: the same name after the Chief denied the first request: only one under way counts."""
     first = _installation(people, "Roosevelt at Austin", approve=False)
