@@ -191,9 +191,11 @@ def _from_another_site(request) -> bool:
 
     The session cookie goes with such a navigation (``SameSite=Lax``), so without this check a page
     elsewhere could run an audited search in an officer's name, under their justification, and send
-    the plate to the partner networks.
+    the plate to the partner networks. A sibling host of the same site (``same-site``: another
+    department's page on the city's domain) is another site here too; only ``same-origin`` and ``none``
+    (typed, or a bookmark) run at once, and a browser that sends no such header is let through.
     """
-    return request.headers.get("Sec-Fetch-Site") == "cross-site"
+    return request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site")
 
 
 def _page_url(request, name: str) -> str:
