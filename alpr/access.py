@@ -393,18 +393,20 @@ def audit_action_touches_reads(code: str) -> bool:
         return False
 
 
-def _read_scope(*, user, justification: Justification, read_id: int) -> str:
+def _read_scope(*, user, justification: Justification, read_id: int, export: bool = False) -> str:
     """Return why `read_id` is in the justification's read scope, or refuse.
 
     A read opens under a case justification only when a search under it listed the read, when it is
-    the read of an alert the person receives, or when a hold the person placed for the justification's
-    case keeps it (the placer, not whoever types the same case number: a colleague on the case
-    searches for the held read, which lists it). No other read opens, whatever its number; the
-    refusal is the same whether the read exists or not.
+    the read of an alert open in the inbox of a person who receives alerts, or when a hold the person
+    placed for the justification's case keeps it (the placer, not whoever types the same case number:
+    a colleague on the case searches for the held read, which lists it). To be exported (`export`), an
+    alert's read must be of an entry for the justification's own case. No other read opens, whatever
+    its number; the refusal is the same whether the read exists or not.
     """
     if selectors.read_listed_under(justification_id=justification.pk, read_id=read_id):
         return "listed"
-    if user.can(Capability.VERIFY_ALERTS) and selectors.read_of_alert(read_id):
+    alert_case = justification.case_number if export else None
+    if user.can(Capability.VERIFY_ALERTS) and selectors.read_of_alert(read_id, case_number=alert_case):
         return "alert"
     if selectors.read_held_by(read_id=read_id, placed_by_id=user.pk, case_number=justification.case_number):
         return "held"
@@ -559,7 +561,7 @@ def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str,
                                    "per person per day).", code="download_cap_day")
             oldest = policy.retention_cutoff()
             for read_id in read_ids:
-                _read_scope(user=user, justification=justification, read_id=read_id)
+                _read_scope(user=user, justification=justification, read_id=read_id, export=True)
                 if selectors.read_by_id(read_id, since=oldest, held_case=justification.case_number) is None:
                     raise NotFound(f"No such read: {read_id}.")
             package = create(actor=actor, read_ids=read_ids, purpose=purpose,

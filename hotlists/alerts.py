@@ -23,7 +23,15 @@ from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied
 from hotlists import audit_actions as actions
-from hotlists.models import CONTACT_ACTIONS, Alert, AlertAction, RaceEthnicity, Sex, VerificationOutcome
+from hotlists.models import (
+    CONTACT_ACTIONS,
+    INBOX_DAYS,
+    Alert,
+    AlertAction,
+    RaceEthnicity,
+    Sex,
+    VerificationOutcome,
+)
 from hotlists.reads import AlertRead, reads_for_alerts
 from policy.roles import Capability
 from retention.selectors import erroneous_read_ids
@@ -31,7 +39,6 @@ from retention.selectors import erroneous_read_ids
 PURPOSE = "alert verification"
 POLL_WINDOW = timedelta(minutes=10)  # a screen opened later sees older alerts in the inbox, not as pop-ups
 POLL_LIMIT = 20
-INBOX_DAYS = 7  # the inbox lists the alerts of the last week
 STABLE_AFTER = timedelta(seconds=5)
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 # Which comparison a negative outcome rests on: the officer must have recorded it as not matching.
@@ -193,9 +200,11 @@ def alert_image(*, actor: Actor, alert_id: int, kind: str) -> tuple[bytes, str]:
     return data, IMAGE_TYPES.get(PurePosixPath(relative).suffix.lower(), "application/octet-stream")
 
 
-def _has_seen_image(actor: Actor, alert: Alert) -> bool:
+def _has_seen_image(actor: Actor, alert: Alert, *, kind: str) -> bool:
+    """Whether the person opened the alert's image of `kind` ("full": the vehicle; "crop": the plate)."""
     return AuditEvent.objects.filter(action=actions.ALERT_IMAGE_VIEWED.code, actor_user=actor.user,
-                                     outcome="allowed", targets__contains=[f"alert:{alert.pk}"]).exists()
+                                     outcome="allowed", description=kind,
+                                     targets__contains=[f"alert:{alert.pk}"]).exists()
 
 
 @enforces("USE-8")
@@ -215,9 +224,15 @@ def alert_verify(
                 by = alert.verified_by.full_name if alert.verified_by else "the system (read corrected)"
                 raise ApplicationError(f"This alert was verified already by {by}.")
             read = reads_for_alerts([(alert.read_id, alert.read_captured_at)]).get(alert.read_id)
+            if read is None and outcome == VerificationOutcome.CONFIRMED:
+                raise ApplicationError("This alert's read is gone (past the retention period): there is "
+                                       "nothing left to compare, so it cannot be confirmed.", field="outcome")
             has_image = bool(read and (read.crop_path or read.image_path))
-            if has_image and not _has_seen_image(actor, alert):
-                raise PolicyDenied("Compare the alert against the plate image before verifying it.")
+            # The vehicle is compared on the full photo; the plate crop alone shows only the plate.
+            full = bool(read and read.image_path)
+            kind, shown = ("full", "full image of the vehicle") if full else ("crop", "plate image")
+            if has_image and not _has_seen_image(actor, alert, kind=kind):
+                raise PolicyDenied(f"Compare the alert against the {shown} before verifying it.")
             if not has_image and outcome == VerificationOutcome.CONFIRMED and not records_check.strip():
                 # Nothing to compare on screen (an edge read without photo): confirm only on a records check.
                 raise ApplicationError("This read has no image: confirm only after a LEADS/NCIC check, and "

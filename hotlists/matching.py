@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from alpr.models import ReadStatus
@@ -206,8 +207,9 @@ def _record_suppressed(read, suppressed: list[Match], *, listed_by: datetime | N
 def alerts_after_correction(read_id: int, *, plate_before: str, flag_id: int) -> list[Alert]:
     """Undo what a confirmed misread set off, in the transaction that corrects the read's plate.
 
-    An unverified alert that the corrected plate no longer matches was raised by the misread, never by
-    the wanted vehicle: it is closed as a misread, so nobody stops a car on it. The corrected plate then
+    An alert that the corrected plate no longer matches, unverified or confirmed with no action yet, was
+    raised by the misread, never by the wanted vehicle: it is closed as a misread, so nobody stops a car
+    on it (a confirmation made before the correction keeps its audit entry). The corrected plate then
     raises the alerts it would have raised on arrival (entries listed by then, as the sweep does), if the
     read is recent enough for an alert to be a lead (``MISSED_LOOKBACK``). Returns the new alerts.
     """
@@ -216,14 +218,19 @@ def alerts_after_correction(read_id: int, *, plate_before: str, flag_id: int) ->
         return []
     now = timezone.now()
     still_matched = {match.entry_id for match in find_matches(read.plate, state=read.state, now=now)}
-    stale = (Alert.objects.select_for_update().select_related("entry")
-             .filter(read_id=read.pk, verification_outcome="").exclude(entry_id__in=still_matched))
+    open_alerts = (Q(verification_outcome="")
+                   | Q(verification_outcome=VerificationOutcome.CONFIRMED, action=""))
+    stale = (Alert.objects.select_for_update(of=("self",)).select_related("entry", "verified_by")
+             .filter(open_alerts, read_id=read.pk).exclude(entry_id__in=still_matched))
     for alert in stale:
-        alert.verification_outcome, alert.characters_match, alert.verified_at = (
-            VerificationOutcome.MISREAD, False, now)
+        confirmer = alert.verified_by.full_name if alert.verified_by else "an officer"
+        confirmed = (f" {confirmer} had confirmed it before the correction."
+                     if alert.verification_outcome else "")
+        alert.verification_outcome, alert.characters_match, alert.verified_at, alert.verified_by = (
+            VerificationOutcome.MISREAD, False, now, None)
         alert.verification_notes = (f"Closed by the system: the read's plate {plate_before} was confirmed "
-                                    f"misread and corrected to {read.plate} (flag {flag_id}).")
-        alert.save(update_fields=["verification_outcome", "characters_match", "verified_at",
+                                    f"misread and corrected to {read.plate} (flag {flag_id}).{confirmed}")
+        alert.save(update_fields=["verification_outcome", "characters_match", "verified_at", "verified_by",
                                   "verification_notes"])
         audit_record(actor=CORRECTION_ACTOR, action=actions.ALERT_CLOSED_ON_CORRECTION,
                      case_number=alert.entry.case_number,

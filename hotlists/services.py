@@ -23,7 +23,7 @@ from hotlists import patterns
 from hotlists.models import Hotlist, HotlistEntry, HotlistSource, Priority
 from policy.roles import Capability
 from policy.selectors import current_policy
-from searches.services import stated_reason_check
+from searches.services import prohibited_purpose_check, stated_reason_check
 
 DEFAULT_INTERNAL_LIST = "Internal hotlist"
 STATE_CODE = re.compile(r"^[A-Z]{2}$")
@@ -77,9 +77,14 @@ def clean_state(value) -> str:
     return state
 
 
-def _clean_entry_fields(*, plate_pattern, state, reason, case_number, expires_at, priority) -> dict:
-    """Validate what a person types for an entry; RET-6: reason, case number and expiry are required."""
+def _clean_entry_fields(*, plate_pattern, state, reason, case_number, expires_at, priority,
+                        vehicle_description) -> dict:
+    """Validate what a person types for an entry; RET-6: reason, case number and expiry are required.
+    The vehicle description, shown with every alert, may not name a prohibited purpose either (USE-3)."""
     reason = (reason or "").strip()
+    vehicle_description = (vehicle_description or "").strip()[
+        :HotlistEntry._meta.get_field("vehicle_description").max_length]
+    prohibited_purpose_check(vehicle_description, field="vehicle_description")
     case_number = (case_number or "").strip().upper()
     stated_reason_check(reason, label="hotlist entry", code="hotlist_reason", field="reason",
                         ask="Say what the vehicle is wanted for, in which incident, e.g. \u201cstolen in the "
@@ -102,7 +107,8 @@ def _clean_entry_fields(*, plate_pattern, state, reason, case_number, expires_at
     if priority not in Priority.values:
         raise ApplicationError("Choose a priority from the list.", field="priority")
     return {"plate_pattern": clean_plate_pattern(plate_pattern), "state": clean_state(state),
-            "reason": reason, "case_number": case_number, "expires_at": expires_at, "priority": priority}
+            "reason": reason, "case_number": case_number, "expires_at": expires_at, "priority": priority,
+            "vehicle_description": vehicle_description}
 
 
 def _describe(entry: HotlistEntry) -> str:
@@ -146,7 +152,8 @@ def hotlist_entry_add(
                            targets=[f"plate-pattern:{patterns.normalise_pattern(plate_pattern)}"]):
         require_hotlist_editor(actor)
         fields = _clean_entry_fields(plate_pattern=plate_pattern, state=state, reason=reason,
-                                     case_number=case_number, expires_at=expires_at, priority=priority)
+                                     case_number=case_number, expires_at=expires_at, priority=priority,
+                                     vehicle_description=vehicle_description)
         with transaction.atomic():
             if hotlist_id is None:
                 hotlist = internal_hotlist(actor=actor)
@@ -156,8 +163,8 @@ def hotlist_entry_add(
                     raise NotFound("No such hotlist.")
             if hotlist.source != HotlistSource.INTERNAL:
                 raise ApplicationError("Imported lists change only by importing a new file.", field="hotlist")
-            entry = HotlistEntry(hotlist=hotlist, vehicle_description=vehicle_description.strip()[:200],
-                                 created_by=actor.user, created_by_label=actor.label, **fields)
+            entry = HotlistEntry(hotlist=hotlist, created_by=actor.user, created_by_label=actor.label,
+                                 **fields)
             set_match_keys(entry)
             entry.save()
             audit_record(actor=actor, action=actions.ENTRY_ADDED, case_number=entry.case_number,
@@ -184,7 +191,8 @@ def hotlist_entry_edit(
                            targets=[f"hotlist-entry:{entry_id}"]):
         require_hotlist_editor(actor)
         fields = _clean_entry_fields(plate_pattern=plate_pattern, state=state, reason=reason,
-                                     case_number=case_number, expires_at=expires_at, priority=priority)
+                                     case_number=case_number, expires_at=expires_at, priority=priority,
+                                     vehicle_description=vehicle_description)
         with transaction.atomic():
             entry = _locked_internal_entry(entry_id)
             if not entry.active:
@@ -192,7 +200,6 @@ def hotlist_entry_edit(
             before = _describe(entry)
             for name, value in fields.items():
                 setattr(entry, name, value)
-            entry.vehicle_description = vehicle_description.strip()[:200]
             set_match_keys(entry)
             entry.save()
             audit_record(actor=actor, action=actions.ENTRY_EDITED, case_number=entry.case_number,

@@ -75,6 +75,12 @@ def stated_reason_check(text: str, *, label: str, ask: str, code: str, field: st
         raise PolicyDenied(f"{ask} {problem}", code=code, field=field)
 
 
+def prohibited_purpose_check(text: str, *, field: str) -> None:
+    """Refuse, and flag, free text beside a stated reason (a vehicle description shown with an alert)
+    that names a prohibited purpose (USE-3); say nothing of it otherwise."""
+    _refuse_prohibited(current_policy(), text, field=field)
+
+
 def _check_case_number(policy, case_number: str) -> None:
     if not case_number:
         raise PolicyDenied("A case number or CAD run number is required for every search.",

@@ -103,6 +103,43 @@ def test_the_read_of_an_alert_opens_for_those_who_receive_alerts(officer, justif
     assert _last("read.viewed").query["scope"] == "alert"
 
 
+@pytest.mark.rule("USE-1", "USE-7")
+def test_the_read_of_a_closed_or_old_alert_or_of_another_cases_alert_is_not_opened_or_exported(
+        officer, detective):
+    """Tried: a detective downloads as evidence for case 26-004512 the read of an alert of case 26-009999
+    already closed as a misread (an innocent car), never searched for, by its number; and opens the read
+    of an alert older than the inbox's week."""
+    from hotlists import alerts
+    from hotlists.models import INBOX_DAYS, Alert
+    from searches.models import Download
+
+    hotlist_services.hotlist_entry_add(
+        actor=actor(detective), plate_pattern="7ABC123", state="IL", case_number="26-009999",
+        reason="Stolen in burglary at 100 Main St", expires_at=timezone.now() + timedelta(days=30),
+        vehicle_description="Blue Honda Civic")
+    read = make_read(camera=make_camera(), plate="7ABC123", state="IL")
+    [alert] = read_match_hotlists(read.pk)
+    other_case = open_justification(detective, case_number="26-004512")
+    same_case = open_justification(officer, case_number="26-009999")
+    purpose = "Evidence for the prosecutor in the Oak Street pharmacy robbery"
+    with pytest.raises(PolicyDenied) as refused:  # an open alert of another case: opened, not exported
+        access.plate_reads_download(actor=actor(detective), justification=other_case, read_ids=[read.pk],
+                                    purpose=purpose)
+    assert refused.value.code == OUTSIDE
+    assert _open(detective, other_case, read.pk).pk == read.pk
+    alerts.alert_image(actor=actor(officer), alert_id=alert.pk, kind="full")
+    alerts.alert_verify(actor=actor(officer), alert_id=alert.pk, outcome="misread", characters_match=False,
+                        state_match=True, vehicle_match=True)
+    assert _refused(detective, other_case, read.pk).code == OUTSIDE  # closed: no longer in anyone's inbox
+    assert _refused(officer, same_case, read.pk).code == OUTSIDE
+    assert not Download.objects.exists()
+
+    younger = make_read(camera=make_camera("Madison & Oak Park"), plate="7ABC123", state="IL")
+    [open_alert] = read_match_hotlists(younger.pk)
+    Alert.objects.filter(pk=open_alert.pk).update(created_at=timezone.now() - timedelta(days=INBOX_DAYS + 1))
+    assert _refused(officer, same_case, younger.pk).code == OUTSIDE
+
+
 @pytest.mark.rule("USE-1")
 @pytest.mark.rule("RET-2")
 def test_a_held_read_opens_under_the_same_case_number_only(officer, justification, camera):

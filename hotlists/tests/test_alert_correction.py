@@ -56,6 +56,29 @@ def test_an_alert_raised_by_a_corrected_misread_is_closed_and_cannot_be_acted_on
     assert closed.case_number == "26-009999"
 
 
+@pytest.mark.rule("RET-5", "USE-8")
+def test_an_alert_confirmed_before_the_correction_is_closed_too_and_cannot_be_acted_on(
+        detective, officer, administrator, make_read):
+    # Tried: the officer confirmed the alert, then the read was confirmed misread and corrected to a
+    # plate that is not wanted; an arrest (with race and sex) was then recorded on the confirmed alert.
+    add_entry(detective, "7ABC123")
+    read = make_read("7ABC123", candidates=[{"text": "7ABC123", "confidence": 0.9},
+                                            {"text": "7ABC128", "confidence": 0.5}])
+    [alert] = read_match_hotlists(read.pk)
+    alerts.alert_image(actor=act_as(officer), alert_id=alert.pk, kind="full")
+    alerts.alert_verify(actor=act_as(officer), alert_id=alert.pk, outcome="confirmed", characters_match=True,
+                        state_match=True, vehicle_match=True)
+    correct(read, officer, administrator, "7ABC128")
+    alert.refresh_from_db()
+    assert (alert.verification_outcome, alert.verified_by) == ("misread", None)
+    assert f"{officer.full_name} had confirmed it before the correction" in alert.verification_notes
+    with pytest.raises(ApplicationError):
+        alerts.alert_record_action(actor=act_as(officer), alert_id=alert.pk, action="arrest",
+                                   subject_race="black", subject_sex="male")
+    assert Alert.objects.get(pk=alert.pk).action == ""
+    assert len(audit_rows(actions.ALERT_CLOSED_ON_CORRECTION)) == 1
+
+
 @pytest.mark.rule("ING-2", "RET-5")
 def test_a_correction_to_a_hotlisted_plate_raises_the_alert_and_drops_the_misread_candidates(
         detective, officer, administrator, make_read):

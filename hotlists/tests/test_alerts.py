@@ -28,7 +28,7 @@ def alert(detective, make_read):
 
 def look(officer, alert):
     alerts.alert_get(actor=act_as(officer), alert_id=alert.pk)
-    data, content_type = alerts.alert_image(actor=act_as(officer), alert_id=alert.pk, kind="crop")
+    data, content_type = alerts.alert_image(actor=act_as(officer), alert_id=alert.pk, kind="full")
     assert data[:2] == b"\xff\xd8" and content_type == "image/jpeg"
 
 
@@ -182,3 +182,35 @@ def test_a_read_without_image_is_confirmed_only_on_a_records_check(officer, dete
         alerts.alert_verify(actor=act_as(officer), alert_id=alert.pk, **CONFIRM)
     alerts.alert_verify(actor=act_as(officer), alert_id=alert.pk, records_check="NCIC hit confirmed 14:10",
                         **CONFIRM)
+
+
+@pytest.mark.rule("USE-8")
+def test_the_vehicle_is_not_confirmed_after_seeing_only_the_plate_crop(officer, alert):
+    """Tried: a client fetches only /alerts/<id>/image/crop/ (the plate) and posts a confirmation with the
+    vehicle ticked as matching."""
+    alerts.alert_image(actor=act_as(officer), alert_id=alert.pk, kind="crop")
+    with pytest.raises(PolicyDenied, match="full image of the vehicle"):
+        alerts.alert_verify(actor=act_as(officer), alert_id=alert.pk, outcome="confirmed",
+                            characters_match=True, state_match=True, vehicle_match=True)
+    assert Alert.objects.get(pk=alert.pk).verification_outcome == ""
+
+
+@pytest.mark.rule("USE-8", "RET-1")
+def test_an_alert_whose_read_is_past_retention_cannot_be_confirmed(detective, officer, make_read):
+    """Tried: confirming, on a typed records check, an alert whose read is gone (the page says "read
+    purged": nothing to compare), then recording an arrest on it."""
+    read = make_read("7ABC123", when=timezone.now() - timedelta(days=40))
+    services.hotlist_entry_add(actor=act_as(detective), plate_pattern="7ABC123", state="IL",
+                               reason="Stolen in burglary at 100 Main St", case_number="26-004512",
+                               expires_at=in_days(), vehicle_description="Blue Honda Civic")
+    [alert] = read_match_hotlists(read.pk)
+    assert alerts.alert_get(actor=act_as(officer), alert_id=alert.pk).read is None
+    with pytest.raises(ApplicationError, match="nothing left to compare"):
+        alerts.alert_verify(actor=act_as(officer), alert_id=alert.pk, outcome="confirmed",
+                            records_check="LEADS ok", characters_match=True, state_match=True,
+                            vehicle_match=True)
+    with pytest.raises(ApplicationError):
+        alerts.alert_record_action(actor=act_as(officer), alert_id=alert.pk, action="arrest")
+    closed = alerts.alert_verify(actor=act_as(officer), alert_id=alert.pk, outcome="entry_invalid",
+                                 characters_match=None, state_match=None, vehicle_match=None)
+    assert closed.verification_outcome == "entry_invalid"

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from core.errors import ApplicationError, PolicyDenied
+from core.errors import ApplicationError, PolicyDenied, ProhibitedPurpose
 from hotlists import services
 from hotlists.models import HotlistEntry
 from hotlists.tests.conftest import act_as, audit_rows, in_days
@@ -109,3 +109,22 @@ def test_edit_and_deactivate_are_audited_and_only_by_editors(detective, officer)
     entry.refresh_from_db()
     assert not entry.active and entry.deactivation_reason == "Vehicle recovered"
     assert [r.outcome for r in audit_rows("hotlist.entry_deactivated")] == ["refused", "allowed"]
+
+
+@pytest.mark.rule("USE-3")
+def test_a_prohibited_purpose_in_the_vehicle_description_is_refused_and_flagged(detective):
+    """Tried: a proper reason, and the prohibited purpose in the vehicle description every officer sees
+    with the alert; then the same by editing an accepted entry."""
+    text = "Blue Honda Civic; driver wanted for immigration enforcement, hand over to ICE"
+    fields = {"plate_pattern": "7ABC123", "state": "IL", "reason": "Stolen in burglary at 100 Main St",
+              "case_number": "26-009999", "expires_at": in_days()}
+    with pytest.raises(ProhibitedPurpose):
+        services.hotlist_entry_add(actor=act_as(detective), vehicle_description=text, **fields)
+    assert not HotlistEntry.objects.exists()
+    entry = services.hotlist_entry_add(actor=act_as(detective), vehicle_description="Blue Honda Civic",
+                                       **fields)
+    with pytest.raises(ProhibitedPurpose):
+        services.hotlist_entry_edit(actor=act_as(detective), entry_id=entry.pk, vehicle_description=text,
+                                    **fields)
+    assert HotlistEntry.objects.get(pk=entry.pk).vehicle_description == "Blue Honda Civic"
+    assert [row.flagged for row in audit_rows("hotlist.entry_added") if row.outcome == "refused"] == [True]
