@@ -12,6 +12,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 
 from accounts import audit_actions as actions
+from accounts.mfa import device_verify
 from accounts.models import AccountStatus, User
 from audit.context import Actor
 from audit.models import Outcome
@@ -86,7 +87,7 @@ def signin_second_factor(request, *, token: str) -> bool:
         return False
     token = token.strip().replace(" ", "")
     for device in devices_for_user(user, confirmed=True):
-        if token and device.verify_token(token):
+        if token and device_verify(device, token):
             signin_second_factor_passed(request, device)
             return True
     signin_second_factor_failed(request, reason="Wrong or reused code.")

@@ -36,9 +36,42 @@ def totp_secret_base32(device: TOTPDevice) -> str:
 
 
 @enforces("ACC-3")
+def device_verify(device, token: str) -> bool:
+    """Check `token` against `device` with the device's row locked, so one code passes once.
+
+    django-otp reads the device (its last used step, or its backup codes), checks the code, then
+    saves: two requests that loaded the device before either saved would both pass with one code.
+    Re-loaded under the lock, the second waits for the first and sees the step used or the code gone.
+    """
+    with transaction.atomic():
+        locked = type(device).objects.select_for_update().get(pk=device.pk)
+        if isinstance(locked, StaticDevice):
+            return _backup_code_use(locked, token)
+        return locked.verify_token(token)
+
+
+def _backup_code_use(device: StaticDevice, token: str) -> bool:
+    """django-otp's StaticDevice.verify_token, but the code counts only if this request deleted it.
+
+    A code found and then deleted by someone else in between (new codes issued meanwhile) is spent.
+    """
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        return False
+    match = device.token_set.filter(token=token).first()
+    if match is None or not StaticToken.objects.filter(pk=match.pk).delete()[0]:
+        device.throttle_increment()
+        return False
+    device.throttle_reset(commit=False)
+    device.set_last_used_timestamp(commit=False)
+    device.save()
+    return True
+
+
+@enforces("ACC-3")
 def totp_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> list[str] | None:
     """Confirm the authenticator with a first code; return fresh backup codes, or None if wrong."""
-    if not device.verify_token(token.strip().replace(" ", "")):
+    if not device_verify(device, token.strip().replace(" ", "")):
         return None
     with transaction.atomic():
         device.confirmed = True
@@ -67,7 +100,7 @@ def backup_codes_regenerate(*, actor: Actor, totp_code: str) -> list[str]:
     """
     with refusals_recorded(actor=actor, action=actions.BACKUP_CODES_ISSUED):
         device = TOTPDevice.objects.filter(user=actor.user, confirmed=True).first()
-        if device is None or not device.verify_token(totp_code.strip().replace(" ", "")):
+        if device is None or not device_verify(device, totp_code.strip().replace(" ", "")):
             raise PolicyDenied("That authenticator code is wrong or was used already. Enter the next code.",
                                field="token")
         return backup_codes_issue(actor=actor)

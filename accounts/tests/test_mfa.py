@@ -1,9 +1,13 @@
 """ACC-3: a second factor on every sign-in; TOTP and backup codes each work once."""
+import threading
+
+import django_otp
 import pytest
+from django.db import connection
 from django.test import Client
 from django_otp.plugins.otp_static.models import StaticToken
 
-from accounts import mfa
+from accounts import events, mfa
 from accounts.selectors import locked_out_accounts
 from accounts.tests.helpers import act_as, audit_rows
 from conftest import PASSWORD, UserFactory, confirmed_totp, current_code
@@ -121,3 +125,39 @@ def test_regenerated_backup_codes_replace_the_old_ones(make_verified_client):
     new_codes = response.context["codes"]
     assert len(new_codes) == mfa.BACKUP_CODE_COUNT
     assert not StaticToken.objects.filter(device__user=user, token__in=old).exists()
+
+
+@pytest.mark.rule("ACC-3")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", ["authenticator", "backup"])
+def test_one_code_completes_only_one_of_two_concurrent_sign_ins(monkeypatch, kind):
+    """Tried: two browsers past the password send the same code at once (an authenticator code, or a
+    backup code). Both loaded the device before either saved it, and both were signed in."""
+    user = UserFactory()
+    device = confirmed_totp(user)
+    clients = [Client(), Client()]
+    for each in clients:
+        _password_only(each, user)
+    code = current_code(device) if kind == "authenticator" else mfa.backup_codes_issue(actor=act_as(user))[0]
+    # Each request lists the devices, then waits for the other before checking the code: the race,
+    # made certain.
+    barrier = threading.Barrier(2, timeout=10)
+
+    def devices_after_both_loaded(*args, **kwargs):
+        devices = list(django_otp.devices_for_user(*args, **kwargs))
+        barrier.wait()
+        return devices
+
+    monkeypatch.setattr(events, "devices_for_user", devices_after_both_loaded)
+
+    def post(each):
+        each.post("/accounts/verify/", {"token": code})
+        connection.close()
+
+    threads = [threading.Thread(target=post, args=(each,)) for each in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [each.get("/accounts/me/").status_code for each in clients].count(200) == 1
+    assert len(audit_rows("auth.mfa_ok", actor_user=user)) == 1
