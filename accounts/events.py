@@ -12,7 +12,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 
 from accounts import audit_actions as actions
-from accounts.mfa import device_verify
+from accounts.mfa import device_verify, pending_totp_device
 from accounts.models import AccountStatus, User
 from audit.context import Actor
 from audit.models import Outcome
@@ -24,6 +24,8 @@ from policy.selectors import current_policy
 
 SESSION_STARTED = "alpr_auth_started"
 SESSION_LAST_SEEN = "alpr_last_seen"
+# The unconfirmed authenticator this session shows and may confirm (ACC-3).
+SESSION_ENROLMENT_DEVICE = "alpr_enrolment_device"
 # Sent by scripts that poll on their own (static/js/alerts.js).
 BACKGROUND_HEADER = "X-ALPR-Background"
 
@@ -137,12 +139,20 @@ def signin_second_factor_failed(request, *, reason: str) -> None:
         logout(request)
 
 
+@enforces("ACC-3")
+def enrolment_device(request):
+    """Return the new authenticator this session enrols: its own, made with a new key on first use."""
+    device = pending_totp_device(request.user, device_id=request.session.get(SESSION_ENROLMENT_DEVICE))
+    request.session[SESSION_ENROLMENT_DEVICE] = device.pk
+    return device
+
+
 def signin_enrolled_device(request, device) -> None:
     """Complete sign-in with the authenticator whose first code was just confirmed."""
     otp_login(request, device)
+    request.session.pop(SESSION_ENROLMENT_DEVICE, None)
     axes_reset(username=request.user.username)
     audit_record(actor=Actor.for_request(request), action=actions.MFA_OK, query={"method": "enrolment"})
-
 
 
 

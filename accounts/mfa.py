@@ -5,6 +5,8 @@ from io import BytesIO
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -13,15 +15,27 @@ from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import PolicyDenied
+from policy.selectors import current_policy
 
 BACKUP_CODE_COUNT = 10
 
 
-def pending_totp_device(user) -> TOTPDevice:
-    """Return the user's unconfirmed authenticator, creating one (codes valid for one step only)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False,
-                                               tolerance=0)
+@enforces("ACC-3")
+def pending_totp_device(user, *, device_id: int | None = None) -> TOTPDevice:
+    """Return the unconfirmed authenticator `device_id` of `user`, or a new one with a new key.
+
+    The caller keeps the id in the enrolling session, so a key shown to one session (to someone
+    who knew the administrator's initial password, say) is never the one another session confirms.
+    Another session's unconfirmed one is left to it (deleting it would let two sessions undo each
+    other's enrolment), unless it is older than any session can be. Codes are valid for one step only.
+    """
+    if device_id and (device := TOTPDevice.objects.filter(user=user, confirmed=False, pk=device_id).first()):
+        return device
+    stale = timezone.now() - timezone.timedelta(hours=current_policy().session_absolute_hours)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).filter(
+            Q(created_at__lt=stale) | Q(created_at__isnull=True)).delete()
+        return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False, tolerance=0)
 
 
 def totp_qr_data_uri(device: TOTPDevice) -> str:
@@ -44,7 +58,9 @@ def device_verify(device, token: str) -> bool:
     Re-loaded under the lock, the second waits for the first and sees the step used or the code gone.
     """
     with transaction.atomic():
-        locked = type(device).objects.select_for_update().get(pk=device.pk)
+        locked = type(device).objects.select_for_update().filter(pk=device.pk).first()
+        if locked is None:  # an unconfirmed authenticator replaced by another session's
+            return False
         if isinstance(locked, StaticDevice):
             return _backup_code_use(locked, token)
         return locked.verify_token(token)
@@ -76,6 +92,8 @@ def totp_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> list[str] |
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        # Keys other sessions were shown can no longer be confirmed.
+        TOTPDevice.objects.filter(user=device.user_id, confirmed=False).delete()
         codes = backup_codes_issue(actor=actor)
         audit_record(actor=actor, action=actions.MFA_ENROLLED, targets=[f"device:{device.pk}"])
     return codes

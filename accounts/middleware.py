@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from accounts import audit_actions as actions
 from accounts.events import session_expiry_reason, signout, status_message
+from accounts.mfa import has_confirmed_totp
 from audit.context import Actor
 from audit.models import Outcome
 from audit.services import audit_record
@@ -79,6 +80,10 @@ class AccessGateMiddleware:
         if not current_policy().network_is_trusted(client_ip(request)):
             return self._untrusted_network(request)
         if not user.is_verified():
+            if user.must_change_password and not has_confirmed_totp(user):
+                # Whoever else knows the administrator's password must not be the one to enrol the
+                # second factor: the person replaces the password first, then enrols.
+                return self._to_password_change(request)
             name, _ = _url_name(request)
             if name in HALF_SIGNED_IN_URL_NAMES:
                 return None

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import mfa, passkeys
 from accounts.events import (
+    enrolment_device,
     second_factor_locked_out,
     signin_enrolled_device,
     signin_password,
@@ -78,7 +79,7 @@ def mfa_setup_view(request):
         return redirect("accounts:verify")
     if request.method == "POST" and second_factor_locked_out(request):
         return render(request, "accounts/locked_out.html", status=403)
-    device = mfa.pending_totp_device(request.user)
+    device = enrolment_device(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = mfa.totp_confirm(actor=Actor.for_request(request), device=device,
