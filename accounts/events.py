@@ -5,7 +5,7 @@ These are the services behind the sign-in pages. Each step is audited, failures 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
 from django_otp import devices_for_user
@@ -13,7 +13,7 @@ from django_otp import login as otp_login
 
 from accounts import audit_actions as actions
 from accounts.mfa import device_verify, pending_totp_device
-from accounts.models import AccountStatus, User
+from accounts.models import AccountStatus, User, UserSession
 from audit.context import Actor
 from audit.models import Outcome
 from audit.services import audit_record
@@ -154,6 +154,28 @@ def signin_enrolled_device(request, device) -> None:
     axes_reset(username=request.user.username)
     audit_record(actor=Actor.for_request(request), action=actions.MFA_OK, query={"method": "enrolment"})
 
+
+
+@enforces("ACC-6")
+def session_is_listed(request) -> bool:
+    """Whether this session is on its user's list of sessions, the one `end_sessions` ends.
+
+    A session missing from it could outlive a suspension, separation or role change, so it counts as
+    ended: the list, not the session table, says which sessions exist.
+    """
+    return UserSession.objects.filter(user=request.user, session_key=request.session.session_key).exists()
+
+
+@enforces("ACC-6")
+def session_keep_after_password_change(request) -> None:
+    """Keep this session signed in after its own password change, still on the list of sessions.
+
+    `update_session_auth_hash` gives the session a new key; the list moves with it (other sessions of
+    the old password end, their hash no longer matching).
+    """
+    old_key = request.session.session_key
+    update_session_auth_hash(request, request.user)
+    UserSession.objects.filter(session_key=old_key).update(session_key=request.session.session_key)
 
 
 def signout(request, *, reason: str = "") -> None:

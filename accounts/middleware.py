@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 
 from accounts import audit_actions as actions
-from accounts.events import session_expiry_reason, signout, status_message
+from accounts.events import session_expiry_reason, session_is_listed, signout, status_message
 from accounts.mfa import has_confirmed_totp
 from audit.context import Actor
 from audit.models import Outcome
@@ -69,6 +69,10 @@ class AccessGateMiddleware:
         user = request.user
         if not user.is_authenticated:
             return self._to_login(request)
+        if not session_is_listed(request):
+            message = "This session was ended."
+            signout(request, reason=message)
+            return self._to_login(request, f"You were signed out. {message}")
         if not user.is_usable:
             message = status_message(user)
             signout(request, reason=message)

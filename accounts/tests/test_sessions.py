@@ -1,9 +1,12 @@
-"""ACC-9: idle and absolute timeouts on the server, a real logout, and trusted networks only."""
+"""ACC-9: idle and absolute timeouts on the server, a real logout, and trusted networks only; ACC-6: every
+session is on its person's list, so ending them all misses none."""
 import pytest
 from django.contrib.sessions.models import Session
 
+from accounts import services
 from accounts.events import SESSION_LAST_SEEN, SESSION_STARTED
-from accounts.tests.helpers import audit_rows
+from accounts.models import UserSession
+from accounts.tests.helpers import act_as, audit_rows
 from conftest import PASSWORD, UserFactory, confirmed_totp, current_code
 from policy.roles import Role
 from policy.selectors import current_policy
@@ -131,3 +134,61 @@ def test_a_session_used_from_outside_the_trusted_networks_is_refused(make_verifi
     [row] = audit_rows("auth.untrusted_network")
     assert row.targets == ["/accounts/me/"] and row.actor_user == client.user
     assert client.get("/policy/", REMOTE_ADDR="192.0.2.7").status_code == 403
+
+
+NEW_PASSWORD = "Another-Plate-Passphrase-2027"
+
+
+def _change_password(client) -> None:
+    response = client.post("/accounts/me/password/", {"current": PASSWORD, "new": NEW_PASSWORD,
+                                                      "new_confirm": NEW_PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.rule("ACC-6")
+def test_changing_the_password_keeps_the_session_on_the_list(make_verified_client):
+    """Tried: a password change gave the session a new key, and the list kept only the old one."""
+    client = make_verified_client(Role.OFFICER)
+    _change_password(client)
+    key = client.cookies["sessionid"].value
+    assert list(UserSession.objects.filter(user=client.user).values_list("session_key", flat=True)) == [key]
+    assert client.get("/accounts/me/").status_code == 200
+
+
+def _suspend(person):
+    services.account_suspend(actor=act_as(UserFactory(role=Role.CHIEF)), user_id=person.pk, reason="Misuse")
+
+
+def _separate(person):
+    services.account_separate(actor=act_as(UserFactory(role=Role.ADMINISTRATOR)), user_id=person.pk,
+                              reason="Retired")
+
+
+def _change_role_and_approve(person):
+    services.account_change_role(actor=act_as(UserFactory(role=Role.ADMINISTRATOR)), user_id=person.pk,
+                                 role=Role.DETECTIVE, reason="Promoted")
+    services.account_approve(actor=act_as(UserFactory(role=Role.CHIEF)), user_id=person.pk)
+
+
+@pytest.mark.rule("ACC-6")
+@pytest.mark.rule("ACC-7")
+@pytest.mark.rule("ACC-8")
+@pytest.mark.parametrize("decision", [_suspend, _separate, _change_role_and_approve])
+def test_a_session_that_changed_its_password_ends_with_the_others(make_verified_client, decision):
+    """Tried: a password change, then a role change and the Chief's approval: the session went on as a
+    detective, second factor still passed, without signing in again."""
+    client = make_verified_client(Role.OFFICER)
+    _change_password(client)
+    decision(client.user)
+    assert _thrown_out(client.get("/accounts/me/"))
+
+
+@pytest.mark.rule("ACC-6")
+def test_a_session_missing_from_the_list_is_ended(make_verified_client):
+    """Tried: a session whose row on the list was gone (its key rotated by some other path) still
+    answered."""
+    client = make_verified_client(Role.OFFICER)
+    UserSession.objects.filter(user=client.user).delete()
+    assert _thrown_out(client.get("/accounts/me/"))
+    assert not Session.objects.filter(session_key=client.cookies["sessionid"].value).exists()
+    assert audit_rows("auth.session_expired", actor_user=client.user)[0].reason == "This session was ended."

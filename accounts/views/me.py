@@ -1,11 +1,11 @@
 """Each person's own account: password, training status, backup codes, passkeys (ACC-3 to ACC-5)."""
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import mfa, passkeys, selectors, services
+from accounts.events import session_keep_after_password_change
 from accounts.forms import CodeForm, PasswordChangeForm
 from accounts.views._forms import form_error
 from accounts.views.passkeys import script_config
@@ -41,8 +41,7 @@ def password_change(request):
             field = "new" if error.field == "password" else error.field
             form.add_error(field if field in form.fields else None, error.message)
         else:
-            # Keep this session (other sessions of the old password end: their hash no longer matches).
-            update_session_auth_hash(request, request.user)
+            session_keep_after_password_change(request)
             messages.success(request, "Your password is changed.")
             return redirect("accounts:me")
     return render(request, "accounts/password_change.html",

@@ -387,5 +387,6 @@ def test_a_dashboard_takes_a_handful_of_queries(role, make_verified_client, djan
     tiles = len([tile for tile in TILES if client.user.can(tile.capability)])
     with django_assert_max_num_queries(tiles + 4):  # about one per tile, the policy for a few
         dashboard(Viewer(client.user))
-    with django_assert_max_num_queries(12 + tiles + 4):  # the session, the gate, the training, the menu
+    # The session, the gate (and whether the session is on its person's list), the training, the menu.
+    with django_assert_max_num_queries(13 + tiles + 4):
         start_page(client)
