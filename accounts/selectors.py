@@ -10,7 +10,7 @@ from accounts.models import AccountDecision, AccountStatus, TrainingKind, Traini
 from core.compliance import enforces
 from core.dates import day_text
 from core.errors import PolicyDenied
-from policy.roles import LEADS_ROLES, Capability, role_reaches_alpr_data
+from policy.roles import LEADS_ROLES, Capability, role_reaches_alpr_data, role_records_training_of
 from policy.selectors import current_policy
 
 
@@ -112,6 +112,12 @@ def reinstatable_accounts():
 
 # Who may look at other people's accounts at all: those who create, approve or suspend them.
 PEOPLE_CAPABILITIES = (Capability.MANAGE_USERS, Capability.APPROVE_USERS, Capability.SUSPEND_USERS)
+
+
+@enforces("ACC-5")
+def may_record_training(actor: User, person: User) -> bool:
+    """Whether `actor` records `person`'s training: never their own, which would lift their own block."""
+    return actor.is_usable and actor.pk != person.pk and role_records_training_of(actor.role, person.role)
 
 
 def can_see_people(user) -> bool:

@@ -245,21 +245,32 @@ def end_sessions(user: User) -> int:
 def training_record(*, actor: Actor, user_id: int, kind: str, completed_on: date, reference: str
                     ) -> TrainingRecord:
     """Record a completed training, sign-off or certification (ACC-5)."""
+    from accounts.selectors import may_record_training
+
     with refusals_recorded(actor=actor, action=actions.TRAINING_RECORDED, targets=[f"user:{user_id}"]):
-        _require(actor, Capability.MANAGE_USERS, "Only the system administrator records training.")
-        if kind not in TrainingKind.values:
-            raise ApplicationError("Choose a kind of training from the list.", field="kind")
-        if completed_on > timezone.localdate():
-            raise ApplicationError("The completion date cannot be in the future.", field="completed_on")
-        if not reference.strip():
-            raise ApplicationError("Give the course, certificate or document reference.", field="reference")
         with transaction.atomic():
             user = _locked_user(user_id)
+            if actor.user and actor.user.pk == user.pk:
+                raise PolicyDenied("Nobody records their own training: another administrator, or the Chief, "
+                                   "records yours.")
+            if not actor.user or not may_record_training(actor.user, user):
+                raise PolicyDenied("Only the system administrator records training (the Chief also records "
+                                   "an administrator's).")
+            _validate_training(kind, completed_on, reference)
             record = TrainingRecord.objects.create(user=user, kind=kind, completed_on=completed_on,
                                                    reference=reference.strip(), recorded_by=actor.user)
             audit_record(actor=actor, action=actions.TRAINING_RECORDED, targets=[f"user:{user.pk}"],
                          query={"kind": kind, "completed_on": completed_on.isoformat()})
         return record
+
+
+def _validate_training(kind: str, completed_on: date, reference: str) -> None:
+    if kind not in TrainingKind.values:
+        raise ApplicationError("Choose a kind of training from the list.", field="kind")
+    if completed_on > timezone.localdate():
+        raise ApplicationError("The completion date cannot be in the future.", field="completed_on")
+    if not reference.strip():
+        raise ApplicationError("Give the course, certificate or document reference.", field="reference")
 
 
 @enforces("ACC-4")

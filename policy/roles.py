@@ -99,6 +99,17 @@ def role_has(role: str, capability: str) -> bool:
     return capability in ROLE_CAPABILITIES.get(role, frozenset())
 
 
+@enforces("ACC-5")
+def role_records_training_of(role: str, subject_role: str) -> bool:
+    """Whether `role` records the training of someone in `subject_role` (never one's own: ACC-5).
+
+    The administrators record everyone's; whoever approves accounts (the Chief) also records the
+    administrators', so a department with a single administrator has someone to record theirs.
+    """
+    return role_has(role, Capability.MANAGE_USERS) or (
+        role_has(role, Capability.APPROVE_USERS) and role_has(subject_role, Capability.MANAGE_USERS))
+
+
 def role_reaches_alpr_data(role: str) -> bool:
     return bool(ROLE_CAPABILITIES.get(role, frozenset()) & ALPR_DATA_CAPABILITIES)
 

@@ -130,3 +130,49 @@ def test_my_account_page_names_what_to_renew(make_verified_client):
     client = make_verified_client(user=person)
     page = client.get("/accounts/me/").content.decode()
     assert "Annual ALPR policy sign-off: expired on" in page and "Expired: renew it" in page
+
+
+@pytest.mark.rule("ACC-5")
+@pytest.mark.parametrize("kind", [TrainingKind.ALPR_TRAINING, TrainingKind.POLICY_SIGNOFF])
+def test_nobody_records_their_own_training(kind):
+    """Tried: an administrator whose training had lapsed recorded it themselves and so lifted their own
+    block on audit queries of ALPR data."""
+    admin = UserFactory(role=Role.ADMINISTRATOR, trained=False)
+    with pytest.raises(PolicyDenied, match="another administrator, or the Chief"):
+        training_record(actor=act_as(admin), user_id=admin.pk, kind=kind, completed_on=timezone.localdate(),
+                        reference="I say so")
+    assert not TrainingRecord.objects.filter(user=admin).exists()
+    with pytest.raises(PolicyDenied):
+        ensure_alpr_access(admin)
+    [row] = audit_rows("account.training_recorded")
+    assert row.outcome == "refused" and row.actor_user == admin
+
+
+@pytest.mark.rule("ACC-5")
+@pytest.mark.rule("ACC-7")
+def test_the_chief_records_an_administrators_training_and_no_one_elses():
+    """Tried: a department with one administrator, whose training nobody else could record."""
+    chief, admin = UserFactory(role=Role.CHIEF), UserFactory(role=Role.ADMINISTRATOR, trained=False)
+    training_record(actor=act_as(chief), user_id=admin.pk, kind=TrainingKind.ALPR_TRAINING,
+                    completed_on=timezone.localdate(), reference="ALPR-101")
+    assert TrainingRecord.objects.get(user=admin).recorded_by == chief
+    officer = _person()
+    with pytest.raises(PolicyDenied, match="Only the system administrator"):
+        training_record(actor=act_as(chief), user_id=officer.pk, kind=TrainingKind.ALPR_TRAINING,
+                        completed_on=timezone.localdate(), reference="ALPR-101")
+
+
+@pytest.mark.rule("ACC-5")
+def test_the_training_form_is_offered_only_to_whoever_may_record_it(make_verified_client):
+    admin_client = make_verified_client(Role.ADMINISTRATOR)
+    chief_client = make_verified_client(Role.CHIEF)
+    admin, officer = admin_client.user, _person()
+    assert b"Record training" not in admin_client.get(f"/accounts/people/{admin.pk}/").content
+    assert b"Record training" in admin_client.get(f"/accounts/people/{officer.pk}/").content
+    assert b"Record training" in chief_client.get(f"/accounts/people/{admin.pk}/").content
+    assert b"Record training" not in chief_client.get(f"/accounts/people/{officer.pk}/").content
+    response = admin_client.post(f"/accounts/people/{admin.pk}/training/", {
+        "training-kind": "alpr_training", "training-completed_on": timezone.localdate().isoformat(),
+        "training-reference": "self"})
+    assert response.status_code in (400, 403)
+    assert TrainingRecord.objects.filter(user=admin, reference="self").count() == 0

@@ -57,9 +57,10 @@ def account_create(request):
                   status=400 if form.errors else 200)
 
 
-def _detail_context(person, **forms) -> dict:
+def _detail_context(request, person, **forms) -> dict:
     return {
         "person": person,
+        "may_record_training": selectors.may_record_training(request.user, person),
         "decisions": selectors.person_decisions(person),
         "records": selectors.person_training_records(person),
         "states": selectors.training_states(person),
@@ -75,7 +76,7 @@ def _detail_context(person, **forms) -> dict:
 @capability_required(*PEOPLE)
 def person_detail(request, user_id: int):
     person = selectors.person_get(user_id=user_id)
-    return render(request, "accounts/person_detail.html", _detail_context(person))
+    return render(request, "accounts/person_detail.html", _detail_context(request, person))
 
 
 @require_POST
@@ -90,8 +91,8 @@ def training_record(request, user_id: int):
         else:
             messages.success(request, "Training recorded.")
             return redirect("accounts:person_detail", user_id=person.pk)
-    return render(request, "accounts/person_detail.html", _detail_context(person, training_form=form),
-                  status=400)
+    context = _detail_context(request, person, training_form=form)
+    return render(request, "accounts/person_detail.html", context, status=400)
 
 
 # One page each for the decisions that change what a person may reach: a reason, then confirm.
