@@ -117,10 +117,18 @@ def second_factor_locked_out(request) -> bool:
 @enforces("ACC-3", "ACC-4")
 def signin_second_factor_passed(request, device) -> None:
     """Complete the sign-in with `device` (an authenticator code, a backup code or a passkey)."""
+    signin_completed(request, device, method=device.__class__.__name__)
+
+
+@enforces("ACC-3", "ACC-4", "ACC-6")
+def signin_completed(request, device, *, method: str) -> None:
+    """Mark the session verified; only now does the sign-in count (last_login, the lockout reset)."""
     otp_login(request, device)
-    axes_reset(username=request.user.username)  # a complete sign-in forgets earlier failures
-    audit_record(actor=Actor.for_request(request), action=actions.MFA_OK,
-                 query={"method": device.__class__.__name__})
+    user = request.user
+    user.last_login = timezone.now()  # the inactivity clock restarts here, not at the password
+    user.save(update_fields=["last_login"])
+    axes_reset(username=user.username)  # a complete sign-in forgets earlier failures
+    audit_record(actor=Actor.for_request(request), action=actions.MFA_OK, query={"method": method})
 
 
 @enforces("ACC-3", "ACC-4")
@@ -149,10 +157,8 @@ def enrolment_device(request):
 
 def signin_enrolled_device(request, device) -> None:
     """Complete sign-in with the authenticator whose first code was just confirmed."""
-    otp_login(request, device)
     request.session.pop(SESSION_ENROLMENT_DEVICE, None)
-    axes_reset(username=request.user.username)
-    audit_record(actor=Actor.for_request(request), action=actions.MFA_OK, query={"method": "enrolment"})
+    signin_completed(request, device, method="enrolment")
 
 
 

@@ -4,10 +4,10 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import AccountDecision, AccountStatus
+from accounts.models import AccountDecision, AccountStatus, User
 from accounts.tasks import disable_inactive_accounts
 from accounts.tests.helpers import act_as, audit_rows
-from conftest import UserFactory
+from conftest import PASSWORD, UserFactory, confirmed_totp, current_code, sign_in
 from core.errors import ApplicationError, PolicyDenied
 from policy.roles import Role
 
@@ -217,3 +217,38 @@ def test_an_account_never_used_since_creation_is_disabled_too():
     assert disable_inactive_accounts() == 1
     person.refresh_from_db()
     assert person.status == AccountStatus.INACTIVE
+
+
+def _dormant(days: int = 120):
+    person = UserFactory()
+    User.objects.filter(pk=person.pk).update(last_login=timezone.now() - timezone.timedelta(days=days))
+    return person
+
+
+@pytest.mark.rule("ACC-6")
+def test_a_password_without_the_second_factor_does_not_count_as_a_sign_in(client):
+    """Tried: the password of a dormant account, never followed by a code: it restarted the inactivity
+    clock, and the nightly job left the account active."""
+    person = _dormant()
+    confirmed_totp(person)
+    response = client.post("/accounts/login/", {"username": person.username, "password": PASSWORD,
+                                                "notice_acknowledged": "on"})
+    assert response.status_code == 302
+    services.accounts_disable_inactive(actor=act_as(UserFactory(role=Role.ADMINISTRATOR)))
+    person.refresh_from_db()
+    assert person.status == AccountStatus.INACTIVE
+
+
+@pytest.mark.rule("ACC-6")
+@pytest.mark.parametrize("second_factor", ["code", "enrolment"])
+def test_a_completed_sign_in_restarts_the_inactivity_clock(client, second_factor):
+    person = _dormant(days=80)
+    if second_factor == "code":
+        sign_in(client, person)
+    else:
+        client.post("/accounts/login/", {"username": person.username, "password": PASSWORD,
+                                         "notice_acknowledged": "on"})
+        client.get("/accounts/mfa/setup/")
+        client.post("/accounts/mfa/setup/", {"token": current_code(person.totpdevice_set.get())})
+    person.refresh_from_db()
+    assert timezone.now() - person.last_login < timezone.timedelta(minutes=1)
