@@ -28,7 +28,7 @@ from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.dates import day_text
 from core.errors import ApplicationError, NotFound, PolicyDenied
-from policy.roles import Capability, Role
+from policy.roles import Capability, Role, role_has
 from policy.selectors import current_policy
 
 
@@ -147,6 +147,7 @@ def _disable(actor, user_id, reason, status, kind, action) -> User:
             user = _locked_user(user_id)
             if user.pk == actor.user.pk:
                 raise PolicyDenied("You cannot do this to your own account.")
+            _ensure_an_approver_remains(user)
             user.status, user.status_reason, user.status_changed_at = status, reason, timezone.now()
             user.save(update_fields=["status", "status_reason", "status_changed_at"])
             ended = end_sessions(user)
@@ -191,6 +192,9 @@ def account_change_role(*, actor: Actor, user_id: int, role: str, reason: str) -
             raise ApplicationError("Choose a role from the list.", field="role")
         with transaction.atomic():
             user = _locked_user(user_id)
+            if user.pk == actor.user.pk:
+                raise PolicyDenied("Nobody changes their own role: another administrator does, and the Chief "
+                                   "approves it.")
             # The change returns the account to the Chief's approval, which makes it active: for any
             # other status that would be a reinstatement (or the undoing of a separation or a denial)
             # without the Chief's reinstatement decision.
@@ -199,6 +203,7 @@ def account_change_role(*, actor: Actor, user_id: int, role: str, reason: str) -
                     f"The account is {user.get_status_display().lower()}: only an active or pending "
                     "account's role is changed (the Chief reinstates a suspended or inactive one first; a "
                     "separated or denied one stays closed).")
+            _ensure_an_approver_remains(user)
             previous = user.role
             user.role, user.status, user.status_changed_at = role, AccountStatus.PENDING, timezone.now()
             user.status_reason = f"Role changed from {previous} to {role}: {reason}"
@@ -208,6 +213,25 @@ def account_change_role(*, actor: Actor, user_id: int, role: str, reason: str) -
             audit_record(actor=actor, action=actions.ROLE_CHANGED, targets=[f"user:{user.pk}"],
                          description=reason, query={"from": previous, "to": role})
         return user
+
+
+@enforces("ACC-2", "ACC-7")
+def _ensure_an_approver_remains(user: User) -> None:
+    """Refuse to take `user` out of use if no other active account could then approve accounts.
+
+    Only the Chief approves (and reinstates) accounts: with no active Chief left, nobody could approve
+    anyone again, not even the Chief's own account back. Called with `user` locked; the others are
+    locked too, so two such decisions at once cannot each count on the other Chief.
+    """
+    approving = [role for role in Role.values if role_has(role, Capability.APPROVE_USERS)]
+    if not (user.is_usable and user.role in approving):
+        return
+    others = User.objects.select_for_update().filter(status=AccountStatus.ACTIVE, role__in=approving).exclude(
+        pk=user.pk)
+    if not list(others):
+        role = Role(user.role).label.lower()
+        raise ApplicationError(f"{user.full_name} is the only active {role}: without them nobody could "
+                               "approve or reinstate accounts. Have a second one's account approved first.")
 
 
 @enforces("ACC-6")

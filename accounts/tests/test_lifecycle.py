@@ -252,3 +252,53 @@ def test_a_completed_sign_in_restarts_the_inactivity_clock(client, second_factor
         client.post("/accounts/mfa/setup/", {"token": current_code(person.totpdevice_set.get())})
     person.refresh_from_db()
     assert timezone.now() - person.last_login < timezone.timedelta(minutes=1)
+
+
+@pytest.mark.rule("ACC-2")
+@pytest.mark.rule("ACC-7")
+def test_nobody_changes_their_own_role():
+    """Tried: the administrator changed their own role (to Chief), one approval from holding both."""
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    with pytest.raises(PolicyDenied, match="own role"):
+        services.account_change_role(actor=act_as(admin), user_id=admin.pk, role=Role.CHIEF, reason="self")
+    admin.refresh_from_db()
+    assert (admin.role, admin.status) == (Role.ADMINISTRATOR, AccountStatus.ACTIVE)
+    assert audit_rows("account.role_changed")[0].outcome == "refused"
+
+
+def _change_chiefs_role(admin, chief):
+    services.account_change_role(actor=act_as(admin), user_id=chief.pk, role=Role.CHIEF, reason="routine")
+
+
+def _suspend_chief(admin, chief):
+    services.account_suspend(actor=act_as(admin), user_id=chief.pk, reason="Misuse")
+
+
+def _separate_chief(admin, chief):
+    services.account_separate(actor=act_as(admin), user_id=chief.pk, reason="Retired")
+
+
+@pytest.mark.rule("ACC-2")
+@pytest.mark.rule("ACC-7")
+@pytest.mark.parametrize("decision", [_change_chiefs_role, _suspend_chief, _separate_chief])
+def test_the_only_active_chief_is_not_taken_out_of_use(chief, decision, pending):
+    """Tried: the administrator changed the only Chief's role (so the Chief was pending, and nobody could
+    approve anyone, the Chief included), or suspended or separated the only Chief."""
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    with pytest.raises(ApplicationError, match="only active chief of police"):
+        decision(admin, chief)
+    chief.refresh_from_db()
+    assert (chief.role, chief.status) == (Role.CHIEF, AccountStatus.ACTIVE)
+    services.account_approve(actor=act_as(chief), user_id=pending.pk)  # the queue still moves
+
+
+@pytest.mark.rule("ACC-7")
+def test_a_chief_is_taken_out_of_use_while_another_is_active(chief):
+    admin, deputy = UserFactory(role=Role.ADMINISTRATOR), UserFactory(role=Role.CHIEF)
+    _change_chiefs_role(admin, chief)
+    chief.refresh_from_db()
+    assert chief.status == AccountStatus.PENDING
+    services.account_approve(actor=act_as(deputy), user_id=chief.pk)
+    _suspend_chief(admin, chief)
+    chief.refresh_from_db()
+    assert chief.status == AccountStatus.SUSPENDED
