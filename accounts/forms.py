@@ -64,6 +64,8 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("deny", "Deny")])
     reason = forms.CharField(label="Reason", required=False, max_length=2000,
                              widget=forms.TextInput())
+    # The role the page showed: an approval approves that role, not one changed since (ACC-2).
+    role = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput())
 
 
 class RoleChangeForm(ReasonForm):

@@ -92,9 +92,13 @@ def _validate_password(password: str, user: User) -> None:
 
 
 @enforces("ACC-2")
-def account_approve(*, actor: Actor, user_id: int, reason: str = "") -> User:
-    """The Chief approves one pending account (ACC-2)."""
-    return _decide_pending(actor, user_id, reason, approve=True)
+def account_approve(*, actor: Actor, user_id: int, reason: str = "", role: str | None = None) -> User:
+    """The Chief approves one pending account (ACC-2) in `role`, the role the Chief reviewed.
+
+    The approval pages always send it: an administrator may change the role while the Chief reads
+    the queue, and the approval must not then activate a role the Chief never saw.
+    """
+    return _decide_pending(actor, user_id, reason, approve=True, role=role)
 
 
 @enforces("ACC-2")
@@ -103,7 +107,8 @@ def account_deny(*, actor: Actor, user_id: int, reason: str) -> User:
     return _decide_pending(actor, user_id, reason, approve=False)
 
 
-def _decide_pending(actor: Actor, user_id: int, reason: str, *, approve: bool) -> User:
+def _decide_pending(actor: Actor, user_id: int, reason: str, *, approve: bool, role: str | None = None
+                    ) -> User:
     action = actions.ACCOUNT_APPROVED if approve else actions.ACCOUNT_DENIED
     with refusals_recorded(actor=actor, action=action, targets=[f"user:{user_id}"]):
         _require(actor, Capability.APPROVE_USERS, "Only the Chief approves or denies accounts.")
@@ -115,6 +120,10 @@ def _decide_pending(actor: Actor, user_id: int, reason: str, *, approve: bool) -
                 raise PolicyDenied("Nobody approves their own account.")
             if user.status != AccountStatus.PENDING:
                 raise ApplicationError(f"This account is {user.get_status_display().lower()}, not pending.")
+            if role is not None and user.role != role:
+                now = user.get_role_display().lower()
+                raise ApplicationError(f"The role was changed since the page was shown: {user.full_name} is "
+                                       f"now to be {now}. Review the account again.")
             user.status = AccountStatus.ACTIVE if approve else AccountStatus.DENIED
             user.status_reason = reason
             user.status_changed_at = timezone.now()

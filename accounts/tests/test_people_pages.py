@@ -4,9 +4,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts import services
 from accounts.models import AccountStatus, TrainingKind, TrainingRecord, User
 from accounts.selectors import ensure_alpr_access
-from accounts.tests.helpers import audit_rows
+from accounts.tests.helpers import act_as, audit_rows
 from conftest import PASSWORD, UserFactory
 from core.errors import PolicyDenied
 from policy.roles import Role
@@ -78,7 +79,8 @@ def test_the_chief_approves_and_denies_from_the_queue(make_verified_client):
     first = UserFactory(status=AccountStatus.PENDING)
     second = UserFactory(status=AccountStatus.PENDING)
     assert first.full_name in client.get("/accounts/approvals/").content.decode()
-    client.post(f"/accounts/people/{first.pk}/decide/", {"decision": "approve", "reason": ""})
+    client.post(f"/accounts/people/{first.pk}/decide/", {"decision": "approve", "reason": "",
+                                                         "role": first.role})
     response = client.post(f"/accounts/people/{second.pk}/decide/", {"decision": "deny", "reason": ""},
                            follow=True)
     assert "A reason is required" in response.content.decode()
@@ -93,7 +95,8 @@ def test_the_chief_approves_and_denies_from_the_queue(make_verified_client):
 def test_an_administrator_posting_an_approval_is_refused_and_audited(make_verified_client):
     client = make_verified_client(Role.ADMINISTRATOR)
     pending = UserFactory(status=AccountStatus.PENDING)
-    response = client.post(f"/accounts/people/{pending.pk}/decide/", {"decision": "approve"})
+    response = client.post(f"/accounts/people/{pending.pk}/decide/",
+                           {"decision": "approve", "role": pending.role})
     assert response.status_code == 403
     pending.refresh_from_db()
     assert pending.status == AccountStatus.PENDING
@@ -182,13 +185,41 @@ def test_the_chief_sees_expired_training_before_approving_and_is_warned_after(ma
     current_row = queue[queue.index("Cam Current Diaz"):queue.index("</tr>", queue.index("Cam Current Diaz"))]
     assert "Current" in current_row and "Blocks ALPR data" not in current_row
 
-    response = chief.post(f"/accounts/people/{lapsed.pk}/decide/", {"decision": "approve", "reason": ""},
+    response = chief.post(f"/accounts/people/{lapsed.pk}/decide/", {"decision": "approve", "reason": "",
+                                                                   "role": lapsed.role},
                           follow=True)
     assert "approved, but their training blocks all access to ALPR data" in response.content.decode()
     lapsed.refresh_from_db()
     assert lapsed.status == AccountStatus.ACTIVE
     with pytest.raises(PolicyDenied, match="blocked"):
         ensure_alpr_access(lapsed)
-    response = chief.post(f"/accounts/people/{current.pk}/decide/", {"decision": "approve", "reason": ""},
+    response = chief.post(f"/accounts/people/{current.pk}/decide/", {"decision": "approve", "reason": "",
+                                                                    "role": current.role},
                           follow=True)
     assert "Cam Current Diaz&#x27;s account is approved." in response.content.decode()
+
+
+@pytest.mark.rule("ACC-2")
+@pytest.mark.parametrize("page", ["/accounts/approvals/", "detail"])
+def test_the_chief_approves_the_role_shown_not_one_changed_since(make_verified_client, page):
+    """Tried: the Chief opened the queue showing an officer; meanwhile the administrator changed the
+    role to administrator; the Chief's Approve activated an administrator."""
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    chief = make_verified_client(Role.CHIEF)
+    person = UserFactory(full_name="Julia Rivera", status=AccountStatus.PENDING, role=Role.OFFICER)
+    url = page if page != "detail" else f"/accounts/people/{person.pk}/"
+    shown = chief.get(url).content.decode()
+    assert '<input type="hidden" name="role" value="officer">' in shown
+    services.account_change_role(actor=act_as(admin), user_id=person.pk, role=Role.ADMINISTRATOR,
+                                 reason="Changed while the Chief reads the queue")
+    response = chief.post(f"/accounts/people/{person.pk}/decide/",
+                          {"decision": "approve", "reason": "", "role": "officer"}, follow=True)
+    assert "The role was changed since the page was shown" in response.content.decode()
+    person.refresh_from_db()
+    assert (person.status, person.role) == (AccountStatus.PENDING, Role.ADMINISTRATOR)
+    assert audit_rows("account.approved")[0].outcome == "failed"
+    # Reviewed again, as an administrator: approved.
+    chief.post(f"/accounts/people/{person.pk}/decide/", {"decision": "approve", "reason": "",
+                                                         "role": "administrator"})
+    person.refresh_from_db()
+    assert person.status == AccountStatus.ACTIVE

@@ -200,7 +200,8 @@ def account_decide(request, user_id: int):
     reason = form.cleaned_data["reason"]
     try:
         if form.cleaned_data["decision"] == "approve":
-            person = services.account_approve(actor=actor, user_id=user_id, reason=reason)
+            person = services.account_approve(actor=actor, user_id=user_id, reason=reason,
+                                              role=form.cleaned_data["role"])
             _say_approved(request, person)
         else:
             person = services.account_deny(actor=actor, user_id=user_id, reason=reason)
