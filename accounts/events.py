@@ -3,7 +3,6 @@
 These are the services behind the sign-in pages. Each step is audited, failures included.
 """
 from axes.handlers.proxy import AxesProxyHandler
-from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.signals import user_login_failed
@@ -54,7 +53,6 @@ def signin_password(request, *, username: str, password: str, notice_acknowledge
     if not notice_acknowledged:
         raise ApplicationError("Read and acknowledge the system-use notice to continue.",
                                field="notice_acknowledged")
-    forget_stale_failures()
     user = authenticate(request, username=username, password=password)
     if user is None:
         if not getattr(request, "axes_locked_out", False):
@@ -197,18 +195,6 @@ def record_lockout(request, credentials) -> None:
     username = (credentials or {}).get("username", "")
     audit_record(actor=Actor.anonymous(username, client_ip=client_ip(request)), action=actions.LOCKED_OUT,
                  outcome=Outcome.REFUSED, reason="Too many failed attempts.", flagged=True)
-
-
-def forget_stale_failures() -> None:
-    """Forget failures older than the policy's window unless they already locked the account.
-
-    django-axes keeps failures until reset; the policy counts only those within the window, and a
-    lockout, once reached, is released only by an administrator.
-    """
-    policy = current_policy()
-    cutoff = timezone.now() - timezone.timedelta(minutes=policy.lockout_window_minutes)
-    AccessAttempt.objects.filter(attempt_time__lt=cutoff,
-                                 failures_since_start__lt=policy.lockout_failures).delete()
 
 
 def is_background_request(request) -> bool:

@@ -48,7 +48,6 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
     "session_absolute_hours": ("No session lasts longer than this, active or not.", "CJIS 5.5.5"),
     "lockout_failures": ("Failed passwords or authenticator codes that lock a login name until an "
                          "administrator releases it. At most 5.", "CJIS 5.5.3; Oak Park GO 4-68 IX"),
-    "lockout_window_minutes": ("Failures count towards the lockout within this window.", "CJIS 5.5.3"),
     "password_min_length": ("The shortest password accepted. At least 12.", "ACLU-IL guidelines"),
     "password_history_count": ("A new password may not repeat any of this many earlier ones.",
                                "ACLU-IL guidelines"),
@@ -107,7 +106,7 @@ SCALAR_FIELDS = [
     "unusual_reads_opened_per_justification", "off_hours_start", "off_hours_end",
     "inactivity_days", "training_validity_days", "policy_signoff_validity_days",
     "leads_certification_days", "training_reminder_days", "session_idle_minutes", "session_absolute_hours",
-    "lockout_failures", "lockout_window_minutes", "password_min_length", "password_history_count",
+    "lockout_failures", "password_min_length", "password_history_count",
     "restrict_to_trusted_networks", "system_use_notice", "policy_comment_days", "camera_notice_days",
     "camera_silent_minutes",
     "hold_review_days", "share_deletion_days", "declaration_max_days", "partner_searches_per_hour",
