@@ -166,3 +166,16 @@ def assert_still_pending(camera, *, placements: int = 0) -> None:
     assert camera.status == CameraStatus.PENDING and camera.installed_on is None
     assert CameraPlacementRequest.objects.count() == placements
     assert not CameraLocationHistory.objects.exists()
+
+
+@pytest.fixture
+def partner_key(people):
+    """The partner API key of a person of an agency with a declaration in force and sharing on."""
+    from sharing.services import agencies
+    from sharing.tests.conftest import AgencyFactory, DeclarationFactory, PartnerPersonFactory
+
+    agency = AgencyFactory(name="Riverside Police Department", sharing_enabled=True)
+    DeclarationFactory(agency=agency)
+    person = PartnerPersonFactory(agency=agency, full_name="Sam Ortiz")
+    _, key = agencies.credential_issue(actor=Actor.for_user(people[Role.ADMINISTRATOR]), person_id=person.pk)
+    return key

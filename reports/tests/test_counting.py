@@ -86,18 +86,6 @@ def test_the_portal_keeps_a_months_plates_read_after_the_purge(client, camera):
     assert shown["reads"] == 20, shown
 
 
-@pytest.fixture
-def partner_key(people):
-    from sharing.services import agencies
-    from sharing.tests.conftest import AgencyFactory, DeclarationFactory, PartnerPersonFactory
-
-    agency = AgencyFactory(name="Riverside Police Department", sharing_enabled=True)
-    DeclarationFactory(agency=agency)
-    person = PartnerPersonFactory(agency=agency, full_name="Sam Ortiz")
-    _, key = agencies.credential_issue(actor=Actor.for_user(people[Role.ADMINISTRATOR]), person_id=person.pk)
-    return key
-
-
 @pytest.mark.rule("RPT-1", "SHR-5")
 def test_an_outside_agencys_search_is_counted_apart_not_in_the_departments_own(
     client, people, partner_key

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from alpr.models import Camera, CameraStatus
 from alpr.services import camera_set_status
-from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from core.errors import ApplicationError
 from policy.roles import Role
@@ -21,8 +20,6 @@ from reports.reporting.figures import NOT_IN_A_DISTRICT, adherence, cameras_in_s
 from reports.services.reports import report_generate
 from reports.tests.conftest import actor
 from reports.tests.test_oversight_report import csv_tables
-from sharing.services import agencies
-from sharing.tests.conftest import AgencyFactory, DeclarationFactory, PartnerPersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -160,15 +157,6 @@ def test_a_camera_retired_before_the_month_is_not_in_service_in_it_one_retired_d
 
 
 # --- partner agencies' refused or flagged attempts ----------------------------------------------------
-
-@pytest.fixture
-def partner_key(people):
-    agency = AgencyFactory(name="Riverside Police Department", sharing_enabled=True)
-    DeclarationFactory(agency=agency)
-    person = PartnerPersonFactory(agency=agency, full_name="Sam Ortiz")
-    _, key = agencies.credential_issue(actor=Actor.for_user(people[Role.ADMINISTRATOR]), person_id=person.pk)
-    return key
-
 
 @pytest.mark.rule("AUD-5")
 @pytest.mark.rule("RPT-1")
