@@ -24,6 +24,7 @@ from accounts.models import (
 )
 from accounts.signals import account_separated
 from audit.context import Actor
+from audit.models import Outcome
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.dates import day_text
@@ -255,6 +256,14 @@ def accounts_disable_inactive(*, actor: Actor) -> int:
     for user_id in stale.union(never).values_list("pk", flat=True):
         with transaction.atomic():
             user = _locked_user(user_id)
+            try:
+                _ensure_an_approver_remains(user)
+            except ApplicationError as kept:
+                # Disabled, the last Chief could never be reinstated (only a Chief reinstates): kept in
+                # use, and flagged every night until a second one is approved or they sign in.
+                audit_record(actor=actor, action=actions.ACCOUNT_DISABLED_INACTIVE, outcome=Outcome.REFUSED,
+                             targets=[f"user:{user.pk}"], reason=f"Kept active: {kept.message}", flagged=True)
+                continue
             user.status, user.status_changed_at = AccountStatus.INACTIVE, timezone.now()
             user.status_reason = "No sign-in within the inactivity period."
             user.save(update_fields=["status", "status_reason", "status_changed_at"])

@@ -118,7 +118,7 @@ def _leaders() -> tuple[User, User]:
     for leader in (admin, chief):
         demo_totp_device(leader)
         User.objects.filter(pk=leader.pk).update(must_change_password=False)
-    _train(Actor.for_user(admin), admin)
+    _train(Actor.for_user(chief), admin)  # nobody records their own training (ACC-5)
     _train(Actor.for_user(admin), chief)
     return admin, chief
 

@@ -290,6 +290,12 @@ def alert_record_action(*, actor: Actor, alert_id: int, action: str, notes: str 
                                    "as not recorded.", field="subject_race")
         with transaction.atomic():
             alert = _load(alert_id, lock=True)
+            if alert.verification_outcome != VerificationOutcome.CONFIRMED and alert.verified_by is None \
+                    and alert.verification_outcome:
+                # Closed by the system on a misread correction, perhaps after this officer confirmed it:
+                # not an attempt to act without verifying, so not flagged; the page says why.
+                raise ApplicationError("This alert was closed by the system: its read was confirmed misread "
+                                       "and corrected, so the vehicle is not the one wanted.")
             if alert.verification_outcome != VerificationOutcome.CONFIRMED:
                 raise PolicyDenied("An alert can be acted on only after it is verified and confirmed.",
                                    flag_for_audit=True)

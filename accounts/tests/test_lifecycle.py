@@ -197,6 +197,23 @@ def test_the_nightly_task_disables_accounts_unused_for_90_days():
     assert disable_inactive_accounts() == 0  # idempotent
 
 
+@pytest.mark.rule("ACC-6", "ACC-2")
+def test_inactivity_never_disables_the_only_active_chief():
+    """Tried: the only Chief away for 120 days. Disabled, nobody could reinstate them (only a Chief
+    reinstates) nor approve anyone again; kept active and flagged instead, and a second Chief's
+    approval lets the rule apply again."""
+    chief = UserFactory(role=Role.CHIEF, last_login=timezone.now() - timezone.timedelta(days=120))
+    assert disable_inactive_accounts() == 0
+    chief.refresh_from_db()
+    assert chief.status == AccountStatus.ACTIVE
+    [kept] = audit_rows("account.disabled_inactive")
+    assert kept.outcome == "refused" and kept.flagged and "only active chief" in kept.reason
+    UserFactory(role=Role.CHIEF)
+    assert disable_inactive_accounts() == 1
+    chief.refresh_from_db()
+    assert chief.status == AccountStatus.INACTIVE
+
+
 @pytest.mark.rule("ACC-6")
 def test_the_inactivity_period_comes_from_the_policy():
     from policy.selectors import current_policy

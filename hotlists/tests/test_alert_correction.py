@@ -72,11 +72,14 @@ def test_an_alert_confirmed_before_the_correction_is_closed_too_and_cannot_be_ac
     alert.refresh_from_db()
     assert (alert.verification_outcome, alert.verified_by) == ("misread", None)
     assert f"{officer.full_name} had confirmed it before the correction" in alert.verification_notes
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="closed by the system"):
         alerts.alert_record_action(actor=act_as(officer), alert_id=alert.pk, action="arrest",
                                    subject_race="black", subject_sex="male")
     assert Alert.objects.get(pk=alert.pk).action == ""
     assert len(audit_rows(actions.ALERT_CLOSED_ON_CORRECTION)) == 1
+    # The officer did verify: the refusal is recorded, not flagged as acting on an unverified alert.
+    [refused] = audit_rows(actions.ALERT_ACTION)
+    assert refused.outcome != "allowed" and not refused.flagged
 
 
 @pytest.mark.rule("ING-2", "RET-5")
