@@ -94,6 +94,8 @@ def test_two_plates_in_one_photo_are_read_searched_alerted_and_verified(
     assert "State differs:" in detail and "a plate of IN" in detail and "76 % sure" in detail
     alert_crop = officer.get(f"/hotlists/alerts/{marked.pk}/image/crop/")
     assert alert_crop.content == storage.read_bytes(second.crop_path)  # the Indiana plate, not the other
+    # The page shows the whole photo too, which the vehicle is compared on before verifying (USE-8).
+    assert officer.get(f"/hotlists/alerts/{marked.pk}/image/full/").status_code == 200
     verified = officer.post(f"/hotlists/alerts/{marked.pk}/verify/", {
         "characters_match": "yes", "state_match": "no", "vehicle_match": "yes", "outcome": "wrong_state"})
     assert verified.status_code == 302, verified.content[:500]
