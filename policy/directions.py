@@ -118,7 +118,6 @@ DIRECTIONS: dict[str, Direction] = {
     "session_idle_minutes": HIGHER_LOOSENS,
     "session_absolute_hours": HIGHER_LOOSENS,
     "lockout_failures": HIGHER_LOOSENS,
-    "lockout_window_minutes": LOWER_LOOSENS,  # failures counted over a shorter window lock out less
     "password_min_length": LOWER_LOOSENS,
     "password_history_count": LOWER_LOOSENS,
     "restrict_to_trusted_networks": TURNING_OFF_LOOSENS,

@@ -131,10 +131,6 @@ class AgencyPolicy(models.Model):
     lockout_failures = models.PositiveSmallIntegerField(
         default=5, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    # No longer enforced: failures count until a completed sign-in, however far apart (CJIS 5.5.3 counts
-    # consecutive attempts). Kept, and no longer offered for editing, so stored policy versions and
-    # proposed changes that name it still load; to be dropped with a migration that handles those.
-    lockout_window_minutes = models.PositiveSmallIntegerField(default=15, validators=[MinValueValidator(1)])
     password_min_length = models.PositiveSmallIntegerField(
         default=MIN_PASSWORD_LENGTH, validators=[MinValueValidator(MIN_PASSWORD_LENGTH)]
     )

@@ -302,3 +302,31 @@ def test_approving_an_older_list_proposal_keeps_what_was_changed_since(admin, ch
     policy = current_policy()
     assert "per chief" in policy.vague_descriptions and "test" not in policy.vague_descriptions
     assert policy.is_permitted_purpose("burglary") and not policy.is_permitted_purpose("missing_person")
+
+
+@pytest.mark.rule("RPT-4", "ACC-4")
+def test_retiring_the_lockout_window_leaves_every_proposal_readable(admin):
+    """The migration that retired `lockout_window_minutes` takes it out of stored proposals (their pages
+    label each field they name) and withdraws an open one that proposed nothing else."""
+    import importlib
+
+    from django.apps import apps
+
+    retire = importlib.import_module("policy.migrations.0016_lockout_window_retired")
+    now = timezone.now()
+    stored = (({retire.RETIRED: 5}, {retire.RETIRED: 15}, ProposalStatus.PROPOSED),
+              ({retire.RETIRED: 5, "retention_days": 60}, {retire.RETIRED: 15, "retention_days": 30},
+               ProposalStatus.PROPOSED),
+              ({retire.RETIRED: 5}, {retire.RETIRED: 15}, ProposalStatus.REJECTED))
+    only_window, with_more, decided = (PolicyChangeProposal.objects.create(
+        changes=changes, before=before, reason="Fewer lockouts for the night shift", proposed_by=admin.user,
+        proposed_at=now, comment_closes_at=now + timedelta(days=30), status=status)
+        for changes, before, status in stored)
+    retire.forget_the_window_in_proposals(apps, None)
+    for proposal in (only_window, with_more, decided):
+        proposal.refresh_from_db()
+    assert (only_window.status, only_window.changes) == (ProposalStatus.WITHDRAWN, {})
+    assert "no longer exists" in only_window.decision_note
+    assert (with_more.status, with_more.changes, with_more.before) == (
+        ProposalStatus.PROPOSED, {"retention_days": 60}, {"retention_days": 30})
+    assert (decided.status, decided.changes) == (ProposalStatus.REJECTED, {})
