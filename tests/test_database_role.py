@@ -108,6 +108,17 @@ def test_the_role_lacks_the_privilege_to_change_the_audit_log(app_login, stateme
         app_login.execute(statement)
 
 
+@pytest.mark.parametrize("statement", [
+    "UPDATE reports_report SET title = 'rewritten'",
+    "DELETE FROM reports_reportfile",
+    "UPDATE reports_reportsignoff SET review_note = 'rewritten'",
+])
+def test_the_role_lacks_the_privilege_to_change_a_stored_report(app_login, statement):
+    # The triggers of reports 0002 refuse these for everyone; the role is refused before them.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        app_login.execute(statement)
+
+
 def test_the_role_appends_to_the_audit_log(app_login):
     inserted = _one(app_login, """
         INSERT INTO audit_auditevent (occurred_at, actor_type, actor_label, action, outcome, purpose,
