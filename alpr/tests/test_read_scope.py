@@ -45,6 +45,14 @@ def _last(action: str) -> AuditEvent:
     return AuditEvent.objects.filter(action=action).order_by("-id").first()
 
 
+def _hotlist_7abc123(detective, *, case_number: str) -> None:
+    """Hotlist plate 7ABC123 (IL) for `case_number`: its reads raise alerts from now on."""
+    hotlist_services.hotlist_entry_add(
+        actor=actor(detective), plate_pattern="7ABC123", state="IL", case_number=case_number,
+        reason="Stolen in burglary at 100 Main St", expires_at=timezone.now() + timedelta(days=30),
+        vehicle_description="Blue Honda Civic")
+
+
 @pytest.mark.rule("USE-1")
 @pytest.mark.rule("AUD-1")
 def test_a_read_no_search_listed_is_refused_by_number_and_audited_as_refused(officer, justification, camera):
@@ -93,10 +101,7 @@ def test_a_canvass_puts_its_reads_in_scope(officer, justification):
 def test_the_read_of_an_alert_opens_for_those_who_receive_alerts(officer, justification, detective):
     read = make_read(camera=make_camera(), plate="7ABC123", state="IL")
     assert _refused(officer, justification, read.pk).code == OUTSIDE  # no alert yet, no search
-    hotlist_services.hotlist_entry_add(
-        actor=actor(detective), plate_pattern="7ABC123", state="IL", case_number="26-004599",
-        reason="Stolen in burglary at 100 Main St", expires_at=timezone.now() + timedelta(days=30),
-        vehicle_description="Blue Honda Civic")
+    _hotlist_7abc123(detective, case_number="26-004599")
     [alert] = read_match_hotlists(read.pk)
     assert alert.read_id == read.pk
     assert _open(officer, justification, read.pk).pk == read.pk
@@ -113,10 +118,7 @@ def test_the_read_of_a_closed_or_old_alert_or_of_another_cases_alert_is_not_open
     from hotlists.models import INBOX_DAYS, Alert
     from searches.models import Download
 
-    hotlist_services.hotlist_entry_add(
-        actor=actor(detective), plate_pattern="7ABC123", state="IL", case_number="26-009999",
-        reason="Stolen in burglary at 100 Main St", expires_at=timezone.now() + timedelta(days=30),
-        vehicle_description="Blue Honda Civic")
+    _hotlist_7abc123(detective, case_number="26-009999")
     read = make_read(camera=make_camera(), plate="7ABC123", state="IL")
     [alert] = read_match_hotlists(read.pk)
     other_case = open_justification(detective, case_number="26-004512")
