@@ -5,6 +5,8 @@ import pytest
 from django.utils.html import escape
 
 from audit.models import AuditEvent
+from policy.directions import DIRECTIONS
+from policy.forms import EXPLANATIONS
 from policy.models import AgencyPolicy, PolicyChangeProposal
 from policy.roles import Capability, Role
 from policy.selectors import current_policy
@@ -28,6 +30,9 @@ def _form(client) -> dict:
 
 def test_everyone_signed_in_reads_the_policy_explained(make_verified_client):
     page = make_verified_client(Role.OFFICER).get("/policy/").content.decode()
+    assert set(EXPLANATIONS) == set(DIRECTIONS), "every value of the policy is explained on its page"
+    for name, (explanation, _source) in EXPLANATIONS.items():
+        assert f'id="value-{name}"' in page and escape(explanation) in page, name
     assert "Plate reads and their images are permanently deleted after this many days" in page
     assert Capability.APPROVE_USERS.label in page and "Chief of police" in page
     assert "Version history" in page and "Change the policy" not in page
