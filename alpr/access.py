@@ -406,7 +406,8 @@ def _read_scope(*, user, justification: Justification, read_id: int, export: boo
     if selectors.read_listed_under(justification_id=justification.pk, read_id=read_id):
         return "listed"
     alert_case = justification.case_number if export else None
-    if user.can(Capability.VERIFY_ALERTS) and selectors.read_of_alert(read_id, case_number=alert_case):
+    if user.can(Capability.VERIFY_ALERTS) and selectors.read_of_alert(
+            read_id, since=current_policy().alert_inbox_cutoff(), case_number=alert_case):
         return "alert"
     if selectors.read_held_by(read_id=read_id, placed_by_id=user.pk, case_number=justification.case_number):
         return "held"

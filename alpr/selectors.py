@@ -22,17 +22,16 @@ import math
 import re
 import weakref
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from psycopg.pq import TransactionStatus
 
 from alpr import plates
 from alpr.models import Camera, PlateRead, ReadStatus
-from hotlists.models import INBOX_DAYS, Alert, VerificationOutcome
+from hotlists.models import Alert, VerificationOutcome
 from reports.models import CameraLocationHistory
 from retention.models import ErroneousRead, EvidenceHold, HeldRead
 from retention.selectors import erroneous_read_ids, held_reads_condition
@@ -356,13 +355,13 @@ def read_listed_under(*, justification_id: int, read_id: int) -> bool:
                                             listed_at__isnull=False).exists()
 
 
-def read_of_alert(read_id: int, *, case_number: str | None = None) -> bool:
-    """Return whether `read_id` raised an alert still open in the inbox: raised in the last
-    ``INBOX_DAYS``, not closed (unverified, or confirmed), its read not confirmed erroneous; with
-    `case_number`, an alert of an entry for that case."""
+def read_of_alert(read_id: int, *, since: datetime, case_number: str | None = None) -> bool:
+    """Return whether `read_id` raised an alert still open in the inbox: raised `since` (the policy's
+    ``alert_inbox_cutoff``), not closed (unverified, or confirmed), its read not confirmed erroneous;
+    with `case_number`, an alert of an entry for that case."""
     alerts = Alert.objects.filter(
         Q(verification_outcome="") | Q(verification_outcome=VerificationOutcome.CONFIRMED), read_id=read_id,
-        created_at__gte=timezone.now() - timedelta(days=INBOX_DAYS))
+        created_at__gte=since)
     if case_number is not None:
         alerts = alerts.filter(entry__case_number__iexact=case_number)
     return alerts.exclude(read_id__in=erroneous_read_ids()).exists()

@@ -82,7 +82,8 @@ def counted(selector: Callable[[], int], summary: str = "") -> Callable[[Viewer]
 def _alerts(viewer: Viewer) -> TileState:
     waiting = alerts.alerts_waiting_counts()
     to_act = waiting["to_act"]
-    summary = f"Raised in the last {alerts.INBOX_DAYS} days and not yet checked against the image."
+    days = policy.current_policy().alert_open_days
+    summary = f"Raised in the last {days} day{'s' if days > 1 else ''} and not yet checked against the image."
     if to_act:
         summary += f" Also {to_act} confirmed alert{'s' if to_act > 1 else ''} without the action taken."
     return TileState(count=waiting["to_verify"], summary=summary)

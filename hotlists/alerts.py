@@ -25,7 +25,6 @@ from core.errors import ApplicationError, NotFound, PolicyDenied
 from hotlists import audit_actions as actions
 from hotlists.models import (
     CONTACT_ACTIONS,
-    INBOX_DAYS,
     Alert,
     AlertAction,
     RaceEthnicity,
@@ -34,6 +33,7 @@ from hotlists.models import (
 )
 from hotlists.reads import AlertRead, reads_for_alerts
 from policy.roles import Capability
+from policy.selectors import current_policy
 from retention.selectors import erroneous_read_ids
 
 PURPOSE = "alert verification"
@@ -135,10 +135,12 @@ def alerts_poll(*, actor: Actor, after_id: int) -> dict:
             "alerts": [_summary(v) for v in views]}
 
 
-def alert_list(*, actor: Actor, only_open: bool = True, days: int = INBOX_DAYS,
+def alert_list(*, actor: Actor, only_open: bool = True, days: int | None = None,
                limit: int = 100) -> list[AlertView]:
-    """Return the inbox: recent alerts (open ones, or all), newest read first; one audit entry naming every
-    alert, read and entry shown, written with the read of them."""
+    """Return the inbox: the alerts of the last `days` (default: the policy's ``alert_open_days``), open
+    ones or all, newest read first; one audit entry naming every alert, read and entry shown, written
+    with the read of them."""
+    days = current_policy().alert_open_days if days is None else days
     query = {"only_open": only_open, "days": days}
     with refusals_recorded(actor=actor, action=actions.ALERT_LIST_VIEWED, query=query):
         require_alert_verifier(actor)
@@ -159,7 +161,7 @@ def alert_list(*, actor: Actor, only_open: bool = True, days: int = INBOX_DAYS,
 def alerts_waiting_counts() -> dict[str, int]:
     """Count the inbox's open alerts: ``to_verify`` (not verified yet) and ``to_act`` (confirmed, no
     action recorded). Numbers only, for the start page; the alerts open in the audited inbox."""
-    recent = _shown(Alert.objects.filter(created_at__gte=timezone.now() - timedelta(days=INBOX_DAYS)))
+    recent = _shown(Alert.objects.filter(created_at__gte=current_policy().alert_inbox_cutoff()))
     return recent.aggregate(
         to_verify=Count("id", filter=Q(verification_outcome="")),
         to_act=Count("id", filter=Q(verification_outcome=VerificationOutcome.CONFIRMED, action="")))

@@ -201,9 +201,6 @@ CONTACT_ACTIONS = (AlertAction.STOP, AlertAction.ARREST, AlertAction.VEHICLE_REC
                    AlertAction.PERSON_LOCATED)
 
 
-INBOX_DAYS = 7  # the inbox lists the alerts of the last week; an alert's read opens to officers that long
-
-
 class Alert(models.Model):
     """A read matched a live hotlist entry (ING-2). Verified before anyone acts on it (USE-8)."""
 

@@ -18,6 +18,7 @@ from hotlists import alerts, imports, selectors, services
 from hotlists.forms import ActionForm, DeactivateForm, EntryForm, ImportForm, VerifyForm, end_of_local_day
 from hotlists.models import HotlistSource
 from policy.roles import Capability
+from policy.selectors import current_policy
 
 EDIT = Capability.CREATE_HOTLIST
 VERIFY = Capability.VERIFY_ALERTS
@@ -128,7 +129,8 @@ def import_detail(request, run_id: int):
 def alert_inbox(request):
     show_all = request.GET.get("show") == "all"
     views = alerts.alert_list(actor=Actor.for_request(request), only_open=not show_all)
-    return render(request, "hotlists/alert_inbox.html", {"views": views, "show_all": show_all})
+    return render(request, "hotlists/alert_inbox.html", {"views": views, "show_all": show_all,
+                                                         "days": current_policy().alert_open_days})
 
 
 @require_GET

@@ -135,6 +135,7 @@ DIRECTIONS: dict[str, Direction] = {
     "partner_search_timeout_seconds": NEVER_LOOSENS,
     # Hotlist alerts (ING-2, USE-8)
     "state_differs_alerts": ALERTING_ON_MORE_LOOSENS,
+    "alert_open_days": HIGHER_LOOSENS,  # an alert's read opens to those who receive alerts for longer
     # Transparency (RPT-4, CAM-2, USE-9)
     "policy_comment_days": LOWER_LOOSENS,
     "camera_notice_days": LOWER_LOOSENS,

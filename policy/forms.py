@@ -92,6 +92,10 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
                              "the states differ: raise the alert marked “state differs” for the officer to "
                              "compare (the default: no hit is missed), or raise none.",
                              "Oak Park GO 4-68 V.H; Highland Park 427.4(f)"),
+    "alert_open_days": ("The alert inbox lists the alerts raised in the last this many days. While an "
+                        "alert is in the inbox and not closed (unverified, or confirmed), its read opens to "
+                        "those who receive alerts, under a justification; after that, the read opens only "
+                        "as any other read does. Between 1 and 30.", "—"),
     "collected": ("What the system collects, as published on the portal.", "ACLU-IL community checklist"),
     "never_collected": ("What the system never collects or seeks, as published on the portal.",
                         "ACLU-IL guidelines and community checklist"),
@@ -110,7 +114,7 @@ SCALAR_FIELDS = [
     "restrict_to_trusted_networks", "system_use_notice", "policy_comment_days", "camera_notice_days",
     "camera_silent_minutes",
     "hold_review_days", "share_deletion_days", "declaration_max_days", "partner_searches_per_hour",
-    "share_reminder_days", "partner_search_timeout_seconds", "state_differs_alerts",
+    "share_reminder_days", "partner_search_timeout_seconds", "state_differs_alerts", "alert_open_days",
 ]
 
 

@@ -40,6 +40,9 @@ MAX_PARTNER_SEARCHES_PER_HOUR = 200
 # A partner network that has not answered in this long is shown as unavailable; the officer's page
 # waits for the slowest partner, so longer than this keeps an officer waiting for nothing.
 MAX_PARTNER_SEARCH_TIMEOUT_SECONDS = 30
+# An alert's read opens to everyone who receives alerts while the alert is in the inbox; past a month
+# that is a standing window onto reads, not an alert being worked.
+MAX_ALERT_OPEN_DAYS = 30
 
 
 def retention_cutoff(retention_days: int, now: datetime) -> datetime:
@@ -177,6 +180,11 @@ class AgencyPolicy(models.Model):
         "hotlist hit of another state", max_length=16, choices=StateDiffers.choices,
         default=StateDiffers.MARKED,
         help_text="When a read and a hotlist entry both name an issuing state and the two differ.")
+    alert_open_days = models.PositiveSmallIntegerField(
+        "alerts: days in the inbox", default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ALERT_OPEN_DAYS)],
+        help_text="The alert inbox lists the alerts raised this many days back; an alert's read opens to "
+                  "those who receive alerts only while the alert is in the inbox and not closed.")
     collected = models.JSONField(default=defaults.collected)
     never_collected = models.JSONField(default=defaults.never_collected)
 
@@ -230,6 +238,10 @@ class AgencyPolicy(models.Model):
                                    partner_search_timeout_seconds__lte=MAX_PARTNER_SEARCH_TIMEOUT_SECONDS),
                 name="partner_search_timeout_in_bounds",
             ),
+            models.CheckConstraint(
+                condition=models.Q(alert_open_days__gte=1, alert_open_days__lte=MAX_ALERT_OPEN_DAYS),
+                name="alert_open_days_in_bounds",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -238,6 +250,11 @@ class AgencyPolicy(models.Model):
     def retention_cutoff(self, now: datetime | None = None) -> datetime:
         """Reads captured before this moment (default: now) are past this policy's retention."""
         return retention_cutoff(self.retention_days, now or timezone.now())
+
+    def alert_inbox_cutoff(self, now: datetime | None = None) -> datetime:
+        """Alerts raised before this moment (default: now) have left the inbox: they are not listed, and
+        their reads no longer open through them (``alert_open_days``)."""
+        return (now or timezone.now()) - timedelta(days=self.alert_open_days)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

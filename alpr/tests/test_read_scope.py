@@ -16,6 +16,7 @@ from core.errors import PolicyDenied
 from hotlists import services as hotlist_services
 from hotlists.matching import read_match_hotlists
 from policy.models import AgencyPolicy
+from policy.selectors import current_policy
 from retention.services import hold_place
 from searches.models import JustificationRead
 from searches.tests.factories import actor, make_camera, make_read, open_justification
@@ -113,9 +114,9 @@ def test_the_read_of_a_closed_or_old_alert_or_of_another_cases_alert_is_not_open
         officer, detective):
     """Tried: a detective downloads as evidence for case 26-004512 the read of an alert of case 26-009999
     already closed as a misread (an innocent car), never searched for, by its number; and opens the read
-    of an alert older than the inbox's week."""
+    of an alert older than the inbox (the policy's ``alert_open_days``)."""
     from hotlists import alerts
-    from hotlists.models import INBOX_DAYS, Alert
+    from hotlists.models import Alert
     from searches.models import Download
 
     _hotlist_7abc123(detective, case_number="26-009999")
@@ -138,8 +139,30 @@ def test_the_read_of_a_closed_or_old_alert_or_of_another_cases_alert_is_not_open
 
     younger = make_read(camera=make_camera("Madison & Oak Park"), plate="7ABC123", state="IL")
     [open_alert] = read_match_hotlists(younger.pk)
-    Alert.objects.filter(pk=open_alert.pk).update(created_at=timezone.now() - timedelta(days=INBOX_DAYS + 1))
+    days = current_policy().alert_open_days
+    Alert.objects.filter(pk=open_alert.pk).update(created_at=timezone.now() - timedelta(days=days + 1))
     assert _refused(officer, same_case, younger.pk).code == OUTSIDE
+
+
+@pytest.mark.rule("USE-1")
+@pytest.mark.parametrize("days, age, opens", [(3, 4, False), (3, 2, True), (10, 8, True), (10, 11, False)])
+def test_an_alerts_read_opens_while_the_policy_keeps_the_alert_in_the_inbox(officer, detective, days, age,
+                                                                             opens):
+    """Tried: with the policy's inbox at 3 days, open the read of an open alert raised 4 days ago (the
+    fixed week let it open); at 10 days, one raised 8 days ago (the fixed week refused it)."""
+    from hotlists.models import Alert
+
+    AgencyPolicy.objects.create(alert_open_days=days)  # the newest version is in force
+    _hotlist_7abc123(detective, case_number="26-009999")
+    read = make_read(camera=make_camera(), plate="7ABC123", state="IL")
+    [alert] = read_match_hotlists(read.pk)
+    Alert.objects.filter(pk=alert.pk).update(created_at=timezone.now() - timedelta(days=age))
+    justification = open_justification(officer, case_number="26-009999")
+    if opens:
+        assert _open(officer, justification, read.pk).pk == read.pk
+        assert _last("read.viewed").query["scope"] == "alert"
+    else:
+        assert _refused(officer, justification, read.pk).code == OUTSIDE
 
 
 @pytest.mark.rule("USE-1")

@@ -28,7 +28,7 @@ from core.tests.factories import (
     next_read_id,
 )
 from hotlists.models import VerificationOutcome
-from policy.models import PolicyChangeProposal
+from policy.models import AgencyPolicy, PolicyChangeProposal
 from policy.roles import ROLE_CAPABILITIES, Role
 from policy.selectors import current_policy
 from reports.models import (
@@ -133,13 +133,24 @@ def test_a_searcher_whose_training_lapsed_sees_the_blocker_and_no_alpr_tiles(mak
 @pytest.mark.rule("USE-8")
 def test_alerts_to_verify_are_the_inbox_open_and_unverified_ones(make_verified_client):
     AlertFactory.create_batch(2)
-    AlertFactory(created_at=ago(days=8))  # older than the inbox's week
+    AlertFactory(created_at=ago(days=8))  # older than the inbox (the policy's 7 days)
     AlertFactory(verification_outcome=VerificationOutcome.CONFIRMED)  # waits for the action taken
     AlertFactory(verification_outcome=VerificationOutcome.MISREAD)  # closed
     response = start_page(make_verified_client(Role.DISPATCHER))
     assert figure(response, "alerts") == 2
     assert "Also 1 confirmed alert without the action taken." in tile_html(response, "alerts")
     assert f'href="{reverse("hotlists:alerts")}"' in tile_html(response, "alerts")
+
+
+@pytest.mark.rule("USE-8")
+def test_alerts_to_verify_reach_as_far_back_as_the_policy_says(make_verified_client):
+    # Tried: with the policy's inbox at 3 days, an alert raised 4 days ago was counted "in the last 7 days".
+    AgencyPolicy.objects.create(alert_open_days=3)
+    AlertFactory(created_at=ago(days=2))
+    AlertFactory(created_at=ago(days=4))
+    response = start_page(make_verified_client(Role.DISPATCHER))
+    assert figure(response, "alerts") == 1
+    assert "Raised in the last 3 days" in tile_html(response, "alerts")
 
 
 @pytest.mark.rule("AUD-1")
