@@ -16,12 +16,14 @@ audit entry of someone else's access to ALPR data that they are reviewing (`audi
 """
 import math
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accounts.selectors import ensure_alpr_access
 from alpr import plates, selectors, storage
@@ -583,8 +585,8 @@ def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str,
 @enforces("SHR-4", "SHR-5", "SHR-6", "AUD-1")
 def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, case_number: str,
                                description: str, plate: str, mode: str = SearchMode.EXACT,
-                               since: datetime | None = None, until: datetime | None = None, page: int = 1,
-                               per_page: int = PER_PAGE) -> SearchResults:
+                               since: datetime | str | None = None, until: datetime | str | None = None,
+                               page: int | str = 1, per_page: int = PER_PAGE) -> SearchResults:
     """Search for a partner agency's person (the partner API): one audited page of our own reads.
 
     The agency must be allowed data now (declaration in force, not revoked, deletions certified,
@@ -592,14 +594,16 @@ def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, ca
     description). Results are this department's own reads only (SHR-6: the selectors leave out
     reads received from other agencies); each is registered as shared with the agency (RET-5), and
     the search is counted for the monthly report (SHR-5). Asking for immigration enforcement or
-    reproductive health care is refused, flagged, and revokes the agency (SHR-4).
+    reproductive health care is refused, flagged, and revokes the agency (SHR-4). ``since``, ``until``
+    and ``page`` may come as sent (ISO 8601 text, digits): one that does not read is refused and
+    recorded here like any other fault of the request (AUD-1).
     """
     purpose, description = (purpose or "").strip(), (description or "").strip()
     case_number = (case_number or "").strip().upper()
     fields = {"purpose": purpose[:64], "case_number": case_number[:64],
               "description": description[:OUTSIDE_DESCRIPTION_MAX_LENGTH * 2]}
-    query = {"plate": (plate or "").strip().upper()[:32], "mode": str(mode)[:32], "page": page,
-             "partner_person": person_id}
+    query = {"plate": (plate or "").strip().upper()[:32], "mode": str(mode)[:32],
+             "page": page if isinstance(page, int) else str(page)[:32], "partner_person": person_id}
     person = None
     try:
         with refusals_recorded(actor=actor, action=actions.PLATE_SEARCHED, query=query, **fields):
@@ -607,9 +611,10 @@ def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, ca
             query["agency"] = person.agency.ori
             outside_justification_check(purpose=purpose, case_number=case_number, description=description)
             normalized, mode = _plate_query(plate, mode)
-            window = _window(since, until, default=DEFAULT_WINDOW)
-            number, per_page = _page_bounds(page, per_page)
-            query.update(plate=normalized, mode=mode, since=window.since.isoformat(),
+            window = _window(_submitted_moment(since, "since"), _submitted_moment(until, "until"),
+                             default=DEFAULT_WINDOW)
+            number, per_page = _page_bounds(_submitted_page(page), per_page)
+            query.update(plate=normalized, mode=mode, page=number, since=window.since.isoformat(),
                          until=window.until.isoformat(), window_clamped=window.clamped, per_page=per_page)
             with transaction.atomic():
                 _partner_search_allowed(person)
@@ -632,6 +637,34 @@ def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, ca
                                      purpose_label=refused.purpose_code.replace("_", " "))
         raise
     return SearchResults(page=result, number=number, per_page=per_page, window=window, query=query)
+
+
+def _submitted_moment(value: datetime | str | None, name: str) -> datetime | None:
+    """``value`` as a date and time (ISO 8601 text as sent; no zone means this department's); None
+    when not given."""
+    if value is None or isinstance(value, datetime):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        moment = parse_datetime(text[:64])
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ApplicationError(f"{name} is not a date and time: give it as ISO 8601, e.g. "
+                               f"2026-12-01T08:00:00Z.", field=name)
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def _submitted_page(value: int | str) -> int:
+    """``value`` as a page number; a lower number than 1 reads as 1 (``_page_bounds``)."""
+    if isinstance(value, int):
+        return value
+    text = str(value).strip() or "1"
+    if not re.fullmatch(r"-?[0-9]{1,9}", text):
+        raise ApplicationError("page is not a whole number.", field="page")
+    return int(text)
 
 
 def _partner_search_allowed(person) -> None:

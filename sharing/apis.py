@@ -55,9 +55,11 @@ class SearchInput(serializers.Serializer):
     plate = _submitted_text("The plate, or a partial plate with ? or * for unknown characters.")
     mode = serializers.CharField(required=False, default=SearchMode.EXACT,
                                  help_text=f"One of {', '.join(SearchMode.ALL)}.")
-    since = serializers.DateTimeField(required=False)
-    until = serializers.DateTimeField(required=False)
-    page = serializers.IntegerField(default=1, help_text="1 and up; a lower number reads as 1.")
+    since = _submitted_text("Start of the window, ISO 8601 (e.g. 2026-12-01T08:00:00Z); no zone means the "
+                            "department's. Default: 7 days before the end.")
+    until = _submitted_text("End of the window, ISO 8601. Default: now.")
+    page = serializers.CharField(required=False, default="1", help_text="A whole number, 1 and up; a lower "
+                                 "number reads as 1.")
 
 
 class PurposeOutput(serializers.Serializer):
@@ -159,8 +161,8 @@ class SearchView(PartnerView):
             description=fields["description"],
             plate=fields["plate"],
             mode=fields["mode"],
-            since=fields.get("since"),
-            until=fields.get("until"),
+            since=fields["since"],
+            until=fields["until"],
             page=fields["page"],
         )
         return Response(

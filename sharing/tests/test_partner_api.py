@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from audit.context import Actor
 from audit.models import ActorType, AuditEvent, Outcome
@@ -161,6 +162,10 @@ def test_an_immigration_search_revokes_the_agency_whatever_else_is_wrong_with_it
     ("a description over 2000 characters", {"description": GOOD_SEARCH["description"] + " x" * 1000},
      "description_too_long", Outcome.REFUSED),
     ("an unknown mode", {"mode": "everything"}, "invalid", Outcome.FAILED),
+    # Before, these three were turned away by the API's own field checks: nothing was recorded.
+    ("a start that is not a date", {"since": "last tuesday"}, "invalid", Outcome.FAILED),
+    ("an end in a month 13", {"until": "2026-13-01T00:00:00Z"}, "invalid", Outcome.FAILED),
+    ("a page that is not a number", {"page": "two"}, "invalid", Outcome.FAILED),
 ])
 def test_a_malformed_partner_search_is_refused_and_recorded(client, partner, what, overrides, code, outcome):
     person, key = partner
@@ -426,3 +431,18 @@ def test_wrong_secrets_sent_again_and_again_do_not_flood_the_audit_log_and_the_k
     assert len(refused) == 6 and refused[5].reason.startswith("wrong secrets keep coming")
     assert all(event.flagged for event in refused)
     assert _search(client, key).status_code == 200
+
+
+@pytest.mark.rule("AUD-1")
+def test_a_partner_window_and_page_sent_as_text_are_read_as_given(client, partner):
+    """The window and page reach the access layer as sent, which reads them: a zone-less time is the
+    department's."""
+    _, key = partner
+    until = timezone.localtime().replace(microsecond=0) - timedelta(hours=1)
+    since = until - timedelta(days=2)
+    response = _search(client, key, since=since.isoformat(), until=until.replace(tzinfo=None).isoformat(),
+                       page="1")
+    assert response.status_code == 200, response.json()
+    window = response.json()["window"]
+    assert (parse_datetime(window["since"]), parse_datetime(window["until"])) == (since, until)
+    assert AuditEvent.objects.get(action="search.plate").query["page"] == 1
