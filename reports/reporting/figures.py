@@ -143,6 +143,11 @@ def _population_shares(districts: list[District]) -> dict[str, float | None]:
     }
 
 
+# The actions that met a person, lightest first: what a stop that led to several of them is counted as.
+CONTACT_WEIGHT = (AlertAction.STOP, AlertAction.VEHICLE_RECOVERED, AlertAction.PERSON_LOCATED,
+                  AlertAction.ARREST)
+
+
 @dataclass
 class StopDemographics:
     confirmed: int
@@ -157,18 +162,18 @@ class StopDemographics:
 
 
 def stop_demographics(period: Period) -> StopDemographics:
-    """Alerts → stops → outcomes, by the perceived race or ethnicity and the sex recorded at the stop."""
+    """Alerts → stops → outcomes, by the perceived race or ethnicity and the sex recorded at the stop.
+
+    One stop per read: a car on two hotlists raises two alerts, and the officer who stops it may record
+    the stop on both (an arrest on the warrant's, the recovery on the theft's); that is one person
+    met, counted once, under the weightiest of the actions recorded (``CONTACT_WEIGHT``).
+    """
     alerts = Alert.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
     races = {value: GroupOutcomes(value, label) for value, label in RaceEthnicity.choices}
     sexes = {value: GroupOutcomes(value, label) for value, label in Sex.choices}
-    for row in (
-        alerts.filter(action__in=CONTACT_ACTIONS)
-        .values("subject_race", "subject_sex", "action")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        races[row["subject_race"] or RaceEthnicity.NOT_RECORDED].by_action[row["action"]] += row["n"]
-        sexes[row["subject_sex"] or Sex.NOT_RECORDED].by_action[row["action"]] += row["n"]
+    for contact in _one_contact_per_read(alerts):
+        races[contact["subject_race"] or RaceEthnicity.NOT_RECORDED].by_action[contact["action"]] += 1
+        sexes[contact["subject_sex"] or Sex.NOT_RECORDED].by_action[contact["action"]] += 1
     return StopDemographics(
         confirmed=alerts.filter(verification_outcome=VerificationOutcome.CONFIRMED).count(),
         acted_on=alerts.exclude(action="").count(),
@@ -176,6 +181,19 @@ def stop_demographics(period: Period) -> StopDemographics:
         by_sex=list(sexes.values()),
         population_share=_population_shares(list(District.objects.all())),
     )
+
+
+def _one_contact_per_read(alerts) -> list[dict]:
+    """The contact recorded on each read's alerts: the weightiest action, then the first recorded."""
+    weight = {action: rank for rank, action in enumerate(CONTACT_WEIGHT)}
+    chosen: dict[int, dict] = {}
+    for row in (alerts.filter(action__in=CONTACT_ACTIONS)
+                .values("read_id", "subject_race", "subject_sex", "action", "action_at", "id")
+                .order_by("action_at", "id")):
+        kept = chosen.get(row["read_id"])
+        if kept is None or weight[row["action"]] > weight[kept["action"]]:
+            chosen[row["read_id"]] = row
+    return list(chosen.values())
 
 
 def cameras_in_service(period: Period) -> set[int]:

@@ -229,7 +229,8 @@ def _disparate_impact(stops, placement: list) -> Section:
     return Section(
         "Disparate impact",
         f"Of {stops.confirmed} confirmed alerts, {stops.acted_on} have an action recorded; {stops.contacts} "
-        "of those actions met a person (a stop, an arrest, a vehicle recovered or a person located). Below, "
+        "stops met a person (a stop, an arrest, a vehicle recovered or a person located; a car on two "
+        "hotlists raises two alerts, and its stop counts once, as the weightiest action recorded). Below, "
         "those contacts by the demographics recorded with them, beside the population of the districts; "
         "then where cameras stand and read, beside who lives there.",
         [

@@ -105,10 +105,12 @@ def hotlist_entry(db):
     )
 
 
-def raise_alert(entry, camera, when, *, outcome="", action="", race="", sex="", verified_by=None):
-    """An alert raised at `when`, verified with `outcome` and acted on with `action` if given."""
+def raise_alert(entry, camera, when, *, outcome="", action="", race="", sex="", verified_by=None,
+                read_id=None):
+    """An alert raised at `when` (on a read of its own unless `read_id`), verified with `outcome` and acted
+    on with `action` if given."""
     return Alert.objects.create(
-        read_id=next(_read_ids),
+        read_id=read_id or next(_read_ids),
         read_captured_at=when,
         camera=camera,
         entry=entry,

@@ -17,6 +17,7 @@ from django.utils.html import escape
 from alpr.models import Camera, CameraStatus
 from config.schedule import BEAT_SCHEDULE
 from core.errors import ApplicationError
+from hotlists.models import HotlistEntry
 from policy.roles import Role
 from reports.models import CameraDistrict, District, Report
 from reports.periods import month, previous_month, quarter
@@ -404,6 +405,32 @@ def test_stops_by_perceived_race_and_sex_beside_the_district_population(month_of
     assert rows["Not recorded"][7] == ""
     by_sex = {row[0]: int(row[1]) for row in tables["stops_by_sex"]}
     assert by_sex == {"Female": 2, "Male": 2, "Not recorded": 1}
+
+
+def test_a_stop_recorded_on_both_alerts_of_a_car_on_two_hotlists_is_one_person_stopped(people, camera,
+                                                                                        hotlist_entry):
+    """Before, each alert's action counted: the driver arrested on a warrant in a car stolen was two people
+    stopped, one of them arrested, the other's car recovered, in the disparate-impact table."""
+    warrant = HotlistEntry.objects.create(
+        hotlist=hotlist_entry.hotlist, plate_pattern="7ABC123", plate_exact="7ABC123",
+        reason="Felony warrant for the registered owner", case_number="26-004999",
+        expires_at=timezone.now() + timedelta(days=400))
+    when, read_id = local(2026, 3, 12, 14), 990_001
+    officer = people[Role.OFFICER]
+    for entry, action in ((hotlist_entry, "vehicle_recovered"), (warrant, "arrest")):
+        raise_alert(entry, camera, when, outcome="confirmed", action=action, race="black", sex="male",
+                    verified_by=officer, read_id=read_id)
+    raise_alert(hotlist_entry, camera, when, outcome="confirmed", action="stop", race="white", sex="female",
+                verified_by=officer)
+    report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_oversight", period=PERIOD)
+    tables = csv_tables(report)
+    assert report.summary["Stops after confirmed alerts"] == 2
+    rows = {row[0]: row for row in tables["stops_by_race"]}
+    # People stopped, share, then: stopped only, arrest, vehicle recovered, person located.
+    assert rows["Black or African American"][1:7] == ["1", "50.0 %", "0", "1", "0", "0"]
+    assert rows["White"][1:4] == ["1", "50.0 %", "1"]
+    by_sex = {row[0]: int(row[1]) for row in tables["stops_by_sex"]}
+    assert by_sex == {"Female": 1, "Male": 1, "Not recorded": 0}
 
 
 def test_cameras_and_reads_per_district_beside_each_districts_population(month_of_use, people):
