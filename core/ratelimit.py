@@ -5,6 +5,7 @@ If Redis cannot be reached the submission is let through (and logged): a member 
 able to file a report while the limiter is down; the limit only keeps floods out of the queues.
 """
 
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -36,7 +37,18 @@ def submission_wait(request, *, form: str) -> int:
 
 
 def _address(group: str, request) -> str:
-    return client_ip(request)
+    """The client's address, an IPv6 one as its network of RATELIMIT_IPV6_MASK bits: one home or phone
+    line is given a whole /64, so counting each of its addresses apart would be no limit at all."""
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return address
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/{settings.RATELIMIT_IPV6_MASK}", strict=False))
 
 
 def attempts_counted(request, *, group: str, key: str, rate: str) -> dict | None:

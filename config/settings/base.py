@@ -244,6 +244,8 @@ PORTAL_SUBMISSION_RATE = env("PORTAL_SUBMISSION_RATE", default="5/h")
 # one entry says they keep coming (sharing/auth.py).
 PARTNER_WRONG_SECRET_RATE = env("PARTNER_WRONG_SECRET_RATE", default="5/h")
 RATELIMIT_USE_CACHE = "ratelimit"
+# An IPv6 client is counted by its network of this many bits (a subscriber is given a whole /64).
+RATELIMIT_IPV6_MASK = env.int("RATELIMIT_IPV6_MASK", default=64)
 RATELIMIT_FAIL_OPEN = True
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

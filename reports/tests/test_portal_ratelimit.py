@@ -48,6 +48,15 @@ def test_another_address_can_still_submit(client):
     assert Complaint.objects.count() == LIMIT + 1
 
 
+def test_the_addresses_of_one_ipv6_network_share_one_allowance(client):
+    """Before, each address counted apart: a client given a /64 (any home line) had 2**64 allowances."""
+    for n in range(LIMIT):
+        assert _report(client, n, REMOTE_ADDR=f"2001:db8:5:7::{n + 1:x}").status_code == 302
+    assert _report(client, LIMIT, REMOTE_ADDR="2001:db8:5:7:ffff::9").status_code == 429
+    assert _report(client, LIMIT, REMOTE_ADDR="2001:db8:5:8::1").status_code == 302  # the next /64
+    assert Complaint.objects.count() == LIMIT + 1
+
+
 def test_a_form_that_fails_validation_uses_none_of_the_allowance(client):
     for _ in range(LIMIT + 2):
         assert client.post(COMPLAINT, {"kind": "complaint"}).status_code == 400
