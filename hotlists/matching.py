@@ -146,11 +146,13 @@ def alerting_matches(matches: list[Match]) -> list[Match]:
     return matches
 
 
-def _raise_alerts(read, *, listed_by: datetime | None) -> list[Alert]:
+def _raise_alerts(read, *, listed_by: datetime | None, plate_confirmed: bool = False) -> list[Alert]:
     """Raise an alert per live entry `read` matches and has none for yet; only entries created by
-    `listed_by`, when given."""
+    `listed_by`, when given. A ``plate_confirmed`` by a person matches no entry as a possible misread."""
     now = timezone.now()
     found = find_matches(read.plate, state=read.state, candidates=read.candidates or (), now=now)
+    if plate_confirmed:
+        found = _not_misread_tolerant(found)
     matches = alerting_matches(found)
     already = set(Alert.objects.filter(read_id=read.pk).values_list("entry_id", flat=True))
     _record_suppressed(read, [m for m in found if m not in matches and m.entry_id not in already],
@@ -207,7 +209,8 @@ def _record_suppressed(read, suppressed: list[Match], *, listed_by: datetime | N
 def alerts_after_correction(read_id: int, *, plate_before: str, flag_id: int) -> list[Alert]:
     """Undo what a confirmed misread set off, in the transaction that corrects the read's plate.
 
-    An alert that the corrected plate no longer matches, unverified or confirmed with no action yet, was
+    An alert that the corrected plate no longer matches exactly or by wildcard (a plate a person read off
+    the photo is no possible misread of another), unverified or confirmed with no action yet, was
     raised by the misread, never by the wanted vehicle: it is closed as a misread, so nobody stops a car
     on it (a confirmation made before the correction keeps its audit entry). The corrected plate then
     raises the alerts it would have raised on arrival (entries listed by then, as the sweep does), if the
@@ -217,7 +220,8 @@ def alerts_after_correction(read_id: int, *, plate_before: str, flag_id: int) ->
     if read is None or _read_is_flagged_erroneous(read):
         return []
     now = timezone.now()
-    still_matched = {match.entry_id for match in find_matches(read.plate, state=read.state, now=now)}
+    still_matched = {match.entry_id
+                     for match in _not_misread_tolerant(find_matches(read.plate, state=read.state, now=now))}
     open_alerts = (Q(verification_outcome="")
                    | Q(verification_outcome=VerificationOutcome.CONFIRMED, action=""))
     stale = (Alert.objects.select_for_update(of=("self",)).select_related("entry", "verified_by")
@@ -238,7 +242,13 @@ def alerts_after_correction(read_id: int, *, plate_before: str, flag_id: int) ->
                      description=alert.verification_notes)
     if not read.plate or read.captured_at < now - MISSED_LOOKBACK:
         return []
-    return _raise_alerts(read, listed_by=read.hotlist_matched_at or now)
+    return _raise_alerts(read, listed_by=read.hotlist_matched_at or now, plate_confirmed=True)
+
+
+def _not_misread_tolerant(matches: list[Match]) -> list[Match]:
+    """The exact and wildcard matches: a plate a person has read off the photo is what it says, so
+    an entry it matches only as a look-alike (``8BC1234`` for ``BBC1234``) is another vehicle."""
+    return [match for match in matches if match.kind != MatchKind.MISREAD]
 
 
 @dataclass(frozen=True)

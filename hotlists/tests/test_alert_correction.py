@@ -107,6 +107,30 @@ def test_an_alert_the_corrected_plate_still_matches_stays_open(detective, office
     assert [view.alert.pk for view in alerts.alert_list(actor=act_as(officer), only_open=True)] == [alert.pk]
 
 
+@pytest.mark.rule("RET-5", "USE-8")
+def test_an_alert_the_corrected_plate_matches_only_as_a_look_alike_is_closed(
+        detective, officer, administrator, make_read):
+    # Tried: 8BC1234 is wanted and read exactly; the photo shows BBC1234, and the read is corrected. Before,
+    # BBC1234 still matched 8BC1234 as a possible misread (B and 8 look alike), so the alert stayed open.
+    add_entry(detective, "8BC1234")
+    read = make_read("8BC1234")
+    [alert] = read_match_hotlists(read.pk)
+    correct(read, officer, administrator, "BBC1234")
+    alert.refresh_from_db()
+    assert alert.verification_outcome == "misread"
+    assert alerts.alert_list(actor=act_as(officer), only_open=True) == []
+
+
+@pytest.mark.rule("RET-5", "ING-2")
+def test_a_corrected_plate_raises_no_look_alike_alert(detective, officer, administrator, make_read):
+    # Tried: BBC1234 is wanted; a read of XBC1234 is corrected to 8BC1234, which a person read off the photo.
+    add_entry(detective, "BBC1234")
+    read = make_read("XBC1234")
+    assert read_match_hotlists(read.pk) == []
+    correct(read, officer, administrator, "8BC1234")
+    assert not Alert.objects.filter(read_id=read.pk).exists()
+
+
 @pytest.mark.rule("ING-2")
 def test_a_correction_of_an_old_read_raises_no_late_alert(detective, officer, administrator, make_read):
     # An alert a day late is no lead (the sweep for missed matches stops at the same age).
