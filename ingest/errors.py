@@ -1,4 +1,7 @@
-"""Why an upload was refused. Each maps to an HTTP status in ``ingest.views``; all store nothing."""
+"""Why an upload was refused, each with its HTTP status, and the JSON a camera gets for it; all store
+nothing."""
+from django.http import JsonResponse
+
 from core.errors import ApplicationError
 
 
@@ -11,6 +14,12 @@ class CapturedBeforeService(BadUpload):
     """Captured before the camera went into service: it was not allowed to collect then (CAM-2)."""
 
     code = "captured_before_service"
+
+
+class HostNotAllowed(BadUpload):
+    """The request's Host header names none of the server's host names (ALLOWED_HOSTS)."""
+
+    code = "host_not_allowed"
 
 
 class UploadTooLarge(ApplicationError):
@@ -30,3 +39,14 @@ class RateLimited(ApplicationError):
     def __init__(self, message: str, *, retry_after: int):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+def error_response(error: ApplicationError) -> JsonResponse:
+    """A refusal as a camera gets it: ``{"error": code, "detail": message[, "field": name]}``."""
+    body = {"error": error.code, "detail": error.message}
+    if error.field:
+        body["field"] = error.field
+    response = JsonResponse(body, status=error.status_code)
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(max(1, error.retry_after))
+    return response

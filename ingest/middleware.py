@@ -10,14 +10,26 @@ So this middleware, placed right after SecurityMiddleware (HTTPS redirect, HSTS 
 apply) and WhiteNoise, calls a camera view itself. Every other request goes on down the stack as
 before, after one ``str.startswith`` against the camera routes' literal prefixes; a path that has
 one of those prefixes but resolves outside ``camera_api`` goes down the stack too.
+
+CommonMiddleware is one of those skipped, and it is what checks the ``Host`` header against
+ALLOWED_HOSTS. So the check is made here, before the view runs: a camera set up with the server's IP
+address, or another name, is refused with a 400 that says so, and nothing is stored (ING-3). Left to the
+view, the header was first checked when the receipt's ``status_url`` was built, after the read and its
+photo were stored and queued, and the refusal named a malformed form.
 """
+import logging
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import Resolver404, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
+from ingest.errors import HostNotAllowed, error_response
+
 NAMESPACE = "camera_api"
+# Where Django itself reports a refused Host header (django.core.handlers.exception).
+security_logger = logging.getLogger("django.security.DisallowedHost")
 
 
 class CameraEndpointMiddleware:
@@ -34,8 +46,24 @@ class CameraEndpointMiddleware:
                 match = None
             if match is not None and NAMESPACE in match.namespaces:
                 request.resolver_match = match
+                refusal = _host_refusal(request)
+                if refusal is not None:
+                    return _finish(refusal)
                 return _finish(match.func(request, *match.args, **match.kwargs))
         return self.get_response(request)
+
+
+def _host_refusal(request):
+    """The 400 for a ``Host`` header outside ALLOWED_HOSTS (as CommonMiddleware would refuse it), or None."""
+    try:
+        request.get_host()
+    except DisallowedHost as error:
+        security_logger.warning("camera request refused: %s", error)
+        return error_response(HostNotAllowed(
+            "The Host header names a host this server does not answer to: send uploads to the server's "
+            "own host name (one of its ALLOWED_HOSTS), not its IP address or another name. Nothing was "
+            "stored."))
+    return None
 
 
 def _finish(response):

@@ -33,7 +33,7 @@ from ingest.auth import (
     check_capture,
 )
 from ingest.conf import setting
-from ingest.errors import BadUpload, RateLimited, UploadTooLarge
+from ingest.errors import BadUpload, UploadTooLarge, error_response
 from ingest.formats import (
     OPENALPR_FRAME,
     OPENALPR_HEARTBEAT,
@@ -56,16 +56,6 @@ from ingest.validation import (
 logger = logging.getLogger(__name__)
 # Room for multipart boundaries and form fields around the photo itself.
 BODY_OVERHEAD = 64 * 1024
-
-
-def _error_response(error: ApplicationError) -> JsonResponse:
-    body = {"error": error.code, "detail": error.message}
-    if error.field:
-        body["field"] = error.field
-    response = JsonResponse(body, status=error.status_code)
-    if isinstance(error, RateLimited):
-        response["Retry-After"] = str(max(1, error.retry_after))
-    return response
 
 
 class _PhotoInMemory(MemoryFileUploadHandler):
@@ -98,11 +88,11 @@ def camera_endpoint(*methods: str):
                 request.upload_handlers = [_PhotoInMemory(request)]
                 return view(request, *args, **kwargs)
             except ApplicationError as error:
-                return _error_response(error)
+                return error_response(error)
             except RequestDataTooBig:
-                return _error_response(UploadTooLarge("The upload is too large."))
+                return error_response(UploadTooLarge("The upload is too large."))
             except (MultiPartParserError, SuspiciousOperation, UnicodeDecodeError):
-                return _error_response(BadUpload("The request body is not a well-formed multipart form."))
+                return error_response(BadUpload("The request body is not a well-formed multipart form."))
 
         return wrapper
 

@@ -1,5 +1,6 @@
 """Camera endpoints skip the browser middleware; every other URL still goes through all of it."""
 import io
+import json
 
 import pytest
 from django.conf import settings
@@ -7,9 +8,11 @@ from django.urls import get_resolver, resolve
 from django.utils import timezone
 
 from accounts.middleware import AccessGateMiddleware
+from alpr.models import PlateRead
 from ingest.middleware import camera_prefixes
 from ingest.synthetic import plate_photo
-from ingest.tests.conftest import UPLOAD_URL
+from ingest.tests.conftest import UPLOAD_URL, stored_images
+from ingest.tests.test_formats import OPENALPR_URL, PLATE_READER_URL, alpr_group
 from tests.urlwalk import endpoints
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +86,31 @@ def test_other_urls_still_go_through_the_whole_stack(client, gate_calls):
     assert gate_calls == ["/"]
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert "Content-Security-Policy" in client.get("/accounts/login/")
+
+
+@pytest.mark.rule("ING-3")
+@pytest.mark.parametrize("endpoint", ["upload", "openalpr", "plate-reader"])
+def test_an_upload_to_a_host_name_the_server_does_not_answer_to_is_refused_and_stores_nothing(
+        client, cam, photo, media_root, endpoint, gate_calls, caplog):
+    """CommonMiddleware, which checks the Host header, is skipped: the camera middleware checks it before
+    the view runs. A camera set up with the server's IP address is told so, and nothing is stored."""
+    host = {"HTTP_HOST": "10.9.8.7"}  # not in ALLOWED_HOSTS
+    if endpoint == "upload":
+        data = {"captured_at": timezone.now().isoformat(), "photo": io.BytesIO(photo)}
+        response = client.post(UPLOAD_URL, data, **host, **cam.auth)
+    elif endpoint == "openalpr":
+        response = client.post(OPENALPR_URL, json.dumps(alpr_group()), content_type="application/json",
+                               **host, **cam.auth)
+    else:
+        response = client.post(PLATE_READER_URL, {"upload": io.BytesIO(photo)},
+                               HTTP_AUTHORIZATION=f"Token {cam.key}", **host)
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["error"] == "host_not_allowed" and "Host header" in body["detail"], body
+    assert PlateRead.system_objects.count() == 0 and stored_images() == []
+    assert gate_calls == []  # refused by the camera middleware, not by the browser stack
+    assert any(record.name == "django.security.DisallowedHost" for record in caplog.records)
+    # The same upload to the server's own name is accepted.
+    if endpoint == "upload":
+        data = {"captured_at": timezone.now().isoformat(), "photo": io.BytesIO(photo)}
+        assert client.post(UPLOAD_URL, data, **cam.auth).status_code == 202
