@@ -25,7 +25,7 @@ from ingest.validation import (
     CheckedImage,
     decode_base64_image,
     epoch_ms_to_datetime,
-    parse_decimal,
+    parse_position,
 )
 from ingest.vehicle import openalpr_vehicle
 
@@ -204,11 +204,13 @@ def parse_openalpr_group(group: dict) -> OpenAlprGroup:
         crop=decode_base64_image(crop_b64, what="best_plate.plate_crop_jpeg") if crop_b64 else None,
         vehicle=openalpr_vehicle(group.get("vehicle")),
     )
+    latitude, longitude = parse_position(group.get("gps_latitude"), group.get("gps_longitude"),
+                                         fields=("gps_latitude", "gps_longitude"))
     return OpenAlprGroup(
         captured_at=captured_at,
         idempotency_key=f"{IDEMPOTENCY_PREFIX}{uuid}",
         reading=reading,
         vehicle=vehicle_photo,
-        latitude=parse_decimal(group.get("gps_latitude"), field="gps_latitude", low=-90, high=90),
-        longitude=parse_decimal(group.get("gps_longitude"), field="gps_longitude", low=-180, high=180),
+        latitude=latitude,
+        longitude=longitude,
     )

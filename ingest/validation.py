@@ -187,6 +187,28 @@ def parse_decimal(value, *, field: str, low: float, high: float) -> Decimal | No
     return number.quantize(Decimal("0.000001"))
 
 
+@enforces("ING-3", "USE-6")
+def parse_position(latitude, longitude, *, fields: tuple[str, str] = ("latitude", "longitude")
+                   ) -> tuple[Decimal | None, Decimal | None]:
+    """Parse a device's optional position: both coordinates, or neither (None, None).
+
+    Half a position is refused: a read with a latitude and no longitude is placed nowhere, and no
+    canvass would ever find it (neither by its own position nor by its camera's). Exactly (0, 0) is a
+    GPS without a fix, which reports zeros (the sea off West Africa, where no camera of ours stands): no
+    position, so the read is placed by its camera.
+    """
+    lat_field, lon_field = fields
+    lat = parse_decimal(latitude, field=lat_field, low=-90, high=90)
+    lon = parse_decimal(longitude, field=lon_field, low=-180, high=180)
+    if (lat is None) != (lon is None):
+        sent, missing = (lat_field, lon_field) if lon is None else (lon_field, lat_field)
+        raise BadUpload(f"{sent} was sent without {missing}: send both, or neither when the device has "
+                        "no position.", field=missing)
+    if lat == 0 and lon == 0:
+        return None, None
+    return lat, lon
+
+
 def parse_heading(value, *, field: str = "heading") -> int | None:
     if value is None or value == "":
         return None

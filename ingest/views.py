@@ -48,9 +48,9 @@ from ingest.validation import (
     check_image,
     decode_base64_image,
     parse_captured_at,
-    parse_decimal,
     parse_heading,
     parse_idempotency_key,
+    parse_position,
 )
 
 logger = logging.getLogger(__name__)
@@ -134,8 +134,7 @@ def upload_read(request):
     idempotency_key = parse_idempotency_key(request.headers.get("Idempotency-Key"))
     captured_at = parse_captured_at(request.POST.get("captured_at"))
     check_capture(camera, captured_at, request)
-    latitude = parse_decimal(request.POST.get("latitude"), field="latitude", low=-90, high=90)
-    longitude = parse_decimal(request.POST.get("longitude"), field="longitude", low=-180, high=180)
+    latitude, longitude = parse_position(request.POST.get("latitude"), request.POST.get("longitude"))
     heading = parse_heading(request.POST.get("heading"))
     photo = check_image(_file_field(request, "photo"))
     accepted = services.read_accept(

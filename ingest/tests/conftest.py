@@ -5,7 +5,7 @@ import redis
 from django.utils import timezone
 
 from alpr import storage
-from alpr.models import Camera
+from alpr.models import Camera, CameraKind
 from alpr.services import camera_credential_rotate
 from audit.context import Actor
 from conftest import UserFactory
@@ -51,11 +51,11 @@ class CameraWithKey:
         return {"HTTP_AUTHORIZATION": f"Camera {self.key}"}
 
 
-def install_camera(name: str, *, chief=None) -> Camera:
+def install_camera(name: str, *, chief=None, kind: str = CameraKind.FIXED) -> Camera:
     """A camera in service: its installation approved by the Chief, its public notice run (CAM-2)."""
     chief = chief or UserFactory(role=Role.CHIEF)
     placement = placement_record_prior(
-        actor=Actor.for_user(chief), camera_name=name,
+        actor=Actor.for_user(chief), camera_name=name, camera_kind=kind,
         approved_on=timezone.localdate() - timedelta(days=reports_conf.camera_notice_days() + 1),
         latitude="41.888100", longitude="-87.803000", location_description="Test pole, northbound lanes",
         justification="Test: repeated vehicle thefts reported along this corridor last quarter.",
@@ -74,8 +74,8 @@ def make_camera(db):
     counter = iter(range(1, 10_000))
     chief = UserFactory(role=Role.CHIEF)
 
-    def make(name: str | None = None) -> CameraWithKey:
-        camera = install_camera(name or f"Test camera {next(counter)}", chief=chief)
+    def make(name: str | None = None, *, kind: str = CameraKind.FIXED) -> CameraWithKey:
+        camera = install_camera(name or f"Test camera {next(counter)}", chief=chief, kind=kind)
         key = camera_credential_rotate(actor=Actor.system("test installer"), camera_id=camera.pk).key
         return CameraWithKey(camera, key)
 
