@@ -222,6 +222,8 @@ class PlateRead(models.Model):
     processing_ms = models.PositiveIntegerField(null=True, blank=True)
     source = models.CharField(max_length=16, choices=ReadSource.choices, default=ReadSource.UPLOAD)
     idempotency_key = models.CharField(max_length=128)
+    # The position a mobile camera's device sent (both or neither). Ingest stores none for a fixed or
+    # trailer camera: its reads are placed at its approved placement (ingest.services.read_accept).
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     heading = models.PositiveSmallIntegerField(null=True, blank=True)

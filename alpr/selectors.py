@@ -30,6 +30,7 @@ from django.db.models import Q, QuerySet
 from psycopg.pq import TransactionStatus
 
 from alpr import plates
+from alpr.geo import EARTH_RADIUS_M
 from alpr.models import Camera, PlateRead, ReadStatus
 from hotlists.models import Alert, VerificationOutcome
 from reports.models import CameraLocationHistory
@@ -37,7 +38,6 @@ from retention.models import ErroneousRead, EvidenceHold, HeldRead
 from retention.selectors import erroneous_read_ids, held_reads_condition
 from searches.models import JustificationRead
 
-EARTH_RADIUS_M = 6_371_008.8
 # Counting stops here: the exact size of a huge result is not worth a slow query, and nobody pages
 # through more than this (a search that broad should be narrowed).
 COUNT_CAP = 1000
@@ -92,14 +92,6 @@ class ResultPage:
     rows: list[ReadRow]
     total: int  # capped at COUNT_CAP
     total_capped: bool
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Return the great-circle distance in metres between two points in decimal degrees."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _haversine_sql(lat: str, lon: str) -> str:

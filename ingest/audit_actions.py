@@ -12,3 +12,8 @@ READ_RECOGNITION_FAILED = register("ingest.read_failed", "Plate read given up af
 CAMERA_ADDRESS_UPLOAD = register("ingest.address_upload",
                                  "Camera upload accepted on its bound source address alone (no key: an "
                                  "on-premises Plate Recognizer SDK client)", category="ingest")
+# Accepted, and flagged for the auditor: a camera that stays put (fixed, trailer) reporting a position
+# far from its approved placement may have been moved without approval (CAM-2). Once a camera a day.
+CAMERA_AWAY_FROM_PLACEMENT = register(
+    "ingest.camera_away_from_placement", "Camera reports a position away from its approved placement "
+    "(possibly moved without approval); its reads are placed at the approved placement", category="camera")

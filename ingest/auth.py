@@ -44,8 +44,8 @@ def camera_actor(camera: Camera, request=None) -> Actor:
 
 
 def _credential(key_id: str) -> tuple[CameraCredential, bool] | None:
-    """Load a credential, its camera (with when it went into service, for the capture times it may
-    send) and whether the camera's installation is in effect, in one query (raw SQL, prepared: this runs
+    """Load a credential, its camera (its kind, and when it went into service, for the capture times it
+    may send) and whether the camera's installation is in effect, in one query (raw SQL, prepared: this runs
     on every upload).
 
     In effect means an installation placement approved by the Chief whose public notice has run and
@@ -54,7 +54,7 @@ def _credential(key_id: str) -> tuple[CameraCredential, bool] | None:
     """
     with connection.cursor() as cursor:
         ensure_prepared(cursor, "alpr_ingest_credential", """
-            SELECT k.id, k.secret_hash, k.revoked_at, k.source_network, c.id, c.name, c.status,
+            SELECT k.id, k.secret_hash, k.revoked_at, k.source_network, c.id, c.name, c.kind, c.status,
                    c.installed_on, c.in_service_since,
                    EXISTS (SELECT 1 FROM reports_cameraplacementrequest p
                            WHERE p.camera_id = c.id AND p.kind = 'install' AND p.status = 'done'
@@ -66,9 +66,10 @@ def _credential(key_id: str) -> tuple[CameraCredential, bool] | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    (credential_id, secret_hash, revoked_at, source_network, camera_id, name, status, installed_on,
+    (credential_id, secret_hash, revoked_at, source_network, camera_id, name, kind, status, installed_on,
      in_service_since, installed) = row
-    camera = Camera(id=camera_id, name=name, status=status, installed_on=installed_on,
+    # Its kind too: a mobile camera's reads are placed by its device, the others' by their placement.
+    camera = Camera(id=camera_id, name=name, kind=kind, status=status, installed_on=installed_on,
                     in_service_since=in_service_since)
     credential = CameraCredential(id=credential_id, key_id=key_id, secret_hash=secret_hash,
                                   revoked_at=revoked_at, source_network=source_network, camera=camera)

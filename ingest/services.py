@@ -11,7 +11,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache, partial
 
@@ -20,15 +20,17 @@ from django.utils import timezone
 from PIL import Image
 
 from alpr import storage
-from alpr.models import Camera, PlateRead, ReadSource, ReadStatus
+from alpr.geo import haversine_m
+from alpr.models import Camera, CameraKind, PlateRead, ReadSource, ReadStatus
 from alpr.partitions import ensure_partitions, forget_known_partitions
 from alpr.signals import send_read_stored
 from audit.context import Actor
-from audit.models import Outcome
+from audit.models import AuditEvent, Outcome
 from audit.services import audit_record
 from core.compliance import enforces
 from core.errors import NotFound
 from ingest import audit_actions as actions
+from ingest.auth import camera_actor
 from ingest.broker import send_recognition
 from ingest.conf import setting
 from ingest.health import camera_upload_seen
@@ -47,6 +49,14 @@ logger = logging.getLogger(__name__)
 
 CROP_MARGIN = 0.08
 MAX_CANDIDATES = 10
+# How far a camera that stays put (fixed, trailer) may report itself from its approved placement before
+# it is taken to be somewhere else (CAM-2). A GPS on a pole wanders by tens of metres, more between tall
+# buildings; a few hundred metres is beyond that error and about a city block. An engineering threshold,
+# not policy: it decides only whether the report is flagged, never where a read is placed.
+PLACEMENT_TOLERANCE_M = 300
+# The cameras this process has flagged away from their placement, and on which local day: one audit
+# entry a camera a day, however many of its uploads say so (the database is asked once a day a process).
+_away_flagged: dict[int, date] = {}
 
 
 @dataclass(frozen=True)
@@ -84,8 +94,18 @@ def read_accept(
 
     Without `edge`, the read waits for recognition, queued after commit when `queue` is true. With
     `edge` (a plate read on the camera), it is stored done and ``read_stored`` is sent after commit.
+
+    The position a device sends (`latitude`, `longitude`) places the read only for a mobile camera. A
+    fixed or trailer camera's read is placed where its approved placement was at capture (set by the
+    database on insert, ``camera_latitude``); its device's position is only compared with that place,
+    and a camera reporting itself beyond PLACEMENT_TOLERANCE_M is flagged for the auditor
+    (``_compare_reported_place``), its read still accepted.
     """
     key = idempotency_key or uuid.uuid4().hex
+    on_insert = None
+    if latitude is not None and camera.kind != CameraKind.MOBILE:
+        on_insert = partial(_compare_reported_place, camera, (latitude, longitude))
+        latitude = longitude = None
     read = PlateRead(
         camera_id=camera.pk, captured_at=captured_at, idempotency_key=key, source=source,
         latitude=latitude, longitude=longitude, heading=heading,
@@ -93,7 +113,8 @@ def read_accept(
     read.received_at = read.updated_at = timezone.now()
     written = _write_images(read, photo, edge)
     try:
-        duplicate = _insert(read, check_duplicate=bool(idempotency_key), edge=edge is not None, queue=queue)
+        duplicate = _insert(read, check_duplicate=bool(idempotency_key), edge=edge is not None, queue=queue,
+                            on_insert=on_insert)
     except BaseException:
         storage.delete_quietly(*written)
         raise
@@ -104,8 +125,10 @@ def read_accept(
     return Accepted(read, created=True)
 
 
-def _insert(read: PlateRead, *, check_duplicate: bool, edge: bool, queue: bool) -> PlateRead | None:
-    """Insert `read` unless its idempotency key is taken; return the read that took it."""
+def _insert(read: PlateRead, *, check_duplicate: bool, edge: bool, queue: bool,
+            on_insert=None) -> PlateRead | None:
+    """Insert `read` unless its idempotency key is taken; return the read that took it. `on_insert` is
+    called with the inserted read in the insert's transaction."""
     day = storage.utc_day(read.captured_at)
     for attempt in (1, 2):
         ensure_partitions(day, day)
@@ -115,6 +138,8 @@ def _insert(read: PlateRead, *, check_duplicate: bool, edge: bool, queue: bool) 
                                                                         read.captured_at)):
                     return duplicate
                 _insert_row(read)
+                if on_insert is not None:
+                    on_insert(read)
                 if edge:
                     transaction.on_commit(partial(send_read_stored, read.pk), robust=True)
                 elif queue:
@@ -135,20 +160,58 @@ def _insert_sql() -> tuple[str, str, tuple]:
     fields = tuple(field for field in PlateRead._meta.concrete_fields if not field.primary_key)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     parameters = ", ".join(f"${number}" for number in range(1, len(fields) + 1))
-    insert = f"INSERT INTO alpr_plateread ({columns}) VALUES ({parameters}) RETURNING id"
+    insert = (f"INSERT INTO alpr_plateread ({columns}) VALUES ({parameters}) "
+              "RETURNING id, camera_latitude, camera_longitude, camera_location")
     return insert, f"EXECUTE alpr_ingest_insert ({', '.join(['%s'] * len(fields))})", fields
 
 
 def _insert_row(read: PlateRead) -> None:
     """INSERT the read, as ``save(force_insert=True)`` would, minus the ORM's per-call query building
-    and PostgreSQL's planning (a prepared statement): this is the hottest statement of ingest."""
+    and PostgreSQL's planning (a prepared statement): this is the hottest statement of ingest. The read
+    gets its id and the place its camera's placement gave it (set by the database on insert)."""
     insert, execute, fields = _insert_sql()
     params = [field.get_db_prep_save(field.pre_save(read, add=True), connection) for field in fields]
     with connection.cursor() as cursor:
         ensure_prepared(cursor, "alpr_ingest_insert", insert)
         cursor.execute(execute, params)
-        read.pk = cursor.fetchone()[0]
+        read.pk, read.camera_latitude, read.camera_longitude, read.camera_location = cursor.fetchone()
     read._state.adding, read._state.db = False, connection.alias
+
+
+@enforces("CAM-2")
+def _compare_reported_place(camera: Camera, reported: tuple[Decimal, Decimal], read: PlateRead) -> None:
+    """Flag, for the auditor, a fixed or trailer camera that reports itself beyond PLACEMENT_TOLERANCE_M
+    from the placement approved for it at the read's capture: it may have been moved without the Chief's
+    approval and the public notice (CAM-2). The read is accepted and placed at the approved placement
+    either way. One flagged entry a camera a local day, written in the read's transaction."""
+    if read.camera_latitude is None or read.camera_longitude is None:
+        return  # no approved place to compare with
+    distance = haversine_m(float(reported[0]), float(reported[1]),
+                           float(read.camera_latitude), float(read.camera_longitude))
+    today = timezone.localdate()
+    if distance <= PLACEMENT_TOLERANCE_M or _away_flagged.get(camera.pk) == today:
+        return
+    with connection.cursor() as cursor:
+        # The camera's uploads in other processes wait here, so the day's entry is written once.
+        cursor.execute("SELECT id FROM alpr_camera WHERE id = %s FOR UPDATE", [camera.pk])
+    target = f"camera:{camera.pk}"
+    day_start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    if not AuditEvent.objects.filter(action=actions.CAMERA_AWAY_FROM_PLACEMENT.code,
+                                     occurred_at__gte=day_start, targets__contains=[target]).exists():
+        audit_record(
+            actor=camera_actor(camera), action=actions.CAMERA_AWAY_FROM_PLACEMENT, flagged=True,
+            targets=[target, f"read:{read.pk}"],
+            description=(
+                f"{camera.name} reports its position as {reported[0]}, {reported[1]}, {distance:,.0f} m from "
+                f"its approved placement ({read.camera_latitude}, {read.camera_longitude}, "
+                f"{read.camera_location or 'no description'}) for a photo captured "
+                f"{timezone.localtime(read.captured_at):%Y-%m-%d %H:%M %Z}. Possibly moved without the "
+                "Chief's approval and public notice (CAM-2). Its reads are accepted and placed at the "
+                "approved placement; its further reports today are not recorded again."),
+            query={"reported": [str(reported[0]), str(reported[1])],
+                   "approved": [str(read.camera_latitude), str(read.camera_longitude)],
+                   "distance_m": round(distance), "tolerance_m": PLACEMENT_TOLERANCE_M})
+    transaction.on_commit(partial(_away_flagged.__setitem__, camera.pk, today))
 
 
 def _locked_duplicate(camera_id: int, idempotency_key: str, captured_at: datetime) -> PlateRead | None:

@@ -5,9 +5,10 @@ import pytest
 from django.utils import timezone
 
 from alpr import access
+from alpr.geo import haversine_m
 from alpr.models import ReadStatus
 from alpr.plates import MatchKind
-from alpr.selectors import COUNT_CAP, Area, SearchMode, haversine_m
+from alpr.selectors import COUNT_CAP, Area, SearchMode
 from audit.models import AuditEvent, Outcome
 from conftest import UserFactory
 from core.errors import ApplicationError, PolicyDenied

@@ -36,6 +36,14 @@ def _fresh_health_marks():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_placement_flags():
+    """Each test sees its cameras' first report away from their placement as the day's first."""
+    from ingest import services
+
+    services._away_flagged.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_counters():
     client = redis.Redis.from_url(setting("INGEST_REDIS_URL"))
     for key in client.scan_iter("ingest:rate:*"):

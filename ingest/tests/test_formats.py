@@ -94,7 +94,8 @@ def test_openalpr_group_is_stored_as_a_done_read_with_candidates_and_crop(
                                                                   ReadSource.OPENALPR)
     assert read.confidence == pytest.approx(0.912) and read.box == [300, 240, 120, 60]
     assert [c["text"] for c in read.candidates] == ["KDB4821", "KD84821"]
-    assert str(read.latitude) == "41.888100"
+    # A fixed camera's read is placed at its approved placement, whatever its GPS says (test_device_position).
+    assert read.latitude is None and str(read.camera_latitude) == "41.888100"
     assert storage.exists(read.crop_path) and storage.exists(read.image_path)
     assert heard == [read.pk]
     # The agent resends the same group: stored once.

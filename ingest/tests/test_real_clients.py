@@ -20,6 +20,7 @@ from alpr.models import Camera, PlateRead, ReadSource, ReadStatus
 from alpr.services import camera_create, camera_credential_bind_network, camera_credential_rotate
 from audit.context import Actor
 from audit.models import AuditEvent
+from ingest.formats import parse_openalpr_group
 from ingest.synthetic import plate_photo
 from ingest.tests.conftest import stored_images
 from ingest.validation import decode_base64_image
@@ -71,7 +72,11 @@ def test_the_recorded_agent_group_is_stored_as_a_done_read(client, cam, media_ro
     # The agent's corners (270-372 x 125-181) are in its 1280 x 720 frame; the photo stored is its
     # 224 x 132 vehicle crop of the frame's 834 x 493 vehicle region at (18, 8): the box is moved into it.
     assert read.confidence == pytest.approx(0.935) and read.box == [68, 31, 27, 15]
-    assert (str(read.latitude), str(read.longitude)) == ("40.009975", "-86.144638")
+    # Its GPS is read, but a fixed camera's read is placed at its approved placement, not where the agent
+    # says (ingest/tests/test_device_position.py); this agent says Indiana, far from the test pole.
+    parsed = parse_openalpr_group(recorded_group())
+    assert (str(parsed.latitude), str(parsed.longitude)) == ("40.009975", "-86.144638")
+    assert (read.latitude, read.longitude) == (None, None) and read.camera_latitude is not None
     assert read.idempotency_key == "openalpr:U8HGWA66CW58AV9Q7YB4JJ749CV7WXNQLLNIBT4N-106232737-1609433731402"
     assert storage.exists(read.image_path) and storage.exists(read.crop_path)
     assert fresh(cam.camera).last_upload_at is not None
