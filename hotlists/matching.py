@@ -54,7 +54,11 @@ MATCHING_ACTOR = Actor.system("hotlist matching")
 CORRECTION_ACTOR = Actor.system("misread correction")
 MAX_CANDIDATES = 3  # the recogniser's next-best readings also count as possible misreads
 # The sweep leaves a read to its on-arrival matching (and that task's retries) for MISSED_GRACE, and
-# gives up after MISSED_LOOKBACK: an alert a day late is no longer a lead.
+# gives up after MISSED_LOOKBACK: an alert a day late is no longer a lead. For the same reason no read
+# captured longer ago raises an alert, however it is matched (on arrival, by the sweep, after a
+# correction): a camera's backlog of weeks-old photos would otherwise raise fresh alerts, opening their
+# photo, plate and place to everyone who receives alerts with no justification (USE-1). Such a read stays
+# searchable under one.
 MISSED_GRACE = timedelta(minutes=2)
 MISSED_LOOKBACK = timedelta(days=1)
 
@@ -126,10 +130,24 @@ def read_match_hotlists(read_id: int) -> list[Alert]:
     return _match_read(read)
 
 
+@enforces("ING-2", "USE-1")
+def _too_old_to_alert(read, now: datetime) -> bool:
+    """A read captured more than MISSED_LOOKBACK ago raises no alert: it is no longer a lead."""
+    return read.captured_at < now - MISSED_LOOKBACK
+
+
 def _match_read(read, *, listed_by: datetime | None = None) -> list[Alert]:
     """Raise the alerts of `read`, then mark it matched: after the alerts, so a crash in between
-    leaves the read to the sweep, which adds only the alerts still missing."""
-    created = [] if _read_is_flagged_erroneous(read) else _raise_alerts(read, listed_by=listed_by)
+    leaves the read to the sweep, which adds only the alerts still missing. A read too old to be a lead
+    raises none, and is marked matched all the same."""
+    now = timezone.now()
+    if _read_is_flagged_erroneous(read):
+        created = []
+    elif _too_old_to_alert(read, now):
+        logger.info("read %s was captured %s ago: too old to raise an alert", read.pk, now - read.captured_at)
+        created = []
+    else:
+        created = _raise_alerts(read, listed_by=listed_by)
     read_mark_matched(read, at=timezone.now())
     return created
 
@@ -240,7 +258,7 @@ def alerts_after_correction(read_id: int, *, plate_before: str, flag_id: int) ->
                      case_number=alert.entry.case_number,
                      targets=[f"read:{read.pk}", f"alert:{alert.pk}", f"flag:{flag_id}"],
                      description=alert.verification_notes)
-    if not read.plate or read.captured_at < now - MISSED_LOOKBACK:
+    if not read.plate or _too_old_to_alert(read, now):
         return []
     return _raise_alerts(read, listed_by=read.hotlist_matched_at or now, plate_confirmed=True)
 

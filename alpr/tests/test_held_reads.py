@@ -10,7 +10,7 @@ from audit.context import Actor
 from audit.models import AuditEvent
 from conftest import UserFactory
 from core.errors import ApplicationError, NotFound, PolicyDenied
-from hotlists.matching import read_match_hotlists
+from hotlists.models import Alert
 from hotlists.services import hotlist_entry_add
 from policy.roles import Role
 from retention.services import hold_place, hold_release
@@ -199,13 +199,18 @@ def test_held_reads_past_retention_are_found_only_under_a_justification_for_the_
 
 @pytest.mark.rule("RET-1", "RET-2", "USE-1")
 def test_another_case_cannot_open_a_held_read_past_retention_as_an_alert(officer, reads):
-    # Tried: the held read (past retention) raised an alert; an officer who verifies alerts opens it by
-    # number under a justification for another case. To that case the read is past retention.
+    # Tried: the held read (past retention) has an alert open in the inbox; an officer who verifies alerts
+    # opens it by number under a justification for another case. To that case the read is past retention.
     _hold(officer, reads["held"].pk)
     detective = UserFactory(role=Role.DETECTIVE)
-    hotlist_entry_add(actor=actor(detective), plate_pattern="ABC1234", case_number="26-004512",
-                      reason="Stolen in the Main St burglary", expires_at=timezone.now() + timedelta(days=30))
-    assert read_match_hotlists(reads["held"].pk)
+    entry = hotlist_entry_add(actor=actor(detective), plate_pattern="ABC1234", case_number="26-004512",
+                              reason="Stolen in the Main St burglary",
+                              expires_at=timezone.now() + timedelta(days=30))
+    # Planted: matching raises no alert for a read captured over a day ago, but an alert raised on a fresh
+    # read stays in the inbox after the read passes a retention shorter than alert_open_days.
+    Alert.objects.create(read_id=reads["held"].pk, read_captured_at=reads["held"].captured_at,
+                         camera_id=reads["held"].camera_id, entry=entry, match_kind="exact",
+                         created_at=timezone.now())
     other = UserFactory(role=Role.OFFICER)
     unrelated = open_justification(other, case_number=OTHER_CASE)
     with pytest.raises(NotFound):

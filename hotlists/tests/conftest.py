@@ -7,6 +7,8 @@ from django.utils import timezone
 from alpr.services import camera_create
 from audit.context import Actor
 from audit.models import AuditEvent
+from demo.clock import at
+from hotlists.matching import read_match_hotlists
 from ingest.services import EdgeReading, read_accept
 from ingest.synthetic import plate_photo
 from ingest.validation import check_image
@@ -23,6 +25,13 @@ def audit_rows(action, **filters):
 
 def in_days(days: float = 30):
     return timezone.now() + timedelta(days=days)
+
+
+def matched_on_arrival(read) -> list:
+    """Match `read` with the clock a minute after its capture: the alerts an old read raised when it
+    arrived (matched now, a read captured longer ago than MISSED_LOOKBACK raises none)."""
+    with at(read.captured_at + timedelta(minutes=1)):
+        return read_match_hotlists(read.pk)
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.errors import NotFound
 from hotlists import alerts, services
 from hotlists.matching import read_match_hotlists
-from hotlists.tests.conftest import act_as, in_days
+from hotlists.tests.conftest import act_as, in_days, matched_on_arrival
 from policy.roles import Role
 from retention.services import hold_place
 
@@ -23,7 +23,7 @@ def old_alert(detective, make_read):
     services.hotlist_entry_add(actor=act_as(detective), plate_pattern="7ABC123", state="IL",
                                reason="Stolen in burglary at 100 Main St", case_number="26-009999",
                                expires_at=in_days(), vehicle_description="Blue Honda Civic")
-    [raised] = read_match_hotlists(read.pk)
+    [raised] = matched_on_arrival(read)  # 40 days ago
     hold_place(actor=act_as(detective), case_number="26-004512", reason="Getaway car of the Oak St robbery",
                read_ids=[read.pk])
     return raised

@@ -10,7 +10,7 @@ from hotlists import alerts, services
 from hotlists.matching import read_match_hotlists
 from hotlists.models import Alert
 from hotlists.selectors import alert_outcome_counts
-from hotlists.tests.conftest import act_as, audit_rows, in_days
+from hotlists.tests.conftest import act_as, audit_rows, in_days, matched_on_arrival
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +203,7 @@ def test_an_alert_whose_read_is_past_retention_cannot_be_confirmed(detective, of
     services.hotlist_entry_add(actor=act_as(detective), plate_pattern="7ABC123", state="IL",
                                reason="Stolen in burglary at 100 Main St", case_number="26-004512",
                                expires_at=in_days(), vehicle_description="Blue Honda Civic")
-    [alert] = read_match_hotlists(read.pk)
+    [alert] = matched_on_arrival(read)  # 40 days ago
     assert alerts.alert_get(actor=act_as(officer), alert_id=alert.pk).read is None
     with pytest.raises(ApplicationError, match="nothing left to compare"):
         alerts.alert_verify(actor=act_as(officer), alert_id=alert.pk, outcome="confirmed",

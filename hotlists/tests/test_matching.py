@@ -4,8 +4,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from alpr.models import PlateRead
 from hotlists import services
-from hotlists.matching import find_matches, read_match_hotlists
+from hotlists.matching import MISSED_LOOKBACK, find_matches, read_match_hotlists
 from hotlists.models import Alert, HotlistEntry
 from hotlists.tests.conftest import act_as, audit_rows, in_days
 
@@ -35,6 +36,25 @@ def test_a_new_read_raises_an_alert_on_arrival_exactly_once(detective, make_read
     [row] = audit_rows("hotlist.read_matched")
     assert row.actor_type == "system" and row.case_number == "26-004512"
     assert f"read:{read.pk}" in row.targets
+
+
+@pytest.mark.rule("ING-2", "USE-1")
+def test_a_backlog_read_captured_longer_ago_than_the_lookback_raises_no_alert(
+        detective, make_read, django_capture_on_commit_callbacks):
+    """A camera's backlog arrives: a pass captured 20 days ago is no lead. Alerted now, its photo, plate
+    and place would open to everyone who receives alerts without a justification (USE-1); it stays
+    searchable under one. A pass captured within the lookback still alerts."""
+    add(detective, "7ABC123")
+    with django_capture_on_commit_callbacks(execute=True):
+        old = make_read("7ABC123", when=timezone.now() - timedelta(days=20))
+        day_old = make_read("7ABC123", when=timezone.now() - MISSED_LOOKBACK - timedelta(minutes=1))
+        recent = make_read("7ABC123", when=timezone.now() - MISSED_LOOKBACK + timedelta(minutes=5))
+    assert [alert.read_id for alert in Alert.objects.all()] == [recent.pk]
+    assert [row.targets[0] for row in audit_rows("hotlist.read_matched")] == [f"read:{recent.pk}"]
+    # Matched all the same: the sweep for missed matches leaves them alone.
+    matched = PlateRead.system_objects.filter(pk__in=[old.pk, day_old.pk], hotlist_matched_at__isnull=False)
+    assert matched.count() == 2
+    assert read_match_hotlists(old.pk) == []
 
 
 @pytest.mark.rule("ING-2")

@@ -40,6 +40,17 @@ def test_a_read_stored_but_never_matched_is_matched_by_the_sweep(detective, make
     assert reads_match_missed(now=_later()).reads == 0
 
 
+@pytest.mark.rule("ING-2", "USE-1")
+def test_the_sweep_raises_no_alert_for_a_read_captured_longer_ago_than_the_lookback(detective, make_read):
+    """Stored just now, but captured three days ago (a camera's backlog): no lead, no alert, whichever
+    matching reaches it."""
+    add(detective, "7ABC123")
+    read = make_read("7ABC123", when=timezone.now() - timedelta(days=3))
+    result = reads_match_missed(now=_later())
+    assert (result.reads, result.alerts) == (1, 0)
+    assert not Alert.objects.exists() and _matched_at(read) is not None
+
+
 @pytest.mark.rule("ING-2")
 @pytest.mark.rule("ING-4")
 def test_a_read_matched_on_arrival_is_not_matched_again(detective, make_read,
