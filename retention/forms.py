@@ -5,11 +5,15 @@ from django import forms
 
 from retention.models import ErrorKind
 
+# A read number as people type it: ASCII digits only. str.isdigit() also takes superscripts and other
+# scripts' digits ("1²"), which int() refuses; at most 18 digits, so it fits the database's ids.
+READ_NUMBER = re.compile(r"[0-9]{1,18}")
+
 
 def parse_read_ids(text: str) -> list[int]:
     """Turn "12, 15 18" into [12, 15, 18]; refuse anything that is not a read number."""
     parts = [part for part in re.split(r"[\s,;]+", text.strip()) if part]
-    if not all(part.isdigit() for part in parts):
+    if not all(READ_NUMBER.fullmatch(part) for part in parts):
         raise forms.ValidationError("List read numbers separated by commas, e.g. 1042, 1043.")
     return [int(part) for part in parts]
 

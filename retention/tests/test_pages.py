@@ -48,6 +48,19 @@ def test_others_holds_are_hidden_and_auditors_cannot_place(make_verified_client,
     assert auditor.get(reverse("retention:hold_place")).status_code == 403
 
 
+@pytest.mark.parametrize("page", ["retention:hold_place", "retention:package_create"])
+def test_a_read_number_in_a_unicode_digit_is_a_form_error(make_verified_client, make_read, page):
+    # Tried: "1²" (str.isdigit() says yes, int() says no: a 500 before) and a number no id can be.
+    read = make_read()
+    client = make_verified_client(Role.DETECTIVE)
+    justify(client)
+    for typed in (f"{read.pk}, 1²", f"{read.pk} ١٢", "9" * 19):
+        response = client.post(reverse(page), {"read_ids": typed, "purpose": EXPORT_PURPOSE,
+                                               "reason": "Getaway car of the Oak Street robbery, for trial"})
+        assert response.status_code == 400 and "List read numbers" in response.content.decode()
+    assert not EvidenceHold.objects.exists() and not EvidencePackage.objects.exists()
+
+
 @pytest.mark.rule("RET-4")
 def test_export_and_verify_through_the_pages(make_verified_client, make_read):
     read = make_read()
