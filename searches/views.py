@@ -83,9 +83,12 @@ def _canvass_map(tab: str) -> dict:
 
 
 def _submitted_id(value: str) -> int | str | None:
-    """Return a submitted id as a number, or as typed when it is not one (the service refuses it)."""
+    """Return a submitted id as a number, or as typed when it is not one (the service refuses it).
+
+    A number is ASCII digits, at most 18 of them: str.isdigit() alone also takes "1²", which int() refuses.
+    """
     value = (value or "").strip()
-    return int(value) if value.isdigit() else (value[:64] or None)
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else (value[:64] or None)
 
 
 @capability_required(*SEARCHERS)

@@ -44,9 +44,10 @@ def test_a_purpose_that_is_not_on_the_list_is_refused_recorded_as_submitted_and_
 
 
 @pytest.mark.rule("USE-2")
-@pytest.mark.parametrize("submitted", ["someone else's", "not-a-number", "999999"])
+@pytest.mark.parametrize("submitted", ["someone else's", "not-a-number", "999999", "1²", "9" * 19])
 def test_a_felony_request_that_is_not_yours_is_refused_and_flagged(officer_client, submitted):
-    # Tried: the hidden felony request id edited to a colleague's approved request (or to junk).
+    # Tried: the hidden felony request id edited to a colleague's approved request (or to junk: "1²" passed
+    # str.isdigit() and int() refused it, a 500).
     colleague = UserFactory(role=Role.DETECTIVE)
     approved = FelonyExceptionRequest.objects.create(
         requested_by=colleague, case_number="26-007001", offense="Arson", description="Fire at 12 Elm St",
@@ -57,7 +58,7 @@ def test_a_felony_request_that_is_not_yours_is_refused_and_flagged(officer_clien
     assert not Justification.objects.exists()
     event = _stated(officer_client.user)
     assert (event.outcome, event.flagged) == (Outcome.REFUSED, True)
-    assert event.query["felony_request"] == (int(value) if value.isdigit() else value)
+    assert event.query["felony_request"] == (int(value) if value in ("999999", str(approved.pk)) else value)
 
 
 @pytest.mark.rule("USE-1")
