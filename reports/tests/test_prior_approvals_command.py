@@ -51,10 +51,15 @@ def test_the_command_imports_a_register_in_the_chiefs_name(tmp_path, people, pen
 
 @pytest.mark.rule("CAM-2")
 def test_the_command_records_nothing_from_a_register_it_cannot_read(tmp_path, people, pending_camera):
-    # Tried: a register whose second row has a date as 03/04/2024, and one without a required column.
+    # Tried: a register whose second row has a date as 03/04/2024, or a heading in a superscript digit
+    # (str.isdigit() takes it, int() does not), and one without a required column.
     rows = _row(pending_camera.name, days_ago(LONG_AGO).isoformat()) + _row("Chicago Ave", "03/04/2024")
     with pytest.raises(CommandError, match="line 3: approved_on '03/04/2024' is not a date"):
         _import(tmp_path, HEADER + rows, people[Role.CHIEF].username)
+    long_ago = days_ago(LONG_AGO).isoformat()
+    superscript = _row(pending_camera.name, long_ago) + _row("Chicago Ave", long_ago, heading="9²")
+    with pytest.raises(CommandError, match="line 3: heading '9²' is not a whole number of degrees"):
+        _import(tmp_path, HEADER + superscript, people[Role.CHIEF].username)
     with pytest.raises(CommandError, match="no column public_notice"):
         _import(tmp_path, HEADER.replace("public_notice,", "notice,") + rows, people[Role.CHIEF].username)
     assert_still_pending(pending_camera)

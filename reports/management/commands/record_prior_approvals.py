@@ -120,6 +120,6 @@ def _date(value: str, column: str) -> date:
 def _heading(value: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # isdigit() alone takes "9²", which int() refuses
         raise ValueError(f"heading {value!r} is not a whole number of degrees")
     return int(value)
