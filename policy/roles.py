@@ -99,6 +99,11 @@ def role_has(role: str, capability: str) -> bool:
     return capability in ROLE_CAPABILITIES.get(role, frozenset())
 
 
+def roles_with(capability: str) -> list[str]:
+    """Return the roles that grant `capability`, in Role order."""
+    return [role for role in Role if role_has(role, capability)]
+
+
 @enforces("ACC-5")
 def role_records_training_of(role: str, subject_role: str) -> bool:
     """Whether `role` records the training of someone in `subject_role` (never one's own: ACC-5).

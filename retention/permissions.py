@@ -1,9 +1,12 @@
 """Who may do what with retention records. Roles come from ``policy.roles``; this only combines them."""
-from accounts.selectors import ensure_alpr_access
+from django.db.models import QuerySet
+
+from accounts.models import AccountStatus, User
+from accounts.selectors import ensure_alpr_access, training_blockers
 from audit.context import Actor
 from audit.models import ActorType
 from core.errors import PolicyDenied
-from policy.roles import ALPR_DATA_CAPABILITIES, Capability
+from policy.roles import ALPR_DATA_CAPABILITIES, Capability, roles_with
 
 
 def may_see_reads(user) -> bool:
@@ -15,6 +18,11 @@ def is_retention_manager(user) -> bool:
     return bool(user) and user.can(Capability.MANAGE_RETENTION)
 
 
+def retention_managers() -> QuerySet:
+    """The active accounts whose role manages retention: who releases any hold (``hold_release``)."""
+    return User.objects.filter(status=AccountStatus.ACTIVE, role__in=roles_with(Capability.MANAGE_RETENTION))
+
+
 def may_place_evidence(user) -> bool:
     """Place holds and export evidence: the investigators who book evidence (``policy.roles``)."""
     return bool(user) and user.can(Capability.HANDLE_EVIDENCE)
@@ -23,6 +31,12 @@ def may_place_evidence(user) -> bool:
 def may_handle_evidence(user) -> bool:
     """Reach holds and packages: investigators, and administrators who review holds and release data."""
     return may_place_evidence(user) or is_retention_manager(user)
+
+
+def may_handle_evidence_now(user) -> bool:
+    """Whether `user` passes ``require_evidence_handler`` today: an active account of a role that handles
+    evidence, its training current."""
+    return may_handle_evidence(user) and not training_blockers(user)
 
 
 def require_evidence_placer(actor: Actor) -> None:

@@ -21,7 +21,13 @@ from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.selectors import current_policy
 from retention import audit_actions as actions
 from retention.models import EvidenceHold, HeldRead
-from retention.permissions import is_retention_manager, require_evidence_handler, require_evidence_placer
+from retention.permissions import (
+    is_retention_manager,
+    may_handle_evidence_now,
+    require_evidence_handler,
+    require_evidence_placer,
+    retention_managers,
+)
 
 # Serialises hold placement with the purge of a day (see the module docstring).
 RETENTION_LOCK = 0x52_45_54_4E  # "RETN"
@@ -113,8 +119,17 @@ def hold_release(*, actor: Actor, hold_id: int, reason: str) -> EvidenceHold:
         return hold
 
 
+def _reviewers(hold: EvidenceHold) -> list:
+    """Who is reminded of `hold`: its placer while they may release it; once they no longer may (separated,
+    suspended, moved to a role that handles no evidence, training lapsed), those who release any hold."""
+    if may_handle_evidence_now(hold.placed_by):
+        return [hold.placed_by]
+    return list(retention_managers().order_by("pk"))
+
+
 def hold_reviews_remind(*, actor: Actor, now: datetime | None = None) -> int:
-    """Remind each placer of holds due for review (every policy ``hold_review_days``); return how many."""
+    """Remind who may release each hold due for review (every policy ``hold_review_days``); return how
+    many holds were reminded."""
     now = now or timezone.now()
     due_before = now - timedelta(days=current_policy().hold_review_days)
     reminded = 0
@@ -123,26 +138,37 @@ def hold_reviews_remind(*, actor: Actor, now: datetime | None = None) -> int:
     for hold in due:
         if hold.last_reminded_at and hold.last_reminded_at > due_before:
             continue
+        reviewers = _reviewers(hold)
+        to_placer = reviewers == [hold.placed_by]
         with transaction.atomic():
             hold.last_reminded_at = now
             hold.save(update_fields=["last_reminded_at"])
             audit_record(actor=actor, action=actions.HOLD_REVIEW_REMINDED, case_number=hold.case_number,
-                         targets=[f"hold:{hold.pk}", f"user:{hold.placed_by_id}"])
-            if hold.placed_by.email:
-                transaction.on_commit(lambda h=hold: _send_review_reminder(h))
+                         targets=[f"hold:{hold.pk}", *(f"user:{user.pk}" for user in reviewers)],
+                         reason="" if to_placer else "Its placer can no longer release it.")
+            recipients = [user.email for user in reviewers if user.email]
+            if recipients:
+                transaction.on_commit(lambda h=hold, to=recipients, p=to_placer: _send_review_reminder(
+                    h, to, to_placer=p))
         reminded += 1
     return reminded
 
 
-def _send_review_reminder(hold: EvidenceHold) -> None:
+def _send_review_reminder(hold: EvidenceHold, recipients: list[str], *, to_placer: bool) -> None:
+    placer = hold.placed_by
+    if to_placer:
+        greeting, whose = placer.full_name, "you placed"
+        action = "release it in the ALPR system if the case no longer needs the reads"
+    else:
+        greeting, whose = "To those who release evidence holds", f"{placer.full_name} placed"
+        action = (f"{placer.full_name} can no longer release it; check with the case's investigators and "
+                  "release it in the ALPR system if the case no longer needs the reads")
     send_mail(
         subject=f"Review evidence hold {hold.pk} (case {hold.case_number})",
         message=(
-            f"{hold.placed_by.full_name},\n\nThe evidence hold you placed on "
-            f"{day_text(hold.placed_at)} for case {hold.case_number} keeps plate reads "
-            "beyond the retention period. Review it: release it in the ALPR system if the case no longer "
-            "needs the reads.\n"
+            f"{greeting},\n\nThe evidence hold {whose} on {day_text(hold.placed_at)} for case "
+            f"{hold.case_number} keeps plate reads beyond the retention period. Review it: {action}.\n"
         ),
         from_email=None,
-        recipient_list=[hold.placed_by.email],
+        recipient_list=recipients,
     )

@@ -106,6 +106,39 @@ def test_holds_due_for_review_are_reminded_once_per_period(make_read, detective,
     assert AuditEvent.objects.filter(action="retention.hold_review_reminded").count() == 2
 
 
+@pytest.mark.rule("RET-2")
+@pytest.mark.parametrize("gone", ["separated", "suspended", "moved to dispatch"])
+def test_a_hold_whose_placer_can_no_longer_release_it_is_reminded_to_those_who_can(
+        gone, make_read, detective, administrator, user_factory, settings,
+        django_capture_on_commit_callbacks):
+    # Tried: the placer separated (or suspended, or moved to a role that handles no evidence); only they
+    # were reminded, so nobody who may release the hold heard of it and it kept its reads for ever.
+    from accounts.services import account_change_role, account_separate, account_suspend
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    chief, other_admin = user_factory(role=Role.CHIEF), user_factory(role=Role.ADMINISTRATOR)
+    user_factory(role=Role.DETECTIVE)  # a colleague: not told, the hold is not theirs to release
+    hold = hold_place(actor=actor_of(detective), case_number="26-9", reason="Homicide witness vehicle",
+                      read_ids=[make_read().pk])
+    change = {"separated": lambda: account_separate(actor=actor_of(chief), user_id=detective.pk,
+                                                    reason="Retired from the department"),
+              "suspended": lambda: account_suspend(actor=actor_of(chief), user_id=detective.pk,
+                                                   reason="Under investigation"),
+              "moved to dispatch": lambda: account_change_role(actor=actor_of(administrator),
+                                                               user_id=detective.pk, role=Role.DISPATCHER,
+                                                               reason="Moved to dispatch")}
+    change[gone]()
+    mail.outbox.clear()
+    later = timezone.now() + timedelta(days=current_policy().hold_review_days + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert hold_reviews_remind(actor=Actor.system("scheduler"), now=later) == 1
+    [message] = mail.outbox
+    assert sorted(message.to) == sorted([administrator.email, other_admin.email])
+    assert f"hold {hold.pk}" in message.subject and "can no longer release it" in message.body
+    event = AuditEvent.objects.get(action="retention.hold_review_reminded")
+    assert set(event.targets) == {f"hold:{hold.pk}", f"user:{administrator.pk}", f"user:{other_admin.pk}"}
+
+
 @pytest.mark.rule("RET-5")
 def test_confirmed_error_stops_matching_and_notifies_every_sharing_agency(make_read, officer, administrator):
     read = make_read(plate="ABC1234")
