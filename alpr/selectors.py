@@ -361,7 +361,7 @@ def read_of_alert(read_id: int, *, since: datetime, case_number: str | None = No
 
 def read_held_by(*, read_id: int, placed_by_id: int, case_number: str) -> bool:
     """Return whether an active evidence hold that `placed_by_id` placed for `case_number` covers
-    `read_id`, by id or by its plate window.
+    `read_id` (lists it in ``HeldRead``: chosen by number, or taken by its plate window when placed).
 
     The placer is who the hold binds to: a case number is typed by whoever states a justification,
     so it alone opens nothing (another officer's justification for the same case number does not).
@@ -370,10 +370,8 @@ def read_held_by(*, read_id: int, placed_by_id: int, case_number: str) -> bool:
         return False
     holds = EvidenceHold.objects.filter(released_at__isnull=True, placed_by_id=placed_by_id,
                                         case_number__iexact=case_number)
-    condition = Q(pk__in=HeldRead.objects.filter(hold__in=holds).values("read_id"))
-    for plate, start, end in holds.exclude(plate="").values_list("plate", "window_start", "window_end"):
-        condition |= Q(plate=plate, captured_at__gte=start, captured_at__lt=end)
-    return PlateRead.system_objects.filter(condition, pk=read_id).exists()
+    held = HeldRead.objects.filter(hold__in=holds, read_id=read_id).values("read_id")
+    return PlateRead.system_objects.filter(pk__in=held, pk=read_id).exists()
 
 
 def read_opened_under(*, justification_id: int, read_id: int) -> bool:

@@ -66,8 +66,11 @@ class PurgedReadCount(models.Model):
 class EvidenceHold(models.Model):
     """A hold that exempts reads from the purge for a case (RET-2).
 
-    It covers the reads listed in ``HeldRead`` and, when ``plate`` is set, every read of that plate
-    captured in [``window_start``, ``window_end``).
+    It covers the reads listed in ``HeldRead``, and only those: the reads chosen by number and, when
+    ``plate`` is set, the reads of that plate captured in [``window_start``, ``window_end``) *when the
+    hold was placed* (``hold_place`` records them). The plate and window are kept as what was asked; they
+    match nothing later: a read uploaded afterwards is not held, and a held read whose plate is corrected
+    stays held.
     """
 
     case_number = models.CharField(max_length=64)
@@ -85,8 +88,6 @@ class EvidenceHold(models.Model):
 
     class Meta:
         ordering = ["-placed_at"]
-        indexes = [models.Index(fields=["plate", "window_start"], name="retention_hold_plate_window",
-                                condition=models.Q(released_at__isnull=True))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(plate="") | models.Q(window_start__isnull=False, window_end__isnull=False,
@@ -108,7 +109,8 @@ class EvidenceHold(models.Model):
 
 
 class HeldRead(models.Model):
-    """One specific read covered by a hold (a through table to the partitioned reads)."""
+    """One read a hold covers (a through table to the partitioned reads): chosen by number, or of the
+    hold's plate in its window when it was placed."""
 
     hold = models.ForeignKey(EvidenceHold, on_delete=models.PROTECT, related_name="held_reads")
     read = models.ForeignKey(ReadReference, on_delete=models.DO_NOTHING, db_constraint=False,

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from alpr.models import PlateRead
+from alpr.models import PlateRead, ReadStatus
 from policy.roles import Capability
 from retention.models import (
     ErroneousFlag,
@@ -69,14 +69,18 @@ def holds_visible_to(user) -> QuerySet:
 
 
 def hold_reads(hold: EvidenceHold) -> list[ReadSummary]:
-    """Return the reads a hold covers that still exist (specific reads, then the plate window).
+    """Return the reads a hold covers (its ``HeldRead`` rows) that still exist.
 
     Called by ``alpr.access.hold_reads_list``, which checks the justification and audits."""
-    ids = list(hold.held_reads.values_list("read_id", flat=True))
-    condition = Q(pk__in=ids)
-    if hold.plate:
-        condition |= Q(plate=hold.plate, captured_at__gte=hold.window_start, captured_at__lt=hold.window_end)
-    return _summaries(PlateRead.system_objects.filter(condition))
+    return _summaries(PlateRead.system_objects.filter(pk__in=hold.held_reads.values("read_id")))
+
+
+def plate_window_reads(plate: str, start: datetime, end: datetime) -> QuerySet:
+    """The reads a hold on `plate` in [start, end) takes when it is placed: those a search for the plate
+    lists (this department's own, recognised, not confirmed erroneous). Called by ``hold_place``."""
+    reads = PlateRead.system_objects.filter(plate=plate, captured_at__gte=start, captured_at__lt=end,
+                                            status=ReadStatus.DONE).exclude(origin_agency__gt="")
+    return exclude_erroneous(reads)
 
 
 def active_holds() -> QuerySet:
@@ -95,11 +99,7 @@ def held_reads_condition(*, case_number: str | None = None) -> Q:
     holds = active_holds()
     if case_number is not None:
         holds = holds.filter(case_number__iexact=case_number)
-    condition = Q(pk__in=HeldRead.objects.filter(hold__in=holds).values("read_id"))
-    windows = holds.exclude(plate="").values_list("plate", "window_start", "window_end")
-    for plate, start, end in windows:
-        condition |= Q(plate=plate, captured_at__gte=start, captured_at__lt=end)
-    return condition
+    return Q(pk__in=HeldRead.objects.filter(hold__in=holds).values("read_id"))
 
 
 def packages_visible_to(user) -> QuerySet:

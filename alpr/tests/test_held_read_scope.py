@@ -103,6 +103,24 @@ def test_a_plate_window_hold_binds_to_its_placer_too(officer_a, officer_b):
     assert _open(officer_a, open_justification(officer_a, case_number=CASE), read.pk).pk == read.pk
 
 
+@pytest.mark.rule("USE-1", "RET-2")
+def test_a_plate_window_hold_opens_no_read_uploaded_after_it_was_placed(officer_a):
+    # Tried: a camera's backlog uploaded after the hold, captured in its window. The hold matched its plate
+    # and window at every use, so the backlog read opened to the placer by number, listed by no search.
+    camera, now = make_camera(), timezone.now()
+    there = make_read(camera=camera, plate="WIN4512", captured_at=now - timedelta(days=3))
+    placing = open_justification(officer_a, case_number=CASE)
+    access.plate_reads_hold(actor=actor(officer_a), justification=placing, plate="WIN4512",
+                            since=now - timedelta(days=5), until=now - timedelta(days=1),
+                            reason="Getaway car of the Oak Street pharmacy robbery, for the trial")
+    backlog = make_read(camera=camera, plate="WIN4512", captured_at=now - timedelta(days=2))
+    later = open_justification(officer_a, case_number=CASE)
+    assert _open(officer_a, later, there.pk).pk == there.pk
+    with pytest.raises(PolicyDenied) as refused:
+        _open(officer_a, later, backlog.pk)
+    assert refused.value.code == OUTSIDE
+
+
 @pytest.mark.rule("USE-1", "RET-2", "AUD-1")
 def test_a_colleague_on_the_case_reaches_the_held_read_by_searching_for_it(officer_b, held):
     read, _hold = held

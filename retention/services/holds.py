@@ -1,6 +1,8 @@
 """Evidence holds (RET-2): reads a case needs are exempt from the purge until the hold is released.
 
-A hold covers specific reads (``HeldRead``) and/or every read of one plate in a time window. Placing
+A hold covers specific reads and/or the reads of one plate in a past time window, every one recorded as
+a ``HeldRead`` when the hold is placed: a read of the plate uploaded later is not held (a hold is not a
+watch list), and a held read whose plate is later corrected stays held until the hold is released. Placing
 a hold and purging a day take the same advisory lock (``RETENTION_LOCK``), so a hold placed while
 the purge runs either lands before the purge looks at that day (and the reads are kept) or after the
 day is gone (and placing it fails because the reads no longer exist). Nothing in between.
@@ -28,6 +30,7 @@ from retention.permissions import (
     require_evidence_placer,
     retention_managers,
 )
+from retention.selectors import plate_window_reads
 
 # Serialises hold placement with the purge of a day (see the module docstring).
 RETENTION_LOCK = 0x52_45_54_4E  # "RETN"
@@ -76,17 +79,23 @@ def hold_place(
             missing = [read_id for read_id in ids if read_id not in found]
             if missing:
                 raise NotFound(f"No such read (it may have been purged): {', '.join(map(str, missing))}.")
+            # The plate's reads in the window now, under the lock the purge takes: those the hold keeps.
+            in_window = dict(plate_window_reads(plate, window_start, window_end).values_list(
+                "pk", "captured_at")) if plate else {}
+            held = {**found, **in_window}
             hold = EvidenceHold.objects.create(
                 case_number=case_number.strip()[:64], reason=reason.strip(), placed_by=actor.user,
                 plate=plate, window_start=window_start if plate else None,
                 window_end=window_end if plate else None)
             HeldRead.objects.bulk_create(
-                HeldRead(hold=hold, read_id=read_id, captured_at=found[read_id]) for read_id in ids)
-            window = {"plate": plate, "from": window_start.isoformat(), "to": window_end.isoformat()} \
-                if plate else {}
+                HeldRead(hold=hold, read_id=read_id, captured_at=captured_at)
+                for read_id, captured_at in sorted(held.items()))
+            window = {"plate": plate, "from": window_start.isoformat(), "to": window_end.isoformat(),
+                      "window_reads": len(in_window)} if plate else {}
+            window_targets = [f"read:{read_id}" for read_id in sorted(set(in_window) - set(found))][:100]
             audit_record(actor=actor, action=actions.HOLD_PLACED, case_number=hold.case_number,
-                         description=hold.reason, targets=[f"hold:{hold.pk}", *targets],
-                         query=window, result_count=len(ids))
+                         description=hold.reason, targets=[f"hold:{hold.pk}", *targets, *window_targets],
+                         query=window, result_count=len(held))
         return hold
 
 

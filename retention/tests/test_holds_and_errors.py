@@ -12,7 +12,7 @@ from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy.roles import Role
 from policy.selectors import current_policy
 from retention.models import ErroneousDataNotification, FlagStatus, HeldRead
-from retention.selectors import exclude_erroneous, hold_reads
+from retention.selectors import exclude_erroneous, held_reads_condition, hold_reads
 from retention.services import (
     flag_review,
     hold_place,
@@ -20,6 +20,7 @@ from retention.services import (
     hold_reviews_remind,
     read_flag_erroneous,
     read_share_register,
+    reads_purge_expired,
 )
 from retention.tests.conftest import actor_of
 
@@ -249,10 +250,89 @@ def test_rejected_flag_changes_nothing_and_flagging_needs_read_access(make_read,
     assert PlateRead.system_objects.get(pk=read.pk).plate == "ABC1234"
 
 
+def _purge_after_retention():
+    return reads_purge_expired(actor=Actor.system("scheduler"),
+                               now=timezone.now() + timedelta(days=current_policy().retention_days + 1))
+
+
+@pytest.mark.rule("RET-1", "RET-2")
+def test_a_plate_window_hold_keeps_the_reads_it_found_not_those_uploaded_after_it(make_read, detective):
+    # Tried: a camera's backlog, captured inside the hold's window, uploaded after the hold was placed. The
+    # hold matched its plate and window at every use: the backlog read was kept past retention, though
+    # "a hold keeps reads that exist; it is not a watch list on future reads".
+    now = timezone.now()
+    there = make_read(plate="KDB4821", captured_at=now - timedelta(hours=4))
+    hold = hold_place(actor=actor_of(detective), case_number="26-004512",
+                      reason="Getaway car of the Oak Street robbery", plate="KDB4821",
+                      window_start=now - timedelta(hours=6), window_end=now - timedelta(hours=1))
+    backlog = make_read(plate="KDB4821", captured_at=now - timedelta(hours=3))
+    assert [summary.id for summary in hold_reads(hold)] == [there.pk]
+    assert list(HeldRead.objects.filter(hold=hold).values_list("read_id", flat=True)) == [there.pk]
+    held = set(PlateRead.system_objects.filter(held_reads_condition()).values_list("pk", flat=True))
+    assert held == {there.pk}
+    event = AuditEvent.objects.get(action="retention.hold_placed", outcome=Outcome.ALLOWED)
+    assert f"read:{there.pk}" in event.targets and event.result_count == 1
+    _purge_after_retention()
+    assert PlateRead.system_objects.filter(pk=there.pk).exists()
+    assert not PlateRead.system_objects.filter(pk=backlog.pk).exists()
+
+
+@pytest.mark.rule("RET-2")
+def test_a_read_a_plate_window_hold_keeps_stays_held_when_its_plate_is_corrected(make_read, detective,
+                                                                                  officer, administrator):
+    # Tried: the hold kept read R of 8BC1234; a misread flag on R is confirmed and its plate corrected to
+    # BBC1234. The hold matched the current plate, so R left it unreleased and the purge took it.
+    now = timezone.now()
+    read = make_read(plate="8BC1234", captured_at=now - timedelta(hours=2))
+    hold = hold_place(actor=actor_of(detective), case_number="26-004512",
+                      reason="Getaway car of the Oak Street robbery", plate="8BC1234",
+                      window_start=now - timedelta(hours=3), window_end=now - timedelta(hours=1))
+    flag = read_flag_erroneous(actor=actor_of(officer), read_id=read.pk, kind="misread",
+                               note="The crop shows a B, not an 8", suggested_plate="BBC1234")
+    flag_review(actor=actor_of(administrator), flag_id=flag.pk, confirm=True, note="Agreed, B not 8",
+                corrected_plate="BBC1234")
+    assert PlateRead.system_objects.filter(held_reads_condition(), pk=read.pk).exists()
+    assert [summary.id for summary in hold_reads(hold)] == [read.pk]
+    _purge_after_retention()
+    assert PlateRead.system_objects.get(pk=read.pk).plate == "BBC1234"
+
+
+@pytest.mark.rule("RET-2")
+def test_holds_in_force_record_the_reads_their_plate_window_keeps_when_migrated(make_read, detective,
+                                                                                administrator):
+    # Migration 0006: a window hold placed before records the reads it keeps now, including a read a
+    # confirmed misread moved off its plate after the hold was placed; a released hold records nothing.
+    import importlib
+
+    from django.db import connection
+
+    from retention.models import ErroneousFlag, EvidenceHold
+
+    migration = importlib.import_module("retention.migrations.0006_window_holds_record_their_reads")
+    now = timezone.now()
+    window = {"plate": "KDB4821", "window_start": now - timedelta(hours=6),
+              "window_end": now - timedelta(hours=1)}
+    in_force = EvidenceHold.objects.create(case_number="26-1", reason="Robbery", placed_by=detective,
+                                           placed_at=now - timedelta(hours=1), **window)
+    released = EvidenceHold.objects.create(case_number="26-2", reason="Robbery", placed_by=detective,
+                                           released_at=now, released_by=administrator, **window)
+    kept = make_read(plate="KDB4821", captured_at=now - timedelta(hours=3))
+    corrected = make_read(plate="KD84821", captured_at=now - timedelta(hours=4))
+    ErroneousFlag.objects.create(read_id=corrected.pk, read_captured_at=corrected.captured_at, kind="misread",
+                                 note="B, not 8", flagged_by=detective, status="confirmed", reviewed_at=now,
+                                 plate_before="KDB4821", plate_after="KD84821")
+    make_read(plate="KDB4821", captured_at=now - timedelta(hours=7))  # outside the window
+    make_read(plate="OTHER12", captured_at=now - timedelta(hours=3))  # another plate
+    with connection.cursor() as cursor:
+        cursor.execute(migration.RECORD_WINDOW_READS)
+        cursor.execute(migration.RECORD_WINDOW_READS)  # idempotent
+    assert set(HeldRead.objects.filter(hold=in_force).values_list("read_id", flat=True)) == {kept.pk,
+                                                                                            corrected.pk}
+    assert not HeldRead.objects.filter(hold=released).exists()
+
+
 @pytest.mark.rule("RET-2")
 def test_held_reads_condition_finds_specific_and_window_holds(make_read, detective):
-    from retention.selectors import held_reads_condition
-
     specific, in_window = make_read(plate="AAA111"), make_read(plate="BBB222", age=timedelta(hours=2))
     other = make_read(plate="CCC333")
     hold_place(actor=actor_of(detective), case_number="26-2", reason="Kept", read_ids=[specific.pk])
