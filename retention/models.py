@@ -235,7 +235,9 @@ class ReadShare(models.Model):
 class ErroneousDataNotification(models.Model):
     """A notice owed to an agency that received a read later confirmed erroneous (RET-5).
 
-    Delivered by the sharing code, which sets ``delivered_at``.
+    Delivered by the sharing code, which sets ``delivered_at``. When the purge deletes the read, it
+    rewrites ``message`` without the read's plates and capture time and sets ``read_purged_at``; the
+    partner API lists no notice about a read we no longer keep.
     """
 
     flag = models.ForeignKey(ErroneousFlag, on_delete=models.PROTECT, related_name="notifications")
@@ -245,6 +247,9 @@ class ErroneousDataNotification(models.Model):
     message = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    read_purged_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the purge deleted the read and took its plates and capture time out of the message.")
 
     class Meta:
         ordering = ["created_at"]

@@ -6,7 +6,7 @@ Other apps exclude confirmed-erroneous reads with ``exclude_erroneous(queryset)`
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from alpr.models import PlateRead, ReadStatus
 from policy.roles import Capability
@@ -100,6 +100,15 @@ def held_reads_condition(*, case_number: str | None = None) -> Q:
     if case_number is not None:
         holds = holds.filter(case_number__iexact=case_number)
     return Q(pk__in=HeldRead.objects.filter(hold__in=holds).values("read_id"))
+
+
+def notices_about_kept_reads(notices: QuerySet) -> QuerySet:
+    """Return `notices` (``ErroneousDataNotification``) without those about reads no longer stored: once
+    the purge deleted a read, nobody is shown a notice about it (RET-1; its message no longer quotes the
+    plates either). For the partner API."""
+    stored = PlateRead.system_objects.filter(pk=OuterRef("read_id"),
+                                             captured_at=OuterRef("flag__read_captured_at"))
+    return notices.filter(read_purged_at__isnull=True).filter(Exists(stored))
 
 
 def packages_visible_to(user) -> QuerySet:

@@ -6,6 +6,8 @@ searches and hotlist matching must leave it out, see ``retention.selectors.exclu
 Every agency the read was shared with (``ReadShare``, registered by the sharing code through
 ``read_share_register``) gets an ``ErroneousDataNotification``, which the sharing code delivers.
 """
+import re
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -62,7 +64,17 @@ def read_flag_erroneous(
         return flag
 
 
-def _notice(flag: ErroneousFlag, read_id: int) -> str:
+def notice_text(flag: ErroneousFlag, read_id: int, *, read_purged: bool = False) -> str:
+    """The message of the notice about read `read_id` that the confirmed `flag` owes an agency.
+
+    Once the purge deleted the read (`read_purged`), the message names it by number only: no plate and
+    no capture time of a read this department no longer keeps stays in it (RET-1, RET-3)."""
+    if read_purged:
+        what = ("its plate was misread and is corrected" if flag.plate_after
+                else f"it is marked erroneous ({flag.get_kind_display().lower()})")
+        return (f"Plate read {read_id}, which we shared with your agency, was confirmed erroneous on "
+                f"{flag.reviewed_at:%Y-%m-%d}: {what}. We have since deleted it under our retention "
+                "period. Correct or delete your copy.")
     if flag.plate_after:
         what = f"its plate was misread as {flag.plate_before} and is corrected to {flag.plate_after}"
     else:
@@ -74,6 +86,15 @@ def _notice(flag: ErroneousFlag, read_id: int) -> str:
             "Correct or delete your copy.")
 
 
+def without_plates(text: str, *plates_named: str) -> str:
+    """`text` with each of `plates_named` taken out, however it was typed in it (case, spaces, dashes
+    or dots between its characters): for a note about a read the purge deleted."""
+    for plate in filter(None, plates_named):
+        typed = r"[\s.\-]*".join(re.escape(char) for char in plate)
+        text = re.sub(rf"(?<![A-Za-z0-9]){typed}(?![A-Za-z0-9])", "[plate]", text, flags=re.IGNORECASE)
+    return text
+
+
 def _notify_shared_agencies(flag: ErroneousFlag, read_ids: list[int]) -> list[ErroneousDataNotification]:
     """A notice to every agency that received one of ``read_ids`` (the reads the confirmed ``flag`` made
     erroneous), one per read and agency."""
@@ -81,7 +102,7 @@ def _notify_shared_agencies(flag: ErroneousFlag, read_ids: list[int]) -> list[Er
     for share in ReadShare.objects.filter(read_id__in=read_ids).order_by("read_id", "pk"):
         notice, new = ErroneousDataNotification.objects.get_or_create(
             flag=flag, read_id=share.read_id, agency_name=share.agency_name, agency_ori=share.agency_ori,
-            defaults={"message": _notice(flag, share.read_id)})
+            defaults={"message": notice_text(flag, share.read_id)})
         if new:
             created.append(notice)
     return created

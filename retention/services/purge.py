@@ -24,8 +24,9 @@ Design (retention/README.md and docs/storage.md have the long form):
   marked failed when a run dies, and the next run completes the work.
 
 Not touched: the audit log, reports, evidence packages (evidence, kept by its own rules), holds,
-flags and notifications (records about reads). Flags of purged reads lose their plate text, the one
-copy of read content they carry.
+flags and notifications (records about reads), but for the read content they carry: in the deleting
+transaction, flags of purged reads lose their plate text (also where their notes quote it) and the
+notices to agencies about them are rewritten without the plates and the capture time.
 """
 import logging
 import time
@@ -46,7 +47,8 @@ from core.compliance import enforces
 from core.errors import ApplicationError
 from policy.selectors import current_policy
 from retention import audit_actions as actions
-from retention.models import PurgeRun, PurgeStatus
+from retention.models import ErroneousDataNotification, ErroneousFlag, PurgeRun, PurgeStatus
+from retention.services.erroneous import notice_text, without_plates
 from retention.services.holds import take_retention_lock
 
 logger = logging.getLogger(__name__)
@@ -242,6 +244,7 @@ def _purge_whole_day(day: date) -> DayOutcome:
                 outcome = DayOutcome(day, "held-kept", rows=total - len(held), files=files, held=len(held))
             else:
                 outcome = DayOutcome(day, "held-only", files=files, held=len(held))
+        _scrub_records(end, since=start)
         outcome.storage_s = round(storage_s, 3)
     if not held:
         partitions.forget_known_partitions()
@@ -275,6 +278,7 @@ def _purge_partial_day(day: date, cutoff: datetime) -> DayOutcome:
                                                            id__in=leaving))
             cursor.execute(f"DELETE FROM {_quote(table)} WHERE id = ANY(%s)", [leaving])
             outcome.rows += cursor.rowcount
+            _scrub_records(cutoff, since=start)
 
 
 def _sweep_orphan_images(cutoff_day: date, partition_days: set[date]) -> list[DayOutcome]:
@@ -286,16 +290,41 @@ def _sweep_orphan_images(cutoff_day: date, partition_days: set[date]) -> list[Da
     return outcomes
 
 
-def _scrub_flags(cutoff: datetime) -> None:
-    """Blank the plate text on flags of reads that no longer exist and are past retention."""
+def _scrub_records(before: datetime, since: datetime | None = None) -> None:
+    """Take the plate text out of the records about reads captured in [since, before) that are gone.
+
+    A notice to an agency is rewritten without the read's plates and capture time (``notice_text``), a
+    flag loses its plates and they are taken out of its notes. Run in each day's deleting transaction,
+    and over the whole expired range at the end of a run (what a crash or an earlier version left).
+    """
+    bounds, params = "f.read_captured_at < %s", [before]
+    if since is not None:
+        bounds, params = bounds + " AND f.read_captured_at >= %s", [*params, since]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""UPDATE retention_erroneousflag f SET suggested_plate = '', plate_before = '', plate_after = ''
-                WHERE f.read_captured_at < %s AND (f.suggested_plate <> '' OR f.plate_before <> ''
-                                                   OR f.plate_after <> '')
+            f"""SELECT n.id FROM retention_erroneousdatanotification n
+                JOIN retention_erroneousflag f ON f.id = n.flag_id
+                WHERE n.read_purged_at IS NULL AND {bounds}
                   AND NOT EXISTS (SELECT 1 FROM {_quote(PARENT)} r
-                                  WHERE r.id = f.read_id AND r.captured_at = f.read_captured_at)""",
-            [cutoff])
+                                  WHERE r.id = n.read_id AND r.captured_at = f.read_captured_at)""", params)
+        notice_ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"""SELECT f.id FROM retention_erroneousflag f
+                WHERE {bounds} AND (f.suggested_plate <> '' OR f.plate_before <> '' OR f.plate_after <> '')
+                  AND NOT EXISTS (SELECT 1 FROM {_quote(PARENT)} r
+                                  WHERE r.id = f.read_id AND r.captured_at = f.read_captured_at)""", params)
+        flag_ids = [row[0] for row in cursor.fetchall()]
+    now = timezone.now()
+    for notice in ErroneousDataNotification.objects.filter(pk__in=notice_ids).select_related("flag"):
+        notice.message = notice_text(notice.flag, notice.read_id, read_purged=True)
+        notice.read_purged_at = now
+        notice.save(update_fields=["message", "read_purged_at"])
+    for flag in ErroneousFlag.objects.filter(pk__in=flag_ids):
+        named = (flag.plate_before, flag.plate_after, flag.suggested_plate)
+        flag.note = without_plates(flag.note, *named)
+        flag.review_note = without_plates(flag.review_note, *named)
+        flag.plate_before = flag.plate_after = flag.suggested_plate = ""
+        flag.save(update_fields=["note", "review_note", "plate_before", "plate_after", "suggested_plate"])
 
 
 def _run_days(run: PurgeRun, cutoff: datetime, totals: PurgeTotals) -> None:
@@ -314,7 +343,8 @@ def _run_days(run: PurgeRun, cutoff: datetime, totals: PurgeTotals) -> None:
         _save_progress(run, totals)
     for outcome in _sweep_orphan_images(cutoff_day, set(existing)):
         totals.add(outcome)
-    _scrub_flags(cutoff)
+    with transaction.atomic():
+        _scrub_records(cutoff)
 
 
 def _save_progress(run: PurgeRun, totals: PurgeTotals) -> None:

@@ -331,6 +331,84 @@ def test_holds_in_force_record_the_reads_their_plate_window_keeps_when_migrated(
     assert not HeldRead.objects.filter(hold=released).exists()
 
 
+def _corrected_and_shared(make_read, officer, administrator, plate="8BC1234", **read):
+    """A read of `plate` shared with Riverside PD, flagged as a misread and corrected to B (notes quoting
+    both plates as people type them): the flag and the notice it left."""
+    from retention.models import ErroneousFlag
+
+    read = make_read(plate=plate, **read)
+    read_share_register(actor=Actor.system("sharing release"), read_id=read.pk, agency_name="Riverside PD",
+                        agency_ori="IL0160300", reference="request 7")
+    flag = read_flag_erroneous(actor=actor_of(officer), read_id=read.pk, kind="misread",
+                               note=f"The crop shows {plate[0]}bc 1234 as {plate}, a B not an 8",
+                               suggested_plate="BBC1234")
+    flag_review(actor=actor_of(administrator), flag_id=flag.pk, confirm=True, note="Agreed: BBC-1234",
+                corrected_plate="BBC1234")
+    return read, ErroneousFlag.objects.get(pk=flag.pk), ErroneousDataNotification.objects.get(read_id=read.pk)
+
+
+@pytest.mark.rule("RET-1", "RET-3", "RET-5")
+def test_the_purge_takes_a_purged_reads_plates_and_time_out_of_its_flag_and_notices(make_read, officer,
+                                                                                   administrator):
+    # Tried: the purge blanked the flag's plate fields but left the notice to the agency quoting both plates
+    # and the capture time ("misread as 8BC1234 and is corrected to BBC1234"), and the notes quoting them.
+    read, flag, notice = _corrected_and_shared(make_read, officer, administrator,
+                                               captured_at=timezone.now() - timedelta(hours=2))
+    assert "8BC1234" in notice.message and "BBC1234" in notice.message and notice.read_purged_at is None
+    captured = f"{read.captured_at:%Y-%m-%d %H:%M}"
+    assert captured in notice.message
+    _purge_after_retention()
+    assert not PlateRead.system_objects.filter(pk=read.pk).exists()
+    flag.refresh_from_db()
+    notice.refresh_from_db()
+    assert (flag.plate_before, flag.plate_after, flag.suggested_plate) == ("", "", "")
+    stored = [notice.message, flag.note, flag.review_note]
+    assert not [text for text in stored if "8BC" in text.upper() or "BBC" in text.upper()], stored
+    assert captured not in notice.message and notice.read_purged_at is not None
+    assert f"Plate read {read.pk}" in notice.message and "deleted it" in notice.message
+    assert flag.note == "The crop shows [plate] as [plate], a B not an 8"
+    assert flag.review_note == "Agreed: [plate]"
+
+
+@pytest.mark.rule("RET-1", "RET-2", "RET-5")
+def test_the_notice_of_a_held_read_past_retention_keeps_its_plates(make_read, detective, officer,
+                                                                   administrator):
+    read, _flag, notice = _corrected_and_shared(make_read, officer, administrator,
+                                               captured_at=timezone.now() - timedelta(hours=2))
+    hold_place(actor=actor_of(detective), case_number="26-9", reason="Homicide witness vehicle",
+               read_ids=[read.pk])
+    _purge_after_retention()
+    notice.refresh_from_db()
+    assert "BBC1234" in notice.message and notice.read_purged_at is None
+
+
+@pytest.mark.rule("RET-1", "RET-5")
+def test_a_days_flags_and_notices_are_scrubbed_in_the_transaction_that_deletes_its_reads(
+        make_read, officer, administrator, monkeypatch):
+    # Tried: the purge dies on its second day. The first day's reads are gone for good; their notice must
+    # not wait for a later run to lose their plates.
+    from retention.services import purge as purge_module
+
+    now = timezone.now()
+    first, _, notice = _corrected_and_shared(make_read, officer, administrator,
+                                             captured_at=now - timedelta(days=3, hours=2))
+    make_read(plate="OTHER12", captured_at=now - timedelta(days=2, hours=2))
+    real_drop, calls = purge_module._drop_partition, []
+
+    def dies_on_second_day(table):
+        calls.append(table)
+        if len(calls) == 2:
+            raise RuntimeError("worker killed")
+        real_drop(table)
+
+    monkeypatch.setattr(purge_module, "_drop_partition", dies_on_second_day)
+    with pytest.raises(RuntimeError):
+        _purge_after_retention()
+    assert not PlateRead.system_objects.filter(pk=first.pk).exists()
+    notice.refresh_from_db()
+    assert "BBC1234" not in notice.message and notice.read_purged_at is not None
+
+
 @pytest.mark.rule("RET-2")
 def test_held_reads_condition_finds_specific_and_window_holds(make_read, detective):
     specific, in_window = make_read(plate="AAA111"), make_read(plate="BBB222", age=timedelta(hours=2))

@@ -11,6 +11,7 @@ from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import PolicyDenied
 from retention.models import ErroneousDataNotification
+from retention.selectors import notices_about_kept_reads
 from sharing import audit_actions as actions
 from sharing.models import Agency, PartnerPerson
 from sharing.selectors import agency_block_reason
@@ -18,10 +19,10 @@ from sharing.selectors import agency_block_reason
 NOTICES_LIMIT = 200
 
 
-@enforces("RET-5", "AUD-1", "SHR-4")
+@enforces("RET-5", "RET-1", "AUD-1", "SHR-4")
 def notices_for_partner(*, actor: Actor, person_id: int) -> list[ErroneousDataNotification]:
-    """Return the newest notices for the person's agency, with one audit row naming each notice and
-    read shown, written with the read of them.
+    """Return the newest notices for the person's agency about reads we still keep (none about a read the
+    purge deleted), with one audit row naming each notice and read shown, written with the read of them.
 
     The notices name reads (and their messages may quote plates): only an active person of an agency
     that may receive our data reads them (revoked, no declaration, overdue deletion: refused, SHR-4);
@@ -36,8 +37,8 @@ def notices_for_partner(*, actor: Actor, person_id: int) -> list[ErroneousDataNo
         if blocked:
             raise PolicyDenied(blocked, code="agency_blocked")
         with transaction.atomic():
-            notices = list(ErroneousDataNotification.objects.filter(agency_ori=person.agency.ori)
-                           .order_by("-created_at")[:NOTICES_LIMIT])
+            notices = list(notices_about_kept_reads(ErroneousDataNotification.objects.filter(
+                agency_ori=person.agency.ori)).order_by("-created_at")[:NOTICES_LIMIT])
             shown = [target for notice in notices
                      for target in (f"notification:{notice.pk}", f"read:{notice.read_id}")]
             audit_record(actor=actor, action=actions.NOTICES_READ, purpose="erroneous-data notices",

@@ -290,10 +290,10 @@ def test_a_partner_certifies_deletion_of_its_own_release_only(client, partner, a
     assert own.deletion_certified_at is not None and person.full_name in own.deletion_certified_by
 
 
-def _notices(person):
+def _notices(person, *, age=timedelta(hours=1), plate="ABC1234"):
     from retention.models import ErroneousFlag, ErrorKind, FlagStatus
 
-    read = create_read(make_camera(), plate="ABC1234", age=timedelta(hours=1))
+    read = create_read(make_camera(), plate=plate, age=age)
     flag = ErroneousFlag.objects.create(
         read_id=read.pk,
         read_captured_at=read.captured_at,
@@ -301,6 +301,7 @@ def _notices(person):
         note="n",
         flagged_by=person.agency.declarations.get().recorded_by,
         status=FlagStatus.CONFIRMED,
+        reviewed_at=timezone.now(),
     )
     ours = ErroneousDataNotification.objects.create(
         flag=flag,
@@ -326,6 +327,24 @@ def test_a_partner_reads_the_erroneous_data_notices_for_its_own_agency_only(clie
     [row] = AuditEvent.objects.filter(action="sharing.erroneous_notices_read")
     assert row.outcome == Outcome.ALLOWED and row.actor_type == ActorType.AGENCY and row.result_count == 1
     assert row.targets == [f"agency:{person.agency.ori}", f"notification:{ours.pk}", f"read:{ours.read_id}"]
+
+
+@pytest.mark.rule("RET-1", "RET-5", "SHR-2")
+def test_a_partner_reads_no_notice_about_a_read_the_purge_deleted(client, partner):
+    # Tried: the notices were listed with no age limit, so a partner still read the plates of a read the
+    # purge had deleted (and the agency had certified it deleted).
+    from policy.selectors import current_policy
+    from retention.services import reads_purge_expired
+
+    person, key = partner
+    kept = _notices(person)
+    purged = _notices(person, age=timedelta(days=current_policy().retention_days + 2), plate="XYZ9876")
+    reads_purge_expired(actor=Actor.system("scheduler"))
+    body = client.get("/partner/api/v1/notices/", HTTP_AUTHORIZATION=f"Partner {key}").json()
+    assert [notice["read_id"] for notice in body["notices"]] == [kept.read_id]
+    assert "XYZ9876" not in str(body)
+    [row] = AuditEvent.objects.filter(action="sharing.erroneous_notices_read")
+    assert f"notification:{purged.pk}" not in row.targets and row.result_count == 1
 
 
 @pytest.mark.rule("SHR-4")
