@@ -17,6 +17,7 @@ import logging
 import re
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from audit.models import ActorType, Outcome
 from audit.services import audit_record
 from core.compliance import enforces
 from core.net import address_in_networks, client_ip
+from core.ratelimit import attempts_counted
 from ingest import audit_actions as actions
 from ingest.errors import CameraAuthFailed, CapturedBeforeService
 from ingest.prepared import ensure_prepared
@@ -120,10 +122,28 @@ def _accepted(credential: CameraCredential, installed: bool, request) -> Camera:
     refusal = _refusal(credential, installed) or _outside_network(credential, client_ip(request))
     if refusal is not None:
         why, message = refusal
-        audit_record(actor=camera_actor(credential.camera, request), action=actions.CAMERA_AUTH_REFUSED,
-                     outcome=Outcome.REFUSED, reason=why, targets=[f"credential:{credential.key_id}"])
+        _refusal_recorded(credential, request, why)
         raise CameraAuthFailed(message)
     return credential.camera
+
+
+def _refusal_recorded(credential: CameraCredential, request, why: str) -> None:
+    """Audit a refused upload, up to ``CAMERA_REFUSAL_AUDIT_RATE`` for the credential; past it, one
+    more entry says they keep coming and the rest of the window's go unrecorded (logged only): a
+    retired camera left switched on uploads every few seconds, and each upload would add a row to the
+    hash-chained audit log for every reader of it to wade through."""
+    usage = attempts_counted(request, group="camera-refused", key=credential.key_id,
+                             rate=settings.CAMERA_REFUSAL_AUDIT_RATE)
+    if usage is not None and usage["count"] > usage["limit"] + 1:
+        logger.warning("camera upload refused (%s), not audited: over %s", why,
+                       settings.CAMERA_REFUSAL_AUDIT_RATE)
+        return
+    if usage is not None and usage["count"] == usage["limit"] + 1:
+        minutes = max(1, round(usage["time_left"] / 60))
+        why = (f"{why}; refused uploads keep coming: more than {usage['limit']} in the window, the next "
+               f"{minutes} minute(s) of them are refused without an entry each")
+    audit_record(actor=camera_actor(credential.camera, request), action=actions.CAMERA_AUTH_REFUSED,
+                 outcome=Outcome.REFUSED, reason=why, targets=[f"credential:{credential.key_id}"])
 
 
 @enforces("ING-1", "ING-3", "CAM-2")

@@ -243,6 +243,9 @@ PORTAL_SUBMISSION_RATE = env("PORTAL_SUBMISSION_RATE", default="5/h")
 # Wrong secrets sent with one real partner key id that are each recorded (flagged) in a window; past it,
 # one entry says they keep coming (sharing/auth.py).
 PARTNER_WRONG_SECRET_RATE = env("PARTNER_WRONG_SECRET_RATE", default="5/h")
+# Refused uploads of one camera credential (revoked, camera retired, wrong network) audited in a window;
+# past it, one entry says they keep coming (ingest/auth.py).
+CAMERA_REFUSAL_AUDIT_RATE = env("CAMERA_REFUSAL_AUDIT_RATE", default="20/h")
 RATELIMIT_USE_CACHE = "ratelimit"
 # An IPv6 client is counted by its network of this many bits (a subscriber is given a whole /64).
 RATELIMIT_IPV6_MASK = env.int("RATELIMIT_IPV6_MASK", default=64)

@@ -254,6 +254,20 @@ def test_revoked_credentials_are_refused_and_the_refusal_audited(client, cam, ph
     assert refusal.outcome == "refused" and refusal.targets == [f"credential:{key_id}"]
 
 
+@pytest.mark.rule("AUD-1", "ING-3")
+def test_a_revoked_camera_that_keeps_uploading_fills_no_audit_log(client, cam, photo, media_root, settings):
+    """A stolen or retired camera left switched on: before, each upload added an audit row, without end."""
+    settings.CAMERA_REFUSAL_AUDIT_RATE = "3/h"
+    key_id = cam.key.split(":")[0]
+    camera_credential_revoke(actor=Actor.system("test"), key_id=key_id, reason="camera stolen")
+    for _ in range(10):
+        assert upload(client, cam, photo).status_code == 401
+    refusals = list(AuditEvent.objects.filter(action="ingest.camera_auth_refused").order_by("id"))
+    assert len(refusals) == 4 and all(row.outcome == "refused" for row in refusals)
+    assert refusals[-1].reason.startswith("revoked credential; refused uploads keep coming: more than 3")
+    assert read_count() == 0 and stored_images() == []
+
+
 def test_rotation_with_overlap_keeps_the_old_key_alive_until_then(client, cam, photo):
     new = camera_credential_rotate(actor=Actor.system("test"), camera_id=cam.camera.pk,
                                    overlap=timedelta(hours=1))
