@@ -1,0 +1,40 @@
+"""A policy value out of its bounds is refused by the policy page's form, by the service and by the
+database, and changes nothing: no new version, no proposal, the value in force unchanged.
+
+The policy page shows and explains each value (``test_views``); which way loosens it, and so waits for
+public comment, is ``test_directions``'s."""
+import pytest
+from django.db import IntegrityError, transaction
+
+from audit.context import Actor
+from conftest import UserFactory
+from core.errors import ApplicationError
+from policy.models import AgencyPolicy, PolicyChangeProposal
+from policy.roles import Role
+from policy.selectors import current_policy
+from policy.services import policy_update
+from policy.tests.test_views import _form
+
+pytestmark = pytest.mark.django_db
+AT_LEAST_1 = "greater than or equal to 1"
+
+
+@pytest.mark.rule("USE-1")
+@pytest.mark.parametrize("name, value, message, default", [
+    # How long an alert stays in the inbox, its read open to those who receive alerts (USE-1).
+    ("alert_open_days", 0, AT_LEAST_1, 7),
+    ("alert_open_days", 31, "less than or equal to 30", 7),
+])
+def test_a_value_out_of_bounds_is_refused_by_the_form_the_service_and_the_database(make_verified_client, name,
+                                                                                   value, message, default):
+    client = make_verified_client(Role.ADMINISTRATOR)
+    versions = AgencyPolicy.objects.count()
+    response = client.post("/policy/edit/", {**_form(client), name: value, "reason": "Council resolution"})
+    assert response.status_code == 400 and message in response.content.decode()
+    admin = Actor.for_user(UserFactory(role=Role.ADMINISTRATOR))
+    with pytest.raises(ApplicationError, match=message):  # raising would be proposed: refused first
+        policy_update(actor=admin, changes={name: value}, reason="Council resolution")
+    assert AgencyPolicy.objects.count() == versions and not PolicyChangeProposal.objects.exists()
+    assert getattr(current_policy(), name) == default
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AgencyPolicy.objects.create(**{name: value})
