@@ -170,11 +170,12 @@ def _checked_user(actor: Actor, justification, *, kind: str):
     if not user.can(needed):
         raise PolicyDenied("Your role does not include this.")
     # A purpose the policy has since removed (a tightening takes effect at once) ends the justifications
-    # stated under it, as expiry does.
-    if kind == JustificationKind.CASE and not current_policy().is_permitted_purpose(current.purpose):
+    # stated under it, as expiry does; so does an approval that has lapsed under the policy in force.
+    policy = current_policy()
+    if kind == JustificationKind.CASE and not policy.is_permitted_purpose(current.purpose):
         raise PolicyDenied("The policy no longer permits the purpose of your justification. State it again "
                            "under a permitted purpose to continue.", code="justification_expired")
-    if current.felony_request_id and not current.felony_request.usable_at(now):
+    if current.felony_request_id and not current.felony_request.usable_at(now, policy=policy):
         raise PolicyDenied("The Chief's approval for this other-felony search has lapsed.")
     return user
 

@@ -90,6 +90,7 @@ DIRECTIONS: dict[str, Direction] = {
     # Purposes and the justification gate (USE-1 to USE-3)
     "permitted_purposes": ADDING_LOOSENS,
     "felony_exception_purpose": ANY_CHANGE_LOOSENS,  # moves the Chief's written approval to another purpose
+    "felony_approval_days": HIGHER_LOOSENS,  # one approval of the Chief's covers searches for longer
     "prohibited_purposes": REMOVING_LOOSENS,  # a purpose or one of its terms; adding tightens
     "vague_descriptions": REMOVING_LOOSENS,
     "description_min_length": LOWER_LOOSENS,

@@ -14,6 +14,9 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
     "permitted_purposes": ("The only purposes a plate search may name.", "Oak Park GO 4-68 V.B"),
     "felony_exception_purpose": ("The purpose that needs a written request approved by the Chief before a "
                                  "search may cite it.", "Oak Park GO 4-68 V.B"),
+    "felony_approval_days": ("The Chief's approval of an other-felony request lets its author's searches "
+                             "cite it for this many days after the decision; then it has lapsed, for the "
+                             "justifications already citing it too. Between 1 and 90.", "—"),
     "prohibited_purposes": ("Purposes no search, hotlist or sharing request may ever serve; descriptions "
                             "naming them are refused and flagged. They cannot be removed.",
                             "Oak Park GO 4-68 V.C–F"),
@@ -103,7 +106,8 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
 
 # Values the form edits directly as numbers, text or a checkbox.
 SCALAR_FIELDS = [
-    "retention_days", "audit_retention_days", "felony_exception_purpose", "description_min_length",
+    "retention_days", "audit_retention_days", "felony_exception_purpose", "felony_approval_days",
+    "description_min_length",
     "case_number_pattern", "case_number_example", "justification_minutes", "canvass_max_hours",
     "canvass_max_radius_m", "partial_plate_min_known", "download_cap_per_request",
     "download_cap_per_user_day", "read_opens_per_justification", "unusual_plates_per_justification",

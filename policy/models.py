@@ -43,6 +43,9 @@ MAX_PARTNER_SEARCH_TIMEOUT_SECONDS = 30
 # An alert's read opens to everyone who receives alerts while the alert is in the inbox; past a month
 # that is a standing window onto reads, not an alert being worked.
 MAX_ALERT_OPEN_DAYS = 30
+# The Chief approves an other-felony request for one investigation (USE-2); an approval that lasts past
+# three months is a standing licence to search under the exception, not a decision on a case.
+MAX_FELONY_APPROVAL_DAYS = 90
 
 
 def retention_cutoff(retention_days: int, now: datetime) -> datetime:
@@ -71,6 +74,11 @@ class AgencyPolicy(models.Model):
     # Purposes (USE-1 to USE-3)
     permitted_purposes = models.JSONField(default=defaults.permitted_purposes)
     felony_exception_purpose = models.CharField(max_length=64, default=defaults.FELONY_EXCEPTION)
+    felony_approval_days = models.PositiveSmallIntegerField(
+        "other felony: days an approval lasts", default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_FELONY_APPROVAL_DAYS)],
+        help_text="The Chief's approval of an other-felony request lets its author's searches cite it for "
+                  "this many days after the decision; then it has lapsed.")
     prohibited_purposes = models.JSONField(default=defaults.prohibited_purposes)
     vague_descriptions = models.JSONField(default=defaults.vague_descriptions)
     description_min_length = models.PositiveSmallIntegerField(default=12)
@@ -242,6 +250,11 @@ class AgencyPolicy(models.Model):
                 condition=models.Q(alert_open_days__gte=1, alert_open_days__lte=MAX_ALERT_OPEN_DAYS),
                 name="alert_open_days_in_bounds",
             ),
+            models.CheckConstraint(
+                condition=models.Q(felony_approval_days__gte=1,
+                                   felony_approval_days__lte=MAX_FELONY_APPROVAL_DAYS),
+                name="felony_approval_days_in_bounds",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -255,6 +268,11 @@ class AgencyPolicy(models.Model):
         """Alerts raised before this moment (default: now) have left the inbox: they are not listed, and
         their reads no longer open through them (``alert_open_days``)."""
         return (now or timezone.now()) - timedelta(days=self.alert_open_days)
+
+    def felony_approval_cutoff(self, now: datetime | None = None) -> datetime:
+        """Other-felony requests approved before this moment (default: now) have lapsed: no justification
+        cites them any more, and those that did no longer search (``felony_approval_days``)."""
+        return (now or timezone.now()) - timedelta(days=self.felony_approval_days)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

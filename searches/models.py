@@ -5,6 +5,8 @@ author runs until it expires (policy.justification_minutes); every search is sti
 entry carrying it (USE-1). Rows here are records: they are never edited after the fact except to
 close a justification early or decide a pending request.
 """
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -25,8 +27,26 @@ class FelonyRequestStatus(models.TextChoices):
     DENIED = "denied", "Denied"
 
 
+class FelonyRequestQuerySet(models.QuerySet):
+    def usable(self, policy, moment=None):
+        """The approved requests whose approval has not lapsed under `policy` (``felony_approval_days``)."""
+        return self.filter(status=FelonyRequestStatus.APPROVED,
+                           decided_at__gt=policy.felony_approval_cutoff(moment))
+
+    def with_valid_until(self, policy):
+        """Each request annotated with `valid_until`: when its approval lapses under `policy` (None unless
+        approved). Read from the policy in force, never stored, so a policy change moves every approval."""
+        return self.annotate(valid_until=models.Case(
+            models.When(status=FelonyRequestStatus.APPROVED,
+                        then=models.F("decided_at") + timedelta(days=policy.felony_approval_days)),
+            default=None, output_field=models.DateTimeField()))
+
+
 class FelonyExceptionRequest(models.Model):
-    """A written request to search for an "other significant felony", decided by the Chief (USE-2)."""
+    """A written request to search for an "other significant felony", decided by the Chief (USE-2).
+
+    An approval lasts the policy's ``felony_approval_days`` from the decision, as the policy in force
+    says now: a request stores when it was decided, never until when it is valid."""
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      related_name="felony_requests")
@@ -40,7 +60,8 @@ class FelonyExceptionRequest(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
-    valid_until = models.DateTimeField(null=True, blank=True)
+
+    objects = FelonyRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -48,9 +69,10 @@ class FelonyExceptionRequest(models.Model):
     def __str__(self) -> str:
         return f"Felony request #{self.pk} ({self.case_number})"
 
-    def usable_at(self, moment) -> bool:
-        return (self.status == FelonyRequestStatus.APPROVED and self.valid_until is not None
-                and self.valid_until > moment)
+    def usable_at(self, moment, *, policy) -> bool:
+        """Whether a search may cite this request at `moment`: approved, and not lapsed under `policy`."""
+        return (self.status == FelonyRequestStatus.APPROVED and self.decided_at is not None
+                and self.decided_at > policy.felony_approval_cutoff(moment))
 
 
 class Justification(models.Model):

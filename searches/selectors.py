@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from alpr.models import Camera
+from policy.selectors import current_policy
 from reports.svgmap import HEIGHT, WIDTH, Frame
 from searches.models import (
     FelonyExceptionRequest,
@@ -37,12 +38,13 @@ def open_justification(*, user, justification_id) -> Justification | None:
 
 def usable_felony_requests(*, user):
     """Return `user`'s other-felony requests the Chief approved and that have not lapsed."""
-    return FelonyExceptionRequest.objects.filter(
-        requested_by=user, status=FelonyRequestStatus.APPROVED, valid_until__gt=timezone.now())
+    return FelonyExceptionRequest.objects.usable(current_policy()).filter(requested_by=user)
 
 
 def felony_requests_of(*, user):
-    return FelonyExceptionRequest.objects.filter(requested_by=user).select_related("decided_by")
+    """Return `user`'s other-felony requests, each with when its approval lapses (``valid_until``)."""
+    return (FelonyExceptionRequest.objects.with_valid_until(current_policy()).filter(requested_by=user)
+            .select_related("decided_by"))
 
 
 def pending_felony_requests():

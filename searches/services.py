@@ -29,8 +29,6 @@ from searches.models import (
     SearchOutcome,
 )
 
-# How long the Chief's approval of an other-felony request lets its author search for that case.
-FELONY_APPROVAL_DAYS = 30
 DESCRIPTION_MAX_LENGTH = 1000
 
 
@@ -139,7 +137,7 @@ def outside_justification_check(*, purpose: str, case_number: str, description: 
     return label
 
 
-def _usable_felony_request(*, user, felony_request_id, case_number: str) -> FelonyExceptionRequest:
+def _usable_felony_request(*, policy, user, felony_request_id, case_number: str) -> FelonyExceptionRequest:
     if not felony_request_id:
         raise PolicyDenied("\u201cOther significant felony\u201d needs a written request approved by "
                            "the Chief. Choose your approved request, or submit one.",
@@ -150,7 +148,7 @@ def _usable_felony_request(*, user, felony_request_id, case_number: str) -> Felo
         raise PolicyDenied("That is not one of your other-felony requests. This attempt has been flagged "
                            "for the auditor.", code="felony_request_foreign", field="felony_request",
                            flag_for_audit=True)
-    if not request.usable_at(timezone.now()):
+    if not request.usable_at(timezone.now(), policy=policy):
         raise PolicyDenied("That other-felony request is not approved by the Chief, or its approval "
                            "has lapsed.", code="felony_request_not_approved", field="felony_request")
     if request.case_number != case_number:
@@ -201,8 +199,8 @@ def justification_open(*, actor: Actor, purpose: str, case_number: str, descript
         _check_description(policy, description=description, purpose_label=label)
         felony_request = None
         if kind == JustificationKind.CASE and purpose == policy.felony_exception_purpose:
-            felony_request = _usable_felony_request(user=user, felony_request_id=felony_request_id,
-                                                    case_number=case_number)
+            felony_request = _usable_felony_request(policy=policy, user=user, case_number=case_number,
+                                                    felony_request_id=felony_request_id)
         with transaction.atomic():
             now = timezone.now()
             justification = Justification.objects.create(
@@ -279,8 +277,7 @@ def felony_request_decide(*, actor: Actor, request_id: int, approve: bool,
             now = timezone.now()
             request.status = FelonyRequestStatus.APPROVED if approve else FelonyRequestStatus.DENIED
             request.decided_by, request.decided_at, request.decision_note = user, now, (note or "").strip()
-            request.valid_until = now + timedelta(days=FELONY_APPROVAL_DAYS) if approve else None
-            request.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "valid_until"])
+            request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
             audit_record(actor=actor, action=actions.FELONY_DECIDED, targets=[f"felony-request:{request.pk}"],
                          purpose=current_policy().felony_exception_purpose, case_number=request.case_number,
                          description=f"{request.get_status_display()}: {request.decision_note}".strip(": "))

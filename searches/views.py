@@ -335,6 +335,7 @@ def felony_requests(request):
     is_chief = request.user.can(Capability.APPROVE_FELONY_EXCEPTIONS)
     return render(request, "searches/felony_requests.html", {
         "form": form, "can_request": request.user.can(Capability.SEARCH_PLATES), "is_chief": is_chief,
+        "approval_days": current_policy().felony_approval_days,
         "mine": selectors.felony_requests_of(user=request.user),
         # One decision form per request, with its own ids: a label must name the radio of its own request.
         "pending": [(r, FelonyDecisionForm(auto_id=f"decision-{r.pk}-%s"))

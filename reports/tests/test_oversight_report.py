@@ -18,6 +18,7 @@ from alpr.models import Camera, CameraStatus
 from config.schedule import BEAT_SCHEDULE
 from core.errors import ApplicationError
 from hotlists.models import HotlistEntry
+from policy.models import AgencyPolicy
 from policy.roles import Role
 from reports.models import CameraDistrict, District, Report
 from reports.periods import month, previous_month, quarter
@@ -136,7 +137,6 @@ def month_of_use(people, user_factory, camera, second_camera, hotlist_entry):
             status=status,
             decided_by=chief,
             decided_at=decided_at,
-            valid_until=decided_at + timedelta(days=30) if status == FelonyRequestStatus.APPROVED else None,
         )
 
     march = felony("26-000301", local(2026, 3, 2, 9))
@@ -354,7 +354,17 @@ def test_approved_felony_exception_searches_are_listed_with_their_searches(month
         rows["26-000301"][3] == month_of_use["bob"].audit_label and rows["26-000301"][4] == chief.audit_label
     )
     assert rows["26-000301"][5] == "2026-03-02"
+    assert rows["26-000301"][6] == "2026-04-01"  # the policy's felony_approval_days (30) on
     assert report.summary["Felony-exception searches"] == 3
+
+
+def test_an_approval_is_valid_as_long_as_the_policy_says(month_of_use, people):
+    # Tried: with the policy's approvals at 10 days, the report said one approved on 2 March was valid
+    # until 1 April (the fixed 30 days).
+    AgencyPolicy.objects.create(felony_approval_days=10)
+    report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_oversight", period=PERIOD)
+    rows = {row[1]: row for row in csv_tables(report)["felony_exceptions"]}
+    assert rows["26-000301"][6] == "2026-03-12"
 
 
 def test_policy_adherence_counts_the_audit_flags_and_says_whether_the_audit_was_signed_off(

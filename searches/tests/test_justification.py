@@ -10,6 +10,7 @@ from audit.models import AuditEvent, Outcome
 from conftest import UserFactory
 from core.errors import ApplicationError, PolicyDenied
 from policy.roles import Role
+from policy.selectors import current_policy
 from searches import services
 from searches.models import FelonyRequestStatus, Justification, JustificationKind
 from searches.tests.factories import DESCRIPTION, actor, open_justification
@@ -162,7 +163,8 @@ def test_a_denied_or_lapsed_felony_request_does_not_open_a_search(officer):
     services.felony_request_decide(actor=actor(chief), request_id=approved.pk, approve=True)
     justification = open_justification(officer, purpose="other_felony", case_number="26-007001",
                                        felony_request_id=approved.pk)
-    type(approved).objects.filter(pk=approved.pk).update(valid_until=timezone.now() - timedelta(minutes=1))
+    lapsed = timezone.now() - timedelta(days=current_policy().felony_approval_days, minutes=1)
+    type(approved).objects.filter(pk=approved.pk).update(decided_at=lapsed)
     with pytest.raises(PolicyDenied, match="lapsed"):
         access.plate_reads_search(actor=actor(officer), justification=justification, plate="ABC1234")
 
