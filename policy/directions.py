@@ -107,6 +107,7 @@ DIRECTIONS: dict[str, Direction] = {
     "unusual_reads_opened_per_justification": HIGHER_LOOSENS,
     "off_hours_start": SHORTER_OFF_HOURS_LOOSEN,
     "off_hours_end": SHORTER_OFF_HOURS_LOOSEN,
+    "repeated_plate_searches": HIGHER_LOOSENS,  # more lookups of one plate go unflagged in the monthly audit
     # Downloads (USE-7)
     "download_cap_per_request": HIGHER_LOOSENS,
     "download_cap_per_user_day": HIGHER_LOOSENS,

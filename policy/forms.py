@@ -91,6 +91,10 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
                         "ACLU-IL guidelines (audit)"),
     "off_hours_end": ("Searches before this hour (local time) are shown to the auditor as off-hours.",
                       "ACLU-IL guidelines (audit)"),
+    "repeated_plate_searches": ("The monthly audit flags, for the administrator's review, a person who "
+                                "looked up one plate this many times or more in the month without a case "
+                                "number (an audit query's reference is not one). Between 2 and 10.",
+                                "Oak Park GO 4-68 VII.E; ACLU-IL guidelines (audit)"),
     "state_differs_alerts": ("When a read's plate matches a hotlist entry but both name an issuing state and "
                              "the states differ: raise the alert marked “state differs” for the officer to "
                              "compare (the default: no hit is missed), or raise none.",
@@ -111,7 +115,7 @@ SCALAR_FIELDS = [
     "case_number_pattern", "case_number_example", "justification_minutes", "canvass_max_hours",
     "canvass_max_radius_m", "partial_plate_min_known", "download_cap_per_request",
     "download_cap_per_user_day", "read_opens_per_justification", "unusual_plates_per_justification",
-    "unusual_reads_opened_per_justification", "off_hours_start", "off_hours_end",
+    "unusual_reads_opened_per_justification", "off_hours_start", "off_hours_end", "repeated_plate_searches",
     "inactivity_days", "training_validity_days", "policy_signoff_validity_days",
     "leads_certification_days", "training_reminder_days", "session_idle_minutes", "session_absolute_hours",
     "lockout_failures", "password_min_length", "password_history_count",

@@ -46,6 +46,9 @@ MAX_ALERT_OPEN_DAYS = 30
 # The Chief approves an other-felony request for one investigation (USE-2); an approval that lasts past
 # three months is a standing licence to search under the exception, not a decision on a case.
 MAX_FELONY_APPROVAL_DAYS = 90
+# Looking up one plate again and again without a case is how a person is followed through the system;
+# a monthly audit that flags only more than ten such lookups would not show it.
+MAX_REPEATED_PLATE_SEARCHES = 10
 
 
 def retention_cutoff(retention_days: int, now: datetime) -> datetime:
@@ -112,6 +115,11 @@ class AgencyPolicy(models.Model):
         "unusual: off hours begin (hour, local time)", default=22, validators=[MaxValueValidator(23)])
     off_hours_end = models.PositiveSmallIntegerField(
         "unusual: off hours end (hour, local time)", default=6, validators=[MaxValueValidator(23)])
+    repeated_plate_searches = models.PositiveSmallIntegerField(
+        "monthly audit: searches of one plate without a case number that are flagged", default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(MAX_REPEATED_PLATE_SEARCHES)],
+        help_text="The monthly audit flags a person who looked up one plate this many times or more in the "
+                  "month without a case number.")
     # Downloads (USE-7)
     download_cap_per_request = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
@@ -254,6 +262,11 @@ class AgencyPolicy(models.Model):
                 condition=models.Q(felony_approval_days__gte=1,
                                    felony_approval_days__lte=MAX_FELONY_APPROVAL_DAYS),
                 name="felony_approval_days_in_bounds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(repeated_plate_searches__gte=2,
+                                   repeated_plate_searches__lte=MAX_REPEATED_PLATE_SEARCHES),
+                name="repeated_plate_searches_in_bounds",
             ),
         ]
 

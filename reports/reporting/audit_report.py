@@ -4,7 +4,8 @@ Built from the audit log alone. Flags raised for the administrator's review:
 - a refused attempt (the policy said no);
 - an event flagged for audit (e.g. a vague or prohibited reason given);
 - a partner agency's person refused or flagged at the partner API (listed under their agency);
-- the same plate searched REPEAT_PLATE_THRESHOLD times or more by one person without a case number;
+- the same plate searched the policy's ``repeated_plate_searches`` times or more by one person without a
+  case number;
 - activity outside the person's normal hours: the hours of day in which they acted during the
   BASELINE_DAYS before the month, or, with too little history, the agency's default working hours.
 Plates appear masked: the report is read by the oversight board.
@@ -28,7 +29,6 @@ from reports.periods import Period
 from reports.reporting.content import Chart, ReportContent, Section, Table
 from searches.models import AUDIT_QUERY_PURPOSE
 
-REPEAT_PLATE_THRESHOLD = 3
 BASELINE_DAYS = 90
 BASELINE_MIN_EVENTS = 20
 
@@ -105,6 +105,7 @@ class AuditActivity:
     people: list[PersonActivity]  # most active first
     flags: list[list]  # [person, flag, when, action, detail]
     total: int  # audit events by people
+    repeated_plate_searches: int  # the policy's: lookups of one plate without a case number that are flagged
 
     def flags_of(self, kind: str) -> list[list]:
         return [flag for flag in self.flags if flag[1] == kind]
@@ -119,7 +120,7 @@ def _rests_on_a_case(event: dict) -> bool:
 @enforces("AUD-5")
 def build_monthly_audit(period: Period) -> ReportContent:
     activity = audit_activity(period)
-    return _content(period, activity.people, activity.flags, activity.total)
+    return _content(period, activity.people, activity.flags, activity.total, activity.repeated_plate_searches)
 
 
 @enforces("AUD-5", "RPT-1")
@@ -136,7 +137,8 @@ def audit_activity(period: Period) -> AuditActivity:
     users.update({u.pk: u for u in User.objects.filter(pk__in={e["actor_user_id"] for e in events})})
     people = {pk: PersonActivity(user) for pk, user in users.items()}
     hours = _normal_hours(period, list(people))
-    purpose_label = current_policy().purpose_label
+    policy = current_policy()
+    purpose_label, repeated = policy.purpose_label, policy.repeated_plate_searches
     flags: list[list] = []
     plate_searches: dict[tuple[int, str], list[dict]] = defaultdict(list)
 
@@ -169,7 +171,7 @@ def audit_activity(period: Period) -> AuditActivity:
     flags += _partner_flags(period)
 
     for (user_pk, plate), found in sorted(plate_searches.items(), key=lambda item: item[1][0]["id"]):
-        if len(found) >= REPEAT_PLATE_THRESHOLD:
+        if len(found) >= repeated:
             first = timezone.localtime(found[0]["occurred_at"])
             flags.append(
                 [
@@ -192,7 +194,8 @@ def audit_activity(period: Period) -> AuditActivity:
                     f"{person.off_hours} action(s) outside {person.normal_hours}",
                 ]
             )
-    return AuditActivity(sorted(people.values(), key=lambda p: (-p.events, p.label)), flags, len(events))
+    people_by_activity = sorted(people.values(), key=lambda p: (-p.events, p.label))
+    return AuditActivity(people_by_activity, flags, len(events), repeated)
 
 
 def _event_flags(label: str, event: dict) -> list[list]:
@@ -247,7 +250,8 @@ def _hours_text(hours: set[int]) -> str:
     return ", ".join(f"{hour:02d}h" for hour in sorted(hours))
 
 
-def _content(period: Period, people: list[PersonActivity], flags: list[list], total: int) -> ReportContent:
+def _content(period: Period, people: list[PersonActivity], flags: list[list], total: int,
+             repeated: int) -> ReportContent:
     categories = sorted({c for p in people for c in p.by_category})
     active = [p for p in people if p.events]
     purposes = Counter()
@@ -346,7 +350,7 @@ def _content(period: Period, people: list[PersonActivity], flags: list[list], to
             ),
         ],
         notes=[
-            f"Repeated-plate flag: {REPEAT_PLATE_THRESHOLD} or more searches of one plate without a case "
+            f"Repeated-plate flag: {repeated} or more searches of one plate without a case "
             f"number. Normal hours: the hours a person acted in during the {BASELINE_DAYS} days before the "
             f"month (at least {BASELINE_MIN_EVENTS} actions), otherwise the agency's default hours."
         ],

@@ -11,9 +11,11 @@ from django.db import DatabaseError, connection, transaction
 
 from audit.models import ActorType, AuditEvent, Outcome
 from core.errors import PolicyDenied
+from policy.models import AgencyPolicy
 from policy.roles import Role
 from reports.models import DiscrepancyNotice, Report, ReportSignOff
 from reports.periods import month, previous_month
+from reports.reporting.audit_report import FLAG_REPEAT_PLATE
 from reports.services.reports import report_generate, report_sign_off
 from reports.tasks import generate_monthly_audit_report
 from reports.tests.conftest import actor, local
@@ -173,6 +175,19 @@ def test_report_figures_match_the_seeded_audit_log(seeded, people):
         }
     )
     assert report.summary["Adherence flags to review"] == 4
+
+
+@pytest.mark.parametrize("searches, flagged", [(4, True), (5, False)])
+def test_the_repeated_plate_flag_is_raised_at_the_policys_number_of_lookups(seeded, people, searches,
+                                                                            flagged):
+    # Tried: with the policy's flag at 5 lookups, Alice's 4 lookups of one plate without a case number
+    # were flagged and the report said "3 or more" (a fixed 3).
+    AgencyPolicy.objects.create(repeated_plate_searches=searches)  # the newest version is in force
+    report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
+    repeated = [row for row in _csv_rows(report, "flags") if row[1] == FLAG_REPEAT_PLATE]
+    assert [row[0] for row in repeated] == ([seeded["alice"].audit_label] if flagged else [])
+    html = bytes(report.files.get(format="html").content).decode()
+    assert f"Repeated-plate flag: {searches} or more searches of one plate" in html
 
 
 def test_plates_are_masked_in_the_report(seeded, people):
