@@ -32,7 +32,7 @@ from psycopg.pq import TransactionStatus
 from alpr import plates
 from alpr.geo import EARTH_RADIUS_M
 from alpr.models import Camera, PlateRead, ReadStatus
-from hotlists.models import Alert, VerificationOutcome
+from hotlists.models import Alert, alert_open_condition
 from reports.models import CameraLocationHistory
 from retention.models import ErroneousRead, EvidenceHold, HeldRead
 from retention.selectors import erroneous_read_ids, held_reads_condition
@@ -348,12 +348,10 @@ def read_listed_under(*, justification_id: int, read_id: int) -> bool:
 
 
 def read_of_alert(read_id: int, *, since: datetime, case_number: str | None = None) -> bool:
-    """Return whether `read_id` raised an alert still open in the inbox: raised `since` (the policy's
-    ``alert_inbox_cutoff``), not closed (unverified, or confirmed), its read not confirmed erroneous;
-    with `case_number`, an alert of an entry for that case."""
-    alerts = Alert.objects.filter(
-        Q(verification_outcome="") | Q(verification_outcome=VerificationOutcome.CONFIRMED), read_id=read_id,
-        created_at__gte=since)
+    """Return whether `read_id` raised an alert still open in the inbox (``alert_open_condition``: raised
+    `since`, the policy's ``alert_inbox_cutoff``; unverified, or confirmed with no action recorded yet),
+    its read not confirmed erroneous; with `case_number`, an alert of an entry for that case."""
+    alerts = Alert.objects.filter(alert_open_condition(since=since), read_id=read_id)
     if case_number is not None:
         alerts = alerts.filter(entry__case_number__iexact=case_number)
     return alerts.exclude(read_id__in=erroneous_read_ids()).exists()

@@ -30,6 +30,7 @@ from hotlists.models import (
     RaceEthnicity,
     Sex,
     VerificationOutcome,
+    alert_open_condition,
 )
 from hotlists.reads import AlertRead, reads_for_alerts
 from policy.roles import Capability
@@ -144,11 +145,9 @@ def alert_list(*, actor: Actor, only_open: bool = True, days: int | None = None,
     query = {"only_open": only_open, "days": days}
     with refusals_recorded(actor=actor, action=actions.ALERT_LIST_VIEWED, query=query):
         require_alert_verifier(actor)
-    alerts = _shown(Alert.objects.filter(created_at__gte=timezone.now() - timedelta(days=days)))
-    if only_open:
-        alerts = alerts.exclude(verification_outcome__in=[o for o in VerificationOutcome.values
-                                                          if o != VerificationOutcome.CONFIRMED])
-        alerts = alerts.filter(action="")
+    since = timezone.now() - timedelta(days=days)
+    alerts = _shown(Alert.objects.filter(alert_open_condition(since=since) if only_open
+                                         else Q(created_at__gte=since)))
     with transaction.atomic():
         # Newest read first: the inbox shows the read's time, and a camera's backlog raises alerts late.
         views = with_reads(alerts.select_related("entry", "camera", "verified_by")

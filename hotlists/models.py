@@ -5,6 +5,8 @@ stops matching. An alert points at its read by id and capture time only (the rea
 partitioned and purged by day, see ``alpr.models.PlateRead``): it holds no copy of the plate or the
 image, so the purge of a read leaves nothing of it behind in the alert.
 """
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -199,6 +201,19 @@ class Sex(models.TextChoices):
 # Actions in which an officer met a person: the ones that may carry the person's demographics.
 CONTACT_ACTIONS = (AlertAction.STOP, AlertAction.ARREST, AlertAction.VEHICLE_RECOVERED,
                    AlertAction.PERSON_LOCATED)
+
+
+def alert_open_condition(*, since: datetime) -> Q:
+    """The alerts open in the inbox: raised `since` (the policy's ``alert_inbox_cutoff``) and not closed:
+    unverified, or confirmed with the action not recorded yet (the officer still has to record it).
+
+    The one definition of an open alert: the inbox lists these, and an alert's read (its plate, photo,
+    crop and place) opens to those who receive alerts only while the alert is one of them, on the alert's
+    page (``hotlists.alerts``) as on the read's (``alpr.selectors.read_of_alert``). Alerts of reads
+    confirmed erroneous are left out by both too (``retention.selectors.erroneous_read_ids``).
+    """
+    return Q(created_at__gte=since, action="") & (
+        Q(verification_outcome="") | Q(verification_outcome=VerificationOutcome.CONFIRMED))
 
 
 class Alert(models.Model):

@@ -144,6 +144,25 @@ def test_the_read_of_a_closed_or_old_alert_or_of_another_cases_alert_is_not_open
     assert _refused(officer, same_case, younger.pk).code == OUTSIDE
 
 
+@pytest.mark.rule("USE-1", "USE-8")
+def test_the_read_of_a_confirmed_alert_opens_until_the_action_is_recorded(officer, detective):
+    """Tried: the read of an alert confirmed and acted on (closed: it left the inbox) opened by number
+    under a justification, as if the alert were still open; the confirmed alert awaiting its action is."""
+    from hotlists import alerts
+
+    _hotlist_7abc123(detective, case_number="26-009999")
+    read = make_read(camera=make_camera(), plate="7ABC123", state="IL")
+    [alert] = read_match_hotlists(read.pk)
+    justification = open_justification(officer, case_number="26-004512")
+    alerts.alert_image(actor=actor(officer), alert_id=alert.pk, kind="full")
+    alerts.alert_verify(actor=actor(officer), alert_id=alert.pk, outcome="confirmed", characters_match=True,
+                        state_match=True, vehicle_match=True)
+    assert _open(officer, justification, read.pk).pk == read.pk
+    assert _last("read.viewed").query["scope"] == "alert"
+    alerts.alert_record_action(actor=actor(officer), alert_id=alert.pk, action="stop")
+    assert _refused(officer, justification, read.pk).code == OUTSIDE
+
+
 @pytest.mark.rule("USE-1")
 @pytest.mark.parametrize("days, age, opens", [(3, 4, False), (3, 2, True), (10, 8, True), (10, 11, False)])
 def test_an_alerts_read_opens_while_the_policy_keeps_the_alert_in_the_inbox(officer, detective, days, age,
