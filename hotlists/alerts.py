@@ -5,6 +5,11 @@ An alert shows ALPR data (the plate, the photo), so each look at it is audited w
 not in the page: an officer looks at the image, compares characters, issuing state and vehicle,
 records the outcome; only a *confirmed* alert may then have an action recorded. An attempt to record
 an action first is refused, audited and flagged; the database refuses it too (a check constraint).
+
+The read of an alert (plate, photo, crop, where it was taken) shows on the alert's page only while the
+alert is open in the inbox (``alert_open_condition``, as for the read's page in ``alpr.access``): once
+closed, acted on or past the policy's ``alert_open_days``, the page shows the alert's own record and its
+images are refused; the read then opens only under a justification, from a search.
 """
 from dataclasses import dataclass
 from datetime import timedelta
@@ -53,7 +58,8 @@ NEGATIVE_OUTCOME_CHECK = {
 @dataclass(frozen=True)
 class AlertView:
     alert: Alert
-    read: AlertRead | None  # None once the read has been purged
+    read: AlertRead | None  # None once the read has been purged, or while the alert is not open
+    read_open: bool = True  # False: the alert is no longer open, so its read is not shown (``_is_open``)
 
 
 def require_alert_verifier(actor: Actor) -> None:
@@ -83,6 +89,17 @@ def _load(alert_id: int, *, lock: bool = False) -> Alert:
 def _shown(alerts):
     """Leave out alerts of reads confirmed erroneous since (RET-5): they must not be acted on."""
     return alerts.exclude(read_id__in=erroneous_read_ids())
+
+
+def _is_open(alert: Alert) -> bool:
+    """Whether the alert is open in the inbox (``alert_open_condition``, the policy's cutoff of now): only
+    then does its read show to those who receive alerts."""
+    since = current_policy().alert_inbox_cutoff()
+    return Alert.objects.filter(alert_open_condition(since=since), pk=alert.pk).exists()
+
+
+CLOSED_READ = ("This alert is no longer open (closed, acted on, or older than the inbox keeps alerts): its "
+               "read opens only under a justification, from a search.")
 
 
 def with_reads(alerts) -> list[AlertView]:
@@ -167,26 +184,36 @@ def alerts_waiting_counts() -> dict[str, int]:
 
 
 def alert_get(*, actor: Actor, alert_id: int) -> AlertView:
-    """Return one alert with its read for the verification page; audited."""
+    """Return one alert for its page; audited. With its read while the alert is open (``_is_open``);
+    once not, the alert's own record alone (entry, outcome, action), and the audit entry names no read."""
     with (refusals_recorded(actor=actor, action=actions.ALERT_VIEWED, targets=[f"alert:{alert_id}"]),
           transaction.atomic()):
         require_alert_verifier(actor)
         alert = _load(alert_id)
-        [view] = with_reads([alert])
+        if _is_open(alert):
+            [view] = with_reads([alert])
+            targets, description = _alert_targets(alert), ""
+        else:
+            view = AlertView(alert, None, read_open=False)
+            targets = [f"alert:{alert.pk}", f"hotlist-entry:{alert.entry_id}"]
+            description = "not open: its read not shown"
         audit_record(actor=actor, action=actions.ALERT_VIEWED, purpose=PURPOSE,
-                     case_number=alert.entry.case_number, targets=_alert_targets(alert),
+                     case_number=alert.entry.case_number, targets=targets, description=description,
                      result_count=1 if view.read else 0)
     return view
 
 
 def alert_image(*, actor: Actor, alert_id: int, kind: str) -> tuple[bytes, str]:
-    """Return the read's plate crop or full photo and its content type; each view audited."""
+    """Return the read's plate crop or full photo and its content type, while the alert is open; each
+    view audited, and so is a refusal (an alert no longer open: whether the image is kept or not)."""
     with (refusals_recorded(actor=actor, action=actions.ALERT_IMAGE_VIEWED, targets=[f"alert:{alert_id}"]),
           transaction.atomic()):
         require_alert_verifier(actor)
         if kind not in ("crop", "full"):
             raise NotFound("No such image.")
         alert = _load(alert_id)
+        if not _is_open(alert):
+            raise PolicyDenied(CLOSED_READ, code="alert_not_open")
         read = reads_for_alerts([(alert.read_id, alert.read_captured_at)]).get(alert.read_id)
         relative = (read.crop_path if kind == "crop" else read.image_path) if read else ""
         if not relative:

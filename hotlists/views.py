@@ -151,7 +151,8 @@ def alert_poll(request):
 def _detail(request, alert_id: int, *, verify_form=None, action_form=None, status=200):
     view = alerts.alert_get(actor=Actor.for_request(request), alert_id=alert_id)
     return render(request, "hotlists/alert_detail.html", {
-        "alert": view.alert, "read": view.read, "entry": view.alert.entry,
+        "alert": view.alert, "read": view.read, "read_open": view.read_open, "entry": view.alert.entry,
+        "days": current_policy().alert_open_days,
         "verify_form": verify_form or VerifyForm(), "action_form": action_form or ActionForm(),
     }, status=status)
 
