@@ -8,13 +8,14 @@ audit entries that name reads, refused ones included; the audit log's filters), 
 the audit log's CSV export, an import's report, JSON…) may carry the plate text, the full image or the
 crop of any read in the database, unless
 
-* the read is in the requester's scope: the read of an alert the person may see (a role that verifies
-  alerts), or, for a partner agency, a read released to it, or, for the administrator reviewing
-  erroneous-read flags under an audit justification, a flagged read (the flag is someone else's
-  recorded action on it, USE-4), or, for an auditor or the administrator under an audit
-  justification, a read that someone else's allowed access in the audit log names (the audit scope:
-  the log's plate text, a read opened from an entry); a case justification that has searched nothing
-  (the "with justification" runs) puts no read in scope; and
+* the read is in the requester's scope: the read of an alert open in the inbox, for a person who may
+  see it (a role that verifies alerts; an alert closed as a misread opens its read to no one), or, for
+  a partner agency, a read released to it, or, for the administrator reviewing erroneous-read flags
+  under an audit justification, a flagged read (the flag is someone else's recorded action on it,
+  USE-4), or, for an auditor or the administrator under an audit justification, a read that someone
+  else's allowed access in the audit log names (the audit scope: the log's plate text, a read opened
+  from an entry); a case justification that has searched nothing (the "with justification" runs) puts
+  no read in scope; and
 * this very request wrote an allowed audit row naming it (``read:<id>`` or ``alert:<id>`` of its
   alert) in its own transaction.
 
@@ -103,7 +104,8 @@ def _read_secrets(world):
 
 def test_the_world_has_plates_images_and_the_walk_uses_its_ids(world):
     # Guards the proof itself: an empty world or unresolvable paths would make every run pass.
-    assert len({secret.plate for secret in _read_secrets(world) if secret.plate}) == 8
+    assert len({secret.plate for secret in _read_secrets(world) if secret.plate}) == 9
+    assert [secret.alert_open for secret in _read_secrets(world) if secret.alert_id] == [True, False]
     every_read = set(PlateRead.system_objects.values_list("pk", flat=True))
     assert every_read == {secret.read_id for secret in _read_secrets(world)}  # every read of the database
     paths = {endpoint.path for endpoint in endpoints(world.values)}

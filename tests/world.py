@@ -1,15 +1,16 @@
 """One rich world of every kind of object the URLs take an id of, for the cross-app tests.
 
-Eight reads with distinctive plates (QZX7781…) and image and crop bytes, each in a different relation:
-plain (searched for and opened by a detective), an alert's, held, in an evidence package, flagged as
-erroneous, flagged and the flag reviewed, released to a partner agency, uploaded by the camera whose
-key the tests hold. Around them: a hotlist entry (a partial plate that names no read), an analyst's
-import whose rejected row names a plate of its own, a hold, packages, flags, a felony-exception
-request, an agency with a declaration, a partner person and key, a released written request, a records
-request, a report signed off with a discrepancy notice, a camera placement, a district, a policy text
-and a complaint; audit entries that carry plates (the search, the opening, a refused opening, the
-flag's review); and a signed-in client (password and TOTP) per role, per searching or auditing role
-with an open justification that has searched nothing, anonymous, the camera and the partner.
+Nine reads with distinctive plates (QZX7781…) and image and crop bytes, each in a different relation:
+plain (searched for and opened by a detective), an alert's, an alert's closed as a misread, held, in an
+evidence package, flagged as erroneous, flagged and the flag reviewed, released to a partner agency,
+uploaded by the camera whose key the tests hold. Around them: a hotlist entry (a partial plate that
+names no read), an analyst's import whose rejected row names a plate of its own, a hold, packages,
+flags, a felony-exception request, an agency with a declaration, a partner person and key, a released
+written request, a records request, a report signed off with a discrepancy notice, a camera placement,
+a district, a policy text and a complaint; audit entries that carry plates (the search, the opening, a
+refused opening, the flag's review); and a signed-in client (password and TOTP) per role, per searching
+or auditing role with an open justification that has searched nothing, anonymous, the camera and the
+partner.
 
 ``values`` maps URL kwarg names (or "url name.kwarg") to the ids to fill paths with (tests/urlwalk.py);
 ``queries`` maps URL names to query strings to send as well (``?event=`` of the audit entries that name
@@ -39,7 +40,16 @@ from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from conftest import UserFactory, sign_in
 from core.errors import PolicyDenied
-from hotlists.models import Alert, Hotlist, HotlistEntry, HotlistSource, ImportRun, ImportStatus, MatchKind
+from hotlists.models import (
+    Alert,
+    Hotlist,
+    HotlistEntry,
+    HotlistSource,
+    ImportRun,
+    ImportStatus,
+    MatchKind,
+    VerificationOutcome,
+)
 from hotlists.services import set_match_keys
 from policy.roles import Capability, Role
 from reports.models import ComplaintKind, DiscrepancyNotice, District
@@ -91,6 +101,7 @@ class Secret:
     plate: str | None
     images: list[bytes | None]  # [full photo, crop]; None: a photo shared with another read, not its own
     alert_id: int | None = None
+    alert_open: bool = True  # the alert is open in the inbox (a closed one opens its read to no one)
     flagged: bool = False  # the subject of someone's erroneous-read flag
     import_id: int | None = None
     importer_id: int | None = None  # who imported the file: the one who may open its report
@@ -151,7 +162,8 @@ class Context:
             return True  # the auditor reading the log, or opening a read from an entry that names it
         if secret.flagged and self.audit_justified and self.user.can(Capability.MANAGE_RETENTION):
             return True  # the reviewer judging a flag: the flag is someone else's recorded action (USE-4)
-        return bool(secret.alert_id and self.user and self.user.can(Capability.VERIFY_ALERTS))
+        return bool(secret.alert_id and secret.alert_open and self.user
+                    and self.user.can(Capability.VERIFY_ALERTS))
 
     def send(self, method: str, path: str, **kwargs) -> Sent:
         """Send one request in a savepoint rolled back afterwards, and give the client its cookies back:
@@ -223,7 +235,7 @@ def build_world() -> World:
     reads, street, camera_key = _reads()
     values["read_id"] = [read.pk for read in reads.values()]
     values["camera_id"] = [street.pk]  # pending: its prior-approval page opens for the Chief
-    alert = _alerting(reads["alert"], street, values)
+    alerts = _alerting(reads, street, values, verified_by=people[Role.OFFICER])
     run = _import(people[Role.ANALYST], values)
     _evidence(act, reads, values)
     queries = _audit_trail(act[Role.ADMINISTRATOR], reads, values)
@@ -234,7 +246,8 @@ def build_world() -> World:
     secrets = [Secret(read.pk, None if name == "released" else read.plate,
                       [None if name == "second plate" else _image(read.plate, "full"),
                        _image(read.plate, "crop")],
-                      alert.pk if name == "alert" else None, flagged=name in ("flagged", "reviewed"))
+                      alerts[name].pk if name in alerts else None, alert_open=name != "closed alert",
+                      flagged=name in ("flagged", "reviewed"))
                for name, read in reads.items()]
     secrets.append(Secret(None, IMPORTED_PLATE, [], import_id=run.pk, importer_id=run.imported_by_id))
     audit_named = _audit_named()
@@ -263,7 +276,8 @@ def _reads() -> tuple[dict[str, PlateRead], Camera, str]:
     camera_key = camera_credential_rotate(actor=system, camera_id=uploader.pk).key
     reads = {name: _read(street, plate) for name, plate in (
         ("plain", "QZX7781"), ("alert", "QZX7782"), ("held", "QZX7783"), ("packaged", "QZX7784"),
-        ("flagged", "QZX7785"), ("released", "QZX7786"), ("reviewed", "QZX7788"))}
+        ("flagged", "QZX7785"), ("released", "QZX7786"), ("reviewed", "QZX7788"),
+        ("closed alert", "QZX7790"))}
     reads["camera"] = _read(uploader, "QZX7787", hours_ago=1)
     reads["second plate"] = _second_plate(reads["alert"], "QZX7789")
     return reads, street, camera_key
@@ -284,17 +298,26 @@ def _second_plate(read: PlateRead, plate: str) -> PlateRead:
     return second
 
 
-def _alerting(read: PlateRead, camera: Camera, values: dict) -> Alert:
-    """A partial-plate hotlist entry (it names no read's plate), an alert on `read`."""
+def _alerting(reads: dict[str, PlateRead], camera: Camera, values: dict, *, verified_by: User
+              ) -> dict[str, Alert]:
+    """A partial-plate hotlist entry (it names no read's plate); an open alert on the "alert" read, and one
+    on the "closed alert" read that an officer closed as a misread (an innocent car): its page shows the
+    alert's own record only, its images are refused."""
     hotlist = Hotlist.objects.create(name="Side door internal")
     wanted = HotlistEntry(hotlist=hotlist, plate_pattern="QZX77*", reason="Stolen in a burglary",
                           case_number="26-100000", expires_at=timezone.now() + timedelta(days=30))
     set_match_keys(wanted)
     wanted.save()
-    alert = Alert.objects.create(read_id=read.pk, read_captured_at=read.captured_at, camera=camera,
-                                 entry=wanted, match_kind=MatchKind.WILDCARD, created_at=read.captured_at)
-    values.update(entry_id=[wanted.pk], alert_id=[alert.pk])
-    return alert
+    alerts = {name: Alert.objects.create(read_id=read.pk, read_captured_at=read.captured_at, camera=camera,
+                                         entry=wanted, match_kind=MatchKind.WILDCARD,
+                                         created_at=read.captured_at)
+              for name, read in reads.items() if name in ("alert", "closed alert")}
+    Alert.objects.filter(pk=alerts["closed alert"].pk).update(
+        verification_outcome=VerificationOutcome.MISREAD, characters_match=False, state_match=True,
+        vehicle_match=True, verified_by=verified_by, verified_at=timezone.now(),
+        verification_notes="The photo shows another plate")
+    values.update(entry_id=[wanted.pk], alert_id=[alert.pk for alert in alerts.values()])
+    return alerts
 
 
 def _import(importer: User, values: dict) -> ImportRun:
