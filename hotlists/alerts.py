@@ -59,7 +59,7 @@ NEGATIVE_OUTCOME_CHECK = {
 class AlertView:
     alert: Alert
     read: AlertRead | None  # None once the read has been purged, or while the alert is not open
-    read_open: bool = True  # False: the alert is no longer open, so its read is not shown (``_is_open``)
+    read_open: bool = True  # False: the alert is no longer open, so its read is not shown (``_open_ids``)
 
 
 def require_alert_verifier(actor: Actor) -> None:
@@ -69,8 +69,16 @@ def require_alert_verifier(actor: Actor) -> None:
     ensure_alpr_access(actor.user)
 
 
-def _alert_targets(alert: Alert) -> list[str]:
+def _alert_targets(alert: Alert, *, read: bool = True) -> list[str]:
+    """The audit targets of a look at `alert`; with `read`, its read too (not when the read was not shown:
+    an entry naming a read opens it to the auditor, ``alpr.access``)."""
+    if not read:
+        return [f"alert:{alert.pk}", f"hotlist-entry:{alert.entry_id}"]
     return [f"alert:{alert.pk}", f"read:{alert.read_id}", f"hotlist-entry:{alert.entry_id}"]
+
+
+def _view_targets(view: "AlertView") -> list[str]:
+    return _alert_targets(view.alert, read=view.read_open)
 
 
 def _load(alert_id: int, *, lock: bool = False) -> Alert:
@@ -91,11 +99,16 @@ def _shown(alerts):
     return alerts.exclude(read_id__in=erroneous_read_ids())
 
 
-def _is_open(alert: Alert) -> bool:
-    """Whether the alert is open in the inbox (``alert_open_condition``, the policy's cutoff of now): only
-    then does its read show to those who receive alerts."""
+def _open_ids(alerts: list[Alert]) -> set[int]:
+    """The ids of `alerts` open in the inbox (``alert_open_condition``, the policy's cutoff of now): only
+    their reads show to those who receive alerts."""
     since = current_policy().alert_inbox_cutoff()
-    return Alert.objects.filter(alert_open_condition(since=since), pk=alert.pk).exists()
+    return set(Alert.objects.filter(alert_open_condition(since=since), pk__in=[a.pk for a in alerts])
+               .values_list("pk", flat=True))
+
+
+def _is_open(alert: Alert) -> bool:
+    return bool(_open_ids([alert]))
 
 
 CLOSED_READ = ("This alert is no longer open (closed, acted on, or older than the inbox keeps alerts): its "
@@ -103,9 +116,12 @@ CLOSED_READ = ("This alert is no longer open (closed, acted on, or older than th
 
 
 def with_reads(alerts) -> list[AlertView]:
+    """Each alert with its read, the read of an open alert only (``_open_ids``): the inbox's "all alerts"
+    lists closed ones too, without their reads."""
     alerts = list(alerts)
-    reads = reads_for_alerts([(a.read_id, a.read_captured_at) for a in alerts])
-    return [AlertView(alert, reads.get(alert.read_id)) for alert in alerts]
+    open_ids = _open_ids(alerts)
+    reads = reads_for_alerts([(a.read_id, a.read_captured_at) for a in alerts if a.pk in open_ids])
+    return [AlertView(alert, reads.get(alert.read_id), read_open=alert.pk in open_ids) for alert in alerts]
 
 
 def _summary(view: AlertView) -> dict:
@@ -147,7 +163,7 @@ def alerts_poll(*, actor: Actor, after_id: int) -> dict:
         views = with_reads(fresh)
         if views:
             audit_record(actor=actor, action=actions.ALERTS_DELIVERED, purpose=PURPOSE,
-                         targets=[t for view in views for t in _alert_targets(view.alert)],
+                         targets=[t for view in views for t in _view_targets(view)],
                          result_count=len(views))
     return {"latest": max(after_id, stable), "unverified": unverified.count(),
             "alerts": [_summary(v) for v in views]}
@@ -170,7 +186,7 @@ def alert_list(*, actor: Actor, only_open: bool = True, days: int | None = None,
         views = with_reads(alerts.select_related("entry", "camera", "verified_by")
                            .order_by("-read_captured_at", "-id")[:limit])
         audit_record(actor=actor, action=actions.ALERT_LIST_VIEWED, purpose=PURPOSE, result_count=len(views),
-                     query=query, targets=[t for view in views for t in _alert_targets(view.alert)])
+                     query=query, targets=[t for view in views for t in _view_targets(view)])
     return views
 
 
@@ -184,21 +200,16 @@ def alerts_waiting_counts() -> dict[str, int]:
 
 
 def alert_get(*, actor: Actor, alert_id: int) -> AlertView:
-    """Return one alert for its page; audited. With its read while the alert is open (``_is_open``);
+    """Return one alert for its page; audited. With its read while the alert is open (``with_reads``);
     once not, the alert's own record alone (entry, outcome, action), and the audit entry names no read."""
     with (refusals_recorded(actor=actor, action=actions.ALERT_VIEWED, targets=[f"alert:{alert_id}"]),
           transaction.atomic()):
         require_alert_verifier(actor)
         alert = _load(alert_id)
-        if _is_open(alert):
-            [view] = with_reads([alert])
-            targets, description = _alert_targets(alert), ""
-        else:
-            view = AlertView(alert, None, read_open=False)
-            targets = [f"alert:{alert.pk}", f"hotlist-entry:{alert.entry_id}"]
-            description = "not open: its read not shown"
+        [view] = with_reads([alert])
         audit_record(actor=actor, action=actions.ALERT_VIEWED, purpose=PURPOSE,
-                     case_number=alert.entry.case_number, targets=targets, description=description,
+                     case_number=alert.entry.case_number, targets=_view_targets(view),
+                     description="" if view.read_open else "not open: its read not shown",
                      result_count=1 if view.read else 0)
     return view
 

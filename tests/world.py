@@ -362,7 +362,9 @@ def _audit_trail(administrator: Actor, reads: dict[str, PlateRead], values: dict
     return {"searches:read_detail": events, "searches:read_image": events, "audit:log": filters,
             "audit:export": filters,
             # By case number: a plate in the query string would come back as the form's own input.
-            "searches:audit_lookup": [{"case_number": justification.case_number}]}
+            "searches:audit_lookup": [{"case_number": justification.case_number}],
+            # The inbox's "all alerts of the last days": the closed alert too, without its read.
+            "hotlists:alerts": [{"show": "all"}]}
 
 
 def _audit_named() -> frozenset[int]:

@@ -134,3 +134,25 @@ def test_an_alerts_images_open_while_the_policy_keeps_it_in_the_inbox(officer, a
         with pytest.raises(PolicyDenied):
             alerts.alert_image(actor=act_as(officer), alert_id=alert.pk, kind="crop")
         assert alerts.alert_get(actor=act_as(officer), alert_id=alert.pk).read is None
+
+
+@pytest.mark.parametrize("how", ["misread", "acted on"])
+def test_the_inbox_of_all_alerts_lists_a_closed_one_without_its_read(how, officer_client, alert):
+    # Tried: "Show all alerts of the last 7 days" in the inbox listed the closed alert with the plate and
+    # state read, naming the read in its audit entry.
+    officer = officer_client.user
+    _close(how, officer, alert)
+    [view] = alerts.alert_list(actor=act_as(officer), only_open=False)
+    assert view.read is None and not view.read_open
+    assert alerts.alert_list(actor=act_as(officer)) == []  # the open inbox leaves it out
+    page = officer_client.get("/hotlists/alerts/?show=all").content.decode()
+    assert f"/hotlists/alerts/{alert.pk}/" in page and READ_PLATE not in page
+    assert "Not shown: the alert is closed" in page
+    listed = audit_rows("hotlist.alert_list_viewed")[-1]
+    assert f"alert:{alert.pk}" in listed.targets and f"read:{alert.read_id}" not in listed.targets
+
+
+def test_the_inbox_of_all_alerts_shows_the_read_of_an_open_one(officer_client, alert):
+    page = officer_client.get("/hotlists/alerts/?show=all").content.decode()
+    assert READ_PLATE in page and "Not shown" not in page
+    assert f"read:{alert.read_id}" in audit_rows("hotlist.alert_list_viewed")[-1].targets
