@@ -30,6 +30,9 @@ from searches.models import (
 )
 
 DESCRIPTION_MAX_LENGTH = 1000
+# A case number is stored in columns of this length: the justification's, then the audit log's, a hold's
+# and an evidence package's, which copy it. Longer is refused, whatever the agency's pattern allows.
+CASE_NUMBER_MAX_LENGTH = Justification._meta.get_field("case_number").max_length
 
 
 def _require_user(actor: Actor):
@@ -52,6 +55,12 @@ def submitted_purpose(purpose: str) -> dict:
     """Return what an audit entry keeps of a purpose longer than its column (a hand-edited form): all of
     it, in the entry's query, so the auditor sees what was tried."""
     return {"purpose_submitted": purpose[:1000]} if len(purpose) > 64 else {}
+
+
+def submitted_case_number(case_number: str) -> dict:
+    """Return what an audit entry keeps of a case number longer than its column: all of it (up to 1000
+    characters), in the entry's query."""
+    return {"case_number_submitted": case_number[:1000]} if len(case_number) > CASE_NUMBER_MAX_LENGTH else {}
 
 
 @enforces("USE-1", "USE-3")
@@ -79,10 +88,20 @@ def prohibited_purpose_check(text: str, *, field: str) -> None:
     _refuse_prohibited(current_policy(), text, field=field)
 
 
+def _check_case_number_length(case_number: str) -> None:
+    """Refuse, and flag, a case number longer than it is stored (the form allows no more: a hand-edited
+    form), before a pattern with no upper length lets it reach the database."""
+    if len(case_number) > CASE_NUMBER_MAX_LENGTH:
+        raise PolicyDenied(f"A case number has at most {CASE_NUMBER_MAX_LENGTH} characters. This attempt has "
+                           "been flagged for the auditor.", code="case_number_too_long", field="case_number",
+                           flag_for_audit=True)
+
+
 def _check_case_number(policy, case_number: str) -> None:
     if not case_number:
         raise PolicyDenied("A case number or CAD run number is required for every search.",
                            code="case_number_required", field="case_number")
+    _check_case_number_length(case_number)
     if not re.fullmatch(policy.case_number_pattern, case_number):
         raise PolicyDenied(
             f"\u201c{case_number}\u201d is not a case or CAD run number in this department's format "
@@ -98,7 +117,7 @@ def _check_description(policy, *, description: str, purpose_label: str) -> None:
 
 
 # An outside agency's case number is in its own format, not ours: any short reference of this shape.
-OUTSIDE_CASE_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9/ .:-]{2,63}$")
+OUTSIDE_CASE_NUMBER = re.compile(rf"^[A-Z0-9][A-Z0-9/ .:-]{{2,{CASE_NUMBER_MAX_LENGTH - 1}}}$")
 OUTSIDE_DESCRIPTION_MAX_LENGTH = 2 * DESCRIPTION_MAX_LENGTH
 
 
@@ -130,8 +149,8 @@ def outside_justification_check(*, purpose: str, case_number: str, description: 
     if not case_number:
         raise PolicyDenied("A case number is required.", code="case_number_required", field="case_number")
     if not OUTSIDE_CASE_NUMBER.fullmatch(case_number.upper()):
-        raise PolicyDenied("A case number is 3 to 64 letters, digits, dashes or slashes.",
-                           code="case_number_format", field="case_number")
+        raise PolicyDenied(f"A case number is 3 to {CASE_NUMBER_MAX_LENGTH} letters, digits, dashes or "
+                           "slashes.", code="case_number_format", field="case_number")
     label = policy.purpose_label(purpose)
     _check_description(policy, description=description, purpose_label=label)
     return label
@@ -169,8 +188,9 @@ def justification_open(*, actor: Actor, purpose: str, case_number: str, descript
     purpose = (purpose or "").strip()
     case_number = (case_number or "").strip().upper()
     description = (description or "").strip()
-    query = {"felony_request": felony_request_id, **submitted_purpose(purpose)}
-    fields = {"purpose": purpose[:64], "case_number": case_number[:64],
+    query = {"felony_request": felony_request_id, **submitted_purpose(purpose),
+             **submitted_case_number(case_number)}
+    fields = {"purpose": purpose[:64], "case_number": case_number[:CASE_NUMBER_MAX_LENGTH],
               "description": description[:DESCRIPTION_MAX_LENGTH * 2], "query": query}
     with refusals_recorded(actor=actor, action=actions.JUSTIFICATION_STATED, **fields):
         user = _require_user(actor)
@@ -193,6 +213,7 @@ def justification_open(*, actor: Actor, purpose: str, case_number: str, descript
             _check_case_number(policy, case_number)
         elif user.can(Capability.AUDIT_QUERY):
             kind, purpose = JustificationKind.AUDIT, AUDIT_QUERY_PURPOSE
+            _check_case_number_length(case_number)  # an audit query's reference: optional, in no format
             label = "Administrative or audit query"
         else:
             raise PolicyDenied("Your role does not include searching ALPR data.")
@@ -232,7 +253,8 @@ def felony_request_create(*, actor: Actor, case_number: str, offense: str,
                           description: str) -> FelonyExceptionRequest:
     """File a written request to search for an other significant felony; the Chief decides (USE-2)."""
     case_number = (case_number or "").strip().upper()
-    fields = {"case_number": case_number[:64], "description": description or ""}
+    fields = {"case_number": case_number[:CASE_NUMBER_MAX_LENGTH], "description": description or "",
+              "query": submitted_case_number(case_number)}
     with refusals_recorded(actor=actor, action=actions.FELONY_REQUESTED, **fields):
         user = _require_user(actor)
         if not user.can(Capability.SEARCH_PLATES):

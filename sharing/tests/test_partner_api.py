@@ -159,6 +159,9 @@ def test_an_immigration_search_revokes_the_agency_whatever_else_is_wrong_with_it
 @pytest.mark.rule("AUD-1")
 @pytest.mark.parametrize(("what", "overrides", "code", "outcome"), [
     ("no case number", {"case_number": ""}, "case_number_required", Outcome.REFUSED),
+    # One character more than PartnerSearch.case_number and the audit log store: refused, not a 500.
+    ("a case number of 65 characters", {"case_number": "RPD-" + "1" * 61}, "case_number_format",
+     Outcome.REFUSED),
     ("a description over 2000 characters", {"description": GOOD_SEARCH["description"] + " x" * 1000},
      "description_too_long", Outcome.REFUSED),
     ("an unknown mode", {"mode": "everything"}, "invalid", Outcome.FAILED),
