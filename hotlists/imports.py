@@ -89,7 +89,13 @@ from core.errors import ApplicationError
 from hotlists import audit_actions as actions
 from hotlists import patterns
 from hotlists.models import Hotlist, HotlistEntry, HotlistSource, ImportRun, ImportStatus, Priority
-from hotlists.services import STATE_CODE, max_entry_days, require_hotlist_editor, set_match_keys
+from hotlists.services import (
+    STATE_CODE,
+    case_number_length_problem,
+    max_entry_days,
+    require_hotlist_editor,
+    set_match_keys,
+)
 from policy.selectors import current_policy
 from searches.services import OUTSIDE_CASE_NUMBER
 
@@ -418,6 +424,8 @@ def _csv_entry(row: dict, extra_columns: int, *, policy, case_number: str, expir
     own_case = (row.get("case number") or "").strip().upper()
     if own_case and not OUTSIDE_CASE_NUMBER.fullmatch(own_case):
         raise RowRejected(f"Case number {own_case[:40]!r} is not a case number.")
+    if problem := case_number_length_problem(own_case):
+        raise RowRejected(problem)
     expiry = _csv_expiry(row.get("expires") or "", expires_at)
     if expiry > timezone.now() + timedelta(days=max_entry_days()):
         raise RowRejected(f"Expires after {max_entry_days()} days; renew an entry by importing it again.")
@@ -511,6 +519,8 @@ def hotlist_import(
         if source not in (HotlistSource.NCIC, HotlistSource.LEADS, HotlistSource.CSV):
             raise ApplicationError("Choose the list's format.", field="source")
         policy = current_policy()
+        if problem := case_number_length_problem(case_number.strip()):
+            raise ApplicationError(problem, field="case_number")
         if case_number.strip() and not re.fullmatch(policy.case_number_pattern, case_number.strip().upper()):
             raise ApplicationError(f"Enter the case number as the department writes it, e.g. "
                                    f"{policy.case_number_example}.", field="case_number")
@@ -582,7 +592,8 @@ FOLDER_ACTOR = Actor.system("scheduled hotlist import")
 def _file_case_number(path: Path) -> str:
     """A folder CSV's case number is its file name (``26-004512.csv``, ``26-004512__label.csv``)."""
     candidate = path.stem.split("__")[0].strip().upper()
-    return candidate if re.fullmatch(current_policy().case_number_pattern, candidate) else ""
+    return candidate if (not case_number_length_problem(candidate)
+                         and re.fullmatch(current_policy().case_number_pattern, candidate)) else ""
 
 
 def _settled(path: Path) -> bool:

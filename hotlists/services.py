@@ -27,6 +27,9 @@ from searches.services import prohibited_purpose_check, stated_reason_check
 
 DEFAULT_INTERNAL_LIST = "Internal hotlist"
 STATE_CODE = re.compile(r"^[A-Z]{2}$")
+# An entry's case number is stored in 40 characters, fewer than a search's: longer is refused, typed or
+# imported, whatever the agency's case-number pattern allows.
+CASE_NUMBER_MAX_LENGTH = HotlistEntry._meta.get_field("case_number").max_length
 
 
 def max_entry_days() -> int:
@@ -77,6 +80,13 @@ def clean_state(value) -> str:
     return state
 
 
+def case_number_length_problem(case_number: str) -> str | None:
+    """Say why `case_number` cannot be an entry's, if it is longer than an entry stores."""
+    if len(case_number) > CASE_NUMBER_MAX_LENGTH:
+        return f"A hotlist entry's case number has at most {CASE_NUMBER_MAX_LENGTH} characters."
+    return None
+
+
 def _clean_entry_fields(*, plate_pattern, state, reason, case_number, expires_at, priority,
                         vehicle_description) -> dict:
     """Validate what a person types for an entry; RET-6: reason, case number and expiry are required.
@@ -92,6 +102,8 @@ def _clean_entry_fields(*, plate_pattern, state, reason, case_number, expires_at
                         vague=("hotlist", "entry", "wanted", "plate", "case"))
     if not case_number:
         raise ApplicationError("A hotlist entry needs a case number.", field="case_number")
+    if problem := case_number_length_problem(case_number):
+        raise ApplicationError(problem, field="case_number")
     policy = current_policy()
     if not re.fullmatch(policy.case_number_pattern, case_number):
         raise ApplicationError(f"Enter the case number as the department writes it, e.g. "

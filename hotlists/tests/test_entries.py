@@ -68,6 +68,29 @@ def test_reason_case_number_and_expiry_are_required(detective, change, field):
     assert [r.outcome for r in audit_rows("hotlist.entry_added")] == ["failed"]
 
 
+@pytest.mark.rule("RET-6", "AUD-1")
+def test_a_case_number_longer_than_an_entry_stores_is_refused_not_a_server_error(detective):
+    """Tried: the agency's case-number pattern sets no upper length (``^\\d{2}-\\d+$``); a typed case number
+    one character longer than HotlistEntry.case_number matched it and reached the column: a DataError."""
+    from policy.models import AgencyPolicy
+
+    AgencyPolicy.objects.create(case_number_pattern=r"^\d{2}-\d+$")
+    stored = HotlistEntry._meta.get_field("case_number").max_length
+    too_long, as_long = "26-" + "1" * (stored - 2), "26-" + "1" * (stored - 3)
+    with pytest.raises(ApplicationError, match=f"at most {stored} characters") as refused:
+        services.hotlist_entry_add(actor=act_as(detective), expires_at=in_days(),
+                                   **{**ENTRY, "case_number": too_long})
+    assert refused.value.field == "case_number" and not HotlistEntry.objects.exists()
+    entry = services.hotlist_entry_add(actor=act_as(detective), expires_at=in_days(),
+                                       **{**ENTRY, "case_number": as_long})
+    with pytest.raises(ApplicationError, match=f"at most {stored} characters"):
+        services.hotlist_entry_edit(actor=act_as(detective), entry_id=entry.pk, expires_at=in_days(),
+                                    **{**ENTRY, "case_number": too_long})
+    assert HotlistEntry.objects.get(pk=entry.pk).case_number == as_long
+    assert [r.outcome for r in audit_rows("hotlist.entry_added")] == ["failed", "allowed"]
+    assert [r.outcome for r in audit_rows("hotlist.entry_edited")] == ["failed"]
+
+
 @pytest.mark.rule("RET-6")
 def test_the_database_refuses_an_entry_without_reason_or_case_number(detective):
     from django.db import IntegrityError, transaction

@@ -47,6 +47,27 @@ def test_a_csv_row_that_would_never_expire_or_names_no_case_is_rejected(detectiv
 
 
 @pytest.mark.rule("RET-6")
+def test_a_case_number_longer_than_an_entry_stores_is_refused_not_cut_short(detective):
+    """Tried: a row's own case number of 41 characters (an outside agency's may be up to 64), and, under a
+    case-number pattern with no upper length, the same for the file's case number: the entries were
+    stored with the first 40 characters, a case number nobody wrote."""
+    from policy.models import AgencyPolicy
+
+    stored = HotlistEntry._meta.get_field("case_number").max_length
+    row_case = "RPD-" + "1" * (stored - 3)
+    run = hotlist_import(actor=act_as(detective), source="csv", file_name="long.csv",
+                         data=csv_file(f"KRN5562,Stolen vehicle,IL,{row_case},", *GOOD_ROWS))
+    assert run.rows_accepted == 6 and f"at most {stored} characters" in run.rejected_rows[0]["reason"]
+    assert not HotlistEntry.objects.filter(plate_pattern="KRN5562").exists()
+    AgencyPolicy.objects.create(case_number_pattern=r"^\d{2}-\d+$")
+    with pytest.raises(ApplicationError, match=f"at most {stored} characters"):
+        hotlist_import(actor=act_as(detective), source="csv", file_name="long2.csv",
+                       data=csv_file("KRN5562,Stolen vehicle,IL,,"), case_number="26-" + "1" * (stored - 2))
+    assert not HotlistEntry.objects.filter(plate_pattern="KRN5562").exists()
+    assert AuditEvent.objects.filter(action="hotlist.imported", outcome=Outcome.FAILED).count() == 1
+
+
+@pytest.mark.rule("RET-6")
 def test_an_upload_whose_entries_would_expire_in_fifty_years_is_refused(detective):
     with pytest.raises(ApplicationError, match="expire in the future, within"):
         hotlist_import(actor=act_as(detective), source="csv", file_name="z.csv", data=csv_file(*GOOD_ROWS),
