@@ -3,7 +3,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from policy.directions import DIRECTIONS
-from policy.models import MAX_RETENTION_DAYS, AgencyPolicy
+from policy.models import MAX_RETENTION_DAYS, PURPOSE_CODE_MAX_LENGTH, AgencyPolicy
 
 # field: (what it governs, where it comes from). Every value on the policy page carries one.
 EXPLANATIONS: dict[str, tuple[str, str]] = {
@@ -146,7 +146,9 @@ class PolicyForm(forms.Form):
 
     permitted_purposes = forms.CharField(
         label="Permitted purposes", widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One per line, as code | label, e.g. violent_crime | Violent crime investigation.")
+        help_text="One per line, as code | label, e.g. violent_crime | Violent crime investigation. A code "
+                  "is lowercase letters, digits and underscores, at most "
+                  f"{PURPOSE_CODE_MAX_LENGTH} characters.")
     vague_descriptions = forms.CharField(
         label="Vague descriptions refused", widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One per line.")

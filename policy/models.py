@@ -18,6 +18,7 @@ from alpr.plates import MIN_KNOWN_RUN
 from core.compliance import enforces
 from core.net import address_in_networks
 from policy import defaults, vocabulary
+from searches.models import Justification
 
 MAX_RETENTION_DAYS = 90  # Oak Park GO 4-68 VI: no configuration may keep reads longer.
 MIN_AUDIT_RETENTION_DAYS = 730  # AUD-3: audit entries are kept at least two years.
@@ -49,6 +50,12 @@ MAX_FELONY_APPROVAL_DAYS = 90
 # Looking up one plate again and again without a case is how a person is followed through the system;
 # a monthly audit that flags only more than ten such lookups would not show it.
 MAX_REPEATED_PLATE_SEARCHES = 10
+# A purpose's code is recorded with every search under it (the justification, the audit log, a partner's
+# search), its label with the justification: longer than these columns, every search would fail at the
+# database. A code is a slug, so it reads the same wherever it is compared or shown.
+PURPOSE_CODE_MAX_LENGTH = Justification._meta.get_field("purpose").max_length
+PURPOSE_LABEL_MAX_LENGTH = Justification._meta.get_field("purpose_label").max_length
+PURPOSE_CODE = re.compile(r"[a-z0-9_]+")
 
 
 def retention_cutoff(retention_days: int, now: datetime) -> datetime:
@@ -289,10 +296,15 @@ class AgencyPolicy(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        permitted = {p.get("code") for p in self.permitted_purposes}
-        prohibited = {p.get("code") for p in self.prohibited_purposes}
-        if not permitted or any(not p.get("code") or not p.get("label") for p in self.permitted_purposes):
+        for name, kind in (("permitted_purposes", "permitted"), ("prohibited_purposes", "prohibited")):
+            if problem := _purposes_problem(getattr(self, name), kind=kind):
+                errors[name] = problem
+        if not self.permitted_purposes:
             errors["permitted_purposes"] = "Each permitted purpose needs a code and a label."
+        if errors:  # the checks below read the purposes' codes
+            raise ValidationError(errors)
+        permitted = {p["code"] for p in self.permitted_purposes}
+        prohibited = {p["code"] for p in self.prohibited_purposes}
         if permitted & prohibited:
             errors["permitted_purposes"] = "A prohibited purpose cannot also be permitted."
         if self.felony_exception_purpose and self.felony_exception_purpose not in permitted:
@@ -341,6 +353,27 @@ class AgencyPolicy(models.Model):
 
     def network_is_trusted(self, address: str) -> bool:
         return not self.restrict_to_trusted_networks or address_in_networks(address, self.trusted_networks)
+
+
+def _purposes_problem(purposes, *, kind: str) -> str | None:
+    """Say what is wrong with a list of purposes, if anything: each needs a code and a label, its code a
+    slug that fits the columns recording it, its label one that fits a justification's."""
+    if not isinstance(purposes, list) or not all(
+            isinstance(p, dict) and isinstance(p.get("code"), str) and p["code"]
+            and isinstance(p.get("label"), str) and p["label"].strip() for p in purposes):
+        return f"Each {kind} purpose needs a code and a label."
+    for purpose in purposes:
+        code, label = purpose["code"], purpose["label"]
+        if len(code) > PURPOSE_CODE_MAX_LENGTH:
+            return (f"A purpose code has at most {PURPOSE_CODE_MAX_LENGTH} characters (it is recorded with "
+                    f"every search); \u201c{code[:PURPOSE_CODE_MAX_LENGTH]}\u2026\u201d has {len(code)}.")
+        if not PURPOSE_CODE.fullmatch(code):
+            return (f"A purpose code is lowercase letters, digits and underscores, e.g. violent_crime; "
+                    f"\u201c{code}\u201d is not.")
+        if len(label) > PURPOSE_LABEL_MAX_LENGTH:
+            return (f"A purpose label has at most {PURPOSE_LABEL_MAX_LENGTH} characters; the label of "
+                    f"{code} has {len(label)}.")
+    return None
 
 
 def _valid_network(network: str) -> bool:
