@@ -15,6 +15,7 @@ from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied, ProhibitedPurpose
+from policy.models import PURPOSE_CODE_MAX_LENGTH
 from policy.roles import Capability
 from policy.selectors import current_policy
 from searches import audit_actions as actions
@@ -54,7 +55,7 @@ def _refuse_prohibited(policy, *texts: str, field: str = "description") -> None:
 def submitted_purpose(purpose: str) -> dict:
     """Return what an audit entry keeps of a purpose longer than its column (a hand-edited form): all of
     it, in the entry's query, so the auditor sees what was tried."""
-    return {"purpose_submitted": purpose[:1000]} if len(purpose) > 64 else {}
+    return {"purpose_submitted": purpose[:1000]} if len(purpose) > PURPOSE_CODE_MAX_LENGTH else {}
 
 
 def submitted_case_number(case_number: str) -> dict:
@@ -108,6 +109,15 @@ def _check_case_number(policy, case_number: str) -> None:
             f"(for example {policy.case_number_example}).", code="case_number_format", field="case_number")
 
 
+def _check_purpose_recordable(purpose: str) -> None:
+    """Refuse a permitted purpose whose code is longer than a search records it in: only a policy stored
+    before ``AgencyPolicy.clean()`` refused such codes lists one. Refused, not a 500 or recorded cut short."""
+    if len(purpose) > PURPOSE_CODE_MAX_LENGTH:
+        raise PolicyDenied(f"The policy's code for this purpose is longer than the {PURPOSE_CODE_MAX_LENGTH} "
+                           "characters a search records; ask the administrator to shorten it.",
+                           code="purpose_code_too_long", field="purpose")
+
+
 def _check_description(policy, *, description: str, purpose_label: str) -> None:
     problem = description_problem(description=description, purpose_label=purpose_label,
                                   vague_descriptions=policy.vague_descriptions,
@@ -146,6 +156,7 @@ def outside_justification_check(*, purpose: str, case_number: str, description: 
         raise PolicyDenied("The other-felony exception is not open to outside agencies; ask for data under "
                            "a permitted purpose.", code="felony_exception_outside", field="purpose",
                            flag_for_audit=True)
+    _check_purpose_recordable(purpose)
     if not case_number:
         raise PolicyDenied("A case number is required.", code="case_number_required", field="case_number")
     if not OUTSIDE_CASE_NUMBER.fullmatch(case_number.upper()):
@@ -209,6 +220,7 @@ def justification_open(*, actor: Actor, purpose: str, case_number: str, descript
             if not policy.is_permitted_purpose(purpose):
                 raise PolicyDenied("That purpose is not one the policy permits.",
                                    code="purpose_not_permitted", field="purpose", flag_for_audit=True)
+            _check_purpose_recordable(purpose)
             label = policy.purpose_label(purpose)
             _check_case_number(policy, case_number)
         elif user.can(Capability.AUDIT_QUERY):

@@ -111,6 +111,25 @@ def test_a_purpose_outside_the_permitted_list_can_never_be_chosen(officer, purpo
     assert event.outcome == Outcome.REFUSED and event.flagged
 
 
+@pytest.mark.rule("USE-1", "AUD-1")
+def test_a_permitted_purpose_whose_code_is_longer_than_recorded_is_refused_not_a_server_error(officer):
+    """A policy stored before AgencyPolicy.clean() refused such codes (policy/tests/test_purpose_codes.py)
+    lists a code of 70 characters; a search under it failed at Justification.purpose (64): a 500."""
+    from policy import defaults
+    from policy.models import AgencyPolicy
+
+    code = "organised_retail_theft_ring_across_several_municipalities_in_cook_cnty"
+    AgencyPolicy.objects.create(permitted_purposes=[*defaults.permitted_purposes(),
+                                                    {"code": code, "label": "Organised retail theft ring"}])
+    with pytest.raises(PolicyDenied, match="ask the administrator to shorten it"):
+        services.justification_open(actor=actor(officer), purpose=code, case_number="26-004512",
+                                    description=DESCRIPTION)
+    assert not Justification.objects.exists()
+    event = _last_event("search.justification_stated")
+    assert (event.outcome, event.flagged, event.purpose) == (Outcome.REFUSED, False, code[:64])
+    assert event.query["purpose_submitted"] == code
+
+
 @pytest.mark.rule("USE-2")
 def test_other_felony_needs_a_request_approved_by_the_chief(officer):
     chief = UserFactory(role=Role.CHIEF)

@@ -180,6 +180,24 @@ def test_a_malformed_partner_search_is_refused_and_recorded(client, partner, wha
     assert person.agency.status == AgencyStatus.ACTIVE
 
 
+@pytest.mark.rule("SHR-5", "AUD-1")
+def test_a_permitted_purpose_whose_code_is_longer_than_recorded_is_refused_not_recorded_cut_short(client,
+                                                                                                  partner):
+    """A policy stored before AgencyPolicy.clean() refused such codes lists a code of 70 characters: the
+    partner's search was counted under its first 64 characters, a purpose the policy does not list."""
+    from policy import defaults
+    from policy.models import AgencyPolicy
+
+    code = "organised_retail_theft_ring_across_several_municipalities_in_cook_cnty"
+    AgencyPolicy.objects.create(permitted_purposes=[*defaults.permitted_purposes(),
+                                                    {"code": code, "label": "Organised retail theft ring"}])
+    _, key = partner
+    response = _search(client, key, purpose=code)
+    assert response.status_code == 403 and response.json()["error"] == "purpose_code_too_long"
+    assert AuditEvent.objects.get(action="search.plate").outcome == Outcome.REFUSED
+    assert not PartnerSearch.objects.exists()
+
+
 @pytest.mark.rule("SHR-4")
 def test_the_prohibited_purpose_check_reads_a_bounded_part_of_a_huge_description(client, partner,
                                                                                  monkeypatch):
