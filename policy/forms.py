@@ -16,7 +16,9 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
                                  "search may cite it.", "Oak Park GO 4-68 V.B"),
     "felony_approval_days": ("The Chief's approval of an other-felony request lets its author's searches "
                              "cite it for this many days after the decision; then it has lapsed, for the "
-                             "justifications already citing it too. Between 1 and 90.", "—"),
+                             "justifications already citing it too. An approval keeps the days it was "
+                             "granted for: lowering this shortens every approval at once, raising it "
+                             "lengthens only the approvals made after. Between 1 and 90.", "—"),
     "prohibited_purposes": ("Purposes no search, hotlist or sharing request may ever serve; descriptions "
                             "naming them are refused and flagged. They cannot be removed.",
                             "Oak Park GO 4-68 V.C–F"),

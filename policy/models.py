@@ -289,11 +289,6 @@ class AgencyPolicy(models.Model):
         their reads no longer open through them (``alert_open_days``)."""
         return (now or timezone.now()) - timedelta(days=self.alert_open_days)
 
-    def felony_approval_cutoff(self, now: datetime | None = None) -> datetime:
-        """Other-felony requests approved before this moment (default: now) have lapsed: no justification
-        cites them any more, and those that did no longer search (``felony_approval_days``)."""
-        return (now or timezone.now()) - timedelta(days=self.felony_approval_days)
-
     def clean(self) -> None:
         errors: dict[str, str] = {}
         for name, kind in (("permitted_purposes", "permitted"), ("prohibited_purposes", "prohibited")):

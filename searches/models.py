@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import ExpressionWrapper
+from django.db.models.functions import Least
 from django.utils import timezone
 
 
@@ -29,24 +31,27 @@ class FelonyRequestStatus(models.TextChoices):
 
 class FelonyRequestQuerySet(models.QuerySet):
     def usable(self, policy, moment=None):
-        """The approved requests whose approval has not lapsed under `policy` (``felony_approval_days``)."""
-        return self.filter(status=FelonyRequestStatus.APPROVED,
-                           decided_at__gt=policy.felony_approval_cutoff(moment))
+        """The approved requests whose approval has not lapsed at `moment` (default: now) under `policy`."""
+        return self.with_valid_until(policy).filter(status=FelonyRequestStatus.APPROVED,
+                                                    valid_until__gt=moment or timezone.now())
 
     def with_valid_until(self, policy):
         """Each request annotated with `valid_until`: when its approval lapses under `policy` (None unless
-        approved). Read from the policy in force, never stored, so a policy change moves every approval."""
+        approved): the days it was granted for, or the policy's ``felony_approval_days`` if fewer."""
+        days = Least(models.F("granted_days"), models.Value(policy.felony_approval_days))
         return self.annotate(valid_until=models.Case(
             models.When(status=FelonyRequestStatus.APPROVED,
-                        then=models.F("decided_at") + timedelta(days=policy.felony_approval_days)),
+                        then=models.F("decided_at") + ExpressionWrapper(
+                            days * models.Value(timedelta(days=1)), output_field=models.DurationField())),
             default=None, output_field=models.DateTimeField()))
 
 
 class FelonyExceptionRequest(models.Model):
     """A written request to search for an "other significant felony", decided by the Chief (USE-2).
 
-    An approval lasts the policy's ``felony_approval_days`` from the decision, as the policy in force
-    says now: a request stores when it was decided, never until when it is valid."""
+    An approval lasts the days the Chief granted it for (``granted_days``: the policy's
+    ``felony_approval_days`` when decided), and never longer than the policy in force says: a shortening
+    ends approvals at once, a raise reaches only the approvals made after it (never one that had lapsed)."""
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      related_name="felony_requests")
@@ -60,19 +65,35 @@ class FelonyExceptionRequest(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    granted_days = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        help_text="Days the approval was granted for: the policy's felony_approval_days at the decision.")
 
     objects = FelonyRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=FelonyRequestStatus.APPROVED)
+                | models.Q(granted_days__isnull=False, granted_days__gte=1),
+                name="searches_felony_approval_granted_for_days",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Felony request #{self.pk} ({self.case_number})"
 
+    def lapses_at(self, *, policy):
+        """When the approval lapses under `policy` (None unless approved), as ``with_valid_until()`` says."""
+        if self.status != FelonyRequestStatus.APPROVED or self.decided_at is None or not self.granted_days:
+            return None
+        return self.decided_at + timedelta(days=min(self.granted_days, policy.felony_approval_days))
+
     def usable_at(self, moment, *, policy) -> bool:
         """Whether a search may cite this request at `moment`: approved, and not lapsed under `policy`."""
-        return (self.status == FelonyRequestStatus.APPROVED and self.decided_at is not None
-                and self.decided_at > policy.felony_approval_cutoff(moment))
+        until = self.lapses_at(policy=policy)
+        return until is not None and moment < until
 
 
 class Justification(models.Model):

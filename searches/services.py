@@ -308,13 +308,17 @@ def felony_request_decide(*, actor: Actor, request_id: int, approve: bool,
                 raise ApplicationError("This request has been decided already.")
             if request.requested_by_id == user.pk:
                 raise PolicyDenied("Nobody decides their own request.")
-            now = timezone.now()
+            now, policy = timezone.now(), current_policy()
             request.status = FelonyRequestStatus.APPROVED if approve else FelonyRequestStatus.DENIED
             request.decided_by, request.decided_at, request.decision_note = user, now, (note or "").strip()
-            request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+            # Granted for the policy's days in force now: a later raise reaches only later approvals.
+            request.granted_days = policy.felony_approval_days if approve else None
+            request.save(update_fields=["status", "decided_by", "decided_at", "decision_note",
+                                        "granted_days"])
+            decision = request.get_status_display() + (f" for {request.granted_days} days" if approve else "")
             audit_record(actor=actor, action=actions.FELONY_DECIDED, targets=[f"felony-request:{request.pk}"],
-                         purpose=current_policy().felony_exception_purpose, case_number=request.case_number,
-                         description=f"{request.get_status_display()}: {request.decision_note}".strip(": "))
+                         purpose=policy.felony_exception_purpose, case_number=request.case_number,
+                         description=f"{decision}: {request.decision_note}".strip(": "))
     return request
 
 

@@ -137,6 +137,7 @@ def month_of_use(people, user_factory, camera, second_camera, hotlist_entry):
             status=status,
             decided_by=chief,
             decided_at=decided_at,
+            granted_days=30 if status == FelonyRequestStatus.APPROVED else None,
         )
 
     march = felony("26-000301", local(2026, 3, 2, 9))

@@ -52,7 +52,7 @@ def test_a_felony_request_that_is_not_yours_is_refused_and_flagged(officer_clien
     colleague = UserFactory(role=Role.DETECTIVE)
     approved = FelonyExceptionRequest.objects.create(
         requested_by=colleague, case_number="26-007001", offense="Arson", description="Fire at 12 Elm St",
-        status=FelonyRequestStatus.APPROVED, decided_at=timezone.now())
+        status=FelonyRequestStatus.APPROVED, decided_at=timezone.now(), granted_days=30)
     value = str(approved.pk) if submitted == "someone else's" else submitted
     response = _justify(officer_client, purpose="other_felony", case_number="26-007001", felony_request=value)
     assert response.status_code == 403 and b"not one of your other-felony requests" in response.content
