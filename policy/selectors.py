@@ -9,6 +9,13 @@ def current_policy() -> AgencyPolicy:
     return AgencyPolicy.objects.order_by("-id").first() or AgencyPolicy()
 
 
+def policy_in_force_before(moment) -> AgencyPolicy:
+    """Return the version in force in the last instant before `moment`: the newest put in force before it
+    (a version is in force from its creation). A period ending at `moment` is judged by it, so a later
+    change, loosening or tightening, never reaches back. Before the first version: the defaults."""
+    return AgencyPolicy.objects.filter(created_at__lt=moment).order_by("-id").first() or AgencyPolicy()
+
+
 def policy_changes_waiting():
     """Proposed changes not yet decided, oldest first: open for comment, or waiting for the Chief."""
     return PolicyChangeProposal.objects.filter(status=ProposalStatus.PROPOSED).order_by("id")

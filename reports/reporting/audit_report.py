@@ -22,7 +22,7 @@ from accounts.models import AccountStatus, User
 from audit import actions as registry
 from audit.models import ActorType, AuditEvent, Outcome
 from core.compliance import enforces
-from policy.selectors import current_policy
+from policy.selectors import policy_in_force_before
 from reports import conf
 from reports.metrics import PLATE_LOOKUP_ACTIONS, SEARCH_ACTIONS, category_of
 from reports.periods import Period
@@ -125,7 +125,8 @@ def build_monthly_audit(period: Period) -> ReportContent:
 
 @enforces("AUD-5", "RPT-1")
 def audit_activity(period: Period) -> AuditActivity:
-    """Every person's activity in the period and the adherence flags raised for review."""
+    """Every person's activity in the period and the adherence flags raised for review, judged by the
+    policy in force at the period's end."""
     events = list(
         AuditEvent.objects.filter(
             occurred_at__gte=period.start, occurred_at__lt=period.end, actor_user__isnull=False
@@ -136,8 +137,8 @@ def audit_activity(period: Period) -> AuditActivity:
     users = {u.pk: u for u in User.objects.filter(status=AccountStatus.ACTIVE)}
     users.update({u.pk: u for u in User.objects.filter(pk__in={e["actor_user_id"] for e in events})})
     people = {pk: PersonActivity(user) for pk, user in users.items()}
+    policy = policy_in_force_before(period.end)  # a later change of the policy does not rewrite a past month
     hours = _normal_hours(period, list(people))
-    policy = current_policy()
     purpose_label, repeated = policy.purpose_label, policy.repeated_plate_searches
     flags: list[list] = []
     plate_searches: dict[tuple[int, str], list[dict]] = defaultdict(list)

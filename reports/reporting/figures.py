@@ -17,7 +17,7 @@ from alpr.models import Camera, CameraStatus
 from audit.models import ActorType, AuditEvent, Outcome
 from hotlists.models import CONTACT_ACTIONS, Alert, AlertAction, RaceEthnicity, Sex, VerificationOutcome
 from hotlists.selectors import FALSE_POSITIVE_OUTCOMES, alert_outcome_counts
-from policy.selectors import current_policy
+from policy.selectors import policy_in_force_before
 from reports.metrics import (
     FIRST_PAGE,
     SEARCH_ACTIONS,
@@ -90,7 +90,9 @@ def felony_exception_uses(period: Period) -> list[FelonyExceptionUse]:
     requests = approved.filter(decided_at__gte=period.start, decided_at__lt=period.end) | approved.filter(
         pk__in=list(searches)
     )
-    requests = requests.with_valid_until(current_policy()).distinct()  # as the policy in force says
+    # Valid until: the days granted, or fewer as the policy in force at the period's end said; a later
+    # change of the policy does not rewrite a past month.
+    requests = requests.with_valid_until(policy_in_force_before(period.end)).distinct()
     return [
         FelonyExceptionUse(request, searches[request.pk])
         for request in requests.select_related("requested_by", "decided_by").order_by("decided_at")

@@ -6,6 +6,7 @@ import io
 from collections import Counter
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import DatabaseError, connection, transaction
 
@@ -13,9 +14,10 @@ from audit.models import ActorType, AuditEvent, Outcome
 from core.errors import PolicyDenied
 from policy.models import AgencyPolicy
 from policy.roles import Role
+from policy.selectors import current_policy
 from reports.models import DiscrepancyNotice, Report, ReportSignOff
 from reports.periods import month, previous_month
-from reports.reporting.audit_report import FLAG_REPEAT_PLATE
+from reports.reporting.audit_report import FLAG_REPEAT_PLATE, audit_activity
 from reports.services.reports import report_generate, report_sign_off
 from reports.tasks import generate_monthly_audit_report
 from reports.tests.conftest import actor, local
@@ -182,12 +184,31 @@ def test_the_repeated_plate_flag_is_raised_at_the_policys_number_of_lookups(seed
                                                                             flagged):
     # Tried: with the policy's flag at 5 lookups, Alice's 4 lookups of one plate without a case number
     # were flagged and the report said "3 or more" (a fixed 3).
-    AgencyPolicy.objects.create(repeated_plate_searches=searches)  # the newest version is in force
+    with time_machine.travel(local(2026, 3, 1, 9), tick=False):
+        AgencyPolicy.objects.create(repeated_plate_searches=searches)  # in force in March
     report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
     repeated = [row for row in _csv_rows(report, "flags") if row[1] == FLAG_REPEAT_PLATE]
     assert [row[0] for row in repeated] == ([seeded["alice"].audit_label] if flagged else [])
     html = bytes(report.files.get(format="html").content).decode()
     assert f"Repeated-plate flag: {searches} or more searches of one plate" in html
+
+
+@pytest.mark.parametrize("in_march, in_april, flagged", [(3, 10, True), (5, 2, False)])
+def test_a_month_is_judged_by_the_repeated_plate_threshold_in_force_at_its_end(seeded, in_march, in_april,
+                                                                               flagged):
+    # Tried (outside review): Alice's 4 lookups of one plate without a case number in March, flagged at
+    # March's threshold of 3; in April a raise to 10 is put in force after comment. The March audit,
+    # generated (or regenerated) afterwards, read April's threshold and no longer flagged them: a loosening
+    # reached back to conduct before its comment period began. A tightening must not reach back either.
+    with time_machine.travel(local(2026, 3, 1, 9), tick=False):
+        AgencyPolicy.objects.create(repeated_plate_searches=in_march)
+    with time_machine.travel(local(2026, 4, 20, 9), tick=False):
+        AgencyPolicy.objects.create(repeated_plate_searches=in_april)  # as policy_change_approve would
+    assert current_policy().repeated_plate_searches == in_april
+    activity = audit_activity(PERIOD)
+    assert activity.repeated_plate_searches == in_march
+    assert [flag[0] for flag in activity.flags_of(FLAG_REPEAT_PLATE)] == (
+        [seeded["alice"].audit_label] if flagged else [])
 
 
 def test_plates_are_masked_in_the_report(seeded, people):

@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -359,13 +360,23 @@ def test_approved_felony_exception_searches_are_listed_with_their_searches(month
     assert report.summary["Felony-exception searches"] == 3
 
 
-def test_an_approval_is_valid_as_long_as_the_policy_says(month_of_use, people):
-    # Tried: with the policy's approvals at 10 days, the report said one approved on 2 March was valid
-    # until 1 April (the fixed 30 days).
-    AgencyPolicy.objects.create(felony_approval_days=10)
+@pytest.mark.rule("USE-2")
+@pytest.mark.parametrize("changed_on, days, until", [
+    (local(2026, 3, 20, 9), 10, "2026-03-12"),  # shortened in March: the approval ended sooner
+    (local(2026, 3, 20, 9), 45, "2026-04-01"),  # raised in March: the approval keeps its 30 days
+    (local(2026, 4, 5, 9), 10, "2026-04-01"),  # shortened in April: March's report is not rewritten
+])
+def test_an_approval_is_valid_for_its_days_as_the_policy_said_at_the_end_of_the_month(month_of_use, people,
+                                                                                     changed_on, days, until):
+    # Tried: with the policy's approvals shortened to 10 days in April, the March report, generated (or
+    # regenerated) afterwards, said the approval of 2 March was valid until 12 March, beside searches
+    # made under it on the 12th and 13th while it was valid; and a raise to 45 days said 16 April for an
+    # approval the Chief granted for 30.
+    with time_machine.travel(changed_on, tick=False):
+        AgencyPolicy.objects.create(felony_approval_days=days)
     report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_oversight", period=PERIOD)
     rows = {row[1]: row for row in csv_tables(report)["felony_exceptions"]}
-    assert rows["26-000301"][6] == "2026-03-12"
+    assert rows["26-000301"][6] == until
 
 
 def test_policy_adherence_counts_the_audit_flags_and_says_whether_the_audit_was_signed_off(
