@@ -40,9 +40,3 @@ def never_collected() -> list[str]:
 def oversight_fallback_email() -> str:
     """Where complaints go when no oversight contact has been entered."""
     return getattr(settings, "OVERSIGHT_CONTACT_EMAIL", "") or ""
-
-
-def normal_hours() -> tuple[int, int]:
-    """Local hours [start, end) counted as normal for a person with no history (AUD-5)."""
-    start, end = getattr(settings, "AUDIT_NORMAL_HOURS", (6, 22))
-    return int(start), int(end)

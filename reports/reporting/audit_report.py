@@ -7,7 +7,8 @@ Built from the audit log alone. Flags raised for the administrator's review:
 - the same plate searched the policy's ``repeated_plate_searches`` times or more by one person without a
   case number;
 - activity outside the person's normal hours: the hours of day in which they acted during the
-  BASELINE_DAYS before the month, or, with too little history, the agency's default working hours.
+  BASELINE_DAYS before the month, or, with too little history, the hours outside the policy's off-hours.
+The thresholds and off-hours are those of the policy version in force at the end of the period.
 Plates appear masked: the report is read by the oversight board.
 """
 
@@ -22,8 +23,8 @@ from accounts.models import AccountStatus, User
 from audit import actions as registry
 from audit.models import ActorType, AuditEvent, Outcome
 from core.compliance import enforces
+from policy.directions import off_hours
 from policy.selectors import policy_in_force_before
-from reports import conf
 from reports.metrics import PLATE_LOOKUP_ACTIONS, SEARCH_ACTIONS, category_of
 from reports.periods import Period
 from reports.reporting.content import Chart, ReportContent, Section, Table
@@ -106,6 +107,7 @@ class AuditActivity:
     flags: list[list]  # [person, flag, when, action, detail]
     total: int  # audit events by people
     repeated_plate_searches: int  # the policy's: lookups of one plate without a case number that are flagged
+    default_hours: str  # the normal hours of people with little history: outside the policy's off-hours
 
     def flags_of(self, kind: str) -> list[list]:
         return [flag for flag in self.flags if flag[1] == kind]
@@ -120,7 +122,7 @@ def _rests_on_a_case(event: dict) -> bool:
 @enforces("AUD-5")
 def build_monthly_audit(period: Period) -> ReportContent:
     activity = audit_activity(period)
-    return _content(period, activity.people, activity.flags, activity.total, activity.repeated_plate_searches)
+    return _content(period, activity)
 
 
 @enforces("AUD-5", "RPT-1")
@@ -138,7 +140,7 @@ def audit_activity(period: Period) -> AuditActivity:
     users.update({u.pk: u for u in User.objects.filter(pk__in={e["actor_user_id"] for e in events})})
     people = {pk: PersonActivity(user) for pk, user in users.items()}
     policy = policy_in_force_before(period.end)  # a later change of the policy does not rewrite a past month
-    hours = _normal_hours(period, list(people))
+    hours = _normal_hours(period, list(people), policy)
     purpose_label, repeated = policy.purpose_label, policy.repeated_plate_searches
     flags: list[list] = []
     plate_searches: dict[tuple[int, str], list[dict]] = defaultdict(list)
@@ -196,7 +198,7 @@ def audit_activity(period: Period) -> AuditActivity:
                 ]
             )
     people_by_activity = sorted(people.values(), key=lambda p: (-p.events, p.label))
-    return AuditActivity(people_by_activity, flags, len(events), repeated)
+    return AuditActivity(people_by_activity, flags, len(events), repeated, _policy_hours(policy))
 
 
 def _event_flags(label: str, event: dict) -> list[list]:
@@ -227,16 +229,17 @@ def _label(code: str) -> str:
         return code
 
 
-def _normal_hours(period: Period, user_ids: list[int]) -> dict[int, tuple[set[int], str]]:
-    """Each person's normal hours of day: those they acted in before the month, or the default window."""
+def _normal_hours(period: Period, user_ids: list[int], policy) -> dict[int, tuple[set[int], str]]:
+    """Each person's normal hours of day: those they acted in before the month, or, with too little
+    history, the hours outside `policy`'s off-hours (``off_hours_start`` to ``off_hours_end``)."""
     since = period.start - timedelta(days=BASELINE_DAYS)
     seen: dict[int, Counter] = defaultdict(Counter)
     for user_id, occurred_at in AuditEvent.objects.filter(
         actor_user_id__in=user_ids, occurred_at__gte=since, occurred_at__lt=period.start
     ).values_list("actor_user_id", "occurred_at"):
         seen[user_id][timezone.localtime(occurred_at).hour] += 1
-    start, end = conf.normal_hours()
-    default = (set(range(start, end)), f"the default hours {start:02d}:00–{end:02d}:00")
+    usual = set(range(24)) - off_hours(policy.off_hours_start, policy.off_hours_end)
+    default = (usual, _policy_hours(policy))
     result = {}
     for user_id in user_ids:
         history = seen.get(user_id)
@@ -247,12 +250,19 @@ def _normal_hours(period: Period, user_ids: list[int]) -> dict[int, tuple[set[in
     return result
 
 
+def _policy_hours(policy) -> str:
+    """The hours outside the policy's off-hours, in words."""
+    if policy.off_hours_start == policy.off_hours_end:
+        return "any hour (the policy sets no off-hours)"
+    return f"the policy's hours {policy.off_hours_end:02d}:00–{policy.off_hours_start:02d}:00"
+
+
 def _hours_text(hours: set[int]) -> str:
     return ", ".join(f"{hour:02d}h" for hour in sorted(hours))
 
 
-def _content(period: Period, people: list[PersonActivity], flags: list[list], total: int,
-             repeated: int) -> ReportContent:
+def _content(period: Period, audit: AuditActivity) -> ReportContent:
+    people, flags, total = audit.people, audit.flags, audit.total
     categories = sorted({c for p in people for c in p.by_category})
     active = [p for p in people if p.events]
     purposes = Counter()
@@ -351,8 +361,9 @@ def _content(period: Period, people: list[PersonActivity], flags: list[list], to
             ),
         ],
         notes=[
-            f"Repeated-plate flag: {repeated} or more searches of one plate without a case "
-            f"number. Normal hours: the hours a person acted in during the {BASELINE_DAYS} days before the "
-            f"month (at least {BASELINE_MIN_EVENTS} actions), otherwise the agency's default hours."
+            f"Repeated-plate flag: {audit.repeated_plate_searches} or more searches of one plate without a "
+            f"case number. Normal hours: the hours a person acted in during the {BASELINE_DAYS} days before "
+            f"the month (at least {BASELINE_MIN_EVENTS} actions), otherwise {audit.default_hours}. Both as "
+            "the policy in force at the end of the month set them."
         ],
     )

@@ -17,7 +17,7 @@ from policy.roles import Role
 from policy.selectors import current_policy
 from reports.models import DiscrepancyNotice, Report, ReportSignOff
 from reports.periods import month, previous_month
-from reports.reporting.audit_report import FLAG_REPEAT_PLATE, audit_activity
+from reports.reporting.audit_report import FLAG_OFF_HOURS, FLAG_REPEAT_PLATE, audit_activity
 from reports.services.reports import report_generate, report_sign_off
 from reports.tasks import generate_monthly_audit_report
 from reports.tests.conftest import actor, local
@@ -68,7 +68,7 @@ def seeded(people, user_factory):
     alice, bob = user_factory(role=Role.OFFICER), user_factory(role=Role.DETECTIVE)
     seeds = []
     # Alice: two searches for a violent-crime case, four audit-style searches of one plate with no case
-    # (one at 02:30, outside the default hours), a view, a download, a refused prohibited-purpose attempt.
+    # (one at 02:30, in the policy's off-hours), a view, a download, a refused prohibited-purpose attempt.
     seeds += [
         event(
             alice,
@@ -209,6 +209,26 @@ def test_a_month_is_judged_by_the_repeated_plate_threshold_in_force_at_its_end(s
     assert activity.repeated_plate_searches == in_march
     assert [flag[0] for flag in activity.flags_of(FLAG_REPEAT_PLATE)] == (
         [seeded["alice"].audit_label] if flagged else [])
+
+
+@pytest.mark.parametrize("hour, minute, flagged", [(21, 30, True), (23, 30, True), (7, 30, True),
+                                                   (8, 0, False), (19, 59, False)])
+def test_a_person_with_little_history_is_flagged_in_the_policys_off_hours(user_factory, hour, minute,
+                                                                          flagged):
+    # Tried (outside review): the policy's off-hours lengthened to 20:00-08:00 (a tightening, in force at
+    # once); a detective with no history searched at 21:30. The audit judged "normal hours" from the
+    # setting AUDIT_NORMAL_HOURS (06-22), not the policy, and raised no flag.
+    with time_machine.travel(local(2026, 3, 1, 9), tick=False):
+        AgencyPolicy.objects.create(off_hours_start=20, off_hours_end=8)
+    with time_machine.travel(local(2026, 4, 2, 9), tick=False):
+        AgencyPolicy.objects.create(off_hours_start=23, off_hours_end=5)  # April's does not judge March
+    detective = user_factory(role=Role.DETECTIVE)
+    event(detective, "search.plate", local(2026, 3, 10, hour, minute), purpose="violent_crime",
+          case_number="26-004512", plate="ABC1234")
+    off_hours = [flag for flag in audit_activity(PERIOD).flags_of(FLAG_OFF_HOURS)
+                 if flag[0] == detective.audit_label]
+    assert [flag[4] for flag in off_hours] == (["1 action(s) outside the policy's hours 08:00–20:00"]
+                                               if flagged else [])
 
 
 def test_plates_are_masked_in_the_report(seeded, people):
