@@ -25,7 +25,6 @@ from policy.directions import loosening
 from policy.models import AgencyPolicy, PolicyChangeComment, PolicyChangeProposal, ProposalStatus
 from policy.roles import Capability
 from policy.selectors import current_policy
-from policy.signals import policy_in_force
 
 _NOT_POLICY = {"id", "created_at", "created_by", "change_reason"}
 # Taken by every change before it reads the version in force (see `_values_in_force`).
@@ -99,7 +98,6 @@ def _new_version(*, actor: Actor, values: dict, changes: dict, reason: str) -> A
     new = AgencyPolicy(**{**values, **changes}, created_by=actor.user, change_reason=reason)
     _validate(new)
     new.save()
-    policy_in_force.send(sender=AgencyPolicy, policy=new, before=values)
     diff = {name: [values[name], value] for name, value in changes.items() if values[name] != value}
     audit_record(actor=actor, action=actions.POLICY_CHANGED, description=reason,
                  targets=[f"policy:{new.pk}"], query=_jsonable(diff))

@@ -6,6 +6,3 @@ class SearchesConfig(AppConfig):
 
     name = "searches"
     verbose_name = "Searches"
-
-    def ready(self) -> None:
-        from searches import receivers  # noqa: F401  (a shorter felony_approval_days caps approvals given)

@@ -51,8 +51,7 @@ class FelonyExceptionRequest(models.Model):
 
     An approval lasts the days the Chief granted it for (``granted_days``: the policy's
     ``felony_approval_days`` when decided), and never longer than the policy in force says: a shortening
-    ends approvals at once and caps their days for good (``searches.receivers``), a raise reaches only the
-    approvals made after it (never one that had lapsed, nor one a shortening had ended)."""
+    ends approvals at once, a raise reaches only the approvals made after it (never one that had lapsed)."""
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      related_name="felony_requests")

@@ -322,15 +322,6 @@ def felony_request_decide(*, actor: Actor, request_id: int, approve: bool,
     return request
 
 
-def felony_approvals_cap(*, days: int) -> int:
-    """Cap every approval granted for more than `days` to `days`, in the transaction that shortens the
-    policy's ``felony_approval_days``: an approval so ended stays ended when a later version raises the
-    days again. Returns how many approvals were capped."""
-    return (FelonyExceptionRequest.objects
-            .filter(status=FelonyRequestStatus.APPROVED, granted_days__gt=days)
-            .update(granted_days=days))
-
-
 def outcome_record(*, actor: Actor, justification_id: int, outcome: str, note: str = "") -> SearchOutcome:
     """Record what the searches under a justification led to (feeds the reports)."""
     with refusals_recorded(actor=actor, action=actions.OUTCOME_RECORDED,

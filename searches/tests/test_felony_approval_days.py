@@ -89,28 +89,6 @@ def test_raising_felony_approval_days_does_not_revive_an_approval_that_had_lapse
         assert refused.value.code == "felony_request_not_approved"
 
 
-@pytest.mark.rule("USE-2", "RPT-4")
-def test_a_shortening_ends_an_approval_for_good_a_later_raise_does_not_bring_it_back():
-    # Tried: approvals granted for 90 days, 20 and 5 days old; a shortening to 10 days (in force at once)
-    # ends the first; the days are raised back to 90 after public comment. Before, both were usable again
-    # until their 90th day: only the version in force counted, not the one that had ended them.
-    detective = UserFactory(role=Role.DETECTIVE)
-    admin, chief = UserFactory(role=Role.ADMINISTRATOR), UserFactory(role=Role.CHIEF)
-    AgencyPolicy.objects.create(felony_approval_days=90)
-    request, kept = _approved_days_ago(detective, 20), _approved_days_ago(detective, 5)
-    policy_update(actor=actor(admin), changes={"felony_approval_days": 10}, reason="Tighter review")
-    assert list(selectors.usable_felony_requests(user=detective)) == [kept]
-    proposal = policy_update(actor=actor(admin), changes={"felony_approval_days": 90},
-                             reason="Back to the general order").proposal
-    with time_machine.travel(proposal.comment_closes_at + timedelta(hours=1), tick=False):
-        policy_change_approve(actor=actor(chief), proposal_id=proposal.pk)
-        assert current_policy().felony_approval_days == 90
-        assert list(selectors.usable_felony_requests(user=detective)) == []  # kept's 10 days ran out too
-    request.refresh_from_db()
-    kept.refresh_from_db()
-    assert (request.granted_days, kept.granted_days) == (10, 10)
-
-
 @pytest.mark.rule("USE-2")
 def test_the_chief_grants_an_approval_for_the_policys_days_and_a_denial_for_none():
     detective, chief = UserFactory(role=Role.DETECTIVE), UserFactory(role=Role.CHIEF)
