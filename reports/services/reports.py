@@ -5,7 +5,7 @@ import logging
 from datetime import timedelta
 
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -25,6 +25,8 @@ from reports.reporting.render import CONTENT_TYPES, render_csv, render_html, ren
 from reports.services._common import require
 
 logger = logging.getLogger(__name__)
+# Advisory lock class of report_generate's version numbering (with a hash of the kind and period).
+REPORT_VERSIONS_LOCK = 0x52_50_54_56  # "RPTV"
 
 
 @enforces("AUD-5", "RPT-1", "RPT-2")
@@ -57,12 +59,9 @@ def report_generate(*, actor: Actor, kind: str, period: Period) -> Report:
         content = report_kind.build(period)
         now = timezone.now()
         with transaction.atomic():
-            last = (
-                Report.objects.select_for_update()
-                .filter(kind=kind, period_start=period.first)
-                .aggregate(v=Max("version"))["v"]
-                or 0
-            )
+            _lock_versions(kind, period)
+            versions = Report.objects.filter(kind=kind, period_start=period.first)
+            last = versions.aggregate(v=Max("version"))["v"] or 0
             html = render_html(content, version=last + 1, generated_by=actor.label, generated_at=now)
             files = {"html": html, "pdf": render_pdf(html), "csv": render_csv(content)}
             report = Report.objects.create(
@@ -125,6 +124,15 @@ def report_read(
         return report, report_file
 
 
+def _lock_versions(kind: str, period: Period) -> None:
+    """Take the transaction's lock on the versions of one report, so two generating it at once number
+    theirs one after the other. An advisory lock: a row lock needs UPDATE, which the application's role
+    does not have on stored reports (reports 0007), and no row exists before the first version."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                       [REPORT_VERSIONS_LOCK, f"{kind}:{period.first.isoformat()}"])
+
+
 @enforces("AUD-5")
 def report_sign_off(
     *, actor: Actor, report_id: int, review_note: str, discrepancies: str = ""
@@ -132,7 +140,10 @@ def report_sign_off(
     """The system administrator signs off a reviewed report; any discrepancies go to the Chief."""
     with refusals_recorded(actor=actor, action=actions.REPORT_SIGNED_OFF, targets=[f"report:{report_id}"]):
         with transaction.atomic():
-            report = Report.objects.select_for_update().filter(pk=report_id).first()
+            # No row lock: locking a row takes UPDATE, which the application's role does not have on a
+            # stored report (reports 0007). A second sign-off at the same moment breaks the one-to-one
+            # sign-off's unique index and rolls back (below).
+            report = Report.objects.filter(pk=report_id).first()
             if report is None:
                 raise NotFound("No such report.")
             capability = registry.get(report.kind).sign_off_capability
@@ -144,13 +155,17 @@ def report_sign_off(
                 raise ApplicationError("This report has been signed off already.")
             if not review_note.strip():
                 raise ApplicationError("Say what you reviewed.", field="review_note")
-            sign_off = ReportSignOff.objects.create(
-                report=report,
-                signed_by=actor.user,
-                signed_at=timezone.now(),
-                review_note=review_note.strip(),
-                discrepancies=discrepancies.strip(),
-            )
+            try:
+                with transaction.atomic():
+                    sign_off = ReportSignOff.objects.create(
+                        report=report,
+                        signed_by=actor.user,
+                        signed_at=timezone.now(),
+                        review_note=review_note.strip(),
+                        discrepancies=discrepancies.strip(),
+                    )
+            except IntegrityError:
+                raise ApplicationError("This report has been signed off already.") from None
             notices = _notify_chiefs(sign_off) if sign_off.discrepancies else []
             audit_record(
                 actor=actor,

@@ -281,6 +281,23 @@ def test_only_the_system_administrator_signs_off(seeded, people):
         report_sign_off(actor=actor(people[Role.ADMINISTRATOR]), report_id=report.pk, review_note="Again")
 
 
+@pytest.mark.rule("AUD-5")
+def test_the_applications_database_role_generates_versions_and_signs_off(seeded, people, settings):
+    """Web, worker and the demo seed log in as the application's role, which may not update a stored
+    report (reports 0007). Before, the sign-off locked the report row FOR UPDATE, which takes UPDATE:
+    "permission denied for table reports_report" (the demo seed of `make run` died on it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SET ROLE "{settings.DATABASE_APP_ROLE_NAME}"')
+    admin = actor(people[Role.ADMINISTRATOR])
+    first = report_generate(actor=admin, kind="monthly_audit", period=PERIOD)
+    second = report_generate(actor=admin, kind="monthly_audit", period=PERIOD)
+    assert (first.version, second.version) == (1, 2)
+    signed = report_sign_off(actor=admin, report_id=second.pk, review_note="Reviewed every flag.")
+    assert signed.report_id == second.pk
+    with pytest.raises(Exception, match="signed off already"):
+        report_sign_off(actor=admin, report_id=second.pk, review_note="Again")
+
+
 def test_discrepancies_noted_at_sign_off_reach_the_chief(seeded, people, django_capture_on_commit_callbacks):
     report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
     chief = people[Role.CHIEF]
