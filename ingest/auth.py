@@ -128,22 +128,31 @@ def _accepted(credential: CameraCredential, installed: bool, request) -> Camera:
 
 
 def _refusal_recorded(credential: CameraCredential, request, why: str) -> None:
-    """Audit a refused upload, up to ``CAMERA_REFUSAL_AUDIT_RATE`` for the credential; past it, one
-    more entry says they keep coming and the rest of the window's go unrecorded (logged only): a
-    retired camera left switched on uploads every few seconds, and each upload would add a row to the
-    hash-chained audit log for every reader of it to wade through."""
-    usage = attempts_counted(request, group="camera-refused", key=credential.key_id,
-                             rate=settings.CAMERA_REFUSAL_AUDIT_RATE)
-    if usage is not None and usage["count"] > usage["limit"] + 1:
-        logger.warning("camera upload refused (%s), not audited: over %s", why,
-                       settings.CAMERA_REFUSAL_AUDIT_RATE)
-        return
-    if usage is not None and usage["count"] == usage["limit"] + 1:
+    """Audit a refused upload of `credential` (within ``_audit_rate_reason``)."""
+    reason = _audit_rate_reason(request, key=f"credential:{credential.key_id}", why=why)
+    if reason is not None:
+        audit_record(actor=camera_actor(credential.camera, request), action=actions.CAMERA_AUTH_REFUSED,
+                     outcome=Outcome.REFUSED, reason=reason, targets=[f"credential:{credential.key_id}"])
+
+
+def _audit_rate_reason(request, *, key: str, why: str) -> str | None:
+    """The reason to audit a refused upload under, or None past ``CAMERA_REFUSAL_AUDIT_RATE`` for `key`
+    (a credential, a camera): one more entry says they keep coming, and the rest of the window's go
+    unrecorded (logged only). A retired camera left switched on, or one sending a backlog it may not,
+    uploads every few seconds; each would add a row to the hash-chained audit log for every reader
+    of it to wade through."""
+    if request is None:
+        return why
+    rate = settings.CAMERA_REFUSAL_AUDIT_RATE
+    usage = attempts_counted(request, group="camera-refused", key=key, rate=rate)
+    if usage is None or usage["count"] <= usage["limit"]:
+        return why
+    if usage["count"] == usage["limit"] + 1:
         minutes = max(1, round(usage["time_left"] / 60))
-        why = (f"{why}; refused uploads keep coming: more than {usage['limit']} in the window, the next "
-               f"{minutes} minute(s) of them are refused without an entry each")
-    audit_record(actor=camera_actor(credential.camera, request), action=actions.CAMERA_AUTH_REFUSED,
-                 outcome=Outcome.REFUSED, reason=why, targets=[f"credential:{credential.key_id}"])
+        return (f"{why}; refused uploads keep coming: more than {usage['limit']} in the window, the next "
+                f"{minutes} minute(s) of them are refused without an entry each")
+    logger.warning("camera upload refused (%s), not audited: over %s", why, rate)
+    return None
 
 
 @enforces("ING-1", "ING-3", "CAM-2")
@@ -186,10 +195,12 @@ def check_capture(camera: Camera, captured_at: datetime, request=None, *, field:
     try:
         check_captured_in_service(captured_at, camera=camera, field=field)
     except CapturedBeforeService as refusal:
-        audit_record(actor=camera_actor(camera, request), action=actions.CAPTURE_BEFORE_SERVICE,
-                     outcome=Outcome.REFUSED, reason="captured before the camera went into service",
-                     targets=[f"camera:{camera.pk}"], description=refusal.message,
-                     query={"captured_at": captured_at.isoformat()})
+        reason = _audit_rate_reason(request, key=f"camera:{camera.pk}",
+                                    why="captured before the camera went into service")
+        if reason is not None:
+            audit_record(actor=camera_actor(camera, request), action=actions.CAPTURE_BEFORE_SERVICE,
+                         outcome=Outcome.REFUSED, reason=reason, targets=[f"camera:{camera.pk}"],
+                         description=refusal.message, query={"captured_at": captured_at.isoformat()})
         raise
 
 

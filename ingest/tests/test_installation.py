@@ -226,3 +226,20 @@ def test_reads_captured_while_a_camera_was_inactive_are_refused_once_it_is_react
     assert refused.status_code == 400 and refused.json()["error"] == "captured_before_service"
     assert PlateRead.system_objects.count() == 0
     assert _plain(client, cam.key, photo, timezone.now()).status_code == 202
+
+
+@pytest.mark.rule("AUD-1", "CAM-2")
+def test_a_reactivated_camera_sending_its_backlog_cannot_flood_the_audit_log(client, cam, photo, settings):
+    """Tried (outside review): the backlog of a camera made active again, sent upload after upload. Each
+    refusal was audited, where a refused key's uploads stop at CAMERA_REFUSAL_AUDIT_RATE."""
+    settings.CAMERA_REFUSAL_AUDIT_RATE = "3/h"
+    admin = Actor.for_user(UserFactory(role=Role.ADMINISTRATOR))
+    camera_set_status(actor=admin, camera_id=cam.camera.pk, status=CameraStatus.INACTIVE, reason="repair")
+    camera_set_status(actor=admin, camera_id=cam.camera.pk, status=CameraStatus.ACTIVE, reason="repaired")
+    backlog = timezone.now() - timedelta(hours=2)
+    for second in range(10):
+        refused = _plain(client, cam.key, photo, backlog + timedelta(seconds=second))
+        assert refused.status_code == 400 and refused.json()["error"] == "captured_before_service"
+    rows = list(AuditEvent.objects.filter(action="ingest.capture_before_service").order_by("id"))
+    assert len(rows) == 4 and "refused uploads keep coming" in rows[-1].reason
+    assert PlateRead.system_objects.count() == 0
