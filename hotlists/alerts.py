@@ -266,6 +266,11 @@ def alert_verify(
             if read is None and outcome == VerificationOutcome.CONFIRMED:
                 raise ApplicationError("This alert's read is gone (past the retention period): there is "
                                        "nothing left to compare, so it cannot be confirmed.", field="outcome")
+            if outcome == VerificationOutcome.CONFIRMED and not _is_open(alert):
+                # Its read no longer opens from the alert, so it cannot be compared now; closing it is fine.
+                raise ApplicationError("This alert has left the inbox unverified (older than the policy's "
+                                       "alert_open_days): its read opens only under a justification, so it "
+                                       "cannot be confirmed.", field="outcome")
             has_image = bool(read and (read.crop_path or read.image_path))
             # The vehicle is compared on the full photo; the plate crop alone shows only the plate.
             full = bool(read and read.image_path)

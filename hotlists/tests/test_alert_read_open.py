@@ -12,8 +12,9 @@ import pytest
 from django.utils import timezone
 
 from conftest import UserFactory
-from core.errors import PolicyDenied
+from core.errors import ApplicationError, PolicyDenied
 from hotlists import alerts, services
+from hotlists.audit_actions import ALERT_VERIFIED
 from hotlists.matching import read_match_hotlists
 from hotlists.models import Alert
 from hotlists.tests.conftest import act_as, audit_rows, in_days
@@ -156,3 +157,14 @@ def test_the_inbox_of_all_alerts_shows_the_read_of_an_open_one(officer_client, a
     page = officer_client.get("/hotlists/alerts/?show=all").content.decode()
     assert READ_PLATE in page and "Not shown" not in page
     assert f"read:{alert.read_id}" in audit_rows("hotlist.alert_list_viewed")[-1].targets
+
+
+def test_an_alert_that_left_the_inbox_unverified_cannot_be_confirmed_by_a_hand_made_post(officer, alert):
+    """Tried (outside review): the page hides the form of such an alert, but a posted verification was
+    taken; the officer looked at the photo while the alert was open, a week and a day before."""
+    _look(officer, alert)
+    Alert.objects.filter(pk=alert.pk).update(created_at=timezone.now() - timedelta(days=8))
+    with pytest.raises(ApplicationError, match="left the inbox unverified"):
+        alerts.alert_verify(actor=act_as(officer), alert_id=alert.pk, **CONFIRM)
+    assert Alert.objects.get(pk=alert.pk).verification_outcome == ""
+    assert audit_rows(ALERT_VERIFIED)[-1].outcome == "failed"
