@@ -9,6 +9,7 @@ import ipaddress
 import logging
 
 from django.conf import settings
+from django.core.checks import Error, register
 from django_ratelimit.core import get_usage
 from redis import RedisError
 
@@ -59,3 +60,12 @@ def attempts_counted(request, *, group: str, key: str, rate: str) -> dict | None
     except RedisError as error:
         logger.warning("attempt counter unavailable for %s: %s", group, error)
         return None
+
+
+@register()
+def ipv6_mask_check(app_configs, **kwargs) -> list[Error]:
+    """Refuse to start with an IPv6 mask no address has: every portal submission would fail."""
+    if 0 < settings.RATELIMIT_IPV6_MASK <= 128:
+        return []
+    return [Error(f"RATELIMIT_IPV6_MASK is {settings.RATELIMIT_IPV6_MASK}: it must be 1 to 128 bits.",
+                  hint="64 counts each subscriber's /64 as one client.", id="core.E001")]

@@ -91,3 +91,14 @@ def test_without_redis_a_report_is_let_through(client, settings):
     for n in range(LIMIT + 1):
         assert _report(client, n).status_code == 302
     assert Complaint.objects.count() == LIMIT + 1
+
+
+@pytest.mark.parametrize("mask", [0, 129])
+def test_an_ipv6_mask_no_address_has_stops_the_start(settings, mask):
+    """Before, 129 was taken, and every portal submission from an IPv6 client was a server error."""
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.RATELIMIT_IPV6_MASK = mask
+    with pytest.raises(SystemCheckError, match="RATELIMIT_IPV6_MASK"):
+        call_command("check")
