@@ -188,16 +188,29 @@ def stop_demographics(period: Period) -> StopDemographics:
 
 
 def _one_contact_per_read(alerts) -> list[dict]:
-    """The contact recorded on each read's alerts: the weightiest action, then the first recorded."""
+    """The contact recorded on each read's alerts: the weightiest action (the first recorded of equal
+    weight), with the person's race and sex as recorded on any of the read's alerts: the chosen alert's
+    when it records them, else the weightiest (then first) other alert that does. An officer may record
+    the person on the stop and leave them "not recorded" on the arrest of the same car."""
     weight = {action: rank for rank, action in enumerate(CONTACT_WEIGHT)}
-    chosen: dict[int, dict] = {}
+    by_read: dict[int, list[dict]] = {}
     for row in (alerts.filter(action__in=CONTACT_ACTIONS)
                 .values("read_id", "subject_race", "subject_sex", "action", "action_at", "id")
                 .order_by("action_at", "id")):
-        kept = chosen.get(row["read_id"])
-        if kept is None or weight[row["action"]] > weight[kept["action"]]:
-            chosen[row["read_id"]] = row
-    return list(chosen.values())
+        by_read.setdefault(row["read_id"], []).append(row)
+    contacts = []
+    for rows in by_read.values():
+        # Stable sort: of equal weight, the first recorded stays first.
+        rows = sorted(rows, key=lambda row: weight[row["action"]], reverse=True)
+        contact = dict(rows[0])
+        for name in ("subject_race", "subject_sex"):
+            contact[name] = next((row[name] for row in rows if _recorded(row[name])), contact[name])
+        contacts.append(contact)
+    return contacts
+
+
+def _recorded(value: str) -> bool:
+    return value not in ("", RaceEthnicity.NOT_RECORDED, Sex.NOT_RECORDED)
 
 
 def cameras_in_service(period: Period) -> set[int]:

@@ -429,14 +429,19 @@ def test_stops_by_perceived_race_and_sex_beside_the_district_population(month_of
     assert by_sex == {"Female": 2, "Male": 2, "Not recorded": 1}
 
 
-def test_a_stop_recorded_on_both_alerts_of_a_car_on_two_hotlists_is_one_person_stopped(people, camera,
-                                                                                        hotlist_entry):
-    """Before, each alert's action counted: the driver arrested on a warrant in a car stolen was two people
-    stopped, one of them arrested, the other's car recovered, in the disparate-impact table."""
-    warrant = HotlistEntry.objects.create(
+@pytest.fixture
+def warrant(hotlist_entry):
+    """A second hotlist entry for the plate of `hotlist_entry`: one read of the car raises two alerts."""
+    return HotlistEntry.objects.create(
         hotlist=hotlist_entry.hotlist, plate_pattern="7ABC123", plate_exact="7ABC123",
         reason="Felony warrant for the registered owner", case_number="26-004999",
         expires_at=timezone.now() + timedelta(days=400))
+
+
+def test_a_stop_recorded_on_both_alerts_of_a_car_on_two_hotlists_is_one_person_stopped(
+        people, camera, hotlist_entry, warrant):
+    """Before, each alert's action counted: the driver arrested on a warrant in a car stolen was two people
+    stopped, one of them arrested, the other's car recovered, in the disparate-impact table."""
     when, read_id = local(2026, 3, 12, 14), 990_001
     officer = people[Role.OFFICER]
     for entry, action in ((hotlist_entry, "vehicle_recovered"), (warrant, "arrest")):
@@ -453,6 +458,33 @@ def test_a_stop_recorded_on_both_alerts_of_a_car_on_two_hotlists_is_one_person_s
     assert rows["White"][1:4] == ["1", "50.0 %", "1"]
     by_sex = {row[0]: int(row[1]) for row in tables["stops_by_sex"]}
     assert by_sex == {"Female": 1, "Male": 1, "Not recorded": 0}
+
+
+def test_a_person_recorded_on_one_alert_of_a_read_is_counted_as_recorded(people, camera, hotlist_entry,
+                                                                         warrant):
+    """The stop recorded with the person's race and sex on one alert, the arrest on the other alert of the
+    same read left "not recorded" (the form's default): the person counts once, under the arrest, with the
+    race and sex recorded. Before, only the arrest's alert was read, and the contact was "not recorded"."""
+    when, read_id = local(2026, 3, 12, 14), 990_002
+    officer = people[Role.OFFICER]
+    raise_alert(hotlist_entry, camera, when, outcome="confirmed", action="stop", race="black", sex="male",
+                verified_by=officer, read_id=read_id)
+    raise_alert(warrant, camera, when + timedelta(minutes=1), outcome="confirmed", action="arrest",
+                race="not_recorded", verified_by=officer, read_id=read_id)
+    # Both recorded and different: the weightiest action's alert is the one counted.
+    raise_alert(hotlist_entry, camera, when, outcome="confirmed", action="stop", race="white", sex="female",
+                verified_by=officer, read_id=990_003)
+    raise_alert(warrant, camera, when, outcome="confirmed", action="arrest", race="asian", sex="male",
+                verified_by=officer, read_id=990_003)
+    report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_oversight", period=PERIOD)
+    tables = csv_tables(report)
+    rows = {row[0]: row for row in tables["stops_by_race"]}
+    # People stopped, share, then: stopped only, arrest, vehicle recovered, person located.
+    assert rows["Black or African American"][1:7] == ["1", "50.0 %", "0", "1", "0", "0"]
+    assert rows["Asian"][1:7] == ["1", "50.0 %", "0", "1", "0", "0"]
+    assert rows["White"][1] == "0" and rows["Not recorded"][1] == "0"
+    by_sex = {row[0]: int(row[1]) for row in tables["stops_by_sex"]}
+    assert by_sex == {"Female": 0, "Male": 2, "Not recorded": 0}
 
 
 def test_cameras_and_reads_per_district_beside_each_districts_population(month_of_use, people):
