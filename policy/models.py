@@ -289,10 +289,16 @@ class AgencyPolicy(models.Model):
         their reads no longer open through them (``alert_open_days``)."""
         return (now or timezone.now()) - timedelta(days=self.alert_open_days)
 
+    # The purpose codes of the version in force, set by the change being validated (policy.services): they
+    # are accepted as they are. A policy stored before codes had to be slugs may list one (Hit-and-run);
+    # re-validating it would block every later change, even a tightening, until it is renamed, and renaming
+    # is a loosening that waits for public comment. A search under one too long to record is refused.
+    codes_in_force: frozenset[str] = frozenset()
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         for name, kind in (("permitted_purposes", "permitted"), ("prohibited_purposes", "prohibited")):
-            if problem := _purposes_problem(getattr(self, name), kind=kind):
+            if problem := _purposes_problem(getattr(self, name), kind=kind, accepted=self.codes_in_force):
                 errors[name] = problem
         if not self.permitted_purposes:
             errors["permitted_purposes"] = "Each permitted purpose needs a code and a label."
@@ -350,19 +356,21 @@ class AgencyPolicy(models.Model):
         return not self.restrict_to_trusted_networks or address_in_networks(address, self.trusted_networks)
 
 
-def _purposes_problem(purposes, *, kind: str) -> str | None:
+def _purposes_problem(purposes, *, kind: str, accepted: frozenset[str] = frozenset()) -> str | None:
     """Say what is wrong with a list of purposes, if anything: each needs a code and a label, its code a
-    slug that fits the columns recording it, its label one that fits a justification's."""
+    slug that fits the columns recording it (unless it is one of the `accepted` codes, already in force),
+    its label one that fits a justification's."""
     if not isinstance(purposes, list) or not all(
             isinstance(p, dict) and isinstance(p.get("code"), str) and p["code"]
             and isinstance(p.get("label"), str) and p["label"].strip() for p in purposes):
         return f"Each {kind} purpose needs a code and a label."
     for purpose in purposes:
         code, label = purpose["code"], purpose["label"]
-        if len(code) > PURPOSE_CODE_MAX_LENGTH:
+        new = code not in accepted
+        if new and len(code) > PURPOSE_CODE_MAX_LENGTH:
             return (f"A purpose code has at most {PURPOSE_CODE_MAX_LENGTH} characters (it is recorded with "
                     f"every search); \u201c{code[:PURPOSE_CODE_MAX_LENGTH]}\u2026\u201d has {len(code)}.")
-        if not PURPOSE_CODE.fullmatch(code):
+        if new and not PURPOSE_CODE.fullmatch(code):
             return (f"A purpose code is lowercase letters, digits and underscores, e.g. violent_crime; "
                     f"\u201c{code}\u201d is not.")
         if len(label) > PURPOSE_LABEL_MAX_LENGTH:

@@ -60,7 +60,7 @@ def policy_update(*, actor: Actor, changes: dict, reason: str) -> PolicyChange:
             changes = {name: value for name, value in changes.items() if values[name] != value}
             if not changes:
                 raise ApplicationError("Nothing changed.")
-            _validate(AgencyPolicy(**{**values, **changes}))
+            _validate(AgencyPolicy(**{**values, **changes}), in_force=values)
             at_once, proposed = _split(values, changes)
             return PolicyChange(
                 in_force=_new_version(actor=actor, values=values, changes=at_once, reason=reason)
@@ -87,7 +87,7 @@ def _split(values: dict, changes: dict) -> tuple[dict, dict]:
     proposed = {name: value for name, value in changes.items() if name in loose}
     if at_once and proposed:
         try:
-            _validate(AgencyPolicy(**{**values, **at_once}))
+            _validate(AgencyPolicy(**{**values, **at_once}), in_force=values)
         except ApplicationError:
             return {}, changes
     return at_once, proposed
@@ -96,7 +96,7 @@ def _split(values: dict, changes: dict) -> tuple[dict, dict]:
 def _new_version(*, actor: Actor, values: dict, changes: dict, reason: str) -> AgencyPolicy:
     """Save the values with `changes` applied as the version in force; audited as a policy change."""
     new = AgencyPolicy(**{**values, **changes}, created_by=actor.user, change_reason=reason)
-    _validate(new)
+    _validate(new, in_force=values)
     new.save()
     diff = {name: [values[name], value] for name, value in changes.items() if values[name] != value}
     audit_record(actor=actor, action=actions.POLICY_CHANGED, description=reason,
@@ -236,8 +236,12 @@ def _locked(proposal_id: int) -> PolicyChangeProposal:
         raise NotFound("No such proposed change.") from None
 
 
-def _validate(policy: AgencyPolicy) -> None:
-    """Run the model's checks; a value the general order forbids becomes an audited refusal."""
+def _validate(policy: AgencyPolicy, *, in_force: dict) -> None:
+    """Run the model's checks; a value the general order forbids becomes an audited refusal. The purpose
+    codes of the values `in_force` are accepted as they are (``AgencyPolicy.codes_in_force``)."""
+    listed = [*in_force["permitted_purposes"], *in_force["prohibited_purposes"]]
+    policy.codes_in_force = frozenset(purpose["code"] for purpose in listed
+                                      if isinstance(purpose, dict) and isinstance(purpose.get("code"), str))
     try:
         policy.full_clean()
     except ValidationError as error:

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 
 from audit.context import Actor
 from audit.models import AuditEvent
@@ -109,3 +110,39 @@ def test_the_bounds_fit_every_column_that_records_a_purpose():
         assert model._meta.get_field("purpose").max_length >= PURPOSE_CODE_MAX_LENGTH, model
     assert AgencyPolicy._meta.get_field("felony_exception_purpose").max_length >= PURPOSE_CODE_MAX_LENGTH
     assert Justification._meta.get_field("purpose_label").max_length >= PURPOSE_LABEL_MAX_LENGTH
+
+
+LEGACY = {"code": "Hit-and-run", "label": "Hit and run with injury"}  # stored before codes were slugs
+
+
+@pytest.mark.rule("RET-1", "RPT-4")
+def test_a_purpose_code_in_force_from_before_the_slug_rule_does_not_block_a_tightening():
+    """Found by an outside review: every change validates the whole policy, so a code stored before codes
+    had to be slugs refused even lowering retention (in force at once) until it was renamed, and renaming
+    is a loosening that waits for public comment."""
+    AgencyPolicy.objects.create(permitted_purposes=[*defaults.permitted_purposes(), LEGACY])
+    admin = Actor.for_user(UserFactory(role=Role.ADMINISTRATOR))
+    change = policy_update(actor=admin, changes={"retention_days": 20}, reason="Keep reads less long")
+    assert change.in_force and not change.proposal
+    assert current_policy().retention_days == 20
+    assert LEGACY in current_policy().permitted_purposes
+
+
+@pytest.mark.rule("USE-1", "RPT-4")
+@pytest.mark.parametrize(("code", "message"), [("Retail-Theft", "lowercase letters"), (LONG_CODE, "at most")])
+def test_a_new_purpose_code_is_still_refused_beside_one_in_force_from_before(code, message):
+    AgencyPolicy.objects.create(permitted_purposes=[*defaults.permitted_purposes(), LEGACY])
+    admin = Actor.for_user(UserFactory(role=Role.ADMINISTRATOR))
+    versions = AgencyPolicy.objects.count()
+    changes = {"permitted_purposes": [*defaults.permitted_purposes(), LEGACY,
+                                      {"code": code, "label": "Organised retail theft ring"}]}
+    with pytest.raises(ApplicationError, match=message) as refused:
+        policy_update(actor=admin, changes=changes, reason="Council request")
+    assert refused.value.field == "permitted_purposes"
+    assert AgencyPolicy.objects.count() == versions and not PolicyChangeProposal.objects.exists()
+
+
+def test_a_policy_checked_on_its_own_still_refuses_a_code_that_is_not_a_slug():
+    """Only the change's codes in force are accepted as they are; the policy's own checks are unchanged."""
+    with pytest.raises(ValidationError, match="lowercase letters"):
+        AgencyPolicy(permitted_purposes=[*defaults.permitted_purposes(), LEGACY]).full_clean()
