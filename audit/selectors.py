@@ -24,6 +24,7 @@ from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import PolicyDenied
 from core.spreadsheets import spreadsheet_cell
+from policy.directions import off_hours as policy_off_hours
 from policy.roles import Capability
 from policy.selectors import current_policy
 from searches import audit_actions as search_actions
@@ -196,13 +197,6 @@ def _allowed_under_justification(actions, since: dt.datetime) -> QuerySet[AuditE
             .values("justification_id"))
 
 
-def _off_hours(start: int, end: int) -> list[int]:
-    """The local hours from `start` up to `end`, across midnight when start > end ("22 to 6")."""
-    if start <= end:
-        return list(range(start, end))
-    return [*range(start, 24), *range(0, end)]
-
-
 def _counts_by_justification(since: dt.datetime, off_hours: list[int]) -> dict[int, dict[str, int]]:
     """Per justification id: distinct plates searched, distinct reads opened, actions in off hours."""
     counts: dict[int, dict[str, int]] = {}
@@ -292,7 +286,7 @@ def unusual_searches(*, actor: Actor) -> list[UnusualSearch]:
         _require_reader(actor)
     policy = current_policy()
     since = timezone.now() - dt.timedelta(days=UNUSUAL_WINDOW_DAYS)
-    off_hours = _off_hours(policy.off_hours_start, policy.off_hours_end)
+    off_hours = sorted(policy_off_hours(policy.off_hours_start, policy.off_hours_end))
     rows = [*_staff_rows(_counts_by_justification(since, off_hours), policy),
             *_partner_rows(since, off_hours, policy)]
     rows = sorted(rows, key=lambda row: row.stated_at, reverse=True)[:UNUSUAL_LIMIT]
