@@ -38,6 +38,7 @@ def test_the_inbox_lists_and_counts_the_alerts_of_the_policys_days(detective, of
     assert alerts.alerts_waiting_counts()["to_verify"] == (1 if listed else 0)
 
 
+@pytest.mark.rule("USE-8")
 def test_the_inbox_page_says_how_far_back_it_reaches(make_verified_client):
     # Tried: with the policy's inbox at 3 days, the page offered "all alerts of the last 7 days".
     AgencyPolicy.objects.create(alert_open_days=3)

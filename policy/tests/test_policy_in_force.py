@@ -16,6 +16,7 @@ def _local(*args) -> datetime:
     return timezone.make_aware(datetime(*args))
 
 
+@pytest.mark.rule("RPT-1", "AUD-5")
 def test_the_version_in_force_before_a_moment_is_the_newest_put_in_force_before_it():
     with time_machine.travel(_local(2026, 3, 10, 9), tick=False):
         march = AgencyPolicy.objects.create(repeated_plate_searches=4)

@@ -96,10 +96,12 @@ def test_a_purpose_code_as_long_as_recorded_is_put_in_force_and_searched_under()
     assert justification.purpose == code
 
 
+@pytest.mark.rule("USE-1")
 def test_the_default_purposes_pass_the_policys_checks():
     AgencyPolicy().full_clean()
 
 
+@pytest.mark.rule("USE-1")
 def test_the_bounds_fit_every_column_that_records_a_purpose():
     """A permitted purpose's code is recorded with a justification, in the audit log, with a partner's
     search and a written request; its label with the justification. None may hold less."""
@@ -142,6 +144,7 @@ def test_a_new_purpose_code_is_still_refused_beside_one_in_force_from_before(cod
     assert AgencyPolicy.objects.count() == versions and not PolicyChangeProposal.objects.exists()
 
 
+@pytest.mark.rule("USE-1", "RPT-4")
 def test_a_policy_checked_on_its_own_still_refuses_a_code_that_is_not_a_slug():
     """Only the change's codes in force are accepted as they are; the policy's own checks are unchanged."""
     with pytest.raises(ValidationError, match="lowercase letters"):

@@ -75,6 +75,7 @@ def test_a_felony_request_with_a_case_number_longer_than_stored_is_refused_and_a
     assert event.query["case_number_submitted"] == case_number
 
 
+@pytest.mark.rule("USE-1")
 def test_the_limit_is_every_column_a_searchs_case_number_reaches():
     """The justification's case number is copied to the audit log, holds, evidence packages and
     felony requests: none of them may hold less, or the check above would let a 500 through there."""

@@ -129,6 +129,7 @@ def test_raising_the_policys_days_does_not_lengthen_the_searches_of_a_justificat
         access.plate_reads_search(actor=actor(detective), justification=justification, plate="ABC1234")
 
 
+@pytest.mark.rule("USE-2")
 def test_the_requests_page_says_how_long_an_approval_lasts_and_until_when(make_verified_client):
     # Tried: with the policy's approvals at 45 days, the page said an approval made today lasted 30.
     AgencyPolicy.objects.create(felony_approval_days=45)
@@ -140,6 +141,7 @@ def test_the_requests_page_says_how_long_an_approval_lasts_and_until_when(make_v
     assert "for 45 days after the Chief" in page and f"until {until:%Y-%m-%d}" in page
 
 
+@pytest.mark.rule("USE-2")
 def test_the_requests_page_says_until_when_an_approval_granted_before_a_raise_lasts(make_verified_client):
     # Tried: an approval granted for 30 days, then the policy raised to 45: the page said it lasted 45.
     client = make_verified_client(Role.DETECTIVE)
