@@ -7,10 +7,11 @@ close a justification early or decide a pending request.
 """
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import ExpressionWrapper
-from django.db.models.functions import Least
+from django.db.models import ExpressionWrapper, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 
@@ -29,6 +30,13 @@ class FelonyRequestStatus(models.TextChoices):
     DENIED = "denied", "Denied"
 
 
+def _versions_after(decided_at, policy):
+    """The policy versions put in force after `decided_at`, up to `policy`. An unsaved `policy` is the
+    defaults that apply before the first version (``policy_in_force_before``): no version is up to it."""
+    versions = apps.get_model("policy", "AgencyPolicy").objects.filter(created_at__gt=decided_at)
+    return versions.filter(pk__lte=policy.pk) if policy.pk else versions.none()
+
+
 class FelonyRequestQuerySet(models.QuerySet):
     def usable(self, policy, moment=None):
         """The approved requests whose approval has not lapsed at `moment` (default: now) under `policy`."""
@@ -37,8 +45,12 @@ class FelonyRequestQuerySet(models.QuerySet):
 
     def with_valid_until(self, policy):
         """Each request annotated with `valid_until`: when its approval lapses under `policy` (None unless
-        approved): the days it was granted for, or the policy's ``felony_approval_days`` if fewer."""
-        days = Least(models.F("granted_days"), models.Value(policy.felony_approval_days))
+        approved): the days it was granted for, or fewer if `policy` or any version in force between the
+        decision and it said fewer (see ``FelonyExceptionRequest.lapses_at``)."""
+        fewest_since = Subquery(_versions_after(OuterRef("decided_at"), policy)
+                                .order_by("felony_approval_days").values("felony_approval_days")[:1])
+        days = Least(models.F("granted_days"), models.Value(policy.felony_approval_days),
+                     Coalesce(fewest_since, models.F("granted_days")))
         return self.annotate(valid_until=models.Case(
             models.When(status=FelonyRequestStatus.APPROVED,
                         then=models.F("decided_at") + ExpressionWrapper(
@@ -51,7 +63,8 @@ class FelonyExceptionRequest(models.Model):
 
     An approval lasts the days the Chief granted it for (``granted_days``: the policy's
     ``felony_approval_days`` when decided), and never longer than the policy in force says: a shortening
-    ends approvals at once, a raise reaches only the approvals made after it (never one that had lapsed)."""
+    ends approvals at once, a raise reaches only the approvals made after it (never one that had lapsed,
+    nor one a shortening had cut: the fewest days in force since the decision count)."""
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      related_name="felony_requests")
@@ -85,10 +98,15 @@ class FelonyExceptionRequest(models.Model):
         return f"Felony request #{self.pk} ({self.case_number})"
 
     def lapses_at(self, *, policy):
-        """When the approval lapses under `policy` (None unless approved), as ``with_valid_until()`` says."""
+        """When the approval lapses under `policy` (None unless approved), as ``with_valid_until()`` says.
+
+        The fewest days of every version in force since the decision count, not only `policy`'s: a
+        shortening ended the approvals it reached, and a raise after it must not bring them back."""
         if self.status != FelonyRequestStatus.APPROVED or self.decided_at is None or not self.granted_days:
             return None
-        return self.decided_at + timedelta(days=min(self.granted_days, policy.felony_approval_days))
+        since = _versions_after(self.decided_at, policy).values_list("felony_approval_days", flat=True)
+        days = min(self.granted_days, policy.felony_approval_days, *since)
+        return self.decided_at + timedelta(days=days)
 
     def usable_at(self, moment, *, policy) -> bool:
         """Whether a search may cite this request at `moment`: approved, and not lapsed under `policy`."""

@@ -25,6 +25,18 @@ pytestmark = pytest.mark.django_db
 CASE = "26-007001"
 
 
+@pytest.fixture(autouse=True)
+def _policy_in_force_for_a_year():
+    """The policy version the migrations put in force, dated a year back: the approvals below are made in
+    the past, and a version dated after a decision counts as in force since it."""
+    AgencyPolicy.objects.update(created_at=timezone.now() - timedelta(days=365))
+
+
+def _policy_days_since(days: int, since_days_ago: float) -> AgencyPolicy:
+    with time_machine.travel(timezone.now() - timedelta(days=since_days_ago), tick=False):
+        return AgencyPolicy.objects.create(felony_approval_days=days)
+
+
 def _approved_days_ago(requester, age: float) -> FelonyExceptionRequest:
     """A request the Chief approved `age` days ago (the request filed an hour before)."""
     decided = timezone.now() - timedelta(days=age)
@@ -55,7 +67,7 @@ def test_a_justification_cites_an_approval_for_the_days_granted_never_longer_tha
     # it); at 45 days, one approved 40 days ago (the fixed 30 days refused it); and, with the policy
     # raised from 30 to 45 days, one the Chief approved under 30 days 40 days ago (the raise revived it).
     detective = UserFactory(role=Role.DETECTIVE)
-    AgencyPolicy.objects.create(felony_approval_days=granted)  # in force when the Chief decides
+    _policy_days_since(granted, age + 1)  # in force when the Chief decides
     request = _approved_days_ago(detective, age)
     AgencyPolicy.objects.create(felony_approval_days=days)  # the newest version is in force
     assert list(selectors.usable_felony_requests(user=detective)) == ([request] if usable else [])
@@ -84,6 +96,25 @@ def test_raising_felony_approval_days_does_not_revive_an_approval_that_had_lapse
         policy_change_approve(actor=actor(chief), proposal_id=proposal.pk)
         assert current_policy().felony_approval_days == 90
         assert list(selectors.usable_felony_requests(user=detective)) == []
+        with pytest.raises(PolicyDenied) as refused:
+            _cite(detective, request)
+        assert refused.value.code == "felony_request_not_approved"
+
+
+@pytest.mark.rule("USE-2")
+@pytest.mark.parametrize("age, usable", [(12, False), (8, True)])
+def test_a_shortening_then_a_raise_does_not_give_an_approval_back_the_days_the_shortening_took(age, usable):
+    # Tried: an approval granted for 30 days; the policy then said 10 days for a while (every approval
+    # older than 10 days lapsed at once), then 30 again. The approval made 12 days ago came back to life
+    # for another 18 days; one made 8 days ago keeps the 10 days the shortening left it, no more.
+    detective = UserFactory(role=Role.DETECTIVE)
+    request = _approved_days_ago(detective, age)
+    _policy_days_since(10, 1)
+    AgencyPolicy.objects.create(felony_approval_days=30)
+    request.refresh_from_db()
+    assert list(selectors.usable_felony_requests(user=detective)) == ([request] if usable else [])
+    assert request.lapses_at(policy=current_policy()) == request.decided_at + timedelta(days=10)
+    if not usable:
         with pytest.raises(PolicyDenied) as refused:
             _cite(detective, request)
         assert refused.value.code == "felony_request_not_approved"
