@@ -16,6 +16,17 @@ def policy_in_force_before(moment) -> AgencyPolicy:
     return AgencyPolicy.objects.filter(created_at__lt=moment).order_by("-id").first() or AgencyPolicy()
 
 
+def purpose_labels_before(moment) -> dict[str, str]:
+    """Each purpose code permitted by any version in force before `moment` (the defaults included), with
+    the label the newest of them gave it. Figures for a past period name a purpose dropped since, or
+    during it, as the policy of the time did, not by its bare code."""
+    labels = {p["code"]: p["label"] for p in AgencyPolicy().permitted_purposes}
+    versions = AgencyPolicy.objects.filter(created_at__lt=moment).order_by("id")
+    for purposes in versions.values_list("permitted_purposes", flat=True):
+        labels.update({p["code"]: p["label"] for p in purposes})
+    return labels
+
+
 def policy_changes_waiting():
     """Proposed changes not yet decided, oldest first: open for comment, or waiting for the Chief."""
     return PolicyChangeProposal.objects.filter(status=ProposalStatus.PROPOSED).order_by("id")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from alpr.models import PlateRead, plates_read
 from audit import actions as registry
 from audit.models import ActorType, AuditEvent, Outcome
-from policy.selectors import current_policy
+from policy.selectors import purpose_labels_before
 from reports.periods import Period
 
 # Searches proper (not the justification, views or downloads that share their category).
@@ -81,7 +81,7 @@ def usage_by_month(periods: list[Period]) -> list[MonthUsage]:
     start = min(p.start for p in periods)
     end = max(p.end for p in periods)
     by_month = {p.first: MonthUsage(p) for p in periods}
-    purpose_label = current_policy().purpose_label
+    labels = purpose_labels_before(end)
     rows = (
         AuditEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
         .annotate(month=TruncMonth("occurred_at"), later_page=LATER_PAGE)
@@ -93,7 +93,7 @@ def usage_by_month(periods: list[Period]) -> list[MonthUsage]:
         usage = by_month.get(row["month"].date())
         if usage is None:
             continue
-        _count(usage, row, purpose_label)
+        _count(usage, row, labels)
     _add_reads(by_month, start, end)
     _add_purged(by_month, start, end)
     return [by_month[p.first] for p in periods]
@@ -140,7 +140,7 @@ def _purged_counts(since, until):
                                             day__lt=timezone.localdate(until))
 
 
-def _count(usage: MonthUsage, row: dict, purpose_label) -> None:
+def _count(usage: MonthUsage, row: dict, purpose_labels: dict[str, str]) -> None:
     n, code = row["n"], row["action"]
     if row["flagged"]:
         usage.flagged_events += n
@@ -151,7 +151,8 @@ def _count(usage: MonthUsage, row: dict, purpose_label) -> None:
             usage.outside_searches += n  # an outside agency's, counted apart from the department's own
             return
         usage.searches += n
-        label = purpose_label(row["purpose"]) if row["purpose"] else "Administrative or audit query"
+        purpose = row["purpose"]
+        label = purpose_labels.get(purpose, purpose) if purpose else "Administrative or audit query"
         usage.searches_by_purpose[label] = usage.searches_by_purpose.get(label, 0) + n
     elif code in SEARCH_REFUSAL_ACTIONS and row["outcome"] == Outcome.REFUSED:
         usage.refused_searches += n

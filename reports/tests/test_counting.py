@@ -200,3 +200,26 @@ def test_a_partner_search_opened_straight_at_its_second_page_is_counted(client, 
     assert counted.searches == 1
     today = timezone.localdate()
     assert usage_over(month(today.year, today.month)).outside_searches == 1
+
+
+@pytest.mark.rule("RPT-1", "RPT-3")
+def test_a_months_searches_keep_the_label_of_a_purpose_the_policy_later_dropped(people, camera):
+    """In July the policy permitted "Missing person (endangered)"; an officer searched under it; in August
+    the purpose was dropped. July's figures, counted afterwards, listed the search under the bare code
+    `missing_endangered`, the label being looked up in the August policy only."""
+    from alpr import access
+    from policy.defaults import permitted_purposes
+    from policy.models import AgencyPolicy
+    from searches.tests.factories import open_justification
+
+    purposes = [*permitted_purposes(), {"code": "missing_endangered", "label": "Missing person (endangered)"}]
+    AgencyPolicy.objects.update(created_at=datetime(2026, 1, 1, tzinfo=UTC))
+    with time_machine.travel(local(2026, 7, 1, 9), tick=False):
+        AgencyPolicy.objects.create(permitted_purposes=purposes)
+    with time_machine.travel(local(2026, 7, 14, 10), tick=False):
+        officer = people[Role.OFFICER]
+        justification = open_justification(officer, purpose="missing_endangered")
+        access.plate_reads_search(actor=actor(officer), justification=justification, plate="QXJ4821")
+    with time_machine.travel(local(2026, 8, 3, 9), tick=False):
+        AgencyPolicy.objects.create(permitted_purposes=permitted_purposes())
+    assert usage_over(JULY).searches_by_purpose == {"Missing person (endangered)": 1}
