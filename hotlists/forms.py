@@ -14,6 +14,7 @@ from hotlists.models import (
     Sex,
     VerificationOutcome,
 )
+from hotlists.services import CASE_NUMBER_MAX_LENGTH
 from policy.selectors import current_policy
 
 YES_NO = [("yes", "Yes, it matches"), ("no", "No, it does not match")]
@@ -32,7 +33,7 @@ class EntryForm(forms.Form):
                             help_text="Two letters, e.g. IL. Leave empty if unknown.")
     reason = forms.CharField(label="Reason", max_length=300,
                              help_text="What the vehicle is wanted for, e.g. stolen in a burglary.")
-    case_number = forms.CharField(label="Case number", max_length=40)
+    case_number = forms.CharField(label="Case number", max_length=CASE_NUMBER_MAX_LENGTH)
     expires_on = forms.DateField(label="Expires on", widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text="The entry stops matching at the end of this day.")
     priority = forms.TypedChoiceField(label="Priority", choices=Priority.choices, coerce=int,
@@ -64,8 +65,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="File")
     list_name = forms.CharField(label="List name", max_length=100, required=False,
                                 help_text="CSV only: the list this file replaces (default: the file name).")
-    case_number = forms.CharField(label="Case number for rows without one", max_length=40, required=False,
-                                  help_text="CSV only.")
+    case_number = forms.CharField(label="Case number for rows without one", max_length=CASE_NUMBER_MAX_LENGTH,
+                                  required=False, help_text="CSV only.")
     expires_on = forms.DateField(label="Expires on", required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text="Default: two days after the import, so a list not refreshed "

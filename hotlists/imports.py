@@ -422,10 +422,10 @@ def _csv_entry(row: dict, extra_columns: int, *, policy, case_number: str, expir
         raise ProhibitedRow(f"ALPR data may never be used for {named['label'].lower()}: the row is refused "
                             "and the import flagged for the auditor.")
     own_case = (row.get("case number") or "").strip().upper()
-    if own_case and not OUTSIDE_CASE_NUMBER.fullmatch(own_case):
-        raise RowRejected(f"Case number {own_case[:40]!r} is not a case number.")
     if problem := case_number_length_problem(own_case):
         raise RowRejected(problem)
+    if own_case and not OUTSIDE_CASE_NUMBER.fullmatch(own_case):
+        raise RowRejected(f"Case number {own_case!r} is not a case number.")
     expiry = _csv_expiry(row.get("expires") or "", expires_at)
     if expiry > timezone.now() + timedelta(days=max_entry_days()):
         raise RowRejected(f"Expires after {max_entry_days()} days; renew an entry by importing it again.")
@@ -434,7 +434,7 @@ def _csv_entry(row: dict, extra_columns: int, *, policy, case_number: str, expir
         raise RowRejected("No case number (neither in the row nor for the file).")
     return HotlistEntry(plate_pattern=_plate(row.get("plate number", ""), wildcards=True),
                         state=_state(row.get("state/province", "")), reason=reason[:300],
-                        case_number=case[:40], expires_at=expiry, vehicle_description=reason[:200])
+                        case_number=case, expires_at=expiry, vehicle_description=reason[:200])
 
 
 def _drop_duplicates(parsed: ParsedFile) -> None:

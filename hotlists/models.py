@@ -91,7 +91,7 @@ class HotlistEntry(models.Model):
 
     state = models.CharField(max_length=8, blank=True, help_text="Issuing state, e.g. IL; empty if unknown.")
     reason = models.CharField(max_length=300)
-    case_number = models.CharField(max_length=40)
+    case_number = models.CharField(max_length=64)
     expires_at = models.DateTimeField()
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     vehicle_description = models.CharField(max_length=200, blank=True)

@@ -78,10 +78,13 @@ def test_a_felony_request_with_a_case_number_longer_than_stored_is_refused_and_a
 @pytest.mark.rule("USE-1")
 def test_the_limit_is_every_column_a_searchs_case_number_reaches():
     """The justification's case number is copied to the audit log, holds, evidence packages and
-    felony requests: none of them may hold less, or the check above would let a 500 through there."""
+    felony requests: none of them may hold less, or the check above would let a 500 through there. A
+    hotlist entry is made for a case too: a case number a search accepts fits it (it held 40, so a case
+    searched under a 50-character number could not be put on the hotlist)."""
+    from hotlists.models import HotlistEntry
     from retention.models import EvidenceHold, EvidencePackage
     from sharing.models import PartnerSearch, SharingRequest
 
     for model in (AuditEvent, FelonyExceptionRequest, EvidenceHold, EvidencePackage, PartnerSearch,
-                  SharingRequest):
+                  SharingRequest, HotlistEntry):
         assert model._meta.get_field("case_number").max_length >= services.CASE_NUMBER_MAX_LENGTH, model
