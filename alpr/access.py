@@ -60,7 +60,13 @@ from searches.services import (
     stated_reason_check,
 )
 from sharing import federation
-from sharing.selectors import partner_first_page_recorded, partner_person_for_search, partner_search_wait
+from sharing.selectors import (
+    partner_agency_may_search,
+    partner_first_page_recorded,
+    partner_person_for_search,
+    partner_search_wait,
+    registered_agency_named_in,
+)
 from sharing.services.agencies import agency_revoke_for_misuse
 from sharing.services.partner import partner_search_record
 
@@ -522,6 +528,15 @@ def _check_download_purpose(purpose: str) -> None:
                         vague=("evidence", "download", "save", "for evidence"))
 
 
+def _check_download_recipient(recipient: str) -> None:
+    """An agency of the sharing registry gets data only on its written request, reviewed and approved
+    (SHR-1), never as an officer's evidence export addressed to it; the refusal is flagged."""
+    if agency := registered_agency_named_in(recipient):
+        raise PolicyDenied(f"{agency.name} is an outside agency: it receives data only on its written "
+                           "request, reviewed and approved under Sharing, not as an evidence export.",
+                           code="download_recipient_agency", field="recipient", flag_for_audit=True)
+
+
 def _require_evidence_role(user) -> None:
     """Holds and exports are booked by the investigator who writes the report (policy.roles)."""
     if not user.can(Capability.HANDLE_EVIDENCE):
@@ -554,6 +569,7 @@ def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str,
             raise PolicyDenied(f"Downloads are per record: at most {policy.download_cap_per_request} "
                                "read(s) per request.", code="download_cap_request")
         _check_download_purpose(purpose)
+        _check_download_recipient(recipient)
         create = _retention_service("evidence_package_create")
         with transaction.atomic():
             # One download at a time per person, so two requests cannot both squeeze under the cap.
@@ -595,9 +611,9 @@ def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, ca
     description). Results are this department's own reads only (SHR-6: the selectors leave out
     reads received from other agencies); each is registered as shared with the agency (RET-5), and
     the search is counted for the monthly report (SHR-5). Asking for immigration enforcement or
-    reproductive health care is refused, flagged, and revokes the agency (SHR-4). ``since``, ``until``
-    and ``page`` may come as sent (ISO 8601 text, digits): one that does not read is refused and
-    recorded here like any other fault of the request (AUD-1).
+    reproductive health care is refused, flagged, and revokes the agency (SHR-4), even one blocked at the
+    time. ``since``, ``until`` and ``page`` may come as sent (ISO 8601 text, digits): one that does not
+    read is refused and recorded here like any other fault of the request (AUD-1).
     """
     purpose, description = (purpose or "").strip(), (description or "").strip()
     case_number = (case_number or "").strip().upper()
@@ -611,6 +627,7 @@ def partner_plate_reads_search(*, actor: Actor, person_id: int, purpose: str, ca
             person = partner_person_for_search(person_id)
             query["agency"] = person.agency.ori
             outside_justification_check(purpose=purpose, case_number=case_number, description=description)
+            partner_agency_may_search(person)
             normalized, mode = _plate_query(plate, mode)
             window = _window(_submitted_moment(since, "since"), _submitted_moment(until, "until"),
                              default=DEFAULT_WINDOW)

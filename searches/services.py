@@ -132,6 +132,17 @@ OUTSIDE_DESCRIPTION_MAX_LENGTH = 2 * DESCRIPTION_MAX_LENGTH
 
 
 @enforces("USE-1", "USE-3", "SHR-4")
+def outside_prohibited_purpose_check(*, purpose: str, case_number: str, description: str) -> None:
+    """Refuse, and flag, an outside agency's request whose purpose, case number or description names a
+    prohibited purpose (USE-3, SHR-4); say nothing of it otherwise. The first step of
+    ``outside_justification_check``, and all of it a form with other faults still gets."""
+    # The matcher reads at most twice what may be accepted: a longer text is refused later anyway, and a
+    # megabyte of it would hold a worker for minutes.
+    read_up_to = 2 * OUTSIDE_DESCRIPTION_MAX_LENGTH
+    _refuse_prohibited(current_policy(), (description or "")[:read_up_to],
+                       (purpose or "")[:read_up_to].replace("_", " "), (case_number or "")[:read_up_to])
+
+
 def outside_justification_check(*, purpose: str, case_number: str, description: str) -> str:
     """Check an outside agency's purpose, case number and description; return the purpose's label.
 
@@ -141,11 +152,7 @@ def outside_justification_check(*, purpose: str, case_number: str, description: 
     outside agency cannot cite it. Used for partner searches and written requests (SHR-1, SHR-5).
     """
     policy = current_policy()
-    # The matcher reads at most twice what may be accepted: a longer text is refused below anyway, and a
-    # megabyte of it would hold a worker for minutes.
-    read_up_to = 2 * OUTSIDE_DESCRIPTION_MAX_LENGTH
-    _refuse_prohibited(policy, (description or "")[:read_up_to],
-                       (purpose or "")[:read_up_to].replace("_", " "), (case_number or "")[:read_up_to])
+    outside_prohibited_purpose_check(purpose=purpose, case_number=case_number, description=description)
     if len(description or "") > OUTSIDE_DESCRIPTION_MAX_LENGTH:
         raise PolicyDenied(f"A description has at most {OUTSIDE_DESCRIPTION_MAX_LENGTH} characters.",
                            code="description_too_long", field="description", flag_for_audit=True)

@@ -114,8 +114,15 @@ class SharingRequestForm(forms.Form):
 
     def agency_id(self) -> int | None:
         """The agency chosen, as an id; None for a value no agency can have (the service refuses it)."""
-        value = self.cleaned_data["agency"]
-        return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+        return _as_id(self.cleaned_data["agency"])
+
+    def submitted_agency_id(self) -> int | None:
+        """The agency as posted, for a form that did not validate (``agency_id`` once it did)."""
+        return _as_id(str(self.data.get("agency", "")))
+
+
+def _as_id(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 class RecordsRequestForm(forms.Form):

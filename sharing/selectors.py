@@ -7,8 +7,9 @@ through ``sharing_requests_list`` and ``sharing_request_view``, which check the 
 """
 
 import math
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Count
@@ -19,6 +20,7 @@ from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import NotFound, PolicyDenied
+from policy.selectors import policy_in_force_before
 from sharing import audit_actions as actions
 from sharing.models import (
     Agency,
@@ -56,9 +58,29 @@ def today() -> date:
 
 
 def valid_declaration(agency: Agency, *, day: date | None = None) -> Declaration | None:
-    """Return the agency's declaration in force on `day` (today), the latest signed first."""
+    """Return the agency's declaration in force on `day` (today), the latest signed first.
+
+    In force: signed, not expired, and signed no longer ago than the policy of that day's
+    ``declaration_max_days``: a shortening ends at once the declarations that now run too long (a
+    tightening), as it would refuse them if they were recorded today (SHR-2)."""
     day = day or today()
-    return agency.declarations.filter(signed_on__lte=day, expires_on__gte=day).order_by("-signed_on").first()
+    end_of_day = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    max_days = policy_in_force_before(end_of_day).declaration_max_days
+    return (agency.declarations.filter(signed_on__lte=day, expires_on__gte=day,
+                                       signed_on__gte=day - timedelta(days=max_days))
+            .order_by("-signed_on").first())
+
+
+def registered_agency_named_in(text: str) -> Agency | None:
+    """Return the registry's agency that `text` names, by its name or its ORI (as a word), if any."""
+    folded = " ".join((text or "").casefold().split())
+    if not folded:
+        return None
+    words = set(re.findall(r"[a-z0-9]+", folded))
+    for agency in Agency.objects.only("name", "ori"):
+        if " ".join(agency.name.casefold().split()) in folded or agency.ori.casefold() in words:
+            return agency
+    return None
 
 
 def overdue_requests(agency: Agency | None = None, *, day: date | None = None):
@@ -96,17 +118,23 @@ def agency_block_reason(agency: Agency, *, searching: bool = False, day: date | 
 
 
 def partner_person_for_search(person_id: int) -> PartnerPerson:
-    """Return the partner person if they and their agency may search our reads now, or refuse."""
+    """Return the partner person if they are an active partner person, or refuse. Whether their agency
+    may search now is ``partner_agency_may_search``'s question, asked after the request's purpose: a
+    blocked agency that asks for a prohibited use is still revoked for it (SHR-4)."""
     person = PartnerPerson.objects.select_related("agency").filter(pk=person_id).first()
     if person is None or not person.active:
         raise PolicyDenied(
             "This person may not search: the key's holder is not an active partner person.",
             code="partner_person_inactive",
         )
+    return person
+
+
+def partner_agency_may_search(person: PartnerPerson) -> None:
+    """Refuse unless `person`'s agency may search our reads now (declaration, deletions, sharing on)."""
     blocked = agency_block_reason(person.agency, searching=True)
     if blocked:
         raise PolicyDenied(blocked, code="agency_blocked")
-    return person
 
 
 @enforces("SHR-5", "USE-7")

@@ -112,7 +112,10 @@ def _manifest_of(files: dict[str, bytes]) -> dict[str, str]:
     return {name: sha256_bytes(data) for name, data in sorted(files.items()) if name != MANIFEST}
 
 
-def _validate_request(read_ids, purpose: str, case_number: str, description: str) -> list[int]:
+def _validate_request(read_ids, purpose: str, case_number: str, description: str,
+                      recipient: str) -> list[int]:
+    """Check an export's stated reasons. A prohibited purpose named anywhere, the recipient included (a
+    package addressed to an immigration agency), is refused and flagged (USE-3, SHR-4)."""
     policy = current_policy()
     if not purpose.strip():
         raise ApplicationError("Say why the evidence is exported.", field="purpose")
@@ -120,7 +123,7 @@ def _validate_request(read_ids, purpose: str, case_number: str, description: str
         raise ApplicationError("An evidence package needs a case number.", field="case_number")
     if not description.strip():
         raise ApplicationError("Describe what the evidence is for.", field="description")
-    prohibited = policy.prohibited_purpose_named_in(f"{purpose} {description}")
+    prohibited = policy.prohibited_purpose_named_in(f"{purpose} {description} {recipient}")
     if prohibited:
         raise PolicyDenied(f"Evidence may not be exported for {prohibited['label'].lower()}.",
                            flag_for_audit=True)
@@ -168,7 +171,7 @@ def evidence_package_create(
     with refusals_recorded(actor=actor, action=actions.EVIDENCE_PACKAGE_CREATED, targets=targets,
                            purpose=purpose[:64], case_number=case_number[:64], description=description):
         require_evidence_handler(actor)
-        ids = _validate_request(read_ids, purpose, case_number, description)
+        ids = _validate_request(read_ids, purpose, case_number, description, recipient)
         reads = list(PlateRead.system_objects.select_related("camera").filter(pk__in=ids)
                      .order_by("captured_at"))
         missing = sorted(set(ids) - {read.pk for read in reads})

@@ -7,6 +7,7 @@ it goes to the records supervisor's queue (SHR-3).
 """
 
 import re
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -24,7 +25,12 @@ from policy.defaults import SHARING_MISUSE_CODES
 from policy.selectors import current_policy
 from retention.services import evidence_package_create, read_share_register
 from retention.services.evidence import package_archive
-from searches.services import OUTSIDE_DESCRIPTION_MAX_LENGTH, outside_justification_check, submitted_purpose
+from searches.services import (
+    OUTSIDE_DESCRIPTION_MAX_LENGTH,
+    outside_justification_check,
+    outside_prohibited_purpose_check,
+    submitted_purpose,
+)
 from sharing import audit_actions as actions
 from sharing.models import (
     Agency,
@@ -106,59 +112,85 @@ def request_receive(
     """
     purpose, description = (purpose or "").strip(), (description or "").strip()
     case_number = (case_number or "").strip().upper()
-    fields = {"purpose": purpose[:64], "case_number": case_number[:64],
-              "description": description[:OUTSIDE_DESCRIPTION_MAX_LENGTH * 2]}
+    fields = _audited_fields(purpose, case_number, description)
     plates = parse_plates(plates)
-    try:
-        with refusals_recorded(
-            actor=actor,
-            action=actions.REQUEST_RECEIVED,
-            targets=[f"agency-id:{agency_id}"],
-            query={"plates": plates, **submitted_purpose(purpose)},
-            **fields,
-        ):
-            require_sharing_reviewer(actor)
-            agency = Agency.objects.filter(pk=agency_id).first()
-            if agency is None:
-                raise NotFound("Choose the requesting agency from the registry (register it first).")
-            if agency.status == AgencyStatus.REVOKED:
-                raise PolicyDenied(f"{agency.name}'s access is revoked: its requests are not accepted.")
-            if not (requester_name or "").strip() or not (requester_email or "").strip():
-                raise ApplicationError(
-                    "Name the requesting person and their e-mail address.", field="requester_name"
-                )
-            outside_justification_check(purpose=purpose, case_number=case_number, description=description)
-            _check_asked_for(plates, window_start, window_end)
-            with transaction.atomic():
-                request = SharingRequest.objects.create(
-                    agency=agency,
-                    requester_name=requester_name.strip(),
-                    requester_email=requester_email.strip(),
-                    requester_title=(requester_title or "").strip(),
-                    purpose=purpose,
-                    case_number=case_number,
-                    description=description,
-                    plates=plates,
-                    window_start=window_start,
-                    window_end=window_end,
-                    recorded_by=actor.user,
-                )
-                audit_record(
-                    actor=actor,
-                    action=actions.REQUEST_RECEIVED,
-                    targets=[f"agency:{agency.ori}", f"sharing-request:{request.pk}"],
-                    query={"plates": plates, "requester": request.requester_name},
-                    **fields,
-                )
-    except ProhibitedPurpose as refused:
-        if refused.purpose_code in SHARING_MISUSE_CODES and Agency.objects.filter(pk=agency_id).exists():
-            agency_revoke_for_misuse(
-                agency_id=agency_id,
-                what="a written request",
-                purpose_label=refused.purpose_code.replace("_", " "),
+    with _misuse_revokes(agency_id), refusals_recorded(
+        actor=actor,
+        action=actions.REQUEST_RECEIVED,
+        targets=[f"agency-id:{agency_id}"],
+        query={"plates": plates, **submitted_purpose(purpose)},
+        **fields,
+    ):
+        require_sharing_reviewer(actor)
+        agency = Agency.objects.filter(pk=agency_id).first()
+        if agency is None:
+            raise NotFound("Choose the requesting agency from the registry (register it first).")
+        if agency.status == AgencyStatus.REVOKED:
+            raise PolicyDenied(f"{agency.name}'s access is revoked: its requests are not accepted.")
+        outside_prohibited_purpose_check(purpose=purpose, case_number=case_number, description=description)
+        if not (requester_name or "").strip() or not (requester_email or "").strip():
+            raise ApplicationError(
+                "Name the requesting person and their e-mail address.", field="requester_name"
             )
-        raise
+        outside_justification_check(purpose=purpose, case_number=case_number, description=description)
+        _check_asked_for(plates, window_start, window_end)
+        with transaction.atomic():
+            request = SharingRequest.objects.create(
+                agency=agency,
+                requester_name=requester_name.strip(),
+                requester_email=requester_email.strip(),
+                requester_title=(requester_title or "").strip(),
+                purpose=purpose,
+                case_number=case_number,
+                description=description,
+                plates=plates,
+                window_start=window_start,
+                window_end=window_end,
+                recorded_by=actor.user,
+            )
+            audit_record(
+                actor=actor,
+                action=actions.REQUEST_RECEIVED,
+                targets=[f"agency:{agency.ori}", f"sharing-request:{request.pk}"],
+                query={"plates": plates, "requester": request.requester_name},
+                **fields,
+            )
     return request
+
+
+def request_misuse_screen(*, actor: Actor, agency_id: int | None, purpose: str, case_number: str,
+                          description: str) -> None:
+    """Screen a written request the form turned away (a field missing or malformed) for a prohibited use.
+
+    One that asks for immigration enforcement or reproductive health care is refused, recorded, flagged
+    and revokes the agency, whatever else is wrong with it (SHR-4), as ``request_receive`` would; any
+    other request passes quietly, the form's own errors being the answer.
+    """
+    purpose, description = (purpose or "").strip(), (description or "").strip()
+    case_number = (case_number or "").strip().upper()
+    with _misuse_revokes(agency_id), refusals_recorded(
+            actor=actor, action=actions.REQUEST_RECEIVED, targets=[f"agency-id:{agency_id}"],
+            query=submitted_purpose(purpose), **_audited_fields(purpose, case_number, description)):
+        require_sharing_reviewer(actor)
+        outside_prohibited_purpose_check(purpose=purpose, case_number=case_number, description=description)
+
+
+def _audited_fields(purpose: str, case_number: str, description: str) -> dict:
+    return {"purpose": purpose[:64], "case_number": case_number[:64],
+            "description": description[:OUTSIDE_DESCRIPTION_MAX_LENGTH * 2]}
+
+
+@contextmanager
+def _misuse_revokes(agency_id: int | None):
+    """Revoke the agency (SHR-4) when what runs inside refuses its request for a prohibited use."""
+    try:
+        yield
+    except ProhibitedPurpose as refused:
+        if (refused.purpose_code in SHARING_MISUSE_CODES and agency_id is not None
+                and Agency.objects.filter(pk=agency_id).exists()):
+            agency_revoke_for_misuse(agency_id=agency_id, what="a written request",
+                                     purpose_label=refused.purpose_code.replace("_", " "))
+        raise
 
 
 @enforces("SHR-3")

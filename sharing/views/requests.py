@@ -41,7 +41,9 @@ def request_new(request):
 @require_http_methods(["GET", "POST"])
 def request_new_agency(request):
     form = SharingRequestForm(request.POST or None, initial={"agency": request.GET.get("agency")})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _screen_for_misuse(request, form)
+    elif request.method == "POST":
         data = form.cleaned_data
         try:
             received = request_services.request_receive(
@@ -58,6 +60,17 @@ def request_new_agency(request):
             return redirect("sharing:request_detail", request_id=received.pk)
     return render(request, "sharing/request_new_agency.html", {"form": form},
                   status=400 if form.errors else 200)
+
+
+def _screen_for_misuse(request, form: SharingRequestForm) -> None:
+    """A request the form turned away still revokes its agency if it asks for a prohibited use (SHR-4)."""
+    try:
+        request_services.request_misuse_screen(
+            actor=Actor.for_request(request), agency_id=form.submitted_agency_id(),
+            purpose=form.data.get("purpose", ""), case_number=form.data.get("case_number", ""),
+            description=form.data.get("description", ""))
+    except ApplicationError as error:
+        form_error(form, error)
 
 
 def _detail_page(request, request_id: int, *, status: int = 200, **forms):
