@@ -27,7 +27,7 @@ from searches.services import prohibited_purpose_check, stated_reason_check
 
 DEFAULT_INTERNAL_LIST = "Internal hotlist"
 STATE_CODE = re.compile(r"^[A-Z]{2}$")
-# An entry's case number is stored in 40 characters, fewer than a search's: longer is refused, typed or
+# An entry's case number is stored in as many characters as a search's: longer is refused, typed or
 # imported, whatever the agency's case-number pattern allows.
 CASE_NUMBER_MAX_LENGTH = HotlistEntry._meta.get_field("case_number").max_length
 

@@ -14,7 +14,7 @@ from accounts.decorators import capability_required
 from audit.context import Actor
 from core.errors import ApplicationError
 from policy.forms import EXPLANATIONS, DecisionForm, PolicyForm
-from policy.models import AgencyPolicy
+from policy.models import MAX_RETENTION_DAYS, AgencyPolicy
 from policy.presentation import change_rows, field_label, value_entries, value_text
 from policy.roles import Capability, Role, capability_table
 from policy.selectors import current_policy, policy_change_get, policy_changes_waiting
@@ -86,7 +86,8 @@ def policy_edit(request):
             else:
                 _say_what_changed(request, done)
                 return redirect("policy:detail")
-    return render(request, "policy/edit.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "policy/edit.html", {"form": form, "max_retention_days": MAX_RETENTION_DAYS},
+                  status=400 if form.errors else 200)
 
 
 def _say_what_changed(request, done: PolicyChange) -> None:

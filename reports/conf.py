@@ -7,8 +7,6 @@ from django.conf import settings
 
 from policy.selectors import current_policy
 
-ANNUAL_REVIEW_DAYS = 365
-
 
 def comment_period_days() -> int:
     return current_policy().policy_comment_days

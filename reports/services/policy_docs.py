@@ -10,6 +10,7 @@ from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import ApplicationError, NotFound
+from policy.models import annual_review_due
 from reports import audit_actions as actions
 from reports import conf, permissions
 from reports.models import PolicyComment, PolicyDocument, PolicyStatus
@@ -156,9 +157,7 @@ def policy_docs_take_effect(*, actor: Actor | None = None) -> list[PolicyDocumen
                 old.superseded_at = now
                 old.save(update_fields=["status", "superseded_at"])
             document.status = PolicyStatus.IN_FORCE
-            document.review_due_on = timezone.localdate(document.effective_at) + timedelta(
-                days=conf.ANNUAL_REVIEW_DAYS
-            )
+            document.review_due_on = annual_review_due(timezone.localdate(document.effective_at))
             document.save(update_fields=["status", "review_due_on"])
             audit_record(
                 actor=actor,
@@ -184,7 +183,7 @@ def policy_doc_record_review(*, actor: Actor, document_id: int, note: str) -> Po
                 raise ApplicationError("Only the version in force is reviewed.")
             today = timezone.localdate()
             document.reviewed_on = today
-            document.review_due_on = today + timedelta(days=conf.ANNUAL_REVIEW_DAYS)
+            document.review_due_on = annual_review_due(today)
             document.save(update_fields=["reviewed_on", "review_due_on"])
             audit_record(
                 actor=actor,

@@ -1,12 +1,13 @@
 """RPT-4: the policy text is versioned, published for comment before it takes effect, reviewed yearly."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError, PolicyDenied
+from policy.models import annual_review_due
 from policy.roles import Role
 from reports import conf
 from reports.models import PolicyComment, PolicyDocument, PolicyStatus
@@ -62,7 +63,7 @@ def test_after_the_comment_period_the_chief_approves_and_it_takes_effect(people,
         policy_doc_approve(actor=actor(people[Role.ADMINISTRATOR]), document_id=document.pk)
     document = policy_doc_approve(actor=actor(people[Role.CHIEF]), document_id=document.pk)
     assert document.status == PolicyStatus.IN_FORCE
-    assert document.review_due_on == timezone.localdate() + timedelta(days=conf.ANNUAL_REVIEW_DAYS)
+    assert document.review_due_on == annual_review_due(timezone.localdate())
     page = client.get("/portal/policy/").content.decode()
     assert "The department uses ALPR only for listed purposes." in page and "<h2>Purpose</h2>" in page
     # A newer version supersedes it.
@@ -125,3 +126,13 @@ def test_an_overdue_annual_review_is_shown_on_the_portal(people, client):
         note="Reviewed with the board; no changes needed.",
     )
     assert "overdue" not in client.get("/portal/policy/").content.decode()
+
+
+@pytest.mark.rule("RPT-4")
+@pytest.mark.parametrize("day, due", [
+    (date(2027, 3, 1), date(2028, 3, 1)),  # 366 days on: 365 said 29 February, a day early
+    (date(2028, 2, 29), date(2029, 2, 28)),
+    (date(2026, 12, 5), date(2027, 12, 5)),
+])
+def test_the_annual_review_is_due_on_the_same_date_a_year_on(day, due):
+    assert annual_review_due(day) == due
