@@ -7,7 +7,8 @@ after) or a target that is not an id (``plate:``, ``plate-pattern:``). Those fie
 reader under an open audit justification: ``alpr.access`` checks it and hands the audit selectors a
 `Disclosure`, and the listing's audit row carries the justification. Otherwise they are withheld; what
 is left is who, when, which action, the outcome, purpose, case number, the reason of a refusal (the
-system's own words), the ids of the targets, the numbers of the query and the result count.
+system's own words, less any plate of the query it quotes), the ids of the targets, the numbers of the query
+and the result count.
 """
 import json
 import re
@@ -17,8 +18,10 @@ from audit import actions
 from audit.models import AuditEvent
 
 WITHHELD = "[plate withheld — open an audit justification]"
-# The fields of an event that may carry plate text.
-PLATE_FIELDS = ("description", "targets", "query")
+# The fields of an event that may carry plate text. A refusal's reason is the system's own words, shown,
+# but it may quote the plate typed ("a differing character anywhere in QZX7"): the query's plate texts
+# are withheld from it too.
+PLATE_FIELDS = ("description", "targets", "query", "reason")
 _ID = re.compile(r"\d{1,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -39,6 +42,7 @@ class ShownEvent:
     description: str
     targets: list
     query: dict
+    reason: str
 
     def __getattr__(self, name):
         return getattr(self.event, name)
@@ -82,11 +86,33 @@ _WITHHOLD = {
 }
 
 
+def _plate_texts(value, *, under_plate_key: bool = False) -> set[str]:
+    """The texts of at least two characters under a query's plate keys (``plate``, ``plates``,
+    ``plate_before``…), nested, as typed."""
+    if isinstance(value, dict):
+        return set().union(*(_plate_texts(item, under_plate_key=under_plate_key or "plate" in str(key))
+                             for key, item in value.items()))
+    if isinstance(value, list):
+        return set().union(*(_plate_texts(item, under_plate_key=under_plate_key) for item in value))
+    text = value.strip() if isinstance(value, str) and under_plate_key else ""
+    return {text} if len(text) >= 2 else set()
+
+
+def _withheld_reason(reason: str, query) -> str:
+    """The reason with any plate text of the event's query in it (any case) withheld, longest first."""
+    for text in sorted(_plate_texts(query), key=len, reverse=True):
+        reason = re.sub(re.escape(text), WITHHELD, reason or "", flags=re.IGNORECASE)
+    return reason
+
+
 def shown_fields(fields: dict, *, action: str, disclosed: bool) -> dict:
     """Return `fields` of an event of `action` (any of PLATE_FIELDS among them) as the reader sees them."""
     if disclosed or not names_plates(action):
         return fields
-    return {name: _WITHHOLD[name](value) if name in _WITHHOLD else value for name, value in fields.items()}
+    shown = {name: _WITHHOLD[name](value) if name in _WITHHOLD else value for name, value in fields.items()}
+    if fields.get("reason"):
+        shown["reason"] = _withheld_reason(fields["reason"], fields.get("query"))
+    return shown
 
 
 def shown_event(event: AuditEvent, *, disclosed: bool) -> ShownEvent:

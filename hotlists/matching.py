@@ -250,14 +250,18 @@ def alerts_after_correction(read_id: int, *, plate_before: str, flag_id: int) ->
                      if alert.verification_outcome else "")
         alert.verification_outcome, alert.characters_match, alert.verified_at, alert.verified_by = (
             VerificationOutcome.MISREAD, False, now, None)
-        alert.verification_notes = (f"Closed by the system: the read's plate {plate_before} was confirmed "
-                                    f"misread and corrected to {read.plate} (flag {flag_id}).{confirmed}")
+        # The alert's page is seen by everyone who receives alerts, its read closed to them: the note names
+        # the flag, not the plates (the audit entry, withheld without an audit justification, names both).
+        alert.verification_notes = (f"Closed by the system: its read was confirmed misread and its plate "
+                                    f"corrected (flag {flag_id}); it no longer matches this entry."
+                                    f"{confirmed}")
         alert.save(update_fields=["verification_outcome", "characters_match", "verified_at", "verified_by",
                                   "verification_notes"])
         audit_record(actor=CORRECTION_ACTOR, action=actions.ALERT_CLOSED_ON_CORRECTION,
                      case_number=alert.entry.case_number,
                      targets=[f"read:{read.pk}", f"alert:{alert.pk}", f"flag:{flag_id}"],
-                     description=alert.verification_notes)
+                     description=f"The read's plate {plate_before} was confirmed misread and corrected to "
+                                 f"{read.plate} (flag {flag_id}).{confirmed}")
     if not read.plate or _too_old_to_alert(read, now):
         return []
     return _raise_alerts(read, listed_by=read.hotlist_matched_at or now, plate_confirmed=True)

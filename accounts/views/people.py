@@ -79,6 +79,7 @@ def person_detail(request, user_id: int):
     return render(request, "accounts/person_detail.html", _detail_context(request, person))
 
 
+@capability_required(*PEOPLE)
 @require_POST
 def training_record(request, user_id: int):
     person = selectors.person_get(user_id=user_id)
