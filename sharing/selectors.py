@@ -2,8 +2,9 @@
 receive anything now?" that every release and partner search asks.
 
 A written request names the plates an agency asks for: plate data. The reviewer sees requests only
-through ``sharing_requests_list`` and ``sharing_request_view``, which check the role and the training
-(ACC-5) and write one audit row naming every request shown (AUD-1), in the transaction that reads them.
+through ``sharing_requests_list`` (the queue), ``agency_requests_list`` (an agency's page) and
+``sharing_request_view``, which check the role and the training (ACC-5) and write one audit row naming
+every request shown (AUD-1), in the transaction that reads them.
 """
 
 import math
@@ -37,6 +38,8 @@ from sharing.permissions import require_sharing_reviewer
 
 # The window of the policy's ``partner_searches_per_hour``.
 PARTNER_SEARCH_WINDOW = timedelta(hours=1)
+# An agency's page lists its latest written requests; older ones are in the requests queue.
+AGENCY_PAGE_REQUESTS = 20
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,20 @@ def sharing_requests_list(*, actor: Actor) -> tuple[list[SharingRequest], list[S
             audit_record(actor=actor, action=actions.REQUESTS_LISTED, result_count=len(shown),
                          targets=[f"sharing-request:{pk}" for pk in shown])
     return queue, recent
+
+
+@enforces("AUD-1", "ACC-5")
+def agency_requests_list(*, actor: Actor, agency: Agency,
+                         limit: int = AGENCY_PAGE_REQUESTS) -> list[SharingRequest]:
+    """Return the agency's latest requests (newest first) for its page, to a reviewer with current
+    training; one audit row names the agency and every request shown, a refused look included."""
+    with refusals_recorded(actor=actor, action=actions.REQUESTS_LISTED, targets=[f"agency:{agency.ori}"]):
+        _require_trained_reviewer(actor)
+        with transaction.atomic():
+            shown = list(agency.requests.order_by("-received_at")[:limit])
+            audit_record(actor=actor, action=actions.REQUESTS_LISTED, result_count=len(shown),
+                         targets=[f"agency:{agency.ori}", *(f"sharing-request:{ask.pk}" for ask in shown)])
+    return shown
 
 
 @enforces("AUD-1", "ACC-5")

@@ -25,10 +25,12 @@ import's report, audited (``import:<id>``).
 A response that may show plate data (in scope and audited) must say ``Cache-Control: no-store``: a
 page a browser keeps on disk, or a proxy shares, is a copy of plate data outside the access layer.
 
-The public portal is walked like every other page: it is built to show no plate. Plates typed in as
-input elsewhere (a partner's written request names the plate it asks for) are not read data: the
-released read's plate is not looked for, its image and crop are. Responses are read whole: streamed
-and file responses, JSON, headers, the members of a ZIP, images embedded in base64.
+The public portal is walked like every other page: it is built to show no plate. The plate a written
+request names is the agency's own text, not a read's: the released read's plate is not looked for, its
+image and crop are. Yet what an agency asks for is plate data too (ACC-5): a pending request names a
+plate of no read, which may leave only to the reviewer of sharing, in a response whose audit row names
+the request (``sharing-request:<id>``: the queue, the request's page, the agency's page). Responses are
+read whole: streamed and file responses, JSON, headers, the members of a ZIP, images embedded in base64.
 
 Each request runs in a savepoint that is rolled back (and the client's cookies restored), so one
 request's writes (a sign-out, a suspension, an audit row that names a plate) cannot hide or cause a

@@ -6,11 +6,11 @@ evidence package, flagged as erroneous, flagged and the flag reviewed, released 
 uploaded by the camera whose key the tests hold. Around them: a hotlist entry (a partial plate that
 names no read), an analyst's import whose rejected row names a plate of its own, a hold, packages,
 flags, a felony-exception request, an agency with a declaration, a partner person and key, a released
-written request, a records request, a report signed off with a discrepancy notice, a camera placement,
-a district, a policy text and a complaint; audit entries that carry plates (the search, the opening, a
-refused opening, the flag's review); and a signed-in client (password and TOTP) per role, per searching
-or auditing role with an open justification that has searched nothing, anonymous, the camera and the
-partner.
+written request and a pending one naming a plate of no read, a records request, a report signed off
+with a discrepancy notice, a camera placement, a district, a policy text and a complaint; audit entries
+that carry plates (the search, the opening, a refused opening, the flag's review); and a signed-in
+client (password and TOTP) per role, per searching or auditing role with an open justification that has
+searched nothing, anonymous, the camera and the partner.
 
 ``values`` maps URL kwarg names (or "url name.kwarg") to the ids to fill paths with (tests/urlwalk.py);
 ``queries`` maps URL names to query strings to send as well (``?event=`` of the audit entries that name
@@ -64,7 +64,7 @@ from retention.services import evidence
 from searches import services as search_services
 from searches.models import JustificationKind
 from searches.views import SESSION_KEY
-from sharing.models import RequestStatus
+from sharing.models import RequestStatus, SharingRequest
 from sharing.services import agencies, networks
 from sharing.services import requests as sharing_requests
 from sharing.tests.conftest import (
@@ -89,13 +89,16 @@ CONTEXTS = ("anonymous", "camera", "partner", *Role.values,
 
 # The plate of the import's rejected row: the file's own text, no read's.
 IMPORTED_PLATE = "QZX7799"
+# The plate a pending written request asks for: the agency's own text, no read's, yet plate data (ACC-5).
+REQUESTED_PLATE = "QZX7798"
 
 
 @dataclass
 class Secret:
     """What of one read may not leave: its plate (unless typed in elsewhere), its image and its crop.
 
-    Or, with `import_id`, the plate in the rejected row of an import (no read, no image)."""
+    Or, with `import_id`, the plate in the rejected row of an import (no read, no image); with
+    `request_id`, the plate a written request names (no read, no image)."""
 
     read_id: int | None
     plate: str | None
@@ -105,12 +108,14 @@ class Secret:
     flagged: bool = False  # the subject of someone's erroneous-read flag
     import_id: int | None = None
     importer_id: int | None = None  # who imported the file: the one who may open its report
+    request_id: int | None = None  # a written request that names the plate
 
     @property
     def names(self) -> set[str]:
         """The audit targets of which one, written by the request that showed it, accounts for it."""
         return {f"{kind}:{pk}" for kind, pk in (("read", self.read_id), ("alert", self.alert_id),
-                                                 ("import", self.import_id)) if pk is not None}
+                                                 ("import", self.import_id),
+                                                 ("sharing-request", self.request_id)) if pk is not None}
 
     def found_in(self, body: bytes) -> list[str]:
         found = [f"plate {self.plate}"] if self.plate and self.plate.encode() in body.upper() else []
@@ -156,6 +161,8 @@ class Context:
     def in_scope(self, secret: Secret) -> bool:
         if secret.import_id is not None:
             return self.user is not None and self.user.pk == secret.importer_id
+        if secret.request_id is not None:  # the reviewer of sharing, trained (every world person is)
+            return self.user is not None and self.user.can(Capability.REVIEW_SHARING)
         if secret.read_id in self.released:
             return True
         if self.audit_justified and secret.read_id in self.audit_named:
@@ -239,7 +246,7 @@ def build_world() -> World:
     run = _import(people[Role.ANALYST], values)
     _evidence(act, reads, values)
     queries = _audit_trail(act[Role.ADMINISTRATOR], reads, values)
-    partner_key = _sharing(act[Role.ADMINISTRATOR], reads["released"], values)
+    partner_key, asked = _sharing(act[Role.ADMINISTRATOR], reads["released"], values)
     _partner_network(act[Role.ADMINISTRATOR], people[Role.OFFICER], values)
     _oversight(act[Role.ADMINISTRATOR], values)
     # The second plate's full photo is the alert read's (shared): only its plate and crop are its own.
@@ -250,6 +257,7 @@ def build_world() -> World:
                       flagged=name in ("flagged", "reviewed"))
                for name, read in reads.items()]
     secrets.append(Secret(None, IMPORTED_PLATE, [], import_id=run.pk, importer_id=run.imported_by_id))
+    secrets.append(Secret(None, REQUESTED_PLATE, [], request_id=asked.pk))
     audit_named = _audit_named()
     contexts = {
         "anonymous": Context("anonymous", Client(raise_request_exception=False)),
@@ -396,8 +404,9 @@ def _evidence(act: dict[str, Actor], reads: dict[str, PlateRead], values: dict) 
                    "searches:felony_decide.request_id": [felony.pk]})
 
 
-def _sharing(administrator: Actor, read: PlateRead, values: dict) -> str:
-    """An agency that receives `read` through a released written request; return its person's key."""
+def _sharing(administrator: Actor, read: PlateRead, values: dict) -> tuple[str, SharingRequest]:
+    """An agency that receives `read` through a released written request, and has a pending one naming
+    a plate of no read; return its person's key and the pending request."""
     agency = AgencyFactory(sharing_enabled=True)
     declaration = DeclarationFactory(agency=agency)
     partner = PartnerPersonFactory(agency=agency)
@@ -406,11 +415,12 @@ def _sharing(administrator: Actor, read: PlateRead, values: dict) -> str:
                                      decided_by=administrator.user, decided_at=timezone.now(),
                                      window_start=timezone.now() - timedelta(days=1))
     released = sharing_requests.request_release(actor=administrator, request_id=released.pk)
+    asked = SharingRequestFactory(agency=agency, plates=[REQUESTED_PLATE])
     values["package_id"].append(released.package_id)
-    values.update(request_id=[released.pk], request_uuid=[released.uuid], agency_id=[agency.pk],
+    values.update(request_id=[released.pk, asked.pk], request_uuid=[released.uuid], agency_id=[agency.pk],
                   declaration_id=[declaration.pk], person_id=[partner.pk], credential_id=[credential.pk],
                   records_request_id=[RecordsRequestFactory().pk])
-    return partner_key
+    return partner_key, asked
 
 
 def _partner_network(administrator: Actor, officer: User, values: dict) -> None:

@@ -2,7 +2,8 @@
 only to a reviewer with current training, and every showing is audited (AUD-1, ACC-5).
 
 Before: the requests queue (``/sharing/``) listed every request's plates with no audit row, and a request's
-page was audited but not training-gated.
+page was audited but not training-gated; later, an agency's page listed its latest requests with their
+plates straight from the database, to anyone who reviews sharing, unaudited.
 """
 import pytest
 from django.urls import reverse
@@ -73,3 +74,34 @@ def test_a_request_that_does_not_exist_is_a_404_and_recorded(make_verified_clien
     assert admin.get(reverse("sharing:request_detail", args=[999999])).status_code == 404
     [event] = _events("sharing.request_viewed", admin.user)
     assert (event.outcome, event.targets) == (Outcome.FAILED, ["sharing-request:999999"])
+
+
+@pytest.mark.rule("AUD-1")
+def test_the_agency_page_writes_one_audit_row_naming_the_agency_and_every_request_it_shows(
+        make_verified_client, asks):
+    admin = make_verified_client(Role.ADMINISTRATOR)
+    agency = asks[0].agency
+    page = admin.get(reverse("sharing:agency_detail", args=[agency.pk])).content.decode()
+    assert all(plate in page for plate in ("LST1001", "LST1002", "LST1003"))
+    [event] = _events("sharing.requests_listed", admin.user)
+    assert event.outcome == Outcome.ALLOWED and event.result_count == 3
+    assert set(event.targets) == {f"agency:{agency.ori}", *(f"sharing-request:{ask.pk}" for ask in asks)}
+
+
+@pytest.mark.rule("ACC-5", "AUD-1")
+def test_a_reviewer_whose_training_lapsed_keeps_the_agency_page_without_its_requests(make_verified_client,
+                                                                                   asks):
+    # Tried: the administrator without current training opens the agency's page (and re-renders it with
+    # a refused form, the other way it is drawn). The registry is theirs to keep; the plates are not.
+    untrained = make_verified_client(Role.ADMINISTRATOR, trained=False)
+    agency = asks[0].agency
+    page = untrained.get(reverse("sharing:agency_detail", args=[agency.pk]))
+    refused_form = untrained.post(reverse("sharing:person_add", args=[agency.pk]), {"person-full_name": ""})
+    assert (page.status_code, refused_form.status_code) == (200, 400)
+    for response in (page, refused_form):
+        content = response.content.decode()
+        assert agency.name in content and "LST100" not in content
+        assert "The requests are not shown" in content and "training" in content.lower()
+    looks = _events("sharing.requests_listed", untrained.user)
+    assert [(event.outcome, event.targets) for event in looks] == [
+        (Outcome.REFUSED, [f"agency:{agency.ori}"])] * 2

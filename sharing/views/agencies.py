@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.views._forms import form_error
 from audit.context import Actor
-from core.errors import ApplicationError
+from core.errors import ApplicationError, PolicyDenied
 from sharing import selectors
 from sharing.forms import (
     AgencyForm,
@@ -49,7 +49,18 @@ def agency_register(request):
     return render(request, "sharing/agency_register.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def agency_context(agency: Agency, *, person_form: PersonForm | None = None, **network_forms) -> dict:
+def _agency_requests(request, agency: Agency) -> tuple[list, str]:
+    """The agency's latest requests, audited (their plates are plate data), or none and why not: a reviewer
+    whose training lapsed still keeps the registry, without the plates (ACC-5)."""
+    try:
+        return selectors.agency_requests_list(actor=Actor.for_request(request), agency=agency), ""
+    except PolicyDenied as refused:
+        return [], refused.message
+
+
+def agency_context(request, agency: Agency, *, person_form: PersonForm | None = None,
+                   **network_forms) -> dict:
+    asks, asks_withheld = _agency_requests(request, agency)
     return {
         **network_context(agency, **network_forms),
         "agency": agency,
@@ -58,7 +69,8 @@ def agency_context(agency: Agency, *, person_form: PersonForm | None = None, **n
         "search_blocked": selectors.agency_block_reason(agency, searching=True),
         "declarations": agency.declarations.select_related("recorded_by"),
         "people": agency.people.prefetch_related("credentials"),
-        "requests": agency.requests.order_by("-received_at")[:20],
+        "requests": asks,
+        "requests_withheld": asks_withheld,
         "person_form": person_form or PersonForm(prefix="person"),
         "today": timezone.localdate(),
     }
@@ -67,7 +79,7 @@ def agency_context(agency: Agency, *, person_form: PersonForm | None = None, **n
 @reviewer_only
 def agency_detail(request, agency_id: int):
     agency = get_object_or_404(Agency, pk=agency_id)
-    return render(request, "sharing/agency_detail.html", agency_context(agency))
+    return render(request, "sharing/agency_detail.html", agency_context(request, agency))
 
 
 @reviewer_only
@@ -131,7 +143,7 @@ def person_add(request, agency_id: int):
         else:
             messages.success(request, f"{person.full_name} added. Issue them their own key to search.")
             return redirect("sharing:agency_detail", agency_id=agency.pk)
-    return render(request, "sharing/agency_detail.html", agency_context(agency, person_form=form),
+    return render(request, "sharing/agency_detail.html", agency_context(request, agency, person_form=form),
                   status=400)
 
 

@@ -30,7 +30,7 @@ def _agency_page(request, agency: Agency, **forms):
     """The agency's page again, with the refused form's errors."""
     from sharing.views.agencies import agency_context  # that page shows this module's section too
 
-    return render(request, "sharing/agency_detail.html", agency_context(agency, **forms), status=400)
+    return render(request, "sharing/agency_detail.html", agency_context(request, agency, **forms), status=400)
 
 
 def _submitted(request, agency: Agency, form, form_name: str, save) -> object:
