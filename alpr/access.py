@@ -537,6 +537,24 @@ def _check_download_recipient(recipient: str) -> None:
                            code="download_recipient_agency", field="recipient", flag_for_audit=True)
 
 
+@enforces("USE-7")
+def _downloads_today_allow(user, count: int, policy) -> None:
+    """Refuse `count` more reads leaving through `user` today past the policy's daily cap (USE-7).
+
+    Downloads and releases to other agencies count alike: one ``Download`` row per read, the person's
+    own rows since local midnight. Locks the person's row for the caller's transaction, so two at once
+    (two downloads, two releases, one of each) cannot both squeeze under the cap."""
+    from accounts.models import User
+
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    day_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    done_today = Download.objects.filter(user=user, created_at__gte=day_start).count()
+    if done_today + count > policy.download_cap_per_user_day:
+        raise PolicyDenied(f"Daily download limit reached ({policy.download_cap_per_user_day} reads "
+                           "per person per day, downloads and releases to other agencies together).",
+                           code="download_cap_day")
+
+
 def _require_evidence_role(user) -> None:
     """Holds and exports are booked by the investigator who writes the report (policy.roles)."""
     if not user.can(Capability.HANDLE_EVIDENCE):
@@ -549,10 +567,9 @@ def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str,
     """Save reads as an evidence package (retention's evidence store), within the policy's caps.
 
     Per request at most ``download_cap_per_request`` reads, per person per day at most
-    ``download_cap_per_user_day``: mass download is impossible. Returns the evidence package.
+    ``download_cap_per_user_day`` (with the reads they released to other agencies): mass download is
+    impossible. Returns the evidence package.
     """
-    from accounts.models import User
-
     read_ids = list(dict.fromkeys(int(read_id) for read_id in read_ids))
     purpose = (purpose or "").strip()
     query = {"read_ids": read_ids, "purpose": purpose, "recipient": recipient,
@@ -572,13 +589,7 @@ def plate_reads_download(*, actor: Actor, justification, read_ids, purpose: str,
         _check_download_recipient(recipient)
         create = _retention_service("evidence_package_create")
         with transaction.atomic():
-            # One download at a time per person, so two requests cannot both squeeze under the cap.
-            User.objects.select_for_update().filter(pk=user.pk).first()
-            day_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-            done_today = Download.objects.filter(user=user, created_at__gte=day_start).count()
-            if done_today + len(read_ids) > policy.download_cap_per_user_day:
-                raise PolicyDenied(f"Daily download limit reached ({policy.download_cap_per_user_day} reads "
-                                   "per person per day).", code="download_cap_day")
+            _downloads_today_allow(user, len(read_ids), policy)
             oldest = policy.retention_cutoff()
             for read_id in read_ids:
                 _read_scope(user=user, justification=justification, read_id=read_id, export=True)
@@ -750,15 +761,18 @@ def plate_reads_search_with_partners(*, actor: Actor, justification, plate: str,
     return FederatedResults(local=local, partners=outcomes)
 
 
-@enforces("SHR-1", "SHR-6", "AUD-1")
+@enforces("SHR-1", "SHR-6", "USE-7", "AUD-1")
 def plate_reads_for_release(*, actor: Actor, plates_asked: list[str], since: datetime, until: datetime,
-                            purpose: str, case_number: str, description: str, reference: str,
-                            limit: int) -> list:
+                            purpose: str, case_number: str, description: str, reference: str) -> list:
     """Return our own reads of `plates_asked` in the window, for an approved written request (SHR-1).
 
     Called by ``sharing.services.request_release`` inside its transaction. Only the reviewer of
     sharing (the administrator) may; reads received from other agencies never come back (SHR-6).
-    Raises when more than `limit` reads match: a release is evidence for a case, not a bulk export.
+    A release copies reads out of the department as a download does, so it counts against the same
+    caps (USE-7): at most ``download_cap_per_request`` reads, else refused (a release is evidence for
+    a case, not a bulk export), and the releasing person's ``download_cap_per_user_day`` together with
+    their own downloads. The reads are recorded as that person's ``Download`` rows (`reference` names
+    the request); the person's row stays locked until the release's transaction ends.
     """
     fields = {"purpose": purpose[:64], "case_number": case_number[:64], "description": description}
     query = {"plates": plates_asked, "reference": reference}
@@ -767,16 +781,24 @@ def plate_reads_for_release(*, actor: Actor, plates_asked: list[str], since: dat
         if user is None or not user.can(Capability.REVIEW_SHARING):
             raise PolicyDenied("Only the system administrator or a designee releases data to other agencies.")
         ensure_alpr_access(user)
+        policy = current_policy()
+        cap = policy.download_cap_per_request
         window = _window(since, until, default=DEFAULT_WINDOW)
         query.update(since=window.since.isoformat(), until=window.until.isoformat())
         rows = []
         with transaction.atomic():
             for plate in plates_asked:
                 rows += selectors.reads_by_plate(query=plates.normalize_plate(plate), mode=SearchMode.EXACT,
-                                                 since=window.since, until=window.until, limit=limit + 1).rows
-            if len(rows) > limit:
-                raise ApplicationError(f"More than {limit} of our reads match this request; a release is "
-                                       "evidence for a case, not a bulk export. Ask the agency to narrow it.")
+                                                 since=window.since, until=window.until, limit=cap + 1).rows
+            if len(rows) > cap:
+                raise PolicyDenied(f"More than {cap} of our reads match this request. A release counts as "
+                                   f"a download: at most {cap} read(s) per request (the policy's download "
+                                   "cap); it is evidence for a case, not a bulk export. Ask the agency to "
+                                   "narrow it.", code="download_cap_request")
+            _downloads_today_allow(user, len(rows), policy)
+            Download.objects.bulk_create([
+                Download(user=user, justification=None, read_id=row.id, purpose=purpose,
+                         package_ref=reference) for row in rows])
             audit_record(actor=actor, action=actions.RELEASE_READS_SELECTED, query=query,
                          result_count=len(rows), targets=_read_targets(rows), **fields)
     return rows

@@ -178,14 +178,17 @@ class SearchOutcome(models.Model):
 
 
 class Download(models.Model):
-    """One read saved as evidence by one person (USE-7); the per-day cap counts these rows.
+    """One read saved as evidence, or released to another agency, by one person (USE-7); the per-day cap
+    counts these rows.
 
-    ``read_id`` is a plain integer: reads live in a partitioned table (no foreign key possible) and
-    are purged after retention, while this record stays for the reports.
+    A release has no justification of ours (the agency's written request is its reason: ``package_ref``
+    names it, ``sharing-request:<id>``). ``read_id`` is a plain integer: reads live in a partitioned table
+    (no foreign key possible) and are purged after retention, while this record stays for the reports.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    justification = models.ForeignKey(Justification, on_delete=models.PROTECT, related_name="downloads")
+    justification = models.ForeignKey(Justification, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="downloads", help_text="None for a release to an agency.")
     read_id = models.BigIntegerField()
     purpose = models.TextField()
     package_ref = models.CharField(max_length=64, blank=True)

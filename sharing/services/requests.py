@@ -50,9 +50,6 @@ from sharing.selectors import agency_block_reason, valid_declaration
 from sharing.services.agencies import agency_revoke_for_misuse
 
 MAX_PLATES_PER_REQUEST = 10
-# A release is evidence for a case, not a bulk export: more matching reads than this and the agency
-# is asked to narrow its request.
-MAX_READS_PER_RELEASE = 25
 
 
 def parse_plates(text) -> list[str]:
@@ -320,10 +317,14 @@ def _still_within_policy(request: SharingRequest) -> None:
                            flag_for_audit=refused.flag_for_audit) from refused
 
 
-@enforces("SHR-1", "SHR-2", "SHR-6")
+@enforces("SHR-1", "SHR-2", "SHR-6", "USE-7")
 def request_release(*, actor: Actor, request_id: int) -> SharingRequest:
     """Release an approved request: our own matching reads as an evidence package, a deletion-by date,
-    each read registered as shared (RET-5). Nothing goes to an agency without a declaration in force."""
+    each read registered as shared (RET-5). Nothing goes to an agency without a declaration in force.
+
+    The reads count against the releasing person's download caps, per request and per day with their
+    own downloads (``access.plate_reads_for_release``, USE-7): the person's row is locked in this
+    transaction, so two releases at once cannot both pass the day's cap."""
     with refusals_recorded(
         actor=actor, action=actions.REQUEST_RELEASED, targets=[f"sharing-request:{request_id}"]
     ):
@@ -347,7 +348,6 @@ def request_release(*, actor: Actor, request_id: int) -> SharingRequest:
                 case_number=request.case_number,
                 description=request.description,
                 reference=f"sharing-request:{request.pk}",
-                limit=MAX_READS_PER_RELEASE,
             )
             if not rows:
                 raise ApplicationError(

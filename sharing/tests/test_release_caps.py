@@ -1,0 +1,148 @@
+"""A release to another agency copies our reads out of the department as a download does, and counts as
+one (USE-7): the policy's ``download_cap_per_request`` per release, and the releasing person's
+``download_cap_per_user_day`` with their own downloads.
+
+Before: a release was capped only by the service's own ``MAX_READS_PER_RELEASE = 25``, and nothing counted
+releases per person per day.
+"""
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from audit.context import Actor
+from audit.models import AuditEvent, Outcome
+from audit.tests.test_concurrency import _in_own_connection
+from conftest import UserFactory
+from core.errors import PolicyDenied
+from policy import defaults
+from policy.models import AgencyPolicy
+from policy.roles import Role
+from retention.tests.conftest import create_read
+from searches.models import Download
+from searches.tests.factories import JustificationFactory, make_camera
+from sharing.models import RequestStatus, SharingRequest
+from sharing.services import requests as request_services
+from sharing.tests.conftest import DeclarationFactory, SharingRequestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _policy(**values) -> AgencyPolicy:
+    return AgencyPolicy.objects.create(permitted_purposes=defaults.permitted_purposes(), **values)
+
+
+def _approved(agency, administrator, *plates: str) -> SharingRequest:
+    return SharingRequestFactory(agency=agency, plates=list(plates), status=RequestStatus.APPROVED,
+                                 decided_by=administrator, decided_at=timezone.now())
+
+
+def _reads(plate: str, count: int) -> None:
+    camera = make_camera()
+    for hours in range(count):
+        create_read(camera, plate=plate, age=timedelta(hours=hours + 2))
+
+
+def _refused_release(request_id: int) -> AuditEvent:
+    return AuditEvent.objects.filter(action="sharing.request_released", outcome=Outcome.REFUSED,
+                                     targets__contains=[f"sharing-request:{request_id}"]).get()
+
+
+@pytest.mark.rule("USE-7")
+def test_a_release_matching_more_reads_than_the_policys_cap_per_request_is_refused(administrator):
+    # Tried: releasing a request whose plate matches three of our reads under a cap of two per request.
+    _policy(download_cap_per_request=2)
+    agency = DeclarationFactory().agency
+    _reads("CAP2001", 3)
+    ask = _approved(agency, administrator, "CAP2001")
+
+    with pytest.raises(PolicyDenied) as refused:
+        request_services.request_release(actor=Actor.for_user(administrator), request_id=ask.pk)
+
+    assert refused.value.code == "download_cap_request" and "narrow" in refused.value.message
+    ask.refresh_from_db()
+    assert ask.status == RequestStatus.APPROVED and ask.package is None
+    assert not Download.objects.exists()
+    assert "at most 2 read(s)" in _refused_release(ask.pk).reason
+
+
+@pytest.mark.rule("USE-7")
+def test_the_default_cap_releases_a_single_record(administrator):
+    agency = DeclarationFactory().agency
+    _reads("CAP2002", 1)
+    _reads("CAP2003", 2)
+    one, two = _approved(agency, administrator, "CAP2002"), _approved(agency, administrator, "CAP2003")
+    actor = Actor.for_user(administrator)
+
+    released = request_services.request_release(actor=actor, request_id=one.pk)
+    with pytest.raises(PolicyDenied, match="at most 1 read"):
+        request_services.request_release(actor=actor, request_id=two.pk)
+
+    assert len(released.package.read_ids) == 1
+    assert list(Download.objects.values_list("user", "read_id", "justification", "package_ref")) == [
+        (administrator.pk, released.package.read_ids[0], None, f"sharing-request:{one.pk}")]
+
+
+@pytest.mark.rule("USE-7")
+def test_a_release_counts_with_the_persons_own_downloads_of_the_day(administrator):
+    # Tried: a reviewer who saved two reads as evidence today (as plate_reads_download records them)
+    # releases two more under a daily cap of three.
+    _policy(download_cap_per_request=5, download_cap_per_user_day=3)
+    justification = JustificationFactory(user=administrator)
+    Download.objects.bulk_create([Download(user=administrator, justification=justification, read_id=read_id,
+                                           purpose="Evidence for the prosecutor") for read_id in (1, 2, 4)])
+    Download.objects.create(user=UserFactory(role=Role.DETECTIVE), justification=justification, read_id=3,
+                            purpose="Someone else's download")  # not this person's: does not count
+    Download.objects.filter(read_id=4).update(created_at=timezone.now() - timedelta(days=1))  # yesterday's
+    agency = DeclarationFactory().agency
+    _reads("CAP2004", 2)
+    _reads("CAP2005", 1)
+    actor = Actor.for_user(administrator)
+
+    two = _approved(agency, administrator, "CAP2004")
+    with pytest.raises(PolicyDenied) as refused:
+        request_services.request_release(actor=actor, request_id=two.pk)
+    assert refused.value.code == "download_cap_day"
+    released = request_services.request_release(  # two of today plus one: within three
+        actor=actor, request_id=_approved(agency, administrator, "CAP2005").pk)
+    assert released.status == RequestStatus.RELEASED
+
+
+@pytest.mark.rule("USE-7")
+@pytest.mark.django_db(transaction=True)
+def test_two_releases_at_once_cannot_both_pass_the_days_cap():
+    # Tried: two releases by the same person at the same moment, each within the day's cap of three and
+    # together past it. The second waits for the first to commit, then counts its reads.
+    _policy(download_cap_per_request=5, download_cap_per_user_day=3)
+    administrator = UserFactory(role=Role.ADMINISTRATOR)
+    _reads("CAP2006", 2)
+    _reads("CAP2007", 2)
+    # Two agencies: a release locks its request and that request's agency, so only the person's own
+    # lock can hold the second back.
+    first, second = (_approved(DeclarationFactory().agency, administrator, plate)
+                     for plate in ("CAP2006", "CAP2007"))
+    actor = Actor.for_user(administrator)
+    outcome = []
+
+    def release_second():
+        try:
+            request_services.request_release(actor=actor, request_id=second.pk)
+        except PolicyDenied as refused:
+            outcome.append(refused.code)
+        else:
+            outcome.append("released")
+
+    with transaction.atomic():
+        request_services.request_release(actor=actor, request_id=first.pk)
+        other = threading.Thread(target=_in_own_connection(release_second))
+        other.start()
+        other.join(timeout=2)
+        assert other.is_alive(), "the second release did not wait for the first"
+    other.join(timeout=30)
+
+    assert outcome == ["download_cap_day"]
+    released = SharingRequest.objects.filter(status=RequestStatus.RELEASED)
+    assert list(released.values_list("pk", flat=True)) == [first.pk]
+    assert Download.objects.count() == 2
