@@ -37,8 +37,11 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
     "partial_plate_min_known": ("A partial-plate search needs at least this many known characters "
                                 "in a row; fewer match a large share of all reads. Between 3 and 6.",
                                 "Rantoul 438.3(d); Highland Park 427.4(c)"),
-    "download_cap_per_request": ("The most images one download may include.", "Oak Park GO 4-68 VI"),
-    "download_cap_per_user_day": ("The most images one person may download in a day.", "Oak Park GO 4-68 VI"),
+    "download_cap_per_request": ("The most reads one download, or one release to another agency, may "
+                                 "include; a written request matching more of our reads is not released "
+                                 "until the agency narrows it.", "Oak Park GO 4-68 VI"),
+    "download_cap_per_user_day": ("The most reads one person may download, and release to other agencies, "
+                                  "in a day, the two counted together.", "Oak Park GO 4-68 VI"),
     "inactivity_days": ("Accounts without a sign-in for this many days are disabled automatically.",
                         "ACLU-IL guidelines; Oak Park GO 4-68 IX"),
     "training_validity_days": ("Department-approved ALPR training is valid this long; after that, access to "
@@ -67,6 +70,10 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
     "declaration_max_days": ("A sharing declaration is valid at most this long after it is signed; then "
                              "the agency signs a new one or receives nothing.",
                              "625 ILCS 5/2-130; Oak Park VII.I"),
+    "sharing_plates_per_request": ("An agency's written request names at most this many plates; one naming "
+                                   "more is refused when it is recorded, and one already on file is neither "
+                                   "approved nor released while it names more than the policy in force "
+                                   "allows. Between 1 and 20.", "—"),
     "partner_searches_per_hour": ("A person of a partner agency runs at most this many searches through the "
                                   "partner API in any hour; the next is refused (429), recorded and flagged "
                                   "for the auditor.", "Oak Park GO 4-68 VII.F; ACLU-IL guidelines"),
@@ -123,7 +130,8 @@ SCALAR_FIELDS = [
     "lockout_failures", "password_min_length", "password_history_count",
     "restrict_to_trusted_networks", "system_use_notice", "policy_comment_days", "camera_notice_days",
     "camera_silent_minutes",
-    "hold_review_days", "share_deletion_days", "declaration_max_days", "partner_searches_per_hour",
+    "hold_review_days", "share_deletion_days", "declaration_max_days", "sharing_plates_per_request",
+    "partner_searches_per_hour",
     "share_reminder_days", "partner_search_timeout_seconds", "state_differs_alerts", "alert_open_days",
 ]
 

@@ -57,6 +57,9 @@ MAX_ALERT_OPEN_DAYS = 30
 # The Chief approves an other-felony request for one investigation (USE-2); an approval that lasts past
 # three months is a standing licence to search under the exception, not a decision on a case.
 MAX_FELONY_APPROVAL_DAYS = 90
+# A written request from another agency names the vehicles of one case; more plates than this is a list to
+# trawl our reads with, not a case (and the request form's 200 characters hold twenty plates of eight).
+MAX_SHARING_PLATES_PER_REQUEST = 20
 # Looking up one plate again and again without a case is how a person is followed through the system;
 # a monthly audit that flags only more than ten such lookups would not show it.
 MAX_REPEATED_PLATE_SEARCHES = 10
@@ -185,6 +188,10 @@ class AgencyPolicy(models.Model):
     declaration_max_days = models.PositiveSmallIntegerField(
         default=365, validators=[MinValueValidator(1), MaxValueValidator(730)],
         help_text="A sharing declaration is valid at most this many days after it is signed.")
+    sharing_plates_per_request = models.PositiveSmallIntegerField(
+        "sharing: plates one written request may name (at most)", default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SHARING_PLATES_PER_REQUEST)],
+        help_text="An agency's written request names at most this many plates; one naming more is refused.")
     partner_searches_per_hour = models.PositiveSmallIntegerField(
         "partner searches per person per hour (at most)", default=20,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_PARTNER_SEARCHES_PER_HOUR)],
@@ -284,6 +291,11 @@ class AgencyPolicy(models.Model):
                 condition=models.Q(repeated_plate_searches__gte=2,
                                    repeated_plate_searches__lte=MAX_REPEATED_PLATE_SEARCHES),
                 name="repeated_plate_searches_in_bounds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sharing_plates_per_request__gte=1,
+                                   sharing_plates_per_request__lte=MAX_SHARING_PLATES_PER_REQUEST),
+                name="sharing_plates_per_request_in_bounds",
             ),
         ]
 

@@ -4,7 +4,6 @@ from django import forms
 from policy.selectors import current_policy
 from sharing.models import Agency, AgencyKind, AgencyStatus
 from sharing.services.agencies import ATTESTATIONS
-from sharing.services.requests import MAX_PLATES_PER_REQUEST
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -96,8 +95,7 @@ class SharingRequestForm(forms.Form):
     description = forms.CharField(label="What the data is for", widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text="As the written request states it: the incident, not just the "
                                             "category.")
-    plates = forms.CharField(label="Plates asked for", max_length=200,
-                             help_text=f"Up to {MAX_PLATES_PER_REQUEST}, separated by commas.")
+    plates = forms.CharField(label="Plates asked for", max_length=200)
     window_start = forms.DateTimeField(label="From", widget=DATETIME,
                                        help_text="Start of the time window asked for (agency time).")
     window_end = forms.DateTimeField(label="To", widget=DATETIME)
@@ -107,6 +105,7 @@ class SharingRequestForm(forms.Form):
         agencies = Agency.objects.filter(status=AgencyStatus.ACTIVE).order_by("name")
         self.fields["agency"].widget.choices = [("", "Choose…"), *((a.pk, str(a)) for a in agencies)]
         policy = current_policy()
+        self.fields["plates"].help_text = f"Up to {policy.sharing_plates_per_request}, separated by commas."
         # An outside agency may not cite the other-felony exception; the service refuses it anyway.
         self.fields["purpose"].widget.choices = [("", "Choose…")] + [
             (p["code"], p["label"]) for p in policy.permitted_purposes

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 AT_LEAST_1 = "greater than or equal to 1"
 
 
-@pytest.mark.rule("USE-1", "USE-2", "AUD-5")
+@pytest.mark.rule("USE-1", "USE-2", "AUD-5", "SHR-1")
 @pytest.mark.parametrize("name, value, message, default", [
     # How long an alert stays in the inbox, its read open to those who receive alerts (USE-1).
     ("alert_open_days", 0, AT_LEAST_1, 7),
@@ -30,6 +30,9 @@ AT_LEAST_1 = "greater than or equal to 1"
     # How many lookups of one plate without a case number the monthly audit flags (AUD-5).
     ("repeated_plate_searches", 1, "greater than or equal to 2", 3),
     ("repeated_plate_searches", 11, "less than or equal to 10", 3),
+    # How many plates an agency's written request may name (SHR-1).
+    ("sharing_plates_per_request", 0, AT_LEAST_1, 10),
+    ("sharing_plates_per_request", 21, "less than or equal to 20", 10),
 ])
 def test_a_value_out_of_bounds_is_refused_by_the_form_the_service_and_the_database(make_verified_client, name,
                                                                                    value, message, default):

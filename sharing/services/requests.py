@@ -49,8 +49,6 @@ from sharing.permissions import (
 from sharing.selectors import agency_block_reason, valid_declaration
 from sharing.services.agencies import agency_revoke_for_misuse
 
-MAX_PLATES_PER_REQUEST = 10
-
 
 def parse_plates(text) -> list[str]:
     """Return the distinct normalised plates in `text` (comma or line separated; "xyz 987" is XYZ987);
@@ -66,8 +64,9 @@ def parse_plates(text) -> list[str]:
 def _check_asked_for(plates: list[str], window_start: datetime, window_end: datetime) -> None:
     if not plates:
         raise ApplicationError("Name the plate or plates asked for.", field="plates")
-    if len(plates) > MAX_PLATES_PER_REQUEST:
-        raise ApplicationError(f"A request names at most {MAX_PLATES_PER_REQUEST} plates.", field="plates")
+    most = current_policy().sharing_plates_per_request
+    if len(plates) > most:
+        raise ApplicationError(f"A request names at most {most} plates.", field="plates")
     if any(not 2 <= len(plate) <= 8 for plate in plates):
         raise ApplicationError("A plate has 2 to 8 letters and digits.", field="plates")
     if window_start is None or window_end is None:
@@ -304,10 +303,16 @@ def request_decide(*, actor: Actor, request_id: int, approve: bool, reason: str)
 
 
 def _still_within_policy(request: SharingRequest) -> None:
-    """Check the request's purpose, case number and description again under the policy in force now.
+    """Check the request's purpose, case number, description and plates again under the policy in force now.
 
     A tightening takes effect at once: a request filed under a purpose the policy has since removed,
-    or whose description now reads as a prohibited purpose, is neither approved nor released."""
+    whose description now reads as a prohibited purpose, or naming more plates than the policy now allows
+    (``sharing_plates_per_request``), is neither approved nor released."""
+    named, most = len(request.plates), current_policy().sharing_plates_per_request
+    if named > most:
+        raise PolicyDenied(f"This request does not pass the policy in force now: it names {named} plates, "
+                           f"and a request names at most {most}. Deny it, or ask the agency for a new "
+                           "request.", code="request_outside_policy")
     try:
         outside_justification_check(purpose=request.purpose, case_number=request.case_number,
                                     description=request.description)

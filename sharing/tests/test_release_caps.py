@@ -1,22 +1,24 @@
 """A release to another agency copies our reads out of the department as a download does, and counts as
 one (USE-7): the policy's ``download_cap_per_request`` per release, and the releasing person's
-``download_cap_per_user_day`` with their own downloads.
+``download_cap_per_user_day`` with their own downloads. How many plates a written request may name is a
+policy value too (``sharing_plates_per_request``).
 
-Before: a release was capped only by the service's own ``MAX_READS_PER_RELEASE = 25``, and nothing counted
-releases per person per day.
+Before: a release was capped only by the service's own ``MAX_READS_PER_RELEASE = 25``, nothing counted
+releases per person per day, and ``MAX_PLATES_PER_REQUEST = 10`` was a constant no policy change moved.
 """
 import threading
 from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from audit.tests.test_concurrency import _in_own_connection
 from conftest import UserFactory
-from core.errors import PolicyDenied
+from core.errors import ApplicationError, PolicyDenied
 from policy import defaults
 from policy.models import AgencyPolicy
 from policy.roles import Role
@@ -146,3 +148,36 @@ def test_two_releases_at_once_cannot_both_pass_the_days_cap():
     released = SharingRequest.objects.filter(status=RequestStatus.RELEASED)
     assert list(released.values_list("pk", flat=True)) == [first.pk]
     assert Download.objects.count() == 2
+
+
+@pytest.mark.rule("SHR-1")
+def test_how_many_plates_a_request_may_name_is_the_policys(administrator, make_verified_client):
+    # Tried: recording a written request naming three plates under a policy that allows two.
+    _policy(sharing_plates_per_request=2)
+    agency = DeclarationFactory().agency
+    actor = Actor.for_user(administrator)
+    now = timezone.now()
+    ask = {"agency_id": agency.pk, "requester_name": "Det. Sam Ortiz", "requester_title": "Detective",
+           "requester_email": "sortiz@agency.example.org", "purpose": "violent_crime",
+           "case_number": "RPD-26-0412", "window_start": now - timedelta(days=2),
+           "window_end": now - timedelta(minutes=5),
+           "description": "Armed robbery of a gas station on Harlem Avenue; the suspect vehicle fled north"}
+
+    with pytest.raises(ApplicationError, match="at most 2 plates"):
+        request_services.request_receive(actor=actor, plates="CAP3001, CAP3002, CAP3003", **ask)
+    assert not SharingRequest.objects.exists()
+    assert AuditEvent.objects.get(action="sharing.request_received").outcome == Outcome.FAILED
+    received = request_services.request_receive(actor=actor, plates="CAP3001, CAP3002", **ask)
+    assert received.plates == ["CAP3001", "CAP3002"]
+    form = make_verified_client(Role.ADMINISTRATOR).get(reverse("sharing:request_new_agency"))
+    assert "Up to 2, separated by commas." in form.content.decode()
+
+    # A lowering is a tightening, in force at once: the request on file now names too many.
+    _policy(sharing_plates_per_request=1)
+    with pytest.raises(PolicyDenied, match="names 2 plates, and a request names at most 1"):
+        request_services.request_decide(actor=actor, request_id=received.pk, approve=True, reason="In order")
+    approved = _approved(agency, administrator, "CAP3001", "CAP3002")
+    with pytest.raises(PolicyDenied, match="names 2 plates"):
+        request_services.request_release(actor=actor, request_id=approved.pk)
+    assert SharingRequest.objects.get(pk=received.pk).status == RequestStatus.PENDING
+    assert SharingRequest.objects.get(pk=approved.pk).status == RequestStatus.APPROVED
