@@ -768,9 +768,9 @@ def plate_reads_for_release(*, actor: Actor, plates_asked: list[str], since: dat
 
     Called by ``sharing.services.request_release`` inside its transaction. Only the reviewer of
     sharing (the administrator) may; reads received from other agencies never come back (SHR-6).
-    A release copies reads out of the department as a download does, so it counts against the same
-    caps (USE-7): at most ``download_cap_per_request`` reads, else refused (a release is evidence for
-    a case, not a bulk export), and the releasing person's ``download_cap_per_user_day`` together with
+    A release copies reads out of the department as a download does (USE-7): at most the policy's
+    ``sharing_reads_per_release`` reads, else refused (a release is evidence for a case, not a bulk
+    export), and they count towards the releasing person's ``download_cap_per_user_day`` together with
     their own downloads. The reads are recorded as that person's ``Download`` rows (`reference` names
     the request); the person's row stays locked until the release's transaction ends.
     """
@@ -782,7 +782,7 @@ def plate_reads_for_release(*, actor: Actor, plates_asked: list[str], since: dat
             raise PolicyDenied("Only the system administrator or a designee releases data to other agencies.")
         ensure_alpr_access(user)
         policy = current_policy()
-        cap = policy.download_cap_per_request
+        cap = policy.sharing_reads_per_release
         window = _window(since, until, default=DEFAULT_WINDOW)
         query.update(since=window.since.isoformat(), until=window.until.isoformat())
         rows = []
@@ -791,10 +791,10 @@ def plate_reads_for_release(*, actor: Actor, plates_asked: list[str], since: dat
                 rows += selectors.reads_by_plate(query=plates.normalize_plate(plate), mode=SearchMode.EXACT,
                                                  since=window.since, until=window.until, limit=cap + 1).rows
             if len(rows) > cap:
-                raise PolicyDenied(f"More than {cap} of our reads match this request. A release counts as "
-                                   f"a download: at most {cap} read(s) per request (the policy's download "
-                                   "cap); it is evidence for a case, not a bulk export. Ask the agency to "
-                                   "narrow it.", code="download_cap_request")
+                raise PolicyDenied(f"More than {cap} of our reads match this request: a release carries at "
+                                   f"most {cap} read(s) (the policy's cap per release); it is evidence for a "
+                                   "case, not a bulk export. Ask the agency to narrow it.",
+                                   code="release_cap_request")
             _downloads_today_allow(user, len(rows), policy)
             Download.objects.bulk_create([
                 Download(user=user, justification=None, read_id=row.id, purpose=purpose,

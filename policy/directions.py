@@ -132,6 +132,7 @@ DIRECTIONS: dict[str, Direction] = {
     "declaration_max_days": HIGHER_LOOSENS,
     "partner_searches_per_hour": HIGHER_LOOSENS,
     "sharing_plates_per_request": HIGHER_LOOSENS,  # one written request may ask for more vehicles' reads
+    "sharing_reads_per_release": HIGHER_LOOSENS,  # more of our reads leave in one release
     "share_reminder_days": NEVER_LOOSENS,  # when a reminder is sent; the deadline itself is unchanged
     # How long an officer's page waits for a partner's network: who may search, what they must state
     # and what each partner lets them see are unchanged whatever it is (each partner enforces its own).

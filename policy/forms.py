@@ -37,9 +37,7 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
     "partial_plate_min_known": ("A partial-plate search needs at least this many known characters "
                                 "in a row; fewer match a large share of all reads. Between 3 and 6.",
                                 "Rantoul 438.3(d); Highland Park 427.4(c)"),
-    "download_cap_per_request": ("The most reads one download, or one release to another agency, may "
-                                 "include; a written request matching more of our reads is not released "
-                                 "until the agency narrows it.", "Oak Park GO 4-68 VI"),
+    "download_cap_per_request": ("The most reads one person's download may include.", "Oak Park GO 4-68 VI"),
     "download_cap_per_user_day": ("The most reads one person may download, and release to other agencies, "
                                   "in a day, the two counted together.", "Oak Park GO 4-68 VI"),
     "inactivity_days": ("Accounts without a sign-in for this many days are disabled automatically.",
@@ -74,6 +72,10 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
                                    "more is refused when it is recorded, and one already on file is neither "
                                    "approved nor released while it names more than the policy in force "
                                    "allows. Between 1 and 20.", "—"),
+    "sharing_reads_per_release": ("A release to another agency carries at most this many of our reads; a "
+                                  "written request matching more is not released until the agency narrows "
+                                  "it. The reads count towards the releasing person's daily download cap. "
+                                  "Between 1 and 100.", "Oak Park GO 4-68 VI, VII"),
     "partner_searches_per_hour": ("A person of a partner agency runs at most this many searches through the "
                                   "partner API in any hour; the next is refused (429), recorded and flagged "
                                   "for the auditor.", "Oak Park GO 4-68 VII.F; ACLU-IL guidelines"),
@@ -131,6 +133,7 @@ SCALAR_FIELDS = [
     "restrict_to_trusted_networks", "system_use_notice", "policy_comment_days", "camera_notice_days",
     "camera_silent_minutes",
     "hold_review_days", "share_deletion_days", "declaration_max_days", "sharing_plates_per_request",
+    "sharing_reads_per_release",
     "partner_searches_per_hour",
     "share_reminder_days", "partner_search_timeout_seconds", "state_differs_alerts", "alert_open_days",
 ]

@@ -60,6 +60,8 @@ MAX_FELONY_APPROVAL_DAYS = 90
 # A written request from another agency names the vehicles of one case; more plates than this is a list to
 # trawl our reads with, not a case (and the request form's 200 characters hold twenty plates of eight).
 MAX_SHARING_PLATES_PER_REQUEST = 20
+# A release answers one case's written request; more reads than this in one release is a bulk export.
+MAX_SHARING_READS_PER_RELEASE = 100
 # Looking up one plate again and again without a case is how a person is followed through the system;
 # a monthly audit that flags only more than ten such lookups would not show it.
 MAX_REPEATED_PLATE_SEARCHES = 10
@@ -192,6 +194,10 @@ class AgencyPolicy(models.Model):
         "sharing: plates one written request may name (at most)", default=10,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_SHARING_PLATES_PER_REQUEST)],
         help_text="An agency's written request names at most this many plates; one naming more is refused.")
+    sharing_reads_per_release = models.PositiveSmallIntegerField(
+        "sharing: reads one release may carry (at most)", default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SHARING_READS_PER_RELEASE)],
+        help_text="A release to another agency carries at most this many reads; more is refused.")
     partner_searches_per_hour = models.PositiveSmallIntegerField(
         "partner searches per person per hour (at most)", default=20,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_PARTNER_SEARCHES_PER_HOUR)],
@@ -296,6 +302,11 @@ class AgencyPolicy(models.Model):
                 condition=models.Q(sharing_plates_per_request__gte=1,
                                    sharing_plates_per_request__lte=MAX_SHARING_PLATES_PER_REQUEST),
                 name="sharing_plates_per_request_in_bounds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sharing_reads_per_release__gte=1,
+                                   sharing_reads_per_release__lte=MAX_SHARING_READS_PER_RELEASE),
+                name="sharing_reads_per_release_in_bounds",
             ),
         ]
 

@@ -33,6 +33,8 @@ AT_LEAST_1 = "greater than or equal to 1"
     # How many plates an agency's written request may name (SHR-1).
     ("sharing_plates_per_request", 0, AT_LEAST_1, 10),
     ("sharing_plates_per_request", 21, "less than or equal to 20", 10),
+    ("sharing_reads_per_release", 0, AT_LEAST_1, 25),
+    ("sharing_reads_per_release", 101, "less than or equal to 100", 25),
 ])
 def test_a_value_out_of_bounds_is_refused_by_the_form_the_service_and_the_database(make_verified_client, name,
                                                                                    value, message, default):
