@@ -179,6 +179,19 @@ def make_verified_client(db, client_factory):
 
 
 @pytest.fixture
+def regrant(monkeypatch):
+    """Return a function that grants `capability` to exactly `roles` for this test (policy.roles)."""
+    from policy.roles import ROLE_CAPABILITIES
+
+    def grant(capability: str, *roles: str) -> None:
+        for role, capabilities in ROLE_CAPABILITIES.items():
+            granted = capabilities | {capability} if role in roles else capabilities - {capability}
+            monkeypatch.setitem(ROLE_CAPABILITIES, role, frozenset(granted))
+
+    return grant
+
+
+@pytest.fixture
 def officer(db):
     return UserFactory(role=Role.OFFICER)
 

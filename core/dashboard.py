@@ -172,8 +172,8 @@ TILES: tuple[Tile, ...] = (
          "reports:placement_queue", "Decide on placements", "No installation or move is waiting."),
     Tile("policy-changes", "Policy changes waiting", Capability.APPROVE_POLICY_TEXT, _policy_changes,
          "reports:policy_docs", "Review the proposals", "Nothing waits for your decision."),
-    # Shown to those the sign-off sends discrepancies to (reports.services.reports._notify_chiefs).
-    Tile("discrepancies", "Audit discrepancies", Capability.APPROVE_RELOCATIONS, _discrepancies,
+    # Shown to those the sign-off sends discrepancies to (reports.services.reports._send_discrepancies).
+    Tile("discrepancies", "Audit discrepancies", Capability.RECEIVE_AUDIT_DISCREPANCIES, _discrepancies,
          "reports:index", "Read the discrepancies", "No unread discrepancy."),
     # The administrator's queue
     Tile("lockouts", "Locked out", Capability.MANAGE_USERS,

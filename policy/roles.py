@@ -37,6 +37,7 @@ class Capability(models.TextChoices):
     REVIEW_SHARING = "review_sharing", "Review sharing requests from other agencies"
     HANDLE_RECORDS_REQUESTS = "handle_records_requests", "Handle public-records requests"
     SIGN_OFF_AUDIT = "sign_off_audit", "Sign off the monthly audit"
+    RECEIVE_AUDIT_DISCREPANCIES = "receive_audit_discrepancies", "Receive the monthly audit's discrepancies"
     READ_REPORTS = "read_reports", "Read oversight reports"
     APPROVE_POLICY_TEXT = "approve_policy_text", "Approve a new policy text after public comment"
     RECORD_INCIDENTS = "record_incidents", "Record security incidents and the oversight contact"
@@ -76,6 +77,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.APPROVE_FELONY_EXCEPTIONS,
             Capability.APPROVE_POLICY_TEXT,
             Capability.READ_REPORTS,
+            # AUD-5; Oak Park GO 4-68 VII.E: the audit's discrepancies are reported "to the Chief".
+            Capability.RECEIVE_AUDIT_DISCREPANCIES,
         }
     ),
     Role.AUDITOR: frozenset(

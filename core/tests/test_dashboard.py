@@ -29,7 +29,7 @@ from core.tests.factories import (
 )
 from hotlists.models import VerificationOutcome
 from policy.models import AgencyPolicy, PolicyChangeProposal
-from policy.roles import ROLE_CAPABILITIES, Role
+from policy.roles import ROLE_CAPABILITIES, Capability, Role
 from policy.selectors import current_policy
 from reports.models import (
     Complaint,
@@ -238,6 +238,13 @@ def test_the_chief_sees_each_decision_waiting_and_the_discrepancies_sent_to_them
     assert figure(response, "policy-changes") == 2  # one text and one change past their comment period
     assert "2 more still open for comment" in tile_html(response, "policy-changes")
     assert figure(response, "discrepancies") == 1
+
+
+@pytest.mark.rule("AUD-5")
+def test_the_discrepancies_tile_follows_the_role_table(make_verified_client, regrant):
+    regrant(Capability.RECEIVE_AUDIT_DISCREPANCIES, Role.AUDITOR)
+    assert "discrepancies" in tiles_of(start_page(make_verified_client(Role.AUDITOR)))
+    assert "discrepancies" not in tiles_of(start_page(make_verified_client(Role.CHIEF)))
 
 
 # ---- The administrator

@@ -15,7 +15,7 @@ from audit.models import ActorType
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied
-from policy.roles import Capability, Role
+from policy.roles import Capability, roles_with
 from reports import audit_actions as actions
 from reports import permissions
 from reports.models import DiscrepancyNotice, Report, ReportFile, ReportSignOff
@@ -166,25 +166,23 @@ def report_sign_off(
                     )
             except IntegrityError:
                 raise ApplicationError("This report has been signed off already.") from None
-            notices = _notify_chiefs(sign_off) if sign_off.discrepancies else []
+            notices = _send_discrepancies(sign_off) if sign_off.discrepancies else []
             audit_record(
                 actor=actor,
                 action=actions.REPORT_SIGNED_OFF,
                 targets=[f"report:{report.pk}"],
                 description=(
-                    f"{len(notices)} chief(s) notified of discrepancies" if notices else "no discrepancies"
+                    f"{len(notices)} person(s) notified of discrepancies" if notices else "no discrepancies"
                 ),
                 flagged=bool(sign_off.discrepancies),
             )
         return sign_off
 
 
-def _notify_chiefs(sign_off: ReportSignOff) -> list[DiscrepancyNotice]:
-    chiefs = [
-        u
-        for u in User.objects.filter(role=Role.CHIEF, status=AccountStatus.ACTIVE)
-        if u.can(Capability.APPROVE_RELOCATIONS)
-    ]
+def _send_discrepancies(sign_off: ReportSignOff) -> list[DiscrepancyNotice]:
+    """Notify every active person whose role receives the audit's discrepancies (AUD-5)."""
+    chiefs = list(User.objects.filter(role__in=roles_with(Capability.RECEIVE_AUDIT_DISCREPANCIES),
+                                      status=AccountStatus.ACTIVE))
     if not chiefs:
         raise ApplicationError("There is no active Chief to receive the discrepancies.")
     now = timezone.now()
@@ -192,11 +190,11 @@ def _notify_chiefs(sign_off: ReportSignOff) -> list[DiscrepancyNotice]:
         DiscrepancyNotice.objects.create(sign_off=sign_off, chief=chief, sent_at=now, emailed_to=chief.email)
         for chief in chiefs
     ]
-    transaction.on_commit(lambda: _email_chiefs(sign_off.pk))
+    transaction.on_commit(lambda: _email_discrepancies(sign_off.pk))
     return notices
 
 
-def _email_chiefs(sign_off_id: int) -> None:
+def _email_discrepancies(sign_off_id: int) -> None:
     sign_off = ReportSignOff.objects.select_related("report", "signed_by").get(pk=sign_off_id)
     recipients = [notice.emailed_to for notice in sign_off.notices.all() if notice.emailed_to]
     if not recipients:

@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection, transaction
 from audit.models import ActorType, AuditEvent, Outcome
 from core.errors import PolicyDenied
 from policy.models import AgencyPolicy
-from policy.roles import Role
+from policy.roles import Capability, Role
 from policy.selectors import current_policy
 from reports.models import DiscrepancyNotice, Report, ReportSignOff
 from reports.periods import month, previous_month
@@ -314,6 +314,17 @@ def test_discrepancies_noted_at_sign_off_reach_the_chief(seeded, people, django_
     assert "four times without a case number" in mail.outbox[0].body
     event_row = AuditEvent.objects.get(action="report.signed_off", outcome="allowed")
     assert event_row.flagged
+
+
+def test_the_role_table_decides_who_receives_the_discrepancies(seeded, people, regrant,
+                                                               django_capture_on_commit_callbacks):
+    regrant(Capability.RECEIVE_AUDIT_DISCREPANCIES, Role.AUDITOR)
+    report = report_generate(actor=actor(people[Role.ADMINISTRATOR]), kind="monthly_audit", period=PERIOD)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_sign_off(actor=actor(people[Role.ADMINISTRATOR]), report_id=report.pk, review_note="Reviewed.",
+                        discrepancies="Repeat searches without a case number.")
+    assert [notice.chief for notice in DiscrepancyNotice.objects.all()] == [people[Role.AUDITOR]]
+    assert mail.outbox[0].to == [people[Role.AUDITOR].email]
 
 
 def test_the_chief_sees_the_discrepancy_in_the_system(seeded, people, make_verified_client):
