@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
-from policy.roles import Role, role_has
+from policy.roles import Role, TrainingKind, role_has
 
 
 class AccountStatus(models.TextChoices):
@@ -87,12 +87,6 @@ class AccountDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.kind} {self.decided_at:%Y-%m-%d}"
-
-
-class TrainingKind(models.TextChoices):
-    ALPR_TRAINING = "alpr_training", "Department-approved ALPR training"
-    POLICY_SIGNOFF = "policy_signoff", "Annual ALPR policy sign-off"
-    LEADS_CERTIFICATION = "leads_certification", "LEADS certification"
 
 
 class TrainingRecord(models.Model):

@@ -10,7 +10,7 @@ from accounts.models import AccountDecision, AccountStatus, TrainingKind, Traini
 from core.compliance import enforces
 from core.dates import day_text
 from core.errors import PolicyDenied
-from policy.roles import LEADS_ROLES, Capability, role_reaches_alpr_data, role_records_training_of
+from policy.roles import Capability, role_reaches_alpr_data, role_records_training_of, trainings_required
 from policy.selectors import current_policy
 
 
@@ -47,18 +47,10 @@ def _validity_days(policy) -> dict[str, int]:
     }
 
 
-def _needed_training(role: str) -> list[str]:
-    """The trainings a person of `role` must hold: LEADS certification only for alert verifiers."""
-    needed = [TrainingKind.ALPR_TRAINING, TrainingKind.POLICY_SIGNOFF]
-    if role in LEADS_ROLES:
-        needed.append(TrainingKind.LEADS_CERTIFICATION)
-    return needed
-
-
 def training_states(user: User, *, policy=None) -> list[TrainingState]:
     """Return the trainings `user` needs, each with its latest completion and expiry (ACC-5)."""
     validity = _validity_days(policy or current_policy())
-    needed = _needed_training(user.role)
+    needed = trainings_required(user.role)
     latest = {}
     for record in TrainingRecord.objects.filter(user=user, kind__in=needed).order_by("kind", "-completed_on"):
         latest.setdefault(record.kind, record.completed_on)
@@ -219,7 +211,7 @@ def training_expiring() -> TrainingExpiring:
             .order_by())
     expiring = []
     for row in rows:
-        if row["kind"] not in _needed_training(row["user__role"]):
+        if row["kind"] not in trainings_required(row["user__role"]):
             continue
         expires_on = row["latest"] + timedelta(days=validity[row["kind"]])
         if today <= expires_on <= last_day:

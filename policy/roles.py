@@ -1,4 +1,4 @@
-"""Roles and what each may do (ACC-7). The only place that says which role can do what.
+"""Roles, what each may do (ACC-7) and the training each must hold (ACC-5). The only place that says so.
 
 This is fixed by the department's general order, not agency configuration: granting the Chief's
 approvals to another role would itself be a policy change, made here, reviewed and versioned.
@@ -89,8 +89,6 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.RECORDS: frozenset({Capability.HANDLE_RECORDS_REQUESTS}),
 }
 
-# Roles that verify alerts against LEADS must hold a current LEADS certification (ACC-5).
-LEADS_ROLES = frozenset(role for role, caps in ROLE_CAPABILITIES.items() if Capability.VERIFY_ALERTS in caps)
 # Roles that reach ALPR data at all need current training and policy sign-off (ACC-5).
 ALPR_DATA_CAPABILITIES = frozenset(
     {Capability.SEARCH_PLATES, Capability.VERIFY_ALERTS, Capability.AUDIT_QUERY, Capability.CREATE_HOTLIST}
@@ -120,6 +118,26 @@ def role_records_training_of(role: str, subject_role: str) -> bool:
 
 def role_reaches_alpr_data(role: str) -> bool:
     return bool(ROLE_CAPABILITIES.get(role, frozenset()) & ALPR_DATA_CAPABILITIES)
+
+
+class TrainingKind(models.TextChoices):
+    ALPR_TRAINING = "alpr_training", "Department-approved ALPR training"
+    POLICY_SIGNOFF = "policy_signoff", "Annual ALPR policy sign-off"
+    LEADS_CERTIFICATION = "leads_certification", "LEADS certification"
+
+
+# Everyone holds the department's ALPR training and the annual policy sign-off; a capability may ask for
+# more: those who verify alerts against LEADS hold a current LEADS certification (ACC-5).
+TRAINING_FOR_EVERYONE = (TrainingKind.ALPR_TRAINING, TrainingKind.POLICY_SIGNOFF)
+TRAINING_FOR_CAPABILITY = {Capability.VERIFY_ALERTS: (TrainingKind.LEADS_CERTIFICATION,)}
+
+
+@enforces("ACC-5")
+def trainings_required(role: str) -> list[str]:
+    """Return the trainings a person of `role` must hold, in TrainingKind order."""
+    needed = set(TRAINING_FOR_EVERYONE).union(
+        *(kinds for capability, kinds in TRAINING_FOR_CAPABILITY.items() if role_has(role, capability)))
+    return [kind for kind in TrainingKind if kind in needed]
 
 
 def capability_table() -> list[tuple[str, list[bool]]]:

@@ -2,7 +2,15 @@
 import pytest
 
 from conftest import UserFactory
-from policy.roles import ROLE_CAPABILITIES, Capability, Role, capability_table, role_has
+from policy.roles import (
+    ROLE_CAPABILITIES,
+    Capability,
+    Role,
+    TrainingKind,
+    capability_table,
+    role_has,
+    trainings_required,
+)
 
 QUERY = {Role.OFFICER, Role.DISPATCHER, Role.ANALYST, Role.DETECTIVE}
 
@@ -61,3 +69,23 @@ def test_the_table_shown_to_administrators_matches_the_roles():
     table = dict(capability_table())
     row = table[Capability.APPROVE_USERS.label]
     assert [granted for granted in row] == [role == Role.CHIEF for role in Role]
+
+
+@pytest.mark.rule("ACC-5")
+def test_every_role_has_its_trainings_and_only_alert_verifiers_need_leads():
+    everyone = [TrainingKind.ALPR_TRAINING, TrainingKind.POLICY_SIGNOFF]
+    leads = [*everyone, TrainingKind.LEADS_CERTIFICATION]
+    expected = {
+        Role.OFFICER: leads, Role.DISPATCHER: leads, Role.ANALYST: leads, Role.DETECTIVE: leads,
+        Role.ADMINISTRATOR: everyone, Role.CHIEF: everyone, Role.AUDITOR: everyone, Role.OVERSIGHT: everyone,
+        Role.RECORDS: everyone,
+    }
+    assert set(expected) == set(Role)
+    assert {role: trainings_required(role) for role in Role} == expected
+
+
+@pytest.mark.rule("ACC-5")
+def test_a_role_given_alert_verification_needs_a_leads_certification(regrant):
+    regrant(Capability.VERIFY_ALERTS, Role.AUDITOR)
+    assert TrainingKind.LEADS_CERTIFICATION in trainings_required(Role.AUDITOR)
+    assert TrainingKind.LEADS_CERTIFICATION not in trainings_required(Role.OFFICER)
