@@ -13,12 +13,17 @@ from accounts.services import _validate_password
 from audit.context import Actor
 from audit.services import audit_record
 from core.errors import ApplicationError
-from policy.roles import Role
+from policy.roles import Capability, roles_with
+
+
+def bootstrap_roles() -> list[str]:
+    """The roles of the first accounts: those who create accounts and those who approve them (ACC-2)."""
+    return roles_with(Capability.MANAGE_USERS) + roles_with(Capability.APPROVE_USERS)
 
 
 def agency_bootstrap(*, people: list[dict]) -> list[User]:
     """Create the given administrator and Chief as active accounts, once per deployment."""
-    if User.objects.filter(status=AccountStatus.ACTIVE, role__in=[Role.ADMINISTRATOR, Role.CHIEF]).exists():
+    if User.objects.filter(status=AccountStatus.ACTIVE, role__in=bootstrap_roles()).exists():
         raise ApplicationError("This deployment already has an active administrator or Chief.")
     actor = Actor.system("bootstrap")
     created = []
@@ -29,7 +34,7 @@ def agency_bootstrap(*, people: list[dict]) -> list[User]:
 
 
 def _create_active(actor: Actor, *, username, full_name, badge_number, role, email, password) -> User:
-    if role not in (Role.ADMINISTRATOR, Role.CHIEF):
+    if role not in bootstrap_roles():
         raise ApplicationError("Bootstrap creates only the administrator and the Chief.")
     ensure_named_person(username=username, full_name=full_name, badge_number=badge_number)
     user = User(username=username, full_name=full_name, badge_number=badge_number, role=role, email=email,
