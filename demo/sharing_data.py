@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from audit.context import Actor
+from policy.defaults import DECLARATION_ATTESTATIONS
 from sharing.models import Agency, AgencyKind, PartnerPerson, RecordsRequest, SharingRequest
 from sharing.services import agencies, requests
-from sharing.services.agencies import ATTESTATIONS
 
 # A one-page PDF standing in for the scanned, signed declaration.
 DECLARATION_PDF = (
@@ -51,7 +51,7 @@ def seed_agencies(*, admin) -> PartnerPerson:
             signed_on=timezone.localdate() - timedelta(days=20),
             expires_on=timezone.localdate() + timedelta(days=340),
             deletion_days=30,
-            attestations=dict.fromkeys(ATTESTATIONS, True),
+            attestations=dict.fromkeys(DECLARATION_ATTESTATIONS, True),
             document=SimpleUploadedFile("riverside-declaration.pdf", DECLARATION_PDF),
         )
         agencies.agency_sharing_set(actor=actor, agency_id=partner.pk, enabled=True)

@@ -14,7 +14,21 @@ def permitted_purposes() -> list[dict]:
 
 # Oak Park GO 4-68 V.C–F and the ACLU of Illinois guidelines. These codes can never be removed.
 # 625 ILCS 5/2-130: an agency that asks for data for these is misusing it; its access is revoked (SHR-4).
-SHARING_MISUSE_CODES = ("immigration", "reproductive_health")
+# Each has the attestation a partner agency's declaration makes against it: (the declaration's field, what
+# the agency will do), so no agency receives data without promising each limit whose breach revokes it.
+SHARING_MISUSE_ATTESTATIONS = {
+    "immigration": ("no_immigration_enforcement", "not use the data for immigration enforcement"),
+    "reproductive_health": ("no_reproductive_health_investigation",
+                            "not use the data to investigate lawful reproductive health care"),
+}
+SHARING_MISUSE_CODES = tuple(SHARING_MISUSE_ATTESTATIONS)
+# Everything a declaration attests, as {field: what the agency will do}: the misuse limits, then the
+# recipient's certification of deletion and of no re-sharing (SHR-2). No attestation, no release.
+DECLARATION_ATTESTATIONS = {
+    **dict(SHARING_MISUSE_ATTESTATIONS.values()),
+    "deletes_within_period": "delete the data within the period it states",
+    "no_resharing_without_approval": "not re-share or reuse the data without our written approval",
+}
 PROHIBITED_CODES = ("traffic", "immigration", "reproductive_health", "protected_class", "first_amendment")
 
 

@@ -1,9 +1,9 @@
 """Forms of the sharing pages. Rules live in ``sharing.services``; these only shape the input."""
 from django import forms
 
+from policy.defaults import DECLARATION_ATTESTATIONS
 from policy.selectors import current_policy
 from sharing.models import Agency, AgencyKind, AgencyStatus
-from sharing.services.agencies import ATTESTATIONS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -30,7 +30,7 @@ class DeclarationForm(forms.Form):
     attestations = forms.MultipleChoiceField(
         label="The signed declaration states that the agency will", required=False,
         widget=forms.CheckboxSelectMultiple, choices=[(field, text[:1].upper() + text[1:])
-                                                      for field, text in ATTESTATIONS.items()],
+                                                      for field, text in DECLARATION_ATTESTATIONS.items()],
         help_text="Tick each limit the document states. A declaration that leaves any out is refused.")
     document = forms.FileField(label="Signed declaration (PDF)",
                                widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}))
@@ -44,7 +44,7 @@ class DeclarationForm(forms.Form):
 
     def attested(self) -> dict[str, bool]:
         chosen = set(self.cleaned_data.get("attestations") or [])
-        return {field: field in chosen for field in ATTESTATIONS}
+        return {field: field in chosen for field in DECLARATION_ATTESTATIONS}
 
 
 class SharingSwitchForm(forms.Form):

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from policy.defaults import DECLARATION_ATTESTATIONS
+
 
 def declaration_storage():
     """Signed declarations: SHARING_DOCUMENTS_ROOT on the local disk, or the object store's documents/
@@ -98,12 +100,7 @@ class Declaration(models.Model):
         constraints = [
             # The database refuses a declaration that leaves out any of the attestations (SHR-4).
             models.CheckConstraint(
-                condition=Q(
-                    no_immigration_enforcement=True,
-                    no_reproductive_health_investigation=True,
-                    deletes_within_period=True,
-                    no_resharing_without_approval=True,
-                ),
+                condition=Q(**dict.fromkeys(DECLARATION_ATTESTATIONS, True)),
                 name="sharing_declaration_attests_everything",
             ),
             models.CheckConstraint(

@@ -12,6 +12,7 @@ from audit.context import Actor
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied
+from policy.defaults import DECLARATION_ATTESTATIONS
 from policy.selectors import current_policy
 from sharing import audit_actions as actions
 from sharing.models import (
@@ -30,12 +31,6 @@ ORI_PATTERN = re.compile(r"^[A-Z]{2}[A-Z0-9]{7}$")
 STATE_PATTERN = re.compile(r"^[A-Z]{2}$")
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 KEY_ID_BYTES, SECRET_BYTES = 8, 24
-ATTESTATIONS = {
-    "no_immigration_enforcement": "not use the data for immigration enforcement",
-    "no_reproductive_health_investigation": "not use the data to investigate lawful reproductive health care",
-    "deletes_within_period": "delete the data within the period it states",
-    "no_resharing_without_approval": "not re-share or reuse the data without our written approval",
-}
 
 
 def _agency(agency_id: int, *, lock: bool = False) -> Agency:
@@ -144,7 +139,7 @@ def _check_declaration_terms(
     *, signed_on: date, expires_on: date, deletion_days: int, attestations: dict[str, bool]
 ) -> None:
     policy = current_policy()
-    missing = [text for field, text in ATTESTATIONS.items() if not attestations.get(field)]
+    missing = [text for field, text in DECLARATION_ATTESTATIONS.items() if not attestations.get(field)]
     if missing:  # SHR-4: refused, not merely invalid
         raise PolicyDenied(
             "A declaration must certify every limit; this one does not say it will "
@@ -213,7 +208,7 @@ def declaration_record(
                     deletion_days=deletion_days,
                     document_sha256=document_sha256,
                     recorded_by=actor.user,
-                    **{field: True for field in ATTESTATIONS},
+                    **{field: True for field in DECLARATION_ATTESTATIONS},
                 )
                 declaration.document.save(f"{agency.ori}-{signed_on:%Y%m%d}.pdf", document, save=False)
                 declaration.save()

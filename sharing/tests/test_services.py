@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import BooleanField
 from django.utils import timezone
 
 from audit.context import Actor
@@ -39,7 +40,7 @@ from sharing.tests.conftest import (
 )
 
 pytestmark = pytest.mark.django_db
-ALL_ATTESTATIONS = dict.fromkeys(agencies.ATTESTATIONS, True)
+ALL_ATTESTATIONS = dict.fromkeys(defaults.DECLARATION_ATTESTATIONS, True)
 
 
 def _actor(user) -> Actor:
@@ -69,7 +70,7 @@ def _stored_documents(settings) -> list[Path]:
 
 
 @pytest.mark.rule("SHR-4")
-@pytest.mark.parametrize("left_out", list(agencies.ATTESTATIONS))
+@pytest.mark.parametrize("left_out", list(defaults.DECLARATION_ATTESTATIONS))
 def test_a_declaration_that_leaves_out_any_limit_is_refused_and_stores_nothing(
     administrator, settings, left_out
 ):
@@ -79,6 +80,15 @@ def test_a_declaration_that_leaves_out_any_limit_is_refused_and_stores_nothing(
     assert not Declaration.objects.exists()
     assert _stored_documents(settings) == []
     assert selectors.agency_block_reason(agency) is not None
+
+
+@pytest.mark.rule("SHR-4")
+@pytest.mark.parametrize("code", defaults.SHARING_MISUSE_CODES)
+def test_every_misuse_purpose_has_an_attestation_field_of_the_declaration(code):
+    field, promise = defaults.SHARING_MISUSE_ATTESTATIONS[code]
+    assert isinstance(Declaration._meta.get_field(field), BooleanField)
+    assert defaults.DECLARATION_ATTESTATIONS[field] == promise
+    assert code in defaults.PROHIBITED_CODES
 
 
 @pytest.mark.rule("SHR-2")

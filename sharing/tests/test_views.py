@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from alpr.models import Camera
 from audit.models import AuditEvent
+from policy.defaults import DECLARATION_ATTESTATIONS
 from policy.roles import Role
 from retention.tests.conftest import actor_of, create_read
 from sharing.models import (
@@ -22,7 +23,6 @@ from sharing.models import (
     RequestStatus,
     SharingRequest,
 )
-from sharing.services.agencies import ATTESTATIONS
 from sharing.services.requests import request_decide, request_release
 from sharing.tests.conftest import (
     PDF_BYTES,
@@ -70,7 +70,7 @@ def declaration_form(**overrides) -> dict:
     return {"signatory_name": "Chief Ann Ward", "signatory_title": "Chief of Police",
             "signed_on": (today - timedelta(days=3)).isoformat(),
             "expires_on": (today + timedelta(days=300)).isoformat(), "deletion_days": "30",
-            "attestations": list(ATTESTATIONS),
+            "attestations": list(DECLARATION_ATTESTATIONS),
             "document": SimpleUploadedFile("declaration.pdf", PDF_BYTES, content_type="application/pdf"),
             **overrides}
 
@@ -204,7 +204,7 @@ def test_record_a_declaration_with_every_attestation(admin):
     url = reverse("sharing:declaration_record", args=[agency.pk])
     form = admin.get(url).content.decode()
     assert "<fieldset" in form and "<legend>The signed declaration states that the agency will" in form
-    for text in ATTESTATIONS.values():
+    for text in DECLARATION_ATTESTATIONS.values():
         assert text[1:] in form
     response = admin.post(url, declaration_form())
     assert response.status_code == 302
@@ -221,7 +221,7 @@ def test_record_a_declaration_with_every_attestation(admin):
 def test_a_declaration_missing_an_attestation_is_refused_and_nothing_is_recorded(admin):
     agency = AgencyFactory()
     response = admin.post(reverse("sharing:declaration_record", args=[agency.pk]),
-                          declaration_form(attestations=list(ATTESTATIONS)[:3]))
+                          declaration_form(attestations=list(DECLARATION_ATTESTATIONS)[:3]))
     assert response.status_code == 400
     assert "not re-share or reuse the data without our written approval" in response.content.decode()
     assert not Declaration.objects.exists()
