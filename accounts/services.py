@@ -29,13 +29,23 @@ from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.dates import day_text
 from core.errors import ApplicationError, NotFound, PolicyDenied
-from policy.roles import Capability, Role, role_has
+from policy.roles import (
+    ROLE_PEOPLE,
+    Capability,
+    Role,
+    only_who_may,
+    people_of,
+    roles_with,
+    training_recorders,
+    who_may,
+)
 from policy.selectors import current_policy
 
 
-def _require(actor: Actor, capability: str, message: str) -> None:
+def _require(actor: Actor, capability: str, doing: str) -> None:
+    """Refuse unless the actor's role grants `capability`, saying who may be `doing` it."""
     if not actor.user or not actor.user.can(capability):
-        raise PolicyDenied(message)
+        raise PolicyDenied(only_who_may(capability, doing=doing))
 
 
 def _locked_user(user_id: int) -> User:
@@ -64,7 +74,7 @@ def account_create(
 ) -> User:
     """Create a pending account for one named person (ACC-1, ACC-2)."""
     with refusals_recorded(actor=actor, action=actions.ACCOUNT_CREATED, targets=[f"username:{username}"]):
-        _require(actor, Capability.MANAGE_USERS, "Only the system administrator creates accounts.")
+        _require(actor, Capability.MANAGE_USERS, "create accounts")
         ensure_named_person(username=username, full_name=full_name, badge_number=badge_number)
         if role not in Role.values:
             raise ApplicationError("Choose a role from the list.", field="role")
@@ -112,7 +122,7 @@ def _decide_pending(actor: Actor, user_id: int, reason: str, *, approve: bool, r
                     ) -> User:
     action = actions.ACCOUNT_APPROVED if approve else actions.ACCOUNT_DENIED
     with refusals_recorded(actor=actor, action=action, targets=[f"user:{user_id}"]):
-        _require(actor, Capability.APPROVE_USERS, "Only the Chief approves or denies accounts.")
+        _require(actor, Capability.APPROVE_USERS, "approve or deny accounts")
         if not approve:
             reason = _require_reason(reason)
         with transaction.atomic():
@@ -151,7 +161,7 @@ def account_separate(*, actor: Actor, user_id: int, reason: str) -> User:
 
 def _disable(actor, user_id, reason, status, kind, action) -> User:
     with refusals_recorded(actor=actor, action=action, targets=[f"user:{user_id}"]):
-        _require(actor, Capability.SUSPEND_USERS, "Only the system administrator or the Chief may do this.")
+        _require(actor, Capability.SUSPEND_USERS, "suspend or separate accounts")
         reason = _require_reason(reason)
         with transaction.atomic():
             user = _locked_user(user_id)
@@ -172,7 +182,7 @@ def _disable(actor, user_id, reason, status, kind, action) -> User:
 def account_reinstate(*, actor: Actor, user_id: int, reason: str) -> User:
     """The Chief restores a suspended or inactivity-disabled account."""
     with refusals_recorded(actor=actor, action=actions.ACCOUNT_REINSTATED, targets=[f"user:{user_id}"]):
-        _require(actor, Capability.APPROVE_USERS, "Only the Chief reinstates accounts.")
+        _require(actor, Capability.APPROVE_USERS, "reinstate accounts")
         reason = _require_reason(reason)
         with transaction.atomic():
             user = _locked_user(user_id)
@@ -196,15 +206,16 @@ ROLE_CHANGEABLE = (AccountStatus.ACTIVE, AccountStatus.PENDING)
 def account_change_role(*, actor: Actor, user_id: int, role: str, reason: str) -> User:
     """Change a role; the account returns to pending until the Chief approves it again (ACC-2, ACC-7)."""
     with refusals_recorded(actor=actor, action=actions.ROLE_CHANGED, targets=[f"user:{user_id}"]):
-        _require(actor, Capability.MANAGE_USERS, "Only the system administrator changes roles.")
+        _require(actor, Capability.MANAGE_USERS, "change roles")
         reason = _require_reason(reason)
         if role not in Role.values:
             raise ApplicationError("Choose a role from the list.", field="role")
         with transaction.atomic():
             user = _locked_user(user_id)
             if user.pk == actor.user.pk:
-                raise PolicyDenied("Nobody changes their own role: another administrator does, and the Chief "
-                                   "approves it.")
+                raise PolicyDenied(f"Nobody changes their own role: someone else who may change roles "
+                                   f"({who_may(Capability.MANAGE_USERS)}) does, then it waits for the "
+                                   f"approval of {who_may(Capability.APPROVE_USERS)}.")
             # The change returns the account to the Chief's approval, which makes it active: for any
             # other status that would be a reinstatement (or the undoing of a separation or a denial)
             # without the Chief's reinstatement decision.
@@ -233,7 +244,7 @@ def _ensure_an_approver_remains(user: User) -> None:
     anyone again, not even the Chief's own account back. Called with `user` locked; the others are
     locked too, so two such decisions at once cannot each count on the other Chief.
     """
-    approving = [role for role in Role.values if role_has(role, Capability.APPROVE_USERS)]
+    approving = roles_with(Capability.APPROVE_USERS)
     if not (user.is_usable and user.role in approving):
         return
     others = User.objects.select_for_update().filter(status=AccountStatus.ACTIVE, role__in=approving).exclude(
@@ -293,11 +304,11 @@ def training_record(*, actor: Actor, user_id: int, kind: str, completed_on: date
         with transaction.atomic():
             user = _locked_user(user_id)
             if actor.user and actor.user.pk == user.pk:
-                raise PolicyDenied("Nobody records their own training: another administrator, or the Chief, "
-                                   "records yours.")
+                raise PolicyDenied("Nobody records their own training: someone else who may record it "
+                                   f"({people_of(training_recorders(user.role))}) does.")
             if not actor.user or not may_record_training(actor.user, user):
-                raise PolicyDenied("Only the system administrator records training (the Chief also records "
-                                   "an administrator's).")
+                raise PolicyDenied(f"Only {people_of(training_recorders(user.role))} may record the training "
+                                   f"of {ROLE_PEOPLE[user.role]}.")
             _validate_training(kind, completed_on, reference)
             record = TrainingRecord.objects.create(user=user, kind=kind, completed_on=completed_on,
                                                    reference=reference.strip(), recorded_by=actor.user)
@@ -334,10 +345,11 @@ def password_change(*, actor: Actor, current: str, new: str) -> None:
 def lockout_release(*, actor: Actor, username: str) -> int:
     """An administrator releases a locked-out login name (ACC-4); return the failures cleared."""
     with refusals_recorded(actor=actor, action=actions.LOCKOUT_RELEASED, targets=[f"username:{username}"]):
-        _require(actor, Capability.MANAGE_USERS, "Only the system administrator releases a lockout.")
+        _require(actor, Capability.MANAGE_USERS, "release a lockout")
         user = User.objects.filter(username=username).first()
         if user is not None and actor.user.pk == user.pk:
-            raise PolicyDenied("Another administrator must release your own lockout.")
+            raise PolicyDenied(f"Nobody releases their own lockout: someone else who may release lockouts "
+                               f"({who_may(Capability.MANAGE_USERS)}) releases yours.")
         with transaction.atomic():
             cleared = axes_reset(username=username)
             if not cleared:

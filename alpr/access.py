@@ -48,7 +48,7 @@ from core.errors import (
     TooManyRequests,
 )
 from policy.defaults import SHARING_MISUSE_CODES
-from policy.roles import Capability
+from policy.roles import Capability, only_who_may
 from policy.selectors import current_policy
 from retention import audit_actions as retention_actions
 from retention import selectors as retention_selectors
@@ -779,7 +779,8 @@ def plate_reads_for_release(*, actor: Actor, plates_asked: list[str], since: dat
     with refusals_recorded(actor=actor, action=actions.RELEASE_READS_SELECTED, query=query, **fields):
         user = actor.user
         if user is None or not user.can(Capability.REVIEW_SHARING):
-            raise PolicyDenied("Only the system administrator or a designee releases data to other agencies.")
+            raise PolicyDenied(only_who_may(Capability.REVIEW_SHARING,
+                                            doing="release data to other agencies"))
         ensure_alpr_access(user)
         policy = current_policy()
         cap = policy.sharing_reads_per_release
@@ -852,7 +853,7 @@ def _audit_log_with_plates(read, action, *, actor: Actor, justification, filters
           transaction.atomic()):
         user = _checked_user(actor, justification, kind=JustificationKind.AUDIT)
         if not user.can(Capability.READ_AUDIT_LOG):
-            raise PolicyDenied("Only auditors and the system administrator read the audit log.")
+            raise PolicyDenied(only_who_may(Capability.READ_AUDIT_LOG, doing="read the audit log"))
         disclosure = Disclosure(justification_id=justification.pk, audit_fields=justification.audit_fields())
         return read(actor=actor, filters=filters, disclosure=disclosure, **kwargs)
 
@@ -992,7 +993,7 @@ def flagged_reads_list(*, actor: Actor, justification, read_ids) -> dict:
                            **_justification_fields(justification)):
         user = _checked_user(actor, justification, kind=JustificationKind.AUDIT)
         if not user.can(Capability.MANAGE_RETENTION):
-            raise PolicyDenied("Only the system administrator reviews erroneous-read flags.")
+            raise PolicyDenied(only_who_may(Capability.MANAGE_RETENTION, doing="review erroneous-read flags"))
         with transaction.atomic():
             summaries = retention_selectors.read_summaries(read_ids)
             audit_record(actor=actor, action=retention_actions.FLAGGED_READS_LISTED, query=query,

@@ -19,7 +19,7 @@ from audit.models import ActorType
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied
-from policy.roles import Capability
+from policy.roles import Capability, only_who_may
 
 KEY_ID_BYTES = 8  # 16 hex characters
 SECRET_BYTES = 24  # 48 hex characters
@@ -41,7 +41,7 @@ def _require_camera_manager(actor: Actor) -> None:
     if actor.kind == ActorType.SYSTEM:
         return
     if not actor.user or not actor.user.can(Capability.MANAGE_CAMERAS):
-        raise PolicyDenied("Only the system administrator manages cameras.")
+        raise PolicyDenied(only_who_may(Capability.MANAGE_CAMERAS, doing="manage cameras"))
 
 
 def _locked_camera(camera_id: int) -> Camera:

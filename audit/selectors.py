@@ -25,7 +25,7 @@ from core.compliance import enforces
 from core.errors import PolicyDenied
 from core.spreadsheets import spreadsheet_cell
 from policy.directions import off_hours as policy_off_hours
-from policy.roles import Capability
+from policy.roles import Capability, only_who_may
 from policy.selectors import current_policy
 from searches import audit_actions as search_actions
 from searches.models import Justification, JustificationKind
@@ -57,7 +57,7 @@ class AuditFilters:
 
 def _require_reader(actor: Actor) -> None:
     if not actor.user or not actor.user.can(Capability.READ_AUDIT_LOG):
-        raise PolicyDenied("Only auditors and the system administrator may read the audit log.")
+        raise PolicyDenied(only_who_may(Capability.READ_AUDIT_LOG, doing="read the audit log"))
 
 
 def _filtered(filters: AuditFilters) -> QuerySet[AuditEvent]:

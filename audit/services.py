@@ -14,7 +14,7 @@ from audit.context import Actor
 from audit.models import AuditEvent, Outcome
 from core.compliance import enforces
 from core.errors import ApplicationError, PolicyDenied
-from policy.roles import Capability
+from policy.roles import Capability, only_who_may
 
 
 @enforces("AUD-1")
@@ -143,7 +143,7 @@ def audit_chain_verify(*, actor: Actor) -> ChainReport:
     """
     with refusals_recorded(actor=actor, action=AUDIT_CHAIN_VERIFIED):
         if not actor.user or not actor.user.can(Capability.READ_AUDIT_LOG):
-            raise PolicyDenied("Only auditors and the system administrator may verify the audit log.")
+            raise PolicyDenied(only_who_may(Capability.READ_AUDIT_LOG, doing="verify the audit log"))
     report = verify_chain()
     audit_record(
         actor=actor, action=AUDIT_CHAIN_VERIFIED,

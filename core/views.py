@@ -37,8 +37,7 @@ def _matrix():
     return build_matrix()
 
 
-@capability_required(Capability.READ_REPORTS, message="The compliance matrix is published to the oversight "
-                                                       "board and those who answer to it.")
+@capability_required(Capability.READ_REPORTS, doing="read the compliance matrix")
 def compliance(request):
     """The compliance matrix (META-1): each rule, where the code enforces it, which tests prove it."""
     rows = _matrix()

@@ -21,7 +21,7 @@ from core.errors import ApplicationError, NotFound, PolicyDenied
 from hotlists import audit_actions as actions
 from hotlists import patterns
 from hotlists.models import Hotlist, HotlistEntry, HotlistSource, Priority
-from policy.roles import Capability
+from policy.roles import Capability, only_who_may
 from policy.selectors import current_policy
 from searches.services import prohibited_purpose_check, stated_reason_check
 
@@ -42,7 +42,7 @@ def require_hotlist_editor(actor: Actor) -> None:
     if actor.kind == ActorType.SYSTEM:
         return
     if actor.user is None or not actor.user.can(Capability.CREATE_HOTLIST):
-        raise PolicyDenied("Only detectives and analysts create or change hotlist entries.")
+        raise PolicyDenied(only_who_may(Capability.CREATE_HOTLIST, doing="create or change hotlist entries"))
     ensure_alpr_access(actor.user)
 
 

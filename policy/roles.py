@@ -105,6 +105,38 @@ def roles_with(capability: str) -> list[str]:
     return [role for role in Role if role_has(role, capability)]
 
 
+# How a sentence names the people of each role: an office one person holds with "the", the others plural.
+ROLE_PEOPLE: dict[str, str] = {
+    Role.OFFICER: "officers",
+    Role.DISPATCHER: "dispatchers",
+    Role.ANALYST: "crime analysts",
+    Role.DETECTIVE: "detectives",
+    Role.ADMINISTRATOR: "the system administrator",
+    Role.CHIEF: "the Chief of police",
+    Role.AUDITOR: "auditors",
+    Role.OVERSIGHT: "oversight board members",
+    Role.RECORDS: "the records supervisor",
+}
+
+
+def people_of(roles) -> str:
+    """Name the people of `roles` in Role order, e.g. "crime analysts and detectives"; "nobody" for none."""
+    people = [ROLE_PEOPLE[role] for role in Role if role in roles] or ["nobody"]
+    return people[0] if len(people) == 1 else f"{', '.join(people[:-1])} and {people[-1]}"
+
+
+def who_may(*capabilities: str) -> str:
+    """Name the people whose role grants any of `capabilities`, as `people_of` does."""
+    return people_of({role for role in Role if any(role_has(role, c) for c in capabilities)})
+
+
+def only_who_may(*capabilities: str, doing: str) -> str:
+    """Refuse in words that say who may instead: "Only the Chief of police may approve accounts."."""
+    if not any(roles_with(capability) for capability in capabilities):
+        return f"Nobody may {doing}."
+    return f"Only {who_may(*capabilities)} may {doing}."
+
+
 @enforces("ACC-5")
 def role_records_training_of(role: str, subject_role: str) -> bool:
     """Whether `role` records the training of someone in `subject_role` (never one's own: ACC-5).
@@ -114,6 +146,11 @@ def role_records_training_of(role: str, subject_role: str) -> bool:
     """
     return role_has(role, Capability.MANAGE_USERS) or (
         role_has(role, Capability.APPROVE_USERS) and role_has(subject_role, Capability.MANAGE_USERS))
+
+
+def training_recorders(subject_role: str) -> list[str]:
+    """Return the roles that record the training of someone in `subject_role`, in Role order."""
+    return [role for role in Role if role_records_training_of(role, subject_role)]
 
 
 def role_reaches_alpr_data(role: str) -> bool:

@@ -23,7 +23,7 @@ from core.errors import ApplicationError, NotFound, PolicyDenied
 from policy import audit_actions as actions
 from policy.directions import loosening
 from policy.models import AgencyPolicy, PolicyChangeComment, PolicyChangeProposal, ProposalStatus
-from policy.roles import Capability
+from policy.roles import Capability, only_who_may
 from policy.selectors import current_policy
 
 _NOT_POLICY = {"id", "created_at", "created_by", "change_reason"}
@@ -48,8 +48,7 @@ def policy_values(policy: AgencyPolicy) -> dict:
 def policy_update(*, actor: Actor, changes: dict, reason: str) -> PolicyChange:
     """Put the tightening values in force at once and propose the loosening ones; audited."""
     with refusals_recorded(actor=actor, action=actions.POLICY_CHANGED, query=_jsonable(changes)):
-        _require(actor, Capability.MANAGE_RETENTION,
-                 "Only the system administrator may change the agency policy.")
+        _require(actor, Capability.MANAGE_RETENTION, "change the agency policy")
         if not reason.strip():
             raise ApplicationError("Say why the policy is changing.", field="reason")
         with transaction.atomic():
@@ -145,7 +144,7 @@ def policy_change_approve(*, actor: Actor, proposal_id: int, note: str = "") -> 
     """
     with refusals_recorded(actor=actor, action=actions.POLICY_CHANGE_APPROVED,
                            targets=[f"policy_change:{proposal_id}"]):
-        _require(actor, Capability.APPROVE_POLICY_TEXT, "Only the Chief approves a change of the policy.")
+        _require(actor, Capability.APPROVE_POLICY_TEXT, "approve a change of the policy")
         with transaction.atomic():
             proposal = _locked(proposal_id)
             _require_waiting(proposal)
@@ -184,7 +183,7 @@ def policy_change_reject(*, actor: Actor, proposal_id: int, note: str) -> Policy
     """The Chief rejects a proposal, with a reason; the policy stays as it is. Audited."""
     with refusals_recorded(actor=actor, action=actions.POLICY_CHANGE_REJECTED,
                            targets=[f"policy_change:{proposal_id}"]):
-        _require(actor, Capability.APPROVE_POLICY_TEXT, "Only the Chief rejects a proposed change.")
+        _require(actor, Capability.APPROVE_POLICY_TEXT, "reject a proposed change")
         if not note.strip():
             raise ApplicationError("Say why the change is rejected.", field="note")
         return _close(actor=actor, proposal_id=proposal_id, status=ProposalStatus.REJECTED, note=note,
@@ -195,8 +194,7 @@ def policy_change_withdraw(*, actor: Actor, proposal_id: int, note: str = "") ->
     """The administrator withdraws a proposal that is still waiting. Audited."""
     with refusals_recorded(actor=actor, action=actions.POLICY_CHANGE_WITHDRAWN,
                            targets=[f"policy_change:{proposal_id}"]):
-        _require(actor, Capability.MANAGE_RETENTION,
-                 "Only the system administrator withdraws a proposed change.")
+        _require(actor, Capability.MANAGE_RETENTION, "withdraw a proposed change")
         return _close(actor=actor, proposal_id=proposal_id, status=ProposalStatus.WITHDRAWN, note=note,
                       action=actions.POLICY_CHANGE_WITHDRAWN)
 
@@ -217,10 +215,10 @@ def _decide(proposal: PolicyChangeProposal, *, actor: Actor, status: str, note: 
     proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "policy"])
 
 
-def _require(actor: Actor, capability: str, message: str) -> None:
-    """Refuse unless the actor is a person whose role grants `capability`."""
+def _require(actor: Actor, capability: str, doing: str) -> None:
+    """Refuse unless the actor is a person whose role grants `capability`, saying who may be `doing` it."""
     if actor.kind != ActorType.USER or not actor.user or not actor.user.can(capability):
-        raise PolicyDenied(message)
+        raise PolicyDenied(only_who_may(capability, doing=doing))
 
 
 def _require_waiting(proposal: PolicyChangeProposal) -> None:

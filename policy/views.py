@@ -68,7 +68,7 @@ def policy_detail(request):
     })
 
 
-@capability_required(Capability.MANAGE_RETENTION, message="Only the system administrator changes the policy.")
+@capability_required(Capability.MANAGE_RETENTION, doing="change the agency policy")
 @require_http_methods(["GET", "POST"])
 def policy_edit(request):
     policy = current_policy()

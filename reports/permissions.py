@@ -14,3 +14,4 @@ SEE_COMPLAINTS = Capability.READ_REPORTS  # board, chief, administrator, auditor
 READ_REPORTS = Capability.READ_REPORTS
 GENERATE_REPORTS = Capability.SIGN_OFF_AUDIT  # the administrator, who also signs off
 SIGN_OFF_AUDIT = Capability.SIGN_OFF_AUDIT
+RECEIVE_DISCREPANCIES = Capability.RECEIVE_AUDIT_DISCREPANCIES  # chief (AUD-5)

@@ -6,7 +6,7 @@ from accounts.selectors import ensure_alpr_access, training_blockers
 from audit.context import Actor
 from audit.models import ActorType
 from core.errors import PolicyDenied
-from policy.roles import ALPR_DATA_CAPABILITIES, Capability, roles_with
+from policy.roles import ALPR_DATA_CAPABILITIES, Capability, only_who_may, roles_with
 
 
 def may_see_reads(user) -> bool:
@@ -49,7 +49,8 @@ def require_evidence_placer(actor: Actor) -> None:
 def require_evidence_handler(actor: Actor) -> None:
     """Raise `PolicyDenied` unless `actor` may package evidence (an export, or a sharing release)."""
     if actor.kind != ActorType.USER or not may_handle_evidence(actor.user):
-        raise PolicyDenied("Only investigators, and administrators releasing data, handle evidence.")
+        raise PolicyDenied(only_who_may(Capability.HANDLE_EVIDENCE, Capability.MANAGE_RETENTION,
+                                        doing="handle evidence"))
     ensure_alpr_access(actor.user)
 
 
@@ -59,7 +60,8 @@ def require_read_viewer(actor: Actor) -> None:
     ensure_alpr_access(actor.user)
 
 
-def require_retention_manager(actor: Actor, message: str) -> None:
+def require_retention_manager(actor: Actor, doing: str) -> None:
+    """Raise `PolicyDenied`, saying who may be `doing` it, unless `actor` manages retention."""
     if actor.kind != ActorType.USER or not is_retention_manager(actor.user):
-        raise PolicyDenied(message)
+        raise PolicyDenied(only_who_may(Capability.MANAGE_RETENTION, doing=doing))
     ensure_alpr_access(actor.user)

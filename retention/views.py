@@ -237,7 +237,7 @@ def _flagged_reads(request, actor: Actor, flags):
 
 def flags_queue(request):
     """The reviewer's page. Without an audit justification it shows the flags but no plate text."""
-    actor = _guarded(request, require_retention_manager, "Only the system administrator reviews flags.",
+    actor = _guarded(request, require_retention_manager, "review erroneous-read flags",
                      action=actions.FLAGGED_READS_LISTED)
     queue = list(selectors.flags_queue()[:100])
     reviewed = list(selectors.flags_reviewed()[:50])
@@ -269,7 +269,7 @@ def flag_review(request, flag_id: int):
 # ---- Purge runs (RET-1)
 
 def purge_runs(request):
-    _guarded(request, require_retention_manager, "Only the system administrator manages retention.",
+    _guarded(request, require_retention_manager, "manage retention",
              action=actions.PURGE_RUN)
     from policy.selectors import current_policy
 

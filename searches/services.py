@@ -16,7 +16,7 @@ from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied, ProhibitedPurpose
 from policy.models import PURPOSE_CODE_MAX_LENGTH
-from policy.roles import Capability
+from policy.roles import Capability, only_who_may, who_may
 from policy.selectors import current_policy
 from searches import audit_actions as actions
 from searches.checks import description_problem
@@ -114,7 +114,8 @@ def _check_purpose_recordable(purpose: str) -> None:
     before ``AgencyPolicy.clean()`` refused such codes lists one. Refused, not a 500 or recorded cut short."""
     if len(purpose) > PURPOSE_CODE_MAX_LENGTH:
         raise PolicyDenied(f"The policy's code for this purpose is longer than the {PURPOSE_CODE_MAX_LENGTH} "
-                           "characters a search records; ask the administrator to shorten it.",
+                           f"characters a search records; ask {who_may(Capability.MANAGE_RETENTION)} to "
+                           "shorten it.",
                            code="purpose_code_too_long", field="purpose")
 
 
@@ -177,7 +178,8 @@ def outside_justification_check(*, purpose: str, case_number: str, description: 
 def _usable_felony_request(*, policy, user, felony_request_id, case_number: str) -> FelonyExceptionRequest:
     if not felony_request_id:
         raise PolicyDenied("\u201cOther significant felony\u201d needs a written request approved by "
-                           "the Chief. Choose your approved request, or submit one.",
+                           f"{who_may(Capability.APPROVE_FELONY_EXCEPTIONS)}. Choose your approved request, "
+                           "or submit one.",
                            code="felony_request_required", field="felony_request")
     request = (FelonyExceptionRequest.objects.filter(pk=felony_request_id).first()
                if isinstance(felony_request_id, int) else None)
@@ -186,8 +188,9 @@ def _usable_felony_request(*, policy, user, felony_request_id, case_number: str)
                            "for the auditor.", code="felony_request_foreign", field="felony_request",
                            flag_for_audit=True)
     if not request.usable_at(timezone.now(), policy=policy):
-        raise PolicyDenied("That other-felony request is not approved by the Chief, or its approval "
-                           "has lapsed.", code="felony_request_not_approved", field="felony_request")
+        raise PolicyDenied(f"That other-felony request is not approved by "
+                           f"{who_may(Capability.APPROVE_FELONY_EXCEPTIONS)}, or its approval has lapsed.",
+                           code="felony_request_not_approved", field="felony_request")
     if request.case_number != case_number:
         raise PolicyDenied(f"The approved request is for case {request.case_number}; search under that "
                            "case number.", code="felony_case_mismatch", field="case_number")
@@ -304,7 +307,8 @@ def felony_request_decide(*, actor: Actor, request_id: int, approve: bool,
                            targets=[f"felony-request:{request_id}"]):
         user = _require_user(actor)
         if not user.can(Capability.APPROVE_FELONY_EXCEPTIONS):
-            raise PolicyDenied("Only the Chief approves other-felony searches.")
+            raise PolicyDenied(only_who_may(Capability.APPROVE_FELONY_EXCEPTIONS,
+                                            doing="approve other-felony searches"))
         if not approve and not (note or "").strip():
             raise ApplicationError("Say why the request is denied.", field="note")
         with transaction.atomic():

@@ -26,8 +26,10 @@ from django.utils.dateparse import parse_datetime
 from core.compliance import enforces
 from core.errors import ApplicationError
 from core.strict_json import strict_loads
+from policy.roles import who_may
 from sharing import partner_keys
 from sharing.models import AgencyStatus, PartnerNetwork, PartnerSearchKey
+from sharing.permissions import REVIEW_SHARING
 from sharing.selectors import agency_block_reason
 
 logger = logging.getLogger(__name__)
@@ -146,7 +148,8 @@ def partner_calls(*, user) -> tuple[list[PartnerCall], list[PartnerOutcome]]:
         agency, key = _agency(network), keys.get(network.pk)
         blocked = agency_block_reason(network.agency)
         if blocked or key is None:
-            reason = blocked or f"{agency.name} has issued you no key; ask the administrator to store yours."
+            reason = blocked or (f"{agency.name} has issued you no key; ask {who_may(REVIEW_SHARING)} to "
+                                 "store yours.")
             skipped.append(PartnerOutcome(agency=agency, status=Status.NOT_SEARCHED, message=reason))
             continue
         try:

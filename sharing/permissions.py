@@ -2,7 +2,7 @@
 from audit.context import Actor
 from audit.models import ActorType
 from core.errors import PolicyDenied
-from policy.roles import Capability
+from policy.roles import Capability, only_who_may
 
 REVIEW_SHARING = Capability.REVIEW_SHARING  # the administrator (or a designee given the role)
 HANDLE_RECORDS_REQUESTS = Capability.HANDLE_RECORDS_REQUESTS  # the records supervisor
@@ -18,9 +18,9 @@ def may_handle_records_requests(user) -> bool:
 
 def require_sharing_reviewer(actor: Actor) -> None:
     if actor.kind != ActorType.USER or not may_review_sharing(actor.user):
-        raise PolicyDenied("Only the system administrator or a designee reviews sharing with other agencies.")
+        raise PolicyDenied(only_who_may(REVIEW_SHARING, doing="review sharing with other agencies"))
 
 
 def require_records_supervisor(actor: Actor) -> None:
     if actor.kind != ActorType.USER or not may_handle_records_requests(actor.user):
-        raise PolicyDenied("Only the records supervisor handles public-records requests.")
+        raise PolicyDenied(only_who_may(HANDLE_RECORDS_REQUESTS, doing="handle public-records requests"))

@@ -9,7 +9,7 @@ from accounts.tasks import disable_inactive_accounts
 from accounts.tests.helpers import act_as, audit_rows
 from conftest import PASSWORD, UserFactory, confirmed_totp, current_code, sign_in
 from core.errors import ApplicationError, PolicyDenied
-from policy.roles import Role
+from policy.roles import Capability, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,15 @@ def test_nobody_but_the_chief_approves_and_the_refusal_is_audited(pending, role)
     assert pending.status == AccountStatus.PENDING
     [row] = audit_rows("account.approved")
     assert row.outcome == "refused" and row.actor_user == someone and "Chief" in row.reason
+
+
+@pytest.mark.rule("ACC-7")
+def test_the_refusal_names_whoever_the_role_table_lets_approve(pending, regrant):
+    regrant(Capability.APPROVE_USERS, Role.AUDITOR, Role.RECORDS)
+    with pytest.raises(PolicyDenied, match=r"^Only auditors and the records supervisor may approve or deny "):
+        services.account_approve(actor=act_as(UserFactory(role=Role.CHIEF)), user_id=pending.pk)
+    [row] = audit_rows("account.approved")
+    assert row.outcome == "refused" and "auditors and the records supervisor" in row.reason
 
 
 @pytest.mark.rule("ACC-2")

@@ -142,7 +142,7 @@ def test_a_non_chief_posting_approve_on_the_page_changes_nothing(admin, make_ver
     end_comment_period(proposal)
     client = make_verified_client(Role.ADMINISTRATOR)
     response = client.post(f"/policy/changes/{proposal.pk}/approve/", follow=True)
-    assert "Only the Chief approves" in response.content.decode()
+    assert "Only the Chief of police may approve a change" in response.content.decode()
     assert current_policy().retention_days == 30
 
 

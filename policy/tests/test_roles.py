@@ -4,12 +4,15 @@ import pytest
 from conftest import UserFactory
 from policy.roles import (
     ROLE_CAPABILITIES,
+    ROLE_PEOPLE,
     Capability,
     Role,
     TrainingKind,
     capability_table,
+    only_who_may,
     role_has,
     trainings_required,
+    who_may,
 )
 
 QUERY = {Role.OFFICER, Role.DISPATCHER, Role.ANALYST, Role.DETECTIVE}
@@ -89,3 +92,26 @@ def test_a_role_given_alert_verification_needs_a_leads_certification(regrant):
     regrant(Capability.VERIFY_ALERTS, Role.AUDITOR)
     assert TrainingKind.LEADS_CERTIFICATION in trainings_required(Role.AUDITOR)
     assert TrainingKind.LEADS_CERTIFICATION not in trainings_required(Role.OFFICER)
+
+
+def test_every_role_is_named_in_sentences():
+    assert set(ROLE_PEOPLE) == set(Role)
+
+
+@pytest.mark.rule("ACC-7")
+def test_who_may_names_the_roles_the_table_grants_in_role_order():
+    assert who_may(Capability.CREATE_HOTLIST) == "crime analysts and detectives"
+    assert who_may(Capability.APPROVE_USERS) == "the Chief of police"
+    assert who_may(Capability.READ_REPORTS) == (
+        "the system administrator, the Chief of police, auditors and oversight board members")
+    assert only_who_may(Capability.MANAGE_CAMERAS, doing="manage cameras") == (
+        "Only the system administrator may manage cameras.")
+
+
+@pytest.mark.rule("ACC-7")
+def test_a_refusal_follows_the_role_table_when_it_changes(regrant):
+    regrant(Capability.MANAGE_CAMERAS, Role.RECORDS, Role.OFFICER)
+    assert only_who_may(Capability.MANAGE_CAMERAS, doing="manage cameras") == (
+        "Only officers and the records supervisor may manage cameras.")
+    regrant(Capability.MANAGE_CAMERAS)
+    assert only_who_may(Capability.MANAGE_CAMERAS, doing="manage cameras") == "Nobody may manage cameras."

@@ -73,7 +73,7 @@ def placement_request(
         targets=[f"camera:{camera_id}"] if camera_id else [f"camera-name:{camera_name}"],
     ):
         require(
-            actor, permissions.REQUEST_PLACEMENT, "Only the system administrator requests camera placements."
+            actor, permissions.REQUEST_PLACEMENT, "request camera placements"
         )
         return _placement_create(
             actor=actor, kind=kind, latitude=latitude, longitude=longitude,
@@ -184,7 +184,7 @@ def placement_decide(
         actor=actor, action=actions.PLACEMENT_DECIDED, targets=[f"placement:{placement_id}"]
     ):
         require(
-            actor, permissions.APPROVE_PLACEMENT, "Only the Chief approves camera installations and moves."
+            actor, permissions.APPROVE_PLACEMENT, "approve camera installations and moves"
         )
         if not approve and not note.strip():
             raise ApplicationError("Say why the request is denied.", field="note")
@@ -326,7 +326,7 @@ def placement_register_camera(*, actor: Actor, placement_id: int) -> Camera:
     with refusals_recorded(actor=actor, action=actions.PLACEMENT_CAMERA_REGISTERED,
                            targets=[f"placement:{placement_id}"]):
         if actor.kind != ActorType.SYSTEM:  # the installer at the server's console (camera_credentials)
-            require(actor, permissions.REQUEST_PLACEMENT, "Only the system administrator registers cameras.")
+            require(actor, permissions.REQUEST_PLACEMENT, "register cameras")
         with transaction.atomic():
             placement = _locked(placement_id)
             if placement.kind != PlacementKind.INSTALL:
@@ -365,7 +365,7 @@ def placement_record_prior(
     """
     target = f"camera:{camera_id}" if camera_id is not None else f"camera-name:{camera_name}"
     with refusals_recorded(actor=actor, action=actions.PLACEMENT_PRIOR_RECORDED, targets=[target]):
-        require(actor, permissions.APPROVE_PLACEMENT, "Only the Chief records an approved installation.")
+        require(actor, permissions.APPROVE_PLACEMENT, "record an approved installation")
         prior = _prior_approval(approved_on=approved_on, approved_by=approved_by, public_notice=public_notice,
                                 approval_document=approval_document, notice_from=notice_from)
         with transaction.atomic():
@@ -471,7 +471,7 @@ def camera_cost_record(
 ) -> CameraCost:
     """Record a cost of the programme (purchase, subscription, maintenance...) for cost reporting."""
     with refusals_recorded(actor=actor, action=actions.CAMERA_COST_RECORDED, query={"kind": kind}):
-        require(actor, permissions.RECORD_COSTS, "Only the system administrator records camera costs.")
+        require(actor, permissions.RECORD_COSTS, "record camera costs")
         if kind not in CostKind.values:
             raise ApplicationError("Choose the kind of cost.", field="kind")
         try:

@@ -62,7 +62,7 @@ def district_save(
         action=actions.DISTRICT_SAVED,
         targets=[f"district:{district_id}"] if district_id else [f"district-name:{name}"],
     ):
-        require(actor, permissions.MANAGE_DISTRICTS, "Only the system administrator enters districts.")
+        require(actor, permissions.MANAGE_DISTRICTS, "enter districts")
         name = name.strip()
         if not name:
             raise ApplicationError("Name the district.", field="name")
@@ -108,7 +108,7 @@ def camera_district_assign(*, actor: Actor, camera_id: int, district_id: int | N
     with refusals_recorded(
         actor=actor, action=actions.CAMERA_DISTRICT_ASSIGNED, targets=[f"camera:{camera_id}"]
     ):
-        require(actor, permissions.MANAGE_DISTRICTS, "Only the system administrator assigns cameras.")
+        require(actor, permissions.MANAGE_DISTRICTS, "assign cameras to districts")
         camera = Camera.objects.filter(pk=camera_id).first()
         if camera is None:
             raise ApplicationError("Choose a camera.", field="camera")

@@ -27,7 +27,7 @@ def _locked(document_id: int) -> PolicyDocument:
 def policy_doc_draft(*, actor: Actor, title: str, text: str, summary_of_changes: str = "") -> PolicyDocument:
     """Write a new draft version of the policy text."""
     with refusals_recorded(actor=actor, action=actions.POLICY_DOC_DRAFTED):
-        require(actor, permissions.DRAFT_POLICY_TEXT, "Only the system administrator drafts the policy text.")
+        require(actor, permissions.DRAFT_POLICY_TEXT, "draft the policy text")
         if not title.strip():
             raise ApplicationError("Give the version a title.", field="title")
         if not text.strip():
@@ -56,7 +56,7 @@ def policy_doc_open_comment(*, actor: Actor, document_id: int, days: int | None 
     with refusals_recorded(
         actor=actor, action=actions.POLICY_DOC_COMMENT_OPENED, targets=[f"policy_doc:{document_id}"]
     ):
-        require(actor, permissions.DRAFT_POLICY_TEXT, "Only the system administrator publishes a draft.")
+        require(actor, permissions.DRAFT_POLICY_TEXT, "publish a draft")
         minimum = conf.comment_period_days()
         days = minimum if days is None else days
         if days < minimum:
@@ -103,7 +103,7 @@ def policy_doc_approve(*, actor: Actor, document_id: int, effective_at=None) -> 
     with refusals_recorded(
         actor=actor, action=actions.POLICY_DOC_APPROVED, targets=[f"policy_doc:{document_id}"]
     ):
-        require(actor, permissions.APPROVE_POLICY_TEXT, "Only the Chief approves a policy version.")
+        require(actor, permissions.APPROVE_POLICY_TEXT, "approve a policy version")
         with transaction.atomic():
             document = _locked(document_id)
             now = timezone.now()
@@ -174,7 +174,7 @@ def policy_doc_record_review(*, actor: Actor, document_id: int, note: str) -> Po
     with refusals_recorded(
         actor=actor, action=actions.POLICY_DOC_REVIEWED, targets=[f"policy_doc:{document_id}"]
     ):
-        require(actor, permissions.APPROVE_POLICY_TEXT, "Only the Chief records the annual review.")
+        require(actor, permissions.APPROVE_POLICY_TEXT, "record the annual review")
         if not note.strip():
             raise ApplicationError("Say what the review found.", field="note")
         with transaction.atomic():

@@ -50,7 +50,7 @@ def contact_set(
     """Publish a new point of contact (public) or oversight contact; the newest of each role is used."""
     with refusals_recorded(actor=actor, action=actions.CONTACT_CHANGED, query={"role": role}):
         require(
-            actor, permissions.RECORD_INCIDENTS, "Only the system administrator changes published contacts."
+            actor, permissions.RECORD_INCIDENTS, "change published contacts"
         )
         if role not in ContactRole.values:
             raise ApplicationError("Choose which contact this is.", field="role")
@@ -158,7 +158,7 @@ def complaint_update(*, actor: Actor, complaint_id: int, status: str, note: str)
         actor=actor, action=actions.COMPLAINT_UPDATED, targets=[f"complaint:{complaint_id}"]
     ):
         require(
-            actor, permissions.HANDLE_COMPLAINTS, "Only the administrator or the auditor handles complaints."
+            actor, permissions.HANDLE_COMPLAINTS, "handle complaints"
         )
         if status not in ComplaintStatus.values or status == ComplaintStatus.RECEIVED:
             raise ApplicationError("Choose the new status.", field="status")
@@ -205,7 +205,7 @@ def incident_record(
     """Record a security incident; when a public notice is required, its text is published on the portal."""
     with refusals_recorded(actor=actor, action=actions.INCIDENT_RECORDED):
         require(
-            actor, permissions.RECORD_INCIDENTS, "Only the system administrator records security incidents."
+            actor, permissions.RECORD_INCIDENTS, "record security incidents"
         )
         if not title.strip() or not description.strip():
             raise ApplicationError("An incident needs a title and a description.", field="description")

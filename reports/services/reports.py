@@ -15,7 +15,7 @@ from audit.models import ActorType
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied
-from policy.roles import Capability, roles_with
+from policy.roles import only_who_may, roles_with, who_may
 from reports import audit_actions as actions
 from reports import permissions
 from reports.models import DiscrepancyNotice, Report, ReportFile, ReportSignOff
@@ -40,7 +40,7 @@ def report_generate(*, actor: Actor, kind: str, period: Period) -> Report:
         actor=actor, action=actions.REPORT_GENERATED, query={"kind": kind, "period": period.slug}
     ):
         if actor.kind != ActorType.SYSTEM:
-            require(actor, permissions.GENERATE_REPORTS, "Only the system administrator generates reports.")
+            require(actor, permissions.GENERATE_REPORTS, "generate reports")
         try:
             report_kind = registry.get(kind)
         except KeyError:
@@ -104,7 +104,7 @@ def report_read(
     """Return a report (and one of its files) to a person allowed to read reports; audited."""
     action = actions.REPORT_DOWNLOADED if file_format in ("pdf", "csv") else actions.REPORT_VIEWED
     with refusals_recorded(actor=actor, action=action, targets=[f"report:{report_id}"]):
-        require(actor, permissions.READ_REPORTS, "Your role does not read oversight reports.")
+        require(actor, permissions.READ_REPORTS, "read oversight reports")
         report = Report.objects.filter(pk=report_id).first()
         if report is None:
             raise NotFound("No such report.")
@@ -150,7 +150,7 @@ def report_sign_off(
             if capability is None:
                 raise ApplicationError("This kind of report is not signed off.")
             if not actor.user or not actor.user.can(capability):
-                raise PolicyDenied("Only the system administrator signs off the monthly audit.")
+                raise PolicyDenied(only_who_may(capability, doing="sign off this report"))
             if ReportSignOff.objects.filter(report=report).exists():
                 raise ApplicationError("This report has been signed off already.")
             if not review_note.strip():
@@ -181,10 +181,11 @@ def report_sign_off(
 
 def _send_discrepancies(sign_off: ReportSignOff) -> list[DiscrepancyNotice]:
     """Notify every active person whose role receives the audit's discrepancies (AUD-5)."""
-    chiefs = list(User.objects.filter(role__in=roles_with(Capability.RECEIVE_AUDIT_DISCREPANCIES),
+    chiefs = list(User.objects.filter(role__in=roles_with(permissions.RECEIVE_DISCREPANCIES),
                                       status=AccountStatus.ACTIVE))
     if not chiefs:
-        raise ApplicationError("There is no active Chief to receive the discrepancies.")
+        receivers = who_may(permissions.RECEIVE_DISCREPANCIES)
+        raise ApplicationError(f"There is no active account of {receivers} to receive the discrepancies.")
     now = timezone.now()
     notices = [
         DiscrepancyNotice.objects.create(sign_off=sign_off, chief=chief, sent_at=now, emailed_to=chief.email)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from policy.roles import Role
+from policy.roles import Capability, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +89,11 @@ def test_the_month_to_generate_is_chosen_from_a_list_of_ended_months(make_verifi
     assert f'<option value="{last_month:%Y-%m}" selected>{last_month:%B %Y}</option>' in select
     assert f'value="{today:%Y-%m}"' not in select  # not ended
     assert select.count("<option") == current_policy().audit_retention_days // 31
+
+
+@pytest.mark.rule("ACC-7")
+def test_a_refused_page_names_whoever_the_role_table_lets_in_now(make_verified_client, regrant):
+    regrant(Capability.RECORD_INCIDENTS, Role.OVERSIGHT)
+    response = make_verified_client(Role.ADMINISTRATOR).get("/reports/incidents/")
+    assert response.status_code == 403
+    assert "Only oversight board members may record security incidents." in response.content.decode()

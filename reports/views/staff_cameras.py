@@ -51,9 +51,7 @@ def registry(request):
     )
 
 
-@capability_required(
-    permissions.REQUEST_PLACEMENT, message="Only the system administrator requests placements."
-)
+@capability_required(permissions.REQUEST_PLACEMENT, doing="request camera placements")
 @require_http_methods(["GET", "POST"])
 def placement_new(request):
     initial = {"kind": request.GET.get("kind", "relocate"), "camera": request.GET.get("camera")}
@@ -73,7 +71,7 @@ def placement_new(request):
     return render(request, "reports/placement_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@capability_required(permissions.APPROVE_PLACEMENT, message="Only the Chief approves camera placements.")
+@capability_required(permissions.APPROVE_PLACEMENT, doing="approve camera placements")
 def placement_queue(request):
     pending = (
         CameraPlacementRequest.objects.filter(status=PlacementStatus.PENDING)
@@ -93,7 +91,7 @@ def placement_queue(request):
     )
 
 
-@capability_required(permissions.APPROVE_PLACEMENT, message="Only the Chief approves camera placements.")
+@capability_required(permissions.APPROVE_PLACEMENT, doing="approve camera placements")
 @require_POST
 def placement_decision(request, placement_id: int):
     placement = get_object_or_404(CameraPlacementRequest, pk=placement_id)
@@ -122,9 +120,7 @@ def placement_decision(request, placement_id: int):
     return redirect("reports:placement_queue")
 
 
-@capability_required(
-    permissions.APPROVE_PLACEMENT, message="Only the Chief records an installation approved earlier."
-)
+@capability_required(permissions.APPROVE_PLACEMENT, doing="record an installation approved earlier")
 @require_http_methods(["GET", "POST"])
 def prior_approval(request, camera_id: int):
     """Record the earlier approval of a pending camera's installation; it goes into service (CAM-2).
@@ -168,7 +164,7 @@ def _placement_initial(camera: Camera) -> dict:
     }
 
 
-@capability_required(permissions.RECORD_COSTS, message="Only the system administrator records costs.")
+@capability_required(permissions.RECORD_COSTS, doing="record camera costs")
 @require_http_methods(["GET", "POST"])
 def cost_new(request):
     form = CostForm(request.POST or None)

@@ -14,7 +14,7 @@ from reports.forms import CameraDistrictForm, DistrictForm
 from reports.services.districts import camera_district_assign, district_save
 from reports.views._helpers import form_error
 
-_MESSAGE = "Only the system administrator enters districts and assigns cameras to them."
+_DOING = "enter districts and assign cameras to them"
 
 
 def _page(request, *, form=None, assign_form=None, status=200):
@@ -32,7 +32,7 @@ def _page(request, *, form=None, assign_form=None, status=200):
     )
 
 
-@capability_required(permissions.MANAGE_DISTRICTS, message=_MESSAGE)
+@capability_required(permissions.MANAGE_DISTRICTS, doing=_DOING)
 @require_http_methods(["GET", "POST"])
 def districts(request):
     """List the districts and cameras; enter a new district."""
@@ -50,7 +50,7 @@ def districts(request):
     return _page(request, form=form, status=400)
 
 
-@capability_required(permissions.MANAGE_DISTRICTS, message=_MESSAGE)
+@capability_required(permissions.MANAGE_DISTRICTS, doing=_DOING)
 @require_http_methods(["GET", "POST"])
 def district_edit(request, district_id: int):
     district = selectors.district_get(district_id)
@@ -73,7 +73,7 @@ def district_edit(request, district_id: int):
     )
 
 
-@capability_required(permissions.MANAGE_DISTRICTS, message=_MESSAGE)
+@capability_required(permissions.MANAGE_DISTRICTS, doing=_DOING)
 @require_POST
 def camera_assign(request):
     form = CameraDistrictForm(request.POST)

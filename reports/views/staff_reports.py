@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import capability_required
 from audit.context import Actor
 from core.errors import ApplicationError
+from policy.roles import only_who_may, who_may
 from reports import permissions
 from reports.forms import GenerateReportForm, SignOffForm
 from reports.models import DiscrepancyNotice, Report
@@ -31,7 +32,7 @@ def index(request):
             return render(
                 request,
                 "error.html",
-                {"message": "Only the system administrator generates reports."},
+                {"message": only_who_may(permissions.GENERATE_REPORTS, doing="generate reports")},
                 status=403,
             )
         if form.is_valid():
@@ -96,7 +97,7 @@ def detail(request, report_id: int):
                     request,
                     "Signed off."
                     + (
-                        " The Chief has been sent the discrepancies."
+                        f" The discrepancies were sent to {who_may(permissions.RECEIVE_DISCREPANCIES)}."
                         if form.cleaned_data["discrepancies"].strip()
                         else ""
                     ),

@@ -134,7 +134,7 @@ def complaint_detail(request, complaint_id: int):
     )
 
 
-@capability_required(permissions.RECORD_INCIDENTS, message="Only the system administrator records incidents.")
+@capability_required(permissions.RECORD_INCIDENTS, doing="record security incidents")
 @require_http_methods(["GET", "POST"])
 def incidents(request):
     form = IncidentForm(request.POST or None)
@@ -154,7 +154,7 @@ def incidents(request):
     )
 
 
-@capability_required(permissions.RECORD_INCIDENTS, message="Only the system administrator changes contacts.")
+@capability_required(permissions.RECORD_INCIDENTS, doing="change published contacts")
 @require_http_methods(["GET", "POST"])
 def contacts(request):
     form = ContactForm(request.POST or None)

@@ -129,7 +129,7 @@ def flag_review(
     """Confirm or reject a flag (administrator); confirming corrects or marks the read, notifies agencies."""
     with refusals_recorded(actor=actor, action=actions.FLAG_REVIEWED, targets=[f"flag:{flag_id}"],
                            description=note):
-        require_retention_manager(actor, "Only the system administrator reviews erroneous-read flags.")
+        require_retention_manager(actor, "review erroneous-read flags")
         if problem := plates.typed_plate_problem(corrected_plate or ""):
             raise ApplicationError(problem, field="corrected_plate")
         corrected_plate = plates.normalize_plate(corrected_plate or "")

@@ -20,6 +20,7 @@ from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.dates import day_text
 from core.errors import ApplicationError, NotFound, PolicyDenied
+from policy.roles import Capability, who_may
 from policy.selectors import current_policy
 from retention import audit_actions as actions
 from retention.models import EvidenceHold, HeldRead
@@ -116,7 +117,8 @@ def hold_release(*, actor: Actor, hold_id: int, reason: str) -> EvidenceHold:
             user = actor.user
             is_placer = bool(user) and user.is_usable and user.pk == hold.placed_by_id
             if not is_placer and not is_retention_manager(user):
-                raise PolicyDenied("Only the person who placed a hold, or an administrator, releases it.")
+                raise PolicyDenied(f"Only the person who placed a hold, or "
+                                   f"{who_may(Capability.MANAGE_RETENTION)}, may release it.")
             if hold.released_at is not None:
                 raise ApplicationError("This hold was released already.")
             hold.released_at = timezone.now()

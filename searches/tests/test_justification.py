@@ -121,7 +121,7 @@ def test_a_permitted_purpose_whose_code_is_longer_than_recorded_is_refused_not_a
     code = "organised_retail_theft_ring_across_several_municipalities_in_cook_cnty"
     AgencyPolicy.objects.create(permitted_purposes=[*defaults.permitted_purposes(),
                                                     {"code": code, "label": "Organised retail theft ring"}])
-    with pytest.raises(PolicyDenied, match="ask the administrator to shorten it"):
+    with pytest.raises(PolicyDenied, match="ask the system administrator to shorten it"):
         services.justification_open(actor=actor(officer), purpose=code, case_number="26-004512",
                                     description=DESCRIPTION)
     assert not Justification.objects.exists()

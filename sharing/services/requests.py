@@ -22,6 +22,7 @@ from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied, ProhibitedPurpose
 from policy.defaults import SHARING_MISUSE_CODES
+from policy.roles import only_who_may
 from policy.selectors import current_policy
 from retention.services import evidence_package_create, read_share_register
 from retention.services.evidence import package_archive
@@ -41,6 +42,8 @@ from sharing.models import (
     SharingRequest,
 )
 from sharing.permissions import (
+    HANDLE_RECORDS_REQUESTS,
+    REVIEW_SHARING,
     may_handle_records_requests,
     may_review_sharing,
     require_records_supervisor,
@@ -202,7 +205,8 @@ def records_request_receive(
     with refusals_recorded(actor=actor, action=actions.RECORDS_REQUEST_ROUTED):
         user = actor.user
         if not (may_review_sharing(user) or may_handle_records_requests(user)):
-            raise PolicyDenied("Only the administrator and the records supervisor record outside requests.")
+            raise PolicyDenied(only_who_may(REVIEW_SHARING, HANDLE_RECORDS_REQUESTS,
+                                            doing="record requests from outside law enforcement"))
         if not (requester_name or "").strip() or not (requester_contact or "").strip():
             raise ApplicationError("Name the requester and how to reach them.", field="requester_name")
         if len((request_text or "").strip()) < 10:

@@ -5,14 +5,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from accounts.decorators import capability_required
 from sharing.permissions import HANDLE_RECORDS_REQUESTS, REVIEW_SHARING
 
-reviewer_only = capability_required(
-    REVIEW_SHARING, message="Only the system administrator or a designee reviews sharing with other "
-                            "agencies.")
-records_only = capability_required(
-    HANDLE_RECORDS_REQUESTS, message="Only the records supervisor handles public-records requests.")
-records_intake = capability_required(
-    REVIEW_SHARING, HANDLE_RECORDS_REQUESTS,
-    message="Only the administrator and the records supervisor record requests from outside law enforcement.")
+reviewer_only = capability_required(REVIEW_SHARING, doing="review sharing with other agencies")
+records_only = capability_required(HANDLE_RECORDS_REQUESTS, doing="handle public-records requests")
+records_intake = capability_required(REVIEW_SHARING, HANDLE_RECORDS_REQUESTS,
+                                     doing="record requests from outside law enforcement")
 
 
 def back_to(request, default: str, **kwargs):

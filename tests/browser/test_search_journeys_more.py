@@ -72,7 +72,7 @@ def test_the_chief_approves_an_other_felony_request_and_the_detective_searches_u
     detective_page.get_by_label("Description").fill(WHY)
     detective_page.get_by_role("button", name="Continue to search").click()  # no request named: refused
     expect(detective_page.get_by_role("alert")).to_contain_text("needs a written request approved by the "
-                                                                "Chief")
+                                                                "Chief of police")
     assert_accessible(detective_page, "the justification refused without the Chief's approval")
     detective_page.get_by_label("Chief-approved other-felony request").select_option(
         label=f"#{ask.pk} · 26-004512 · {OFFENSE}")
