@@ -94,6 +94,7 @@ DIRECTIONS: dict[str, Direction] = {
     "prohibited_purposes": REMOVING_LOOSENS,  # a purpose or one of its terms; adding tightens
     "vague_descriptions": REMOVING_LOOSENS,
     "description_min_length": LOWER_LOOSENS,
+    "description_min_specific_words": LOWER_LOOSENS,  # a description naming fewer facts passes
     "case_number_pattern": ANY_CHANGE_LOOSENS,  # which of two patterns accepts more is not decided here
     "case_number_example": NEVER_LOOSENS,  # shown next to the form, checked by nothing
     "justification_minutes": HIGHER_LOOSENS,
@@ -101,6 +102,7 @@ DIRECTIONS: dict[str, Direction] = {
     "canvass_max_hours": HIGHER_LOOSENS,
     "canvass_max_radius_m": HIGHER_LOOSENS,
     "partial_plate_min_known": LOWER_LOOSENS,
+    "one_edit_min_length": LOWER_LOOSENS,  # one differing character in a shorter plate matches more reads
     # Opening reads and what the auditor is shown (USE-4, AUD-1)
     "read_opens_per_justification": HIGHER_LOOSENS,
     "unusual_plates_per_justification": HIGHER_LOOSENS,
@@ -108,6 +110,11 @@ DIRECTIONS: dict[str, Direction] = {
     "off_hours_start": SHORTER_OFF_HOURS_LOOSEN,
     "off_hours_end": SHORTER_OFF_HOURS_LOOSEN,
     "repeated_plate_searches": HIGHER_LOOSENS,  # more lookups of one plate go unflagged in the monthly audit
+    # A person's own hours (every hour they acted in, odd ones included) replace the policy's off-hours:
+    # a longer baseline gathers more of them, and fewer actions required lets more people's own hours
+    # count on less history. Either way less of what the public was told is off-hours is flagged.
+    "audit_baseline_days": HIGHER_LOOSENS,
+    "audit_baseline_min_events": LOWER_LOOSENS,
     # Downloads (USE-7)
     "download_cap_per_request": HIGHER_LOOSENS,
     "download_cap_per_user_day": HIGHER_LOOSENS,
@@ -137,13 +144,18 @@ DIRECTIONS: dict[str, Direction] = {
     # How long an officer's page waits for a partner's network: who may search, what they must state
     # and what each partner lets them see are unchanged whatever it is (each partner enforces its own).
     "partner_search_timeout_seconds": NEVER_LOOSENS,
+    # Hotlist entries (RET-6)
+    "hotlist_entry_max_days": HIGHER_LOOSENS,  # an entry runs longer before anyone renews it
+    "hotlist_import_valid_hours": HIGHER_LOOSENS,  # an import not refreshed keeps alerting longer
     # Hotlist alerts (ING-2, USE-8)
     "state_differs_alerts": ALERTING_ON_MORE_LOOSENS,
     "alert_open_days": HIGHER_LOOSENS,  # an alert's read opens to those who receive alerts for longer
+    "alert_max_read_age_hours": HIGHER_LOOSENS,  # older reads raise alerts, opening them without a reason
     # Transparency (RPT-4, CAM-2, USE-9)
     "policy_comment_days": LOWER_LOOSENS,
     "camera_notice_days": LOWER_LOOSENS,
     "camera_silent_minutes": HIGHER_LOOSENS,  # a camera may be silent longer before it is flagged
+    "placement_text_min_length": LOWER_LOOSENS,  # a shorter analysis lets a camera be placed
     "collected": ANY_CHANGE_LOOSENS,
     "never_collected": ANY_CHANGE_LOOSENS,
 }

@@ -25,6 +25,11 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
     "vague_descriptions": ("Descriptions that say nothing and are refused as a search's justification.",
                            "ACLU-IL guidelines"),
     "description_min_length": ("The shortest description a search may carry.", "ACLU-IL guidelines"),
+    "description_min_specific_words": ("A search's description, and any other stated reason (a hotlist "
+                                       "entry's, an evidence hold's, a download's), names at least this "
+                                       "many words of its own: beyond the purpose, the case number, generic "
+                                       "and vague words. Between 1 and 10.",
+                                       "ACLU-IL guidelines; Oak Park GO 4-68 IX"),
     "case_number_pattern": ("The shape of a case number or CAD run number every search must carry.",
                             "Oak Park GO 4-68 IX"),
     "case_number_example": ("An example case number, shown next to the search form.", "—"),
@@ -34,6 +39,10 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
                           "wider is a dragnet, not a canvass. At most 72.", "Rantoul 438.3(d)"),
     "canvass_max_radius_m": ("A canvass reaches at most this many metres from its point: a few city blocks. "
                              "Between 100 and 5000.", "Rantoul 438.3(d)"),
+    "one_edit_min_length": ("A search allowing one differing character anywhere in the plate needs a plate "
+                            "at least this long; in a shorter one a differing character matches a large "
+                            "share of all reads. Between 4 and 8.",
+                            "Rantoul 438.3(d); Highland Park 427.4(c)"),
     "partial_plate_min_known": ("A partial-plate search needs at least this many known characters "
                                 "in a row; fewer match a large share of all reads. Between 3 and 6.",
                                 "Rantoul 438.3(d); Highland Park 427.4(c)"),
@@ -92,6 +101,10 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
     "camera_silent_minutes": ("A camera in service that has sent neither a read nor a heartbeat for this "
                               "many minutes is flagged to the administrator and shown on the portal as out "
                               "of service. Between 5 and 1440.", "—"),
+    "placement_text_min_length": ("A camera installation or move is requested with a crime-analysis "
+                                  "justification and a nondiscrimination consideration of at least this "
+                                  "many characters each. Between 20 and 2000.",
+                                  "Oak Park GO 4-68 V; ACLU-IL guidelines"),
     "read_opens_per_justification": ("At most this many single reads are opened under one justification; "
                                      "more is refused.", "Oak Park GO 4-68 VIII; ACLU-IL guidelines"),
     "unusual_plates_per_justification": ("The auditor is shown a justification under which more plates than "
@@ -102,6 +115,14 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
                         "ACLU-IL guidelines (audit)"),
     "off_hours_end": ("Searches before this hour (local time) are shown to the auditor as off-hours.",
                       "ACLU-IL guidelines (audit)"),
+    "audit_baseline_days": ("The monthly audit takes a person's normal hours from the hours they acted in "
+                            "during this many days before the month (once they took the actions below); "
+                            "activity outside them is flagged. Between 30 and 365.",
+                            "Oak Park GO 4-68 VII.E; ACLU-IL guidelines (audit)"),
+    "audit_baseline_min_events": ("How many actions in those days a person needs before their own hours "
+                                  "count as normal; with fewer, activity in the policy's off-hours is "
+                                  "flagged. Between 1 and 500.",
+                                  "Oak Park GO 4-68 VII.E; ACLU-IL guidelines (audit)"),
     "repeated_plate_searches": ("The monthly audit flags, for the administrator's review, a person who "
                                 "looked up one plate this many times or more in the month without a case "
                                 "number (an audit query's reference is not one). Between 2 and 10.",
@@ -110,6 +131,18 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
                              "the states differ: raise the alert marked “state differs” for the officer to "
                              "compare (the default: no hit is missed), or raise none.",
                              "Oak Park GO 4-68 V.H; Highland Park 427.4(f)"),
+    "alert_max_read_age_hours": ("A read captured longer ago than this many hours raises no hotlist alert, "
+                                 "however it is matched (on arrival, late, or after a misread's correction): "
+                                 "an alert opens the read to those who receive alerts without a "
+                                 "justification, and an old pass is no lead. The read stays searchable "
+                                 "under one. Between 1 and 72.", "—"),
+    "hotlist_entry_max_days": ("A hotlist entry, typed or imported from a CSV, expires within this many "
+                               "days; then it is renewed, with its reason, or stops matching. Between 1 and "
+                               "365.", "ACLU-IL guidelines"),
+    "hotlist_import_valid_hours": ("An NCIC or LEADS import, or a CSV without an expiry, stops alerting this "
+                                   "many hours after it was imported unless the list is imported again: "
+                                   "records cleared since (a vehicle recovered, a person found) must not "
+                                   "stop a car. Between 1 and 168.", "ACLU-IL guidelines"),
     "alert_open_days": ("The alert inbox lists the alerts raised in the last this many days. While an "
                         "alert is in the inbox and not closed (unverified, or confirmed), its read opens to "
                         "those who receive alerts, under a justification; after that, the read opens only "
@@ -122,20 +155,22 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
 # Values the form edits directly as numbers, text or a checkbox.
 SCALAR_FIELDS = [
     "retention_days", "audit_retention_days", "felony_exception_purpose", "felony_approval_days",
-    "description_min_length",
+    "description_min_length", "description_min_specific_words",
     "case_number_pattern", "case_number_example", "justification_minutes", "canvass_max_hours",
-    "canvass_max_radius_m", "partial_plate_min_known", "download_cap_per_request",
+    "canvass_max_radius_m", "partial_plate_min_known", "one_edit_min_length", "download_cap_per_request",
     "download_cap_per_user_day", "read_opens_per_justification", "unusual_plates_per_justification",
     "unusual_reads_opened_per_justification", "off_hours_start", "off_hours_end", "repeated_plate_searches",
+    "audit_baseline_days", "audit_baseline_min_events",
     "inactivity_days", "training_validity_days", "policy_signoff_validity_days",
     "leads_certification_days", "training_reminder_days", "session_idle_minutes", "session_absolute_hours",
     "lockout_failures", "password_min_length", "password_history_count",
     "restrict_to_trusted_networks", "system_use_notice", "policy_comment_days", "camera_notice_days",
-    "camera_silent_minutes",
+    "camera_silent_minutes", "placement_text_min_length",
     "hold_review_days", "share_deletion_days", "declaration_max_days", "sharing_plates_per_request",
     "sharing_reads_per_release",
     "partner_searches_per_hour",
-    "share_reminder_days", "partner_search_timeout_seconds", "state_differs_alerts", "alert_open_days",
+    "share_reminder_days", "partner_search_timeout_seconds", "hotlist_entry_max_days",
+    "hotlist_import_valid_hours", "state_differs_alerts", "alert_open_days", "alert_max_read_age_hours",
 ]
 
 

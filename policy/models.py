@@ -65,6 +65,30 @@ MAX_SHARING_READS_PER_RELEASE = 100
 # Looking up one plate again and again without a case is how a person is followed through the system;
 # a monthly audit that flags only more than ten such lookups would not show it.
 MAX_REPEATED_PLATE_SEARCHES = 10
+# The monthly audit judges a person's hours by their own history once it is long enough. Less than a month
+# says too little about anyone's shifts; over a year, hours from an assignment long left count as usual.
+MIN_AUDIT_BASELINE_DAYS, MAX_AUDIT_BASELINE_DAYS = 30, 365
+# More actions than this before a person's own hours count would judge almost everyone by the policy's
+# off-hours, people on night shifts included (a day's searching is a few dozen actions).
+MAX_AUDIT_BASELINE_MIN_EVENTS = 500
+# RET-6: an entry runs at most a year, then is renewed with its reason; longer is a standing watch list
+# nobody looks at again.
+MAX_HOTLIST_ENTRY_DAYS = 365
+# NCIC and LEADS extracts are refreshed daily; an import a week old alerts on records cleared since (a
+# vehicle recovered, a person found), and an officer stops someone on it.
+MAX_HOTLIST_IMPORT_VALID_HOURS = 168
+# An alert opens its read (photo, plate, place) to everyone who receives alerts, without a justification;
+# a pass three days old is no vehicle to stop, only a look at where someone was (USE-1).
+MAX_ALERT_READ_AGE_HOURS = 72
+# A camera placement's crime analysis and nondiscrimination note (CAM-2, CAM-3): under twenty characters is
+# a word or two, not an analysis; over two thousand, a sound one is refused for being a page long.
+MIN_PLACEMENT_TEXT_LENGTH, MAX_PLACEMENT_TEXT_LENGTH = 20, 2000
+# A search's description names at least one fact of its own (USE-1); requiring more than ten refuses short,
+# specific ones ("blue Civic, 100 Main St burglary" has five).
+MAX_DESCRIPTION_SPECIFIC_WORDS = 10
+# Allowing one differing character in a plate shorter than four matches a large share of all reads; eight
+# is the longest plate an issuing state writes, so more would refuse every such search (USE-5).
+MIN_ONE_EDIT_LENGTH, MAX_ONE_EDIT_LENGTH = 4, 8
 # A purpose's code is recorded with every search under it (the justification, the audit log, a partner's
 # search), its label with the justification: longer than these columns, every search would fail at the
 # database. A code is a slug, so it reads the same wherever it is compared or shown.
@@ -77,6 +101,13 @@ def retention_cutoff(retention_days: int, now: datetime) -> datetime:
     """The capture time before which a read is past retention (RET-1), to the microsecond: the purge's
     cutoff and the oldest end of every search, alert, hold and upload window."""
     return now - timedelta(days=retention_days)
+
+
+def _in_bounds(name: str, low: int, high: int) -> models.CheckConstraint:
+    """The database's own check that the value `name` lies in [low, high], named ``<name>_in_bounds``: no
+    path that bypasses validation (the shell, a bulk update) can store it out of bounds."""
+    return models.CheckConstraint(condition=models.Q(**{f"{name}__gte": low, f"{name}__lte": high}),
+                                  name=f"{name}_in_bounds")
 
 
 class StateDiffers(models.TextChoices):
@@ -107,6 +138,11 @@ class AgencyPolicy(models.Model):
     prohibited_purposes = models.JSONField(default=defaults.prohibited_purposes)
     vague_descriptions = models.JSONField(default=defaults.vague_descriptions)
     description_min_length = models.PositiveSmallIntegerField(default=12)
+    description_min_specific_words = models.PositiveSmallIntegerField(
+        "description: fact-bearing words (at least)", default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DESCRIPTION_SPECIFIC_WORDS)],
+        help_text="A search's description, or another stated reason, names at least this many words beyond "
+                  "the purpose, a case number and generic words.")
     case_number_pattern = models.CharField(max_length=200, default=defaults.CASE_NUMBER_PATTERN)
     case_number_example = models.CharField(max_length=40, default="26-004512")
     justification_minutes = models.PositiveSmallIntegerField(
@@ -122,6 +158,10 @@ class AgencyPolicy(models.Model):
     partial_plate_min_known = models.PositiveSmallIntegerField(
         "partial plate: known characters in a row", default=MIN_KNOWN_RUN,
         validators=[MinValueValidator(MIN_KNOWN_RUN), MaxValueValidator(MAX_PARTIAL_PLATE_KNOWN)])
+    one_edit_min_length = models.PositiveSmallIntegerField(
+        "one differing character: shortest plate", default=MIN_ONE_EDIT_LENGTH,
+        validators=[MinValueValidator(MIN_ONE_EDIT_LENGTH), MaxValueValidator(MAX_ONE_EDIT_LENGTH)],
+        help_text="A search allowing one differing character needs a plate at least this long.")
     # Opening single reads (USE-4, AUD-1): a hard cap per justification, and the thresholds past
     # which the auditor is shown a search that passed the gate but looks unusual.
     read_opens_per_justification = models.PositiveSmallIntegerField(
@@ -142,6 +182,18 @@ class AgencyPolicy(models.Model):
         validators=[MinValueValidator(2), MaxValueValidator(MAX_REPEATED_PLATE_SEARCHES)],
         help_text="The monthly audit flags a person who looked up one plate this many times or more in the "
                   "month without a case number.")
+    # A person's own hours replace the policy's off-hours in the monthly audit (AUD-5): they are every hour
+    # the person acted in during the baseline, odd ones included. A longer baseline gathers more hours, and
+    # fewer actions required lets more people's own hours, on less history, replace the department's: both
+    # flag less of what the public was told is off-hours, so both loosen (policy/directions.py).
+    audit_baseline_days = models.PositiveSmallIntegerField(
+        "monthly audit: days of a person's history that set their normal hours", default=90,
+        validators=[MinValueValidator(MIN_AUDIT_BASELINE_DAYS), MaxValueValidator(MAX_AUDIT_BASELINE_DAYS)],
+        help_text="A person's normal hours are those they acted in during this many days before the month.")
+    audit_baseline_min_events = models.PositiveSmallIntegerField(
+        "monthly audit: actions before a person's own hours count", default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_AUDIT_BASELINE_MIN_EVENTS)],
+        help_text="With fewer actions in those days, the hours outside the policy's off-hours are normal.")
     # Downloads (USE-7)
     download_cap_per_request = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
@@ -221,6 +273,22 @@ class AgencyPolicy(models.Model):
         default=60, validators=[MinValueValidator(5), MaxValueValidator(1440)],
         help_text="A camera in service that has neither uploaded nor sent a heartbeat for this long is "
                   "flagged to the administrator and shown as out of service on the portal.")
+    placement_text_min_length = models.PositiveSmallIntegerField(
+        "camera placement: shortest justification (characters)", default=40,
+        validators=[MinValueValidator(MIN_PLACEMENT_TEXT_LENGTH),
+                    MaxValueValidator(MAX_PLACEMENT_TEXT_LENGTH)],
+        help_text="A placement's crime-analysis justification and its nondiscrimination consideration each "
+                  "have at least this many characters.")
+    # Hotlist entries (RET-6)
+    hotlist_entry_max_days = models.PositiveSmallIntegerField(
+        "hotlist: days an entry may run", default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HOTLIST_ENTRY_DAYS)],
+        help_text="A hotlist entry, typed or imported, expires within this many days; then it is renewed.")
+    hotlist_import_valid_hours = models.PositiveSmallIntegerField(
+        "hotlist: hours an imported list alerts without a refresh", default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HOTLIST_IMPORT_VALID_HOURS)],
+        help_text="Entries of an NCIC or LEADS import (or a CSV without an expiry) expire this many hours "
+                  "after the import unless the list is imported again.")
     # Hotlist alerts (ING-2, USE-8)
     state_differs_alerts = models.CharField(
         "hotlist hit of another state", max_length=16, choices=StateDiffers.choices,
@@ -231,6 +299,10 @@ class AgencyPolicy(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_ALERT_OPEN_DAYS)],
         help_text="The alert inbox lists the alerts raised this many days back; an alert's read opens to "
                   "those who receive alerts only while the alert is in the inbox and not closed.")
+    alert_max_read_age_hours = models.PositiveSmallIntegerField(
+        "alerts: oldest read that raises one (hours)", default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ALERT_READ_AGE_HOURS)],
+        help_text="A read captured longer ago than this raises no alert, however it is matched.")
     collected = models.JSONField(default=defaults.collected)
     never_collected = models.JSONField(default=defaults.never_collected)
 
@@ -284,30 +356,19 @@ class AgencyPolicy(models.Model):
                                    partner_search_timeout_seconds__lte=MAX_PARTNER_SEARCH_TIMEOUT_SECONDS),
                 name="partner_search_timeout_in_bounds",
             ),
-            models.CheckConstraint(
-                condition=models.Q(alert_open_days__gte=1, alert_open_days__lte=MAX_ALERT_OPEN_DAYS),
-                name="alert_open_days_in_bounds",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(felony_approval_days__gte=1,
-                                   felony_approval_days__lte=MAX_FELONY_APPROVAL_DAYS),
-                name="felony_approval_days_in_bounds",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(repeated_plate_searches__gte=2,
-                                   repeated_plate_searches__lte=MAX_REPEATED_PLATE_SEARCHES),
-                name="repeated_plate_searches_in_bounds",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(sharing_plates_per_request__gte=1,
-                                   sharing_plates_per_request__lte=MAX_SHARING_PLATES_PER_REQUEST),
-                name="sharing_plates_per_request_in_bounds",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(sharing_reads_per_release__gte=1,
-                                   sharing_reads_per_release__lte=MAX_SHARING_READS_PER_RELEASE),
-                name="sharing_reads_per_release_in_bounds",
-            ),
+            _in_bounds("alert_open_days", 1, MAX_ALERT_OPEN_DAYS),
+            _in_bounds("felony_approval_days", 1, MAX_FELONY_APPROVAL_DAYS),
+            _in_bounds("repeated_plate_searches", 2, MAX_REPEATED_PLATE_SEARCHES),
+            _in_bounds("sharing_plates_per_request", 1, MAX_SHARING_PLATES_PER_REQUEST),
+            _in_bounds("sharing_reads_per_release", 1, MAX_SHARING_READS_PER_RELEASE),
+            _in_bounds("hotlist_entry_max_days", 1, MAX_HOTLIST_ENTRY_DAYS),
+            _in_bounds("hotlist_import_valid_hours", 1, MAX_HOTLIST_IMPORT_VALID_HOURS),
+            _in_bounds("alert_max_read_age_hours", 1, MAX_ALERT_READ_AGE_HOURS),
+            _in_bounds("placement_text_min_length", MIN_PLACEMENT_TEXT_LENGTH, MAX_PLACEMENT_TEXT_LENGTH),
+            _in_bounds("description_min_specific_words", 1, MAX_DESCRIPTION_SPECIFIC_WORDS),
+            _in_bounds("audit_baseline_days", MIN_AUDIT_BASELINE_DAYS, MAX_AUDIT_BASELINE_DAYS),
+            _in_bounds("audit_baseline_min_events", 1, MAX_AUDIT_BASELINE_MIN_EVENTS),
+            _in_bounds("one_edit_min_length", MIN_ONE_EDIT_LENGTH, MAX_ONE_EDIT_LENGTH),
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 AT_LEAST_1 = "greater than or equal to 1"
 
 
-@pytest.mark.rule("USE-1", "USE-2", "AUD-5", "SHR-1")
+@pytest.mark.rule("USE-1", "USE-2", "USE-5", "AUD-5", "SHR-1", "RET-6", "CAM-2", "CAM-3")
 @pytest.mark.parametrize("name, value, message, default", [
     # How long an alert stays in the inbox, its read open to those who receive alerts (USE-1).
     ("alert_open_days", 0, AT_LEAST_1, 7),
@@ -35,6 +35,28 @@ AT_LEAST_1 = "greater than or equal to 1"
     ("sharing_plates_per_request", 21, "less than or equal to 20", 10),
     ("sharing_reads_per_release", 0, AT_LEAST_1, 25),
     ("sharing_reads_per_release", 101, "less than or equal to 100", 25),
+    # How long a hotlist entry may run, and an import alert without a refresh (RET-6).
+    ("hotlist_entry_max_days", 0, AT_LEAST_1, 365),
+    ("hotlist_entry_max_days", 366, "less than or equal to 365", 365),
+    ("hotlist_import_valid_hours", 0, AT_LEAST_1, 48),
+    ("hotlist_import_valid_hours", 169, "less than or equal to 168", 48),
+    # The oldest read that raises an alert, opening it to those who receive alerts (USE-1).
+    ("alert_max_read_age_hours", 0, AT_LEAST_1, 24),
+    ("alert_max_read_age_hours", 73, "less than or equal to 72", 24),
+    # A camera placement's justification and nondiscrimination consideration (CAM-2, CAM-3).
+    ("placement_text_min_length", 19, "greater than or equal to 20", 40),
+    ("placement_text_min_length", 2001, "less than or equal to 2000", 40),
+    # The fact-bearing words a search's description names (USE-1).
+    ("description_min_specific_words", 0, AT_LEAST_1, 2),
+    ("description_min_specific_words", 11, "less than or equal to 10", 2),
+    # Whose own hours the monthly audit takes as normal (AUD-5).
+    ("audit_baseline_days", 29, "greater than or equal to 30", 90),
+    ("audit_baseline_days", 366, "less than or equal to 365", 90),
+    ("audit_baseline_min_events", 0, AT_LEAST_1, 20),
+    ("audit_baseline_min_events", 501, "less than or equal to 500", 20),
+    # The shortest plate searched allowing one differing character (USE-5).
+    ("one_edit_min_length", 3, "greater than or equal to 4", 4),
+    ("one_edit_min_length", 9, "less than or equal to 8", 4),
 ])
 def test_a_value_out_of_bounds_is_refused_by_the_form_the_service_and_the_database(make_verified_client, name,
                                                                                    value, message, default):
