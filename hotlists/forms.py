@@ -45,8 +45,10 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        known = current_policy().partial_plate_min_known
+        policy = current_policy()
+        known = policy.partial_plate_min_known
         self.fields["plate_pattern"].help_text += f" At least {known} known characters in a row."
+        self.fields["expires_on"].help_text += f" At most {policy.hotlist_entry_max_days} days ahead."
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
@@ -68,10 +70,14 @@ class ImportForm(forms.Form):
     case_number = forms.CharField(label="Case number for rows without one", max_length=CASE_NUMBER_MAX_LENGTH,
                                   required=False, help_text="CSV only.")
     expires_on = forms.DateField(label="Expires on", required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}),
-                                 help_text="Default: two days after the import, so a list not refreshed "
-                                           "stops matching.")
+                                 widget=forms.DateInput(attrs={"type": "date"}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        policy = current_policy()
+        self.fields["expires_on"].help_text = (
+            f"Default: {policy.hotlist_import_valid_hours} hours after the import, so a list not refreshed "
+            f"stops matching. At most {policy.hotlist_entry_max_days} days ahead.")
 
     def clean_file(self):
         """Refuse a file over the import's limit before it is read into memory."""

@@ -4,7 +4,7 @@ An accepted file *replaces* the previous version of the same list in one transac
 either the old list or the new one, never a mix. A rejected file changes nothing. Every file offered
 gets an ``ImportRun``: rows accepted, rows rejected and why.
 
-Imported entries expire ``HOTLIST_IMPORT_VALID_HOURS`` (default 48) after the import unless the row
+Imported entries expire the policy's ``hotlist_import_valid_hours`` after the import unless the row
 says otherwise, so a list that stops being refreshed stops matching instead of matching stale
 entries forever (RET-6). Their case number is the record's own number (the NIC for NCIC).
 
@@ -56,7 +56,7 @@ The LEADS record number is the entry's case number (a row without one is rejecte
 MISSING record may carry it untagged from column 82, where the published parser reads it. A WANTED or
 MISSING record's name, sex, race and date of birth (columns 20-77) are not copied into the list: the
 alert names the LEADS record, and the officer who verifies it checks the person in LEADS (USE-8).
-LEADS extracts carry no expiry: the entries expire with the import (``HOTLIST_IMPORT_VALID_HOURS``).
+LEADS extracts carry no expiry: the entries expire with the import (``hotlist_import_valid_hours``).
 
 CSV: a header row ``Plate Number,Description,State/Province``, optionally followed by the columns
 ``Case Number`` and ``Expires`` (YYYY-MM-DD). Rows without a case number take the file's (given on
@@ -92,7 +92,6 @@ from hotlists.models import Hotlist, HotlistEntry, HotlistSource, ImportRun, Imp
 from hotlists.services import (
     STATE_CODE,
     case_number_length_problem,
-    max_entry_days,
     require_hotlist_editor,
     set_match_keys,
 )
@@ -427,8 +426,9 @@ def _csv_entry(row: dict, extra_columns: int, *, policy, case_number: str, expir
     if own_case and not OUTSIDE_CASE_NUMBER.fullmatch(own_case):
         raise RowRejected(f"Case number {own_case!r} is not a case number.")
     expiry = _csv_expiry(row.get("expires") or "", expires_at)
-    if expiry > timezone.now() + timedelta(days=max_entry_days()):
-        raise RowRejected(f"Expires after {max_entry_days()} days; renew an entry by importing it again.")
+    if expiry > timezone.now() + timedelta(days=policy.hotlist_entry_max_days):
+        raise RowRejected(f"Expires after {policy.hotlist_entry_max_days} days; renew an entry by importing "
+                          "it again.")
     case = own_case or case_number
     if not case:
         raise RowRejected("No case number (neither in the row nor for the file).")
@@ -525,11 +525,12 @@ def hotlist_import(
             raise ApplicationError(f"Enter the case number as the department writes it, e.g. "
                                    f"{policy.case_number_example}.", field="case_number")
         if expires_at is not None and not timezone.now() < expires_at <= timezone.now() + timedelta(
-                days=max_entry_days()):
-            raise ApplicationError(f"The list's entries expire in the future, within {max_entry_days()} "
-                                   "days; import it again to renew them.", field="expires_at")
+                days=policy.hotlist_entry_max_days):
+            raise ApplicationError(f"The list's entries expire in the future, within "
+                                   f"{policy.hotlist_entry_max_days} days; import it again to renew them.",
+                                   field="expires_at")
     started = timezone.now()
-    valid_until = expires_at or started + timedelta(hours=_setting("HOTLIST_IMPORT_VALID_HOURS", 48))
+    valid_until = expires_at or started + timedelta(hours=policy.hotlist_import_valid_hours)
     run = ImportRun(source=source, file_name=file_name, sha256=hashlib.sha256(data).hexdigest(),
                     started_at=started, imported_by=actor.user, imported_by_label=actor.label)
     try:

@@ -7,7 +7,6 @@ refusals and invalid input are audited too (``refusals_recorded``). Matching rea
 import re
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,11 +29,6 @@ STATE_CODE = re.compile(r"^[A-Z]{2}$")
 # An entry's case number is stored in as many characters as a search's: longer is refused, typed or
 # imported, whatever the agency's case-number pattern allows.
 CASE_NUMBER_MAX_LENGTH = HotlistEntry._meta.get_field("case_number").max_length
-
-
-def max_entry_days() -> int:
-    """How far ahead an internal entry may expire; it must then be renewed, with a reason."""
-    return getattr(settings, "HOTLIST_MAX_ENTRY_DAYS", 365)
 
 
 def require_hotlist_editor(actor: Actor) -> None:
@@ -113,9 +107,9 @@ def _clean_entry_fields(*, plate_pattern, state, reason, case_number, expires_at
     now = timezone.now()
     if expires_at <= now:
         raise ApplicationError("The expiry must be in the future.", field="expires_at")
-    if expires_at > now + timedelta(days=max_entry_days()):
-        raise ApplicationError(f"An entry expires within {max_entry_days()} days; renew it when it does.",
-                               field="expires_at")
+    if expires_at > now + timedelta(days=policy.hotlist_entry_max_days):
+        raise ApplicationError(f"An entry expires within {policy.hotlist_entry_max_days} days; renew it when "
+                               "it does.", field="expires_at")
     if priority not in Priority.values:
         raise ApplicationError("Choose a priority from the list.", field="priority")
     return {"plate_pattern": clean_plate_pattern(plate_pattern), "state": clean_state(state),
