@@ -54,13 +54,12 @@ MATCHING_ACTOR = Actor.system("hotlist matching")
 CORRECTION_ACTOR = Actor.system("misread correction")
 MAX_CANDIDATES = 3  # the recogniser's next-best readings also count as possible misreads
 # The sweep leaves a read to its on-arrival matching (and that task's retries) for MISSED_GRACE, and
-# gives up after MISSED_LOOKBACK: an alert a day late is no longer a lead. For the same reason no read
-# captured longer ago raises an alert, however it is matched (on arrival, by the sweep, after a
-# correction): a camera's backlog of weeks-old photos would otherwise raise fresh alerts, opening their
-# photo, plate and place to everyone who receives alerts with no justification (USE-1). Such a read stays
-# searchable under one.
+# gives up after the policy's ``alert_max_read_age_hours``: an alert that late is no longer a lead. For
+# the same reason no read captured longer ago raises an alert, however it is matched (on arrival, by the
+# sweep, after a correction): a camera's backlog of weeks-old photos would otherwise raise fresh alerts,
+# opening their photo, plate and place to everyone who receives alerts with no justification (USE-1).
+# Such a read stays searchable under one.
 MISSED_GRACE = timedelta(minutes=2)
-MISSED_LOOKBACK = timedelta(days=1)
 
 # An exact match is also a folded match, so one index probe on the folded plate finds both (told
 # apart in Python); the two arms are disjoint (is_wildcard), hence UNION ALL.
@@ -132,8 +131,9 @@ def read_match_hotlists(read_id: int) -> list[Alert]:
 
 @enforces("ING-2", "USE-1")
 def _too_old_to_alert(read, now: datetime) -> bool:
-    """A read captured more than MISSED_LOOKBACK ago raises no alert: it is no longer a lead."""
-    return read.captured_at < now - MISSED_LOOKBACK
+    """A read captured longer ago than the policy's ``alert_max_read_age_hours`` raises no alert: it is no
+    longer a lead."""
+    return read.captured_at < current_policy().alert_read_cutoff(now)
 
 
 def _match_read(read, *, listed_by: datetime | None = None) -> list[Alert]:
@@ -232,7 +232,7 @@ def alerts_after_correction(read_id: int, *, plate_before: str, flag_id: int) ->
     raised by the misread, never by the wanted vehicle: it is closed as a misread, so nobody stops a car
     on it (a confirmation made before the correction keeps its audit entry). The corrected plate then
     raises the alerts it would have raised on arrival (entries listed by then, as the sweep does), if the
-    read is recent enough for an alert to be a lead (``MISSED_LOOKBACK``). Returns the new alerts.
+    read is recent enough for an alert to be a lead (``alert_max_read_age_hours``). Returns the new alerts.
     """
     read = read_for_matching(read_id)
     if read is None or _read_is_flagged_erroneous(read):
@@ -287,7 +287,8 @@ def reads_match_missed(*, now: datetime | None = None, limit: int = 500) -> Miss
     since: a late match must not become a search of stored reads for a new entry. Idempotent.
     """
     now = now or timezone.now()
-    reads = reads_unmatched(done_after=now - MISSED_LOOKBACK, done_before=now - MISSED_GRACE, limit=limit)
+    reads = reads_unmatched(done_after=current_policy().alert_read_cutoff(now),
+                            done_before=now - MISSED_GRACE, limit=limit)
     alerts = 0
     for read in reads:
         try:

@@ -383,6 +383,12 @@ class AgencyPolicy(models.Model):
         their reads no longer open through them (``alert_open_days``)."""
         return (now or timezone.now()) - timedelta(days=self.alert_open_days)
 
+    def alert_read_cutoff(self, now: datetime | None = None) -> datetime:
+        """Reads captured before this moment (default: now) raise no alert, however they are matched
+        (``alert_max_read_age_hours``): an old pass is no lead, and its alert would open the read to
+        everyone who receives alerts without a justification."""
+        return (now or timezone.now()) - timedelta(hours=self.alert_max_read_age_hours)
+
     # The purpose codes of the version in force, set by the change being validated (policy.services): they
     # are accepted as they are. A policy stored before codes had to be slugs may list one (Hit-and-run);
     # re-validating it would block every later change, even a tightening, until it is renamed, and renaming

@@ -29,7 +29,8 @@ def in_days(days: float = 30):
 
 def matched_on_arrival(read) -> list:
     """Match `read` with the clock a minute after its capture: the alerts an old read raised when it
-    arrived (matched now, a read captured longer ago than MISSED_LOOKBACK raises none)."""
+    arrived (matched now, a read captured longer ago than the policy's ``alert_max_read_age_hours``
+    raises none)."""
     with at(read.captured_at + timedelta(minutes=1)):
         return read_match_hotlists(read.pk)
 

@@ -6,9 +6,11 @@ from django.utils import timezone
 
 from alpr.models import PlateRead
 from hotlists import services
-from hotlists.matching import MISSED_LOOKBACK, find_matches, read_match_hotlists
+from hotlists.matching import find_matches, read_match_hotlists
 from hotlists.models import Alert, HotlistEntry
 from hotlists.tests.conftest import act_as, audit_rows, in_days
+from policy.models import AgencyPolicy
+from policy.selectors import current_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +41,21 @@ def test_a_new_read_raises_an_alert_on_arrival_exactly_once(detective, make_read
 
 
 @pytest.mark.rule("ING-2", "USE-1")
-def test_a_backlog_read_captured_longer_ago_than_the_lookback_raises_no_alert(
-        detective, make_read, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("hours", [None, 3])  # the default (24), and a version in force that says 3
+def test_a_backlog_read_captured_longer_ago_than_the_policy_allows_raises_no_alert(
+        detective, make_read, django_capture_on_commit_callbacks, hours):
     """A camera's backlog arrives: a pass captured 20 days ago is no lead. Alerted now, its photo, plate
     and place would open to everyone who receives alerts without a justification (USE-1); it stays
-    searchable under one. A pass captured within the lookback still alerts."""
+    searchable under one. A pass captured within the policy's ``alert_max_read_age_hours`` still alerts."""
+    if hours:
+        AgencyPolicy.objects.create(alert_max_read_age_hours=hours)  # the newest version is in force
+    lookback = timedelta(hours=current_policy().alert_max_read_age_hours)
+    assert lookback == timedelta(hours=hours or 24)
     add(detective, "7ABC123")
     with django_capture_on_commit_callbacks(execute=True):
         old = make_read("7ABC123", when=timezone.now() - timedelta(days=20))
-        day_old = make_read("7ABC123", when=timezone.now() - MISSED_LOOKBACK - timedelta(minutes=1))
-        recent = make_read("7ABC123", when=timezone.now() - MISSED_LOOKBACK + timedelta(minutes=5))
+        day_old = make_read("7ABC123", when=timezone.now() - lookback - timedelta(minutes=1))
+        recent = make_read("7ABC123", when=timezone.now() - lookback + timedelta(minutes=5))
     assert [alert.read_id for alert in Alert.objects.all()] == [recent.pk]
     assert [row.targets[0] for row in audit_rows("hotlist.read_matched")] == [f"read:{recent.pk}"]
     # Matched all the same: the sweep for missed matches leaves them alone.

@@ -7,10 +7,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from alpr.models import PlateRead
-from hotlists.matching import MISSED_GRACE, MISSED_LOOKBACK, reads_match_missed
+from hotlists.matching import MISSED_GRACE, reads_match_missed
 from hotlists.models import Alert
 from hotlists.tests.conftest import audit_rows
 from hotlists.tests.test_matching import add
+from policy.models import AgencyPolicy
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,8 @@ def test_a_read_stored_but_never_matched_is_matched_by_the_sweep(detective, make
 
 
 @pytest.mark.rule("ING-2", "USE-1")
-def test_the_sweep_raises_no_alert_for_a_read_captured_longer_ago_than_the_lookback(detective, make_read):
+def test_the_sweep_raises_no_alert_for_a_read_captured_longer_ago_than_the_policy_allows(detective,
+                                                                                          make_read):
     """Stored just now, but captured three days ago (a camera's backlog): no lead, no alert, whichever
     matching reaches it."""
     add(detective, "7ABC123")
@@ -49,6 +51,16 @@ def test_the_sweep_raises_no_alert_for_a_read_captured_longer_ago_than_the_lookb
     result = reads_match_missed(now=_later())
     assert (result.reads, result.alerts) == (1, 0)
     assert not Alert.objects.exists() and _matched_at(read) is not None
+
+
+@pytest.mark.rule("ING-2", "USE-1")
+def test_the_sweep_alerts_on_a_read_as_old_as_the_policy_in_force_allows(detective, make_read):
+    """Two days old is too old under the default (24 hours), not under a version that allows 72."""
+    AgencyPolicy.objects.create(alert_max_read_age_hours=72)
+    add(detective, "7ABC123")
+    read = make_read("7ABC123", when=timezone.now() - timedelta(days=2))
+    assert reads_match_missed(now=_later()).alerts == 1
+    assert Alert.objects.get().read_id == read.pk
 
 
 @pytest.mark.rule("ING-2")
@@ -84,10 +96,12 @@ def test_the_sweep_matches_only_entries_listed_when_the_read_arrived(detective, 
 
 
 @pytest.mark.rule("ING-4")
-def test_the_sweep_looks_back_one_day(detective, make_read):
+@pytest.mark.parametrize("hours", [24, 6])
+def test_the_sweep_looks_back_as_far_as_the_policy_lets_a_read_alert(detective, make_read, hours):
+    AgencyPolicy.objects.create(alert_max_read_age_hours=hours)
     add(detective, "7ABC123")
     make_read("7ABC123")
-    assert reads_match_missed(now=_later(MISSED_LOOKBACK)).reads == 0
+    assert reads_match_missed(now=_later(timedelta(hours=hours))).reads == 0
     assert not Alert.objects.exists()
 
 
