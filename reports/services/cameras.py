@@ -22,6 +22,7 @@ from audit.models import ActorType, Outcome
 from audit.services import audit_record, refusals_recorded
 from core.compliance import enforces
 from core.errors import ApplicationError, NotFound, PolicyDenied
+from policy.selectors import current_policy
 from reports import audit_actions as actions
 from reports import conf, permissions
 from reports.models import (
@@ -36,7 +37,6 @@ from reports.selectors import installation_awaited_named, installations_under_wa
 from reports.services._common import require
 
 logger = logging.getLogger(__name__)
-MIN_JUSTIFICATION = 40  # characters: a crime analysis, not a word
 
 
 def _coordinate(value, name: str, limit: int) -> Decimal:
@@ -99,16 +99,15 @@ def _placement_create(
     longitude = _coordinate(longitude, "longitude", 180)
     if not location_description.strip():
         raise ApplicationError("Describe the location for the public.", field="location_description")
-    if len(justification.strip()) < MIN_JUSTIFICATION:
+    shortest = current_policy().placement_text_min_length  # a crime analysis, not a word
+    if len(justification.strip()) < shortest:
         raise ApplicationError(
-            "Give the crime analysis that justifies this placement "
-            f"(at least {MIN_JUSTIFICATION} characters).",
+            f"Give the crime analysis that justifies this placement (at least {shortest} characters).",
             field="justification",
         )
-    if len(nondiscrimination.strip()) < MIN_JUSTIFICATION:
+    if len(nondiscrimination.strip()) < shortest:
         raise ApplicationError(
-            "Record how the placement was considered for disparate impact "
-            f"(at least {MIN_JUSTIFICATION} characters).",
+            f"Record how the placement was considered for disparate impact (at least {shortest} characters).",
             field="nondiscrimination",
         )
     if heading is not None and not 0 <= heading < 360:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from alpr.models import Camera
 from audit.models import AuditEvent
 from core.errors import ApplicationError, PolicyDenied
+from policy.models import AgencyPolicy
 from policy.roles import Role
 from reports import conf
 from reports.models import CameraCost, CameraLocationHistory, CameraPlacementRequest, PlacementStatus
@@ -72,6 +73,19 @@ def test_a_placement_needs_a_crime_analysis_justification(people, camera):
         _relocation(people, camera, justification="Busy road")
     assert not CameraPlacementRequest.objects.exists()
     assert AuditEvent.objects.filter(action="camera.placement_requested", outcome="failed").exists()
+
+
+@pytest.mark.rule("CAM-2", "CAM-3")
+def test_how_long_a_placements_analysis_must_be_is_the_policys(people, camera):
+    AgencyPolicy.objects.create(placement_text_min_length=200)  # the newest version is in force
+    with pytest.raises(ApplicationError, match="at least 200 characters"):
+        _relocation(people, camera)  # an analysis of some ninety characters, enough by default
+    with pytest.raises(ApplicationError, match="at least 200 characters"):
+        _relocation(people, camera, justification=JUSTIFICATION * 3)  # the consideration is short
+    AgencyPolicy.objects.create(placement_text_min_length=20)
+    placement = _relocation(people, camera, justification="Nine recoveries, memo 25-17.",
+                            nondiscrimination="Commercial corridor; tracts checked.")
+    assert placement.justification == "Nine recoveries, memo 25-17."
 
 
 @pytest.mark.rule("CAM-3")
