@@ -15,7 +15,6 @@ _STOP_WORDS_TEXT = (
     "that the their them they this to was we were will with my me per please about regarding just"
 )
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split(" "))
-MIN_SPECIFIC_WORDS = 2
 # Keyboard and typesetting filler. Not policy: no agency means these as words.
 PLACEHOLDERS = frozenset({"lorem", "ipsum", "lipsum", "asdf", "asdfgh", "qwerty", "qwertz", "azerty", "blah",
                           "blabla", "foobar", "xyzzy"})
@@ -77,8 +76,9 @@ def _vague_terms(vague_descriptions: list[str]) -> tuple[set[str], set[str]]:
 
 
 def description_problem(*, description: str, purpose_label: str, vague_descriptions: list[str],
-                        min_length: int) -> str | None:
-    """Return why `description` is not specific enough, or None when it is."""
+                        min_length: int, min_specific_words: int) -> str | None:
+    """Return why `description` is not specific enough, or None when it is: shorter than `min_length`
+    characters, or naming fewer than `min_specific_words` words beyond the purpose and generic words."""
     text = (description or "").strip()
     if not text:
         return "Describe what you are looking for and why (for example the offence, vehicle or place)."
@@ -97,7 +97,7 @@ def description_problem(*, description: str, purpose_label: str, vague_descripti
         return mash
     if len(text) < min_length:
         return f"The description is too short: use at least {min_length} characters with the specifics."
-    if len(_content_words(text, vague_words | set(words(purpose_label)))) < MIN_SPECIFIC_WORDS:
+    if len(_content_words(text, vague_words | set(words(purpose_label)))) < min_specific_words:
         return ("The description says nothing beyond the purpose, a case number and generic words. Add the "
                 "specifics: the incident, vehicle, person or place.")
     return None

@@ -78,7 +78,8 @@ def stated_reason_check(text: str, *, label: str, ask: str, code: str, field: st
     _refuse_prohibited(policy, text, field=field)
     problem = description_problem(description=text, purpose_label=label,
                                   vague_descriptions=[*policy.vague_descriptions, *vague],
-                                  min_length=policy.description_min_length)
+                                  min_length=policy.description_min_length,
+                                  min_specific_words=policy.description_min_specific_words)
     if problem:
         raise PolicyDenied(f"{ask} {problem}", code=code, field=field)
 
@@ -122,7 +123,8 @@ def _check_purpose_recordable(purpose: str) -> None:
 def _check_description(policy, *, description: str, purpose_label: str) -> None:
     problem = description_problem(description=description, purpose_label=purpose_label,
                                   vague_descriptions=policy.vague_descriptions,
-                                  min_length=policy.description_min_length)
+                                  min_length=policy.description_min_length,
+                                  min_specific_words=policy.description_min_specific_words)
     if problem:
         raise PolicyDenied(problem, code="vague_description", field="description")
 

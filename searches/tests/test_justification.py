@@ -9,6 +9,7 @@ from alpr import access
 from audit.models import AuditEvent, Outcome
 from conftest import UserFactory
 from core.errors import ApplicationError, PolicyDenied
+from policy.models import AgencyPolicy
 from policy.roles import Role
 from policy.selectors import current_policy
 from searches import services
@@ -71,6 +72,20 @@ def test_vague_descriptions_are_refused_with_a_request_for_specifics(officer, de
     assert refused.value.code == "vague_description"
     assert not Justification.objects.exists()
     assert _last_event("search.justification_stated").outcome == Outcome.REFUSED
+
+
+@pytest.mark.rule("USE-1")
+def test_how_many_fact_bearing_words_a_description_names_is_the_policys(officer):
+    three, one = "Carjacking on Lake Street", "Carjacking 26-004512"
+    assert open_justification(officer, description=three).description == three  # the default: 2
+    with pytest.raises(PolicyDenied, match="says nothing beyond the purpose"):
+        open_justification(officer, description=one)
+    AgencyPolicy.objects.create(description_min_specific_words=4)  # the newest version is in force
+    with pytest.raises(PolicyDenied, match="says nothing beyond the purpose") as refused:
+        open_justification(officer, description=three)
+    assert refused.value.code == "vague_description"
+    AgencyPolicy.objects.create(description_min_specific_words=1)
+    assert open_justification(officer, description=one).description == one
 
 
 def test_the_case_number_example_is_in_the_format_message(officer):
