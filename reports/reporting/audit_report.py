@@ -6,9 +6,11 @@ Built from the audit log alone. Flags raised for the administrator's review:
 - a partner agency's person refused or flagged at the partner API (listed under their agency);
 - the same plate searched the policy's ``repeated_plate_searches`` times or more by one person without a
   case number;
-- activity outside the person's normal hours: the hours of day in which they acted during the
-  BASELINE_DAYS before the month, or, with too little history, the hours outside the policy's off-hours.
-The thresholds and off-hours are those of the policy version in force at the end of the period.
+- activity outside the person's normal hours: the hours of day in which they acted during the policy's
+  ``audit_baseline_days`` before the month (at least ``audit_baseline_min_events`` actions), or, with too
+  little history, the hours outside the policy's off-hours.
+The thresholds, the baseline and the off-hours are those of the policy version in force at the end of the
+period.
 Plates appear masked: the report is read by the oversight board.
 """
 
@@ -29,9 +31,6 @@ from reports.metrics import PLATE_LOOKUP_ACTIONS, SEARCH_ACTIONS, category_of
 from reports.periods import Period
 from reports.reporting.content import Chart, ReportContent, Section, Table
 from searches.models import AUDIT_QUERY_PURPOSE
-
-BASELINE_DAYS = 90
-BASELINE_MIN_EVENTS = 20
 
 FLAG_REFUSED = "Refused attempt"
 FLAG_AUDIT = "Flagged for audit (vague or prohibited reason)"
@@ -108,6 +107,8 @@ class AuditActivity:
     total: int  # audit events by people
     repeated_plate_searches: int  # the policy's: lookups of one plate without a case number that are flagged
     default_hours: str  # the normal hours of people with little history: outside the policy's off-hours
+    baseline_days: int  # the policy's: days of history before the period that set a person's normal hours
+    baseline_min_events: int  # the policy's: actions in those days before a person's own hours count
 
     def flags_of(self, kind: str) -> list[list]:
         return [flag for flag in self.flags if flag[1] == kind]
@@ -198,7 +199,8 @@ def audit_activity(period: Period) -> AuditActivity:
                 ]
             )
     people_by_activity = sorted(people.values(), key=lambda p: (-p.events, p.label))
-    return AuditActivity(people_by_activity, flags, len(events), repeated, _policy_hours(policy))
+    return AuditActivity(people_by_activity, flags, len(events), repeated, _policy_hours(policy),
+                         policy.audit_baseline_days, policy.audit_baseline_min_events)
 
 
 def _event_flags(label: str, event: dict) -> list[list]:
@@ -230,9 +232,10 @@ def _label(code: str) -> str:
 
 
 def _normal_hours(period: Period, user_ids: list[int], policy) -> dict[int, tuple[set[int], str]]:
-    """Each person's normal hours of day: those they acted in before the month, or, with too little
-    history, the hours outside `policy`'s off-hours (``off_hours_start`` to ``off_hours_end``)."""
-    since = period.start - timedelta(days=BASELINE_DAYS)
+    """Each person's normal hours of day: those they acted in during `policy`'s ``audit_baseline_days``
+    before the month, or, with fewer than ``audit_baseline_min_events`` actions in them, the hours outside
+    its off-hours (``off_hours_start`` to ``off_hours_end``)."""
+    since = period.start - timedelta(days=policy.audit_baseline_days)
     seen: dict[int, Counter] = defaultdict(Counter)
     for user_id, occurred_at in AuditEvent.objects.filter(
         actor_user_id__in=user_ids, occurred_at__gte=since, occurred_at__lt=period.start
@@ -243,7 +246,7 @@ def _normal_hours(period: Period, user_ids: list[int], policy) -> dict[int, tupl
     result = {}
     for user_id in user_ids:
         history = seen.get(user_id)
-        if history and sum(history.values()) >= BASELINE_MIN_EVENTS:
+        if history and sum(history.values()) >= policy.audit_baseline_min_events:
             result[user_id] = (set(history), f"their usual hours ({_hours_text(set(history))})")
         else:
             result[user_id] = default
@@ -362,8 +365,8 @@ def _content(period: Period, audit: AuditActivity) -> ReportContent:
         ],
         notes=[
             f"Repeated-plate flag: {audit.repeated_plate_searches} or more searches of one plate without a "
-            f"case number. Normal hours: the hours a person acted in during the {BASELINE_DAYS} days before "
-            f"the month (at least {BASELINE_MIN_EVENTS} actions), otherwise {audit.default_hours}. Both as "
-            "the policy in force at the end of the month set them."
+            f"case number. Normal hours: the hours a person acted in during the {audit.baseline_days} days "
+            f"before the month (at least {audit.baseline_min_events} actions), otherwise "
+            f"{audit.default_hours}. All as the policy in force at the end of the month set them."
         ],
     )

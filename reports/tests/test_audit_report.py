@@ -377,3 +377,25 @@ def test_the_monthly_task_generates_last_month_once(people):
     report = Report.objects.get()
     assert report.period_start == previous_month().first and report.generated_by is None
     assert report.generated_by_label == "monthly report scheduler"
+
+
+@pytest.mark.parametrize("days, actions, flagged", [(90, 20, True), (90, 5, False), (30, 5, True)])
+def test_whose_own_hours_are_normal_is_the_policys_in_force_at_the_months_end(user_factory, days, actions,
+                                                                              flagged):
+    # A detective searched at 23:00 on five December nights, and at 23:30 in March (in the policy's
+    # off-hours). Their own hours count once the policy's baseline reaches back to December and asks
+    # for no more than five actions; April's version (any history of a year, one action) judges not March.
+    with time_machine.travel(local(2026, 3, 1, 9), tick=False):
+        AgencyPolicy.objects.create(audit_baseline_days=days, audit_baseline_min_events=actions)
+    with time_machine.travel(local(2026, 4, 2, 9), tick=False):
+        AgencyPolicy.objects.create(audit_baseline_days=365, audit_baseline_min_events=1)
+    detective = user_factory(role=Role.DETECTIVE)
+    for night in range(10, 15):
+        event(detective, "search.plate", local(2025, 12, night, 23), purpose="violent_crime",
+              case_number="26-004512", plate="ABC1234")
+    event(detective, "search.plate", local(2026, 3, 10, 23, 30), purpose="violent_crime",
+          case_number="26-004512", plate="ABC1234")
+    activity = audit_activity(PERIOD)
+    assert (activity.baseline_days, activity.baseline_min_events) == (days, actions)
+    off_hours = [flag for flag in activity.flags_of(FLAG_OFF_HOURS) if flag[0] == detective.audit_label]
+    assert bool(off_hours) is flagged
