@@ -77,7 +77,6 @@ DEFAULT_WINDOW = timedelta(days=7)
 CANVASS_DEFAULT_WINDOW = timedelta(hours=2)
 CANVASS_MIN_RADIUS_M = 10
 CANVASS_DEFAULT_RADIUS_M = 300
-MIN_ONE_EDIT_LENGTH = 4
 IMAGE_KINDS = ("crop", "full")
 # A window may end this far past our clock: the asking clock (a browser, a partner's server) may run ahead.
 CLOCK_SKEW = timedelta(minutes=2)
@@ -261,14 +260,11 @@ def _plate_query(plate: str, mode: str) -> tuple[str, str]:
         mode = SearchMode.PARTIAL
     elif mode == SearchMode.PARTIAL:
         mode = SearchMode.EXACT  # nothing unknown: an exact search
-    min_known = current_policy().partial_plate_min_known
-    if problem := plates.pattern_problem(query, min_known_run=min_known):
+    policy = current_policy()
+    if problem := plates.pattern_problem(query, min_known_run=policy.partial_plate_min_known):
         raise ApplicationError(problem, field="plate")
-    if mode == SearchMode.MISREAD_EDIT and len(query) < MIN_ONE_EDIT_LENGTH:
-        raise ApplicationError(f"Allowing a differing character needs at least {MIN_ONE_EDIT_LENGTH} "
-                               "characters.", field="plate")
-    if mode == SearchMode.MISREAD_EDIT and (
-            edit_problem := plates.one_edit_problem(query, min_known_run=min_known)):
+    if mode == SearchMode.MISREAD_EDIT and (edit_problem := plates.one_edit_problem(
+            query, min_length=policy.one_edit_min_length, min_known_run=policy.partial_plate_min_known)):
         raise ApplicationError(edit_problem, field="plate")
     return query, mode
 

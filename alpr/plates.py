@@ -122,13 +122,16 @@ def pattern_problem(pattern: str, *, min_known_run: int = MIN_KNOWN_RUN) -> str 
     return None
 
 
-def one_edit_problem(plate: str, *, min_known_run: int = MIN_KNOWN_RUN) -> str | None:
+def one_edit_problem(plate: str, *, min_length: int, min_known_run: int = MIN_KNOWN_RUN) -> str | None:
     """Why `plate` cannot be searched allowing one differing character, or None when it can.
 
-    One character that may differ anywhere finds what the partial plate with a ``?`` in that place
-    finds, so it needs what the weakest such pattern needs: `min_known_run` known characters in a row
-    on one side of it (``ABC1234`` allowing one difference is ``ABC?234`` among others).
+    The plate has at least `min_length` characters (the caller passes the policy's
+    ``one_edit_min_length``). One character that may differ anywhere finds what the partial plate with a
+    ``?`` in that place finds, so it needs what the weakest such pattern needs: `min_known_run` known
+    characters in a row on one side of it (``ABC1234`` allowing one difference is ``ABC?234`` among others).
     """
+    if len(plate) < min_length:
+        return f"Allowing a differing character needs at least {min_length} characters."
     for index in range(len(plate)):
         if pattern_problem(plate[:index] + WILDCARD_ONE + plate[index + 1:], min_known_run=min_known_run):
             return (f"Allowing a differing character anywhere in {plate} leaves fewer than {min_known_run} "

@@ -12,6 +12,7 @@ from alpr.selectors import COUNT_CAP, Area, SearchMode
 from audit.models import AuditEvent, Outcome
 from conftest import UserFactory
 from core.errors import ApplicationError, PolicyDenied
+from policy.models import AgencyPolicy
 from policy.roles import Role
 from searches import services
 from searches.tests.factories import DESCRIPTION, actor, make_camera, make_read, open_justification
@@ -113,6 +114,20 @@ def test_one_differing_character_needs_what_the_partial_plate_needs(officer, jus
     with pytest.raises(ApplicationError, match="known characters in a row"):
         _search(officer, justification, plate, SearchMode.MISREAD_EDIT)
     assert _last("search.plate").outcome == Outcome.FAILED
+
+
+@pytest.mark.rule("USE-5")
+def test_one_differing_character_needs_a_plate_as_long_as_the_policy_says(officer, justification, camera):
+    make_read(camera=camera, plate="ABC923", images=False)
+    make_read(camera=camera, plate="ABC9234", images=False)
+    found = _search(officer, justification, "ABC123", SearchMode.MISREAD_EDIT)  # the default: 4
+    assert [row.plate for row in found.rows] == ["ABC923"]
+    AgencyPolicy.objects.create(one_edit_min_length=7)  # the newest version is in force
+    with pytest.raises(ApplicationError, match="needs at least 7 characters"):
+        _search(officer, justification, "ABC123", SearchMode.MISREAD_EDIT)
+    assert _last("search.plate").outcome == Outcome.FAILED
+    found = _search(officer, justification, "ABC1234", SearchMode.MISREAD_EDIT)
+    assert [row.plate for row in found.rows] == ["ABC9234"]
 
 
 @pytest.mark.rule("USE-5")
