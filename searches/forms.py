@@ -3,7 +3,13 @@ audit, so nothing here refuses a search (a refusal must reach the audit log)."""
 from django import forms
 
 from alpr import plates
-from alpr.access import CANVASS_MIN_RADIUS_M, SearchMode, canvass_default_radius, canvass_windows
+from alpr.access import (
+    CANVASS_MIN_RADIUS_M,
+    DEFAULT_WINDOW,
+    SearchMode,
+    canvass_default_radius,
+    canvass_windows,
+)
 from policy.selectors import current_policy
 from searches import selectors
 from searches.models import OutcomeKind
@@ -71,8 +77,8 @@ class PlateSearchForm(forms.Form):
                                                            "G/6 count as equal"),
                                       (SearchMode.MISREAD_EDIT, "Misread-tolerant and one more differing "
                                                                 "character")])
-    since = _when("From", "Default: 7 days ago. Before the retention period, only reads an "
-                                  "evidence hold keeps.")
+    since = _when("From", f"Default: {DEFAULT_WINDOW.days} days ago. Before the retention period, only reads "
+                          "an evidence hold keeps.")
     until = _when("To", "Default: now.")
     cameras = forms.MultipleChoiceField(label="Cameras (optional)", required=False,
                                         help_text="Leave empty for all cameras.")

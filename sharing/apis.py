@@ -56,7 +56,7 @@ class SearchInput(serializers.Serializer):
     mode = serializers.CharField(required=False, default=SearchMode.EXACT,
                                  help_text=f"One of {', '.join(SearchMode.ALL)}.")
     since = _submitted_text("Start of the window, ISO 8601 (e.g. 2026-12-01T08:00:00Z); no zone means the "
-                            "department's. Default: 7 days before the end.")
+                            f"department's. Default: {access.DEFAULT_WINDOW.days} days before the end.")
     until = _submitted_text("End of the window, ISO 8601. Default: now.")
     page = serializers.CharField(required=False, default="1", help_text="A whole number, 1 and up; a lower "
                                  "number reads as 1.")
