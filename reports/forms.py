@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from alpr.models import Camera, CameraKind, CameraStatus
 from hotlists.models import RaceEthnicity
+from policy.selectors import current_policy
 from reports.models import ComplaintKind, ComplaintStatus, ContactRole, CostKind, District, PlacementKind
 from reports.periods import ended_months
 
@@ -40,6 +41,12 @@ class PlacementFieldsForm(forms.Form):
         help_text="How the placement affects neighbourhoods and communities, and why it does not "
         "concentrate surveillance on any group.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        at_least = f" At least {current_policy().placement_text_min_length} characters."
+        for name in ("justification", "nondiscrimination"):
+            self.fields[name].help_text += at_least
 
 
 class PlacementRequestForm(PlacementFieldsForm):
@@ -93,9 +100,10 @@ class PriorApprovalForm(PlacementFieldsForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["justification"].help_text = "The crime analysis the approval rested on."
+        at_least = f" At least {current_policy().placement_text_min_length} characters."
+        self.fields["justification"].help_text = "The crime analysis the approval rested on." + at_least
         self.fields["nondiscrimination"].help_text = (
-            "How the placement was weighed against disparate impact when it was approved."
+            "How the placement was weighed against disparate impact when it was approved." + at_least
         )
 
 

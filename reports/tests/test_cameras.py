@@ -88,6 +88,14 @@ def test_how_long_a_placements_analysis_must_be_is_the_policys(people, camera):
     assert placement.justification == "Nine recoveries, memo 25-17."
 
 
+@pytest.mark.rule("CAM-2", "CAM-3")
+def test_the_placement_form_says_the_policys_minimum_length(people, make_verified_client):
+    # Tried: the minimum was said only by the error after a submission too short.
+    AgencyPolicy.objects.create(placement_text_min_length=120)
+    page = make_verified_client(user=people[Role.ADMINISTRATOR]).get("/reports/cameras/placements/new/")
+    assert page.content.decode().count("At least 120 characters.") == 2
+
+
 @pytest.mark.rule("CAM-3")
 def test_a_placement_records_its_nondiscrimination_consideration(people, camera):
     with pytest.raises(ApplicationError, match="disparate impact"):
