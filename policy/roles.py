@@ -35,6 +35,7 @@ class Capability(models.TextChoices):
     APPROVE_FELONY_EXCEPTIONS = "approve_felony_exceptions", "Approve other-felony search requests"
     MANAGE_RETENTION = "manage_retention", "Manage retention and the agency policy"
     REVIEW_SHARING = "review_sharing", "Review sharing requests from other agencies"
+    APPROVE_ONLINE_SHARING = "approve_online_sharing", "Decide electronic online sharing with an agency"
     HANDLE_RECORDS_REQUESTS = "handle_records_requests", "Handle public-records requests"
     SIGN_OFF_AUDIT = "sign_off_audit", "Sign off the monthly audit"
     RECEIVE_AUDIT_DISCREPANCIES = "receive_audit_discrepancies", "Receive the monthly audit's discrepancies"
@@ -79,6 +80,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.READ_REPORTS,
             # AUD-5; Oak Park GO 4-68 VII.E: the audit's discrepancies are reported "to the Chief".
             Capability.RECEIVE_AUDIT_DISCREPANCIES,
+            # Oak Park GO 4-68 VII.D: electronic online sharing of historical ALPR data with an outside
+            # agency "will be at the discretion of the Chief of Police": the administrator asks, the Chief
+            # decides (sharing.services.online).
+            Capability.APPROVE_ONLINE_SHARING,
         }
     ),
     Role.AUDITOR: frozenset(

@@ -54,6 +54,15 @@ def test_only_the_chief_approves_users_relocations_and_felony_exceptions(capabil
 
 
 @pytest.mark.rule("ACC-7")
+def test_only_the_chief_decides_online_sharing_which_the_administrator_asks_for():
+    """Oak Park GO 4-68 VII.D: online sharing with an outside agency is at the Chief's discretion."""
+    assert _holders(Capability.APPROVE_ONLINE_SHARING) == {Role.CHIEF}
+    assert _holders(Capability.REVIEW_SHARING).isdisjoint(_holders(Capability.APPROVE_ONLINE_SHARING))
+    assert only_who_may(Capability.APPROVE_ONLINE_SHARING, doing="switch partner searches on") == (
+        "Only the Chief of police may switch partner searches on.")
+
+
+@pytest.mark.rule("ACC-7")
 def test_oversight_and_records_never_query_plates():
     for role in (Role.OVERSIGHT, Role.RECORDS, Role.CHIEF, Role.AUDITOR):
         assert not role_has(role, Capability.SEARCH_PLATES)
