@@ -95,7 +95,7 @@ def _found_department() -> tuple[Department, list]:
         people[user.username] = user
     cameras = seed_cameras(chief=chief)
     seed_districts(admin=admin)
-    partner = seed_agencies(admin=admin)
+    partner = seed_agencies(admin=admin, chief=chief)
     return Department(people=people, partner=partner), cameras
 
 

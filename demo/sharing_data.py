@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.context import Actor
 from policy.defaults import DECLARATION_ATTESTATIONS
 from sharing.models import Agency, AgencyKind, PartnerPerson, RecordsRequest, SharingRequest
-from sharing.services import agencies, requests
+from sharing.services import agencies, online, requests
 
 # A one-page PDF standing in for the scanned, signed declaration.
 DECLARATION_PDF = (
@@ -37,8 +37,9 @@ UNDECLARED = {
 }
 
 
-def seed_agencies(*, admin) -> PartnerPerson:
-    """The partner agency with its declaration in force and its detective, and the undeclared one."""
+def seed_agencies(*, admin, chief) -> PartnerPerson:
+    """The partner agency with its declaration in force, partner searches on (the administrator asked,
+    the Chief approved: Oak Park GO 4-68 VII.D) and its detective; and the undeclared one."""
     actor = Actor.for_user(admin)
     partner = Agency.objects.filter(ori=PARTNER["ori"]).first()
     if partner is None:
@@ -54,7 +55,17 @@ def seed_agencies(*, admin) -> PartnerPerson:
             attestations=dict.fromkeys(DECLARATION_ATTESTATIONS, True),
             document=SimpleUploadedFile("riverside-declaration.pdf", DECLARATION_PDF),
         )
-        agencies.agency_sharing_set(actor=actor, agency_id=partner.pk, enabled=True)
+        asked = online.online_sharing_request(
+            actor=actor,
+            agency_id=partner.pk,
+            reason="Riverside's detectives search our reads for their own cases, under their declaration.",
+        )
+        online.online_sharing_decide(
+            actor=Actor.for_user(chief),
+            request_id=asked.pk,
+            approve=True,
+            reason="Neighbouring department, declaration in force; approved for its detectives' cases.",
+        )
         agencies.person_add(
             actor=actor,
             agency_id=partner.pk,

@@ -4,6 +4,16 @@ AGENCY_REGISTERED = register("sharing.agency_registered", "Agency registered", c
 AGENCY_UPDATED = register(
     "sharing.agency_updated", "Agency details or sharing switch changed", category="sharing"
 )
+# Online sharing (partner searches) is the Chief's decision on the administrator's request (Oak Park GO
+# 4-68 VII.D); switching it off is AGENCY_UPDATED, immediate.
+ONLINE_SHARING_REQUESTED = register(
+    "sharing.online_sharing_requested", "Partner searches for an agency asked of the Chief",
+    category="sharing",
+)
+ONLINE_SHARING_DECIDED = register(
+    "sharing.online_sharing_decided", "Partner searches for an agency approved or denied by the Chief",
+    category="sharing",
+)
 AGENCY_REVOKED = register("sharing.agency_revoked", "Agency's access revoked", category="sharing")
 DECLARATION_RECORDED = register(
     "sharing.declaration_recorded", "Sharing declaration recorded", category="sharing"

@@ -48,7 +48,20 @@ class DeclarationForm(forms.Form):
 
 
 class SharingSwitchForm(forms.Form):
+    """Off at once; on is a request to the Chief, with its reason (Oak Park GO 4-68 VII.D)."""
+
     enabled = forms.BooleanField(required=False)
+    reason = forms.CharField(label="Why its people should search our reads", required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Sent to the Chief, who decides. At least 10 characters.")
+
+
+class OnlineSharingDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect,
+                                 choices=[("approve", "Approve: switch partner searches on"),
+                                          ("deny", "Deny: they stay off")])
+    reason = forms.CharField(label="Reason for the decision", widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Kept on file with the decision. At least 10 characters.")
 
 
 class PersonForm(forms.Form):

@@ -75,6 +75,59 @@ class Agency(models.Model):
         return self.status == AgencyStatus.REVOKED
 
 
+class OnlineSharingStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the Chief"
+    APPROVED = "approved", "Approved"
+    DENIED = "denied", "Denied"
+    CANCELLED = "cancelled", "Cancelled (agency revoked)"
+
+
+class OnlineSharingRequest(models.Model):
+    """The administrator's request to switch an agency's partner searches on, and the Chief's decision.
+
+    Oak Park GO 4-68 VII.D: electronic online sharing of historical ALPR data with an outside agency "will
+    be at the discretion of the Chief of Police". Only an approval switches ``Agency.sharing_enabled`` on
+    (``sharing.services.online``); a revocation cancels a request still waiting.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="online_sharing_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+    status = models.CharField(
+        max_length=16, choices=OnlineSharingStatus.choices, default=OnlineSharingStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency"], condition=Q(status="pending"), name="sharing_one_pending_online_request"
+            ),
+            # Approved or denied: by someone, at a time. Cancelled (the agency revoked): at a time, by
+            # whoever revoked it, the system included. Waiting: by nobody yet.
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
+                | Q(status="cancelled", decided_at__isnull=False)
+                | Q(status__in=["approved", "denied"], decided_by__isnull=False, decided_at__isnull=False),
+                name="sharing_online_decision_has_decider",
+            ),
+            # Nobody approves their own request: one person alone never switches sharing on.
+            models.CheckConstraint(
+                condition=~Q(status="approved", decided_by=models.F("requested_by")),
+                name="sharing_online_not_approved_by_requester",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"online sharing request {self.pk} for {self.agency.name}"
+
+
 class Declaration(models.Model):
     """The written declaration an agency signed (SHR-2, SHR-4). Recorded only when it attests to all."""
 

@@ -27,6 +27,8 @@ from sharing.models import (
     Agency,
     AgencyStatus,
     Declaration,
+    OnlineSharingRequest,
+    OnlineSharingStatus,
     PartnerPerson,
     PartnerSearch,
     RecordsRequest,
@@ -47,6 +49,16 @@ class AgencySearchCount:
     agency_name: str
     agency_ori: str
     searches: int
+
+
+@dataclass(frozen=True)
+class OnlineSharingState:
+    """Partner searches for one agency: "off", "requested" (waiting for the Chief) or "on"; the request
+    waiting, if any, and the Chief's latest decision, if any."""
+
+    state: str
+    waiting: OnlineSharingRequest | None
+    decision: OnlineSharingRequest | None
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,37 @@ def partner_search_wait(person: PartnerPerson, *, per_hour: int) -> int:
     if len(recent) < per_hour:
         return 0
     return math.ceil((recent[-1] + PARTNER_SEARCH_WINDOW - now).total_seconds())
+
+
+def online_sharing_state(agency: Agency) -> OnlineSharingState:
+    """Say whether partner searches are off, requested or on for `agency`, and who decided last."""
+    asks = agency.online_sharing_requests.select_related("requested_by", "decided_by")
+    waiting = asks.filter(status=OnlineSharingStatus.PENDING).first()
+    decision = asks.filter(status__in=[OnlineSharingStatus.APPROVED, OnlineSharingStatus.DENIED]).order_by(
+        "-decided_at", "-id").first()
+    state = "on" if agency.sharing_enabled else "requested" if waiting else "off"
+    return OnlineSharingState(state=state, waiting=waiting, decision=decision)
+
+
+def online_sharing_waiting():
+    """Requests to switch partner searches on, waiting for the Chief, oldest first."""
+    return (OnlineSharingRequest.objects.filter(status=OnlineSharingStatus.PENDING)
+            .select_related("agency", "requested_by").order_by("requested_at", "pk"))
+
+
+def online_sharing_waiting_count() -> int:
+    return online_sharing_waiting().count()
+
+
+def online_sharing_decided(limit: int = 20):
+    """The latest decisions on online sharing, newest first."""
+    return (OnlineSharingRequest.objects.exclude(status=OnlineSharingStatus.PENDING)
+            .select_related("agency", "requested_by", "decided_by").order_by("-decided_at", "-pk")[:limit])
+
+
+def agencies_sharing_online():
+    """Agencies whose people may search our reads through the partner API now (the switch is on)."""
+    return Agency.objects.filter(sharing_enabled=True).order_by("name")
 
 
 def agencies_with_access(*, day: date | None = None) -> list[str]:

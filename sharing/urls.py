@@ -1,7 +1,7 @@
 """Staff pages of sharing (namespace ``sharing``): agencies, declarations, requests, records requests."""
 from django.urls import path
 
-from sharing.views import agencies, networks, records, requests
+from sharing.views import agencies, networks, online, records, requests
 
 app_name = "sharing"
 
@@ -28,6 +28,10 @@ urlpatterns = [
     path("agencies/<int:agency_id>/revoke/", agencies.agency_revoke, name="agency_revoke"),
     path("people/<int:person_id>/keys/new/", agencies.credential_issue, name="credential_issue"),
     path("keys/<int:credential_id>/revoke/", agencies.credential_revoke, name="credential_revoke"),
+    # Online sharing: the administrator asks (agency_sharing), the Chief decides (Oak Park GO 4-68 VII.D)
+    path("online/", online.online_sharing, name="online_sharing"),
+    path("online/<int:online_request_id>/decide/", online.online_sharing_decide,
+         name="online_sharing_decide"),
     # Partner networks our officers search, and the keys partners issued to our people (Oak Park IX.1)
     path("agencies/<int:agency_id>/network/", networks.network_configure, name="network_configure"),
     path("agencies/<int:agency_id>/network/keys/new/", networks.search_key_store, name="search_key_store"),

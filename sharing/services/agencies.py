@@ -26,6 +26,7 @@ from sharing.models import (
 )
 from sharing.permissions import require_sharing_reviewer
 from sharing.selectors import agency_block_reason
+from sharing.services import online
 
 ORI_PATTERN = re.compile(r"^[A-Z]{2}[A-Z0-9]{7}$")
 STATE_PATTERN = re.compile(r"^[A-Z]{2}$")
@@ -92,27 +93,6 @@ def agency_register(
                 action=actions.AGENCY_REGISTERED,
                 targets=[f"agency:{agency.ori}"],
                 query={"name": agency.name, "kind": kind, "state": state},
-            )
-    return agency
-
-
-def agency_sharing_set(*, actor: Actor, agency_id: int, enabled: bool) -> Agency:
-    """Switch partner searches on or off for an agency; on only while it may receive data."""
-    with refusals_recorded(actor=actor, action=actions.AGENCY_UPDATED, targets=[f"agency-id:{agency_id}"]):
-        require_sharing_reviewer(actor)
-        with transaction.atomic():
-            agency = _agency(agency_id, lock=True)
-            if enabled:
-                blocked = agency_block_reason(agency)
-                if blocked:
-                    raise ApplicationError(blocked)
-            agency.sharing_enabled = enabled
-            agency.save(update_fields=["sharing_enabled"])
-            audit_record(
-                actor=actor,
-                action=actions.AGENCY_UPDATED,
-                targets=[f"agency:{agency.ori}"],
-                query={"sharing_enabled": enabled},
             )
     return agency
 
@@ -231,7 +211,8 @@ def declaration_record(
 
 
 def _revoke(*, actor: Actor, agency: Agency, reason: str, flagged: bool = False) -> None:
-    """Revoke `agency` inside the caller's transaction: keys, pending requests and sharing."""
+    """Revoke `agency` inside the caller's transaction: keys, pending requests (written ones and the one
+    waiting for the Chief to switch partner searches on) and sharing."""
     now = timezone.now()
     agency.status, agency.sharing_enabled = AgencyStatus.REVOKED, False
     agency.revoked_at, agency.revoked_by_label, agency.revocation_reason = now, actor.label, reason
@@ -241,6 +222,7 @@ def _revoke(*, actor: Actor, agency: Agency, reason: str, flagged: bool = False)
     keys = PartnerCredential.objects.filter(person__agency=agency, revoked_at__isnull=True).update(
         revoked_at=now
     )
+    online_cancelled = online.cancel_waiting_requests(actor=actor, agency=agency, reason=reason)
     cancelled = agency.requests.filter(status__in=[RequestStatus.PENDING, RequestStatus.APPROVED]).update(
         status=RequestStatus.CANCELLED,
         decision_reason=f"Cancelled: the agency's access was revoked ({reason})",
@@ -253,7 +235,8 @@ def _revoke(*, actor: Actor, agency: Agency, reason: str, flagged: bool = False)
         reason=reason,
         description=reason,
         flagged=flagged,
-        query={"credentials_revoked": keys, "requests_cancelled": cancelled},
+        query={"credentials_revoked": keys, "requests_cancelled": cancelled,
+               "online_sharing_requests_cancelled": online_cancelled},
     )
 
 

@@ -238,18 +238,22 @@ def test_a_declaration_that_is_not_a_pdf_is_refused(admin):
     assert not Declaration.objects.exists()
 
 
-def test_partner_searches_switch_on_only_for_an_agency_that_may_receive_data(admin, declared_agency):
+def test_partner_searches_are_asked_for_only_for_an_agency_that_may_receive_data(admin, declared_agency):
+    """Switching on is a request to the Chief (sharing/tests/test_online_sharing.py); off is at once."""
+    reason = "Neighbouring department; its detectives work our cases"
     undeclared = AgencyFactory()
-    response = admin.post(reverse("sharing:agency_sharing", args=[undeclared.pk]), {"enabled": "true"},
-                          follow=True)
+    response = admin.post(reverse("sharing:agency_sharing", args=[undeclared.pk]),
+                          {"enabled": "true", "reason": reason}, follow=True)
     assert "Partner searches stay off" in response.content.decode()
     undeclared.refresh_from_db()
-    assert not undeclared.sharing_enabled
+    assert not undeclared.sharing_enabled and not undeclared.online_sharing_requests.exists()
     response = admin.post(reverse("sharing:agency_sharing", args=[declared_agency.pk]),
-                          {"enabled": "true", "next": reverse("sharing:agencies")})
+                          {"enabled": "true", "reason": reason, "next": reverse("sharing:agencies")})
     assert response.status_code == 302 and response.url == reverse("sharing:agencies")
     declared_agency.refresh_from_db()
-    assert declared_agency.sharing_enabled
+    assert not declared_agency.sharing_enabled and declared_agency.online_sharing_requests.get()
+    assert "Requested, waiting for the Chief" in admin.get(reverse("sharing:agencies")).content.decode()
+    Agency.objects.filter(pk=declared_agency.pk).update(sharing_enabled=True)  # as the Chief's approval does
     admin.post(reverse("sharing:agency_sharing", args=[declared_agency.pk]), {"enabled": "false"})
     declared_agency.refresh_from_db()
     assert not declared_agency.sharing_enabled
@@ -261,7 +265,7 @@ def test_the_sharing_switch_follows_no_next_off_this_site_or_down_to_http(admin,
     """Tried: the switch's hidden `next` edited to another host, a script, or this host over plain http
     from an https page (the last one was followed)."""
     response = admin.post(reverse("sharing:agency_sharing", args=[declared_agency.pk]),
-                          {"enabled": "true", "next": target}, secure=True)
+                          {"enabled": "false", "next": target}, secure=True)
     assert response.status_code == 302
     assert response.url == reverse("sharing:agency_detail", args=[declared_agency.pk])
 

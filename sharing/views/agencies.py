@@ -23,14 +23,18 @@ from sharing.models import (
     PartnerPerson,
     RequestStatus,
 )
+from sharing.permissions import REVIEW_SHARING
 from sharing.services import agencies as agency_services
-from sharing.views._common import back_to, reviewer_only
+from sharing.services import online as online_services
+from sharing.views._common import back_to, reviewer_only, sharing_switchers
 from sharing.views.networks import network_context
 
 
 @reviewer_only
 def agencies_list(request):
-    return render(request, "sharing/agencies_list.html", {"rows": selectors.agencies_listing()})
+    return render(request, "sharing/agencies_list.html", {
+        "rows": selectors.agencies_listing(),
+        "waiting": {asked.agency_id for asked in selectors.online_sharing_waiting()}})
 
 
 @reviewer_only
@@ -59,7 +63,7 @@ def _agency_requests(request, agency: Agency) -> tuple[list, str]:
 
 
 def agency_context(request, agency: Agency, *, person_form: PersonForm | None = None,
-                   **network_forms) -> dict:
+                   switch_form: SharingSwitchForm | None = None, **network_forms) -> dict:
     asks, asks_withheld = _agency_requests(request, agency)
     return {
         **network_context(agency, **network_forms),
@@ -67,6 +71,8 @@ def agency_context(request, agency: Agency, *, person_form: PersonForm | None = 
         "declaration": selectors.valid_declaration(agency),
         "blocked": selectors.agency_block_reason(agency),
         "search_blocked": selectors.agency_block_reason(agency, searching=True),
+        "online": selectors.online_sharing_state(agency),
+        "switch_form": switch_form or SharingSwitchForm(),
         "declarations": agency.declarations.select_related("recorded_by"),
         "people": agency.people.prefetch_related("credentials"),
         "requests": asks,
@@ -82,19 +88,33 @@ def agency_detail(request, agency_id: int):
     return render(request, "sharing/agency_detail.html", agency_context(request, agency))
 
 
-@reviewer_only
+@sharing_switchers
 @require_POST
 def agency_sharing(request, agency_id: int):
+    """Off at once (the reviewer or the Chief); on is the reviewer's request to the Chief, who decides."""
     form = SharingSwitchForm(request.POST)
     enabled = form.is_valid() and form.cleaned_data["enabled"]
+    actor = Actor.for_request(request)
     try:
-        agency = agency_services.agency_sharing_set(actor=Actor.for_request(request), agency_id=agency_id,
-                                                    enabled=enabled)
+        if enabled:
+            asked = online_services.online_sharing_request(actor=actor, agency_id=agency_id,
+                                                           reason=form.cleaned_data["reason"])
+        else:
+            agency = online_services.agency_sharing_off(actor=actor, agency_id=agency_id)
     except ApplicationError as error:
+        if enabled and error.field == "reason" and request.user.can(REVIEW_SHARING):
+            # The reason was missing or too short: the agency's page again, with what was typed.
+            form_error(form, error)
+            agency = get_object_or_404(Agency, pk=agency_id)
+            return render(request, "sharing/agency_detail.html",
+                          agency_context(request, agency, switch_form=form), status=400)
         messages.error(request, f"Partner searches stay off: {error.message}" if enabled else error.message)
     else:
-        state = "on" if agency.sharing_enabled else "off"
-        messages.success(request, f"Partner searches are now {state} for {agency.name}.")
+        if enabled:
+            messages.success(request, f"Asked the Chief to switch partner searches on for "
+                                      f"{asked.agency.name}. They stay off until the Chief approves.")
+        else:
+            messages.success(request, f"Partner searches are now off for {agency.name}.")
     return back_to(request, "sharing:agency_detail", agency_id=agency_id)
 
 
