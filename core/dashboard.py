@@ -170,6 +170,11 @@ TILES: tuple[Tile, ...] = (
          counted(reports.placements_pending_count,
                  "Installations and moves, with their crime analysis and nondiscrimination review."),
          "reports:placement_queue", "Decide on placements", "No installation or move is waiting."),
+    Tile("online-sharing", "Online sharing waiting", Capability.APPROVE_ONLINE_SHARING,
+         counted(sharing.online_sharing_waiting_count,
+                 "Requests to let an agency's people search our reads through the partner API: off until "
+                 "you approve."),
+         "sharing:online_sharing", "Decide on online sharing", "No request is waiting."),
     Tile("policy-changes", "Policy changes waiting", Capability.APPROVE_POLICY_TEXT, _policy_changes,
          "reports:policy_docs", "Review the proposals", "Nothing waits for your decision."),
     # Shown to those the sign-off sends discrepancies to (reports.services.reports._send_discrepancies).

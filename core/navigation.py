@@ -57,6 +57,7 @@ MENU: tuple[NavGroup, ...] = (
         NavItem("Cameras", "reports:cameras", (C.MANAGE_CAMERAS, C.APPROVE_RELOCATIONS)),
         NavItem("Error reports", "retention:flags_queue", (C.MANAGE_RETENTION,)),
         NavItem("Sharing", "sharing:requests", (C.REVIEW_SHARING,)),
+        NavItem("Online sharing", "sharing:online_sharing", (C.APPROVE_ONLINE_SHARING,)),
         NavItem("Records requests", "sharing:records_requests", (C.HANDLE_RECORDS_REQUESTS,)),
     )),
     NavGroup("Oversight", (

@@ -43,8 +43,13 @@ from retention.models import ErroneousFlag, ErrorKind, FlagStatus
 from searches.models import FelonyRequestStatus, SearchOutcome
 from searches.tests.factories import JustificationFactory
 from searches.views import SESSION_KEY
-from sharing.models import RequestStatus
-from sharing.tests.conftest import EvidencePackageFactory, RecordsRequestFactory, SharingRequestFactory
+from sharing.models import OnlineSharingRequest, RequestStatus
+from sharing.tests.conftest import (
+    AgencyFactory,
+    EvidencePackageFactory,
+    RecordsRequestFactory,
+    SharingRequestFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +87,8 @@ EXPECTED_TILES = {
     Role.DISPATCHER: {"alerts", "justification", "searches"},
     Role.ANALYST: {"alerts", "justification", "searches"},
     Role.DETECTIVE: {"alerts", "justification", "searches"},
-    Role.CHIEF: {"accounts", "felony", "placements", "policy-changes", "discrepancies", "latest-reports"},
+    Role.CHIEF: {"accounts", "felony", "placements", "online-sharing", "policy-changes", "discrepancies",
+                 "latest-reports"},
     Role.ADMINISTRATOR: {"lockouts", "training", "cameras-silent", "sign-off", "error-flags", "certificates",
                          "flags", "complaints", "latest-reports"},
     Role.AUDITOR: {"flags", "complaints", "latest-reports"},
@@ -205,7 +211,7 @@ def test_recent_searches_and_the_outcomes_still_to_record(make_verified_client):
 # ---- The Chief
 
 
-@pytest.mark.rule("ACC-2", "USE-2", "CAM-2", "RPT-4", "AUD-5")
+@pytest.mark.rule("ACC-2", "USE-2", "CAM-2", "RPT-4", "AUD-5", "ACC-7")
 def test_the_chief_sees_each_decision_waiting_and_the_discrepancies_sent_to_them(make_verified_client):
     client = make_verified_client(Role.CHIEF)
     UserFactory.create_batch(2, status=AccountStatus.PENDING)
@@ -215,6 +221,10 @@ def test_the_chief_sees_each_decision_waiting_and_the_discrepancies_sent_to_them
     PlacementFactory()
     PlacementFactory(status="denied")
     admin = UserFactory(role=Role.ADMINISTRATOR)
+    for status in ("pending", "denied"):  # Oak Park GO 4-68 VII.D: partner searches wait for the Chief
+        OnlineSharingRequest.objects.create(
+            agency=AgencyFactory(), requested_by=admin, reason="Neighbouring department", status=status,
+            **({} if status == "pending" else {"decided_by": client.user, "decided_at": ago(days=1)}))
     for version, closes in ((2, ago(days=1)), (3, timezone.now() + timedelta(days=29))):
         PolicyDocument.objects.create(version=version, title=f"v{version}", text="# Policy", drafted_by=admin,
                                       drafted_at=closes - timedelta(days=40), status=PolicyStatus.COMMENT,
@@ -235,6 +245,7 @@ def test_the_chief_sees_each_decision_waiting_and_the_discrepancies_sent_to_them
     assert figure(response, "accounts") == 2
     assert figure(response, "felony") == 3
     assert figure(response, "placements") == 1
+    assert figure(response, "online-sharing") == 1
     assert figure(response, "policy-changes") == 2  # one text and one change past their comment period
     assert "2 more still open for comment" in tile_html(response, "policy-changes")
     assert figure(response, "discrepancies") == 1

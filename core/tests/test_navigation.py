@@ -33,6 +33,7 @@ def test_each_role_sees_only_its_own_pages(user_factory):
                        ("Oversight", ["Policy"]), ("My account", ["My account"])]
     chief = labels(menu_for(user_factory(role=Role.CHIEF), "/"))
     assert ("Casework", ["Felony requests"]) in chief and ("People", ["People", "Approvals"]) in chief
+    assert ("Operations", ["Cameras", "Online sharing"]) in chief
     board = labels(menu_for(user_factory(role=Role.OVERSIGHT), "/"))
     assert board == [("Home", ["Home"]), ("Oversight", ["Reports", "Compliance", "Policy"]),
                      ("My account", ["My account"])]
