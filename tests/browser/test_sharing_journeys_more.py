@@ -26,6 +26,7 @@ from sharing.models import (
     SharingRequest,
 )
 from sharing.selectors import agency_block_reason
+from sharing.services import online
 from sharing.services.requests import request_decide, request_receive, request_release
 from sharing.tests.conftest import AgencyFactory, DeclarationFactory
 from tests.browser.conftest import assert_accessible, browser_sign_in, nav_go
@@ -156,8 +157,15 @@ def test_administrator_registers_an_agency_records_its_declaration_and_issues_a_
     with open(download.value.path(), "rb") as stored:
         assert stored.read() == SIGNED_PDF
 
-    # Partner searches on, then a person of the agency and their own key, shown once.
-    page.get_by_role("button", name="Switch partner searches on").click()
+    # Partner searches asked for and, once the Chief approves (Oak Park GO 4-68 VII.D), on; then a person
+    # of the agency and their own key, shown once.
+    page.get_by_label("Why its people should search our reads").fill("Neighbouring department's detectives")
+    page.get_by_role("button", name="Ask the Chief to switch partner searches on").click()
+    expect(page.locator("#partner-searches")).to_have_text("Requested, waiting for the Chief")
+    online.online_sharing_decide(actor=Actor.for_user(UserFactory(role=Role.CHIEF)),
+                                 request_id=agency.online_sharing_requests.get().pk, approve=True,
+                                 reason="Declaration in force; a neighbouring department")
+    page.reload()
     expect(page.locator("#partner-searches")).to_have_text("On")
     page.get_by_label("Full name").fill("Det. Maria Lopez")
     page.get_by_label("Badge or employee number").fill("RPD-2231")
