@@ -48,6 +48,7 @@ class Agency(models.Model):
     contact_name = models.CharField(max_length=200)
     contact_email = models.EmailField()
     contact_phone = models.CharField(max_length=40, blank=True)
+    # On only by the Chief's approval of an OnlineSharingRequest (Oak Park GO 4-68 VII.D); off at once.
     sharing_enabled = models.BooleanField(
         default=False, help_text="May its people search our reads through the partner API."
     )

@@ -112,7 +112,8 @@ def agency_block_reason(agency: Agency, *, searching: bool = False, day: date | 
     """Return why `agency` may not receive our data now, or None when it may.
 
     Revoked, no declaration in force, or an overdue deletion certificate: nothing of any kind
-    (SHR-2, SHR-4). Searching through the API also needs sharing switched on for the agency.
+    (SHR-2, SHR-4). Searching through the API also needs partner searches on for the agency (the Chief's
+    approval, ``sharing.services.online``).
     """
     if agency.status == AgencyStatus.REVOKED:
         return f"{agency.name}'s access was revoked on {timezone.localtime(agency.revoked_at):%Y-%m-%d}."
