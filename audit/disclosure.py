@@ -98,9 +98,17 @@ def _plate_texts(value, *, under_plate_key: bool = False) -> set[str]:
     return {text} if len(text) >= 2 else set()
 
 
+def _as_plate(text: str) -> str:
+    """A plate text as the system writes it back: upper case, without the separators people type."""
+    return re.sub(r"[^A-Z0-9?*]", "", text.upper())
+
+
 def _withheld_reason(reason: str, query) -> str:
-    """The reason with any plate text of the event's query in it (any case) withheld, longest first."""
-    for text in sorted(_plate_texts(query), key=len, reverse=True):
+    """The reason with any plate text of the event's query in it withheld, as typed ("QZX 7") and as the
+    system writes it back ("QZX7"), in any case, longest first."""
+    texts = _plate_texts(query)
+    texts |= {plate for plate in map(_as_plate, texts) if len(plate) >= 2}
+    for text in sorted(texts, key=len, reverse=True):
         reason = re.sub(re.escape(text), WITHHELD, reason or "", flags=re.IGNORECASE)
     return reason
 

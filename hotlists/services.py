@@ -153,7 +153,8 @@ def hotlist_entry_add(
     priority: int = Priority.NORMAL, vehicle_description: str = "", hotlist_id: int | None = None,
 ) -> HotlistEntry:
     """Add an entry to an internal hotlist (the default one unless `hotlist_id`)."""
-    with refusals_recorded(actor=actor, action=actions.ENTRY_ADDED, case_number=str(case_number or "")[:40],
+    with refusals_recorded(actor=actor, action=actions.ENTRY_ADDED,
+                           case_number=str(case_number or "")[:CASE_NUMBER_MAX_LENGTH],
                            description=str(reason or ""),
                            targets=[f"plate-pattern:{patterns.normalise_pattern(plate_pattern)}"]):
         require_hotlist_editor(actor)

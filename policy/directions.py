@@ -110,11 +110,12 @@ DIRECTIONS: dict[str, Direction] = {
     "off_hours_start": SHORTER_OFF_HOURS_LOOSEN,
     "off_hours_end": SHORTER_OFF_HOURS_LOOSEN,
     "repeated_plate_searches": HIGHER_LOOSENS,  # more lookups of one plate go unflagged in the monthly audit
-    # A person's own hours (every hour they acted in, odd ones included) replace the policy's off-hours:
-    # a longer baseline gathers more of them, and fewer actions required lets more people's own hours
-    # count on less history. Either way less of what the public was told is off-hours is flagged.
-    "audit_baseline_days": HIGHER_LOOSENS,
-    "audit_baseline_min_events": LOWER_LOOSENS,
+    # Whether a person is judged by their own hours (every hour they acted in) or the policy's off-hours:
+    # either way round, some flags go. A longer baseline or fewer actions required lets a night worker's
+    # own hours excuse more; a shorter one or more required sends a day worker back to the policy's
+    # off-hours, and their evening searches go unflagged. Which loosens depends on who works when.
+    "audit_baseline_days": ANY_CHANGE_LOOSENS,
+    "audit_baseline_min_events": ANY_CHANGE_LOOSENS,
     # Downloads (USE-7)
     "download_cap_per_request": HIGHER_LOOSENS,
     "download_cap_per_user_day": HIGHER_LOOSENS,

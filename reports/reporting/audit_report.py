@@ -26,7 +26,7 @@ from audit import actions as registry
 from audit.models import ActorType, AuditEvent, Outcome
 from core.compliance import enforces
 from policy.directions import off_hours
-from policy.selectors import policy_in_force_before
+from policy.selectors import policy_in_force_before, purpose_labels_before
 from reports.metrics import PLATE_LOOKUP_ACTIONS, SEARCH_ACTIONS, category_of
 from reports.periods import Period
 from reports.reporting.content import Chart, ReportContent, Section, Table
@@ -142,7 +142,7 @@ def audit_activity(period: Period) -> AuditActivity:
     people = {pk: PersonActivity(user) for pk, user in users.items()}
     policy = policy_in_force_before(period.end)  # a later change of the policy does not rewrite a past month
     hours = _normal_hours(period, list(people), policy)
-    purpose_label, repeated = policy.purpose_label, policy.repeated_plate_searches
+    labels, repeated = purpose_labels_before(period.end), policy.repeated_plate_searches
     flags: list[list] = []
     plate_searches: dict[tuple[int, str], list[dict]] = defaultdict(list)
 
@@ -155,9 +155,8 @@ def audit_activity(period: Period) -> AuditActivity:
             person.case_numbers.add(event["case_number"])
         if code in SEARCH_ACTIONS and event["outcome"] == Outcome.ALLOWED:
             person.searches += 1
-            person.by_purpose[
-                purpose_label(event["purpose"]) if event["purpose"] else "No purpose (audit query)"
-            ] += 1
+            purpose = event["purpose"]
+            person.by_purpose[labels.get(purpose, purpose) if purpose else "No purpose (audit query)"] += 1
         if code in PLATE_LOOKUP_ACTIONS and event["outcome"] == Outcome.ALLOWED \
                 and not _rests_on_a_case(event):
             plate = searched_plate(event)
