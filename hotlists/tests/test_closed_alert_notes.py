@@ -12,6 +12,19 @@ from retention.services import flag_review, read_flag_erroneous
 pytestmark = pytest.mark.django_db
 
 
+def alert_closed_on_correction(detective, officer, administrator, make_read):
+    """An alert raised by a read of 7ABC128 misread as 7ABC123, closed by the system when the misread was
+    flagged and confirmed with the corrected plate. Returns the read, the alert and the flag."""
+    add_entry(detective, "7ABC123")
+    read = make_read("7ABC123")
+    [alert] = read_match_hotlists(read.pk)
+    flag = read_flag_erroneous(actor=act_as(officer), read_id=read.pk, kind="misread",
+                               note="The photo shows another last character", suggested_plate="7ABC128")
+    flag_review(actor=act_as(administrator), flag_id=flag.pk, confirm=True, note="Photo checked",
+                corrected_plate="7ABC128")
+    return read, alert, flag
+
+
 @pytest.mark.rule("USE-1", "AUD-1")
 def test_a_closed_alert_s_page_does_not_show_the_corrected_plate_of_its_read(
         detective, officer, administrator, make_read, make_verified_client):
@@ -23,13 +36,7 @@ def test_a_closed_alert_s_page_does_not_show_the_corrected_plate_of_its_read(
     closing note ("the read's plate 7ABC123 was confirmed misread and corrected to 7ABC128") is printed
     under "Notes", so the read's real plate leaves without a justification and without an audit row
     naming the read."""
-    add_entry(detective, "7ABC123")
-    read = make_read("7ABC123")
-    [alert] = read_match_hotlists(read.pk)
-    flag = read_flag_erroneous(actor=act_as(officer), read_id=read.pk, kind="misread",
-                               note="The photo shows another last character", suggested_plate="7ABC128")
-    flag_review(actor=act_as(administrator), flag_id=flag.pk, confirm=True, note="Photo checked",
-                corrected_plate="7ABC128")
+    read, alert, _ = alert_closed_on_correction(detective, officer, administrator, make_read)
 
     dispatcher = make_verified_client(Role.DISPATCHER)
     response = dispatcher.get(f"/hotlists/alerts/{alert.pk}/")

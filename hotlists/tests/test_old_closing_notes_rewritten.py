@@ -5,12 +5,9 @@ import importlib
 import pytest
 from django.apps import apps
 
-from hotlists.matching import read_match_hotlists
 from hotlists.models import Alert
-from hotlists.tests.conftest import act_as
-from hotlists.tests.test_alert_correction import add_entry
+from hotlists.tests.test_closed_alert_notes import alert_closed_on_correction
 from policy.roles import Role
-from retention.services import flag_review, read_flag_erroneous
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +30,7 @@ def test_an_alert_closed_by_the_system_before_the_fix_does_not_show_its_reads_pl
 
     Should: the old system notes are rewritten by a data migration (they have a fixed shape); an officer's
     note after it is kept."""
-    add_entry(detective, "7ABC123")
-    read = make_read("7ABC123")
-    [alert] = read_match_hotlists(read.pk)
-    flag = read_flag_erroneous(actor=act_as(officer), read_id=read.pk, kind="misread",
-                               note="The photo shows another last character", suggested_plate="7ABC128")
-    flag_review(actor=act_as(administrator), flag_id=flag.pk, confirm=True, note="Photo checked",
-                corrected_plate="7ABC128")
+    _, alert, flag = alert_closed_on_correction(detective, officer, administrator, make_read)
     Alert.objects.filter(pk=alert.pk).update(verification_notes=OLD_NOTE.format(flag=flag.pk)
                                              + " Officer Diaz had confirmed it before the correction.")
     importlib.import_module("hotlists.migrations.0005_system_closing_notes_name_no_plate") \
