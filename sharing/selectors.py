@@ -86,16 +86,40 @@ def valid_declaration(agency: Agency, *, day: date | None = None) -> Declaration
             .order_by("-signed_on").first())
 
 
+def _words(text: str) -> list[str]:
+    """Return the casefolded runs of letters and digits of `text`: its words, punctuation dropped."""
+    return re.findall(r"[^\W_]+", (text or "").casefold())
+
+
+def _names_agency(words: list[str], agency: Agency) -> bool:
+    """Whether `words` name `agency`: its name's words as a run of whole words ("Lake County Sheriff,
+    Indiana" names "Lake County Sheriff (Indiana)", "disposition" does not name "ISP"), or its ORI's
+    letters and digits spelled across whole words ("IN-0450000", "IN 0450000" name IN0450000)."""
+    name = " ".join(_words(agency.name))
+    if name and f" {name} " in f" {' '.join(words)} ":
+        return True
+    ori = "".join(_words(agency.ori))
+    for start in range(len(words) if ori else 0):
+        spelled = ""
+        for word in words[start:]:
+            spelled += word
+            if len(spelled) >= len(ori):
+                break
+        if spelled == ori:
+            return True
+    return False
+
+
 def registered_agency_named_in(text: str) -> Agency | None:
-    """Return the registry's agency that `text` names, by its name or its ORI (as a word), if any."""
-    folded = " ".join((text or "").casefold().split())
-    if not folded:
+    """Return the registry's agency that `text` names, by its name or its ORI, if any.
+
+    Compared on letters and digits as whole words, so however punctuation or spacing separates them the
+    agency is found, and a short name inside another word names nothing."""
+    words = _words(text)
+    if not words:
         return None
-    words = set(re.findall(r"[a-z0-9]+", folded))
-    for agency in Agency.objects.only("name", "ori"):
-        if " ".join(agency.name.casefold().split()) in folded or agency.ori.casefold() in words:
-            return agency
-    return None
+    return next((agency for agency in Agency.objects.only("name", "ori") if _names_agency(words, agency)),
+                None)
 
 
 def overdue_requests(agency: Agency | None = None, *, day: date | None = None):
