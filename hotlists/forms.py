@@ -75,9 +75,10 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         policy = current_policy()
+        default_hours = policy.hotlist_import_valid_for() // timedelta(hours=1)
         self.fields["expires_on"].help_text = (
-            f"Default: {policy.hotlist_import_valid_hours} hours after the import, so a list not refreshed "
-            f"stops matching. At most {policy.hotlist_entry_max_days} days ahead.")
+            f"Default: {default_hours} hours after the import, so a list not refreshed stops matching. At "
+            f"most {policy.hotlist_entry_max_days} days ahead.")
 
     def clean_file(self):
         """Refuse a file over the import's limit before it is read into memory."""

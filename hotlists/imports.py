@@ -4,9 +4,10 @@ An accepted file *replaces* the previous version of the same list in one transac
 either the old list or the new one, never a mix. A rejected file changes nothing. Every file offered
 gets an ``ImportRun``: rows accepted, rows rejected and why.
 
-Imported entries expire the policy's ``hotlist_import_valid_hours`` after the import unless the row
-says otherwise, so a list that stops being refreshed stops matching instead of matching stale
-entries forever (RET-6). Their case number is the record's own number (the NIC for NCIC).
+Imported entries expire the policy's ``hotlist_import_valid_hours`` after the import (never past its
+``hotlist_entry_max_days``) unless the row says otherwise, so a list that stops being refreshed stops
+matching instead of matching stale entries forever (RET-6). Their case number is the record's own
+number (the NIC for NCIC).
 
 A file is rejected as a whole when it is not text, is larger than ``HOTLIST_IMPORT_MAX_BYTES``, has
 no acceptable row, or when more than ``HOTLIST_IMPORT_MAX_REJECTED_SHARE`` (default 0.2) of its rows
@@ -530,7 +531,7 @@ def hotlist_import(
                                    f"{policy.hotlist_entry_max_days} days; import it again to renew them.",
                                    field="expires_at")
     started = timezone.now()
-    valid_until = expires_at or started + timedelta(hours=policy.hotlist_import_valid_hours)
+    valid_until = expires_at or started + policy.hotlist_import_valid_for()
     run = ImportRun(source=source, file_name=file_name, sha256=hashlib.sha256(data).hexdigest(),
                     started_at=started, imported_by=actor.user, imported_by_label=actor.label)
     try:

@@ -142,7 +142,8 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
     "hotlist_import_valid_hours": ("An NCIC or LEADS import, or a CSV without an expiry, stops alerting this "
                                    "many hours after it was imported unless the list is imported again: "
                                    "records cleared since (a vehicle recovered, a person found) must not "
-                                   "stop a car. Between 1 and 168.", "ACLU-IL guidelines"),
+                                   "stop a car. Never past the days an entry may run. Between 1 and 168.",
+                                   "ACLU-IL guidelines"),
     "alert_open_days": ("The alert inbox lists the alerts raised in the last this many days. While an "
                         "alert is in the inbox and not closed (unverified, or confirmed), its read opens to "
                         "those who receive alerts, under a justification; after that, the read opens only "

@@ -389,6 +389,14 @@ class AgencyPolicy(models.Model):
         everyone who receives alerts without a justification."""
         return (now or timezone.now()) - timedelta(hours=self.alert_max_read_age_hours)
 
+    def hotlist_import_valid_for(self) -> timedelta:
+        """How long the entries of an import expire after it when nothing gives them an expiry: the
+        policy's ``hotlist_import_valid_hours``, never past ``hotlist_entry_max_days`` (the shorter wins:
+        "a hotlist entry, typed or imported, expires within" the days, whatever the hours say, and a
+        tightening of either takes effect at once without having to change the other)."""
+        return min(timedelta(hours=self.hotlist_import_valid_hours),
+                   timedelta(days=self.hotlist_entry_max_days))
+
     # The purpose codes of the version in force, set by the change being validated (policy.services): they
     # are accepted as they are. A policy stored before codes had to be slugs may list one (Hit-and-run);
     # re-validating it would block every later change, even a tightening, until it is renamed, and renaming
