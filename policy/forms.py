@@ -83,8 +83,9 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
                                    "allows. Between 1 and 20.", "—"),
     "sharing_reads_per_release": ("A release to another agency carries at most this many of our reads; a "
                                   "written request matching more is not released until the agency narrows "
-                                  "it. The reads count towards the releasing person's daily download cap. "
-                                  "Between 1 and 100.", "Oak Park GO 4-68 VI, VII"),
+                                  "it. The reads count towards the releasing person's daily download cap, "
+                                  "so it is at most that cap. Between 1 and 100.",
+                                  "Oak Park GO 4-68 VI, VII"),
     "partner_searches_per_hour": ("A person of a partner agency runs at most this many searches through the "
                                   "partner API in any hour; the next is refused (429), recorded and flagged "
                                   "for the auditor.", "Oak Park GO 4-68 VII.F; ACLU-IL guidelines"),

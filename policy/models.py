@@ -436,8 +436,22 @@ class AgencyPolicy(models.Model):
         for network in self.trusted_networks:
             if not _valid_network(network):
                 errors["trusted_networks"] = f"{network!r} is not a network such as 10.20.0.0/16."
+        if problem := self._release_cap_problem():
+            errors["sharing_reads_per_release"] = problem
         if errors:
             raise ValidationError(errors)
+
+    def _release_cap_problem(self) -> str | None:
+        """A release's reads count towards the releasing person's daily cap (``alpr.access``, USE-7), so a
+        cap per release above the daily cap promises releases no one can ever make: refuse it here, where
+        the policy page and every change of the policy are validated."""
+        per_release, per_day = self.sharing_reads_per_release, self.download_cap_per_user_day
+        if per_release is None or per_day is None or per_release <= per_day:
+            return None
+        return (f"A release cannot carry more reads ({per_release}, \u201csharing: reads one release may "
+                f"carry\u201d) than one person may download and release in a day ({per_day}, \u201cdownload "
+                "cap per user day\u201d): its reads count towards that daily cap. Lower the first or raise "
+                "the second.")
 
     # Read helpers, so callers never dig into the JSON shapes.
     def _permitted_naming_prohibited(self) -> list[str]:

@@ -112,8 +112,10 @@ def test_after_the_comment_period_the_chiefs_approval_puts_the_change_in_force(a
 @pytest.mark.rule("RPT-4")
 def test_a_tightening_change_takes_effect_at_once(admin):
     vague = [*defaults.vague_descriptions(), "routine"]
+    # (The cap per release may not exceed the daily cap: both come down together.)
     done = policy_update(actor=admin, changes={"retention_days": 14, "download_cap_per_user_day": 10,
-                                               "vague_descriptions": vague}, reason="Shorter, fewer")
+                                               "sharing_reads_per_release": 10, "vague_descriptions": vague},
+                         reason="Shorter, fewer")
     assert done.proposal is None and current_policy().pk == done.in_force.pk
     assert current_policy().retention_days == 14 and "routine" in current_policy().vague_descriptions
     assert not PolicyChangeProposal.objects.exists()
@@ -275,7 +277,7 @@ def test_a_change_made_meanwhile_is_not_undone_by_a_change_that_started_from_the
         editor.start()
         editor.join(timeout=1)
         assert editor.is_alive(), "the edit did not wait for the change under way"
-        AgencyPolicy.objects.create(download_cap_per_user_day=5)
+        AgencyPolicy.objects.create(download_cap_per_user_day=5, sharing_reads_per_release=5)
     editor.join(timeout=30)
     assert not errors
     assert (current_policy().retention_days, current_policy().download_cap_per_user_day) == (14, 5)
