@@ -130,20 +130,22 @@ def read_match_hotlists(read_id: int) -> list[Alert]:
 
 
 @enforces("ING-2", "USE-1")
-def _too_old_to_alert(read, now: datetime) -> bool:
+def _too_old_to_alert(read, now: datetime, *, cutoff: datetime | None = None) -> bool:
     """A read captured longer ago than the policy's ``alert_max_read_age_hours`` raises no alert: it is no
-    longer a lead."""
-    return read.captured_at < current_policy().alert_read_cutoff(now)
+    longer a lead. `cutoff` is the policy's ``alert_read_cutoff`` when the caller has read it already (the
+    sweep reads the policy once, not once per read)."""
+    return read.captured_at < (cutoff or current_policy().alert_read_cutoff(now))
 
 
-def _match_read(read, *, listed_by: datetime | None = None) -> list[Alert]:
+def _match_read(read, *, listed_by: datetime | None = None,
+                read_cutoff: datetime | None = None) -> list[Alert]:
     """Raise the alerts of `read`, then mark it matched: after the alerts, so a crash in between
     leaves the read to the sweep, which adds only the alerts still missing. A read too old to be a lead
-    raises none, and is marked matched all the same."""
+    (captured before `read_cutoff`, else the policy's) raises none, and is marked matched all the same."""
     now = timezone.now()
     if _read_is_flagged_erroneous(read):
         created = []
-    elif _too_old_to_alert(read, now):
+    elif _too_old_to_alert(read, now, cutoff=read_cutoff):
         logger.info("read %s was captured %s ago: too old to raise an alert", read.pk, now - read.captured_at)
         created = []
     else:
@@ -287,12 +289,12 @@ def reads_match_missed(*, now: datetime | None = None, limit: int = 500) -> Miss
     since: a late match must not become a search of stored reads for a new entry. Idempotent.
     """
     now = now or timezone.now()
-    reads = reads_unmatched(done_after=current_policy().alert_read_cutoff(now),
-                            done_before=now - MISSED_GRACE, limit=limit)
+    cutoff = current_policy().alert_read_cutoff(now)
+    reads = reads_unmatched(done_after=cutoff, done_before=now - MISSED_GRACE, limit=limit)
     alerts = 0
     for read in reads:
         try:
-            alerts += len(_match_read(read, listed_by=read.updated_at))
+            alerts += len(_match_read(read, listed_by=read.updated_at, read_cutoff=cutoff))
         except Exception:  # one read must not hold up the others; it stays unmarked for the next sweep
             logger.exception("matching missed read %s failed", read.pk)
     if reads:
