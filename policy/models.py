@@ -28,16 +28,6 @@ MIN_COMMENT_DAYS = 14  # RPT-4: a comment period shorter than two weeks is not p
 # Longer periods take effect at once (more notice is a tightening), so without a ceiling one change could
 # hold every later loosening, and every camera move, back for years.
 MAX_COMMENT_DAYS = 90
-
-
-@enforces("RPT-4")
-def annual_review_due(day: date) -> date:
-    """The policy is reviewed each year (RPT-4): the next review is due on the same date a year after `day`
-    (28 February after a 29th), not 365 days on, which falls a day early across a 29 February."""
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
 MAX_CAMERA_NOTICE_DAYS = 90
 # A canvass asks "which vehicles were here, then": hours and a few city blocks. The policy sets its
 # limits within these bounds; past them it is a dragnet, not a canvass (USE-6).
@@ -101,6 +91,16 @@ def retention_cutoff(retention_days: int, now: datetime) -> datetime:
     """The capture time before which a read is past retention (RET-1), to the microsecond: the purge's
     cutoff and the oldest end of every search, alert, hold and upload window."""
     return now - timedelta(days=retention_days)
+
+
+@enforces("RPT-4")
+def annual_review_due(day: date) -> date:
+    """The policy is reviewed each year (RPT-4): the next review is due on the same date a year after `day`
+    (28 February after a 29th), not 365 days on, which falls a day early across a 29 February."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
 
 
 def _in_bounds(name: str, low: int, high: int) -> models.CheckConstraint:
