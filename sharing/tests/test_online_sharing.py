@@ -122,6 +122,7 @@ def test_nobody_approves_a_request_of_their_own(chief, declared_agency):
             status=OnlineSharingStatus.APPROVED, decided_by=chief, decided_at=timezone.now())
 
 
+@pytest.mark.rule("ACC-7")
 def test_the_database_refuses_a_decision_without_a_decider(administrator, declared_agency):
     asked = _ask(administrator, declared_agency)
     for status in (OnlineSharingStatus.APPROVED, OnlineSharingStatus.DENIED):
@@ -151,6 +152,7 @@ def test_an_agency_that_may_not_receive_data_is_neither_asked_for_nor_approved(a
     assert _decide(chief, asked, approve=False).status == OnlineSharingStatus.DENIED
 
 
+@pytest.mark.rule("ACC-7")
 @pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.CHIEF])
 def test_switching_off_is_immediate_for_the_reviewer_or_the_chief(role, partner, client):
     person, key = partner
@@ -162,6 +164,7 @@ def test_switching_off_is_immediate_for_the_reviewer_or_the_chief(role, partner,
     assert _search(client, key).status_code == 403
 
 
+@pytest.mark.rule("ACC-7")
 def test_no_other_role_switches_off(partner):
     person, _ = partner
     with pytest.raises(PolicyDenied, match="Only the system administrator and the Chief of police may"):
@@ -277,6 +280,7 @@ def test_the_administrator_cannot_open_or_post_the_chief_s_decision(admin_client
     assert not declared_agency.sharing_enabled
 
 
+@pytest.mark.rule("ACC-7")
 def test_the_chief_switches_off_from_their_page(chief_client, partner):
     person, _ = partner
     page = chief_client.get(reverse("sharing:online_sharing")).content.decode()
