@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Retrain the recognizer's two models from the shared data (never in CI or at install): the state
-# classifier, then the plate reader. Installs what training needs, idempotently: the fonts the
-# synthetic plates are drawn in, and a separate virtualenv with PyTorch (requirements-train.txt).
+# classifier, then the plate reader. First the general text reader is derived from PaddleOCR's
+# published model (downloaded, checked and pruned, not trained). Installs what training needs,
+# idempotently: the fonts the synthetic plates are drawn in, and a separate virtualenv with PyTorch
+# (requirements-train.txt).
 # Each command records its model's SHA-256, the data it saw and its held-out figures in
 # ingest/recognizer/model/manifest.json. About 40 minutes on 2 cores.
 set -euo pipefail
@@ -28,6 +30,8 @@ fi
 [ -x "$TRAIN_VENV/bin/python" ] || python3 -m venv "$TRAIN_VENV"
 "$TRAIN_VENV/bin/python" -m pip install -q -r requirements-train.txt
 
+"$TRAIN_VENV/bin/python" -m ingest.recognizer.training.general_reader --dev-dir "$DEV_PHOTOS" \
+  --out ingest/recognizer/model/general_text_reader.onnx
 "$TRAIN_VENV/bin/python" -m ingest.recognizer.training.train_state --datasets "$DATASETS" \
   --dev-dir "$DEV_PHOTOS" --out ingest/recognizer/model/plate_state.onnx
 "$TRAIN_VENV/bin/python" -m ingest.recognizer.training.train --dev-dir "$DEV_PHOTOS" \

@@ -47,6 +47,7 @@ from ingest.recognizer.dataset import (
     load_plate_crops,
 )
 from ingest.recognizer.formats import edit_distance
+from ingest.recognizer.general_reader import DEFAULT_GENERAL_MODEL_PATH
 from ingest.recognizer.localize import Box, iou
 from ingest.recognizer.pipeline import PlateResult, Recognizer, default_recognizer
 from ingest.recognizer.reader import DEFAULT_MODEL_PATH
@@ -311,8 +312,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--reader-model", type=Path, default=DEFAULT_MODEL_PATH, help="reader ONNX file")
     parser.add_argument("--state-model", type=Path, default=DEFAULT_STATE_MODEL_PATH, help="state ONNX file")
+    parser.add_argument(
+        "--general-model",
+        default=str(DEFAULT_GENERAL_MODEL_PATH),
+        help="general text reader ONNX file, or 'none' to measure without its second opinion",
+    )
     args = parser.parse_args(argv)
-    recognizer = Recognizer(args.reader_model, state_model_path=args.state_model)
+    general = None if args.general_model == "none" else Path(args.general_model)
+    recognizer = Recognizer(args.reader_model, state_model_path=args.state_model, general_model_path=general)
     figures = run_benchmark(
         args.dir, lambda line: print(line, file=sys.stderr, flush=True), args.crops, recognizer
     )

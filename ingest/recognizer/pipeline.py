@@ -13,13 +13,16 @@ import numpy as np
 from ingest.recognizer.alphabet import ALPHABET
 from ingest.recognizer.crops import box_corners, crop_quad
 from ingest.recognizer.formats import edit_distance, format_score, look_alike_variants
+from ingest.recognizer.general_reader import DEFAULT_GENERAL_MODEL_PATH, GeneralTextReader
 from ingest.recognizer.localize import Box, find_plate_candidates
-from ingest.recognizer.plausibility import is_plausible_plate, is_plausible_reading
+from ingest.recognizer.plausibility import MIN_PLATE_LENGTH, is_plausible_plate, is_plausible_reading
 from ingest.recognizer.reader import (
     DEFAULT_MODEL_PATH,
     LineReader,
     Reading,
+    ctc_log_likelihood,
     ctc_log_likelihoods,
+    greedy_decode,
 )
 from ingest.recognizer.state import DEFAULT_STATE_MODEL_PATH, NO_PLATE, StateClassifier, state_crop
 from ingest.recognizer.tesseract import prepare_region, read_line
@@ -55,6 +58,15 @@ MAX_TEXTS_PER_PLATE = 5
 MIN_PLATE_SCORE = -9.0
 # Readings within this many nats of the best one are a close call for Tesseract to settle.
 TIE_MARGIN = 1.0
+# The row of characters shown to the general reader (a second opinion): the plate reader's span of
+# characters widened by ROW_MARGIN of its width on each side; around the localiser box's middle, as
+# high as the box but at least ROW_MIN_HEIGHT of the span's width (a localiser box is sometimes a sliver
+# of the row) and at most ROW_MAX_HEIGHT of the row's width (a box of the whole plate shows the state
+# name and slogan too, and its characters come out small at the reader's 48-pixel height).
+ROW_MARGIN = 0.12
+ROW_MIN_HEIGHT = 0.3
+ROW_MAX_HEIGHT = 0.45
+MIN_ROW_WIDTH, MIN_ROW_HEIGHT = 8, 4
 # US plates are 2:1 and about 1.27 times as wide as the span of time steps that emit characters
 # (measured on the development photos); the character row sits a little low on the plate. A serial
 # of SHORT_SERIAL characters or fewer is spaced out or centred on the plate, which is as wide as
@@ -90,6 +102,8 @@ class PlateResult:
     state: str | None = None
     state_confidence: float = 0.0
     score: float = 0.0
+    # The plate reader's readings behind ``text``, for the second opinion; not part of the result.
+    read: BoxReadings | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict:
         return {
@@ -118,16 +132,19 @@ class BoxReadings:
 class Recognizer:
     """Loads the models once; ``recognize`` may be called from several threads (the networks run
     under a lock). ``detect_state=False`` skips the state classifier: every ``state`` is None and
-    readings are not checked for being plates (for measuring the reader alone)."""
+    readings are not checked for being plates (for measuring the reader alone); likewise
+    ``general_model_path=None`` skips the general reader's second opinion."""
 
     def __init__(
         self,
         model_path: Path = DEFAULT_MODEL_PATH,
         detect_state: bool = True,
         state_model_path: Path = DEFAULT_STATE_MODEL_PATH,
+        general_model_path: Path | None = DEFAULT_GENERAL_MODEL_PATH,
     ) -> None:
         self.reader = LineReader(model_path)
         self.states = StateClassifier(state_model_path) if detect_state else None
+        self.general = GeneralTextReader(general_model_path) if general_model_path else None
         self._lock = threading.Lock()
 
     def recognize(self, image: bytes | np.ndarray) -> list[PlateResult]:
@@ -142,6 +159,8 @@ class Recognizer:
             # only when the first found nothing plate-like: equalising every photo costs as many
             # plates elsewhere as it finds, and a plate-like text judged junk has been looked at.
             plates, _ = self._plates_found_in(cv2.equalizeHist(gray), gray, bgr, second_look=True)
+        if self.general is not None:
+            return [self._second_opinion(plate, bgr) for plate in plates]
         if plates:
             plates[0] = _tie_break(plates[0], gray)
         return plates
@@ -168,6 +187,41 @@ class Recognizer:
         if plates and self.states is not None:
             plates, plate_like = self._classify(plates, bgr)
         return _drop_duplicates(plates), plate_like
+
+    def _second_opinion(self, plate: PlateResult, bgr: np.ndarray) -> PlateResult:
+        """Rank the plate's texts again by the mean of the plate reader's score and the general
+        reader's CTC log-likelihood of its row of characters, the general reader's own reading (and
+        its look-alike repairs) joining the candidates. Two readers trained apart rarely make the same
+        slip with confidence: the plate reader's `AUP2403` for `AVP2403` is unlikely to the general
+        one, which on its own misreads small or worn plates the plate reader gets right.
+
+        A text's confidence is from the higher of the plate reader's score and the mean: the general
+        reader finds every text unlikely in a row it cannot read, which says nothing against the plate
+        reader's. Only texts that are plausible readings at that confidence are kept; when none is, the
+        plate keeps the plate reader's reading, which was: a second opinion changes a plate's text,
+        never whether it is a plate."""
+        row = character_row(plate.read, bgr)
+        if row is None:
+            return plate
+        with self._lock:
+            general = self.general.step_log_probs(row)
+        own_readings = np.stack([reading.step_log_probs for reading in plate.read.readings])
+        state_named = plate.state is not None or self.states is None
+        scored = []
+        for text in _texts_to_weigh(plate, greedy_decode(general).text):
+            own = _text_score(text, own_readings)
+            together = (own + ctc_log_likelihood(general, text)) / 2
+            confidence = _confidence(max(own, together))
+            if is_plausible_reading(text, confidence, state_named):
+                scored.append((together, confidence, text))
+        if not scored:
+            return plate
+        scored.sort(reverse=True)
+        candidates = [TextCandidate(text, confidence) for _, confidence, text in scored[:MAX_TEXTS_PER_PLATE]]
+        best = candidates[0]
+        return replace(
+            plate, text=best.text, confidence=best.confidence, candidates=candidates, score=scored[0][0]
+        )
 
     def _read_boxes(self, boxes: list[Box], gray: np.ndarray, variants: tuple) -> list[BoxReadings]:
         """The reader's readings of each box's ``variants`` crops."""
@@ -317,7 +371,41 @@ def _rank_texts(read: BoxReadings) -> PlateResult | None:
         return None
     candidates = [TextCandidate(text, _confidence(score)) for score, text in scored[:MAX_TEXTS_PER_PLATE]]
     plate_box = _plate_box(read.box, read.span(0), len(best_text))
-    return PlateResult(best_text, candidates[0].confidence, plate_box, candidates, score=best_score)
+    return PlateResult(
+        best_text, candidates[0].confidence, plate_box, candidates, score=best_score, read=read
+    )
+
+
+def character_row(read: BoxReadings | None, bgr: np.ndarray) -> np.ndarray | None:
+    """The colour image of the row of characters ``read`` found (ROW_MARGIN, ROW_MIN_HEIGHT), or None
+    when there is too little of it to read."""
+    if read is None:
+        return None
+    longest = _longest_reading(read)
+    box = read.box
+    left, right = read.span(longest) if longest is not None else (box.x, box.x + box.w)
+    margin = ROW_MARGIN * (right - left)
+    height = min(max(box.h, ROW_MIN_HEIGHT * (right - left)), ROW_MAX_HEIGHT * (right - left + 2 * margin))
+    middle = box.y + box.h / 2
+    image_height, image_width = bgr.shape[:2]
+    x0, x1 = max(0, int(left - margin)), min(image_width, int(right + margin))
+    y0, y1 = max(0, int(middle - height / 2)), min(image_height, int(middle + height / 2))
+    if x1 - x0 < MIN_ROW_WIDTH or y1 - y0 < MIN_ROW_HEIGHT:
+        return None
+    return as_colour(bgr)[y0:y1, x0:x1]
+
+
+def _texts_to_weigh(plate: PlateResult, opinion: str) -> list[str]:
+    """The plate's candidates and the general reader's ``opinion``, also without its first or its last
+    character (the row's margin may show a frame's edge or a sticker that reads as one), each with its
+    look-alike repairs and each spelling of O and 0 (that reader cannot tell them apart); the plausible
+    ones, once."""
+    texts = [candidate.text for candidate in plate.candidates]
+    readings = [opinion, opinion[1:], opinion[:-1]] if len(opinion) > MIN_PLATE_LENGTH else [opinion]
+    for reading in readings:
+        for spelling in dict.fromkeys((reading, reading.replace("O", "0"), reading.replace("0", "O"))):
+            texts += [spelling, *look_alike_variants(spelling)]
+    return [text for text in dict.fromkeys(texts) if is_plausible_plate(text)]
 
 
 def _text_score(text: str, step_log_probs: np.ndarray) -> float:
