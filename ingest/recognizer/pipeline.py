@@ -15,7 +15,11 @@ from ingest.recognizer.crops import box_corners, crop_quad
 from ingest.recognizer.formats import edit_distance, format_score, look_alike_variants
 from ingest.recognizer.general_reader import DEFAULT_GENERAL_MODEL_PATH, GeneralTextReader
 from ingest.recognizer.localize import Box, find_plate_candidates
-from ingest.recognizer.plausibility import MIN_PLATE_LENGTH, is_plausible_plate, is_plausible_reading
+from ingest.recognizer.plausibility import (
+    MIN_PLATE_LENGTH,
+    is_plausible_plate,
+    is_plausible_reading,
+)
 from ingest.recognizer.reader import (
     DEFAULT_MODEL_PATH,
     LineReader,
@@ -129,6 +133,29 @@ class BoxReadings:
         return character_span(self.box, self.readings[index], self.variants[index])
 
 
+@dataclass(frozen=True)
+class WeighedText:
+    """A text weighed by both readers: ``own`` is the plate reader's score (``_text_score``: its CTC
+    log-likelihood plus the layout prior), ``general`` the general reader's CTC log-likelihood."""
+
+    text: str
+    own: float
+    general: float
+
+    @property
+    def together(self) -> float:
+        return (self.own + self.general) / 2
+
+    @property
+    def general_score(self) -> float:
+        """The general reader's score as ``own`` is the plate reader's: with the layout prior."""
+        return self.general + format_score(self.text)
+
+    @property
+    def confidence(self) -> float:
+        return _confidence(max(self.own, self.together))
+
+
 class Recognizer:
     """Loads the models once; ``recognize`` may be called from several threads (the networks run
     under a lock). ``detect_state=False`` skips the state classifier: every ``state`` is None and
@@ -160,9 +187,11 @@ class Recognizer:
             # plates elsewhere as it finds, and a plate-like text judged junk has been looked at.
             plates, _ = self._plates_found_in(cv2.equalizeHist(gray), gray, bgr, second_look=True)
         if self.general is not None:
-            return [self._second_opinion(plate, bgr) for plate in plates]
+            # A plate's text and score may change: order and duplicates (step 7) again.
+            plates = [self._second_opinion(plate, bgr) for plate in plates]
+            plates = _drop_duplicates(sorted(plates, key=lambda plate: -plate.confidence))
         if plates:
-            plates[0] = _tie_break(plates[0], gray)
+            plates[0] = _tie_break(plates[0], gray, o_or_0_only=self.general is not None)
         return plates
 
     def _plates_found_in(
@@ -195,32 +224,38 @@ class Recognizer:
         slip with confidence: the plate reader's `AUP2403` for `AVP2403` is unlikely to the general
         one, which on its own misreads small or worn plates the plate reader gets right.
 
-        A text's confidence is from the higher of the plate reader's score and the mean: the general
-        reader finds every text unlikely in a row it cannot read, which says nothing against the plate
-        reader's. Only texts that are plausible readings at that confidence are kept; when none is, the
-        plate keeps the plate reader's reading, which was: a second opinion changes a plate's text,
-        never whether it is a plate."""
+        The text chosen is the first by that mean which is either reader's favourite or which the
+        plate reader alone does not find junk (its own confidence at least MIN_PLATE_CONFIDENCE): a
+        compromise neither reader read, such as `6VX401` between the plate reader's `6VVX401` and the
+        general reader's `6WX401`, does not win on the mean alone. A text's confidence is from the
+        higher of the plate reader's score and the mean: the general reader finds every text unlikely
+        in a row it cannot read, which says nothing against the plate reader's. Only texts that are
+        plausible readings at that confidence are weighed; when none is, the plate keeps the plate
+        reader's reading: a second opinion changes a plate's text, never whether it is a plate."""
         row = character_row(plate.read, bgr)
         if row is None:
             return plate
         with self._lock:
             general = self.general.step_log_probs(row)
         own_readings = np.stack([reading.step_log_probs for reading in plate.read.readings])
+        weighed = [
+            WeighedText(text, _text_score(text, own_readings), ctc_log_likelihood(general, text))
+            for text in _texts_to_weigh(plate, greedy_decode(general).text)
+        ]
+        favourites = {
+            max(weighed, key=lambda w: w.own).text,
+            max(weighed, key=lambda w: w.general_score).text,
+        }
         state_named = plate.state is not None or self.states is None
-        scored = []
-        for text in _texts_to_weigh(plate, greedy_decode(general).text):
-            own = _text_score(text, own_readings)
-            together = (own + ctc_log_likelihood(general, text)) / 2
-            confidence = _confidence(max(own, together))
-            if is_plausible_reading(text, confidence, state_named):
-                scored.append((together, confidence, text))
-        if not scored:
+        weighed = [w for w in weighed if is_plausible_reading(w.text, w.confidence, state_named)]
+        chosen = [w for w in weighed if w.text in favourites]
+        if not chosen:
             return plate
-        scored.sort(reverse=True)
-        candidates = [TextCandidate(text, confidence) for _, confidence, text in scored[:MAX_TEXTS_PER_PLATE]]
-        best = candidates[0]
+        best = max(chosen, key=lambda w: w.together)
+        others = sorted((w for w in weighed if w is not best), key=lambda w: -w.together)
+        candidates = [TextCandidate(w.text, w.confidence) for w in [best, *others][:MAX_TEXTS_PER_PLATE]]
         return replace(
-            plate, text=best.text, confidence=best.confidence, candidates=candidates, score=scored[0][0]
+            plate, text=best.text, confidence=best.confidence, candidates=candidates, score=best.together
         )
 
     def _read_boxes(self, boxes: list[Box], gray: np.ndarray, variants: tuple) -> list[BoxReadings]:
@@ -438,11 +473,13 @@ def _plate_box(box: Box, span: tuple[float, float], characters: int) -> list[int
     return [round(centre_x - width / 2), round(centre_y - height / 2), round(width), round(height)]
 
 
-def _tie_break(plate: PlateResult, gray: np.ndarray) -> PlateResult:
+def _tie_break(plate: PlateResult, gray: np.ndarray, o_or_0_only: bool = False) -> PlateResult:
     """Let Tesseract choose between same-length readings the network scores almost equally.
 
     Tesseract alone reads few of these small plates exactly, but it rarely makes the same look-alike
     slip as the network, so it settles close calls. Costs one Tesseract call, and only on close calls.
+    ``o_or_0_only``: only between readings that differ in O and 0 alone, the one call the general
+    reader leaves to the plate reader (after its opinion, Tesseract settling other calls did harm).
     """
     best_log_odds = _log_odds(plate.confidence)
     close = [
@@ -450,6 +487,7 @@ def _tie_break(plate: PlateResult, gray: np.ndarray) -> PlateResult:
         for candidate in plate.candidates
         if len(candidate.text) == len(plate.text)
         and best_log_odds - _log_odds(candidate.confidence) < TIE_MARGIN
+        and (not o_or_0_only or same_but_o_or_0(candidate.text, plate.text))
     ]
     if len(close) < 2:
         return plate
@@ -463,6 +501,10 @@ def _tie_break(plate: PlateResult, gray: np.ndarray) -> PlateResult:
         return plate
     candidates = [chosen, *(c for c in plate.candidates if c is not chosen)]
     return replace(plate, text=chosen.text, confidence=chosen.confidence, candidates=candidates)
+
+
+def same_but_o_or_0(a: str, b: str) -> bool:
+    return a.replace("O", "0") == b.replace("O", "0")
 
 
 def _log_odds(probability: float) -> float:

