@@ -187,12 +187,12 @@ class Recognizer:
             # plates elsewhere as it finds, and a plate-like text judged junk has been looked at.
             plates, _ = self._plates_found_in(cv2.equalizeHist(gray), gray, bgr, second_look=True)
         if self.general is not None:
-            # A plate's text and score may change: order and duplicates (step 7) again.
-            plates = [self._second_opinion(plate, bgr) for plate in plates]
-            plates = _drop_duplicates(sorted(plates, key=lambda plate: -plate.confidence))
+            plates = sorted((self._second_opinion(plate, bgr) for plate in plates), key=_most_confident_first)
         if plates:
-            plates[0] = _tie_break(plates[0], gray, o_or_0_only=self.general is not None)
-        return plates
+            state_named = plates[0].state is not None or self.states is None
+            plates[0] = _tie_break(plates[0], gray, state_named, o_or_0_only=self.general is not None)
+        # Texts and confidences may have changed since step 7: order and drop duplicates again.
+        return _drop_duplicates(sorted(plates, key=_most_confident_first))
 
     def _plates_found_in(
         self, localised: np.ndarray, gray: np.ndarray, bgr: np.ndarray, second_look: bool = False
@@ -224,12 +224,11 @@ class Recognizer:
         slip with confidence: the plate reader's `AUP2403` for `AVP2403` is unlikely to the general
         one, which on its own misreads small or worn plates the plate reader gets right.
 
-        The text chosen is the first by that mean which is either reader's favourite or which the
-        plate reader alone does not find junk (its own confidence at least MIN_PLATE_CONFIDENCE): a
-        compromise neither reader read, such as `6VX401` between the plate reader's `6VVX401` and the
-        general reader's `6WX401`, does not win on the mean alone. A text's confidence is from the
-        higher of the plate reader's score and the mean: the general reader finds every text unlikely
-        in a row it cannot read, which says nothing against the plate reader's. Only texts that are
+        The text chosen is whichever of the two readers' favourites has the higher mean: a compromise
+        neither reader read, such as `6VX401` between the plate reader's `6VVX401` and the general
+        reader's `6WX401`, does not win on the mean. A text's confidence is from the higher of the
+        plate reader's score and the mean: the general reader finds every text unlikely in a row it
+        cannot read, which says nothing against the plate reader's. Only texts that are
         plausible readings at that confidence are weighed; when none is, the plate keeps the plate
         reader's reading: a second opinion changes a plate's text, never whether it is a plate."""
         row = character_row(plate.read, bgr)
@@ -473,13 +472,17 @@ def _plate_box(box: Box, span: tuple[float, float], characters: int) -> list[int
     return [round(centre_x - width / 2), round(centre_y - height / 2), round(width), round(height)]
 
 
-def _tie_break(plate: PlateResult, gray: np.ndarray, o_or_0_only: bool = False) -> PlateResult:
+def _tie_break(
+    plate: PlateResult, gray: np.ndarray, state_named: bool, o_or_0_only: bool = False
+) -> PlateResult:
     """Let Tesseract choose between same-length readings the network scores almost equally.
 
     Tesseract alone reads few of these small plates exactly, but it rarely makes the same look-alike
     slip as the network, so it settles close calls. Costs one Tesseract call, and only on close calls.
     ``o_or_0_only``: only between readings that differ in O and 0 alone, the one call the general
     reader leaves to the plate reader (after its opinion, Tesseract settling other calls did harm).
+    Only readings plausible at their own confidence may win (``state_named`` as for
+    ``is_plausible_reading``), so a plate kept never becomes "no plate read" at storage.
     """
     best_log_odds = _log_odds(plate.confidence)
     close = [
@@ -488,6 +491,7 @@ def _tie_break(plate: PlateResult, gray: np.ndarray, o_or_0_only: bool = False) 
         if len(candidate.text) == len(plate.text)
         and best_log_odds - _log_odds(candidate.confidence) < TIE_MARGIN
         and (not o_or_0_only or same_but_o_or_0(candidate.text, plate.text))
+        and is_plausible_reading(candidate.text, candidate.confidence, state_named)
     ]
     if len(close) < 2:
         return plate
@@ -501,6 +505,10 @@ def _tie_break(plate: PlateResult, gray: np.ndarray, o_or_0_only: bool = False) 
         return plate
     candidates = [chosen, *(c for c in plate.candidates if c is not chosen)]
     return replace(plate, text=chosen.text, confidence=chosen.confidence, candidates=candidates)
+
+
+def _most_confident_first(plate: PlateResult) -> float:
+    return -plate.confidence
 
 
 def same_but_o_or_0(a: str, b: str) -> bool:
