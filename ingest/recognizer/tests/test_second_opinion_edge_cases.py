@@ -14,22 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.recognizer import Recognizer
 from ingest.recognizer.localize import Box
 from ingest.recognizer.pipeline import READ_VARIANTS, BoxReadings, _rank_texts
 from ingest.recognizer.reader import greedy_decode
 from ingest.recognizer.tests.synthetic_photos import make_photo, make_two_car_photo, render_plate
 from ingest.recognizer.tests.test_general_reader import plate_reader_says
-
-
-@pytest.fixture(scope="module")
-def with_opinion() -> Recognizer:
-    return Recognizer()
-
-
-@pytest.fixture(scope="module")
-def without_opinion() -> Recognizer:
-    return Recognizer(general_model_path=None)
 
 
 @pytest.mark.rule("ING-1")

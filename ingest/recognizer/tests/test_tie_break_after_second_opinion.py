@@ -7,20 +7,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from ingest.recognizer import Recognizer, pipeline
+from ingest.recognizer import pipeline
 from ingest.recognizer.pipeline import PlateResult, TextCandidate
 from ingest.recognizer.plausibility import is_plausible_reading
 from ingest.recognizer.tests.synthetic_photos import make_photo, render_plate
-
-
-@pytest.fixture(scope="module")
-def with_opinion() -> Recognizer:
-    return Recognizer()
-
-
-@pytest.fixture(scope="module")
-def without_opinion() -> Recognizer:
-    return Recognizer(general_model_path=None)
 
 
 def side_by_side(*photos: np.ndarray) -> np.ndarray:
