@@ -228,8 +228,8 @@ class Recognizer:
         neither reader read, such as `6VX401` between the plate reader's `6VVX401` and the general
         reader's `6WX401`, does not win on the mean. A text's confidence is from the higher of the
         plate reader's score and the mean: the general reader finds every text unlikely in a row it
-        cannot read, which says nothing against the plate reader's. Only texts that are
-        plausible readings at that confidence are weighed; when none is, the plate keeps the plate
+        cannot read, which says nothing against the plate reader's. Only texts that are plausible
+        readings at that confidence are weighed; when neither favourite is, the plate keeps the plate
         reader's reading: a second opinion changes a plate's text, never whether it is a plate."""
         row = character_row(plate.read, bgr)
         if row is None:
@@ -411,8 +411,8 @@ def _rank_texts(read: BoxReadings) -> PlateResult | None:
 
 
 def character_row(read: BoxReadings | None, bgr: np.ndarray) -> np.ndarray | None:
-    """The colour image of the row of characters ``read`` found (ROW_MARGIN, ROW_MIN_HEIGHT), or None
-    when there is too little of it to read."""
+    """The colour image of the row of characters ``read`` found (ROW_MARGIN, ROW_MIN_HEIGHT,
+    ROW_MAX_HEIGHT), or None when there is too little of it to read."""
     if read is None:
         return None
     longest = _longest_reading(read)
